@@ -1,0 +1,98 @@
+# aftermath: a static site generator for a postmortem knowledge base.
+#
+#   make            build/aftermath (runs scripts/install-deps first)
+#   make site       build the sample knowledge base in content/ into public/
+#   make test       unit, end-to-end and browser tests; last line "N passed, N failed"
+#   make asan       the same binary with AddressSanitizer (build/asan/aftermath)
+#   make ubsan      the same binary with UndefinedBehaviorSanitizer (build/ubsan/aftermath)
+#   make bench      the benchmarks behind BENCHMARKS.md
+#   make install    PREFIX=/usr/local: the binary and the default theme
+
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS := libcmark-gfm yaml-0.1 lua5.4 libpcre2-8
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+
+WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+
+OPT ?= -O2 -g
+SANITIZE ?=
+BUILD ?= build
+ifeq ($(SANITIZE),address)
+BUILD := build/asan
+OPT := -O1 -g -fno-omit-frame-pointer
+SANFLAGS := -fsanitize=address
+endif
+ifeq ($(SANITIZE),undefined)
+BUILD := build/ubsan
+OPT := -O1 -g -fno-omit-frame-pointer
+SANFLAGS := -fsanitize=undefined -fno-sanitize-recover=undefined
+endif
+
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) \
+	-DAFTERMATH_THEME_DIR='"$(PREFIX)/share/aftermath/layouts"' $(CFLAGS)
+LDLIBS_ALL = $(SANFLAGS) $(PKG_LIBS) -lpthread -lm $(LDFLAGS)
+
+SRCS := $(sort $(wildcard generator/*.c))
+LIB_OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(filter-out generator/main.c,$(SRCS)))
+MAIN_OBJ := $(BUILD)/obj/main.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps site test unit e2e browser asan ubsan sanitize-test bench bench-search \
+	install clean fuzz
+.DEFAULT_GOAL := all
+
+all: deps $(BUILD)/aftermath
+
+# Installs what is missing; quiet and quick when everything is there.
+deps:
+	@scripts/install-deps
+
+$(BUILD)/aftermath: $(MAIN_OBJ) $(LIB_OBJS)
+	$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/obj/%.o: generator/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Igenerator -MMD -MP -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+
+site: all
+	$(BUILD)/aftermath build content -o public
+	@echo "site written to public/: open public/index.html, or run: $(BUILD)/aftermath serve content"
+
+unit: deps $(UNIT_BINS)
+	@tests/run-unit $(UNIT_BINS)
+
+test: all $(UNIT_BINS)
+	@tests/run-all $(BUILD)
+
+asan:
+	$(MAKE) SANITIZE=address
+ubsan:
+	$(MAKE) SANITIZE=undefined
+
+bench: all
+	scripts/bench
+
+bench-search: all
+	scripts/bench-search
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/aftermath
+	install -m 755 $(BUILD)/aftermath $(DESTDIR)$(PREFIX)/bin/aftermath
+	cp -R layouts $(DESTDIR)$(PREFIX)/share/aftermath/
+	cp -R scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/ 2>/dev/null || true
+
+clean:
+	rm -rf build public

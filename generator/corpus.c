@@ -1,0 +1,200 @@
+/* corpus: find, read and parse every source file (see corpus.h). */
+#include "corpus.h"
+
+#include "frontmatter.h"
+#include "fsutil.h"
+#include "markdown.h"
+#include "parallel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct load {
+	struct corpus *c;
+	struct fs_entry *files;
+	struct postmortem *pms;
+	bool *ok;
+};
+
+static bool selected(const struct corpus *c, const struct postmortem *pm)
+{
+	if (c->profile == PROFILE_INTERNAL)
+		return true;
+	return pm->visibility == VIS_PUBLIC && pm->status == STATUS_COMPLETE;
+}
+
+static void load_one(void *ctx, size_t i, int worker)
+{
+	struct load *l = ctx;
+	struct postmortem *pm = &l->pms[i];
+	char *text;
+	size_t len;
+	(void)worker;
+	pm->path = xstrdup(l->files[i].path);
+	pm->rel = path_join("postmortems", l->files[i].rel);
+	if (fs_read(pm->path, &text, &len) < 0)
+		return;
+	int ret = frontmatter_parse(pm, &l->c->site, text, len);
+	free(text);
+	if (ret < 0 || !selected(l->c, pm))
+		return;
+	struct md_opts opts = {
+		.allow_html = l->c->site.allow_html,
+		.strip_internal = l->c->profile == PROFILE_PUBLIC,
+	};
+	if (markdown_parse(pm, &opts) < 0)
+		return;
+	l->ok[i] = true;
+}
+
+/* Newest first: by date, then by id. */
+static int cmp_pm(const void *va, const void *vb)
+{
+	const struct postmortem *a = va, *b = vb;
+	if (a->date.epoch != b->date.epoch)
+		return a->date.epoch > b->date.epoch ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/* Report duplicate ids and page names; later files (in path order) lose. */
+static void check_ids(struct corpus *c, struct load *l, size_t n)
+{
+	struct strmap slugs = STRMAP_INIT;
+	for (size_t i = 0; i < n; i++) {
+		struct postmortem *pm = &l->pms[i];
+		if (!pm->id || !pm->slug)
+			continue;
+		size_t first = strmap_get(&c->all_ids, pm->id);
+		if (first == SIZE_MAX)
+			first = strmap_get(&slugs, pm->slug);
+		if (first != SIZE_MAX) {
+			const struct postmortem *f = &l->pms[first];
+			error(&pm->id_loc, "duplicate id \"%s\" (already used by %s:%d%s)", pm->id, f->path,
+			      f->id_loc.line, strcmp(f->id, pm->id) ? ", which has the same page name" : "");
+			l->ok[i] = false;
+			continue;
+		}
+		strmap_put(&c->all_ids, pm->id, i);
+		strmap_put(&slugs, pm->slug, i);
+	}
+	strmap_release(&slugs);
+}
+
+static int load_postmortems(struct corpus *c, int jobs)
+{
+	char *dir = path_join(c->dir, "postmortems");
+	struct load l = {.c = c};
+	size_t n;
+	int ret = fs_walk(dir, ".md", &l.files, &n);
+	free(dir);
+	l.pms = xcalloc(n, sizeof(*l.pms));
+	l.ok = xcalloc(n, sizeof(*l.ok));
+	parallel_for(n, jobs, load_one, &l);
+	check_ids(c, &l, n);
+	c->nsources = n;
+	c->pms = xcalloc(n, sizeof(*c->pms));
+	for (size_t i = 0; i < n; i++) {
+		if (l.ok[i])
+			c->pms[c->npms++] = l.pms[i];
+		else
+			pm_release(&l.pms[i]);
+	}
+	qsort(c->pms, c->npms, sizeof(*c->pms), cmp_pm);
+	for (size_t i = 0; i < c->npms; i++)
+		strmap_put(&c->by_id, c->pms[i].id, i);
+	if (n != c->npms && c->profile == PROFILE_INTERNAL)
+		ret = -1;
+	fs_entries_free(l.files, n);
+	free(l.pms);
+	free(l.ok);
+	return ret;
+}
+
+static int load_page(struct corpus *c, const struct fs_entry *f)
+{
+	struct page *pg = &c->pages[c->npages];
+	char *text;
+	size_t len;
+	const char *body;
+	int body_line;
+	memset(pg, 0, sizeof(*pg));
+	pg->path = xstrdup(f->path);
+	pg->rel = path_join("pages", f->rel);
+	pg->slug = xstrndup(f->rel, strlen(f->rel) - 3);
+	if (fs_read(f->path, &text, &len) < 0)
+		goto fail;
+	struct md_opts opts = {.allow_html = c->site.allow_html,
+			       .strip_internal = c->profile == PROFILE_PUBLIC};
+	if (frontmatter_page(pg, text, len, &body, &body_line) < 0 ||
+	    markdown_parse_page(pg, body, body_line, &opts) < 0) {
+		free(text);
+		goto fail;
+	}
+	free(text);
+	c->npages++;
+	return 0;
+fail:
+	page_release(pg);
+	return -1;
+}
+
+static int load_pages(struct corpus *c)
+{
+	char *dir = path_join(c->dir, "pages");
+	struct fs_entry *files;
+	size_t n;
+	int ret = fs_walk(dir, ".md", &files, &n);
+	free(dir);
+	c->pages = xcalloc(n ? n : 1, sizeof(*c->pages));
+	for (size_t i = 0; i < n; i++) {
+		if (strchr(files[i].rel, '/')) {
+			struct loc loc = {files[i].path, 0, 0};
+			warning(&loc, "pages/ is flat: pages in sub-folders are not built");
+			continue;
+		}
+		if (load_page(c, &files[i]) < 0)
+			ret = -1;
+	}
+	fs_entries_free(files, n);
+	return ret;
+}
+
+int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs)
+{
+	memset(c, 0, sizeof(*c));
+	c->dir = xstrdup(dir);
+	c->profile = profile;
+	site_init(&c->site);
+	if (!fs_is_dir(dir)) {
+		struct loc loc = {dir, 0, 0};
+		return error(&loc, "content directory not found");
+	}
+	int ret = site_load(&c->site, dir);
+	if (ret < 0)
+		return ret; /* nothing else can be checked against a broken config */
+	if (load_postmortems(c, jobs) < 0)
+		ret = -1;
+	if (load_pages(c) < 0)
+		ret = -1;
+	return ret;
+}
+
+void corpus_release(struct corpus *c)
+{
+	for (size_t i = 0; i < c->npms; i++)
+		pm_release(&c->pms[i]);
+	free(c->pms);
+	for (size_t i = 0; i < c->npages; i++)
+		page_release(&c->pages[i]);
+	free(c->pages);
+	strmap_release(&c->by_id);
+	strmap_release(&c->all_ids);
+	site_release(&c->site);
+	free(c->dir);
+	memset(c, 0, sizeof(*c));
+}
+
+size_t corpus_find(const struct corpus *c, const char *id)
+{
+	return strmap_get(&c->by_id, id);
+}

@@ -1,0 +1,44 @@
+/*
+ * corpus: every source file of a site, found, read and parsed.
+ *
+ * corpus_load() is the first stages of the pipeline: it reads site.yaml,
+ * walks postmortems/ and pages/, and parses each file's front matter and
+ * Markdown (in parallel, one file per task).  The postmortems are then kept
+ * newest first (date, then id), the order every later stage and every page
+ * uses.  Problems are diagnostics; a file that fails to parse is left out.
+ */
+#ifndef AFTERMATH_CORPUS_H
+#define AFTERMATH_CORPUS_H
+
+#include "model.h"
+#include "siteconfig.h"
+#include "strmap.h"
+
+enum profile { PROFILE_INTERNAL, PROFILE_PUBLIC };
+
+struct corpus {
+	char *dir; /* the content directory as given */
+	struct site site;
+	enum profile profile;
+	struct postmortem *pms; /* newest first */
+	size_t npms;
+	size_t nsources;        /* postmortem files found (before selection) */
+	struct page *pages;     /* by slug */
+	size_t npages;
+	struct strmap by_id;    /* id -> index into pms (kept postmortems only) */
+	struct strmap all_ids;  /* every id of every file, kept or not (for reference checks) */
+};
+
+/*
+ * Load `dir` for `profile` using `jobs` threads.  In the public profile only
+ * postmortems with visibility public and status complete are kept, and
+ * internal blocks are stripped from their bodies.  Returns 0 when every file
+ * parsed, -1 when any error was reported (the rest is still loaded).
+ */
+int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs);
+void corpus_release(struct corpus *c);
+
+/* Index of the postmortem with `id` among the kept ones, or SIZE_MAX. */
+size_t corpus_find(const struct corpus *c, const char *id);
+
+#endif

@@ -1,0 +1,220 @@
+/* diag: collect, sort and print diagnostics (see diag.h). */
+#include "diag.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct diag *diags;
+static size_t ndiags, diags_alloc;
+static size_t counts[3];
+static bool sorted = true;
+
+static const char *level_name(enum diag_level l)
+{
+	switch (l) {
+	case DIAG_NOTE: return "note";
+	case DIAG_WARNING: return "warning";
+	case DIAG_ERROR: return "error";
+	}
+	BUG("bad diag level %d", (int)l);
+}
+
+static void vadd(enum diag_level level, const struct loc *loc, const char *rule, const char *fmt,
+		 va_list ap)
+{
+	struct buf msg = BUF_INIT;
+	buf_vaddf(&msg, fmt, ap);
+	struct diag d = {
+		.level = level,
+		.file = xstrdup(loc && loc->file ? loc->file : ""),
+		.line = loc ? loc->line : 0,
+		.col = loc ? loc->col : 0,
+		.rule = rule ? xstrdup(rule) : NULL,
+		.msg = buf_detach(&msg, NULL),
+	};
+	pthread_mutex_lock(&diag_lock);
+	ALLOC_GROW(diags, ndiags + 1, diags_alloc);
+	diags[ndiags++] = d;
+	counts[level]++;
+	sorted = false;
+	pthread_mutex_unlock(&diag_lock);
+}
+
+int error(const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vadd(DIAG_ERROR, loc, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void warning(const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vadd(DIAG_WARNING, loc, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void note(const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vadd(DIAG_NOTE, loc, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void diag_add(enum diag_level level, const struct loc *loc, const char *rule, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vadd(level, loc, rule, fmt, ap);
+	va_end(ap);
+}
+
+size_t diag_count(enum diag_level level)
+{
+	return counts[level];
+}
+
+/* Diagnostics without a file (whole-build problems) come first. */
+static int cmp_diag(const void *va, const void *vb)
+{
+	const struct diag *a = va, *b = vb;
+	int c = strcmp(a->file, b->file);
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	if (a->level != b->level)
+		return a->level > b->level ? -1 : 1;
+	return strcmp(a->msg, b->msg);
+}
+
+const struct diag *diag_list(size_t *n)
+{
+	if (!sorted) {
+		qsort(diags, ndiags, sizeof(*diags), cmp_diag);
+		sorted = true;
+	}
+	*n = ndiags;
+	return diags;
+}
+
+static void print_text(FILE *out, const struct diag *d)
+{
+	if (*d->file && d->line && d->col)
+		fprintf(out, "%s:%d:%d: ", d->file, d->line, d->col);
+	else if (*d->file && d->line)
+		fprintf(out, "%s:%d: ", d->file, d->line);
+	else if (*d->file)
+		fprintf(out, "%s: ", d->file);
+	else
+		fputs("aftermath: ", out);
+	fprintf(out, "%s: %s", level_name(d->level), d->msg);
+	if (d->rule)
+		fprintf(out, " [%s]", d->rule);
+	fputc('\n', out);
+}
+
+static void print_json(FILE *out, const struct diag *d, bool first)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, first ? "\n  {\"file\": \"" : ",\n  {\"file\": \"");
+	buf_add_json(&b, d->file, strlen(d->file));
+	buf_addf(&b, "\", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"rule\": ", d->line,
+		 d->col, level_name(d->level));
+	if (d->rule) {
+		buf_addch(&b, '"');
+		buf_add_json(&b, d->rule, strlen(d->rule));
+		buf_addch(&b, '"');
+	} else {
+		buf_adds(&b, "null");
+	}
+	buf_adds(&b, ", \"message\": \"");
+	buf_add_json(&b, d->msg, strlen(d->msg));
+	buf_adds(&b, "\"}");
+	fputs(b.ptr, out);
+	buf_release(&b);
+}
+
+/* GitHub workflow commands need %, CR and LF escaped (and , : in properties). */
+static void github_escape(FILE *out, const char *s, bool property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			fputs("%25", out);
+		else if (*s == '\r')
+			fputs("%0D", out);
+		else if (*s == '\n')
+			fputs("%0A", out);
+		else if (property && *s == ':')
+			fputs("%3A", out);
+		else if (property && *s == ',')
+			fputs("%2C", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void print_github(FILE *out, const struct diag *d)
+{
+	fprintf(out, "::%s", d->level == DIAG_NOTE ? "notice" : level_name(d->level));
+	if (*d->file) {
+		fputs(" file=", out);
+		github_escape(out, d->file, true);
+		if (d->line)
+			fprintf(out, ",line=%d", d->line);
+		if (d->col)
+			fprintf(out, ",col=%d", d->col);
+	}
+	fputs("::", out);
+	github_escape(out, d->msg, false);
+	if (d->rule) {
+		fputs(" [", out);
+		github_escape(out, d->rule, false);
+		fputc(']', out);
+	}
+	fputc('\n', out);
+}
+
+void diag_flush(void *file, enum diag_format fmt)
+{
+	FILE *out = file;
+	size_t n;
+	const struct diag *d = diag_list(&n);
+	if (fmt == DIAG_JSON)
+		fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		if (fmt == DIAG_JSON)
+			print_json(out, &d[i], i == 0);
+		else if (fmt == DIAG_GITHUB)
+			print_github(out, &d[i]);
+		else
+			print_text(out, &d[i]);
+	}
+	if (fmt == DIAG_JSON)
+		fputs(n ? "\n]\n" : "]\n", out);
+	fflush(out);
+	diag_clear();
+}
+
+void diag_clear(void)
+{
+	for (size_t i = 0; i < ndiags; i++) {
+		free(diags[i].file);
+		free(diags[i].rule);
+		free(diags[i].msg);
+	}
+	free(diags);
+	diags = NULL;
+	ndiags = diags_alloc = 0;
+	counts[0] = counts[1] = counts[2] = 0;
+	sorted = true;
+}

@@ -1,0 +1,47 @@
+/*
+ * diag: compiler-style diagnostics ("file:line:col: error: ...").
+ *
+ * Every module reports problems here instead of printing.  Diagnostics are
+ * collected (thread-safe) and printed together, sorted by file, line and
+ * column, so the output is the same whatever order the work ran in.
+ * error() and diag_error() return -1 so a caller can write
+ *     return error(&loc, "unknown severity \"%s\"", s);
+ */
+#ifndef AFTERMATH_DIAG_H
+#define AFTERMATH_DIAG_H
+
+#include "util.h"
+
+/* A place in a source file.  line and col start at 1; 0 means unknown. */
+struct loc {
+	const char *file; /* not owned; lives as long as the corpus */
+	int line;
+	int col;
+};
+
+enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
+enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_GITHUB };
+
+struct diag {
+	enum diag_level level;
+	char *file;
+	int line, col;
+	char *rule; /* lint rule id, or NULL */
+	char *msg;
+};
+
+int error(const struct loc *loc, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void warning(const struct loc *loc, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void note(const struct loc *loc, const char *fmt, ...) ATTR_PRINTF(2, 3);
+/* Full form: any level, an optional rule id (copied). */
+void diag_add(enum diag_level level, const struct loc *loc, const char *rule, const char *fmt, ...)
+	ATTR_PRINTF(4, 5);
+
+size_t diag_count(enum diag_level level);
+/* Sorted view of all diagnostics so far; valid until the next diag_* call. */
+const struct diag *diag_list(size_t *n);
+/* Print all diagnostics to `out` in `fmt` and clear them. */
+void diag_flush(void *file, enum diag_format fmt);
+void diag_clear(void);
+
+#endif

@@ -1,0 +1,319 @@
+/* fsutil: reading, walking and writing files (see fsutil.h). */
+#include "fsutil.h"
+
+#include "diag.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fs_read(const char *path, char **data, size_t *len)
+{
+	struct loc loc = {path, 0, 0};
+	struct stat st;
+	int ret = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error(&loc, "cannot read file: %s", strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		error(&loc, "cannot read file: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error(&loc, "not a regular file");
+		goto out;
+	}
+	if ((size_t)st.st_size > FS_MAX_FILE) {
+		error(&loc, "file too large (%lld bytes; the limit is %u MiB)", (long long)st.st_size,
+		      FS_MAX_FILE >> 20);
+		goto out;
+	}
+	struct buf b = BUF_INIT;
+	buf_grow(&b, (size_t)st.st_size);
+	for (;;) {
+		buf_grow(&b, 65536);
+		ssize_t r = read(fd, b.ptr + b.len, b.alloc - b.len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			error(&loc, "cannot read file: %s", strerror(errno));
+			buf_release(&b);
+			goto out;
+		}
+		if (r == 0)
+			break;
+		b.len += (size_t)r;
+		if (b.len > FS_MAX_FILE) {
+			error(&loc, "file too large (the limit is %u MiB)", FS_MAX_FILE >> 20);
+			buf_release(&b);
+			goto out;
+		}
+	}
+	b.ptr[b.len] = '\0';
+	*data = buf_detach(&b, len);
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}
+
+struct walk {
+	const char *suffix;
+	struct fs_entry *v;
+	size_t n, alloc;
+	struct dir_id {
+		dev_t dev;
+		ino_t ino;
+	} *seen;
+	size_t nseen, seen_alloc;
+	int ret;
+};
+
+static bool seen_dir(struct walk *w, const struct stat *st)
+{
+	/* Only the directories on the current path matter for loops, but the
+	 * whole set also catches a tree reached twice; trees are small. */
+	for (size_t i = 0; i < w->nseen; i++)
+		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+			return true;
+	ALLOC_GROW(w->seen, w->nseen + 1, w->seen_alloc);
+	w->seen[w->nseen].dev = st->st_dev;
+	w->seen[w->nseen++].ino = st->st_ino;
+	return false;
+}
+
+static void walk_dir(struct walk *w, const char *path, const char *rel);
+
+static void walk_entry(struct walk *w, const char *path, const char *rel)
+{
+	struct stat st;
+	struct loc loc = {path, 0, 0};
+	if (stat(path, &st) < 0) {
+		if (errno == ELOOP)
+			w->ret = error(&loc, "symbolic link loop");
+		else
+			w->ret = error(&loc, "cannot read: %s", strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (seen_dir(w, &st)) {
+			warning(&loc, "directory already visited through another path (symbolic link loop?); skipped");
+			return;
+		}
+		walk_dir(w, path, rel);
+	} else if (S_ISREG(st.st_mode) && str_ends(rel, w->suffix)) {
+		ALLOC_GROW(w->v, w->n + 1, w->alloc);
+		w->v[w->n].path = xstrdup(path);
+		w->v[w->n].rel = xstrdup(rel);
+		w->n++;
+	}
+}
+
+static void walk_dir(struct walk *w, const char *path, const char *rel)
+{
+	struct loc loc = {path, 0, 0};
+	DIR *d = opendir(path);
+	if (!d) {
+		w->ret = error(&loc, "cannot read directory: %s", strerror(errno));
+		return;
+	}
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_strptr);
+	for (size_t i = 0; i < n; i++) {
+		char *p = path_join(path, names[i]);
+		char *r = *rel ? path_join(rel, names[i]) : xstrdup(names[i]);
+		walk_entry(w, p, r);
+		free(p);
+		free(r);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct fs_entry *)a)->rel, ((const struct fs_entry *)b)->rel);
+}
+
+int fs_walk(const char *dir, const char *suffix, struct fs_entry **out, size_t *n)
+{
+	struct walk w = {.suffix = suffix};
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		seen_dir(&w, &st);
+		walk_dir(&w, dir, "");
+	}
+	/* Directory order is sorted per level; sort whole paths for byte order. */
+	qsort(w.v, w.n, sizeof(*w.v), cmp_entry);
+	free(w.seen);
+	*out = w.v;
+	*n = w.n;
+	return w.ret;
+}
+
+void fs_entries_free(struct fs_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].path);
+		free(e[i].rel);
+	}
+	free(e);
+}
+
+bool fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool fs_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+int fs_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int ret = 0;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			struct loc loc = {path, 0, 0};
+			ret = error(&loc, "cannot create directory %s: %s", p, strerror(errno));
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return ret;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int fs_write(const char *path, const void *data, size_t len)
+{
+	struct loc loc = {path, 0, 0};
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == ENOENT) {
+		char *dir = xstrdup(path);
+		char *slash = strrchr(dir, '/');
+		if (slash) {
+			*slash = '\0';
+			fs_mkdirs(dir);
+		}
+		free(dir);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	}
+	if (fd < 0)
+		return error(&loc, "cannot write file: %s", strerror(errno));
+	int ret = write_all(fd, data, len);
+	if (close(fd) < 0)
+		ret = -1;
+	if (ret < 0)
+		return error(&loc, "cannot write file: %s", strerror(errno));
+	return 0;
+}
+
+int fs_remove_tree(const char *path)
+{
+	struct stat st;
+	struct loc loc = {path, 0, 0};
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : error(&loc, "cannot remove: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		if (!d)
+			return error(&loc, "cannot remove: %s", strerror(errno));
+		struct dirent *de;
+		int ret = 0;
+		while ((de = readdir(d)) != NULL) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			char *p = path_join(path, de->d_name);
+			if (fs_remove_tree(p) < 0)
+				ret = -1;
+			free(p);
+		}
+		closedir(d);
+		if (rmdir(path) < 0)
+			return error(&loc, "cannot remove directory: %s", strerror(errno));
+		return ret;
+	}
+	if (unlink(path) < 0)
+		return error(&loc, "cannot remove: %s", strerror(errno));
+	return 0;
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	if (n && a[n - 1] == '/')
+		return xstrfmt("%s%s", a, b);
+	return xstrfmt("%s/%s", a, b);
+}
+
+char *path_absolute(const char *p)
+{
+	struct buf b = BUF_INIT;
+	if (p[0] != '/') {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd)))
+			die("cannot get the current directory: %s", strerror(errno));
+		buf_adds(&b, cwd);
+	}
+	buf_addch(&b, '/');
+	buf_adds(&b, p);
+	/* Normalize: collapse //, remove /./, resolve /../ lexically. */
+	char *s = b.ptr;
+	struct buf out = BUF_INIT;
+	char *save = NULL;
+	for (char *tok = strtok_r(s, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			char *slash = out.len ? strrchr(out.ptr, '/') : NULL;
+			if (slash)
+				out.len = (size_t)(slash - out.ptr), out.ptr[out.len] = '\0';
+			continue;
+		}
+		buf_addch(&out, '/');
+		buf_adds(&out, tok);
+	}
+	if (!out.len)
+		buf_addch(&out, '/');
+	buf_release(&b);
+	return buf_detach(&out, NULL);
+}

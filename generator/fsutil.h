@@ -1,0 +1,52 @@
+/*
+ * fsutil: reading, walking and writing the file system.
+ *
+ * Functions that can fail for a reason the user can fix report a diagnostic
+ * naming the path and return -1; they never exit.
+ */
+#ifndef AFTERMATH_FSUTIL_H
+#define AFTERMATH_FSUTIL_H
+
+#include "util.h"
+
+/* Files larger than this are refused with a diagnostic (not read). */
+#define FS_MAX_FILE (16u << 20)
+
+/*
+ * Read the whole of `path` into *data (NUL-terminated, caller frees) and
+ * its length into *len.  `what` names it in messages.  0 or -1.
+ */
+int fs_read(const char *path, char **data, size_t *len);
+
+/* A found file: its full path and its path relative to the walked root. */
+struct fs_entry {
+	char *path;
+	char *rel;
+};
+
+/*
+ * Collect every regular file below `dir` whose name ends in `suffix` (any
+ * file when suffix is ""), skipping names that start with '.'.  The result
+ * is sorted by relative path (byte order), so it is the same on every
+ * machine.  Symbolic links are followed, but a directory reached twice (a
+ * loop) is reported and skipped.  A missing `dir` gives no entries.  Returns
+ * 0, or -1 after reporting unreadable directories (the entries found are
+ * still returned).
+ */
+int fs_walk(const char *dir, const char *suffix, struct fs_entry **out, size_t *n);
+void fs_entries_free(struct fs_entry *e, size_t n);
+
+bool fs_is_dir(const char *path);
+bool fs_exists(const char *path);
+/* mkdir -p; 0 or -1 (with a diagnostic). */
+int fs_mkdirs(const char *path);
+/* Write data to path (creating parent directories); 0 or -1. */
+int fs_write(const char *path, const void *data, size_t len);
+/* rm -rf; 0 or -1. */
+int fs_remove_tree(const char *path);
+/* Join two path parts with one '/'; caller frees. */
+char *path_join(const char *a, const char *b);
+/* Absolute, normalized path (no symlinks resolved for missing tails); caller frees. */
+char *path_absolute(const char *p);
+
+#endif

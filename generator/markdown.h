@@ -1,0 +1,56 @@
+/*
+ * markdown: a Markdown body to HTML, table of contents, plain text and links.
+ *
+ * Uses cmark-gfm with the table, tasklist, strikethrough, autolink, tagfilter
+ * and footnotes extensions.  Headings get ids (slug of their text, made
+ * unique per page).  Raw HTML is dropped unless the site allows it, and a
+ * link or image whose URL has a scheme other than http, https, mailto or
+ * none (javascript:, data:, vbscript:, ...) is rendered without its URL.
+ *
+ * `[[ID]]` in text (not in code) is a wiki-link: it is recorded with its
+ * location and left in the HTML as a marker that link_resolve() later turns
+ * into a link to that postmortem with its title, once the corpus is known.
+ */
+#ifndef AFTERMATH_MARKDOWN_H
+#define AFTERMATH_MARKDOWN_H
+
+#include "model.h"
+#include "siteconfig.h"
+
+/* The marker byte around wiki-link placeholders; stripped from all input. */
+#define WIKILINK_MARK '\x1a'
+
+struct md_opts {
+	bool allow_html;     /* keep raw HTML (site.yaml markdown.unsafe_html) */
+	bool strip_internal; /* drop <!-- internal --> ... <!-- /internal --> blocks */
+};
+
+/*
+ * Render pm->body into pm->html, pm->toc, pm->text and pm->wikilinks.  When
+ * the front matter had no action_items (pm->nactions == 0 and no
+ * action_items key), the GFM task list under a heading named "Action items"
+ * (any level, any case) becomes pm->actions, each item's trailing
+ * "(owner: NAME, due: YYYY-MM-DD, priority: must, ticket: X)" parsed and
+ * "[x]" meaning done; pm->actions_from_body is then set.  Returns 0, or -1
+ * after reporting problems (an unclosed internal block, a bad annotation)
+ * at their file:line:col.
+ */
+int markdown_parse(struct postmortem *pm, const struct md_opts *opts);
+
+/* The same for an extra page (no action items). */
+int markdown_parse_page(struct page *pg, const char *body, int body_line, const struct md_opts *opts);
+
+/*
+ * Resolves a wiki-link target for link_resolve: sets *url and *title
+ * (borrowed) and returns true, or returns false for an unknown id.
+ */
+typedef bool (*link_resolver)(void *ctx, const char *id, const char **url, const char **title);
+
+/*
+ * Append `html` to `out` with every wiki-link marker replaced: a known id
+ * becomes <a class="wikilink" href="URL">TITLE</a> (escaped), an unknown one
+ * the literal text [[ID]].
+ */
+void link_resolve(struct buf *out, const char *html, link_resolver fn, void *ctx);
+
+#endif

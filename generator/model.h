@@ -1,0 +1,163 @@
+/*
+ * model: the in-memory postmortem, as every stage after parsing sees it.
+ *
+ * A postmortem is filled in stages: frontmatter_parse() sets the fields of the
+ * front matter, markdown_parse() the body's HTML, table of contents, plain text
+ * and wiki-links, and later stages (graph, stats) add what they compute in
+ * their own structures, indexed by the postmortem's position in the corpus.
+ * Every string here is owned by the postmortem and freed by pm_release().
+ */
+#ifndef AFTERMATH_MODEL_H
+#define AFTERMATH_MODEL_H
+
+#include "diag.h"
+#include "util.h"
+#include "yamltree.h"
+
+enum pm_status { STATUS_DRAFT, STATUS_IN_REVIEW, STATUS_COMPLETE };
+enum pm_kind { KIND_INCIDENT, KIND_NEAR_MISS, KIND_DRILL };
+enum visibility { VIS_INTERNAL, VIS_PUBLIC };
+enum factor_category { CAT_NONE, CAT_TECHNICAL, CAT_PROCESS, CAT_COMMUNICATION, CAT_EXTERNAL };
+enum ai_status { AI_OPEN, AI_IN_PROGRESS, AI_DONE, AI_WONT_DO };
+enum ai_priority { PRI_NONE, PRI_MUST, PRI_SHOULD, PRI_NICE };
+
+/* The spellings used on pages and in JSON ("in-review", "near-miss", ...). */
+const char *status_name(enum pm_status s);
+const char *kind_name(enum pm_kind k);
+const char *visibility_name(enum visibility v);
+const char *category_name(enum factor_category c); /* "" for CAT_NONE */
+const char *ai_status_name(enum ai_status s);       /* "open", "in-progress", "done", "wont-do" */
+const char *priority_name(enum ai_priority p);      /* "" for PRI_NONE */
+
+/*
+ * A point in time from the front matter: a date (has_time false, taken as
+ * 00:00 UTC) or an ISO 8601 date-time with a zone (converted to UTC).
+ * `offset_min` is the zone the author wrote, for display in that zone.
+ */
+struct when {
+	bool set;
+	bool has_time;
+	int64_t epoch; /* seconds since 1970-01-01T00:00:00Z */
+	int offset_min;
+};
+
+/* "YYYY-MM-DD" of w in the author's zone; out must hold 11 bytes. */
+void when_date(const struct when *w, char out[11]);
+/* "YYYY-MM-DDTHH:MM:SSZ" in UTC (or the date alone when !has_time); out holds 21 bytes. */
+void when_iso(const struct when *w, char out[21]);
+/* Days since 1970-01-01 of w's date in the author's zone. */
+int64_t when_day(const struct when *w);
+/* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.frac]](Z|+HH:MM|-HH:MM)". 0 or -1. */
+int when_parse(struct when *w, const char *s);
+/* Days since 1970-01-01 for a civil date (proleptic Gregorian). */
+int64_t days_from_civil(int y, int m, int d);
+void civil_from_days(int64_t z, int *y, int *m, int *d);
+
+/* A name as written (service, tag, author, owner, related id) and where. */
+struct term {
+	char *name;
+	char *slug;   /* slug of name (see slug.h); for related ids, slug of the id */
+	struct loc loc;
+};
+
+struct factor {
+	char *name;
+	char *slug;
+	enum factor_category category;
+	struct loc loc;
+};
+
+struct action_item {
+	char *title;
+	char *owner; /* NULL when none */
+	char *owner_slug;
+	struct when due, closed;
+	enum ai_status status;
+	enum ai_priority priority;
+	char *ticket;           /* NULL when none */
+	char *success_criteria; /* NULL when none */
+	struct loc loc;
+};
+
+struct impact {
+	struct when started, detected, mitigated, resolved;
+	long long customers_affected; /* -1 when not given */
+	char *description;
+};
+
+struct toc_entry {
+	int level;
+	char *id;   /* the heading's anchor, unique within the page */
+	char *text; /* plain text of the heading */
+};
+
+struct wikilink {
+	char *id; /* the postmortem id between [[ and ]] */
+	struct loc loc;
+};
+
+struct postmortem {
+	char *path; /* path as given on the command line's content dir + relative, used in diagnostics */
+	char *rel;  /* path relative to the content directory, "postmortems/2024/pm-17.md" */
+
+	char *id;
+	char *slug; /* slug of the id: the page is /postmortems/<slug>/ */
+	char *title;
+	char *summary; /* NULL when none */
+	char *owner;   /* NULL when none */
+	char *owner_slug;
+	struct when date, published;
+	enum pm_status status;
+	int severity; /* index into site.severities */
+	enum pm_kind kind;
+	enum visibility visibility;
+	bool featured;
+
+	struct term *authors;
+	size_t nauthors;
+	struct term *services;
+	size_t nservices;
+	struct factor *factors;
+	size_t nfactors;
+	struct term *tags;
+	size_t ntags;
+	struct term *related;
+	size_t nrelated;
+	struct impact impact;
+	struct action_item *actions;
+	size_t nactions;
+	bool actions_from_body; /* read from the "Action items" task list */
+
+	struct ynode *front; /* the whole front matter as parsed, unknown keys included */
+	struct loc id_loc, date_loc, title_loc;
+
+	char *body; /* the Markdown after the closing fence */
+	int body_line; /* line of the file where body starts */
+
+	/* Set by markdown_parse(). */
+	char *html; /* body HTML; wiki-links left as markers for link_resolve() */
+	struct toc_entry *toc;
+	size_t ntoc;
+	char *text; /* the body as plain text (for search and snippets) */
+	struct wikilink *wikilinks;
+	size_t nwikilinks;
+};
+
+/* An extra page from pages/ Markdown file: title from its front matter, body as HTML. */
+struct page {
+	char *path, *rel;
+	char *slug; /* file name without .md: the page is at /<slug>/ */
+	char *title;
+	char *html;
+	struct toc_entry *toc;
+	size_t ntoc;
+	struct ynode *front;
+	struct wikilink *wikilinks;
+	size_t nwikilinks;
+};
+
+void pm_release(struct postmortem *pm);
+void page_release(struct page *pg);
+void toc_free(struct toc_entry *toc, size_t n);
+
+#endif

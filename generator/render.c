@@ -1,0 +1,1117 @@
+/* render: build template contexts and write every page (see render.h). */
+#include "render.h"
+
+#include "fsutil.h"
+#include "markdown.h"
+#include "parallel.h"
+#include "stats.h"
+#include "template.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum page_kind {
+	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
+	PG_OWNER, PG_PAGE
+};
+
+struct page_job {
+	enum page_kind kind;
+	size_t index;
+};
+
+struct worker {
+	struct tmpl *t;
+	int site_ref;      /* registry: the `site` table */
+	int summaries_ref; /* registry: array of postmortem summaries */
+	struct buf content, page;
+};
+
+struct render {
+	const struct corpus *c;
+	const struct graph *g;
+	const struct render_opts *o;
+	struct output *out;
+	struct worker *w;
+	struct page_job *jobs;
+	size_t njobs;
+	bool *failed;
+};
+
+/* ---- small Lua helpers -------------------------------------------------- */
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	if (!v)
+		return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, long long v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void set_bool(lua_State *L, const char *k, bool v)
+{
+	lua_pushboolean(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void set_when(lua_State *L, const char *k, const struct when *w, bool iso)
+{
+	char s[21];
+	if (!w->set)
+		return;
+	if (iso)
+		when_iso(w, s);
+	else
+		when_date(w, s);
+	set_str(L, k, s);
+}
+
+/* t[#t + 1] = value on top of the stack (pops it); t is at index -2. */
+static void append(lua_State *L)
+{
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+}
+
+static bool stripped(const struct render *r, const char *field)
+{
+	if (r->c->profile != PROFILE_PUBLIC)
+		return false;
+	for (size_t i = 0; i < r->c->site.nstrip; i++)
+		if (!strcmp(r->c->site.strip[i], field))
+			return true;
+	return false;
+}
+
+static void push_counts(lua_State *L, const struct counts *c)
+{
+	double rate;
+	lua_createtable(L, 0, 7);
+	set_int(L, "total", (long long)c->total);
+	set_int(L, "done", (long long)c->done);
+	set_int(L, "open", (long long)c->open);
+	set_int(L, "in_progress", (long long)c->in_progress);
+	set_int(L, "wont_do", (long long)c->wont_do);
+	set_int(L, "overdue", (long long)c->overdue);
+	if (counts_rate(c, &rate)) {
+		lua_pushnumber(L, rate);
+		lua_setfield(L, -2, "completion_rate");
+	}
+}
+
+/* A YAML tree as Lua values: scalars are strings, lists arrays, maps tables. */
+static void push_ynode(lua_State *L, const struct ynode *n)
+{
+	if (!n) {
+		lua_pushnil(L);
+		return;
+	}
+	if (n->type == YN_SCALAR) {
+		lua_pushstring(L, n->scalar);
+		return;
+	}
+	lua_createtable(L, n->type == YN_SEQ ? (int)n->n : 0, n->type == YN_MAP ? (int)n->n : 0);
+	for (size_t i = 0; i < n->n; i++) {
+		push_ynode(L, n->items[i]);
+		if (n->type == YN_SEQ)
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		else
+			lua_setfield(L, -2, n->keys[i]);
+	}
+}
+
+static char *node_url(enum term_kind k, const struct node *nd)
+{
+	return xstrfmt("%s/%s/", term_kind_dir(k), nd->slug);
+}
+
+static void push_node_ref(lua_State *L, const struct render *r, enum term_kind k, size_t i)
+{
+	const struct node *nd = &r->g->nodes[k][i];
+	char *url = node_url(k, nd);
+	lua_createtable(L, 0, 6);
+	set_str(L, "name", nd->name);
+	set_str(L, "slug", nd->slug);
+	set_str(L, "url", url);
+	set_int(L, "count", (long long)nd->npms);
+	if (k == TERM_FACTOR) {
+		set_str(L, "category", category_name(nd->category));
+		set_bool(L, "recurring", nd->recurring);
+	}
+	free(url);
+}
+
+static void push_node_refs(lua_State *L, const struct render *r, enum term_kind k, const size_t *v, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		push_node_ref(L, r, k, v[i]);
+		append(L);
+	}
+}
+
+/* ---- postmortems -------------------------------------------------------- */
+
+static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
+{
+	const struct postmortem *pm = &r->c->pms[i];
+	const struct pm_links *l = &r->g->pm[i];
+	char date[11];
+	struct counts cnt;
+	when_date(&pm->date, date);
+	lua_createtable(L, 0, 20);
+	set_str(L, "id", pm->id);
+	set_str(L, "slug", pm->slug);
+	set_str(L, "title", pm->title);
+	char *url = xstrfmt("postmortems/%s/", pm->slug);
+	set_str(L, "url", url);
+	free(url);
+	set_str(L, "date", date);
+	set_int(L, "year", atoi(date));
+	set_str(L, "status", status_name(pm->status));
+	set_str(L, "severity", r->c->site.severities[pm->severity]);
+	set_int(L, "severity_rank", pm->severity + 1);
+	set_str(L, "kind", kind_name(pm->kind));
+	set_str(L, "visibility", visibility_name(pm->visibility));
+	set_str(L, "summary", pm->summary);
+	set_bool(L, "featured", pm->featured);
+	push_node_refs(L, r, TERM_SERVICE, l->services, l->nservices);
+	lua_setfield(L, -2, "services");
+	push_node_refs(L, r, TERM_FACTOR, l->factors, l->nfactors);
+	lua_setfield(L, -2, "factors");
+	push_node_refs(L, r, TERM_TAG, l->tags, l->ntags);
+	lua_setfield(L, -2, "tags");
+	counts_of_pm(&cnt, pm, r->o->as_of_day);
+	push_counts(L, &cnt);
+	lua_setfield(L, -2, "actions");
+}
+
+/* Push the cached summary of postmortem i (a shared table: do not modify). */
+static void push_summary(lua_State *L, const struct render *r, struct worker *w, size_t i)
+{
+	(void)r;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, w->summaries_ref);
+	lua_rawgeti(L, -1, (lua_Integer)i + 1);
+	lua_remove(L, -2);
+}
+
+static void push_summaries(lua_State *L, const struct render *r, struct worker *w, const size_t *v, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		push_summary(L, r, w, v[i]);
+		append(L);
+	}
+}
+
+static void push_action_item(lua_State *L, const struct render *r, const struct action_item *a)
+{
+	lua_createtable(L, 0, 12);
+	set_str(L, "title", a->title);
+	if (!stripped(r, "action_items.owner"))
+		set_str(L, "owner", a->owner);
+	set_when(L, "due", &a->due, false);
+	set_str(L, "status", ai_status_name(a->status));
+	if (a->priority != PRI_NONE)
+		set_str(L, "priority", priority_name(a->priority));
+	if (!stripped(r, "action_items.ticket"))
+		set_str(L, "ticket", a->ticket);
+	set_when(L, "closed", &a->closed, false);
+	set_str(L, "success_criteria", a->success_criteria);
+	set_bool(L, "overdue", ai_overdue(a, r->o->as_of_day));
+	set_int(L, "days_overdue", (long long)ai_days_overdue(a, r->o->as_of_day));
+}
+
+static void push_durations(lua_State *L, const struct impact *im)
+{
+	static const char *const names[] = {"detect", "mitigate", "resolve"};
+	const struct when *to[] = {&im->detected, &im->mitigated, &im->resolved};
+	struct buf b = BUF_INIT;
+	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, 3);
+	for (int k = 0; k < 3; k++) {
+		long long m = duration_minutes(im, to[k]);
+		if (m < 0)
+			continue;
+		buf_reset(&b);
+		duration_text(&b, m);
+		set_str(L, names[k], buf_cstr(&b));
+		lua_pushinteger(L, m);
+		lua_setfield(L, -3, names[k]);
+	}
+	lua_setfield(L, -2, "text");
+	buf_release(&b);
+}
+
+static void push_impact(lua_State *L, const struct impact *im)
+{
+	lua_createtable(L, 0, 6);
+	set_when(L, "started", &im->started, true);
+	set_when(L, "detected", &im->detected, true);
+	set_when(L, "mitigated", &im->mitigated, true);
+	set_when(L, "resolved", &im->resolved, true);
+	if (im->customers_affected >= 0)
+		set_int(L, "customers_affected", im->customers_affected);
+	set_str(L, "description", im->description);
+}
+
+static void push_link(lua_State *L, const struct render *r, size_t i)
+{
+	const struct postmortem *pm = &r->c->pms[i];
+	char date[11];
+	char *url = xstrfmt("postmortems/%s/", pm->slug);
+	when_date(&pm->date, date);
+	lua_createtable(L, 0, 6);
+	set_str(L, "id", pm->id);
+	set_str(L, "title", pm->title);
+	set_str(L, "url", url);
+	set_str(L, "date", date);
+	set_str(L, "severity", r->c->site.severities[pm->severity]);
+	free(url);
+}
+
+static void push_related(lua_State *L, const struct render *r, const struct pm_links *l)
+{
+	static const char *const why[] = {"related", "links here", "similar"};
+	lua_createtable(L, (int)l->nrelated, 0);
+	for (size_t k = 0; k < l->nrelated; k++) {
+		push_link(L, r, l->related[k].pm);
+		set_str(L, "why", why[l->related[k].why]);
+		append(L);
+	}
+}
+
+static void push_recurred(lua_State *L, const struct render *r, const struct pm_links *l)
+{
+	lua_createtable(L, (int)l->nrecurred, 0);
+	for (size_t k = 0; k < l->nrecurred; k++) {
+		const struct recurrence *rc = &l->recurred[k];
+		int y, m, d;
+		char day[11];
+		civil_from_days(rc->fixed_day, &y, &m, &d);
+		snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+		lua_createtable(L, 0, 3);
+		push_node_ref(L, r, TERM_FACTOR, rc->factor);
+		lua_setfield(L, -2, "factor");
+		push_link(L, r, rc->earlier);
+		lua_setfield(L, -2, "after");
+		set_str(L, "fixed_on", day);
+		append(L);
+	}
+}
+
+struct resolve_ctx {
+	const struct render *r;
+	const char *root;
+	struct buf url;
+};
+
+static bool resolve_link(void *vctx, const char *id, const char **url, const char **title)
+{
+	struct resolve_ctx *x = vctx;
+	size_t i = corpus_find(x->r->c, id);
+	if (i == SIZE_MAX)
+		return false;
+	buf_reset(&x->url);
+	buf_addf(&x->url, "%spostmortems/%s/", x->root, x->r->c->pms[i].slug);
+	*url = buf_cstr(&x->url);
+	*title = x->r->c->pms[i].title;
+	return true;
+}
+
+static void push_html(lua_State *L, const struct render *r, const char *html, const char *root)
+{
+	struct resolve_ctx x = {r, root, BUF_INIT};
+	struct buf out = BUF_INIT;
+	link_resolve(&out, html ? html : "", resolve_link, &x);
+	lua_pushlstring(L, out.ptr ? out.ptr : "", out.len);
+	buf_release(&out);
+	buf_release(&x.url);
+}
+
+static void push_toc(lua_State *L, const struct toc_entry *toc, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_createtable(L, 0, 3);
+		set_int(L, "level", toc[i].level);
+		set_str(L, "id", toc[i].id);
+		set_str(L, "text", toc[i].text);
+		append(L);
+	}
+}
+
+static void push_pm_full(lua_State *L, const struct render *r, size_t i, const char *root)
+{
+	const struct postmortem *pm = &r->c->pms[i];
+	const struct pm_links *l = &r->g->pm[i];
+	push_pm_summary(L, r, i);
+	if (pm->owner && !stripped(r, "owner")) {
+		lua_createtable(L, 0, 3);
+		set_str(L, "name", pm->owner);
+		if (l->owner != SIZE_MAX) {
+			char *url = node_url(TERM_OWNER, &r->g->nodes[TERM_OWNER][l->owner]);
+			set_str(L, "url", url);
+			set_str(L, "slug", r->g->nodes[TERM_OWNER][l->owner].slug);
+			free(url);
+		}
+		lua_setfield(L, -2, "owner");
+	}
+	lua_createtable(L, (int)pm->nauthors, 0);
+	for (size_t k = 0; k < pm->nauthors && !stripped(r, "authors"); k++) {
+		lua_pushstring(L, pm->authors[k].name);
+		append(L);
+	}
+	lua_setfield(L, -2, "authors");
+	set_when(L, "published", &pm->published, false);
+	push_html(L, r, pm->html, root);
+	lua_setfield(L, -2, "html");
+	push_toc(L, pm->toc, pm->ntoc);
+	lua_setfield(L, -2, "toc");
+	push_impact(L, &pm->impact);
+	lua_setfield(L, -2, "impact");
+	push_durations(L, &pm->impact);
+	lua_setfield(L, -2, "durations");
+	lua_createtable(L, (int)pm->nactions, 0);
+	for (size_t k = 0; k < pm->nactions; k++) {
+		push_action_item(L, r, &pm->actions[k]);
+		append(L);
+	}
+	lua_setfield(L, -2, "action_items");
+	set_bool(L, "actions_from_body", pm->actions_from_body);
+	push_related(L, r, l);
+	lua_setfield(L, -2, "related");
+	if (l->newer != SIZE_MAX) {
+		push_link(L, r, l->newer);
+		lua_setfield(L, -2, "next");
+	}
+	if (l->older != SIZE_MAX) {
+		push_link(L, r, l->older);
+		lua_setfield(L, -2, "prev");
+	}
+	push_recurred(L, r, l);
+	lua_setfield(L, -2, "recurred");
+	if (r->c->profile == PROFILE_INTERNAL) {
+		push_ynode(L, pm->front);
+		lua_setfield(L, -2, "fields");
+	}
+}
+
+/* ---- the site table ----------------------------------------------------- */
+
+static const char *asset_path(const struct render_opts *o, const char *name)
+{
+	for (size_t i = 0; i < o->nassets; i++)
+		if (!strcmp(o->asset_names[i], name))
+			return o->asset_paths[i];
+	return NULL;
+}
+
+static void push_nav_item(lua_State *L, const char *title, const char *url)
+{
+	lua_createtable(L, 0, 2);
+	set_str(L, "title", title);
+	set_str(L, "url", url);
+	append(L);
+}
+
+static void push_site(lua_State *L, const struct render *r)
+{
+	const struct site *s = &r->c->site;
+	lua_createtable(L, 0, 16);
+	set_str(L, "title", s->title);
+	set_str(L, "description", s->description);
+	set_str(L, "base_url", r->o->base_url);
+	set_str(L, "language", s->language);
+	set_str(L, "profile", r->c->profile == PROFILE_PUBLIC ? "public" : "internal");
+	set_bool(L, "internal", r->c->profile == PROFILE_INTERNAL);
+	set_str(L, "as_of", r->o->as_of);
+	set_str(L, "css", asset_path(r->o, "style.css"));
+	set_int(L, "count", (long long)r->c->npms);
+	lua_createtable(L, 0, (int)r->o->nassets);
+	for (size_t i = 0; i < r->o->nassets; i++)
+		set_str(L, r->o->asset_names[i], r->o->asset_paths[i]);
+	lua_setfield(L, -2, "assets");
+	lua_createtable(L, 8, 0);
+	push_nav_item(L, "Postmortems", "timeline/");
+	push_nav_item(L, "Services", "services/");
+	push_nav_item(L, "Factors", "factors/");
+	for (size_t i = 0; i < r->c->npages; i++) {
+		char *url = xstrfmt("%s/", r->c->pages[i].slug);
+		push_nav_item(L, r->c->pages[i].title, url);
+		free(url);
+	}
+	lua_setfield(L, -2, "nav");
+	lua_createtable(L, (int)r->c->npages, 0);
+	for (size_t i = 0; i < r->c->npages; i++) {
+		char *url = xstrfmt("%s/", r->c->pages[i].slug);
+		push_nav_item(L, r->c->pages[i].title, url);
+		free(url);
+	}
+	lua_setfield(L, -2, "pages");
+	lua_createtable(L, (int)s->nseverities, 0);
+	for (size_t i = 0; i < s->nseverities; i++) {
+		lua_pushstring(L, s->severities[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "severities");
+	push_ynode(L, s->front);
+	lua_setfield(L, -2, "fields");
+}
+
+static void worker_prepare(struct render *r, struct worker *w)
+{
+	lua_State *L = tmpl_lua(w->t);
+	push_site(L, r);
+	w->site_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_createtable(L, (int)r->c->npms, 0);
+	for (size_t i = 0; i < r->c->npms; i++) {
+		push_pm_summary(L, r, i);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	w->summaries_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* ---- page contexts ------------------------------------------------------ */
+
+static void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
+			 size_t limit);
+
+static void ctx_home(lua_State *L, struct render *r, struct worker *w)
+{
+	size_t n = r->c->npms < 10 ? r->c->npms : 10;
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		push_summary(L, r, w, i);
+		append(L);
+	}
+	lua_setfield(L, -2, "recent");
+	lua_newtable(L);
+	for (size_t i = 0; i < r->c->npms; i++) {
+		if (!r->c->pms[i].featured)
+			continue;
+		push_summary(L, r, w, i);
+		append(L);
+	}
+	lua_setfield(L, -2, "featured");
+	/* Most recurring factors: by count, then slug. */
+	const struct graph *g = r->g;
+	size_t nf = g->nnodes[TERM_FACTOR];
+	size_t *order = xmalloc((nf ? nf : 1) * sizeof(size_t));
+	for (size_t i = 0; i < nf; i++)
+		order[i] = i;
+	for (size_t i = 1; i < nf; i++) { /* insertion sort: stable, small n */
+		size_t v = order[i], j = i;
+		while (j > 0 && g->nodes[TERM_FACTOR][order[j - 1]].npms < g->nodes[TERM_FACTOR][v].npms) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = v;
+	}
+	lua_newtable(L);
+	for (size_t i = 0; i < nf && i < 8; i++) {
+		if (!g->nodes[TERM_FACTOR][order[i]].recurring)
+			break;
+		push_node_ref(L, r, TERM_FACTOR, order[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "top_factors");
+	free(order);
+	size_t *all = xmalloc((r->c->npms ? r->c->npms : 1) * sizeof(size_t));
+	for (size_t i = 0; i < r->c->npms; i++)
+		all[i] = i;
+	push_overdue(L, r, w, all, r->c->npms, 10);
+	lua_setfield(L, -2, "overdue");
+	struct counts total = {0};
+	for (size_t i = 0; i < r->c->npms; i++) {
+		struct counts c;
+		counts_of_pm(&c, &r->c->pms[i], r->o->as_of_day);
+		counts_merge(&total, &c);
+	}
+	free(all);
+	lua_createtable(L, 0, 6);
+	set_int(L, "postmortems", (long long)r->c->npms);
+	set_int(L, "services", (long long)g->nnodes[TERM_SERVICE]);
+	set_int(L, "factors", (long long)g->nnodes[TERM_FACTOR]);
+	push_counts(L, &total);
+	lua_setfield(L, -2, "actions");
+	lua_setfield(L, -2, "counts");
+}
+
+struct overdue_item {
+	size_t pm, item;
+	int64_t days;
+};
+
+static int cmp_overdue(const void *va, const void *vb)
+{
+	const struct overdue_item *a = va, *b = vb;
+	if (a->days != b->days)
+		return a->days > b->days ? -1 : 1;
+	if (a->pm != b->pm)
+		return a->pm < b->pm ? -1 : 1;
+	return a->item < b->item ? -1 : a->item > b->item;
+}
+
+/* Overdue action items of the given postmortems, latest first (at most limit; 0: all). */
+static void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
+			 size_t limit)
+{
+	struct overdue_item *v = NULL;
+	size_t nv = 0, alloc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct postmortem *pm = &r->c->pms[pms[i]];
+		for (size_t k = 0; k < pm->nactions; k++) {
+			if (!ai_overdue(&pm->actions[k], r->o->as_of_day))
+				continue;
+			ALLOC_GROW(v, nv + 1, alloc);
+			v[nv++] = (struct overdue_item){pms[i], k, ai_days_overdue(&pm->actions[k], r->o->as_of_day)};
+		}
+	}
+	qsort(v, nv, sizeof(*v), cmp_overdue);
+	if (limit && nv > limit)
+		nv = limit;
+	lua_createtable(L, (int)nv, 0);
+	for (size_t i = 0; i < nv; i++) {
+		push_action_item(L, r, &r->c->pms[v[i].pm].actions[v[i].item]);
+		push_summary(L, r, w, v[i].pm);
+		lua_setfield(L, -2, "pm");
+		append(L);
+	}
+	free(v);
+}
+
+/* Every action item of the given postmortems, each with its `pm`. */
+static void push_items_of(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n)
+{
+	lua_newtable(L);
+	for (size_t i = 0; i < n; i++) {
+		const struct postmortem *pm = &r->c->pms[pms[i]];
+		for (size_t k = 0; k < pm->nactions; k++) {
+			push_action_item(L, r, &pm->actions[k]);
+			push_summary(L, r, w, pms[i]);
+			lua_setfield(L, -2, "pm");
+			append(L);
+		}
+	}
+}
+
+static void counts_of_pms(struct counts *c, const struct render *r, const size_t *pms, size_t n)
+{
+	*c = (struct counts){0};
+	for (size_t i = 0; i < n; i++) {
+		struct counts one;
+		counts_of_pm(&one, &r->c->pms[pms[i]], r->o->as_of_day);
+		counts_merge(c, &one);
+	}
+}
+
+static int date_part(const struct postmortem *pm, int which)
+{
+	char date[11];
+	when_date(&pm->date, date);
+	return which == 0 ? atoi(date) : atoi(date + 5);
+}
+
+static void ctx_timeline(lua_State *L, struct render *r, struct worker *w)
+{
+	static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
+					     "August", "September", "October", "November", "December"};
+	const struct postmortem *pms = r->c->pms;
+	size_t n = r->c->npms, i = 0;
+	lua_newtable(L); /* years */
+	while (i < n) {
+		int y = date_part(&pms[i], 0);
+		size_t first = i;
+		lua_createtable(L, 0, 3);
+		set_int(L, "year", y);
+		lua_newtable(L); /* months */
+		while (i < n && date_part(&pms[i], 0) == y) {
+			int m = date_part(&pms[i], 1);
+			lua_createtable(L, 0, 3);
+			set_int(L, "month", m);
+			set_str(L, "name", months[m - 1]);
+			lua_newtable(L);
+			while (i < n && date_part(&pms[i], 0) == y && date_part(&pms[i], 1) == m) {
+				push_summary(L, r, w, i++);
+				append(L);
+			}
+			lua_setfield(L, -2, "postmortems");
+			append(L);
+		}
+		lua_setfield(L, -2, "months");
+		set_int(L, "count", (long long)(i - first));
+		append(L);
+	}
+	lua_setfield(L, -2, "years");
+}
+
+struct tally {
+	size_t node, count;
+};
+
+static int cmp_tally(const void *va, const void *vb)
+{
+	const struct tally *a = va, *b = vb;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return a->node < b->node ? -1 : a->node > b->node;
+}
+
+/*
+ * Push the nodes of kind k that the postmortems `pms` mention, with how many
+ * of them mention each, most first (skipping node `self` of the same kind).
+ */
+static void push_tally(lua_State *L, const struct render *r, enum term_kind k, const size_t *pms, size_t n,
+		       size_t self)
+{
+	size_t nn = r->g->nnodes[k];
+	size_t *count = xcalloc(nn ? nn : 1, sizeof(size_t));
+	for (size_t i = 0; i < n; i++) {
+		const struct pm_links *l = &r->g->pm[pms[i]];
+		const size_t *v = k == TERM_SERVICE ? l->services : l->factors;
+		size_t m = k == TERM_SERVICE ? l->nservices : l->nfactors;
+		for (size_t j = 0; j < m; j++)
+			count[v[j]]++;
+	}
+	struct tally *t = xmalloc((nn ? nn : 1) * sizeof(*t));
+	size_t nt = 0;
+	for (size_t i = 0; i < nn; i++)
+		if (count[i] && i != self)
+			t[nt++] = (struct tally){i, count[i]};
+	qsort(t, nt, sizeof(*t), cmp_tally);
+	lua_createtable(L, (int)nt, 0);
+	for (size_t i = 0; i < nt; i++) {
+		push_node_ref(L, r, k, t[i].node);
+		set_int(L, "shared", (long long)t[i].count);
+		append(L);
+	}
+	free(t);
+	free(count);
+}
+
+static void push_severity_mix(lua_State *L, const struct render *r, const size_t *pms, size_t n)
+{
+	const struct site *s = &r->c->site;
+	size_t *count = xcalloc(s->nseverities, sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
+		count[r->c->pms[pms[i]].severity]++;
+	lua_createtable(L, (int)s->nseverities, 0);
+	for (size_t i = 0; i < s->nseverities; i++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "severity", s->severities[i]);
+		set_int(L, "count", (long long)count[i]);
+		append(L);
+	}
+	free(count);
+}
+
+/* Fields every node page and list shares: name, url, count, dates, action counts. */
+static void push_node_common(lua_State *L, const struct render *r, enum term_kind k, size_t i)
+{
+	const struct node *nd = &r->g->nodes[k][i];
+	struct counts cnt;
+	push_node_ref(L, r, k, i);
+	if (nd->npms) {
+		set_when(L, "last_seen", &r->c->pms[nd->pms[0]].date, false);
+		set_when(L, "first_seen", &r->c->pms[nd->pms[nd->npms - 1]].date, false);
+	}
+	counts_of_pms(&cnt, r, nd->pms, nd->npms);
+	push_counts(L, &cnt);
+	lua_setfield(L, -2, "actions");
+	if (k == TERM_SERVICE && nd->info) {
+		set_str(L, "description", nd->info->description);
+		set_str(L, "team", nd->info->team);
+		if (nd->info->tier)
+			set_int(L, "tier", nd->info->tier);
+		lua_createtable(L, (int)nd->info->nlinks, 0);
+		for (size_t l = 0; l < nd->info->nlinks; l++)
+			push_nav_item(L, nd->info->link_titles[l], nd->info->link_urls[l]);
+		lua_setfield(L, -2, "links");
+	}
+}
+
+static void ctx_node_list(lua_State *L, struct render *r, enum term_kind k, const char *field)
+{
+	lua_createtable(L, (int)r->g->nnodes[k], 0);
+	for (size_t i = 0; i < r->g->nnodes[k]; i++) {
+		push_node_common(L, r, k, i);
+		append(L);
+	}
+	lua_setfield(L, -2, field);
+}
+
+static void ctx_factors(lua_State *L, struct render *r)
+{
+	static const enum factor_category cats[] = {CAT_TECHNICAL, CAT_PROCESS, CAT_COMMUNICATION, CAT_EXTERNAL,
+						    CAT_NONE};
+	ctx_node_list(L, r, TERM_FACTOR, "factors");
+	lua_createtable(L, 5, 0);
+	for (size_t c = 0; c < ARRAY_SIZE(cats); c++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "name", cats[c] == CAT_NONE ? "uncategorized" : category_name(cats[c]));
+		lua_newtable(L);
+		for (size_t i = 0; i < r->g->nnodes[TERM_FACTOR]; i++) {
+			if (r->g->nodes[TERM_FACTOR][i].category != cats[c])
+				continue;
+			push_node_common(L, r, TERM_FACTOR, i);
+			append(L);
+		}
+		if (lua_rawlen(L, -1) == 0) {
+			lua_pop(L, 2);
+			continue;
+		}
+		lua_setfield(L, -2, "factors");
+		append(L);
+	}
+	lua_setfield(L, -2, "categories");
+}
+
+static void push_per_year(lua_State *L, const struct render *r, const size_t *pms, size_t n)
+{
+	lua_newtable(L);
+	for (size_t i = n; i-- > 0;) { /* oldest first */
+		int y = date_part(&r->c->pms[pms[i]], 0);
+		size_t len = lua_rawlen(L, -1);
+		if (len) {
+			lua_rawgeti(L, -1, (lua_Integer)len);
+			lua_getfield(L, -1, "year");
+			bool same = lua_tointeger(L, -1) == y;
+			lua_pop(L, 1);
+			if (same) {
+				lua_getfield(L, -1, "count");
+				lua_Integer c = lua_tointeger(L, -1);
+				lua_pop(L, 1);
+				set_int(L, "count", c + 1);
+				lua_pop(L, 1);
+				continue;
+			}
+			lua_pop(L, 1);
+		}
+		lua_createtable(L, 0, 2);
+		set_int(L, "year", y);
+		set_int(L, "count", 1);
+		append(L);
+	}
+}
+
+static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term_kind k, size_t i, const char *field)
+{
+	const struct node *nd = &r->g->nodes[k][i];
+	push_node_common(L, r, k, i);
+	push_summaries(L, r, w, nd->pms, nd->npms);
+	lua_setfield(L, -2, "postmortems");
+	if (k == TERM_SERVICE || k == TERM_FACTOR || k == TERM_OWNER) {
+		push_items_of(L, r, w, nd->pms, nd->npms);
+		lua_setfield(L, -2, "action_items");
+		push_overdue(L, r, w, nd->pms, nd->npms, 0);
+		lua_setfield(L, -2, "overdue");
+	}
+	if (k == TERM_SERVICE || k == TERM_FACTOR) {
+		push_tally(L, r, TERM_FACTOR, nd->pms, nd->npms, k == TERM_FACTOR ? i : SIZE_MAX);
+		lua_setfield(L, -2, k == TERM_FACTOR ? "related_factors" : "factors");
+		push_tally(L, r, TERM_SERVICE, nd->pms, nd->npms, k == TERM_SERVICE ? i : SIZE_MAX);
+		lua_setfield(L, -2, k == TERM_SERVICE ? "related_services" : "services");
+		push_severity_mix(L, r, nd->pms, nd->npms);
+		lua_setfield(L, -2, "severity_mix");
+		push_per_year(L, r, nd->pms, nd->npms);
+		lua_setfield(L, -2, "per_year");
+	}
+	if (k == TERM_FACTOR) {
+		lua_createtable(L, (int)nd->nrecurrences, 0);
+		for (size_t j = 0; j < nd->nrecurrences; j++) {
+			const struct pm_links *l = &r->g->pm[nd->recurrences[j]];
+			for (size_t x = 0; x < l->nrecurred; x++) {
+				if (l->recurred[x].factor != i)
+					continue;
+				int y, m, d;
+				char day[11];
+				civil_from_days(l->recurred[x].fixed_day, &y, &m, &d);
+				snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+				lua_createtable(L, 0, 3);
+				push_summary(L, r, w, nd->recurrences[j]);
+				lua_setfield(L, -2, "pm");
+				push_summary(L, r, w, l->recurred[x].earlier);
+				lua_setfield(L, -2, "after");
+				set_str(L, "fixed_on", day);
+				append(L);
+			}
+		}
+		lua_setfield(L, -2, "recurrences");
+	}
+	lua_setfield(L, -2, field);
+}
+
+/* ---- running the jobs ---------------------------------------------------- */
+
+/* URL of a page from the root, "" for home; caller frees. */
+static char *job_url(const struct render *r, const struct page_job *j)
+{
+	static const enum term_kind kinds[] = {[PG_SERVICE] = TERM_SERVICE, [PG_FACTOR] = TERM_FACTOR,
+					       [PG_TAG] = TERM_TAG, [PG_OWNER] = TERM_OWNER};
+	switch (j->kind) {
+	case PG_HOME: return xstrdup("");
+	case PG_PM: return xstrfmt("postmortems/%s/", r->c->pms[j->index].slug);
+	case PG_TIMELINE: return xstrdup("timeline/");
+	case PG_SERVICES: return xstrdup("services/");
+	case PG_FACTORS: return xstrdup("factors/");
+	case PG_PAGE: return xstrfmt("%s/", r->c->pages[j->index].slug);
+	case PG_SERVICE:
+	case PG_FACTOR:
+	case PG_TAG:
+	case PG_OWNER: return node_url(kinds[j->kind], &r->g->nodes[kinds[j->kind]][j->index]);
+	}
+	BUG("bad page kind %d", (int)j->kind);
+}
+
+static const char *const job_template[] = {
+	[PG_HOME] = "home.html",       [PG_PM] = "postmortem.html",   [PG_TIMELINE] = "timeline.html",
+	[PG_SERVICES] = "services.html", [PG_SERVICE] = "service.html", [PG_FACTORS] = "factors.html",
+	[PG_FACTOR] = "factor.html",   [PG_TAG] = "tag.html",         [PG_OWNER] = "owner.html",
+	[PG_PAGE] = "page.html",
+};
+
+static const char *const job_kind_name[] = {
+	[PG_HOME] = "home",         [PG_PM] = "postmortem", [PG_TIMELINE] = "timeline",
+	[PG_SERVICES] = "services", [PG_SERVICE] = "service", [PG_FACTORS] = "factors",
+	[PG_FACTOR] = "factor",     [PG_TAG] = "tag",         [PG_OWNER] = "owner",
+	[PG_PAGE] = "page",
+};
+
+static char *root_of(const char *url)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = url; *p; p++)
+		if (*p == '/')
+			buf_adds(&b, "../");
+	if (!b.len)
+		buf_adds(&b, "./");
+	return buf_detach(&b, NULL);
+}
+
+static const char *job_title(const struct render *r, const struct page_job *j)
+{
+	static const enum term_kind kinds[] = {[PG_SERVICE] = TERM_SERVICE, [PG_FACTOR] = TERM_FACTOR,
+					       [PG_TAG] = TERM_TAG, [PG_OWNER] = TERM_OWNER};
+	switch (j->kind) {
+	case PG_HOME: return r->c->site.title;
+	case PG_PM: return r->c->pms[j->index].title;
+	case PG_TIMELINE: return "Timeline";
+	case PG_SERVICES: return "Services";
+	case PG_FACTORS: return "Contributing factors";
+	case PG_PAGE: return r->c->pages[j->index].title;
+	default: return r->g->nodes[kinds[j->kind]][j->index].name;
+	}
+}
+
+static void push_page(lua_State *L, const struct render *r, const struct page_job *j, const char *url)
+{
+	lua_createtable(L, 0, 6);
+	set_str(L, "kind", job_kind_name[j->kind]);
+	set_str(L, "title", job_title(r, j));
+	set_str(L, "url", url);
+	if (str_starts(r->o->base_url, "http://") || str_starts(r->o->base_url, "https://")) {
+		char *canon = xstrfmt("%s%s", r->o->base_url, url);
+		set_str(L, "canonical", canon);
+		free(canon);
+	}
+	if (j->kind == PG_PM)
+		set_str(L, "description", r->c->pms[j->index].summary);
+	else
+		set_str(L, "description", r->c->site.description);
+}
+
+static void push_context(lua_State *L, struct render *r, struct worker *w, const struct page_job *j,
+			 const char *url, const char *root)
+{
+	lua_createtable(L, 0, 12);
+	set_str(L, "root", root);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, w->site_ref);
+	lua_setfield(L, -2, "site");
+	push_page(L, r, j, url);
+	lua_setfield(L, -2, "page");
+	switch (j->kind) {
+	case PG_HOME: ctx_home(L, r, w); break;
+	case PG_PM:
+		push_pm_full(L, r, j->index, root);
+		lua_setfield(L, -2, "pm");
+		break;
+	case PG_TIMELINE: ctx_timeline(L, r, w); break;
+	case PG_SERVICES: ctx_node_list(L, r, TERM_SERVICE, "services"); break;
+	case PG_FACTORS: ctx_factors(L, r); break;
+	case PG_SERVICE: ctx_node(L, r, w, TERM_SERVICE, j->index, "service"); break;
+	case PG_FACTOR: ctx_node(L, r, w, TERM_FACTOR, j->index, "factor"); break;
+	case PG_TAG: ctx_node(L, r, w, TERM_TAG, j->index, "tag"); break;
+	case PG_OWNER: ctx_node(L, r, w, TERM_OWNER, j->index, "owner"); break;
+	case PG_PAGE: {
+		const struct page *pg = &r->c->pages[j->index];
+		push_html(L, r, pg->html, root);
+		lua_setfield(L, -2, "content_html");
+		push_toc(L, pg->toc, pg->ntoc);
+		lua_setfield(L, -2, "toc");
+		break;
+	}
+	}
+}
+
+static void render_one(void *ctx, size_t i, int worker)
+{
+	struct render *r = ctx;
+	struct worker *w = &r->w[worker];
+	const struct page_job *j = &r->jobs[i];
+	lua_State *L = tmpl_lua(w->t);
+	char *url = job_url(r, j);
+	char *root = root_of(url);
+	int top = lua_gettop(L);
+	push_context(L, r, w, j, url, root);
+	lua_pushvalue(L, -1); /* ctx ctx */
+	buf_reset(&w->content);
+	buf_reset(&w->page);
+	if (tmpl_render(w->t, job_template[j->kind], &w->content) < 0) {
+		r->failed[i] = true;
+		goto out;
+	}
+	/* ctx: add the page's content and wrap it in base.html */
+	lua_pushlstring(L, buf_cstr(&w->content), w->content.len);
+	lua_setfield(L, -2, "content");
+	if (tmpl_render(w->t, "base.html", &w->page) < 0) {
+		r->failed[i] = true;
+		goto out;
+	}
+	char *path = xstrfmt("%sindex.html", url);
+	if (output_write_buf(r->out, path, &w->page) < 0)
+		r->failed[i] = true;
+	free(path);
+out:
+	lua_settop(L, top);
+	free(url);
+	free(root);
+}
+
+static void add_job(struct render *r, size_t *alloc, enum page_kind kind, size_t index)
+{
+	ALLOC_GROW(r->jobs, r->njobs + 1, *alloc);
+	r->jobs[r->njobs++] = (struct page_job){kind, index};
+}
+
+static void plan_jobs(struct render *r)
+{
+	size_t alloc = 0;
+	add_job(r, &alloc, PG_HOME, 0);
+	for (size_t i = 0; i < r->c->npms; i++)
+		add_job(r, &alloc, PG_PM, i);
+	add_job(r, &alloc, PG_TIMELINE, 0);
+	add_job(r, &alloc, PG_SERVICES, 0);
+	add_job(r, &alloc, PG_FACTORS, 0);
+	static const enum page_kind kinds[] = {PG_SERVICE, PG_FACTOR, PG_TAG, PG_OWNER};
+	for (int k = 0; k < NTERM_KINDS; k++) {
+		if (k == TERM_OWNER && r->c->profile == PROFILE_PUBLIC)
+			continue;
+		for (size_t i = 0; i < r->g->nnodes[k]; i++)
+			if (*r->g->nodes[k][i].slug)
+				add_job(r, &alloc, kinds[k], i);
+	}
+	for (size_t i = 0; i < r->c->npages; i++)
+		add_job(r, &alloc, PG_PAGE, i);
+}
+
+int render_site(const struct corpus *c, const struct graph *g, struct render_opts *o, struct output *out)
+{
+	struct render r = {.c = c, .g = g, .o = o, .out = out};
+	int jobs = o->jobs < 1 ? 1 : o->jobs;
+	int ret = 0;
+	plan_jobs(&r);
+	if ((size_t)jobs > r.njobs)
+		jobs = (int)r.njobs;
+	r.w = xcalloc((size_t)jobs, sizeof(*r.w));
+	for (int k = 0; k < jobs; k++) {
+		r.w[k].t = tmpl_open(o->layout_dirs, o->nlayout_dirs);
+		if (!r.w[k].t) {
+			ret = -1;
+			goto out;
+		}
+		worker_prepare(&r, &r.w[k]);
+	}
+	r.failed = xcalloc(r.njobs, sizeof(bool));
+	parallel_for(r.njobs, jobs, render_one, &r);
+	for (size_t i = 0; i < r.njobs; i++)
+		if (r.failed[i])
+			ret = -1;
+out:
+	for (int k = 0; k < jobs; k++) {
+		if (r.w[k].t)
+			tmpl_free(r.w[k].t);
+		buf_release(&r.w[k].content);
+		buf_release(&r.w[k].page);
+	}
+	free(r.w);
+	free(r.jobs);
+	free(r.failed);
+	return ret;
+}
+
+/* ---- assets ------------------------------------------------------------- */
+
+static void add_asset(struct render_opts *o, const char *name, const char *path)
+{
+	o->asset_names = xrealloc(o->asset_names, (o->nassets + 1) * sizeof(char *));
+	o->asset_paths = xrealloc(o->asset_paths, (o->nassets + 1) * sizeof(char *));
+	o->asset_names[o->nassets] = xstrdup(name);
+	o->asset_paths[o->nassets++] = xstrdup(path);
+}
+
+int render_assets(struct render_opts *o, struct output *out)
+{
+	int ret = 0;
+	for (size_t d = 0; d < o->nlayout_dirs; d++) {
+		char *dir = path_join(o->layout_dirs[d], "assets");
+		struct fs_entry *e;
+		size_t n;
+		if (fs_walk(dir, "", &e, &n) < 0)
+			ret = -1;
+		free(dir);
+		for (size_t i = 0; i < n; i++) {
+			char *data;
+			size_t len;
+			if (asset_path(o, e[i].rel))
+				continue; /* overridden by an earlier dir */
+			if (fs_read(e[i].path, &data, &len) < 0) {
+				ret = -1;
+				continue;
+			}
+			const char *dot = strrchr(e[i].rel, '.');
+			const char *slash = strrchr(e[i].rel, '/');
+			if (dot && slash && dot < slash)
+				dot = NULL;
+			size_t stem = dot ? (size_t)(dot - e[i].rel) : strlen(e[i].rel);
+			char *path = xstrfmt("assets/%.*s.%08llx%s", (int)stem, e[i].rel,
+					     (unsigned long long)(hash_fnv1a(data, len) & 0xffffffffULL), dot ? dot : "");
+			if (output_write(out, path, data, len) < 0)
+				ret = -1;
+			add_asset(o, e[i].rel, path);
+			free(path);
+			free(data);
+		}
+		fs_entries_free(e, n);
+	}
+	return ret;
+}
+
+void render_opts_release(struct render_opts *o)
+{
+	for (size_t i = 0; i < o->nassets; i++) {
+		free(o->asset_names[i]);
+		free(o->asset_paths[i]);
+	}
+	free(o->asset_names);
+	free(o->asset_paths);
+	o->asset_names = o->asset_paths = NULL;
+	o->nassets = 0;
+}

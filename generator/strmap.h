@@ -1,0 +1,26 @@
+/*
+ * strmap: a hash map from strings to indices (open addressing).
+ *
+ * Keys are copied and owned by the map.  Lookups are O(1) on average; the
+ * map never iterates in hash order for output (callers keep their own
+ * ordered arrays), so hashing cannot make output nondeterministic.
+ */
+#ifndef AFTERMATH_STRMAP_H
+#define AFTERMATH_STRMAP_H
+
+#include "util.h"
+
+struct strmap {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+};
+#define STRMAP_INIT {NULL, NULL, 0, 0}
+
+/* The value stored for key, or SIZE_MAX. */
+size_t strmap_get(const struct strmap *m, const char *key);
+/* Store val for key (replacing any old value). */
+void strmap_put(struct strmap *m, const char *key, size_t val);
+void strmap_release(struct strmap *m);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * util: memory, growable buffers and arrays that every module shares.
+ *
+ * Out of memory ends the program inside x*alloc with a message; callers never
+ * check for NULL.  A broken invariant is BUG(), which names file and line.
+ */
+#ifndef AFTERMATH_UTIL_H
+#define AFTERMATH_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define ATTR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define ATTR_NORETURN __attribute__((noreturn))
+#else
+#define ATTR_PRINTF(f, a)
+#define ATTR_NORETURN
+#endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a newly allocated formatted string; the caller frees it. */
+char *xstrfmt(const char *fmt, ...) ATTR_PRINTF(1, 2);
+
+/* Print "fatal: MSG" and exit with status 3 (I/O or internal error). */
+void die(const char *fmt, ...) ATTR_PRINTF(1, 2) ATTR_NORETURN;
+void bug_fl(const char *file, int line, const char *fmt, ...) ATTR_PRINTF(3, 4) ATTR_NORETURN;
+#define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
+
+/*
+ * Grow array `x` (with `alloc` slots) so that it can hold `nr` elements.
+ * Usage: ALLOC_GROW(v, n + 1, alloc); v[n++] = item;
+ */
+#define ALLOC_GROW(x, nr, alloc)                                              \
+	do {                                                                  \
+		if ((size_t)(nr) > (alloc)) {                                 \
+			size_t alloc_new_ = (alloc) < 8 ? 8 : (alloc) * 2;    \
+			if (alloc_new_ < (size_t)(nr))                        \
+				alloc_new_ = (size_t)(nr);                    \
+			(x) = xrealloc((x), alloc_new_ * sizeof(*(x)));       \
+			(alloc) = alloc_new_;                                 \
+		}                                                             \
+	} while (0)
+
+/*
+ * struct buf: a growable, always NUL-terminated byte string.
+ * BUF_INIT is an empty buffer that owns nothing; buf_release frees and resets;
+ * buf_detach hands the bytes to the caller (who frees them) and resets.
+ */
+struct buf {
+	char *ptr;
+	size_t len;
+	size_t alloc;
+};
+#define BUF_INIT {NULL, 0, 0}
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_adds(struct buf *b, const char *s);
+void buf_addch(struct buf *b, int c);
+void buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s with &, <, >, " and ' replaced by entities. */
+void buf_add_html(struct buf *b, const char *s, size_t len);
+/* Appends s as the inside of a JSON string (no quotes), escaping as JSON needs. */
+void buf_add_json(struct buf *b, const char *s, size_t len);
+void buf_reset(struct buf *b);
+void buf_release(struct buf *b);
+char *buf_detach(struct buf *b, size_t *len);
+/* Returns the buffer's text; "" for a buffer that never grew. Valid until changed. */
+const char *buf_cstr(const struct buf *b);
+
+/* strcmp for qsort over arrays of char *. */
+int cmp_strptr(const void *a, const void *b);
+bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
+
+/*
+ * utf8_valid returns the byte offset of the first invalid sequence in
+ * s[0..len), or len when the whole of it is valid UTF-8.
+ */
+size_t utf8_valid(const char *s, size_t len);
+
+/* 64-bit FNV-1a over bytes; used for content hashes in file names. */
+uint64_t hash_fnv1a(const void *data, size_t len);
+
+#endif
