@@ -93,11 +93,20 @@ static int load_postmortems(struct corpus *c, int jobs)
 	check_ids(c, &l, n);
 	c->nsources = n;
 	c->pms = xcalloc(n, sizeof(*c->pms));
+	c->hidden = xcalloc(n ? n : 1, sizeof(*c->hidden));
 	for (size_t i = 0; i < n; i++) {
-		if (l.ok[i])
+		if (l.ok[i]) {
 			c->pms[c->npms++] = l.pms[i];
-		else
-			pm_release(&l.pms[i]);
+			continue;
+		}
+		if (l.pms[i].id && l.pms[i].title && !selected(c, &l.pms[i])) {
+			struct hidden *h = &c->hidden[c->nhidden++];
+			h->id = xstrdup(l.pms[i].id);
+			h->title = xstrdup(l.pms[i].title);
+			h->path = xstrdup(l.pms[i].path);
+			h->line = l.pms[i].id_loc.line;
+		}
+		pm_release(&l.pms[i]);
 	}
 	qsort(c->pms, c->npms, sizeof(*c->pms), cmp_pm);
 	for (size_t i = 0; i < c->npms; i++)
@@ -189,6 +198,12 @@ void corpus_release(struct corpus *c)
 	free(c->pages);
 	strmap_release(&c->by_id);
 	strmap_release(&c->all_ids);
+	for (size_t i = 0; i < c->nhidden; i++) {
+		free(c->hidden[i].id);
+		free(c->hidden[i].title);
+		free(c->hidden[i].path);
+	}
+	free(c->hidden);
 	site_release(&c->site);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));

@@ -27,6 +27,13 @@ struct corpus {
 	size_t npages;
 	struct strmap by_id;    /* id -> index into pms (kept postmortems only) */
 	struct strmap all_ids;  /* every id of every file, kept or not (for reference checks) */
+	/* Postmortems left out by the profile: what must never appear in its output. */
+	struct hidden {
+		char *id, *title;
+		char *path; /* the source file */
+		int line;   /* of its id */
+	} *hidden;
+	size_t nhidden;
 };
 
 /*

@@ -66,15 +66,19 @@ int output_open(struct output *o, const char *out_dir, const char *content_dir)
 	o->tmp = NULL;
 	int ret = check_target(o->dir, content);
 	free(content);
-	if (ret < 0)
+	if (ret < 0) {
+		output_abort(o);
 		return -1;
+	}
 	char *slash = strrchr(o->dir, '/');
 	struct buf tmp = BUF_INIT;
 	buf_add(&tmp, o->dir, (size_t)(slash - o->dir) + 1);
 	buf_addf(&tmp, ".%s.aftermath-tmp-%ld", slash + 1, (long)getpid());
 	o->tmp = buf_detach(&tmp, NULL);
-	if (fs_remove_tree(o->tmp) < 0 || fs_mkdirs(o->tmp) < 0)
+	if (fs_remove_tree(o->tmp) < 0 || fs_mkdirs(o->tmp) < 0) {
+		output_abort(o);
 		return -1;
+	}
 	return 0;
 }
 

@@ -21,7 +21,7 @@ struct output {
 	char *tmp; /* the temporary sibling being written */
 };
 
-/* Check out_dir against content_dir and create the temporary; 0 or -1. */
+/* Check out_dir against content_dir and create the temporary; 0, or -1 (o holds nothing). */
 int output_open(struct output *o, const char *out_dir, const char *content_dir);
 /* Write `rel` (a path below the output root) with data; thread-safe; 0 or -1. */
 int output_write(struct output *o, const char *rel, const void *data, size_t len);

@@ -1,7 +1,9 @@
 /* render: build template contexts and write every page (see render.h). */
 #include "render.h"
 
+#include "charts.h"
 #include "fsutil.h"
+#include "insights.h"
 #include "markdown.h"
 #include "parallel.h"
 #include "stats.h"
@@ -14,7 +16,7 @@
 
 enum page_kind {
 	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
-	PG_OWNER, PG_PAGE
+	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS
 };
 
 struct page_job {
@@ -38,6 +40,7 @@ struct render {
 	struct page_job *jobs;
 	size_t njobs;
 	bool *failed;
+	struct insights in;
 };
 
 /* ---- small Lua helpers -------------------------------------------------- */
@@ -443,6 +446,8 @@ static void push_site(lua_State *L, const struct render *r)
 	push_nav_item(L, "Postmortems", "timeline/");
 	push_nav_item(L, "Services", "services/");
 	push_nav_item(L, "Factors", "factors/");
+	push_nav_item(L, "Actions", "actions/");
+	push_nav_item(L, "Metrics", "metrics/");
 	for (size_t i = 0; i < r->c->npages; i++) {
 		char *url = xstrfmt("%s/", r->c->pages[i].slug);
 		push_nav_item(L, r->c->pages[i].title, url);
@@ -849,6 +854,292 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 	lua_setfield(L, -2, field);
 }
 
+/* ---- /actions/ and /metrics/ ------------------------------------------------ */
+
+/* A table row: counts plus name (and url when the group has a page). */
+static void push_group_row(lua_State *L, const char *name, const char *url, const struct counts *c)
+{
+	push_counts(L, c);
+	set_str(L, "name", name);
+	set_str(L, "url", url);
+}
+
+static void push_node_groups(lua_State *L, const struct render *r, enum term_kind k)
+{
+	lua_createtable(L, (int)r->g->nnodes[k], 0);
+	for (size_t i = 0; i < r->g->nnodes[k]; i++) {
+		const struct node *nd = &r->g->nodes[k][i];
+		struct counts cnt;
+		if (k == TERM_OWNER) {
+			cnt = (struct counts){0};
+			for (size_t p = 0; p < nd->npms; p++) {
+				const struct postmortem *pm = &r->c->pms[nd->pms[p]];
+				for (size_t a = 0; a < pm->nactions; a++) {
+					if (!pm->actions[a].owner_slug)
+						continue;
+					char *slug = graph_canonical(r->g, pm->actions[a].owner);
+					if (!strcmp(slug, nd->slug))
+						counts_add(&cnt, &pm->actions[a], r->o->as_of_day);
+					free(slug);
+				}
+			}
+		} else {
+			counts_of_pms(&cnt, r, nd->pms, nd->npms);
+		}
+		if (!cnt.total)
+			continue;
+		char *url = node_url(k, nd);
+		push_group_row(L, nd->name, url, &cnt);
+		free(url);
+		append(L);
+	}
+}
+
+static void push_severity_groups(lua_State *L, const struct render *r)
+{
+	const struct site *s = &r->c->site;
+	lua_createtable(L, (int)s->nseverities, 0);
+	for (size_t v = 0; v < s->nseverities; v++) {
+		struct counts cnt = {0};
+		for (size_t i = 0; i < r->c->npms; i++) {
+			if (r->c->pms[i].severity != (int)v)
+				continue;
+			struct counts one;
+			counts_of_pm(&one, &r->c->pms[i], r->o->as_of_day);
+			counts_merge(&cnt, &one);
+		}
+		push_group_row(L, s->severities[v], NULL, &cnt);
+		append(L);
+	}
+}
+
+static void push_priority_groups(lua_State *L, const struct render *r)
+{
+	static const enum ai_priority pris[] = {PRI_MUST, PRI_SHOULD, PRI_NICE, PRI_NONE};
+	lua_createtable(L, 4, 0);
+	for (size_t p = 0; p < ARRAY_SIZE(pris); p++) {
+		struct counts cnt = {0};
+		for (size_t i = 0; i < r->c->npms; i++)
+			for (size_t k = 0; k < r->c->pms[i].nactions; k++)
+				if (r->c->pms[i].actions[k].priority == pris[p])
+					counts_add(&cnt, &r->c->pms[i].actions[k], r->o->as_of_day);
+		if (pris[p] == PRI_NONE && !cnt.total)
+			continue;
+		push_group_row(L, pris[p] == PRI_NONE ? "no priority" : priority_name(pris[p]), NULL, &cnt);
+		append(L);
+	}
+}
+
+static void set_svg(lua_State *L, const char *k, struct buf *svg)
+{
+	lua_pushlstring(L, buf_cstr(svg), svg->len);
+	lua_setfield(L, -2, k);
+	buf_reset(svg);
+}
+
+static void action_charts(lua_State *L, const struct render *r)
+{
+	const struct insights *in = &r->in;
+	struct buf svg = BUF_INIT;
+	size_t n = r->g->nnodes[TERM_SERVICE], m = 0;
+	const char **labels = xmalloc((n ? n : 1) * sizeof(char *));
+	double *values = xmalloc((n ? n : 1) * sizeof(double));
+	for (size_t i = 0; i < n; i++) {
+		const struct node *nd = &r->g->nodes[TERM_SERVICE][i];
+		struct counts cnt;
+		double rate;
+		counts_of_pms(&cnt, r, nd->pms, nd->npms);
+		if (!counts_rate(&cnt, &rate))
+			continue;
+		labels[m] = nd->name;
+		values[m++] = rate * 100.0;
+	}
+	lua_createtable(L, 0, 3);
+	chart_hbars(&svg, "Action-item completion by service (percent done)", labels, values, m, 100, "%");
+	set_svg(L, "completion", &svg);
+	const char **months = xmalloc((in->nmonths ? in->nmonths : 1) * sizeof(char *));
+	for (size_t i = 0; i < in->nmonths; i++)
+		months[i] = in->months[i];
+	struct series s[2] = {{"opened", in->opened_per_month}, {"closed", in->closed_per_month}};
+	chart_columns(&svg, "Action items opened and closed by month", months, in->nmonths, s, 2);
+	set_svg(L, "months", &svg);
+	const char *age_labels[NAGE_BUCKETS];
+	double age[NAGE_BUCKETS];
+	for (size_t i = 0; i < NAGE_BUCKETS; i++) {
+		age_labels[i] = insights_age_bucket_name(i);
+		age[i] = (double)in->ageing[i];
+	}
+	chart_hbars(&svg, "Overdue action items by how late they are", age_labels, age, NAGE_BUCKETS, 0, "");
+	set_svg(L, "ageing", &svg);
+	lua_setfield(L, -2, "charts");
+	free(months);
+	free(labels);
+	free(values);
+	buf_release(&svg);
+}
+
+static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
+{
+	const struct insights *in = &r->in;
+	size_t *all = xmalloc((r->c->npms ? r->c->npms : 1) * sizeof(size_t));
+	struct counts total;
+	for (size_t i = 0; i < r->c->npms; i++)
+		all[i] = i;
+	counts_of_pms(&total, r, all, r->c->npms);
+	lua_createtable(L, 0, 12);
+	push_counts(L, &total);
+	lua_setfield(L, -2, "counts");
+	push_node_groups(L, r, TERM_SERVICE);
+	lua_setfield(L, -2, "by_service");
+	push_node_groups(L, r, TERM_FACTOR);
+	lua_setfield(L, -2, "by_factor");
+	if (r->c->profile == PROFILE_INTERNAL && !stripped(r, "action_items.owner")) {
+		push_node_groups(L, r, TERM_OWNER);
+		lua_setfield(L, -2, "by_owner");
+	}
+	push_severity_groups(L, r);
+	lua_setfield(L, -2, "by_severity");
+	push_priority_groups(L, r);
+	lua_setfield(L, -2, "by_priority");
+	push_overdue(L, r, w, all, r->c->npms, 0);
+	lua_setfield(L, -2, "overdue");
+	lua_createtable(L, (int)in->nrecently_closed, 0);
+	for (size_t i = 0; i < in->nrecently_closed; i++) {
+		const struct item_ref *ir = &in->recently_closed[i];
+		push_action_item(L, r, &r->c->pms[ir->pm].actions[ir->item]);
+		push_summary(L, r, w, ir->pm);
+		lua_setfield(L, -2, "pm");
+		append(L);
+	}
+	lua_setfield(L, -2, "recently_closed");
+	lua_createtable(L, (int)in->nmonths, 0);
+	for (size_t i = 0; i < in->nmonths; i++) {
+		lua_createtable(L, 0, 3);
+		set_str(L, "month", in->months[i]);
+		set_int(L, "opened", (long long)in->opened_per_month[i]);
+		set_int(L, "closed", (long long)in->closed_per_month[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "months");
+	lua_createtable(L, NAGE_BUCKETS, 0);
+	for (size_t i = 0; i < NAGE_BUCKETS; i++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "name", insights_age_bucket_name(i));
+		set_int(L, "count", (long long)in->ageing[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "ageing");
+	action_charts(L, r);
+	lua_setfield(L, -2, "actions");
+	free(all);
+}
+
+static void push_dist(lua_State *L, const char *k, const struct dist *d)
+{
+	lua_createtable(L, 0, 3);
+	set_int(L, "count", (long long)d->count);
+	if (d->count) {
+		lua_pushnumber(L, d->median);
+		lua_setfield(L, -2, "median");
+		set_int(L, "p90", d->p90);
+	}
+	lua_setfield(L, -2, k);
+}
+
+static void push_duration_row(lua_State *L, const char *name, const char *url, const struct duration_row *row)
+{
+	lua_createtable(L, 0, 6);
+	set_str(L, "name", name);
+	set_str(L, "url", url);
+	set_int(L, "count", (long long)row->count);
+	push_dist(L, "detect", &row->detect);
+	push_dist(L, "mitigate", &row->mitigate);
+	push_dist(L, "resolve", &row->resolve);
+}
+
+static void metric_charts(lua_State *L, const struct render *r)
+{
+	const struct insights *in = &r->in;
+	struct buf svg = BUF_INIT;
+	lua_createtable(L, 0, 3);
+	const char *labels[NRESOLVE_BUCKETS];
+	double v[NRESOLVE_BUCKETS];
+	for (size_t i = 0; i < NRESOLVE_BUCKETS; i++) {
+		labels[i] = insights_resolve_bucket_name(i);
+		v[i] = (double)in->resolve_hist[i];
+	}
+	chart_hbars(&svg, "Incidents by time to resolve", labels, v, NRESOLVE_BUCKETS, 0, "");
+	set_svg(L, "resolve_histogram", &svg);
+	size_t ns = r->c->site.nseverities;
+	const char **sev = xmalloc(ns * sizeof(char *));
+	double *med = xmalloc(ns * sizeof(double));
+	for (size_t i = 0; i < ns; i++) {
+		sev[i] = r->c->site.severities[i];
+		med[i] = in->by_severity[i].resolve.count ? in->by_severity[i].resolve.median : 0;
+	}
+	chart_hbars(&svg, "Median minutes to resolve by severity", sev, med, ns, 0, " min");
+	set_svg(L, "resolve_by_severity", &svg);
+	const char **months = xmalloc((in->nmonths ? in->nmonths : 1) * sizeof(char *));
+	for (size_t i = 0; i < in->nmonths; i++)
+		months[i] = in->months[i];
+	struct series s[2] = {{"incidents", in->incidents_per_month}, {"near-misses", in->near_misses_per_month}};
+	chart_columns(&svg, "Incidents and near-misses per month", months, in->nmonths, s, 2);
+	set_svg(L, "per_month", &svg);
+	lua_setfield(L, -2, "charts");
+	free(sev);
+	free(med);
+	free(months);
+	buf_release(&svg);
+}
+
+static void ctx_metrics(lua_State *L, struct render *r)
+{
+	const struct insights *in = &r->in;
+	lua_createtable(L, 0, 12);
+	set_int(L, "incidents", (long long)in->incidents);
+	set_int(L, "near_misses", (long long)in->near_misses);
+	set_int(L, "drills", (long long)in->drills);
+	lua_createtable(L, (int)r->c->site.nseverities, 0);
+	for (size_t i = 0; i < r->c->site.nseverities; i++) {
+		push_duration_row(L, r->c->site.severities[i], NULL, &in->by_severity[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "by_severity");
+	lua_createtable(L, (int)in->nby_service, 0);
+	for (size_t i = 0; i < in->nby_service; i++) {
+		const struct node *nd = &r->g->nodes[TERM_SERVICE][in->by_service[i].node];
+		char *url = node_url(TERM_SERVICE, nd);
+		push_duration_row(L, nd->name, url, &in->by_service[i]);
+		free(url);
+		append(L);
+	}
+	lua_setfield(L, -2, "by_service");
+	lua_createtable(L, NRESOLVE_BUCKETS, 0);
+	for (size_t i = 0; i < NRESOLVE_BUCKETS; i++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "name", insights_resolve_bucket_name(i));
+		set_int(L, "count", (long long)in->resolve_hist[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "resolve_histogram");
+	lua_createtable(L, 0, 5);
+	push_dist(L, "days", &in->timeliness);
+	set_int(L, "within3_pct", (long long)(in->within3 * 100.0 + 0.5));
+	set_int(L, "within7_pct", (long long)(in->within7 * 100.0 + 0.5));
+	lua_setfield(L, -2, "timeliness");
+	lua_createtable(L, (int)in->nmonths, 0);
+	for (size_t i = 0; i < in->nmonths; i++) {
+		lua_createtable(L, 0, 3);
+		set_str(L, "month", in->months[i]);
+		set_int(L, "incidents", (long long)in->incidents_per_month[i]);
+		set_int(L, "near_misses", (long long)in->near_misses_per_month[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "per_month");
+	metric_charts(L, r);
+	lua_setfield(L, -2, "metrics");
+}
+
 /* ---- running the jobs ---------------------------------------------------- */
 
 /* URL of a page from the root, "" for home; caller frees. */
@@ -863,6 +1154,8 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_SERVICES: return xstrdup("services/");
 	case PG_FACTORS: return xstrdup("factors/");
 	case PG_PAGE: return xstrfmt("%s/", r->c->pages[j->index].slug);
+	case PG_ACTIONS: return xstrdup("actions/");
+	case PG_METRICS: return xstrdup("metrics/");
 	case PG_SERVICE:
 	case PG_FACTOR:
 	case PG_TAG:
@@ -875,14 +1168,14 @@ static const char *const job_template[] = {
 	[PG_HOME] = "home.html",       [PG_PM] = "postmortem.html",   [PG_TIMELINE] = "timeline.html",
 	[PG_SERVICES] = "services.html", [PG_SERVICE] = "service.html", [PG_FACTORS] = "factors.html",
 	[PG_FACTOR] = "factor.html",   [PG_TAG] = "tag.html",         [PG_OWNER] = "owner.html",
-	[PG_PAGE] = "page.html",
+	[PG_PAGE] = "page.html",       [PG_ACTIONS] = "actions.html", [PG_METRICS] = "metrics.html",
 };
 
 static const char *const job_kind_name[] = {
 	[PG_HOME] = "home",         [PG_PM] = "postmortem", [PG_TIMELINE] = "timeline",
 	[PG_SERVICES] = "services", [PG_SERVICE] = "service", [PG_FACTORS] = "factors",
 	[PG_FACTOR] = "factor",     [PG_TAG] = "tag",         [PG_OWNER] = "owner",
-	[PG_PAGE] = "page",
+	[PG_PAGE] = "page",         [PG_ACTIONS] = "actions", [PG_METRICS] = "metrics",
 };
 
 static char *root_of(const char *url)
@@ -907,6 +1200,8 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_SERVICES: return "Services";
 	case PG_FACTORS: return "Contributing factors";
 	case PG_PAGE: return r->c->pages[j->index].title;
+	case PG_ACTIONS: return "Action items";
+	case PG_METRICS: return "Incident metrics";
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -950,6 +1245,8 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	case PG_FACTOR: ctx_node(L, r, w, TERM_FACTOR, j->index, "factor"); break;
 	case PG_TAG: ctx_node(L, r, w, TERM_TAG, j->index, "tag"); break;
 	case PG_OWNER: ctx_node(L, r, w, TERM_OWNER, j->index, "owner"); break;
+	case PG_ACTIONS: ctx_actions(L, r, w); break;
+	case PG_METRICS: ctx_metrics(L, r); break;
 	case PG_PAGE: {
 		const struct page *pg = &r->c->pages[j->index];
 		push_html(L, r, pg->html, root);
@@ -1010,6 +1307,8 @@ static void plan_jobs(struct render *r)
 	add_job(r, &alloc, PG_TIMELINE, 0);
 	add_job(r, &alloc, PG_SERVICES, 0);
 	add_job(r, &alloc, PG_FACTORS, 0);
+	add_job(r, &alloc, PG_ACTIONS, 0);
+	add_job(r, &alloc, PG_METRICS, 0);
 	static const enum page_kind kinds[] = {PG_SERVICE, PG_FACTOR, PG_TAG, PG_OWNER};
 	for (int k = 0; k < NTERM_KINDS; k++) {
 		if (k == TERM_OWNER && r->c->profile == PROFILE_PUBLIC)
@@ -1028,6 +1327,7 @@ int render_site(const struct corpus *c, const struct graph *g, struct render_opt
 	int jobs = o->jobs < 1 ? 1 : o->jobs;
 	int ret = 0;
 	plan_jobs(&r);
+	insights_compute(&r.in, c, g, o->as_of_day);
 	if ((size_t)jobs > r.njobs)
 		jobs = (int)r.njobs;
 	r.w = xcalloc((size_t)jobs, sizeof(*r.w));
@@ -1054,6 +1354,7 @@ out:
 	free(r.w);
 	free(r.jobs);
 	free(r.failed);
+	insights_release(&r.in);
 	return ret;
 }
 

@@ -61,6 +61,7 @@ static inline int harness_run(const char *suite, const struct harness_case *case
 	for (size_t i = 0; i < n; i++)
 		cases[i].fn();
 	printf("%s: %d passed, %d failed\n", suite, harness_passed, harness_failed);
+	fflush(stdout);
 	return harness_failed ? 1 : 0;
 }
 

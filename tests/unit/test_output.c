@@ -1,0 +1,110 @@
+/* Unit tests for output.c: refusals and the atomic swap. */
+#include "diag.h"
+#include "fsutil.h"
+#include "harness.h"
+#include "output.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static char tmp[] = "/tmp/aftermath-test-output-XXXXXX";
+
+static char *at(const char *rel)
+{
+	return path_join(tmp, rel);
+}
+
+static bool has_error(const char *needle)
+{
+	size_t n;
+	const struct diag *d = diag_list(&n);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(d[i].msg, needle))
+			return true;
+	return false;
+}
+
+static void test_refuses_content_and_ancestors(void)
+{
+	struct output o;
+	char *content = at("site/content"), *site = at("site");
+	fs_mkdirs(content);
+	CHECK(output_open(&o, content, content) < 0);
+	CHECK(has_error("refusing to write the site over the content directory"));
+	diag_clear();
+	CHECK(output_open(&o, site, content) < 0);
+	diag_clear();
+	CHECK(output_open(&o, "/", content) < 0);
+	CHECK(has_error("refusing to write the site to /"));
+	diag_clear();
+	free(content);
+	free(site);
+}
+
+static void test_refuses_foreign_dir(void)
+{
+	struct output o;
+	char *foreign = at("foreign"), *file = at("foreign/keep.txt"), *content = at("c");
+	fs_mkdirs(content);
+	fs_write(file, "mine", 4);
+	CHECK(output_open(&o, foreign, content) < 0);
+	CHECK(has_error("refusing to replace a non-empty directory"));
+	CHECK(fs_exists(file));
+	diag_clear();
+	free(foreign);
+	free(file);
+	free(content);
+}
+
+static void test_swap_and_abort(void)
+{
+	struct output o;
+	char *out = at("out"), *content = at("c");
+	char *data;
+	size_t len;
+	CHECK(output_open(&o, out, content) == 0);
+	output_write(&o, "a/index.html", "one", 3);
+	output_write(&o, "stale.html", "old", 3);
+	CHECK(output_commit(&o) == 0);
+	char *a = at("out/a/index.html"), *stale = at("out/stale.html"), *marker = at("out/" OUTPUT_MARKER);
+	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "one"));
+	free(data);
+	CHECK(fs_exists(marker));
+	/* A second build replaces everything: no stale file survives. */
+	CHECK(output_open(&o, out, content) == 0);
+	output_write(&o, "a/index.html", "two", 3);
+	CHECK(output_commit(&o) == 0);
+	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "two"));
+	free(data);
+	CHECK(!fs_exists(stale));
+	/* A failed build leaves the old output exactly as it was. */
+	CHECK(output_open(&o, out, content) == 0);
+	output_write(&o, "a/index.html", "three", 5);
+	output_abort(&o);
+	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "two"));
+	free(data);
+	/* Only the output dir is left beside the content: no temporary. */
+	char *tmpdir = at(".out.aftermath-tmp-0");
+	CHECK(!fs_exists(tmpdir));
+	free(tmpdir);
+	free(a);
+	free(stale);
+	free(marker);
+	free(out);
+	free(content);
+	diag_clear();
+}
+
+int main(void)
+{
+	static const struct harness_case cases[] = {
+		TEST(test_refuses_content_and_ancestors),
+		TEST(test_refuses_foreign_dir),
+		TEST(test_swap_and_abort),
+	};
+	if (!mkdtemp(tmp))
+		return 1;
+	int ret = harness_run("output", cases, ARRAY_SIZE(cases));
+	fs_remove_tree(tmp);
+	return ret;
+}
