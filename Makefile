@@ -10,7 +10,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libcmark-gfm yaml-0.1 lua5.4 libpcre2-8
+PKGS := libcmark-gfm yaml-0.1 lua5.4 libpcre2-8 libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 

@@ -14,9 +14,13 @@
 #include "diag.h"
 #include "fsutil.h"
 #include "graph.h"
+#include "insights.h"
+#include "newpm.h"
 #include "output.h"
 #include "parallel.h"
 #include "render.h"
+#include "serve.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -36,6 +40,10 @@ static const char usage_text[] =
 	"commands:\n"
 	"  build [CONTENT_DIR]   build the site (default content dir: content)\n"
 	"  check [CONTENT_DIR]   check the postmortems and report problems; writes nothing\n"
+	"  stats [CONTENT_DIR]   action-item and incident statistics (--format text or json)\n"
+	"  new [CONTENT_DIR]     write a new postmortem from the template and print its path\n"
+	"                        (--title T; the id is the next free one)\n"
+	"  serve [CONTENT_DIR]   build, serve on 127.0.0.1 (--port P, default 8080), rebuild on change\n"
 	"\n"
 	"options:\n"
 	"  -o, --output DIR      output directory (default: public)\n"
@@ -62,6 +70,11 @@ struct options {
 	int jobs;
 	bool strict, quiet;
 	enum diag_format format;
+	const char *title;
+	bool out_set;
+	int port;
+	int max_seconds; /* serve: stop after this long (tests) */
+	FILE *diag_out;  /* where diagnostics go (stderr; serve captures them) */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -98,20 +111,25 @@ static int parse_as_of(struct options *o, const char *arg)
 
 static int parse_options(struct options *o, int argc, char **argv)
 {
-	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT };
+	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
 		{"jobs", required_argument, NULL, 'j'},     {"strict", no_argument, NULL, OPT_STRICT},
 		{"format", required_argument, NULL, OPT_FORMAT}, {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},           {"title", required_argument, NULL, OPT_TITLE},
+		{"port", required_argument, NULL, OPT_PORT},   {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
+		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+o:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o->out_dir = optarg; break;
+		case 'o':
+			o->out_dir = optarg;
+			o->out_set = true;
+			break;
 		case OPT_PROFILE:
 			if (!strcmp(optarg, "internal"))
 				o->profile = PROFILE_INTERNAL;
@@ -142,6 +160,19 @@ static int parse_options(struct options *o, int argc, char **argv)
 				return usage_error("unknown format \"%s\" (expected text, json or github)", optarg);
 			break;
 		case 'q': o->quiet = true; break;
+		case OPT_TITLE: o->title = optarg; break;
+		case OPT_PORT:
+		case OPT_MAX_SECONDS: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 0 || n > 65535)
+				return usage_error("invalid number \"%s\" (expected 0 to 65535)", optarg);
+			if (c == OPT_PORT)
+				o->port = (int)n;
+			else
+				o->max_seconds = (int)n;
+			break;
+		}
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option \"%s\"", argv[optind - 1]);
@@ -184,7 +215,7 @@ static char *find_theme(void)
 static int report(const struct options *o)
 {
 	bool failed = diag_count(DIAG_ERROR) || (o->strict && diag_count(DIAG_WARNING));
-	diag_flush(stderr, o->format);
+	diag_flush(o->diag_out ? o->diag_out : stderr, o->format);
 	return failed ? EXIT_CONTENT : 0;
 }
 
@@ -273,6 +304,199 @@ out:
 	return ret;
 }
 
+static void stats_row(struct buf *b, const char *name, const struct counts *c)
+{
+	double rate;
+	buf_addf(b, "  %-32.32s %6zu %6zu %6zu %6zu %6zu %7zu   ", name, c->total, c->done, c->open, c->in_progress,
+		 c->wont_do, c->overdue);
+	if (counts_rate(c, &rate))
+		buf_addf(b, "%5.1f%%\n", rate * 100.0);
+	else
+		buf_adds(b, "    -\n");
+}
+
+static void stats_header(struct buf *b, const char *title)
+{
+	buf_addf(b, "\n%-34s %6s %6s %6s %6s %6s %7s   %6s\n", title, "total", "done", "open", "doing", "wont", "overdue",
+		 "done%");
+}
+
+/* The same figures as api/stats.json, as a table for people. */
+static void stats_text(struct buf *b, const struct corpus *c, const struct graph *g, int64_t day, const char *as_of)
+{
+	struct counts total = {0};
+	for (size_t i = 0; i < c->npms; i++) {
+		struct counts one;
+		counts_of_pm(&one, &c->pms[i], day);
+		counts_merge(&total, &one);
+	}
+	buf_addf(b, "%zu postmortems, as of %s (%s profile)\n", c->npms, as_of,
+		 c->profile == PROFILE_PUBLIC ? "public" : "internal");
+	stats_header(b, "action items");
+	stats_row(b, "all", &total);
+	stats_header(b, "by severity");
+	for (size_t s = 0; s < c->site.nseverities; s++) {
+		struct counts cnt = {0};
+		for (size_t i = 0; i < c->npms; i++) {
+			if (c->pms[i].severity != (int)s)
+				continue;
+			struct counts one;
+			counts_of_pm(&one, &c->pms[i], day);
+			counts_merge(&cnt, &one);
+		}
+		stats_row(b, c->site.severities[s], &cnt);
+	}
+	static const enum term_kind kinds[] = {TERM_SERVICE, TERM_FACTOR};
+	static const char *const titles[] = {"by service", "by factor"};
+	for (int k = 0; k < 2; k++) {
+		stats_header(b, titles[k]);
+		for (size_t n = 0; n < g->nnodes[kinds[k]]; n++) {
+			const struct node *nd = &g->nodes[kinds[k]][n];
+			struct counts cnt = {0};
+			for (size_t p = 0; p < nd->npms; p++) {
+				struct counts one;
+				counts_of_pm(&one, &c->pms[nd->pms[p]], day);
+				counts_merge(&cnt, &one);
+			}
+			stats_row(b, nd->name, &cnt);
+		}
+	}
+	struct insights in;
+	insights_compute(&in, c, g, day);
+	buf_addf(b, "\n%-34s %6s %14s %14s %14s\n", "minutes to (median / p90)", "count", "detect", "mitigate",
+		 "resolve");
+	for (size_t s = 0; s < c->site.nseverities; s++) {
+		const struct duration_row *r = &in.by_severity[s];
+		const struct dist *d[3] = {&r->detect, &r->mitigate, &r->resolve};
+		buf_addf(b, "  %-32s %6zu", c->site.severities[s], r->count);
+		for (int k = 0; k < 3; k++) {
+			if (d[k]->count)
+				buf_addf(b, " %7.0f / %-4lld", d[k]->median, d[k]->p90);
+			else
+				buf_addf(b, " %14s", "-");
+		}
+		buf_addch(b, '\n');
+	}
+	buf_addf(b, "\n%zu incidents, %zu near-misses (durations exclude them), %zu drills\n", in.incidents,
+		 in.near_misses, in.drills);
+	insights_release(&in);
+}
+
+static int cmd_new(struct options *o)
+{
+	struct corpus c;
+	char *theme = find_theme();
+	char *site_layouts = path_join(o->content_dir, "layouts");
+	const char *dirs[] = {site_layouts, theme};
+	const char *owner = getenv("GIT_AUTHOR_NAME");
+	char *path = NULL;
+	int ret;
+	if (!owner || !*owner)
+		owner = getenv("USER");
+	if (!owner || !*owner)
+		owner = "unassigned";
+	if (!fs_is_dir(o->content_dir)) {
+		fprintf(stderr, "aftermath: content directory \"%s\" not found\n", o->content_dir);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	/* Existing files only matter for their ids: their problems are check's job. */
+	corpus_load(&c, o->content_dir, PROFILE_INTERNAL, o->jobs);
+	diag_clear();
+	ret = newpm_create(&c, dirs, 2, o->title ? o->title : "Untitled incident", o->as_of, owner, &path);
+	corpus_release(&c);
+	if (ret < 0) {
+		diag_flush(stderr, o->format);
+		ret = EXIT_CONTENT;
+		goto out;
+	}
+	printf("%s\n", path);
+	if (!o->quiet)
+		fprintf(stderr, "aftermath: wrote %s; fill it in, then run: aftermath check %s\n", path, o->content_dir);
+out:
+	free(path);
+	free(theme);
+	free(site_layouts);
+	return ret;
+}
+
+/* serve's rebuild: a normal build with its diagnostics captured. */
+static int serve_build(void *ctx, char **diags)
+{
+	struct options *o = ctx;
+	size_t len;
+	FILE *mem = open_memstream(diags, &len);
+	o->diag_out = mem;
+	int ret = cmd_build(o, true);
+	o->diag_out = NULL;
+	fclose(mem);
+	return ret;
+}
+
+static int cmd_serve(struct options *o)
+{
+	char tmp[] = "/tmp/aftermath-serve-XXXXXX";
+	char *theme = find_theme();
+	char *out = NULL;
+	int ret;
+	if (!fs_is_dir(o->content_dir)) {
+		fprintf(stderr, "aftermath: content directory \"%s\" not found\n", o->content_dir);
+		free(theme);
+		return EXIT_USAGE;
+	}
+	if (!o->out_set) {
+		if (!mkdtemp(tmp))
+			die("cannot create a temporary directory: %s", strerror(errno));
+		out = path_join(tmp, "site");
+		o->out_dir = out;
+	}
+	const char *watch[] = {o->content_dir, theme};
+	struct serve_opts so = {
+		.out_dir = o->out_dir,
+		.watch = watch,
+		.nwatch = 2,
+		.port = o->port ? o->port : 8080,
+		.build = serve_build,
+		.ctx = o,
+		.max_seconds = o->max_seconds,
+	};
+	ret = serve_run(&so);
+	if (out) {
+		fs_remove_tree(tmp);
+		free(out);
+	}
+	free(theme);
+	return ret;
+}
+
+static int cmd_stats(struct options *o)
+{
+	struct corpus c;
+	struct graph g;
+	struct when w;
+	int ret;
+	if (!fs_is_dir(o->content_dir)) {
+		fprintf(stderr, "aftermath: content directory \"%s\" not found\n", o->content_dir);
+		return EXIT_USAGE;
+	}
+	corpus_load(&c, o->content_dir, o->profile, o->jobs);
+	graph_link(&g, &c, o->jobs);
+	ret = report(o);
+	if (!ret) {
+		struct buf b = BUF_INIT;
+		when_parse(&w, o->as_of);
+		if (o->format == DIAG_JSON)
+			api_stats_json(&b, &c, &g, o->as_of);
+		else
+			stats_text(&b, &c, &g, when_day(&w), o->as_of);
+		fwrite(buf_cstr(&b), 1, b.len, stdout);
+		buf_release(&b);
+	}
+	graph_release(&g);
+	corpus_release(&c);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {.content_dir = "content", .out_dir = "public", .jobs = parallel_cpus()};
@@ -285,10 +509,17 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (strcmp(o.command, "build") && strcmp(o.command, "check"))
-		return usage_error("unknown command \"%s\" (expected build or check)", o.command);
+	if (strcmp(o.command, "build") && strcmp(o.command, "check") && strcmp(o.command, "stats") &&
+	    strcmp(o.command, "new") && strcmp(o.command, "serve"))
+		return usage_error("unknown command \"%s\" (expected build, check, new, serve or stats)", o.command);
 	int ret = parse_options(&o, argc - 1, argv + 1);
 	if (ret)
 		return ret;
+	if (!strcmp(o.command, "stats"))
+		return cmd_stats(&o);
+	if (!strcmp(o.command, "new"))
+		return cmd_new(&o);
+	if (!strcmp(o.command, "serve"))
+		return cmd_serve(&o);
 	return cmd_build(&o, !strcmp(o.command, "build"));
 }
