@@ -171,7 +171,7 @@ static int cmp_ll(const void *a, const void *b)
 
 void percentiles(long long *v, size_t n, double *median, long long *p90)
 {
-	qsort(v, n, sizeof(*v), cmp_ll);
+	sort_array(v, n, sizeof(*v), cmp_ll);
 	*median = n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
 	size_t rank = (size_t)ceil(0.9 * (double)n);
 	*p90 = v[rank ? rank - 1 : 0];

@@ -100,7 +100,7 @@ static int cmp_diag(const void *va, const void *vb)
 const struct diag *diag_list(size_t *n)
 {
 	if (!sorted) {
-		qsort(diags, ndiags, sizeof(*diags), cmp_diag);
+		sort_array(diags, ndiags, sizeof(*diags), cmp_diag);
 		sorted = true;
 	}
 	*n = ndiags;

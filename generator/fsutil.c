@@ -133,7 +133,7 @@ static void walk_dir(struct walk *w, const char *path, const char *rel)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_strptr);
+	sort_array(names, n, sizeof(*names), cmp_strptr);
 	for (size_t i = 0; i < n; i++) {
 		char *p = path_join(path, names[i]);
 		char *r = *rel ? path_join(rel, names[i]) : xstrdup(names[i]);
@@ -159,7 +159,7 @@ int fs_walk(const char *dir, const char *suffix, struct fs_entry **out, size_t *
 		walk_dir(&w, dir, "");
 	}
 	/* Directory order is sorted per level; sort whole paths for byte order. */
-	qsort(w.v, w.n, sizeof(*w.v), cmp_entry);
+	sort_array(w.v, w.n, sizeof(*w.v), cmp_entry);
 	free(w.seen);
 	*out = w.v;
 	*n = w.n;

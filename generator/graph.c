@@ -46,6 +46,7 @@ struct spelling {
 	size_t node;
 	const char *name;
 	int category;
+	size_t pm; /* where it was written (newest first) */
 };
 
 struct collect {
@@ -55,7 +56,7 @@ struct collect {
 
 /* The node for `name` in kind k, created on first sight. */
 static size_t node_of(struct graph *g, struct collect *col, enum term_kind k, const char *name,
-		      int category)
+		      int category, size_t pm)
 {
 	char *slug = graph_canonical(g, name);
 	size_t i = strmap_get(&g->index[k], slug);
@@ -71,7 +72,7 @@ static size_t node_of(struct graph *g, struct collect *col, enum term_kind k, co
 		free(slug);
 	}
 	ALLOC_GROW(col[k].v, col[k].n + 1, col[k].alloc);
-	col[k].v[col[k].n++] = (struct spelling){i, name, category};
+	col[k].v[col[k].n++] = (struct spelling){i, name, category, pm};
 	return i;
 }
 
@@ -99,21 +100,21 @@ static void collect_pm(struct graph *g, struct collect *col, size_t i)
 	struct pm_links *l = &g->pm[i];
 	bool owners = g->c->profile == PROFILE_INTERNAL;
 	for (size_t k = 0; k < pm->nservices; k++)
-		add_unique(&l->services, &l->nservices, node_of(g, col, TERM_SERVICE, pm->services[k].name, 0));
+		add_unique(&l->services, &l->nservices, node_of(g, col, TERM_SERVICE, pm->services[k].name, 0, i));
 	for (size_t k = 0; k < pm->nfactors; k++)
 		add_unique(&l->factors, &l->nfactors,
-			   node_of(g, col, TERM_FACTOR, pm->factors[k].name, (int)pm->factors[k].category));
+			   node_of(g, col, TERM_FACTOR, pm->factors[k].name, (int)pm->factors[k].category, i));
 	for (size_t k = 0; k < pm->ntags; k++)
-		add_unique(&l->tags, &l->ntags, node_of(g, col, TERM_TAG, pm->tags[k].name, 0));
+		add_unique(&l->tags, &l->ntags, node_of(g, col, TERM_TAG, pm->tags[k].name, 0, i));
 	l->owner = SIZE_MAX;
 	if (owners && pm->owner && *pm->owner) {
-		l->owner = node_of(g, col, TERM_OWNER, pm->owner, 0);
+		l->owner = node_of(g, col, TERM_OWNER, pm->owner, 0, i);
 		node_add_pm(&g->nodes[TERM_OWNER][l->owner], i);
 	}
 	for (size_t k = 0; owners && k < pm->nactions; k++) {
 		if (!pm->actions[k].owner || !*pm->actions[k].owner)
 			continue;
-		size_t o = node_of(g, col, TERM_OWNER, pm->actions[k].owner, 0); /* may move nodes */
+		size_t o = node_of(g, col, TERM_OWNER, pm->actions[k].owner, 0, i); /* may move nodes */
 		node_add_pm(&g->nodes[TERM_OWNER][o], i);
 	}
 	for (size_t k = 0; k < l->nservices; k++)
@@ -132,21 +133,26 @@ static int cmp_spelling(const void *va, const void *vb)
 	return strcmp(a->name, b->name);
 }
 
-/* Display names: the canonical alias, else the most common spelling. */
+/*
+ * Display names: the canonical alias, else the most common spelling; on a
+ * tie, the spelling of the oldest postmortem that uses it (first naming wins).
+ */
 static void name_nodes(struct graph *g, enum term_kind k, struct collect *col)
 {
-	qsort(col->v, col->n, sizeof(*col->v), cmp_spelling);
+	sort_array(col->v, col->n, sizeof(*col->v), cmp_spelling);
 	for (size_t i = 0; i < col->n;) {
-		size_t node = col->v[i].node, best = i, best_n = 0;
+		size_t node = col->v[i].node, best = i, best_n = 0, best_oldest = 0;
 		int cats[5] = {0};
 		while (i < col->n && col->v[i].node == node) {
-			size_t j = i;
+			size_t j = i, oldest = 0;
 			while (j < col->n && col->v[j].node == node && !strcmp(col->v[j].name, col->v[i].name)) {
 				cats[col->v[j].category]++;
+				if (col->v[j].pm > oldest)
+					oldest = col->v[j].pm;
 				j++;
 			}
-			if (j - i > best_n)
-				best = i, best_n = j - i;
+			if (j - i > best_n || (j - i == best_n && oldest > best_oldest))
+				best = i, best_n = j - i, best_oldest = oldest;
 			i = j;
 		}
 		struct node *nd = &g->nodes[k][node];
@@ -169,7 +175,7 @@ static void sort_nodes(struct graph *g, enum term_kind k)
 	char **slugs = xmalloc((n ? n : 1) * sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		slugs[i] = old[i].slug;
-	qsort(slugs, n, sizeof(char *), cmp_strptr);
+	sort_array(slugs, n, sizeof(char *), cmp_strptr);
 	struct node *nodes = xmalloc((n ? n : 1) * sizeof(struct node));
 	strmap_release(&g->index[k]);
 	for (size_t i = 0; i < n; i++)
@@ -358,7 +364,7 @@ static void similar_one(void *ctx, size_t i, int worker)
 	for (size_t k = 0; k < l->nfactors; k++)
 		terms[l->nservices + k] =
 			(struct term_ref){&g->nodes[TERM_FACTOR][l->factors[k]], s->idf[1][l->factors[k]]};
-	qsort(terms, nt, sizeof(*terms), cmp_term_ref);
+	sort_array(terms, nt, sizeof(*terms), cmp_term_ref);
 	for (size_t k = 0; k < nt; k++)
 		score_term(s, worker, i, &terms[k], &budget, &ntouched);
 	free(terms);
@@ -470,7 +476,7 @@ static void find_recurrences(struct graph *g)
 				fixes[nfix++] = (struct fix){when_day(&pm->actions[a].closed), nd->pms[k]};
 			}
 		}
-		qsort(fixes, nfix, sizeof(*fixes), cmp_fix);
+		sort_array(fixes, nfix, sizeof(*fixes), cmp_fix);
 		/* Oldest incident first; the latest fix closed before it counts. */
 		size_t next = 0;
 		struct fix *last = NULL;

@@ -199,7 +199,7 @@ static void compute_items(struct insights *in, const struct corpus *c, int64_t a
 			}
 		}
 	}
-	qsort_r(v, n, sizeof(*v), cmp_closed, (void *)c);
+	sort_array_r(v, n, sizeof(*v), cmp_closed, (void *)c);
 	in->recently_closed = v;
 	in->nrecently_closed = n < 20 ? n : 20;
 }

@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <unistd.h>
 

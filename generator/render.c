@@ -580,7 +580,7 @@ static void push_overdue(lua_State *L, const struct render *r, struct worker *w,
 			v[nv++] = (struct overdue_item){pms[i], k, ai_days_overdue(&pm->actions[k], r->o->as_of_day)};
 		}
 	}
-	qsort(v, nv, sizeof(*v), cmp_overdue);
+	sort_array(v, nv, sizeof(*v), cmp_overdue);
 	if (limit && nv > limit)
 		nv = limit;
 	lua_createtable(L, (int)nv, 0);
@@ -691,7 +691,7 @@ static void push_tally(lua_State *L, const struct render *r, enum term_kind k, c
 	for (size_t i = 0; i < nn; i++)
 		if (count[i] && i != self)
 			t[nt++] = (struct tally){i, count[i]};
-	qsort(t, nt, sizeof(*t), cmp_tally);
+	sort_array(t, nt, sizeof(*t), cmp_tally);
 	lua_createtable(L, (int)nt, 0);
 	for (size_t i = 0; i < nt; i++) {
 		push_node_ref(L, r, k, t[i].node);

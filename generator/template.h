@@ -52,5 +52,7 @@ struct lua_State *sandbox_new(void);
  * (results left on the stack), else -1 after a diagnostic naming `what`.
  */
 int sandbox_call(struct lua_State *L, int nargs, int nresults, const char *what);
+/* Set the instruction budget of a sandboxed state (tests). */
+void tmpl_set_budget(struct lua_State *L, long budget);
 
 #endif

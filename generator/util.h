@@ -78,6 +78,10 @@ char *buf_detach(struct buf *b, size_t *len);
 /* Returns the buffer's text; "" for a buffer that never grew. Valid until changed. */
 const char *buf_cstr(const struct buf *b);
 
+/* qsort that accepts an empty (even NULL) array. */
+void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void sort_array_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *), void *ctx);
+
 /* strcmp for qsort over arrays of char *. */
 int cmp_strptr(const void *a, const void *b);
 bool str_starts(const char *s, const char *prefix);
