@@ -107,3 +107,44 @@ void chart_columns(struct buf *out, const char *title, const char *const *labels
 	}
 	buf_adds(out, "</svg>");
 }
+
+void chart_heatmap(struct buf *out, const char *title, const char *const *row_labels, size_t rows,
+		   const char *const *col_labels, size_t cols, const double *values)
+{
+	const int cell = 34, left = 220, top = 120;
+	int w = left + (int)cols * cell + 8, h = top + (int)rows * cell + 8;
+	double max = 0;
+	for (size_t i = 0; i < rows * cols; i++)
+		if (values[i] > max)
+			max = values[i];
+	if (max <= 0)
+		max = 1;
+	open_svg(out, title, w, h);
+	for (size_t c = 0; c < cols; c++) {
+		double x = left + (double)c * cell + cell / 2.0;
+		buf_addf(out, "<text class=\"chart-label\" transform=\"translate(%.1f %d) rotate(-45)\">", x, top - 6);
+		buf_add_html(out, col_labels[c], strlen(col_labels[c]));
+		buf_adds(out, "</text>");
+	}
+	for (size_t r = 0; r < rows; r++) {
+		double y = top + (double)r * cell;
+		text(out, left - 8, y + cell * 0.62, "end", "chart-label", row_labels[r]);
+		for (size_t c = 0; c < cols; c++) {
+			double v = values[r * cols + c];
+			buf_addf(out,
+				 "<rect class=\"chart-cell\" x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%d\" "
+				 "fill-opacity=\"%.2f\"><title>",
+				 left + (double)c * cell, y, cell - 2, cell - 2, v > 0 ? 0.15 + 0.85 * v / max : 0.04);
+			buf_add_html(out, row_labels[r], strlen(row_labels[r]));
+			buf_adds(out, " × ");
+			buf_add_html(out, col_labels[c], strlen(col_labels[c]));
+			buf_addf(out, ": %.0f</title></rect>", v);
+			if (v > 0) {
+				char s[16];
+				snprintf(s, sizeof(s), "%.0f", v);
+				text(out, left + (double)c * cell + (cell - 2) / 2.0, y + cell * 0.6, "middle", "chart-cell-value", s);
+			}
+		}
+	}
+	buf_adds(out, "</svg>");
+}

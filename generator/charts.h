@@ -32,4 +32,11 @@ void chart_hbars(struct buf *out, const char *title, const char *const *labels, 
 void chart_columns(struct buf *out, const char *title, const char *const *labels, size_t n,
 		   const struct series *series, size_t nseries);
 
+/*
+ * A heat map: rows x cols cells, values[r * cols + c]; darker is more.
+ * Row and column labels are drawn; each cell has a <title> with its figure.
+ */
+void chart_heatmap(struct buf *out, const char *title, const char *const *row_labels, size_t rows,
+		   const char *const *col_labels, size_t cols, const double *values);
+
 #endif

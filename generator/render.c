@@ -438,6 +438,7 @@ static void push_site(lua_State *L, const struct render *r)
 	set_str(L, "as_of", r->o->as_of);
 	set_str(L, "css", asset_path(r->o, "style.css"));
 	set_int(L, "count", (long long)r->c->npms);
+	set_int(L, "recurring_threshold", s->recurring_threshold);
 	lua_createtable(L, 0, (int)r->o->nassets);
 	for (size_t i = 0; i < r->o->nassets; i++)
 		set_str(L, r->o->asset_names[i], r->o->asset_paths[i]);
@@ -487,7 +488,7 @@ static void worker_prepare(struct render *r, struct worker *w)
 /* ---- page contexts ------------------------------------------------------ */
 
 static void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			 size_t limit);
+			 size_t limit, const char *owner);
 
 static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 {
@@ -532,7 +533,7 @@ static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 	size_t *all = xmalloc((r->c->npms ? r->c->npms : 1) * sizeof(size_t));
 	for (size_t i = 0; i < r->c->npms; i++)
 		all[i] = i;
-	push_overdue(L, r, w, all, r->c->npms, 10);
+	push_overdue(L, r, w, all, r->c->npms, 10, NULL);
 	lua_setfield(L, -2, "overdue");
 	struct counts total = {0};
 	for (size_t i = 0; i < r->c->npms; i++) {
@@ -565,16 +566,29 @@ static int cmp_overdue(const void *va, const void *vb)
 	return a->item < b->item ? -1 : a->item > b->item;
 }
 
+/* Is a owned by the owner node with this slug (NULL: anyone)? */
+static bool owned_by(const struct render *r, const struct action_item *a, const char *owner)
+{
+	if (!owner)
+		return true;
+	if (!a->owner)
+		return false;
+	char *slug = graph_canonical(r->g, a->owner);
+	bool yes = !strcmp(slug, owner);
+	free(slug);
+	return yes;
+}
+
 /* Overdue action items of the given postmortems, latest first (at most limit; 0: all). */
 static void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			 size_t limit)
+			 size_t limit, const char *owner)
 {
 	struct overdue_item *v = NULL;
 	size_t nv = 0, alloc = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct postmortem *pm = &r->c->pms[pms[i]];
 		for (size_t k = 0; k < pm->nactions; k++) {
-			if (!ai_overdue(&pm->actions[k], r->o->as_of_day))
+			if (!ai_overdue(&pm->actions[k], r->o->as_of_day) || !owned_by(r, &pm->actions[k], owner))
 				continue;
 			ALLOC_GROW(v, nv + 1, alloc);
 			v[nv++] = (struct overdue_item){pms[i], k, ai_days_overdue(&pm->actions[k], r->o->as_of_day)};
@@ -593,13 +607,16 @@ static void push_overdue(lua_State *L, const struct render *r, struct worker *w,
 	free(v);
 }
 
-/* Every action item of the given postmortems, each with its `pm`. */
-static void push_items_of(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n)
+/* Every action item of the given postmortems (owned by `owner` unless NULL), each with its `pm`. */
+static void push_items_of(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
+			  const char *owner)
 {
 	lua_newtable(L);
 	for (size_t i = 0; i < n; i++) {
 		const struct postmortem *pm = &r->c->pms[pms[i]];
 		for (size_t k = 0; k < pm->nactions; k++) {
+			if (!owned_by(r, &pm->actions[k], owner))
+				continue;
 			push_action_item(L, r, &pm->actions[k]);
 			push_summary(L, r, w, pms[i]);
 			lua_setfield(L, -2, "pm");
@@ -753,8 +770,90 @@ static void ctx_node_list(lua_State *L, struct render *r, enum term_kind k, cons
 	lua_setfield(L, -2, field);
 }
 
+/* Node indices of kind k ordered by how many postmortems they have (then slug). */
+static size_t *nodes_by_count(const struct render *r, enum term_kind k)
+{
+	size_t n = r->g->nnodes[k];
+	struct tally *t = xmalloc((n ? n : 1) * sizeof(*t));
+	for (size_t i = 0; i < n; i++)
+		t[i] = (struct tally){i, r->g->nodes[k][i].npms};
+	sort_array(t, n, sizeof(*t), cmp_tally);
+	size_t *order = xmalloc((n ? n : 1) * sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
+		order[i] = t[i].node;
+	free(t);
+	return order;
+}
+
+#define MATRIX_ROWS 15
+#define MATRIX_COLS 12
+
+/* The recurring factors x the most affected services, as table data and a heat map. */
+static void push_matrix(lua_State *L, const struct render *r)
+{
+	const struct graph *g = r->g;
+	size_t *fo = nodes_by_count(r, TERM_FACTOR), *so = nodes_by_count(r, TERM_SERVICE);
+	size_t rows = 0, cols = g->nnodes[TERM_SERVICE] < MATRIX_COLS ? g->nnodes[TERM_SERVICE] : MATRIX_COLS;
+	while (rows < g->nnodes[TERM_FACTOR] && rows < MATRIX_ROWS && g->nodes[TERM_FACTOR][fo[rows]].recurring)
+		rows++;
+	size_t *col_of = xmalloc((g->nnodes[TERM_SERVICE] ? g->nnodes[TERM_SERVICE] : 1) * sizeof(size_t));
+	for (size_t i = 0; i < g->nnodes[TERM_SERVICE]; i++)
+		col_of[i] = SIZE_MAX;
+	for (size_t c = 0; c < cols; c++)
+		col_of[so[c]] = c;
+	size_t ncells = rows * cols;
+	double *v = xcalloc(ncells ? ncells : 1, sizeof(double));
+	const char **rl = xmalloc((rows ? rows : 1) * sizeof(char *)), **cl = xmalloc((cols ? cols : 1) * sizeof(char *));
+	for (size_t ri = 0; ri < rows; ri++) {
+		const struct node *f = &g->nodes[TERM_FACTOR][fo[ri]];
+		rl[ri] = f->name;
+		for (size_t p = 0; p < f->npms; p++) {
+			const struct pm_links *l = &g->pm[f->pms[p]];
+			for (size_t k = 0; k < l->nservices; k++)
+				if (col_of[l->services[k]] != SIZE_MAX)
+					v[ri * cols + col_of[l->services[k]]]++;
+		}
+	}
+	for (size_t c = 0; c < cols; c++)
+		cl[c] = g->nodes[TERM_SERVICE][so[c]].name;
+	lua_createtable(L, 0, 3);
+	lua_createtable(L, (int)cols, 0);
+	for (size_t c = 0; c < cols; c++) {
+		push_node_ref(L, r, TERM_SERVICE, so[c]);
+		append(L);
+	}
+	lua_setfield(L, -2, "services");
+	lua_createtable(L, (int)rows, 0);
+	for (size_t ri = 0; ri < rows; ri++) {
+		lua_createtable(L, 0, 2);
+		push_node_ref(L, r, TERM_FACTOR, fo[ri]);
+		lua_setfield(L, -2, "factor");
+		lua_createtable(L, (int)cols, 0);
+		for (size_t c = 0; c < cols; c++) {
+			lua_pushinteger(L, (lua_Integer)v[ri * cols + c]);
+			append(L);
+		}
+		lua_setfield(L, -2, "cells");
+		append(L);
+	}
+	lua_setfield(L, -2, "rows");
+	struct buf svg = BUF_INIT;
+	chart_heatmap(&svg, "Incidents per recurring factor and service", rl, rows, cl, cols, v);
+	lua_pushlstring(L, buf_cstr(&svg), svg.len);
+	lua_setfield(L, -2, "svg");
+	lua_setfield(L, -2, "matrix");
+	buf_release(&svg);
+	free(fo);
+	free(so);
+	free(col_of);
+	free(v);
+	free(rl);
+	free(cl);
+}
+
 static void ctx_factors(lua_State *L, struct render *r)
 {
+	push_matrix(L, r);
 	static const enum factor_category cats[] = {CAT_TECHNICAL, CAT_PROCESS, CAT_COMMUNICATION, CAT_EXTERNAL,
 						    CAT_NONE};
 	ctx_node_list(L, r, TERM_FACTOR, "factors");
@@ -814,9 +913,10 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 	push_summaries(L, r, w, nd->pms, nd->npms);
 	lua_setfield(L, -2, "postmortems");
 	if (k == TERM_SERVICE || k == TERM_FACTOR || k == TERM_OWNER) {
-		push_items_of(L, r, w, nd->pms, nd->npms);
+		const char *owner = k == TERM_OWNER ? nd->slug : NULL;
+		push_items_of(L, r, w, nd->pms, nd->npms, owner);
 		lua_setfield(L, -2, "action_items");
-		push_overdue(L, r, w, nd->pms, nd->npms, 0);
+		push_overdue(L, r, w, nd->pms, nd->npms, 0, owner);
 		lua_setfield(L, -2, "overdue");
 	}
 	if (k == TERM_SERVICE || k == TERM_FACTOR) {
@@ -1001,7 +1101,7 @@ static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 	lua_setfield(L, -2, "by_severity");
 	push_priority_groups(L, r);
 	lua_setfield(L, -2, "by_priority");
-	push_overdue(L, r, w, all, r->c->npms, 0);
+	push_overdue(L, r, w, all, r->c->npms, 0, NULL);
 	lua_setfield(L, -2, "overdue");
 	lua_createtable(L, (int)in->nrecently_closed, 0);
 	for (size_t i = 0; i < in->nrecently_closed; i++) {
