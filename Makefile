@@ -22,17 +22,13 @@ endif
 
 OPT ?= -O2 -g
 SANITIZE ?=
+ifneq ($(SANITIZE),)
+BUILD ?= build/$(subst $(comma),-,$(SANITIZE))
+OPT := -O1 -g -fno-omit-frame-pointer
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=undefined
+endif
+comma := ,
 BUILD ?= build
-ifeq ($(SANITIZE),address)
-BUILD := build/asan
-OPT := -O1 -g -fno-omit-frame-pointer
-SANFLAGS := -fsanitize=address
-endif
-ifeq ($(SANITIZE),undefined)
-BUILD := build/ubsan
-OPT := -O1 -g -fno-omit-frame-pointer
-SANFLAGS := -fsanitize=undefined -fno-sanitize-recover=undefined
-endif
 
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) \
 	-DAFTERMATH_THEME_DIR='"$(PREFIX)/share/aftermath/layouts"' $(CFLAGS)
@@ -44,7 +40,7 @@ MAIN_OBJ := $(BUILD)/obj/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps site test unit e2e browser asan ubsan sanitize-test bench bench-search \
+.PHONY: all deps site test unit e2e browser asan ubsan sanitize-unit bench bench-search \
 	install clean fuzz
 .DEFAULT_GOAL := all
 
@@ -77,10 +73,17 @@ unit: deps $(UNIT_BINS)
 test: all $(UNIT_BINS)
 	@tests/run-all $(BUILD)
 
+# Unit and end-to-end tests only (no browser, no sanitizer pass).
+check: all $(UNIT_BINS)
+	@tests/run-unit $(UNIT_BINS) && tests/e2e/run $(BUILD)/aftermath
+
 asan:
-	$(MAKE) SANITIZE=address
+	$(MAKE) SANITIZE=address BUILD=build/asan
 ubsan:
-	$(MAKE) SANITIZE=undefined
+	$(MAKE) SANITIZE=undefined BUILD=build/ubsan
+
+# The unit-test binaries of the current BUILD (used by tests/run-all for the sanitizer pass).
+sanitize-unit: $(UNIT_BINS)
 
 bench: all
 	scripts/bench

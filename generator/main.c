@@ -7,11 +7,13 @@
  *   output_open   a temporary sibling of the output directory
  *   render_*      assets, pages through the Lua templates
  *   api_write     the JSON and CSV files
+ *   feeds_write   the Atom feed and the sitemap
  *   output_commit swap the new site in
  */
 #include "api.h"
 #include "corpus.h"
 #include "diag.h"
+#include "feeds.h"
 #include "fsutil.h"
 #include "graph.h"
 #include "insights.h"
@@ -219,8 +221,11 @@ static int report(const struct options *o)
 	return failed ? EXIT_CONTENT : 0;
 }
 
-static char *normalized_base_url(const char *url)
+/* --base-url, else site.yaml's base_url, else "/"; always ending in '/'. */
+static char *normalized_base_url(const char *url, const struct site *s)
 {
+	if (!url || !*url)
+		url = s->base_url;
 	if (!url || !*url)
 		return xstrdup("/");
 	return str_ends(url, "/") ? xstrdup(url) : xstrfmt("%s/", url);
@@ -232,7 +237,7 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	char *theme = find_theme();
 	char *site_layouts = path_join(o->content_dir, "layouts");
 	const char *dirs[] = {site_layouts, theme};
-	char *base_url = normalized_base_url(o->base_url);
+	char *base_url = normalized_base_url(o->base_url, &c->site);
 	struct render_opts ro = {
 		.layout_dirs = dirs,
 		.nlayout_dirs = 2,
@@ -252,6 +257,7 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	free(static_dir);
 	ok |= render_site(c, g, &ro, &out);
 	ok |= api_write(c, g, &ro, &out);
+	ok |= feeds_write(c, g, base_url, &out);
 	if (ok < 0 || (o->strict && diag_count(DIAG_WARNING))) {
 		output_abort(&out);
 		goto out;

@@ -1,0 +1,76 @@
+# Building the fixture site: pages, links, escaping, figures.
+t_begin "build exits 0"
+assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/site" --as-of 2026-11-23 --jobs 2
+assert_stderr_contains "built 4 postmortems into"
+for p in index.html postmortems/fx-001/index.html postmortems/fx-002/index.html postmortems/fx-003/index.html \
+	postmortems/fx-004/index.html timeline/index.html services/index.html services/checkout-api/index.html \
+	services/payments-db/index.html services/search/index.html factors/index.html \
+	factors/connection-pool-exhaustion/index.html factors/missing-rate-limiting/index.html \
+	factors/alert-fatigue/index.html tags/database/index.html owners/lee-park/index.html actions/index.html \
+	metrics/index.html start/index.html api/postmortems.json api/stats.json api/actions.csv; do
+	assert_file "$T/site/$p"
+done
+
+t_begin "every internal link resolves"
+assert_exit 0 node tests/e2e/check-links.mjs "$T/site"
+
+t_begin "stylesheet has a content hash"
+run sh -c "ls $T/site/assets/"
+assert_eq "$(ls "$T/site/assets/" | grep -cE '^style\.[0-9a-f]{8}\.css$')" 1 "hashed stylesheet"
+
+t_begin "HTML in fields is escaped, raw HTML and javascript: links are dropped"
+P="$T/site/postmortems/fx-002/index.html"
+assert_contains "$P" 'Pool exhaustion again &lt;script&gt;alert(1)&lt;/script&gt;'
+assert_not_contains "$P" '<script>alert(1)</script>'
+assert_not_contains "$P" 'alert("raw")'
+assert_not_contains "$P" 'javascript:'
+assert_contains "$P" '&quot;quotes&quot; &amp; &lt;b&gt;bold&lt;/b&gt;'
+assert_contains "$P" '<a href="https://example.com/">good one</a>'
+
+t_begin "headings get unique ids and wiki-links become titled links"
+assert_contains "$P" '<h2 id="summary">Summary</h2>'
+assert_contains "$P" '<h2 id="summary-2">Summary</h2>'
+assert_contains "$P" '<a class="wikilink" href="../../postmortems/fx-001/">Checkout outage from pool exhaustion</a>'
+
+t_begin "durations computed across time zones"
+assert_contains "$P" '20 min'
+assert_contains "$P" '1 h 30 min'
+
+t_begin "aliases and slugs merge services and factors"
+assert_contains "$T/site/api/postmortems.json" '"services": ["checkout-api", "payments-db"], "factors": ["connection-pool-exhaustion"]'
+assert_no_file "$T/site/services/payments-database/index.html"
+assert_contains "$T/site/factors/connection-pool-exhaustion/index.html" '<h1>connection pool exhaustion</h1>'
+
+t_begin "recurring factor and recurred after a fix"
+assert_contains "$P" 'Recurred after a fix'
+assert_contains "$P" 'whose action item for it was closed on 2024-01-28'
+assert_contains "$T/site/factors/connection-pool-exhaustion/index.html" "fix closed on 2024-01-28"
+assert_contains "$T/site/postmortems/fx-001/index.html" 'term factor recurring'
+assert_not_contains "$T/site/factors/alert-fatigue/index.html" 'term factor recurring">recurring'
+
+t_begin "related: explicit, backlinks and similar"
+assert_contains "$P" 'why-related">related</span> <a href="../../postmortems/fx-001/">FX-001'
+assert_contains "$P" 'why-links-here">links here</span> <a href="../../postmortems/fx-004/">FX-004'
+assert_contains "$T/site/postmortems/fx-001/index.html" 'why-links-here">links here</span> <a href="../../postmortems/fx-002/">FX-002'
+
+t_begin "stats.json has the hand-computed figures"
+S="$T/site/api/stats.json"
+assert_contains "$S" '"action_items": {"total": 8, "done": 4, "open": 2, "in_progress": 1, "wont_do": 1, "overdue": 2, "completion_rate": 0.5714}'
+assert_contains "$S" '"checkout-api": {"total": 6, "done": 3, "open": 1, "in_progress": 1, "wont_do": 1, "overdue": 1, "completion_rate": 0.6}'
+assert_contains "$S" '"search": {"total": 2, "done": 1, "open": 1, "in_progress": 0, "wont_do": 0, "overdue": 1, "completion_rate": 0.5}'
+assert_contains "$S" '"tom-ruiz": {"total": 2, "done": 0, "open": 1, "in_progress": 0, "wont_do": 1, "overdue": 1, "completion_rate": 0}'
+assert_contains "$S" '"nice": {"total": 1, "done": 0, "open": 0, "in_progress": 0, "wont_do": 1, "overdue": 0, "completion_rate": null}'
+assert_contains "$S" '"SEV1": {"count": 1, "detect_minutes": {"count": 1, "median": 9, "p90": 9}, "mitigate_minutes": {"count": 1, "median": 40, "p90": 40}, "resolve_minutes": {"count": 1, "median": 90, "p90": 90}}'
+assert_contains "$S" '"SEV3": {"count": 0,'
+
+t_begin "actions.csv: one row per item, quoted where needed"
+assert_eq "$(wc -l < "$T/site/api/actions.csv")" 9 "rows including header"
+assert_contains "$T/site/api/actions.csv" 'FX-001,"Raise pool size, with a load test",Lee Park,2024-01-30,done,should,,false'
+assert_contains "$T/site/api/actions.csv" 'FX-003,Add a runbook for the search alerts,Ana Diaz,2025-04-01,open,should,SRCH-9,true'
+
+t_begin "as-of date decides overdue and is shown"
+assert_contains "$T/site/actions/index.html" 'as of 2026-11-23'
+assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/early" --as-of 2024-01-31
+assert_contains "$T/early/api/stats.json" '"overdue": 0'
+assert_exit 0 env SOURCE_DATE_EPOCH=1706659200 "$AFTERMATH" build tests/fixtures/site -o "$T/sde"
+assert_contains "$T/sde/api/stats.json" '"as_of": "2024-01-31"'

@@ -1,0 +1,28 @@
+# The command line: help, usage errors and exit codes.
+t_begin "help"
+assert_exit 0 "$AFTERMATH" --help
+for cmd in build check new serve stats; do assert_stdout_contains "$cmd"; done
+
+t_begin "no command"
+assert_exit 2 "$AFTERMATH"
+
+t_begin "unknown command"
+assert_exit 2 "$AFTERMATH" frobnicate
+assert_stderr_contains 'unknown command "frobnicate" (expected build, check, new, serve or stats)'
+
+t_begin "unknown option"
+assert_exit 2 "$AFTERMATH" build --bogus
+assert_stderr_contains 'unknown option "--bogus"'
+
+t_begin "bad --as-of"
+assert_exit 2 "$AFTERMATH" build tests/fixtures/site --as-of 2026-13-01
+assert_stderr_contains 'invalid --as-of date "2026-13-01" (expected YYYY-MM-DD)'
+
+t_begin "bad --profile"
+assert_exit 2 "$AFTERMATH" build tests/fixtures/site --profile secret
+assert_stderr_contains 'unknown profile "secret" (expected internal or public)'
+
+t_begin "missing content directory"
+assert_exit 2 "$AFTERMATH" build "$T/nowhere" -o "$T/out"
+assert_stderr_contains "content directory \"$T/nowhere\" not found"
+assert_no_file "$T/out"
