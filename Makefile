@@ -59,9 +59,10 @@ $(BUILD)/obj/%.o: generator/%.c
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Igenerator -MMD -MP -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) -Igenerator -MMD -MP -MF $(BUILD)/obj/$(notdir $@).d -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d)
 
 site: all
 	$(BUILD)/aftermath build content -o public
