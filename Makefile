@@ -44,7 +44,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 	install clean fuzz
 .DEFAULT_GOAL := all
 
-all: deps $(BUILD)/aftermath
+all: deps $(BUILD)/aftermath $(BUILD)/gen-corpus
 
 # Installs what is missing; quiet and quick when everything is there.
 deps:
@@ -56,6 +56,10 @@ $(BUILD)/aftermath: $(MAIN_OBJ) $(LIB_OBJS)
 $(BUILD)/obj/%.o: generator/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen-corpus: scripts/gen-corpus.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)

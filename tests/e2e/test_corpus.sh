@@ -1,0 +1,27 @@
+# A synthetic corpus of 1,000 postmortems: builds, one page each, same bytes for any --jobs.
+GEN="$(dirname "$AFTERMATH")/gen-corpus"
+t_begin "generate 1k"
+assert_exit 0 "$GEN" 1000 "$T/c1k"
+
+t_begin "1k builds with one page per postmortem"
+assert_exit 0 "$AFTERMATH" build "$T/c1k" -o "$T/j1" --as-of 2026-11-23 --jobs 1
+assert_eq "$(ls "$T/j1/postmortems" | wc -l)" 1000 "postmortem pages"
+assert_eq "$(grep -c '"id": "PM-' "$T/j1/api/postmortems.json")" 1000 "entries in postmortems.json"
+assert_eq "$(find "$T/c1k/postmortems" -name '*.md' | wc -l)" 1000 "source files"
+
+t_begin "--jobs 1 and --jobs 2 give identical trees"
+assert_exit 0 "$AFTERMATH" build "$T/c1k" -o "$T/j2" --as-of 2026-11-23 --jobs 2
+assert_same_tree "$T/j1" "$T/j2"
+
+t_begin "every service and factor of postmortems.json has its page"
+missing=0
+for s in $(grep -o '"services": \[[^]]*\]' "$T/j1/api/postmortems.json" | sed 's/"services": //' | grep -o '"[a-z0-9-]*"' | sort -u | tr -d '"'); do
+	[ -f "$T/j1/services/$s/index.html" ] || missing=$((missing + 1))
+done
+for f in $(grep -o '"factors": \[[^]]*\]' "$T/j1/api/postmortems.json" | sed 's/"factors": //' | grep -o '"[a-z0-9-]*"' | sort -u | tr -d '"'); do
+	[ -f "$T/j1/factors/$f/index.html" ] || missing=$((missing + 1))
+done
+assert_eq "$missing" 0 "services and factors without a page"
+
+t_begin "every link of the 1k site resolves"
+assert_exit 0 node tests/e2e/check-links.mjs "$T/j1"
