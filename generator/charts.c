@@ -112,7 +112,7 @@ void chart_heatmap(struct buf *out, const char *title, const char *const *row_la
 		   const char *const *col_labels, size_t cols, const double *values)
 {
 	const int cell = 34, left = 220, top = 120;
-	int w = left + (int)cols * cell + 8, h = top + (int)rows * cell + 8;
+	int w = left + (int)cols * cell + 110, h = top + (int)rows * cell + 8;
 	double max = 0;
 	for (size_t i = 0; i < rows * cols; i++)
 		if (values[i] > max)
