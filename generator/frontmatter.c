@@ -332,7 +332,7 @@ static void action_value(struct fm *f, const struct ynode *n, struct action_item
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i];
 		const struct ynode *v = n->items[i];
-		int e;
+		int e = 0;
 		if (!strcmp(k, "title")) {
 			text_value(f, v, "action_items.title", &a->title);
 		} else if (!strcmp(k, "owner")) {
@@ -444,7 +444,7 @@ static void parse_fields(struct fm *f)
 {
 	struct postmortem *pm = f->pm;
 	const struct ynode *n;
-	int e;
+	int e = 0;
 	required(f, "id");
 	required(f, "title");
 	required(f, "date");

@@ -47,13 +47,18 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	return p;
 }
 
+/* Counts instructions; past the budget, fails with the running chunk's file and line. */
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
-	(void)ar;
 	struct limits *lim = *(struct limits **)lua_getextraspace(L);
 	lim->spent += HOOK_EVERY;
-	if (lim->spent > lim->budget)
-		luaL_error(L, "instruction budget exceeded (an endless loop?)");
+	if (lim->spent <= lim->budget)
+		return;
+	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+		lua_pushfstring(L, "%s:%d: instruction budget exceeded (an endless loop?)", ar->short_src, ar->currentline);
+	else
+		lua_pushliteral(L, "instruction budget exceeded (an endless loop?)");
+	lua_error(L);
 }
 
 static void keep(lua_State *L, int from, int to, const char *const *names)

@@ -1,0 +1,1 @@
+function shout(s) return string.upper(s) .. "!" end
