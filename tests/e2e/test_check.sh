@@ -1,0 +1,41 @@
+# aftermath check: every problem of every file, compiler-style, exit 1.
+B=tests/fixtures/broken
+t_begin "check reports every problem and exits 1"
+assert_exit 1 "$AFTERMATH" check $B
+assert_stderr_contains "$B/postmortems/a-dangling.md:5:11: error: unknown postmortem \"BR-404\" in related (no postmortem has this id)"
+assert_stderr_contains "$B/postmortems/a-dangling.md:7:5: error: unknown postmortem \"BR-405\" in a [[link]] (no postmortem has this id)"
+assert_stderr_contains "$B/postmortems/b-enums.md:5:11: error: unknown severity \"SEV9\" (expected SEV1, SEV2, SEV3, SEV4)"
+assert_stderr_contains "$B/postmortems/b-enums.md:6:9: error: unknown status \"finished\" (expected draft, in-review, complete)"
+assert_stderr_contains "$B/postmortems/c-duplicate.md:2:5: error: duplicate id \"BR-1\" (already used by $B/postmortems/a-dangling.md:2)"
+assert_stderr_contains "$B/postmortems/d-yaml.md:"
+assert_stderr_contains "error: invalid YAML"
+assert_stderr_contains "$B/postmortems/e-nofence.md:1:1: error: missing front matter: the file must start with a line \"---\""
+assert_eq "$(grep -c ': error: ' "$ERR")" 7 "error count"
+
+t_begin "diagnostics are sorted by file and line"
+assert_eq "$(grep -o '^[^:]*' "$ERR" | uniq | tr '\n' ' ')" "$B/postmortems/a-dangling.md $B/postmortems/b-enums.md $B/postmortems/c-duplicate.md $B/postmortems/d-yaml.md $B/postmortems/e-nofence.md " "file order"
+
+t_begin "a failed build writes nothing"
+assert_exit 1 "$AFTERMATH" build $B -o "$T/out"
+assert_no_file "$T/out"
+
+t_begin "--format json"
+assert_exit 1 "$AFTERMATH" check $B --format json
+cp "$ERR" "$T/diag.json"
+assert_exit 0 node -e "const d = JSON.parse(require('fs').readFileSync('$T/diag.json', 'utf8')); if (d.length !== 7 || d[0].line !== 5 || d[0].column !== 11 || d[0].severity !== 'error' || !d[0].file.endsWith('a-dangling.md')) process.exit(1)"
+
+t_begin "--format github"
+assert_exit 1 "$AFTERMATH" check $B --format github
+assert_stderr_contains "::error file=$B/postmortems/b-enums.md,line=5,col=11::unknown severity \"SEV9\" (expected SEV1, SEV2, SEV3, SEV4)"
+
+t_begin "warnings fail only under --strict"
+mkdir -p "$T/w/postmortems"
+printf -- '---\nid: W-1\ntitle: T\ndate: 2024-01-01\nimpact:\n  started: 2024-01-01T10:00:00Z\n  resolved: 2024-01-01T09:00:00Z\n---\n' > "$T/w/postmortems/w.md"
+assert_exit 0 "$AFTERMATH" check "$T/w"
+assert_stderr_contains "$T/w/postmortems/w.md:7:13: warning: impact.resolved is before impact.started"
+assert_exit 1 "$AFTERMATH" check "$T/w" --strict
+assert_exit 1 "$AFTERMATH" build "$T/w" -o "$T/wout" --strict
+assert_no_file "$T/wout"
+
+t_begin "the sample site checks clean"
+assert_exit 0 "$AFTERMATH" check content --strict
