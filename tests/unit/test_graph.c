@@ -1,0 +1,171 @@
+/* Unit tests for graph.c: names, aliases, recurrence, related and similar. */
+#include "graph.h"
+#include "harness.h"
+#include "slug.h"
+
+#include <stdlib.h>
+
+static void term(struct term **v, size_t *n, const char *name)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n] = (struct term){xstrdup(name), slugify(name), {"x.md", 1, 1}};
+	(*n)++;
+}
+
+static void factor(struct postmortem *pm, const char *name, enum factor_category cat)
+{
+	pm->factors = xrealloc(pm->factors, (pm->nfactors + 1) * sizeof(*pm->factors));
+	pm->factors[pm->nfactors++] = (struct factor){xstrdup(name), slugify(name), cat, {"x.md", 1, 1}};
+}
+
+static void done_item(struct postmortem *pm, const char *closed)
+{
+	pm->actions = xrealloc(pm->actions, (pm->nactions + 1) * sizeof(*pm->actions));
+	struct action_item a = {.title = xstrdup("fix"), .status = AI_DONE};
+	when_parse(&a.closed, closed);
+	pm->actions[pm->nactions++] = a;
+}
+
+/* A corpus of n postmortems, newest first, with ids P<n-i> and dates a month apart. */
+static void corpus_new(struct corpus *c, size_t n)
+{
+	memset(c, 0, sizeof(*c));
+	site_init(&c->site);
+	c->dir = xstrdup("t");
+	c->pms = xcalloc(n, sizeof(*c->pms));
+	c->npms = n;
+	for (size_t i = 0; i < n; i++) {
+		struct postmortem *pm = &c->pms[i];
+		pm->id = xstrfmt("P%zu", n - i);
+		pm->slug = slugify(pm->id);
+		pm->title = xstrfmt("Incident %zu", n - i);
+		pm->path = xstrdup("x.md");
+		char *d = xstrfmt("2024-%02zu-01", n - i);
+		when_parse(&pm->date, d);
+		free(d);
+		strmap_put(&c->by_id, pm->id, i);
+		strmap_put(&c->all_ids, pm->id, i);
+	}
+}
+
+static const struct node *node(const struct graph *g, enum term_kind k, const char *slug)
+{
+	size_t i = graph_find(g, k, slug);
+	return i == SIZE_MAX ? NULL : &g->nodes[k][i];
+}
+
+static void test_slugs_aliases_and_names(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 3);
+	c.site.aliases = xcalloc(1, sizeof(*c.site.aliases));
+	c.site.aliases[0].canonical = xstrdup("payments-db");
+	c.site.aliases[0].names = xcalloc(1, sizeof(char *));
+	c.site.aliases[0].names[0] = xstrdup("Payments Database");
+	c.site.aliases[0].nnames = 1;
+	c.site.naliases = 1;
+	term(&c.pms[0].services, &c.pms[0].nservices, "payments database");
+	term(&c.pms[1].services, &c.pms[1].nservices, "PAYMENTS-DB");
+	term(&c.pms[0].services, &c.pms[0].nservices, "Checkout API");
+	term(&c.pms[1].services, &c.pms[1].nservices, "checkout-api");
+	term(&c.pms[2].services, &c.pms[2].nservices, "checkout-api");
+	CHECK(graph_link(&g, &c, 1) == 0);
+	CHECK_INT(g.nnodes[TERM_SERVICE], 2);
+	const struct node *db = node(&g, TERM_SERVICE, "payments-db");
+	CHECK(db && !strcmp(db->name, "payments-db")); /* the canonical alias */
+	CHECK_INT(db ? db->npms : 0, 2);
+	const struct node *api = node(&g, TERM_SERVICE, "checkout-api");
+	CHECK(api && !strcmp(api->name, "checkout-api")); /* the most common spelling */
+	CHECK_INT(api ? api->npms : 0, 3);
+	graph_release(&g);
+	corpus_release(&c);
+}
+
+static void test_tie_goes_to_first_naming(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 2);
+	factor(&c.pms[0], "Connection-Pool  Exhaustion", CAT_NONE); /* newer */
+	factor(&c.pms[1], "connection pool exhaustion", CAT_TECHNICAL); /* older */
+	graph_link(&g, &c, 1);
+	const struct node *f = node(&g, TERM_FACTOR, "connection-pool-exhaustion");
+	CHECK(f && !strcmp(f->name, "connection pool exhaustion"));
+	CHECK(f && f->category == CAT_TECHNICAL);
+	CHECK(f && f->recurring);
+	graph_release(&g);
+	corpus_release(&c);
+}
+
+static void test_recurred_after_fix(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 3); /* P3 (March), P2 (February), P1 (January) */
+	factor(&c.pms[2], "retry storm", CAT_NONE);
+	done_item(&c.pms[2], "2024-01-20"); /* P1 fixed it in January */
+	factor(&c.pms[0], "retry storm", CAT_NONE); /* P3 in March: recurred */
+	factor(&c.pms[1], "disk full", CAT_NONE);
+	done_item(&c.pms[1], "2024-04-01"); /* closed after P3: not a fix for it */
+	factor(&c.pms[0], "disk full", CAT_NONE);
+	graph_link(&g, &c, 1);
+	CHECK_INT(g.pm[0].nrecurred, 1);
+	if (g.pm[0].nrecurred) {
+		CHECK_STR(g.nodes[TERM_FACTOR][g.pm[0].recurred[0].factor].slug, "retry-storm");
+		CHECK_STR(c.pms[g.pm[0].recurred[0].earlier].id, "P1");
+	}
+	CHECK_INT(g.pm[2].nrecurred, 0);
+	const struct node *f = node(&g, TERM_FACTOR, "retry-storm");
+	CHECK_INT(f ? f->nrecurrences : 0, 1);
+	graph_release(&g);
+	corpus_release(&c);
+}
+
+static void test_related_backlinks_and_dangling(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 3);
+	term(&c.pms[0].related, &c.pms[0].nrelated, "P1");
+	term(&c.pms[0].related, &c.pms[0].nrelated, "P404");
+	CHECK(graph_link(&g, &c, 1) == -1);
+	size_t n;
+	const struct diag *d = diag_list(&n);
+	CHECK_INT(n, 1);
+	CHECK_STR(n ? d[0].msg : "", "unknown postmortem \"P404\" in related (no postmortem has this id)");
+	diag_clear();
+	CHECK_INT(g.pm[0].nrelated, 1);
+	CHECK(g.pm[0].related[0].pm == 2 && g.pm[0].related[0].why == REL_EXPLICIT);
+	CHECK_INT(g.pm[2].nrelated, 1);
+	CHECK(g.pm[2].related[0].pm == 0 && g.pm[2].related[0].why == REL_BACKLINK);
+	CHECK(g.pm[1].newer == 0 && g.pm[1].older == 2);
+	graph_release(&g);
+	corpus_release(&c);
+}
+
+static void test_similar_prefers_rare_shared_terms(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 8);
+	for (size_t i = 0; i < 8; i++)
+		term(&c.pms[i].services, &c.pms[i].nservices, "web"); /* everywhere: worth little */
+	factor(&c.pms[0], "clock skew", CAT_NONE);
+	factor(&c.pms[5], "clock skew", CAT_NONE); /* rare and shared with pms[0] */
+	graph_link(&g, &c, 2);
+	CHECK(g.pm[0].nrelated >= 1);
+	CHECK(g.pm[0].nrelated <= GRAPH_SIMILAR);
+	CHECK(g.pm[0].nrelated && g.pm[0].related[0].pm == 5 && g.pm[0].related[0].why == REL_SIMILAR);
+	graph_release(&g);
+	corpus_release(&c);
+}
+
+int main(void)
+{
+	static const struct harness_case cases[] = {
+		TEST(test_slugs_aliases_and_names), TEST(test_tie_goes_to_first_naming), TEST(test_recurred_after_fix),
+		TEST(test_related_backlinks_and_dangling), TEST(test_similar_prefers_rare_shared_terms),
+	};
+	return harness_run("graph", cases, ARRAY_SIZE(cases));
+}

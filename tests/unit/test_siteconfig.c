@@ -1,0 +1,112 @@
+/* Unit tests for siteconfig.c: defaults, every key, and the diagnostics. */
+#include "fsutil.h"
+#include "harness.h"
+#include "siteconfig.h"
+
+#include <stdlib.h>
+
+static char dir[] = "/tmp/aftermath-test-site-XXXXXX";
+
+static int load(struct site *s, const char *yaml)
+{
+	char *path = path_join(dir, "site.yaml");
+	fs_write(path, yaml, strlen(yaml));
+	free(path);
+	site_init(s);
+	return site_load(s, dir);
+}
+
+static const char *first_diag(int *line, int *col)
+{
+	size_t n;
+	const struct diag *d = diag_list(&n);
+	*line = n ? d[0].line : 0;
+	*col = n ? d[0].col : 0;
+	return n ? d[0].msg : "(none)";
+}
+
+static void test_defaults_without_file(void)
+{
+	struct site s;
+	site_init(&s);
+	CHECK(site_load(&s, "/tmp/definitely-not-a-site-dir") == 0);
+	CHECK_INT(s.nseverities, 4);
+	CHECK_STR(s.severities[0], "SEV1");
+	CHECK_INT(s.recurring_threshold, 2);
+	CHECK_INT(s.nstrip, 4);
+	CHECK_STR(s.id_pattern, "PM-{year}-{seq:3}");
+	CHECK(!s.has_registry);
+	CHECK_INT(site_severity(&s, "sev2"), 1);
+	CHECK_STR(site_field(&s, "title"), "title");
+	site_release(&s);
+}
+
+static void test_every_key(void)
+{
+	struct site s;
+	CHECK(load(&s, "title: KB\nseverities: [P1, P2]\nrecurring_threshold: 3\nvisibility: public\n"
+		       "markdown: {unsafe_html: true}\naliases: {payments-db: [payments database, pdb]}\n"
+		       "services:\n  checkout-api: {description: Pays, team: Checkout, tier: 1, links: [{title: Runbook, url: 'https://r'}]}\n"
+		       "fields: {id: uuid, services: product}\n"
+		       "public: {strip: [owner], redact: [{pattern: 'secret-\\d+', replace: X}], deny: [Nightjar]}\n"
+		       "custom: kept\n") == 0);
+	CHECK_STR(s.title, "KB");
+	CHECK_INT(s.nseverities, 2);
+	CHECK_INT(s.recurring_threshold, 3);
+	CHECK_INT(s.default_visibility, VIS_PUBLIC);
+	CHECK(s.allow_html);
+	CHECK_INT(s.naliases, 1);
+	CHECK_INT(s.aliases[0].nnames, 2);
+	CHECK(s.has_registry);
+	CHECK_INT(s.nservices, 1);
+	CHECK_INT(s.services[0].tier, 1);
+	CHECK_STR(s.services[0].link_urls[0], "https://r");
+	CHECK_STR(site_field(&s, "services"), "product");
+	CHECK_INT(s.nstrip, 1);
+	CHECK_INT(s.nredact, 1);
+	CHECK_STR(s.redact[0].replace, "X");
+	CHECK_INT(s.ndeny, 1);
+	CHECK(ynode_get(s.front, "custom") != NULL);
+	site_release(&s);
+}
+
+static void test_errors(void)
+{
+	static const struct {
+		const char *yaml, *msg;
+		int line, col;
+	} cases[] = {
+		{"recurring_threshold: two\n", "recurring_threshold must be a whole number from 1 to 1000000 (got \"two\")", 1, 22},
+		{"visibility: secret\n", "unknown visibility \"secret\" (expected internal, public)", 1, 13},
+		{"severities: []\n", "severities must name at least one severity", 1, 13},
+		{"public:\n  redact:\n    - pattern: '(unclosed'\n", "invalid redact pattern: missing closing parenthesis at offset 9", 3, 16},
+		{"fields: {ident: uuid}\n", "unknown field \"ident\" in fields (expected one of the front-matter fields: id, title, date, ...)", 1, 10},
+		{"aliases: [a, b]\n", "aliases must be a mapping from a canonical name to its other spellings (got a list)", 1, 10},
+		{"public: {leak: yes}\n", "unknown key \"leak\" in public (expected strip, redact, deny)", 1, 10},
+		{"- just\n- a list\n", "site.yaml must be a mapping of settings (got a list)", 1, 1},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct site s;
+		int line, col;
+		CHECK(load(&s, cases[i].yaml) == -1);
+		CHECK_STR(first_diag(&line, &col), cases[i].msg);
+		CHECK_INT(line, cases[i].line);
+		CHECK_INT(col, cases[i].col);
+		diag_clear();
+		site_release(&s);
+	}
+}
+
+int main(void)
+{
+	static const struct harness_case cases[] = {
+		TEST(test_defaults_without_file),
+		TEST(test_every_key),
+		TEST(test_errors),
+	};
+	if (!mkdtemp(dir))
+		return 1;
+	int ret = harness_run("siteconfig", cases, ARRAY_SIZE(cases));
+	fs_remove_tree(dir);
+	return ret;
+}
