@@ -906,6 +906,46 @@ static void push_per_year(lua_State *L, const struct render *r, const size_t *pm
 	}
 }
 
+/* Incidents per year on a time axis, first to last year (empty years included), by severity. */
+static void push_history_chart(lua_State *L, const struct render *r, const struct node *nd)
+{
+	struct buf svg = BUF_INIT;
+	if (!nd->npms) {
+		lua_pushliteral(L, "");
+		return;
+	}
+	int first = date_part(&r->c->pms[nd->pms[nd->npms - 1]], 0), last = date_part(&r->c->pms[nd->pms[0]], 0);
+	size_t years = (size_t)(last - first + 1), ns = r->c->site.nseverities < 3 ? r->c->site.nseverities : 3;
+	char (*labels)[8] = xcalloc(years, sizeof(*labels));
+	const char **lp = xcalloc(years, sizeof(char *));
+	double *v = xcalloc(years * 3, sizeof(double));
+	for (size_t y = 0; y < years; y++) {
+		snprintf(labels[y], sizeof(labels[y]), "%04u", (unsigned)(first + (int)y) % 10000u);
+		lp[y] = labels[y];
+	}
+	for (size_t p = 0; p < nd->npms; p++) {
+		const struct postmortem *pm = &r->c->pms[nd->pms[p]];
+		size_t band = (size_t)pm->severity < ns - 1 ? (size_t)pm->severity : ns - 1;
+		v[band * years + (size_t)(date_part(pm, 0) - first)]++;
+	}
+	/* Series: the most severe, the next, and everything else. */
+	char *names[3];
+	struct series s[3];
+	for (size_t k = 0; k < ns; k++) {
+		names[k] = k + 1 < ns || ns == r->c->site.nseverities ? xstrdup(r->c->site.severities[k])
+								      : xstrfmt("%s and lower", r->c->site.severities[k]);
+		s[k] = (struct series){names[k], v + k * years};
+	}
+	chart_columns(&svg, "Incidents per year by severity", lp, years, s, ns);
+	lua_pushlstring(L, buf_cstr(&svg), svg.len);
+	for (size_t k = 0; k < ns; k++)
+		free(names[k]);
+	free(labels);
+	free(lp);
+	free(v);
+	buf_release(&svg);
+}
+
 static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term_kind k, size_t i, const char *field)
 {
 	const struct node *nd = &r->g->nodes[k][i];
@@ -928,6 +968,8 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 		lua_setfield(L, -2, "severity_mix");
 		push_per_year(L, r, nd->pms, nd->npms);
 		lua_setfield(L, -2, "per_year");
+		push_history_chart(L, r, nd);
+		lua_setfield(L, -2, "history_svg");
 	}
 	if (k == TERM_FACTOR) {
 		lua_createtable(L, (int)nd->nrecurrences, 0);
