@@ -228,11 +228,13 @@ int fs_write(const char *path, const void *data, size_t len)
 	struct loc loc = {path, 0, 0};
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0 && errno == ENOENT) {
+		/* Usually only the last directory is missing: try it before mkdir -p. */
 		char *dir = xstrdup(path);
 		char *slash = strrchr(dir, '/');
 		if (slash) {
 			*slash = '\0';
-			fs_mkdirs(dir);
+			if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+				fs_mkdirs(dir);
 		}
 		free(dir);
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);

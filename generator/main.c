@@ -57,6 +57,7 @@ static const char usage_text[] =
 	"  --strict              treat warnings as errors\n"
 	"  --format FMT          diagnostics as text (default), json or github\n"
 	"  -q, --quiet           print nothing but diagnostics\n"
+	"  --timings             print the time each stage took (for benchmarks)\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"exit status: 0 success, 1 content errors (or warnings with --strict),\n"
@@ -70,7 +71,7 @@ struct options {
 	char as_of[11];
 	const char *base_url;
 	int jobs;
-	bool strict, quiet;
+	bool strict, quiet, timings;
 	enum diag_format format;
 	const char *title;
 	bool out_set;
@@ -113,14 +114,14 @@ static int parse_as_of(struct options *o, const char *arg)
 
 static int parse_options(struct options *o, int argc, char **argv)
 {
-	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS };
+	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
 		{"jobs", required_argument, NULL, 'j'},     {"strict", no_argument, NULL, OPT_STRICT},
 		{"format", required_argument, NULL, OPT_FORMAT}, {"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},           {"title", required_argument, NULL, OPT_TITLE},
-		{"port", required_argument, NULL, OPT_PORT},   {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
+		{"timings", no_argument, NULL, OPT_TIMINGS},  {"port", required_argument, NULL, OPT_PORT},   {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -163,6 +164,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 			break;
 		case 'q': o->quiet = true; break;
 		case OPT_TITLE: o->title = optarg; break;
+		case OPT_TIMINGS: o->timings = true; break;
 		case OPT_PORT:
 		case OPT_MAX_SECONDS: {
 			char *end;
@@ -289,7 +291,12 @@ static int cmd_build(struct options *o, bool write)
 		return EXIT_USAGE;
 	}
 	corpus_load(&c, o->content_dir, o->profile, o->jobs);
+	double loaded = now_seconds();
 	graph_link(&g, &c, o->jobs);
+	double linked = now_seconds();
+	if (o->timings)
+		fprintf(stderr, "timings: parse %.3f s, link %.3f s (%zu postmortems)\n", loaded - start, linked - loaded,
+			c.npms);
 	if (diag_count(DIAG_ERROR) || (o->strict && diag_count(DIAG_WARNING)) || !write) {
 		ret = report(o);
 		if (!write && !o->quiet && !ret)
@@ -297,6 +304,8 @@ static int cmd_build(struct options *o, bool write)
 		goto out;
 	}
 	ret = build_output(o, &c, &g);
+	if (o->timings)
+		fprintf(stderr, "timings: render and write %.3f s\n", now_seconds() - linked);
 	int diag_ret = report(o);
 	if (!ret)
 		ret = diag_ret;

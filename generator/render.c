@@ -607,7 +607,11 @@ static void push_overdue(lua_State *L, const struct render *r, struct worker *w,
 	free(v);
 }
 
-/* Every action item of the given postmortems (owned by `owner` unless NULL), each with its `pm`. */
+/*
+ * The open and in-progress action items of the given postmortems (owned by
+ * `owner` unless NULL), each with its `pm`: what is still to do.  Done and
+ * won't-do items are counted, not listed, so a busy service's page stays small.
+ */
 static void push_items_of(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
 			  const char *owner)
 {
@@ -615,7 +619,8 @@ static void push_items_of(lua_State *L, const struct render *r, struct worker *w
 	for (size_t i = 0; i < n; i++) {
 		const struct postmortem *pm = &r->c->pms[pms[i]];
 		for (size_t k = 0; k < pm->nactions; k++) {
-			if (!owned_by(r, &pm->actions[k], owner))
+			enum ai_status st = pm->actions[k].status;
+			if ((st != AI_OPEN && st != AI_IN_PROGRESS) || !owned_by(r, &pm->actions[k], owner))
 				continue;
 			push_action_item(L, r, &pm->actions[k]);
 			push_summary(L, r, w, pms[i]);
@@ -955,7 +960,7 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 	if (k == TERM_SERVICE || k == TERM_FACTOR || k == TERM_OWNER) {
 		const char *owner = k == TERM_OWNER ? nd->slug : NULL;
 		push_items_of(L, r, w, nd->pms, nd->npms, owner);
-		lua_setfield(L, -2, "action_items");
+		lua_setfield(L, -2, "open_items");
 		push_overdue(L, r, w, nd->pms, nd->npms, 0, owner);
 		lua_setfield(L, -2, "overdue");
 	}
@@ -997,6 +1002,9 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 }
 
 /* ---- /actions/ and /metrics/ ------------------------------------------------ */
+
+/* The overdue table of /actions/ lists the latest this many; the CSV has all. */
+#define ACTIONS_OVERDUE_LISTED 200
 
 /* A table row: counts plus name (and url when the group has a page). */
 static void push_group_row(lua_State *L, const char *name, const char *url, const struct counts *c)
@@ -1143,8 +1151,9 @@ static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 	lua_setfield(L, -2, "by_severity");
 	push_priority_groups(L, r);
 	lua_setfield(L, -2, "by_priority");
-	push_overdue(L, r, w, all, r->c->npms, 0, NULL);
+	push_overdue(L, r, w, all, r->c->npms, ACTIONS_OVERDUE_LISTED, NULL);
 	lua_setfield(L, -2, "overdue");
+	set_int(L, "overdue_listed", ACTIONS_OVERDUE_LISTED);
 	lua_createtable(L, (int)in->nrecently_closed, 0);
 	for (size_t i = 0; i < in->nrecently_closed; i++) {
 		const struct item_ref *ir = &in->recently_closed[i];

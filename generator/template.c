@@ -213,10 +213,32 @@ static int lua_esc(lua_State *L)
 			return luaL_error(L, "cannot insert a %s (expected text)", luaL_typename(L, 1));
 		s = lua_tolstring(L, -1, &len);
 	}
-	struct buf b = BUF_INIT;
-	buf_add_html(&b, s, len);
-	lua_pushlstring(L, buf_cstr(&b), b.len);
-	buf_release(&b);
+	if (!memchr(s, '&', len) && !memchr(s, '<', len) && !memchr(s, '>', len) && !memchr(s, '"', len) &&
+	    !memchr(s, '\'', len)) {
+		/* Nothing to escape (the common case): the value itself, as text. */
+		if (lua_type(L, -1) != LUA_TSTRING)
+			lua_pushlstring(L, s, len);
+		return 1;
+	}
+	luaL_Buffer lb;
+	luaL_buffinit(L, &lb);
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		luaL_addlstring(&lb, s + start, i - start);
+		luaL_addstring(&lb, rep);
+		start = i + 1;
+	}
+	luaL_addlstring(&lb, s + start, len - start);
+	luaL_pushresult(&lb);
 	return 1;
 }
 
