@@ -91,7 +91,7 @@ ubsan:
 sanitize-unit: $(UNIT_BINS)
 
 bench: all
-	scripts/bench
+	scripts/run-bench
 
 bench-search: all
 	scripts/bench-search
