@@ -100,7 +100,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/aftermath
 	install -m 755 $(BUILD)/aftermath $(DESTDIR)$(PREFIX)/bin/aftermath
 	cp -R layouts $(DESTDIR)$(PREFIX)/share/aftermath/
-	cp -R scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/ 2>/dev/null || true
+	cp -R scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/
 
 clean:
 	rm -rf build public

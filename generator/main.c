@@ -17,6 +17,7 @@
 #include "fsutil.h"
 #include "graph.h"
 #include "insights.h"
+#include "lint.h"
 #include "newpm.h"
 #include "output.h"
 #include "parallel.h"
@@ -189,30 +190,42 @@ static int parse_options(struct options *o, int argc, char **argv)
 	return parse_as_of(o, as_of);
 }
 
-/* The default theme: $AFTERMATH_THEME, else beside the binary, else installed. */
-static char *find_theme(void)
+/*
+ * A directory shipped with aftermath: `env` if set, else `rel` beside the
+ * binary (the source tree: build/ and build/asan/), else installed under
+ * share/aftermath.  `probe` is a file that must be in it.
+ */
+static char *find_shipped(const char *env, const char *rel, const char *installed, const char *probe)
 {
-	const char *env = getenv("AFTERMATH_THEME");
-	if (env && *env)
-		return xstrdup(env);
+	const char *e = getenv(env);
+	if (e && *e)
+		return xstrdup(e);
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		static const char *const rel[] = {"/../layouts", "/../../layouts", "/../share/aftermath/layouts"};
-		char *slash = strrchr(exe, '/');
-		*slash = '\0';
-		for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
-			char *dir = xstrfmt("%s%s", exe, rel[i]);
-			char *base = path_join(dir, "base.html");
-			bool ok = fs_exists(base);
-			free(base);
-			if (ok)
-				return dir;
+		static const char *const up[] = {"/../", "/../../", "/../share/aftermath/"};
+		*strrchr(exe, '/') = '\0';
+		for (size_t i = 0; i < ARRAY_SIZE(up); i++) {
+			char *dir = xstrfmt("%s%s%s", exe, up[i], i == 2 ? installed : rel);
+			char *p = path_join(dir, probe);
+			bool ok = fs_exists(p);
+			free(p);
+			if (ok) {
+				char *clean = path_absolute(dir);
+				free(dir);
+				return clean;
+			}
 			free(dir);
 		}
 	}
-	return xstrdup(AFTERMATH_THEME_DIR);
+	return xstrfmt("%s/../%s", AFTERMATH_THEME_DIR, installed);
+}
+
+/* The default theme: $AFTERMATH_THEME, else beside the binary, else installed. */
+static char *find_theme(void)
+{
+	return find_shipped("AFTERMATH_THEME", "layouts", "layouts", "base.html");
 }
 
 /* Print diagnostics; the exit status they call for (0 or EXIT_CONTENT). */
@@ -297,10 +310,19 @@ static int cmd_build(struct options *o, bool write)
 	if (o->timings)
 		fprintf(stderr, "timings: parse %.3f s, link %.3f s (%zu postmortems)\n", loaded - start, linked - loaded,
 			c.npms);
+	if (!write) {
+		char *builtin = find_shipped("AFTERMATH_LINT", "scripts/lint", "lint", "blame-language.lua");
+		char *own = path_join(o->content_dir, "scripts/lint");
+		const char *dirs[] = {builtin, own};
+		lint_run(&c, dirs, 2);
+		free(builtin);
+		free(own);
+	}
 	if (diag_count(DIAG_ERROR) || (o->strict && diag_count(DIAG_WARNING)) || !write) {
+		size_t nwarn = diag_count(DIAG_WARNING), nnote = diag_count(DIAG_NOTE);
 		ret = report(o);
 		if (!write && !o->quiet && !ret)
-			fprintf(stderr, "aftermath: %zu postmortems checked, no problems\n", c.npms);
+			fprintf(stderr, "aftermath: %zu postmortems checked: %zu warnings, %zu notes\n", c.npms, nwarn, nnote);
 		goto out;
 	}
 	ret = build_output(o, &c, &g);

@@ -132,7 +132,7 @@ lua_State *sandbox_new(void)
 	return L;
 }
 
-static void sandbox_close(lua_State *L)
+void sandbox_free(lua_State *L)
 {
 	struct limits *lim = *(struct limits **)lua_getextraspace(L);
 	lua_close(L);
@@ -500,7 +500,7 @@ void tmpl_free(struct tmpl *t)
 {
 	if (!t)
 		return;
-	sandbox_close(t->L);
+	sandbox_free(t->L);
 	for (size_t i = 0; i < t->nnames; i++)
 		free(t->names[i]);
 	free(t->names);

@@ -46,6 +46,8 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out);
 
 /* Create a sandboxed Lua state (safe libraries only), used by hooks too. */
 struct lua_State *sandbox_new(void);
+/* Close a state made by sandbox_new. */
+void sandbox_free(struct lua_State *L);
 /*
  * Call the function below `nargs` arguments on L's stack in protected mode
  * under the instruction budget, with a traceback handler.  0 on success
