@@ -74,3 +74,27 @@ assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/early" --as-of 2024-
 assert_contains "$T/early/api/stats.json" '"overdue": 0'
 assert_exit 0 env SOURCE_DATE_EPOCH=1706659200 "$AFTERMATH" build tests/fixtures/site -o "$T/sde"
 assert_contains "$T/sde/api/stats.json" '"as_of": "2024-01-31"'
+
+t_begin "charts are valid SVG"
+node -e '
+const fs = require("fs");
+let n = 0;
+const [dir, ...pages] = process.argv.slice(1);
+for (const p of pages) {
+  for (const m of fs.readFileSync(p, "utf8").matchAll(/<svg[\s\S]*?<\/svg>/g)) fs.writeFileSync(`${dir}/chart-${n++}.svg`, m[0]);
+}
+console.log(n);' "$T" "$T/site/actions/index.html" "$T/site/metrics/index.html" "$T/site/factors/index.html" "$T/site/services/checkout-api/index.html" > "$T/nsvg"
+assert_eq "$([ "$(cat "$T/nsvg")" -ge 8 ] && echo yes)" yes "at least 8 charts"
+assert_exit 0 sh -c "xmllint --noout $T/chart-*.svg"
+
+t_begin "actions.csv round-trips titles with commas, quotes and line breaks"
+mkdir -p "$T/csv/postmortems"
+printf -- '---\nid: C-1\ntitle: T\ndate: 2024-01-01\naction_items:\n  - title: "Say \\"no\\", then stop"\n    owner: "Ruiz, Tom"\n    status: open\n  - title: "two\\nlines"\n---\n' > "$T/csv/postmortems/c.md"
+assert_exit 0 "$AFTERMATH" build "$T/csv" -o "$T/csv-out"
+assert_exit 0 node -e '
+const t = require("fs").readFileSync(process.argv[1], "utf8");
+const rows = []; let row = [], f = "", q = false;
+for (let i = 0; i < t.length; i++) { const c = t[i];
+  if (q) { if (c === "\"") { if (t[i+1] === "\"") { f += "\""; i++; } else q = false; } else f += c; }
+  else if (c === "\"") q = true; else if (c === ",") { row.push(f); f = ""; } else if (c === "\r") {} else if (c === "\n") { row.push(f); rows.push(row); row = []; f = ""; } else f += c; }
+if (rows.length !== 3 || rows[1][1] !== "Say \"no\", then stop" || rows[1][2] !== "Ruiz, Tom" || rows[2][1] !== "two\nlines") { console.log(JSON.stringify(rows)); process.exit(1); }' "$T/csv-out/api/actions.csv"

@@ -25,3 +25,11 @@ assert_eq "$missing" 0 "services and factors without a page"
 
 t_begin "every link of the 1k site resolves"
 assert_exit 0 node tests/e2e/check-links.mjs "$T/j1"
+
+t_begin "every figure of stats.json matches an independent computation from the brief's definitions"
+assert_exit 0 node tests/e2e/verify-stats.mjs "$T/c1k" "$T/j1" 2026-11-23
+assert_stdout_contains "stats: 0 differences over"
+
+t_begin "actions.csv has one row per action item"
+items=$(grep -c '^    status: \|^- \[[ x]\] ' -r "$T/c1k/postmortems" | awk -F: '{ s += $2 } END { print s }')
+assert_eq "$(( $(wc -l < "$T/j1/api/actions.csv") - 1 ))" "$items" "CSV rows"
