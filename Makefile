@@ -40,7 +40,7 @@ MAIN_OBJ := $(BUILD)/obj/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps site test unit e2e browser asan ubsan sanitize-unit bench bench-search \
+.PHONY: all deps site test check unit e2e browser asan ubsan sanitize-unit bench bench-search \
 	install clean fuzz
 .DEFAULT_GOAL := all
 
@@ -101,6 +101,27 @@ install: all
 	install -m 755 $(BUILD)/aftermath $(DESTDIR)$(PREFIX)/bin/aftermath
 	cp -R layouts $(DESTDIR)$(PREFIX)/share/aftermath/
 	cp -R scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/
+
+# libFuzzer targets (clang): build/fuzz/fuzz_frontmatter, fuzz_markdown, fuzz_template.
+# `make fuzz` builds them and runs each for FUZZ_SECONDS (default 20) on its seed corpus.
+FUZZ_SECONDS ?= 20
+FUZZ_SRCS := $(filter-out generator/main.c,$(SRCS))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS)
+	@mkdir -p build/fuzz
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Igenerator $(PKG_CFLAGS) \
+		-DAFTERMATH_THEME_DIR='"/nonexistent"' -o $@ $< $(FUZZ_SRCS) $(PKG_LIBS) -lpthread -lm
+
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+		name=$$(basename $$t | sed 's/^fuzz_//'); mkdir -p build/fuzz/corpus-$$name; \
+		echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+		$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+			build/fuzz/corpus-$$name tests/fuzz/corpus/$$name 2>build/fuzz/$$name.log \
+			|| { tail -40 build/fuzz/$$name.log; exit 1; }; \
+		grep -E '^#[0-9]+.*DONE' build/fuzz/$$name.log | tail -1; \
+	done
 
 clean:
 	rm -rf build public
