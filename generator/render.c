@@ -19,6 +19,12 @@ enum page_kind {
 	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS
 };
 
+/*
+ * A service, factor, tag or owner page lists its newest this many
+ * postmortems and open items (its counts and charts cover all of them).
+ */
+#define NODE_LISTED 500
+
 struct page_job {
 	enum page_kind kind;
 	size_t index;
@@ -135,7 +141,8 @@ static char *node_url(enum term_kind k, const struct node *nd)
 	return xstrfmt("%s/%s/", term_kind_dir(k), nd->slug);
 }
 
-static void push_node_ref(lua_State *L, const struct render *r, enum term_kind k, size_t i)
+/* A new table {name, slug, url, count[, category, recurring]} for node i of kind k. */
+static void push_node_fresh(lua_State *L, const struct render *r, enum term_kind k, size_t i)
 {
 	const struct node *nd = &r->g->nodes[k][i];
 	char *url = node_url(k, nd);
@@ -149,6 +156,29 @@ static void push_node_ref(lua_State *L, const struct render *r, enum term_kind k
 		set_bool(L, "recurring", nd->recurring);
 	}
 	free(url);
+}
+
+/*
+ * The same, shared: one table per node and Lua state, cached in the
+ * registry, so 100,000 postmortem summaries do not hold 300,000 copies.
+ */
+static void push_node_ref(lua_State *L, const struct render *r, enum term_kind k, size_t i)
+{
+	static const char *const keys[] = {"aftermath.services", "aftermath.factors", "aftermath.tags",
+					   "aftermath.owners"};
+	if (lua_getfield(L, LUA_REGISTRYINDEX, keys[k]) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, (int)r->g->nnodes[k], 0);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, keys[k]);
+	}
+	if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TNIL) {
+		lua_pop(L, 1);
+		push_node_fresh(L, r, k, i);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -3, (lua_Integer)i + 1);
+	}
+	lua_remove(L, -2); /* the cache */
 }
 
 static void push_node_refs(lua_State *L, const struct render *r, enum term_kind k, const size_t *v, size_t n)
@@ -616,9 +646,10 @@ static void push_items_of(lua_State *L, const struct render *r, struct worker *w
 			  const char *owner)
 {
 	lua_newtable(L);
-	for (size_t i = 0; i < n; i++) {
+	size_t listed = 0;
+	for (size_t i = 0; i < n && listed < NODE_LISTED; i++) {
 		const struct postmortem *pm = &r->c->pms[pms[i]];
-		for (size_t k = 0; k < pm->nactions; k++) {
+		for (size_t k = 0; k < pm->nactions && listed < NODE_LISTED; k++) {
 			enum ai_status st = pm->actions[k].status;
 			if ((st != AI_OPEN && st != AI_IN_PROGRESS) || !owned_by(r, &pm->actions[k], owner))
 				continue;
@@ -626,6 +657,7 @@ static void push_items_of(lua_State *L, const struct render *r, struct worker *w
 			push_summary(L, r, w, pms[i]);
 			lua_setfield(L, -2, "pm");
 			append(L);
+			listed++;
 		}
 	}
 }
@@ -716,7 +748,7 @@ static void push_tally(lua_State *L, const struct render *r, enum term_kind k, c
 	sort_array(t, nt, sizeof(*t), cmp_tally);
 	lua_createtable(L, (int)nt, 0);
 	for (size_t i = 0; i < nt; i++) {
-		push_node_ref(L, r, k, t[i].node);
+		push_node_fresh(L, r, k, t[i].node);
 		set_int(L, "shared", (long long)t[i].count);
 		append(L);
 	}
@@ -745,7 +777,7 @@ static void push_node_common(lua_State *L, const struct render *r, enum term_kin
 {
 	const struct node *nd = &r->g->nodes[k][i];
 	struct counts cnt;
-	push_node_ref(L, r, k, i);
+	push_node_fresh(L, r, k, i);
 	if (nd->npms) {
 		set_when(L, "last_seen", &r->c->pms[nd->pms[0]].date, false);
 		set_when(L, "first_seen", &r->c->pms[nd->pms[nd->npms - 1]].date, false);
@@ -955,13 +987,13 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 {
 	const struct node *nd = &r->g->nodes[k][i];
 	push_node_common(L, r, k, i);
-	push_summaries(L, r, w, nd->pms, nd->npms);
+	push_summaries(L, r, w, nd->pms, nd->npms < NODE_LISTED ? nd->npms : NODE_LISTED);
 	lua_setfield(L, -2, "postmortems");
 	if (k == TERM_SERVICE || k == TERM_FACTOR || k == TERM_OWNER) {
 		const char *owner = k == TERM_OWNER ? nd->slug : NULL;
 		push_items_of(L, r, w, nd->pms, nd->npms, owner);
 		lua_setfield(L, -2, "open_items");
-		push_overdue(L, r, w, nd->pms, nd->npms, 0, owner);
+		push_overdue(L, r, w, nd->pms, nd->npms, NODE_LISTED, owner);
 		lua_setfield(L, -2, "overdue");
 	}
 	if (k == TERM_SERVICE || k == TERM_FACTOR) {
