@@ -1,0 +1,91 @@
+# Hostile input: every case gets a diagnostic and exit 1, or builds safely; never a crash or a hang.
+mkdir -p "$T/h/postmortems"
+good() { printf -- '---\nid: %s\ntitle: %s\ndate: 2024-01-01\n---\nBody.\n' "$1" "$2" > "$T/h/postmortems/$3"; }
+
+t_begin "binary file"
+good H-1 Fine fine.md
+head -c 4096 /dev/urandom > "$T/h/postmortems/blob.md"
+printf '\0' >> "$T/h/postmortems/blob.md"
+run timeout 20 "$AFTERMATH" check "$T/h"
+assert_eq "$RC" 1 "exit"
+assert_stderr_contains "$T/h/postmortems/blob.md:"
+rm "$T/h/postmortems/blob.md"
+
+t_begin "empty file"
+: > "$T/h/postmortems/empty.md"
+assert_exit 1 "$AFTERMATH" check "$T/h"
+assert_stderr_contains "$T/h/postmortems/empty.md:1:1: error: empty file"
+rm "$T/h/postmortems/empty.md"
+
+t_begin "huge file"
+{ printf -- '---\nid: H-2\ntitle: Huge\ndate: 2024-01-01\n---\n'; head -c 17000000 /dev/zero | tr '\0' 'a'; } > "$T/h/postmortems/huge.md"
+assert_exit 1 timeout 20 "$AFTERMATH" check "$T/h"
+assert_stderr_contains "$T/h/postmortems/huge.md: error: file too large"
+rm "$T/h/postmortems/huge.md"
+
+t_begin "a 2 MB line builds"
+{ printf -- '---\nid: H-3\ntitle: Long line\ndate: 2024-01-01\n---\n'; head -c 2000000 /dev/zero | tr '\0' 'b'; echo; } > "$T/h/postmortems/long.md"
+assert_exit 0 timeout 30 "$AFTERMATH" build "$T/h" -o "$T/out"
+assert_file "$T/out/postmortems/h-3/index.html"
+rm "$T/h/postmortems/long.md"
+
+t_begin "a symbolic link loop in the content tree"
+mkdir -p "$T/h/postmortems/sub"
+ln -s .. "$T/h/postmortems/sub/loop"
+assert_exit 0 timeout 20 "$AFTERMATH" check "$T/h"
+assert_stderr_contains "warning: directory already visited through another path (symbolic link loop?); skipped"
+rm -rf "$T/h/postmortems/sub"
+
+t_begin "a dangling symbolic link"
+ln -s /nonexistent/file.md "$T/h/postmortems/dangling.md"
+assert_exit 1 "$AFTERMATH" check "$T/h"
+assert_stderr_contains "$T/h/postmortems/dangling.md: error: cannot read: No such file or directory"
+rm "$T/h/postmortems/dangling.md"
+
+t_begin "alias bomb and deep nesting fail fast"
+cp tests/frontmatter/alias-bomb.md tests/frontmatter/deep-nesting.md "$T/h/postmortems/"
+assert_exit 1 timeout 20 "$AFTERMATH" check "$T/h"
+assert_stderr_contains "error: YAML document too large (more than 100000 nodes after expanding aliases)"
+assert_stderr_contains "error: YAML nested too deeply (more than 64 levels)"
+rm "$T/h/postmortems/alias-bomb.md" "$T/h/postmortems/deep-nesting.md"
+
+t_begin "an id that would escape the output directory"
+good "../../../tmp/escaped" Escape escape.md
+assert_exit 1 "$AFTERMATH" build "$T/h" -o "$T/out2"
+assert_stderr_contains "cannot be used as a page name"
+assert_no_file "$T/out2"
+rm "$T/h/postmortems/escape.md"
+
+t_begin "HTML and script in every field are escaped everywhere"
+P='<script>alert("xss")</script>'
+cat > "$T/h/postmortems/xss.md" <<XSS
+---
+id: H-XSS
+title: '$P'
+date: 2024-01-01
+owner: '$P'
+authors: ['$P']
+summary: '$P'
+services: ['$P svc']
+contributing_factors: ['$P factor']
+tags: ['$P tag']
+impact:
+  description: '$P'
+action_items:
+  - title: '$P'
+    owner: '$P'
+    ticket: '$P'
+    success_criteria: '$P'
+custom: '$P'
+---
+## $P
+
+$P
+
+[x](javascript:alert(1)) <img src=x onerror=alert(1)>
+XSS
+assert_exit 0 "$AFTERMATH" build "$T/h" -o "$T/out3"
+if grep -rl 'alert("xss")</script>' "$T/out3" | grep -v '\.csv$' > "$T/leaks"; then _fail "unescaped payload in: $(cat "$T/leaks" | tr '\n' ' ')"; else _pass; fi
+if grep -rl 'onerror=alert' "$T/out3" > "$T/leaks"; then _fail "raw HTML kept in: $(cat "$T/leaks")"; else _pass; fi
+if grep -rl 'href="javascript' "$T/out3" > "$T/leaks"; then _fail "javascript: link in: $(cat "$T/leaks")"; else _pass; fi
+assert_contains "$T/out3/postmortems/h-xss/index.html" '&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;'
