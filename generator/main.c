@@ -286,6 +286,18 @@ out:
 	return ret;
 }
 
+/* A progress line on a terminal only: never in CI logs or with --quiet. */
+static void progress(const struct options *o, const char *what)
+{
+	const char *ci = getenv("CI");
+	if (o->quiet || !isatty(STDERR_FILENO) || (ci && *ci && strcmp(ci, "false")))
+		return;
+	fprintf(stderr, "\r\033[Kaftermath: %s", what);
+	if (!*what)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -303,14 +315,18 @@ static int cmd_build(struct options *o, bool write)
 		fprintf(stderr, "aftermath: content directory \"%s\" not found\n", o->content_dir);
 		return EXIT_USAGE;
 	}
+	progress(o, "reading and parsing postmortems...");
 	corpus_load(&c, o->content_dir, o->profile, o->jobs);
 	double loaded = now_seconds();
+	progress(o, "linking services, factors and related incidents...");
 	graph_link(&g, &c, o->jobs);
 	double linked = now_seconds();
+	progress(o, write ? "rendering and writing pages..." : "");
 	if (o->timings)
 		fprintf(stderr, "timings: parse %.3f s, link %.3f s (%zu postmortems)\n", loaded - start, linked - loaded,
 			c.npms);
 	if (!write) {
+		progress(o, "");
 		char *builtin = find_shipped("AFTERMATH_LINT", "scripts/lint", "lint", "blame-language.lua");
 		char *own = path_join(o->content_dir, "scripts/lint");
 		const char *dirs[] = {builtin, own};
@@ -326,6 +342,7 @@ static int cmd_build(struct options *o, bool write)
 		goto out;
 	}
 	ret = build_output(o, &c, &g);
+	progress(o, "");
 	if (o->timings)
 		fprintf(stderr, "timings: render and write %.3f s\n", now_seconds() - linked);
 	int diag_ret = report(o);
