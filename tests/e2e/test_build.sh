@@ -98,3 +98,12 @@ for (let i = 0; i < t.length; i++) { const c = t[i];
   if (q) { if (c === "\"") { if (t[i+1] === "\"") { f += "\""; i++; } else q = false; } else f += c; }
   else if (c === "\"") q = true; else if (c === ",") { row.push(f); f = ""; } else if (c === "\r") {} else if (c === "\n") { row.push(f); rows.push(row); row = []; f = ""; } else f += c; }
 if (rows.length !== 3 || rows[1][1] !== "Say \"no\", then stop" || rows[1][2] !== "Ruiz, Tom" || rows[2][1] !== "two\nlines") { console.log(JSON.stringify(rows)); process.exit(1); }' "$T/csv-out/api/actions.csv"
+
+t_begin "feed.xml and sitemap.xml are well-formed, with every page"
+assert_exit 0 xmllint --noout "$T/site/feed.xml" "$T/site/sitemap.xml"
+assert_eq "$(grep -c '<entry>' "$T/site/feed.xml")" 4 "feed entries"
+assert_contains "$T/site/sitemap.xml" '<loc>/postmortems/fx-002/</loc>'
+assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/abs" --base-url https://kb.example.com/postmortems
+assert_contains "$T/abs/feed.xml" '<id>https://kb.example.com/postmortems/postmortems/fx-001/</id>'
+assert_contains "$T/abs/postmortems/fx-001/index.html" '<link rel="canonical" href="https://kb.example.com/postmortems/postmortems/fx-001/">'
+assert_contains "$T/abs/postmortems/fx-001/index.html" '<meta property="og:title"'
