@@ -16,7 +16,7 @@
 
 enum page_kind {
 	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
-	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS
+	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START
 };
 
 /*
@@ -48,6 +48,8 @@ struct render {
 	bool *failed;
 	struct insights in;
 };
+
+static const struct page *start_page(const struct corpus *c);
 
 /* ---- small Lua helpers -------------------------------------------------- */
 
@@ -479,6 +481,8 @@ static void push_site(lua_State *L, const struct render *r)
 	push_nav_item(L, "Factors", "factors/");
 	push_nav_item(L, "Actions", "actions/");
 	push_nav_item(L, "Metrics", "metrics/");
+	if (!start_page(r->c))
+		push_nav_item(L, "Start here", "start/");
 	for (size_t i = 0; i < r->c->npages; i++) {
 		char *url = xstrfmt("%s/", r->c->pages[i].slug);
 		push_nav_item(L, r->c->pages[i].title, url);
@@ -1323,6 +1327,64 @@ static void ctx_metrics(lua_State *L, struct render *r)
 	lua_setfield(L, -2, "metrics");
 }
 
+/* ---- /start/ -------------------------------------------------------------------- */
+
+/* pages/start.md, the introduction of /start/, or NULL. */
+static const struct page *start_page(const struct corpus *c)
+{
+	for (size_t i = 0; i < c->npages; i++)
+		if (!strcmp(c->pages[i].slug, "start"))
+			return &c->pages[i];
+	return NULL;
+}
+
+/* How many recurring factors /start/ shows, and incidents of each. */
+#define START_FACTORS 8
+#define START_INCIDENTS 3
+
+static void ctx_start(lua_State *L, struct render *r, struct worker *w, const char *root)
+{
+	const struct page *intro = start_page(r->c);
+	if (intro) {
+		push_html(L, r, intro->html, root);
+		lua_setfield(L, -2, "intro_html");
+		push_toc(L, intro->toc, intro->ntoc);
+		lua_setfield(L, -2, "toc");
+	}
+	lua_newtable(L);
+	for (size_t i = 0; i < r->c->npms; i++) {
+		if (!r->c->pms[i].featured)
+			continue;
+		push_summary(L, r, w, i);
+		append(L);
+	}
+	lua_setfield(L, -2, "featured");
+	size_t *order = nodes_by_count(r, TERM_FACTOR);
+	lua_newtable(L);
+	for (size_t k = 0; k < r->g->nnodes[TERM_FACTOR] && k < START_FACTORS; k++) {
+		const struct node *nd = &r->g->nodes[TERM_FACTOR][order[k]];
+		if (!nd->recurring)
+			break;
+		lua_createtable(L, 0, 2);
+		push_node_fresh(L, r, TERM_FACTOR, order[k]);
+		lua_setfield(L, -2, "factor");
+		push_summaries(L, r, w, nd->pms, nd->npms < START_INCIDENTS ? nd->npms : START_INCIDENTS);
+		lua_setfield(L, -2, "postmortems");
+		append(L);
+	}
+	lua_setfield(L, -2, "recurring");
+	free(order);
+	lua_newtable(L);
+	for (size_t i = 0; i < r->c->npages; i++) {
+		if (!strcmp(r->c->pages[i].slug, "start"))
+			continue;
+		char *url = xstrfmt("%s/", r->c->pages[i].slug);
+		push_nav_item(L, r->c->pages[i].title, url);
+		free(url);
+	}
+	lua_setfield(L, -2, "pages");
+}
+
 /* ---- running the jobs ---------------------------------------------------- */
 
 /* URL of a page from the root, "" for home; caller frees. */
@@ -1339,6 +1401,7 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_PAGE: return xstrfmt("%s/", r->c->pages[j->index].slug);
 	case PG_ACTIONS: return xstrdup("actions/");
 	case PG_METRICS: return xstrdup("metrics/");
+	case PG_START: return xstrdup("start/");
 	case PG_SERVICE:
 	case PG_FACTOR:
 	case PG_TAG:
@@ -1352,6 +1415,7 @@ static const char *const job_template[] = {
 	[PG_SERVICES] = "services.html", [PG_SERVICE] = "service.html", [PG_FACTORS] = "factors.html",
 	[PG_FACTOR] = "factor.html",   [PG_TAG] = "tag.html",         [PG_OWNER] = "owner.html",
 	[PG_PAGE] = "page.html",       [PG_ACTIONS] = "actions.html", [PG_METRICS] = "metrics.html",
+	[PG_START] = "start.html",
 };
 
 static const char *const job_kind_name[] = {
@@ -1359,6 +1423,7 @@ static const char *const job_kind_name[] = {
 	[PG_SERVICES] = "services", [PG_SERVICE] = "service", [PG_FACTORS] = "factors",
 	[PG_FACTOR] = "factor",     [PG_TAG] = "tag",         [PG_OWNER] = "owner",
 	[PG_PAGE] = "page",         [PG_ACTIONS] = "actions", [PG_METRICS] = "metrics",
+	[PG_START] = "start",
 };
 
 static char *root_of(const char *url)
@@ -1385,6 +1450,7 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_PAGE: return r->c->pages[j->index].title;
 	case PG_ACTIONS: return "Action items";
 	case PG_METRICS: return "Incident metrics";
+	case PG_START: return start_page(r->c) ? start_page(r->c)->title : "Start here";
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -1430,6 +1496,7 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	case PG_OWNER: ctx_node(L, r, w, TERM_OWNER, j->index, "owner"); break;
 	case PG_ACTIONS: ctx_actions(L, r, w); break;
 	case PG_METRICS: ctx_metrics(L, r); break;
+	case PG_START: ctx_start(L, r, w, root); break;
 	case PG_PAGE: {
 		const struct page *pg = &r->c->pages[j->index];
 		push_html(L, r, pg->html, root);
@@ -1500,8 +1567,10 @@ static void plan_jobs(struct render *r)
 			if (*r->g->nodes[k][i].slug)
 				add_job(r, &alloc, kinds[k], i);
 	}
+	add_job(r, &alloc, PG_START, 0);
 	for (size_t i = 0; i < r->c->npages; i++)
-		add_job(r, &alloc, PG_PAGE, i);
+		if (strcmp(r->c->pages[i].slug, "start")) /* pages/start.md is the intro of /start/ */
+			add_job(r, &alloc, PG_PAGE, i);
 }
 
 int render_site(const struct corpus *c, const struct graph *g, struct render_opts *o, struct output *out)

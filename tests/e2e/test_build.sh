@@ -107,3 +107,26 @@ assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/abs" --base-url http
 assert_contains "$T/abs/feed.xml" '<id>https://kb.example.com/postmortems/postmortems/fx-001/</id>'
 assert_contains "$T/abs/postmortems/fx-001/index.html" '<link rel="canonical" href="https://kb.example.com/postmortems/postmortems/fx-001/">'
 assert_contains "$T/abs/postmortems/fx-001/index.html" '<meta property="og:title"'
+
+t_begin "/start/ shows the intro, featured postmortems and recurring factors"
+assert_exit 0 "$AFTERMATH" build content -o "$T/sample" --as-of 2026-11-23
+assert_contains "$T/sample/start/index.html" "What &quot;blameless&quot; means here"
+assert_contains "$T/sample/start/index.html" "Read these first"
+assert_contains "$T/sample/start/index.html" 'href="../postmortems/pm-2024-003/"'
+assert_contains "$T/sample/start/index.html" "Failures that keep coming back"
+assert_contains "$T/sample/start/index.html" 'href="../factors/connection-pool-exhaustion/"'
+
+t_begin "a service missing from the registry is an error at its line"
+mkdir -p "$T/reg/postmortems"
+printf 'services:\n  checkout-api: {team: Checkout}\n' > "$T/reg/site.yaml"
+printf -- '---\nid: R-1\ntitle: T\ndate: 2024-01-01\nservices: [checkout-api, billing-api]\n---\n' > "$T/reg/postmortems/r.md"
+assert_exit 1 "$AFTERMATH" check "$T/reg"
+assert_stderr_contains "$T/reg/postmortems/r.md:5:26: error: unknown service \"billing-api\" (not in site.yaml's services registry; add it there or use a registered name)"
+
+t_begin "aftermath stats prints the same figures"
+assert_exit 0 "$AFTERMATH" stats tests/fixtures/site --as-of 2026-11-23 --format json
+assert_stdout_contains '"action_items": {"total": 8, "done": 4, "open": 2, "in_progress": 1, "wont_do": 1, "overdue": 2, "completion_rate": 0.5714}'
+assert_exit 0 "$AFTERMATH" stats tests/fixtures/site --as-of 2026-11-23
+assert_stdout_contains "4 postmortems, as of 2026-11-23 (internal profile)"
+assert_stdout_contains "checkout-api"
+assert_stdout_contains "57.1%"
