@@ -47,7 +47,7 @@ void chart_hbars(struct buf *out, const char *title, const char *const *labels, 
 	if (max <= 0)
 		max = 1;
 	open_svg(out, title, WIDTH, h > 0 ? h : 1);
-	double span = WIDTH - LABEL_W - 60;
+	double span = WIDTH - LABEL_W - 96; /* room for the value label */
 	for (size_t i = 0; i < n; i++) {
 		double y = GAP + (double)i * (BAR_H + GAP);
 		double w = values[i] / max * span;

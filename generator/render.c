@@ -776,6 +776,18 @@ static void push_severity_mix(lua_State *L, const struct render *r, const size_t
 	free(count);
 }
 
+/* The counts of the action items an owner owns (as stats.json's by_owner). */
+static void counts_owned(struct counts *c, const struct render *r, const struct node *owner)
+{
+	*c = (struct counts){0};
+	for (size_t p = 0; p < owner->npms; p++) {
+		const struct postmortem *pm = &r->c->pms[owner->pms[p]];
+		for (size_t a = 0; a < pm->nactions; a++)
+			if (owned_by(r, &pm->actions[a], owner->slug))
+				counts_add(c, &pm->actions[a], r->o->as_of_day);
+	}
+}
+
 /* Fields every node page and list shares: name, url, count, dates, action counts. */
 static void push_node_common(lua_State *L, const struct render *r, enum term_kind k, size_t i)
 {
@@ -786,7 +798,10 @@ static void push_node_common(lua_State *L, const struct render *r, enum term_kin
 		set_when(L, "last_seen", &r->c->pms[nd->pms[0]].date, false);
 		set_when(L, "first_seen", &r->c->pms[nd->pms[nd->npms - 1]].date, false);
 	}
-	counts_of_pms(&cnt, r, nd->pms, nd->npms);
+	if (k == TERM_OWNER)
+		counts_owned(&cnt, r, nd);
+	else
+		counts_of_pms(&cnt, r, nd->pms, nd->npms);
 	push_counts(L, &cnt);
 	lua_setfield(L, -2, "actions");
 	if (k == TERM_SERVICE && nd->info) {
