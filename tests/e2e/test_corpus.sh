@@ -33,3 +33,9 @@ assert_stdout_contains "stats: 0 differences over"
 t_begin "actions.csv has one row per action item"
 items=$(grep -c '^    status: \|^- \[[ x]\] ' -r "$T/c1k/postmortems" | awk -F: '{ s += $2 } END { print s }')
 assert_eq "$(( $(wc -l < "$T/j1/api/actions.csv") - 1 ))" "$items" "CSV rows"
+
+t_begin "postmortems.json lists every postmortem with exactly its services and factors as slugs"
+assert_exit 0 node tests/e2e/verify-links.mjs "$T/c1k" "$T/j1"
+assert_stdout_contains "links: 1000 postmortems checked, 0 differences"
+assert_exit 0 "$AFTERMATH" build content -o "$T/sample" --as-of 2026-11-23
+assert_exit 0 node tests/e2e/verify-links.mjs content "$T/sample"
