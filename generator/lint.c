@@ -53,11 +53,8 @@ static int load_rule(struct lint *l, const char *path)
 {
 	lua_State *L = l->L;
 	struct loc loc = {path, 0, 0};
-	if (luaL_loadfilex(L, path, "t") != LUA_OK) {
-		error(&loc, "%s", lua_tostring(L, -1));
-		lua_pop(L, 1);
+	if (sandbox_load(L, path) < 0)
 		return -1;
-	}
 	if (sandbox_call(L, 0, 1, path) < 0)
 		return -1;
 	lua_getfield(L, -1, "id");

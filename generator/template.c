@@ -7,444 +7,1215 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* What a call may allocate beyond what the state held when it began. */
 #define MEMORY_CAP ((size_t)512 << 20)
+/* The count hook runs every HOOK_EVERY instructions. */
 #define HOOK_EVERY 10000
+/* Allocating this many bytes costs one instruction of the budget. */
+#define BYTES_PER_INSTRUCTION 16
+/* include() nesting; each level uses a few of Lua's 200 C calls. */
+#define MAX_DEPTH 32
+/* Stack levels looked at when locating an error. */
+#define MAX_FRAMES 32
+/* Callers named in the "called from" note. */
+#define MAX_CALLERS 4
 
-/* Per-state bookkeeping, reachable from the hook through lua_getextraspace. */
-struct limits {
-	size_t used;
+/*
+ * Registry keys (only their addresses are used): the table mapping a
+ * chunk's short name, as Lua prints it, to its full path; and the key under
+ * which a render's environment keeps its context.
+ */
+static const char sources_key;
+static const char ctx_key;
+
+/* Per Lua state, reachable from the allocator (its ud) and lua_getextraspace. */
+struct sandbox {
+	lua_State *L;
+	size_t used; /* bytes the state holds */
+	size_t base; /* ... when the outermost sandbox_call began */
 	long budget, spent;
+	int calls;    /* sandbox_call nesting; limits apply while > 0 */
+	bool hit_cap; /* an allocation was refused since the call began */
+	bool over;    /* the budget is spent: the hook fires at once */
+	/* The error of the failing call, as msghandler found it. */
+	char *err_file, *err_msg, *err_callers;
+	int err_line;
+};
+
+/* A template file: its name ("partials/head.html") and where it was found. */
+struct tfile {
+	char *name;
+	char *path;
+	int ref; /* the compiled function, in the registry */
 };
 
 struct tmpl {
 	lua_State *L;
-	struct limits *lim;
-	int render_ref; /* the prelude's render(name, ctx) */
-	char **names;
-	size_t nnames;
+	struct tfile *files; /* sorted by name */
+	size_t nfiles;
+	struct buf *cur;     /* where __out, __esc and __raw append */
+	int depth;           /* include() nesting of the render in progress */
+	struct buf bufs[MAX_DEPTH + 1]; /* include() output, by depth (reused) */
+	struct buf scratch;  /* esc()'s result */
+	int env_mt;          /* metatable of every render's environment */
+	int helpers;         /* helpers.lua's globals */
+	int ctxs;            /* ctxs[depth + 1]: the context at each depth */
+	int writers[3];      /* __out, __esc, __raw */
 };
 
-/* ---- sandbox ------------------------------------------------------------------ */
+static struct sandbox *sandbox_of(lua_State *L)
+{
+	return *(struct sandbox **)lua_getextraspace(L);
+}
+
+/* ---- limits: memory and instructions ------------------------------------ */
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	struct sandbox *sb = sandbox_of(L);
+	if (!sb->calls)
+		return;
+	sb->spent += HOOK_EVERY;
+	if (sb->spent <= sb->budget)
+		return;
+	lua_getinfo(L, "Sl", ar);
+	lua_pushfstring(L, "%s:%d: instruction budget exceeded (endless loop?)", ar->short_src, ar->currentline);
+	lua_error(L);
+}
+
+/* Allocation costs budget too, so a loop of huge string.rep calls ends. */
+static void charge(struct sandbox *sb, size_t bytes)
+{
+	sb->spent += (long)(bytes / BYTES_PER_INSTRUCTION);
+	if (sb->spent > sb->budget && !sb->over) {
+		sb->over = true;
+		lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1); /* safe from anywhere */
+	}
+}
 
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
-	struct limits *lim = ud;
+	struct sandbox *sb = ud;
 	if (!ptr)
 		osize = 0;
 	if (nsize == 0) {
 		free(ptr);
-		lim->used -= osize;
+		sb->used -= osize;
 		return NULL;
 	}
-	if (nsize > osize && lim->used + (nsize - osize) > MEMORY_CAP)
-		return NULL; /* Lua raises "not enough memory" */
+	if (nsize > osize && sb->calls) {
+		if (sb->used + (nsize - osize) > sb->base + MEMORY_CAP) {
+			sb->hit_cap = true;
+			return NULL; /* Lua raises a memory error */
+		}
+		charge(sb, nsize - osize);
+	}
 	void *p = realloc(ptr, nsize);
-	if (p)
-		lim->used = lim->used - osize + nsize;
+	if (!p)
+		return nsize <= osize ? ptr : NULL; /* shrinking must not fail */
+	sb->used = sb->used - osize + nsize;
 	return p;
 }
 
-/* Counts instructions; past the budget, fails with the running chunk's file and line. */
-static void count_hook(lua_State *L, lua_Debug *ar)
+static int panic(lua_State *L)
 {
-	struct limits *lim = *(struct limits **)lua_getextraspace(L);
-	lim->spent += HOOK_EVERY;
-	if (lim->spent <= lim->budget)
-		return;
-	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-		lua_pushfstring(L, "%s:%d: instruction budget exceeded (an endless loop?)", ar->short_src, ar->currentline);
-	else
-		lua_pushliteral(L, "instruction budget exceeded (an endless loop?)");
-	lua_error(L);
-}
-
-static void keep(lua_State *L, int from, int to, const char *const *names)
-{
-	for (; *names; names++) {
-		lua_getfield(L, from, *names);
-		lua_setfield(L, to, *names);
-	}
-}
-
-/* The safe globals: a new table at the top of the stack. */
-static void push_safe_globals(lua_State *L)
-{
-	static const char *const base[] = {"assert", "error",    "getmetatable", "ipairs", "next",   "pairs",
-					   "pcall",  "rawequal", "rawget",       "rawlen", "select", "setmetatable",
-					   "tonumber", "tostring", "type",       "xpcall", NULL};
-	static const char *const libs[] = {"string", "table", "math", "utf8", NULL};
-	static const char *const os_ok[] = {"time", "date", "clock", NULL};
-	lua_newtable(L);
-	int safe = lua_gettop(L);
-	lua_pushglobaltable(L);
-	int g = lua_gettop(L);
-	keep(L, g, safe, base);
-	keep(L, g, safe, libs);
-	lua_newtable(L);
-	lua_getfield(L, g, "os");
-	keep(L, lua_gettop(L), lua_gettop(L) - 1, os_ok);
-	lua_pop(L, 1);
-	lua_setfield(L, safe, "os");
-	lua_getfield(L, safe, "string");
-	lua_pushnil(L);
-	lua_setfield(L, -2, "dump");
-	lua_pop(L, 2); /* string, globals */
-	lua_pushvalue(L, safe);
-	lua_setfield(L, safe, "_G");
-}
-
-lua_State *sandbox_new(void)
-{
-	struct limits *lim = xcalloc(1, sizeof(*lim));
-	lim->budget = TMPL_BUDGET;
-	lua_State *L = lua_newstate(capped_alloc, lim);
-	if (!L)
-		die("cannot create a Lua state");
-	*(struct limits **)lua_getextraspace(L) = lim;
-	static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},         {LUA_STRLIBNAME, luaopen_string},
-					{LUA_TABLIBNAME, luaopen_table},   {LUA_MATHLIBNAME, luaopen_math},
-					{LUA_UTF8LIBNAME, luaopen_utf8},   {LUA_OSLIBNAME, luaopen_os}};
-	for (size_t i = 0; i < ARRAY_SIZE(libs); i++) {
-		luaL_requiref(L, libs[i].name, libs[i].func, 1);
-		lua_pop(L, 1);
-	}
-	/* Replace the global table's contents by the safe set. */
-	push_safe_globals(L);
-	lua_pushglobaltable(L);
-	lua_pushnil(L);
-	while (lua_next(L, -2)) { /* clear globals */
-		lua_pop(L, 1);
-		lua_pushvalue(L, -1);
-		lua_pushnil(L);
-		lua_rawset(L, -4);
-	}
-	lua_pushnil(L);
-	while (lua_next(L, -3)) { /* copy safe ones in */
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, -4);
-	}
-	lua_pop(L, 2);
-	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
-	return L;
-}
-
-void sandbox_free(lua_State *L)
-{
-	struct limits *lim = *(struct limits **)lua_getextraspace(L);
-	lua_close(L);
-	free(lim);
-}
-
-void tmpl_set_budget(struct lua_State *L, long budget)
-{
-	(*(struct limits **)lua_getextraspace(L))->budget = budget;
-}
-
-static int msghandler(lua_State *L)
-{
-	if (!lua_isstring(L, 1)) {
-		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-			return 1;
-		lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-	}
-	return 1;
-}
-
-/* "file:12: message" -> a diagnostic at file:12; else at `what`. */
-static int report(const char *msg, const char *what)
-{
-	const char *colon = strchr(msg, ':');
-	while (colon) {
-		char *end;
-		long line = strtol(colon + 1, &end, 10);
-		if (end != colon + 1 && *end == ':' && line > 0) {
-			char *file = xstrndup(msg, (size_t)(colon - msg));
-			const char *text = end + 1;
-			while (*text == ' ')
-				text++;
-			struct loc loc = {file, (int)line, 0};
-			error(&loc, "%s", text);
-			free(file);
-			return -1;
-		}
-		colon = strchr(colon + 1, ':');
-	}
-	struct loc loc = {what, 0, 0};
-	return error(&loc, "%s", msg);
-}
-
-int sandbox_call(struct lua_State *L, int nargs, int nresults, const char *what)
-{
-	struct limits *lim = *(struct limits **)lua_getextraspace(L);
-	int base = lua_gettop(L) - nargs;
-	lua_pushcfunction(L, msghandler);
-	lua_insert(L, base);
-	lim->spent = 0;
-	int r = lua_pcall(L, nargs, nresults, base);
-	lua_remove(L, base);
-	if (r == LUA_OK)
-		return 0;
 	const char *msg = lua_tostring(L, -1);
-	report(msg ? msg : "unknown error", what);
-	lua_pop(L, 1);
-	return -1;
+	die("unprotected Lua error: %s", msg ? msg : "(not a string)");
 }
 
-/* ---- compiling ----------------------------------------------------------------- */
+/* ---- the safe library ----------------------------------------------------- */
 
-static int lua_esc(lua_State *L)
+static const char *const safe_base[] = {
+	"_VERSION", "assert", "error",    "getmetatable", "ipairs",   "next",     "pairs", "pcall",
+	"rawequal", "rawget", "rawlen",   "select",       "setmetatable", "tonumber", "tostring", "type",
+	"xpcall",   NULL,
+};
+
+static bool listed(const char *const *list, const char *s)
 {
-	size_t len;
-	const char *s;
-	switch (lua_type(L, 1)) {
-	case LUA_TNIL:
-	case LUA_TNONE: lua_pushliteral(L, ""); return 1;
-	case LUA_TBOOLEAN: lua_pushstring(L, lua_toboolean(L, 1) ? "true" : "false"); return 1;
-	case LUA_TNUMBER:
-	case LUA_TSTRING:
-		s = lua_tolstring(L, 1, &len);
-		break;
-	default:
-		if (!luaL_callmeta(L, 1, "__tostring"))
-			return luaL_error(L, "cannot insert a %s (expected text)", luaL_typename(L, 1));
-		s = lua_tolstring(L, -1, &len);
-	}
-	if (!memchr(s, '&', len) && !memchr(s, '<', len) && !memchr(s, '>', len) && !memchr(s, '"', len) &&
-	    !memchr(s, '\'', len)) {
-		/* Nothing to escape (the common case): the value itself, as text. */
-		if (lua_type(L, -1) != LUA_TSTRING)
-			lua_pushlstring(L, s, len);
-		return 1;
-	}
-	luaL_Buffer lb;
-	luaL_buffinit(L, &lb);
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		luaL_addlstring(&lb, s + start, i - start);
-		luaL_addstring(&lb, rep);
-		start = i + 1;
-	}
-	luaL_addlstring(&lb, s + start, len - start);
-	luaL_pushresult(&lb);
-	return 1;
-}
-
-static int lua_raw(lua_State *L)
-{
-	if (lua_isnoneornil(L, 1)) {
-		lua_pushliteral(L, "");
-		return 1;
-	}
-	if (lua_type(L, 1) == LUA_TTABLE && !luaL_getmetafield(L, 1, "__tostring"))
-		return luaL_error(L, "cannot insert a table (expected text)");
-	luaL_tolstring(L, 1, NULL);
-	return 1;
-}
-
-/* A long-bracket level whose closing bracket does not occur in s. */
-static int bracket_level(const char *s, size_t n)
-{
-	for (int level = 0;; level++) {
-		char close[64];
-		close[0] = ']';
-		memset(close + 1, '=', (size_t)level);
-		close[level + 1] = ']';
-		close[level + 2] = '\0';
-		if (!memmem(s, n, close, (size_t)level + 2))
-			return level;
-	}
-}
-
-static void emit_text(struct buf *code, const char *s, size_t n)
-{
-	if (!n)
-		return;
-	size_t lead = 0;
-	while (lead < n && s[lead] == '\n') {
-		buf_adds(code, "__out('\\n')\n");
-		lead++;
-	}
-	if (lead == n)
-		return;
-	int level = bracket_level(s + lead, n - lead);
-	buf_adds(code, "__out([");
-	for (int i = 0; i < level; i++)
-		buf_addch(code, '=');
-	buf_addch(code, '[');
-	buf_add(code, s + lead, n - lead);
-	buf_addch(code, ']');
-	for (int i = 0; i < level; i++)
-		buf_addch(code, '=');
-	buf_adds(code, "]) ");
-}
-
-static int count_newlines(const char *s, size_t n)
-{
-	int k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += s[i] == '\n';
-	return k;
-}
-
-/* Translate a template into Lua; -1 (with a diagnostic) on an unclosed tag. */
-static int translate(const char *path, const char *src, struct buf *code)
-{
-	const char *p = src;
-	bool trim_next = false;
-	buf_adds(code, "local _ENV, __out, __esc, __raw = ...; ");
-	for (;;) {
-		const char *open = strstr(p, "{{");
-		const char *stmt = strstr(p, "{%");
-		if (stmt && (!open || stmt < open))
-			open = stmt;
-		size_t n = open ? (size_t)(open - p) : strlen(p);
-		const char *text = p;
-		if (trim_next) { /* -%} trims the whitespace after it, up to one newline */
-			size_t k = 0;
-			while (k < n && (text[k] == ' ' || text[k] == '\t'))
-				k++;
-			if (k < n && text[k] == '\n')
-				k++;
-			for (int i = count_newlines(text, k); i > 0; i--)
-				buf_addch(code, '\n');
-			text += k;
-			n -= k;
-			trim_next = false;
-		}
-		if (!open) {
-			emit_text(code, text, n);
-			return 0;
-		}
-		bool is_stmt = open[1] == '%', is_raw = !is_stmt && open[2] == '{';
-		const char *inner = open + (is_raw ? 3 : 2);
-		if (is_stmt && *inner == '-') { /* {%- trims the whitespace before it */
-			inner++;
-			size_t keep_n = n;
-			while (keep_n && (text[keep_n - 1] == ' ' || text[keep_n - 1] == '\t'))
-				keep_n--;
-			if (keep_n && text[keep_n - 1] == '\n')
-				keep_n--;
-			emit_text(code, text, keep_n);
-			for (int i = count_newlines(text + keep_n, n - keep_n); i > 0; i--)
-				buf_addch(code, '\n');
-		} else {
-			emit_text(code, text, n);
-		}
-		const char *close_tag = is_stmt ? "%}" : is_raw ? "}}}" : "}}";
-		const char *close = strstr(inner, close_tag);
-		if (!close) {
-			int line = 1 + count_newlines(src, (size_t)(open - src));
-			const char *ls = open;
-			while (ls > src && ls[-1] != '\n')
-				ls--;
-			struct loc loc = {path, line, (int)(open - ls) + 1};
-			return error(&loc, "unclosed %.*s (expected %s)", is_raw ? 3 : 2, open, close_tag);
-		}
-		const char *inner_end = close;
-		if (is_stmt && close > inner && close[-1] == '-') {
-			inner_end--;
-			trim_next = true;
-		}
-		if (is_stmt) {
-			buf_add(code, inner, (size_t)(inner_end - inner));
-			buf_adds(code, " ; ");
-		} else {
-			buf_adds(code, is_raw ? "__out(__raw(" : "__out(__esc(");
-			buf_add(code, inner, (size_t)(inner_end - inner));
-			buf_adds(code, ")) ");
-		}
-		p = close + strlen(close_tag);
-	}
-}
-
-/* ---- the engine ---------------------------------------------------------------- */
-
-static const char prelude[] =
-	"local templates, H, esc, raw = ...\n"
-	"local concat = table.concat\n"
-	"local function render(name, ctx)\n"
-	"  local f = templates[name] or templates[name .. '.html']\n"
-	"  if not f then error('no template \"' .. tostring(name) .. '\"', 2) end\n"
-	"  if type(ctx) ~= 'table' then error('the context of \"' .. name .. '\" must be a table', 2) end\n"
-	"  local parts, n = {}, 0\n"
-	"  local function out(s) n = n + 1; parts[n] = s end\n"
-	"  local E = setmetatable({}, {__index = function(_, k) local v = ctx[k]\n"
-	"    if v ~= nil then return v end return H[k] end})\n"
-	"  E.include = function(nm, c) return render(nm, c or ctx) end\n"
-	"  f(E, out, esc, raw)\n"
-	"  return concat(parts)\n"
-	"end\n"
-	"return render\n";
-
-static int compile_one(struct tmpl *t, int templates, const char *name, const char *path)
-{
-	char *src;
-	size_t len;
-	struct buf code = BUF_INIT;
-	int ret = -1;
-	if (fs_read(path, &src, &len) < 0)
-		return -1;
-	if (translate(path, src, &code) < 0)
-		goto out;
-	char *chunk = xstrfmt("=%s", path);
-	int r = luaL_loadbuffer(t->L, code.ptr, code.len, chunk);
-	free(chunk);
-	if (r != LUA_OK) {
-		report(lua_tostring(t->L, -1), path);
-		lua_pop(t->L, 1);
-		goto out;
-	}
-	lua_setfield(t->L, templates, name);
-	ret = 0;
-out:
-	free(src);
-	buf_release(&code);
-	return ret;
-}
-
-static bool known(const struct tmpl *t, const char *name)
-{
-	for (size_t i = 0; i < t->nnames; i++)
-		if (!strcmp(t->names[i], name))
+	for (; *list; list++)
+		if (!strcmp(*list, s))
 			return true;
 	return false;
 }
 
-/* Load helpers.lua (the first found) into H, the table at index h. */
-static int load_helpers(struct tmpl *t, int h, const char *const *dirs, size_t ndirs)
+/* print() writes to stderr, for debugging a template. */
+static int l_print(lua_State *L)
+{
+	int n = lua_gettop(L);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	for (int i = 1; i <= n; i++) {
+		if (i > 1)
+			luaL_addchar(&b, '\t');
+		luaL_tolstring(L, i, NULL);
+		luaL_addvalue(&b);
+	}
+	luaL_addchar(&b, '\n');
+	luaL_pushresult(&b);
+	size_t len;
+	const char *s = lua_tolstring(L, -1, &len);
+	fwrite(s, 1, len, stderr);
+	return 0;
+}
+
+/* __newindex of a read-only table: upvalues are the message's two halves. */
+static int ro_newindex(lua_State *L)
+{
+	const char *key = luaL_tolstring(L, 2, NULL);
+	return luaL_error(L, "%s%s%s", lua_tostring(L, lua_upvalueindex(1)), key,
+			  lua_tostring(L, lua_upvalueindex(2)));
+}
+
+static int ro_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (lua_next(L, 1))
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
+/* __pairs of a read-only table walks the real one (upvalue 1). */
+static int ro_pairs(lua_State *L)
+{
+	lua_pushcfunction(L, ro_next);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushnil(L);
+	return 3;
+}
+
+/* Replace the table on top by an empty proxy that reads it and refuses writes. */
+static void make_readonly(lua_State *L, const char *before, const char *after)
+{
+	lua_newtable(L);          /* real proxy */
+	lua_createtable(L, 0, 4); /* real proxy mt */
+	lua_pushvalue(L, -3);
+	lua_setfield(L, -2, "__index");
+	lua_pushstring(L, before);
+	lua_pushstring(L, after);
+	lua_pushcclosure(L, ro_newindex, 2);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushvalue(L, -3);
+	lua_pushcclosure(L, ro_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_remove(L, -2); /* proxy */
+}
+
+static void set_library(lua_State *L, int g, const char *name)
+{
+	char *before = xstrfmt("cannot assign %s.", name);
+	make_readonly(L, before, " (the standard library is read-only)");
+	lua_setfield(L, g, name);
+	free(before);
+}
+
+/* Open a library without making it global and publish it read-only (only `keep`, if given). */
+static void add_library(lua_State *L, int g, const char *name, lua_CFunction open, const char *const *keep)
+{
+	luaL_requiref(L, name, open, 0); /* lib */
+	if (keep) {
+		lua_createtable(L, 0, 4);
+		for (const char *const *k = keep; *k; k++) {
+			lua_getfield(L, -2, *k);
+			lua_setfield(L, -2, *k);
+		}
+		lua_remove(L, -2);
+	}
+	set_library(L, g, name);
+}
+
+/* Remove from the global table (at g) what safe_base does not list. */
+static void drop_unsafe_base(lua_State *L, int g)
+{
+	lua_pushnil(L);
+	while (lua_next(L, g)) { /* key value */
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING && listed(safe_base, lua_tostring(L, -1)))
+			continue;
+		lua_pushvalue(L, -1);
+		lua_pushnil(L);
+		lua_rawset(L, g); /* clearing a field while traversing is allowed */
+	}
+}
+
+/* No string.dump, and no reaching the string library through getmetatable(""). */
+static void harden_strings(lua_State *L)
+{
+	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pushliteral(L, ""); /* string "" */
+	lua_getmetatable(L, -1);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 3);
+}
+
+/* math.random gives the same numbers on every run. */
+static void seed_random(lua_State *L)
+{
+	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);
+	lua_getfield(L, -1, "randomseed");
+	lua_pushinteger(L, 0);
+	lua_call(L, 1, 0);
+	lua_pop(L, 1);
+}
+
+static void open_safe_libs(lua_State *L)
+{
+	static const char *const os_keep[] = {"time", "date", "clock", NULL};
+	luaL_requiref(L, LUA_GNAME, luaopen_base, 1); /* G */
+	int g = lua_gettop(L);
+	drop_unsafe_base(L, g);
+	lua_pushcfunction(L, l_print);
+	lua_setfield(L, g, "print");
+	harden_strings(L);
+	seed_random(L);
+	add_library(L, g, LUA_STRLIBNAME, luaopen_string, NULL);
+	add_library(L, g, LUA_TABLIBNAME, luaopen_table, NULL);
+	add_library(L, g, LUA_MATHLIBNAME, luaopen_math, NULL);
+	add_library(L, g, LUA_UTF8LIBNAME, luaopen_utf8, NULL);
+	add_library(L, g, LUA_OSLIBNAME, luaopen_os, os_keep);
+	lua_pushvalue(L, g);
+	set_library(L, g, "_G");
+	lua_pop(L, 1);
+}
+
+lua_State *sandbox_new(void)
+{
+	struct sandbox *sb = xcalloc(1, sizeof(*sb));
+	sb->budget = TMPL_BUDGET;
+	lua_State *L = lua_newstate(capped_alloc, sb);
+	if (!L)
+		die("cannot create a Lua state: out of memory");
+	*(struct sandbox **)lua_getextraspace(L) = sb;
+	lua_atpanic(L, panic);
+	open_safe_libs(L);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &sources_key);
+	sb->L = L;
+	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	return L;
+}
+
+static void error_reset(struct sandbox *sb)
+{
+	free(sb->err_file);
+	free(sb->err_msg);
+	free(sb->err_callers);
+	sb->err_file = sb->err_msg = sb->err_callers = NULL;
+	sb->err_line = 0;
+}
+
+void sandbox_free(lua_State *L)
+{
+	if (!L)
+		return;
+	struct sandbox *sb = sandbox_of(L);
+	lua_close(L);
+	error_reset(sb);
+	free(sb);
+}
+
+void tmpl_set_budget(struct lua_State *L, long budget)
+{
+	sandbox_of(L)->budget = budget;
+}
+
+/* ---- errors ------------------------------------------------------------------- */
+
+/*
+ * Split "file:12: text" into the length of "file", the line and the text;
+ * false when the first line of msg has no such prefix.
+ */
+static bool split_position(const char *msg, size_t *flen, int *line, const char **text)
+{
+	for (const char *c = msg; *c && *c != '\n'; c++) {
+		if (*c != ':' || c == msg)
+			continue;
+		const char *d = c + 1;
+		long n = 0;
+		while (*d >= '0' && *d <= '9' && n < 100000000)
+			n = n * 10 + (*d++ - '0');
+		if (d == c + 1 || *d != ':' || n == 0)
+			continue;
+		*flen = (size_t)(c - msg);
+		*line = (int)n;
+		*text = d[1] == ' ' ? d + 2 : d + 1;
+		return true;
+	}
+	return false;
+}
+
+/* The file a frame runs in: a chunk's full name, not Lua's shortened one. */
+static const char *frame_file(const lua_Debug *ar)
+{
+	if (ar->source[0] == '@' || ar->source[0] == '=')
+		return ar->source + 1;
+	return ar->short_src;
+}
+
+/* The full path of the chunk that Lua's messages call `name` (n bytes). */
+static char *resolve_source(lua_State *L, const char *name, size_t n)
+{
+	char *path = NULL;
+	lua_Debug ar;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &sources_key);
+	lua_pushlstring(L, name, n);
+	if (lua_rawget(L, -2) == LUA_TSTRING)
+		path = xstrdup(lua_tostring(L, -1));
+	lua_pop(L, 2);
+	for (int level = 1; !path && level < MAX_FRAMES && lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "S", &ar);
+		if (strlen(ar.short_src) == n && !memcmp(ar.short_src, name, n))
+			path = xstrdup(frame_file(&ar));
+	}
+	return path ? path : xstrndup(name, n);
+}
+
+/*
+ * "file:line, file:line" of the Lua frames that called the one where the
+ * error is (all Lua frames when it is not on the stack: a partial's error
+ * passed on by include), for a note; NULL when there are none.
+ */
+static char *callers(lua_State *L, const char *file, int line)
+{
+	char *frames[MAX_FRAMES];
+	int n = 0, from = 0, named = 0;
+	lua_Debug ar;
+	struct buf b = BUF_INIT;
+	for (int level = 1; n < MAX_FRAMES && lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "Sl", &ar);
+		if (ar.currentline > 0)
+			frames[n++] = xstrfmt("%s:%d", frame_file(&ar), ar.currentline);
+	}
+	char *own = xstrfmt("%s:%d", file ? file : "", line);
+	for (int i = 0; i < n && !from; i++)
+		if (!strcmp(frames[i], own))
+			from = i + 1;
+	for (int i = from; i < n; i++) {
+		if (!strcmp(frames[i], own) || (i > from && !strcmp(frames[i], frames[i - 1])))
+			continue; /* recursion */
+		if (named++ == MAX_CALLERS) {
+			buf_adds(&b, ", ...");
+			break;
+		}
+		buf_adds(&b, b.len ? ", " : "");
+		buf_adds(&b, frames[i]);
+	}
+	for (int i = 0; i < n; i++)
+		free(frames[i]);
+	free(own);
+	return b.len ? buf_detach(&b, NULL) : NULL;
+}
+
+/* Remember where the error happened: its position, else the innermost Lua frame. */
+static void record_error(lua_State *L, struct sandbox *sb, const char *msg)
+{
+	size_t flen;
+	const char *text;
+	lua_Debug ar;
+	error_reset(sb);
+	if (split_position(msg, &flen, &sb->err_line, &text)) {
+		sb->err_file = resolve_source(L, msg, flen);
+		sb->err_msg = xstrdup(text);
+	} else {
+		sb->err_msg = xstrdup(msg);
+		for (int level = 1; level < MAX_FRAMES && lua_getstack(L, level, &ar); level++) {
+			lua_getinfo(L, "Sl", &ar);
+			if (ar.currentline > 0) {
+				sb->err_file = xstrdup(frame_file(&ar));
+				sb->err_line = ar.currentline;
+				break;
+			}
+		}
+	}
+	sb->err_callers = callers(L, sb->err_file, sb->err_line);
+}
+
+/* The message handler of sandbox_call: runs where the error happened. */
+static int msghandler(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	if (!msg) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			msg = lua_tostring(L, -1);
+		else
+			msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	}
+	record_error(L, sandbox_of(L), msg);
+	return 1;
+}
+
+static void report_memory(const struct sandbox *sb, const struct loc *loc)
+{
+	if (sb->hit_cap)
+		error(loc, "memory limit of %zu MB exceeded", MEMORY_CAP >> 20);
+	else
+		error(loc, "out of memory");
+}
+
+/*
+ * The diagnostic for a failed call: where msghandler found the error, else
+ * at `what`.  A memory error has no handler and no place; one passed on by
+ * include() reads "not enough memory" at the include.
+ */
+static void report(const struct sandbox *sb, int status, const char *msg, const char *what)
+{
+	struct loc loc = {what, 0, 0};
+	if (status == LUA_ERRMEM) {
+		report_memory(sb, &loc);
+		return;
+	}
+	if (status != LUA_ERRRUN || !sb->err_msg) {
+		error(&loc, "%s", msg ? msg : "unknown error");
+		return;
+	}
+	if (sb->err_file) {
+		loc.file = sb->err_file;
+		loc.line = sb->err_line;
+	}
+	if (!strcmp(sb->err_msg, "not enough memory"))
+		report_memory(sb, &loc);
+	else
+		error(&loc, "%s", sb->err_msg);
+	if (sb->err_callers)
+		note(&loc, "called from %s", sb->err_callers);
+}
+
+int sandbox_call(struct lua_State *L, int nargs, int nresults, const char *what)
+{
+	struct sandbox *sb = sandbox_of(L);
+	int base = lua_gettop(L) - nargs;
+	lua_pushcfunction(L, msghandler);
+	lua_insert(L, base);
+	if (sb->calls++ == 0) {
+		sb->base = sb->used;
+		sb->spent = 0;
+		sb->over = sb->hit_cap = false;
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	}
+	error_reset(sb);
+	int r = lua_pcall(L, nargs, nresults, base);
+	if (--sb->calls == 0 && sb->over)
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	lua_remove(L, base);
+	if (r == LUA_OK)
+		return 0;
+	report(sb, r, lua_tostring(L, -1), what);
+	error_reset(sb);
+	lua_pop(L, 1);
+	return -1;
+}
+
+/* Remember the full path of the function on top (Lua shortens long names). */
+static void register_source(lua_State *L, const char *path)
+{
+	lua_Debug ar;
+	lua_pushvalue(L, -1);
+	lua_getinfo(L, ">S", &ar);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &sources_key);
+	lua_pushstring(L, path);
+	lua_setfield(L, -2, ar.short_src);
+	lua_pop(L, 1);
+}
+
+/* A template's message with the names the translation made up said as the user wrote them. */
+static char *user_words(const char *msg)
+{
+	static const char *const from[] = {"'__out'", "'__esc'", "'__raw'"};
+	static const char *const to[] = {"template text", "'{{'", "'{{{'"};
+	struct buf b = BUF_INIT;
+	while (*msg) {
+		size_t i = 0;
+		while (i < ARRAY_SIZE(from) && !str_starts(msg, from[i]))
+			i++;
+		if (i < ARRAY_SIZE(from)) {
+			buf_adds(&b, to[i]);
+			msg += strlen(from[i]);
+		} else {
+			buf_addch(&b, *msg++);
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* A load error "path:7: msg" (on top of the stack, popped) becomes a diagnostic at path:7. */
+static void report_load(lua_State *L, int status, const char *path, bool is_template)
+{
+	const char *msg = lua_tostring(L, -1), *text;
+	struct loc loc = {path, 0, 0};
+	size_t flen;
+	char *words = NULL;
+	if (msg && is_template) {
+		words = user_words(msg);
+		msg = words;
+	}
+	if (status == LUA_ERRMEM)
+		error(&loc, "out of memory");
+	else if (msg && split_position(msg, &flen, &loc.line, &text))
+		error(&loc, "%s", text);
+	else
+		error(&loc, "%s", msg ? msg : "cannot load");
+	free(words);
+	lua_pop(L, 1);
+}
+
+int sandbox_load(struct lua_State *L, const char *path)
+{
+	char *src, *chunk;
+	size_t len;
+	if (fs_read(path, &src, &len) < 0)
+		return -1;
+	chunk = xstrfmt("@%s", path);
+	int r = luaL_loadbufferx(L, src, len, chunk, "t");
+	free(chunk);
+	free(src);
+	if (r != LUA_OK) {
+		report_load(L, r, path, false);
+		return -1;
+	}
+	register_source(L, path);
+	return 0;
+}
+
+/* ---- translating a template into Lua --------------------------------------- */
+
+/*
+ * The Lua code keeps the template's lines: text becomes __out("...") with
+ * each newline written as a backslash and a real newline, code is copied as
+ * it is.  `ahead` counts newlines the code has that the template has not yet
+ * (after a tag that ends in a line comment); the next text newlines are then
+ * written as \n until the lines agree again.
+ */
+struct xlate {
+	const char *path;
+	const char *src;
+	struct buf *code;
+	int ahead;
+};
+
+enum tag_kind { TAG_STMT, TAG_ESC, TAG_RAW };
+
+struct tag {
+	enum tag_kind kind;
+	const char *code, *code_end; /* the Lua inside the tag */
+	const char *next;            /* after the closing tag */
+	bool trim_before, trim_after;
+	bool in_comment;             /* the code ends inside a -- comment */
+};
+
+/* The template has k newlines the code does not need. */
+static void skip_newlines(struct xlate *x, int k)
+{
+	for (; k > 0; k--) {
+		if (x->ahead > 0)
+			x->ahead--;
+		else
+			buf_addch(x->code, '\n');
+	}
+}
+
+static int count_newlines(const char *s, const char *end)
+{
+	int n = 0;
+	for (; s < end; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Text as __out("..."): a Lua string whose newlines stay on their lines. */
+static void emit_text(struct xlate *x, const char *s, const char *end)
+{
+	struct buf *c = x->code;
+	if (s == end)
+		return;
+	buf_adds(c, "__out(\"");
+	for (const char *run = s; s <= end; s++) {
+		if (s < end && *s != '\n' && *s != '\r' && *s != '\\' && *s != '"')
+			continue;
+		buf_add(c, run, (size_t)(s - run));
+		run = s + 1;
+		if (s == end)
+			break;
+		if (*s == '\n' && x->ahead > 0) {
+			buf_adds(c, "\\n"); /* pays back a line the code is ahead */
+			x->ahead--;
+		} else if (*s == '\n') {
+			buf_adds(c, "\\\n"); /* backslash-newline: a newline in the string and in the code */
+		} else {
+			buf_addch(c, '\\');
+			buf_addch(c, *s == '\r' ? 'r' : *s);
+		}
+	}
+	buf_adds(c, "\"); ");
+}
+
+/* Text after -%}: drop blanks up to and including one newline. */
+static const char *trim_front(struct xlate *x, const char *s, const char *end)
+{
+	const char *p = s;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
+		p++;
+	if (p < end && *p == '\n') {
+		skip_newlines(x, 1);
+		return p + 1;
+	}
+	return p;
+}
+
+/* Text before {%-: the end after dropping blanks back to and including one newline. */
+static const char *trim_back(const char *s, const char *end)
+{
+	const char *p = end;
+	while (p > s && (p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	if (p > s && p[-1] == '\n') {
+		p--;
+		if (p > s && p[-1] == '\r')
+			p--;
+	}
+	return p;
+}
+
+/* The length of the long bracket "[==[" at s (0 if none), and its level. */
+static size_t long_open(const char *s, int *level)
+{
+	size_t i = 1;
+	if (*s != '[')
+		return 0;
+	while (s[i] == '=')
+		i++;
+	if (s[i] != '[')
+		return 0;
+	*level = (int)i - 1;
+	return i + 1;
+}
+
+/* Past the "]==]" of `level` in s, or NULL. */
+static const char *long_close(const char *s, int level)
+{
+	for (const char *p = strchr(s, ']'); p; p = strchr(p + 1, ']')) {
+		int i = 1;
+		while (p[i] == '=')
+			i++;
+		if (i - 1 == level && p[i] == ']')
+			return p + i + 1;
+	}
+	return NULL;
+}
+
+/* Past a quoted string starting at s (or at the end of its line). */
+static const char *skip_quoted(const char *s)
+{
+	char q = *s++;
+	while (*s && *s != q && *s != '\n') {
+		if (*s == '\\' && s[1])
+			s++;
+		s++;
+	}
+	return *s == q ? s + 1 : s;
+}
+
+/*
+ * Find the closing `tag` of a tag's Lua code, skipping strings and comments
+ * as Lua reads them: `{% x = "%}" %}` closes at the second %}.  A line comment
+ * ends at the closing tag; *comment is then where it starts.  NULL when the
+ * tag is not closed.
+ */
+static const char *find_close(const char *p, const char *tag, const char **comment)
+{
+	size_t tlen = strlen(tag), n;
+	int level;
+	*comment = NULL;
+	while (*p) {
+		if (!strncmp(p, tag, tlen))
+			return p;
+		if (p[0] == '-' && p[1] == '-') {
+			const char *start = p;
+			n = long_open(p + 2, &level);
+			if (n) {
+				p = long_close(p + 2 + n, level);
+				if (!p)
+					return NULL;
+				continue;
+			}
+			while (*p && *p != '\n' && strncmp(p, tag, tlen))
+				p++;
+			if (*p && *p != '\n')
+				*comment = start;
+			continue;
+		}
+		if (*p == '"' || *p == '\'') {
+			p = skip_quoted(p);
+			continue;
+		}
+		n = long_open(p, &level);
+		if (n) {
+			p = long_close(p + n, level);
+			if (!p)
+				return NULL;
+			continue;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+/* The next "{{" or "{%" at or after p, or NULL. */
+static const char *next_tag(const char *p)
+{
+	for (p = strchr(p, '{'); p; p = strchr(p + 1, '{'))
+		if (p[1] == '{' || p[1] == '%')
+			return p;
+	return NULL;
+}
+
+static int unclosed(const struct xlate *x, const char *open, const char *opener, const char *closer)
+{
+	const char *bol = open;
+	while (bol > x->src && bol[-1] != '\n')
+		bol--;
+	struct loc loc = {x->path, 1 + count_newlines(x->src, open), 1 + (int)(open - bol)};
+	return error(&loc, "unclosed %s (expected %s)", opener, closer);
+}
+
+static int parse_tag(const struct xlate *x, const char *open, struct tag *tg)
+{
+	static const char *const openers[] = {"{%", "{{", "{{{"}, *const closers[] = {"%}", "}}", "}}}"};
+	const char *comment;
+	memset(tg, 0, sizeof(*tg));
+	tg->kind = open[1] == '%' ? TAG_STMT : open[2] == '{' ? TAG_RAW : TAG_ESC;
+	tg->code = open + strlen(openers[tg->kind]);
+	if (tg->kind == TAG_STMT && tg->code[0] == '-' && tg->code[1] != '-') {
+		tg->trim_before = true;
+		tg->code++;
+	}
+	const char *close = find_close(tg->code, closers[tg->kind], &comment);
+	if (!close)
+		return unclosed(x, open, openers[tg->kind], closers[tg->kind]);
+	tg->code_end = close;
+	if (tg->kind == TAG_STMT && close > tg->code && close[-1] == '-') {
+		tg->trim_after = true;
+		tg->code_end--;
+		if (comment && comment + 2 > tg->code_end)
+			comment = NULL; /* "--%}" is "-" and "-%}" */
+	}
+	tg->in_comment = comment != NULL;
+	tg->next = close + strlen(closers[tg->kind]);
+	return 0;
+}
+
+static void emit_tag(struct xlate *x, const struct tag *tg)
+{
+	struct buf *c = x->code;
+	if (tg->kind != TAG_STMT)
+		buf_adds(c, tg->kind == TAG_RAW ? "__raw(" : "__esc(");
+	buf_add(c, tg->code, (size_t)(tg->code_end - tg->code));
+	if (tg->in_comment) {
+		buf_addch(c, '\n');
+		x->ahead++;
+	}
+	buf_adds(c, tg->kind == TAG_STMT ? " ; " : "); ");
+}
+
+/* Translate template src into Lua; -1 (with a diagnostic) on an unclosed tag. */
+static int translate(const char *path, const char *src, struct buf *code)
+{
+	struct xlate x = {path, src, code, 0};
+	const char *p = src;
+	bool trim = false;
+	buf_adds(code, "local _ENV, __out, __esc, __raw = ...; ");
+	for (;;) {
+		const char *open = next_tag(p);
+		const char *end = open ? open : p + strlen(p), *keep = end;
+		struct tag tg = {0};
+		if (trim)
+			p = trim_front(&x, p, end);
+		if (open && parse_tag(&x, open, &tg) < 0)
+			return -1;
+		if (tg.trim_before)
+			keep = trim_back(p, end);
+		emit_text(&x, p, keep);
+		skip_newlines(&x, count_newlines(keep, end));
+		if (!open)
+			return 0;
+		emit_tag(&x, &tg);
+		p = tg.next;
+		trim = tg.trim_after;
+	}
+}
+
+/* ---- rendering ------------------------------------------------------------------ */
+
+static const struct tfile *tmpl_find(const struct tmpl *t, const char *name)
+{
+	char with_ext[512];
+	size_t lo = 0, hi = t->nfiles;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, t->files[mid].name);
+		if (!c)
+			return &t->files[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (str_ends(name, ".html") || strlen(name) + 6 > sizeof(with_ext))
+		return NULL;
+	snprintf(with_ext, sizeof(with_ext), "%s.html", name);
+	return tmpl_find(t, with_ext);
+}
+
+/* The buffer the running template writes to. */
+static struct buf *sink(lua_State *L)
+{
+	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
+	if (!t->cur)
+		luaL_error(L, "template output outside a render");
+	return t->cur;
+}
+
+/* The text {{ }} inserts for the value at idx: nil is "", tables need __tostring. */
+static const char *insert_text(lua_State *L, int idx, size_t *len)
+{
+	switch (lua_type(L, idx)) {
+	case LUA_TNONE:
+	case LUA_TNIL:
+		*len = 0;
+		return "";
+	case LUA_TSTRING:
+		return lua_tolstring(L, idx, len);
+	case LUA_TNUMBER:
+	case LUA_TBOOLEAN:
+		return luaL_tolstring(L, idx, len);
+	default:
+		if (luaL_getmetafield(L, idx, "__tostring") == LUA_TNIL)
+			luaL_error(L, "cannot insert a %s (expected text)", luaL_typename(L, idx));
+		lua_pop(L, 1);
+		return luaL_tolstring(L, idx, len);
+	}
+}
+
+/* __out(s): template text. */
+static int w_out(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	buf_add(sink(L), s, len);
+	return 0;
+}
+
+/* __esc(v): {{ v }}. */
+static int w_esc(lua_State *L)
+{
+	size_t len;
+	const char *s = insert_text(L, 1, &len);
+	buf_add_html(sink(L), s, len);
+	return 0;
+}
+
+/* __raw(v): {{{ v }}}. */
+static int w_raw(lua_State *L)
+{
+	size_t len;
+	const char *s = insert_text(L, 1, &len);
+	buf_add(sink(L), s, len);
+	return 0;
+}
+
+/* esc(v): v as escaped HTML text (built in the engine's scratch buffer: no leak on error). */
+static int l_esc(lua_State *L)
+{
+	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
+	size_t len;
+	const char *s = insert_text(L, 1, &len);
+	buf_reset(&t->scratch);
+	buf_add_html(&t->scratch, s, len);
+	lua_pushlstring(L, buf_cstr(&t->scratch), t->scratch.len);
+	return 1;
+}
+
+/* raw(v): v as text, unescaped. */
+static int l_raw(lua_State *L)
+{
+	size_t len;
+	const char *s = insert_text(L, 1, &len);
+	lua_pushlstring(L, s, len);
+	return 1;
+}
+
+/*
+ * __index of every render's environment (upvalues: helpers, library): a
+ * name is looked up in the context, then the helpers, then the library.
+ */
+static int env_index(lua_State *L)
+{
+	/* E k */
+	if (lua_rawgetp(L, 1, &ctx_key) == LUA_TTABLE) { /* E k ctx */
+		lua_pushvalue(L, 2);
+		if (lua_gettable(L, 3) != LUA_TNIL)
+			return 1;
+		lua_pop(L, 1);
+	}
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 1);
+	lua_pushvalue(L, 2);
+	lua_rawget(L, lua_upvalueindex(2));
+	return 1;
+}
+
+/* Push f's function and its arguments: a fresh environment over ctx, the writers. */
+static void push_call(lua_State *L, const struct tmpl *t, const struct tfile *f, int ctx)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
+	lua_createtable(L, 0, 1); /* the render's own globals */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, t->env_mt);
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, ctx);
+	lua_rawsetp(L, -2, &ctx_key);
+	for (size_t i = 0; i < ARRAY_SIZE(t->writers); i++)
+		lua_rawgeti(L, LUA_REGISTRYINDEX, t->writers[i]);
+}
+
+/* include(name [, ctx]): render a partial into a string. */
+static int l_include(lua_State *L)
+{
+	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
+	const char *name = luaL_checkstring(L, 1);
+	const struct tfile *f = tmpl_find(t, name);
+	if (!f)
+		return luaL_error(L, "no template \"%s\" to include", name);
+	lua_settop(L, 2);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ctxs); /* name ctx ctxs */
+	if (lua_isnil(L, 2)) {
+		lua_rawgeti(L, 3, t->depth + 1);
+		lua_replace(L, 2);
+	}
+	if (!lua_istable(L, 2))
+		return luaL_error(L, "the context of include(\"%s\") must be a table, not %s", name,
+				  luaL_typename(L, 2));
+	if (t->depth >= MAX_DEPTH)
+		return luaL_error(L, "includes nested more than %d deep (does \"%s\" include itself?)", MAX_DEPTH,
+				  name);
+	push_call(L, t, f, 2); /* name ctx ctxs fn E out esc raw */
+	struct buf *saved = t->cur, *b = &t->bufs[t->depth + 1];
+	buf_reset(b);
+	lua_pushvalue(L, 2);
+	lua_rawseti(L, 3, t->depth + 2); /* preallocated: cannot fail */
+	t->depth++;
+	t->cur = b;
+	int r = lua_pcall(L, 4, 0, 0);
+	t->depth--;
+	t->cur = saved;
+	lua_pushnil(L);
+	lua_rawseti(L, 3, t->depth + 2);
+	if (r != LUA_OK)
+		return lua_error(L);
+	lua_pushlstring(L, buf_cstr(b), b->len);
+	return 1;
+}
+
+/* Run by sandbox_call: ctx, t and f are the arguments. */
+static int render_entry(lua_State *L)
+{
+	struct tmpl *t = lua_touserdata(L, 2);
+	const struct tfile *f = lua_touserdata(L, 3);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ctxs);
+	lua_pushvalue(L, 1);
+	lua_rawseti(L, -2, 1);
+	push_call(L, t, f, 1);
+	lua_call(L, 4, 0);
+	return 0;
+}
+
+int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
+{
+	lua_State *L = t->L;
+	const struct tfile *f = tmpl_find(t, name);
+	size_t old = out->len;
+	if (!f) {
+		lua_pop(L, 1);
+		return error(NULL, "no template \"%s\" in the layout directories", name);
+	}
+	if (!lua_istable(L, -1))
+		BUG("context of %s is a %s", name, luaL_typename(L, -1));
+	lua_pushcfunction(L, render_entry); /* ctx entry */
+	lua_insert(L, -2);                  /* entry ctx */
+	lua_pushlightuserdata(L, t);
+	lua_pushlightuserdata(L, (void *)f);
+	t->cur = out;
+	t->depth = 0;
+	int r = sandbox_call(L, 3, 0, f->path);
+	t->cur = NULL;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ctxs);
+	lua_pushnil(L);
+	lua_rawseti(L, -2, 1); /* let the context go */
+	lua_pop(L, 1);
+	if (r < 0) {
+		out->len = old;
+		if (out->ptr)
+			out->ptr[old] = '\0';
+	}
+	return r;
+}
+
+/* ---- opening ---------------------------------------------------------------- */
+
+/* Writers, include(), esc(), raw(), the helpers table and the environment's metatable. */
+static void engine_setup(struct tmpl *t)
+{
+	static const lua_CFunction writers[] = {w_out, w_esc, w_raw};
+	lua_State *L = t->L;
+	lua_pushglobaltable(L);
+	int g = lua_gettop(L);
+	lua_newtable(L); /* G H: helpers fall back to the library */
+	lua_createtable(L, 0, 1);
+	lua_pushvalue(L, g);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+	lua_createtable(L, 0, 2); /* G H mt */
+	lua_pushvalue(L, -2);
+	lua_pushvalue(L, g);
+	lua_pushcclosure(L, env_index, 2);
+	lua_setfield(L, -2, "__index");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	t->env_mt = luaL_ref(L, LUA_REGISTRYINDEX);
+	t->helpers = luaL_ref(L, LUA_REGISTRYINDEX); /* G */
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++) {
+		lua_pushlightuserdata(L, t);
+		lua_pushcclosure(L, writers[i], 1);
+		t->writers[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+	}
+	lua_pushlightuserdata(L, t);
+	lua_pushcclosure(L, l_include, 1);
+	lua_setfield(L, g, "include");
+	lua_pushlightuserdata(L, t);
+	lua_pushcclosure(L, l_esc, 1);
+	lua_setfield(L, g, "esc");
+	lua_pushcfunction(L, l_raw);
+	lua_setfield(L, g, "raw");
+	lua_createtable(L, MAX_DEPTH + 2, 0);
+	t->ctxs = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_pop(L, 1);
+}
+
+static int cmp_tfile(const void *a, const void *b)
+{
+	return strcmp(((const struct tfile *)a)->name, ((const struct tfile *)b)->name);
+}
+
+/* Every *.html below dirs; the first dir that has a name wins. */
+static int collect_files(struct tmpl *t, const char *const *dirs, size_t ndirs)
+{
+	size_t alloc = 0;
+	int ret = 0;
+	for (size_t d = 0; d < ndirs; d++) {
+		struct fs_entry *e;
+		size_t n, have = t->nfiles;
+		if (fs_walk(dirs[d], ".html", &e, &n) < 0)
+			ret = -1;
+		for (size_t i = 0; i < n; i++) {
+			struct tfile key = {e[i].rel, NULL, 0};
+			if (have && bsearch(&key, t->files, have, sizeof(*t->files), cmp_tfile))
+				continue; /* overridden by an earlier dir */
+			ALLOC_GROW(t->files, t->nfiles + 1, alloc);
+			t->files[t->nfiles++] = (struct tfile){xstrdup(e[i].rel), xstrdup(e[i].path), LUA_NOREF};
+		}
+		fs_entries_free(e, n);
+		sort_array(t->files, t->nfiles, sizeof(*t->files), cmp_tfile);
+	}
+	return ret;
+}
+
+/* Where the NUL byte in src[0..len) is, as a diagnostic. */
+static int nul_byte(const char *path, const char *src)
+{
+	const char *bol = src + strlen(src);
+	while (bol > src && bol[-1] != '\n')
+		bol--;
+	struct loc loc = {path, 1 + count_newlines(src, bol), 1 + (int)(src + strlen(src) - bol)};
+	return error(&loc, "NUL byte in template");
+}
+
+static int compile_file(struct tmpl *t, struct tfile *f)
+{
+	lua_State *L = t->L;
+	struct buf code = BUF_INIT;
+	char *src, *chunk = NULL;
+	size_t len;
+	int ret = -1;
+	if (fs_read(f->path, &src, &len) < 0)
+		return -1;
+	if (strlen(src) != len) {
+		nul_byte(f->path, src);
+		goto out;
+	}
+	if (translate(f->path, src, &code) < 0)
+		goto out;
+	chunk = xstrfmt("@%s", f->path);
+	int r = luaL_loadbufferx(L, code.ptr, code.len, chunk, "t");
+	if (r != LUA_OK) {
+		report_load(L, r, f->path, true);
+		goto out;
+	}
+	register_source(L, f->path);
+	f->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	ret = 0;
+out:
+	free(src);
+	free(chunk);
+	buf_release(&code);
+	return ret;
+}
+
+/* Run helpers.lua with the helpers table as its globals, then make them read-only. */
+static int run_helpers(struct tmpl *t, const char *path)
+{
+	lua_State *L = t->L;
+	if (sandbox_load(L, path) < 0)
+		return -1;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, t->helpers); /* chunk H */
+	lua_setupvalue(L, -2, 1);                      /* _ENV = H */
+	lua_pushvalue(L, -1);                          /* chunk chunk */
+	if (sandbox_call(L, 0, 0, path) < 0) {
+		lua_pop(L, 1);
+		return -1;
+	}
+	/* The chunk's functions share its _ENV: point it at a read-only view. */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, t->helpers);
+	make_readonly(L, "cannot assign global '", "' in a helper (helpers are shared by every page: use a local)");
+	lua_setupvalue(L, -2, 1);
+	lua_pop(L, 1);
+	return 0;
+}
+
+/* Load the first helpers.lua found in dirs. */
+static int load_helpers(struct tmpl *t, const char *const *dirs, size_t ndirs)
 {
 	for (size_t d = 0; d < ndirs; d++) {
 		char *path = path_join(dirs[d], "helpers.lua");
-		if (!fs_exists(path)) {
-			free(path);
-			continue;
-		}
-		char *chunk = xstrfmt("=%s", path);
-		int r = luaL_loadfilex(t->L, path, "t");
-		if (r == LUA_OK) {
-			lua_pushvalue(t->L, h);
-			lua_setupvalue(t->L, -2, 1); /* _ENV = H */
-			r = sandbox_call(t->L, 0, 0, path);
-		} else {
-			report(lua_tostring(t->L, -1), path);
-			lua_pop(t->L, 1);
-		}
-		free(chunk);
+		int ret = 0;
+		bool found = fs_exists(path);
+		if (found)
+			ret = run_helpers(t, path);
 		free(path);
-		return r == LUA_OK ? 0 : -1;
+		if (found)
+			return ret;
 	}
 	return 0;
 }
@@ -454,41 +1225,14 @@ struct tmpl *tmpl_open(const char *const *dirs, size_t ndirs)
 	struct tmpl *t = xcalloc(1, sizeof(*t));
 	int ret = 0;
 	t->L = sandbox_new();
-	lua_State *L = t->L;
-	lua_newtable(L); /* templates */
-	int templates = lua_gettop(L);
-	lua_newtable(L); /* H: helpers, falling back to the safe globals */
-	int h = lua_gettop(L);
-	lua_newtable(L);
-	lua_pushglobaltable(L);
-	lua_setfield(L, -2, "__index");
-	lua_setmetatable(L, h);
-	for (size_t d = 0; d < ndirs; d++) {
-		struct fs_entry *e;
-		size_t n;
-		fs_walk(dirs[d], ".html", &e, &n);
-		for (size_t i = 0; i < n; i++) {
-			if (known(t, e[i].rel))
-				continue; /* overridden by an earlier dir */
-			t->names = xrealloc(t->names, (t->nnames + 1) * sizeof(char *));
-			t->names[t->nnames++] = xstrdup(e[i].rel);
-			if (compile_one(t, templates, e[i].rel, e[i].path) < 0)
-				ret = -1;
-		}
-		fs_entries_free(e, n);
-	}
-	if (load_helpers(t, h, dirs, ndirs) < 0)
+	engine_setup(t);
+	if (collect_files(t, dirs, ndirs) < 0)
 		ret = -1;
-	if (luaL_loadbuffer(L, prelude, sizeof(prelude) - 1, "=prelude") != LUA_OK)
-		BUG("template prelude: %s", lua_tostring(L, -1));
-	lua_pushvalue(L, templates);
-	lua_pushvalue(L, h);
-	lua_pushcfunction(L, lua_esc);
-	lua_pushcfunction(L, lua_raw);
-	if (sandbox_call(L, 4, 1, "prelude") < 0)
-		BUG("template prelude failed");
-	t->render_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	lua_pop(L, 2);
+	for (size_t i = 0; i < t->nfiles; i++)
+		if (compile_file(t, &t->files[i]) < 0)
+			ret = -1;
+	if (load_helpers(t, dirs, ndirs) < 0)
+		ret = -1;
 	if (ret < 0) {
 		tmpl_free(t);
 		return NULL;
@@ -501,9 +1245,14 @@ void tmpl_free(struct tmpl *t)
 	if (!t)
 		return;
 	sandbox_free(t->L);
-	for (size_t i = 0; i < t->nnames; i++)
-		free(t->names[i]);
-	free(t->names);
+	for (size_t i = 0; i < t->nfiles; i++) {
+		free(t->files[i].name);
+		free(t->files[i].path);
+	}
+	free(t->files);
+	for (size_t i = 0; i < ARRAY_SIZE(t->bufs); i++)
+		buf_release(&t->bufs[i]);
+	buf_release(&t->scratch);
 	free(t);
 }
 
@@ -514,22 +1263,5 @@ struct lua_State *tmpl_lua(struct tmpl *t)
 
 bool tmpl_exists(struct tmpl *t, const char *name)
 {
-	return known(t, name);
-}
-
-int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
-{
-	lua_State *L = t->L;
-	/* ctx -> render name ctx */
-	lua_rawgeti(L, LUA_REGISTRYINDEX, t->render_ref);
-	lua_insert(L, -2);
-	lua_pushstring(L, name);
-	lua_insert(L, -2);
-	if (sandbox_call(L, 2, 1, name) < 0)
-		return -1;
-	size_t len;
-	const char *s = lua_tolstring(L, -1, &len);
-	buf_add(out, s ? s : "", s ? len : 0);
-	lua_pop(L, 1);
-	return 0;
+	return tmpl_find(t, name) != NULL;
 }

@@ -1,17 +1,32 @@
 /*
  * template: the Lua template engine for layouts/ (and the sandbox it runs in).
  *
- * A template is HTML with embedded Lua: `{{ expr }}` is HTML-escaped,
- * `{{{ expr }}}` is inserted raw, `{% statements %}` is code, and
- * `include("name", ctx)` renders a partial and returns its text.  Each file
- * is compiled once into a Lua function; line numbers are kept so an error
- * names the template file and line.  The fields of the context table are
- * visible as variables, then the globals of helpers.lua (if a theme has one),
- * then Lua's safe standard library.
+ * A template is HTML with embedded Lua: `{{ expr }}` is HTML-escaped (nil is
+ * "", numbers and booleans as tostring, a table without __tostring is an
+ * error), `{{{ expr }}}` is inserted raw, `{% statements %}` is code, and
+ * `include("name", ctx)` renders a partial ("name" with or without .html; ctx
+ * defaults to the current context) and returns its text, so it is used as
+ * `{{{ include("partials/head") }}}`.  `{%-` drops the blanks before the tag
+ * back to and including one newline, `-%}` those after it.  Each file is
+ * compiled once into a Lua function that keeps the template's lines, so an
+ * error names the template file and line.  As in Lua, `return` must end a
+ * block: stop early with `{% if done then return end %}` or `{% do return end %}`.
  *
- * Sandbox: no os.execute, io.*, loadfile, dofile, require or file writes; a
- * render runs under an instruction budget, so a loop ends in an error.
- * One struct tmpl per thread: a Lua state is not shared.
+ * A name in a template is looked up in the context table, then in the
+ * globals of helpers.lua (the first theme dir that has one), then in the safe
+ * library, which adds include, esc(v) and raw(v).  Assignments go to the
+ * render's own table: nothing a template sets outlives its render.  The
+ * library tables and helpers' globals are read-only.
+ *
+ * Sandbox: base functions without load, loadfile, dofile, require or
+ * collectgarbage; string (no dump), table, math, utf8, os.time/date/clock;
+ * no io, package or debug; print writes to stderr.  A call (a render, a
+ * hook) may allocate 512 MB beyond what its state held when it began (the
+ * context tables C builds are not limited), and runs under an instruction
+ * budget (allocating costs budget too), so an endless loop ends in
+ * "instruction budget exceeded (endless loop?)".
+ * One struct tmpl per thread: a Lua state is not shared; there is no global
+ * mutable state, so states in different threads are independent.
  */
 #ifndef AFTERMATH_TEMPLATE_H
 #define AFTERMATH_TEMPLATE_H
@@ -34,24 +49,40 @@ void tmpl_free(struct tmpl *t);
 
 /* The engine's Lua state, for building context tables. */
 struct lua_State *tmpl_lua(struct tmpl *t);
+/* Whether template `name` exists (with or without ".html"). */
 bool tmpl_exists(struct tmpl *t, const char *name);
 
 /*
  * Render template `name` (e.g. "postmortem.html") with the table on top of
  * the Lua stack as its context; pops it.  Appends the text to `out`.  Returns
  * 0, or -1 after a diagnostic "layouts/x.html:12: error: ..." (the template's
- * file and line).
+ * file and line; a note "called from ..." names the templates that led there
+ * when the error is in a partial or a helper); `out` is then as it was.
  */
 int tmpl_render(struct tmpl *t, const char *name, struct buf *out);
 
-/* Create a sandboxed Lua state (safe libraries only), used by hooks too. */
+/*
+ * Create a sandboxed Lua state (safe libraries only), used by hooks too.
+ * Out of memory while creating it ends the program, and so does an error
+ * raised outside sandbox_call (a Lua panic).
+ */
 struct lua_State *sandbox_new(void);
-/* Close a state made by sandbox_new. */
+/* Close a state made by sandbox_new (not lua_close: this frees its limits too). */
 void sandbox_free(struct lua_State *L);
 /*
+ * Load Lua file `path` (text only, named "@path") and push it as a function.
+ * 0, or -1 after a diagnostic "path:7: error: unexpected symbol near '}'"
+ * (nothing pushed).
+ */
+int sandbox_load(struct lua_State *L, const char *path);
+/*
  * Call the function below `nargs` arguments on L's stack in protected mode
- * under the instruction budget, with a traceback handler.  0 on success
- * (results left on the stack), else -1 after a diagnostic naming `what`.
+ * under the instruction budget (reset by each outermost call).  0 on success
+ * (results left on the stack), else -1 after a diagnostic at the file and
+ * line the error names (a chunk loaded as "@path" is named by its full path,
+ * even when Lua shortens it), else where the innermost Lua function was, else
+ * at `what` (the memory limit); with a note "called from file:line, ..." when
+ * Lua functions called the failing one.
  */
 int sandbox_call(struct lua_State *L, int nargs, int nresults, const char *what);
 /* Set the instruction budget of a sandboxed state (tests). */

@@ -1,167 +1,439 @@
 /* Unit tests for template.c: syntax, escaping, partials, overrides, errors, sandbox. */
 #include "diag.h"
+#include "fsutil.h"
 #include "harness.h"
 #include "template.h"
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
-static struct tmpl *engine(void)
+#define D "tests/templates/default/"
+
+static const char *const theme[] = {"tests/templates/default"};
+static const char *const site[] = {"tests/templates/site", "tests/templates/default"};
+static const char *const helpers_site[] = {"tests/templates/helpers-site", "tests/templates/default"};
+
+/* All diagnostics as `aftermath` prints them, one per line; clears them. */
+static char *diagnostics(void)
 {
-	static const char *const dirs[] = {"tests/templates/site", "tests/templates/default"};
-	struct tmpl *t = tmpl_open(dirs, 2);
-	CHECK(t != NULL);
-	return t;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	diag_flush(f, DIAG_TEXT);
+	fclose(f);
+	return text;
 }
 
-/* Render name with a context built by the Lua expression ctx. */
-static char *render(struct tmpl *t, const char *name, const char *ctx, int *ret)
+static void check_diagnostics(const char *want)
 {
-	lua_State *L = tmpl_lua(t);
+	char *got = diagnostics();
+	CHECK_STR(got, want);
+	free(got);
+}
+
+/* Push the table the Lua expression ctx builds (evaluated outside the sandbox). */
+static void push_ctx(lua_State *L, const char *ctx)
+{
 	char *code = xstrfmt("return %s", ctx);
-	if (luaL_dostring(L, code) != LUA_OK)
-		lua_pushnil(L);
+	if (luaL_dostring(L, code) != LUA_OK) {
+		fprintf(stderr, "bad test context %s: %s\n", ctx, lua_tostring(L, -1));
+		abort();
+	}
 	free(code);
+}
+
+/* The output of template `name` with context ctx, or NULL when it failed. */
+static char *render(struct tmpl *t, const char *name, const char *ctx)
+{
 	struct buf out = BUF_INIT;
-	*ret = tmpl_render(t, name, &out);
+	int top = lua_gettop(tmpl_lua(t));
+	push_ctx(tmpl_lua(t), ctx);
+	int r = tmpl_render(t, name, &out);
+	CHECK_INT(lua_gettop(tmpl_lua(t)), top); /* the context is popped, nothing is left */
+	if (r < 0) {
+		CHECK_INT(out.len, 0);
+		buf_release(&out);
+		return NULL;
+	}
 	return buf_detach(&out, NULL);
 }
 
-static const char *first_diag(void)
-{
-	size_t n;
-	const struct diag *d = diag_list(&n);
-	return n ? d[0].msg : "(none)";
-}
+/* ---- output: a template, its context and the exact text it must give -------- */
 
-static void test_escaping_partials_helpers(void)
-{
-	struct tmpl *t = engine();
-	int ret;
-	char *s = render(t, "page.html", "{title = '<a href=\"x\">&\\'', items = {'a', 'b'}, n = 3, flag = true}", &ret);
-	CHECK_INT(ret, 0);
-	CHECK(strstr(s, "<h1>&lt;a href=&quot;x&quot;&gt;&amp;&#39;</h1>") != NULL);
-	CHECK(strstr(s, "<li>raw &lt;b&gt;</li>") != NULL);
-	CHECK(strstr(s, "1=a;2=b;") != NULL);
-	CHECK(strstr(s, "&lt;A HREF=&quot;X&quot;&gt;&amp;&#39;!||3|true") != NULL);
-	free(s);
-	tmpl_free(t);
-}
+struct output_case {
+	const char *const *dirs;
+	size_t ndirs;
+	const char *name, *ctx, *want;
+};
 
-static void test_site_overrides_default(void)
-{
-	struct tmpl *t = engine();
-	int ret;
-	char *s = render(t, "footer.html", "{year = 2026}", &ret);
-	CHECK_STR(s, "site footer 2026\n");
-	free(s);
-	tmpl_free(t);
-}
+#define THEME theme, 1
+#define SITE site, 2
 
-static void test_whitespace_trim(void)
-{
-	struct tmpl *t = engine();
-	int ret;
-	char *s = render(t, "trim.html", "{items = {1, 2}}", &ret);
-	CHECK_STR(s, "<ul><li>1</li><li>2</li></ul>\n");
-	free(s);
-	tmpl_free(t);
-}
+static const struct output_case outputs[] = {
+	{THEME, "escape.html", "{s = [[<a href=\"x\">Tom & Jerry's</a>]]}",
+	 "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;|<a href=\"x\">Tom & Jerry's</a>|"
+	 "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;|<a href=\"x\">Tom & Jerry's</a>\n"},
+	{THEME, "values.html",
+	 "{n = 42, f = 1.5, whole = 2.0, yes = true, no = false,"
+	 " obj = setmetatable({}, {__tostring = function() return '<obj>' end})}",
+	 "[][42][1.5][2.0][true][false][&lt;obj&gt;][<obj>][]\n"},
+	{THEME, "list.html", "{items = {{name = 'a'}, {name = 'b&c'}}}",
+	 "<ul>\n  <li class=\"odd\">a</li>\n  <li class=\"even\">b&amp;c</li>\n</ul>\nfew\n"},
+	{THEME, "list.html", "{items = {}}", "<ul>\n</ul>\nnone\n"},
+	{THEME, "list.html", "{items = {{name = 1}, {name = 2}, {name = 3}}}",
+	 "<ul>\n  <li class=\"odd\">1</li>\n  <li class=\"even\">2</li>\n  <li class=\"odd\">3</li>\n</ul>\nmany\n"},
+	{THEME, "trim.html", "{items = {1, 2}}", "<ul><li>1</li><li>2</li></ul>\n"},
+	{THEME, "trim-ws.html", "{}", "<p>\n  yes\n</p>   <i>2</i>\n"},
+	{THEME, "include.html", "{name = 'World'}",
+	 "Hello, World!\nHello, Ann &amp; Bob!\n<div>Hello, World!</div>\n[Hello, World!]\nHello, World!\n"},
+	{THEME, "lines.html", "{a = {b = {c = 'deep'}}, b = 'y'}",
+	 "line 1 y\ny  text\n\nmulti\nline\n%} %}\ndeep\n"},
+	{THEME, "crlf.html", "{x = 1}", "a\r\n1\r\nb \"q\" \\ c\r\n"},
+	{THEME, "order.html", "{type = 'ctx type', plural = 'ctx plural'}",
+	 "ctx type|ctx plural|helper rawlen|1|007\n"},
+	{THEME, "helpers.html", "{}", "HI! 2 pages\n"},
+	{helpers_site, 2, "helpers.html", "{}", "site: hi no plural\n"},
+	{THEME, "absent.html", "{}", "nil nil nil nil nil nil nil nil nil nil nil function false\n"},
+	{THEME, "sandbox.html", "{}", "nil nil nil nil nil nil function\n"},
+	{THEME, "pcall-include.html", "{}",
+	 "<p>false: " D "partials/bad.html:2: attempt to index a nil value (global &#39;item&#39;)</p>\n"},
+	{THEME, "override.html", "{}", "default override\n"},
+	{THEME, "only-default.html", "{}", "only default: default piece\n"},
+	{SITE, "override.html", "{}", "site override\n"},
+	{SITE, "only-default", "{}", "only default: site piece\n"},
+	{SITE, "footer.html", "{year = 2026}", "site footer 2026\n"},
+	{THEME, "footer.html", "{year = 2026}", "default footer\n"},
+};
 
-static void test_runtime_error_names_file_and_line(void)
+static void test_outputs(void)
 {
-	struct tmpl *t = engine();
-	int ret;
-	char *s = render(t, "runtime-error.html", "{}", &ret);
-	CHECK_INT(ret, -1);
-	size_t n;
-	const struct diag *d = diag_list(&n);
-	CHECK(n == 1 && str_ends(d[0].file, "tests/templates/default/runtime-error.html"));
-	CHECK_INT(n ? d[0].line : 0, 3);
-	CHECK_STR(first_diag(), "attempt to index a nil value (global 'pm')");
-	diag_clear();
-	free(s);
-	tmpl_free(t);
-}
-
-static void test_compile_errors_reported(void)
-{
-	static const char *const dirs[] = {"tests/templates/broken"};
-	struct tmpl *t = tmpl_open(dirs, 1);
-	CHECK(t == NULL);
-	size_t n;
-	const struct diag *d = diag_list(&n);
-	CHECK_INT(n, 2);
-	if (n == 2) {
-		CHECK_STR(d[0].file, "tests/templates/broken/bad.html");
-		CHECK_INT(d[0].line, 3);
-		CHECK_STR(d[1].file, "tests/templates/broken/unclosed.html");
-		CHECK_STR(d[1].msg, "unclosed {{ (expected }})");
-		CHECK_INT(d[1].col, 4);
+	for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
+		const struct output_case *c = &outputs[i];
+		struct tmpl *t = tmpl_open(c->dirs, c->ndirs);
+		CHECK(t != NULL);
+		if (!t)
+			continue;
+		char *got = render(t, c->name, c->ctx);
+		if (!got || strcmp(got, c->want))
+			fprintf(stderr, "case %zu (%s):\n", i, c->name);
+		CHECK_STR(got, c->want);
+		check_diagnostics("");
+		free(got);
+		tmpl_free(t);
 	}
-	diag_clear();
 }
 
-static void test_endless_loop_fails_fast(void)
+/* The lead's page fixture: escaping, a partial, a loop and a helper together. */
+static void test_page(void)
 {
-	struct tmpl *t = engine();
-	int ret;
-	tmpl_set_budget(tmpl_lua(t), 20000000L);
-	time_t start = time(NULL);
-	char *s = render(t, "loop.html", "{}", &ret);
-	CHECK_INT(ret, -1);
-	CHECK(time(NULL) - start < 5);
-	CHECK_STR(first_diag(), "instruction budget exceeded (an endless loop?)");
-	size_t n;
-	const struct diag *d = diag_list(&n);
-	CHECK_INT(n ? d[0].line : 0, 2);
-	diag_clear();
+	struct tmpl *t = tmpl_open(site, 2);
+	char *s = render(t, "page.html", "{title = '<a href=\"x\">&\\'', items = {'a', 'b'}, n = 3, flag = true}");
+	CHECK_STR(s, "<h1>&lt;a href=&quot;x&quot;&gt;&amp;&#39;</h1>\n<li>raw &lt;b&gt;</li>\n\n1=a;2=b;\n"
+		     "&lt;A HREF=&quot;X&quot;&gt;&amp;&#39;!||3|true\n");
 	free(s);
 	tmpl_free(t);
 }
 
-static void test_sandbox(void)
+/* ---- errors: a template, its context and the exact diagnostics --------------- */
+
+struct error_case {
+	const char *name, *ctx, *want;
+	long budget; /* 0: the default */
+};
+
+static const struct error_case errors[] = {
+	{"insert-table.html", "{list = {}}", D "insert-table.html:1: error: cannot insert a table (expected text)\n", 0},
+	{"table.html", "{items = {}}", D "table.html:1: error: cannot insert a table (expected text)\n", 0},
+	{"insert-function.html", "{}", D "insert-function.html:1: error: cannot insert a function (expected text)\n", 0},
+	{"runtime.html", "{}", D "runtime.html:3: error: attempt to index a nil value (global 'pm')\n", 0},
+	{"runtime-error.html", "{}", D "runtime-error.html:3: error: attempt to index a nil value (global 'pm')\n", 0},
+	{"lines.html", "{a = {}, b = 'y'}", D "lines.html:9: error: attempt to index a nil value (field 'b')\n", 0},
+	{"os-execute.html", "{}", D "os-execute.html:1: error: attempt to call a nil value (field 'execute')\n", 0},
+	{"forever.html", "{}", D "forever.html:2: error: instruction budget exceeded (endless loop?)\n", 1000000},
+	{"rep-loop.html", "{}", D "rep-loop.html:2: error: instruction budget exceeded (endless loop?)\n", 10000000},
+	{"mem.html", "{}", D "mem.html: error: memory limit of 512 MB exceeded\n", 0},
+	{"mem-grow.html", "{}", D "mem-grow.html: error: memory limit of 512 MB exceeded\n", 0},
+	{"readonly.html", "{}",
+	 D "readonly.html:1: error: cannot assign string.upper (the standard library is read-only)\n", 0},
+	{"readonly-g.html", "{}", D "readonly-g.html:1: error: cannot assign _G.x (the standard library is read-only)\n", 0},
+	{"bump.html", "{}",
+	 D "helpers.lua:5: error: cannot assign global 'counter' in a helper (helpers are shared by every page: use a "
+	   "local)\n" D "helpers.lua:5: note: called from " D "bump.html:1\n", 0},
+	{"partial-error.html", "{}",
+	 D "partials/bad.html:2: error: attempt to index a nil value (global 'item')\n" D
+	   "partials/bad.html:2: note: called from " D "partial-error.html:2\n", 0},
+	{"helper-error.html", "{}",
+	 D "helpers.lua:11: error: attempt to index a nil value (local 'x')\n" D
+	   "helpers.lua:11: note: called from " D "helper-error.html:1\n", 0},
+	{"recurse.html", "{}",
+	 D "recurse.html:1: error: includes nested more than 32 deep (does \"recurse\" include itself?)\n", 0},
+	{"include-missing.html", "{}", D "include-missing.html:1: error: no template \"nope\" to include\n", 0},
+	{"overflow.html", "{}", D "overflow.html:1: error: stack overflow\n", 0},
+	{"error-object.html", "{}", D "error-object.html:1: error: (error object is a table value)\n", 0},
+	{"nope.html", "{}", "aftermath: error: no template \"nope.html\" in the layout directories\n", 0},
+};
+
+static void test_errors(void)
 {
-	struct tmpl *t = engine();
-	int ret;
-	char *s = render(t, "sandbox.html", "{}", &ret);
-	CHECK_STR(s, "nil nil nil nil nil nil function\n");
-	free(s);
-	/* memory cap: a huge string is an error, not a crash */
-	lua_State *L = tmpl_lua(t);
-	CHECK(luaL_loadstring(L, "return string.rep('x', 2^30)") == LUA_OK);
-	CHECK(sandbox_call(L, 0, 1, "rep") == -1);
-	CHECK(strstr(first_diag(), "memory") != NULL);
+	struct tmpl *t = tmpl_open(theme, 1);
+	CHECK(t != NULL);
+	for (size_t i = 0; t && i < ARRAY_SIZE(errors); i++) {
+		const struct error_case *c = &errors[i];
+		tmpl_set_budget(tmpl_lua(t), c->budget ? c->budget : TMPL_BUDGET);
+		char *got = render(t, c->name, c->ctx);
+		CHECK(got == NULL);
+		free(got);
+		char *d = diagnostics();
+		if (strcmp(d, c->want))
+			fprintf(stderr, "case %zu (%s):\n", i, c->name);
+		CHECK_STR(d, c->want);
+		free(d);
+		/* the engine is still fine after the error */
+		got = render(t, "override.html", "{}");
+		CHECK_STR(got, "default override\n");
+		free(got);
+	}
+	tmpl_free(t);
+}
+
+/* An error leaves `out` as it was, with what the caller had put there. */
+static void test_error_keeps_output(void)
+{
+	struct tmpl *t = tmpl_open(theme, 1);
+	struct buf out = BUF_INIT;
+	buf_adds(&out, "before|");
+	push_ctx(tmpl_lua(t), "{}");
+	CHECK_INT(tmpl_render(t, "partial-error.html", &out), -1);
+	CHECK_STR(buf_cstr(&out), "before|");
+	push_ctx(tmpl_lua(t), "{}");
+	CHECK_INT(tmpl_render(t, "override", &out), 0);
+	CHECK_STR(buf_cstr(&out), "before|default override\n");
+	buf_release(&out);
 	diag_clear();
 	tmpl_free(t);
 }
 
+static void test_compile_errors(void)
+{
+	static const char *const broken[] = {"tests/templates/broken"};
+	struct tmpl *t = tmpl_open(broken, 1);
+	CHECK(t == NULL);
+	check_diagnostics("tests/templates/broken/bad.html:3: error: unexpected symbol near ')'\n"
+			  "tests/templates/broken/missing-end.html:3: error: 'end' expected (to close 'for' at line 1) "
+			  "near <eof>\n"
+			  "tests/templates/broken/return.html:1: error: <eof> expected near template text\n"
+			  "tests/templates/broken/syntax.html:7: error: ')' expected near '}'\n"
+			  "tests/templates/broken/unclosed-expr.html:2:6: error: unclosed {{ (expected }})\n"
+			  "tests/templates/broken/unclosed-stmt.html:1:1: error: unclosed {% (expected %})\n"
+			  "tests/templates/broken/unclosed.html:1:4: error: unclosed {{ (expected }})\n");
+}
+
+static void test_helpers_errors(void)
+{
+	static const char *const dirs[] = {"tests/templates/broken-helpers", "tests/templates/default"};
+	struct tmpl *t = tmpl_open(dirs, 2);
+	CHECK(t == NULL);
+	check_diagnostics("tests/templates/broken-helpers/helpers.lua:2: error: <name> or '...' expected near 'return'\n");
+}
+
+static void test_missing_dir_is_skipped(void)
+{
+	static const char *const dirs[] = {"tests/templates/no-such-dir", "tests/templates/default"};
+	struct tmpl *t = tmpl_open(dirs, 2);
+	CHECK(t != NULL);
+	check_diagnostics("");
+	CHECK(tmpl_exists(t, "partials/greeting"));
+	CHECK(tmpl_exists(t, "partials/greeting.html"));
+	CHECK(tmpl_exists(t, "override.html"));
+	CHECK(!tmpl_exists(t, "nope"));
+	CHECK(!tmpl_exists(t, "greeting.html"));
+	tmpl_free(t);
+}
+
+/* Nothing a render sets is seen by the next one. */
 static void test_no_state_between_renders(void)
 {
-	struct tmpl *t = engine();
-	int ret;
-	char *a = render(t, "leak.html", "{}", &ret);
-	char *b = render(t, "leak.html", "{}", &ret);
+	struct tmpl *t = tmpl_open(site, 2);
+	char *a = render(t, "leak.html", "{}");
+	char *b = render(t, "leak.html", "{}");
+	char *c = render(t, "leak-set.html", "{}");
+	char *d = render(t, "leak-get.html", "{}");
 	CHECK_STR(a, "1\n");
 	CHECK_STR(b, "1\n");
+	CHECK_STR(c, "set\n");
+	CHECK_STR(d, "[]\n");
 	free(a);
 	free(b);
-	char *c = render(t, "table.html", "{items = {}}", &ret);
-	CHECK_INT(ret, -1);
-	CHECK_STR(first_diag(), "cannot insert a table (expected text)");
-	diag_clear();
 	free(c);
+	free(d);
+	/* nor does the context change: assignments go to the render's own table */
+	lua_State *L = tmpl_lua(t);
+	push_ctx(L, "{x = 'ctx'}");
+	lua_pushvalue(L, -1);
+	int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	struct buf out = BUF_INIT;
+	CHECK_INT(tmpl_render(t, "leak-set.html", &out), 0);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	lua_getfield(L, -1, "x");
+	CHECK_STR(lua_tostring(L, -1), "ctx");
+	lua_pop(L, 2);
+	luaL_unref(L, LUA_REGISTRYINDEX, ref);
+	buf_release(&out);
 	tmpl_free(t);
+}
+
+/* A loop ends in about a second (0.9 s with the full budget, natively). */
+static void test_endless_loop_fails_fast(void)
+{
+	struct tmpl *t = tmpl_open(theme, 1);
+	tmpl_set_budget(tmpl_lua(t), 20000000L);
+	time_t start = time(NULL);
+	char *s = render(t, "loop.html", "{}");
+	CHECK(s == NULL);
+	CHECK(time(NULL) - start < 5);
+	check_diagnostics(D "loop.html:2: error: instruction budget exceeded (endless loop?)\n");
+	/* the default budget is enforced too (no time check: valgrind is slow) */
+	tmpl_set_budget(tmpl_lua(t), TMPL_BUDGET);
+	s = render(t, "forever.html", "{}");
+	CHECK(s == NULL);
+	check_diagnostics(D "forever.html:2: error: instruction budget exceeded (endless loop?)\n");
+	tmpl_free(t);
+}
+
+/* ---- the sandbox on its own, as hooks and lint rules use it ------------------ */
+
+static void test_sandbox_call(void)
+{
+	lua_State *L = sandbox_new();
+	CHECK_INT(sandbox_load(L, "tests/templates/scripts/hook.lua"), 0);
+	CHECK_INT(sandbox_call(L, 0, 1, "hook.lua"), 0);
+	lua_pushvalue(L, -1);
+	push_ctx(L, "{title = 'db outage'}");
+	CHECK_INT(sandbox_call(L, 1, 3, "hook.lua"), 0);
+	CHECK_STR(lua_tostring(L, -3), "DB OUTAGE");
+	CHECK_STR(lua_tostring(L, -2), "nil");
+	CHECK_STR(lua_tostring(L, -1), "nil");
+	lua_pop(L, 3);
+	push_ctx(L, "{}");
+	CHECK_INT(sandbox_call(L, 1, 0, "hook.lua"), -1);
+	check_diagnostics("tests/templates/scripts/hook.lua:4: error: no title\n");
+	CHECK_INT(lua_gettop(L), 0);
+
+	CHECK_INT(sandbox_load(L, "tests/templates/scripts/syntax.lua"), -1);
+	check_diagnostics("tests/templates/scripts/syntax.lua:2: error: unexpected symbol near '='\n");
+	CHECK_INT(lua_gettop(L), 0);
+
+	tmpl_set_budget(L, 100000);
+	CHECK_INT(luaL_loadstring(L, "local n = 0\nwhile true do n = n + 1 end"), LUA_OK);
+	CHECK_INT(sandbox_call(L, 0, 0, "loop"), -1);
+	check_diagnostics("[string \"local n = 0...\"]:2: error: instruction budget exceeded (endless loop?)\n");
+
+	CHECK_INT(luaL_loadstring(L, "return string.rep('x', 2^30)"), LUA_OK);
+	CHECK_INT(sandbox_call(L, 0, 1, "rep"), -1);
+	check_diagnostics("rep: error: memory limit of 512 MB exceeded\n");
+
+	tmpl_set_budget(L, TMPL_BUDGET);
+	CHECK_INT(luaL_loadstring(L, "return io, require, loadfile, dofile, load, os.execute, string.dump, "
+				     "debug, package, collectgarbage"),
+		  LUA_OK);
+	CHECK_INT(sandbox_call(L, 0, LUA_MULTRET, "absent"), 0);
+	CHECK_INT(lua_gettop(L), 10);
+	for (int i = 1; i <= 10; i++)
+		CHECK(lua_isnil(L, i));
+	lua_settop(L, 0);
+	sandbox_free(L);
+}
+
+/* Lua shortens long chunk names; diagnostics still give the whole path. */
+static void test_long_paths(void)
+{
+	char tmp[] = "/tmp/aftermath-test-template-XXXXXX";
+	CHECK(mkdtemp(tmp) != NULL);
+	char *dir = xstrfmt("%s/a-directory-name-long-enough-to-pass-lua-idsize/and-then-some/layouts", tmp);
+	char *page = path_join(dir, "page.html"), *part = path_join(dir, "partials/part.html");
+	fs_write(page, "<p>\n{{{ include(\"partials/part\") }}}\n", 37);
+	fs_write(part, "x\ny\n{{ nothing.here }}\n", 23);
+	const char *dirs[] = {dir};
+	struct tmpl *t = tmpl_open(dirs, 1);
+	CHECK(t != NULL);
+	char *s = t ? render(t, "page.html", "{}") : NULL;
+	CHECK(s == NULL);
+	char *want = xstrfmt("%s:3: error: attempt to index a nil value (global 'nothing')\n"
+			     "%s:3: note: called from %s:2\n",
+			     part, part, page);
+	check_diagnostics(want);
+	free(want);
+	tmpl_free(t);
+	fs_remove_tree(tmp);
+	free(page);
+	free(part);
+	free(dir);
+}
+
+/* Two engines in two threads do not disturb each other (no CHECK in threads). */
+struct worker {
+	char *first;
+	bool differ;
+};
+
+static void *render_many(void *arg)
+{
+	struct worker *w = arg;
+	struct tmpl *t = tmpl_open(site, 2);
+	lua_State *L = tmpl_lua(t);
+	for (int i = 0; i < 300; i++) {
+		struct buf out = BUF_INIT;
+		lua_createtable(L, 0, 1);
+		lua_pushliteral(L, "thread");
+		lua_setfield(L, -2, "name");
+		if (tmpl_render(t, "include.html", &out) < 0)
+			w->differ = true;
+		if (!w->first)
+			w->first = buf_detach(&out, NULL);
+		else if (strcmp(buf_cstr(&out), w->first))
+			w->differ = true;
+		buf_release(&out);
+	}
+	tmpl_free(t);
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	pthread_t th[2];
+	struct worker w[2] = {{NULL, false}, {NULL, false}};
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, render_many, &w[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < 2; i++) {
+		CHECK(!w[i].differ);
+		CHECK_STR(w[i].first, "Hello, thread!\nHello, Ann &amp; Bob!\n<div>Hello, thread!</div>\n"
+				      "[Hello, thread!]\nHello, thread!\n");
+		free(w[i].first);
+	}
 }
 
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_escaping_partials_helpers), TEST(test_site_overrides_default), TEST(test_whitespace_trim),
-		TEST(test_runtime_error_names_file_and_line), TEST(test_compile_errors_reported),
-		TEST(test_endless_loop_fails_fast), TEST(test_sandbox), TEST(test_no_state_between_renders),
+		TEST(test_outputs),
+		TEST(test_page),
+		TEST(test_errors),
+		TEST(test_error_keeps_output),
+		TEST(test_compile_errors),
+		TEST(test_helpers_errors),
+		TEST(test_missing_dir_is_skipped),
+		TEST(test_no_state_between_renders),
+		TEST(test_endless_loop_fails_fast),
+		TEST(test_sandbox_call),
+		TEST(test_long_paths),
+		TEST(test_threads),
 	};
 	return harness_run("template", cases, ARRAY_SIZE(cases));
 }

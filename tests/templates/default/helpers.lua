@@ -1,1 +1,12 @@
+-- helpers.lua of the unit tests' default theme
 function shout(s) return string.upper(s) .. "!" end
+function plural(n, word) return n .. " " .. word .. (n == 1 and "" or "s") end
+function bump()
+  counter = (counter or 0) + 1
+  return counter
+end
+function rawlen(t) return "helper rawlen" end
+
+function fail(x)
+  return x.field
+end

@@ -1,0 +1,2 @@
+function ok() return 1 end
+function broken( return 2 end
