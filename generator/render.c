@@ -24,6 +24,8 @@ enum page_kind {
  * postmortems and open items (its counts and charts cover all of them).
  */
 #define NODE_LISTED 500
+/* /timeline/ lists the newest this many postmortems; years further back show their counts. */
+#define TIMELINE_LISTED 5000
 
 struct page_job {
 	enum page_kind kind;
@@ -703,17 +705,26 @@ static void ctx_timeline(lua_State *L, struct render *r, struct worker *w)
 			set_str(L, "name", months[m - 1]);
 			lua_newtable(L);
 			while (i < n && date_part(&pms[i], 0) == y && date_part(&pms[i], 1) == m) {
-				push_summary(L, r, w, i++);
-				append(L);
+				if (i < TIMELINE_LISTED) {
+					push_summary(L, r, w, i);
+					append(L);
+				}
+				i++;
 			}
+			bool any = lua_rawlen(L, -1) > 0;
 			lua_setfield(L, -2, "postmortems");
-			append(L);
+			if (any)
+				append(L);
+			else
+				lua_pop(L, 1); /* a month beyond the listing */
 		}
 		lua_setfield(L, -2, "months");
 		set_int(L, "count", (long long)(i - first));
+		set_int(L, "listed", (long long)(i < TIMELINE_LISTED ? i - first : first < TIMELINE_LISTED ? TIMELINE_LISTED - first : 0));
 		append(L);
 	}
 	lua_setfield(L, -2, "years");
+	set_int(L, "timeline_listed", (long long)(n < TIMELINE_LISTED ? n : TIMELINE_LISTED));
 }
 
 struct tally {
