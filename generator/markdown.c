@@ -2,108 +2,719 @@
 #include "markdown.h"
 
 #include "slug.h"
+#include "strmap.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
-#include <ctype.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-/* Marks a heading's id in the HTML until it becomes an attribute. */
-#define HEADING_MARK '\x1b'
+/* Longest wiki-link id, and how far past "[[" we look for its "]]". */
+#define WIKILINK_MAX 100
+#define WIKILINK_SCAN 256
 
-static pthread_once_t registered = PTHREAD_ONCE_INIT;
+/*
+ * The extensions, looked up once (cmark-gfm's registry is not safe to fill
+ * from several threads) and only read after that.
+ */
+static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
+static const char *const extension_names[] = {"table", "tasklist", "strikethrough", "autolink", "tagfilter"};
+static cmark_syntax_extension *extensions[ARRAY_SIZE(extension_names)];
+static cmark_llist *render_extensions;
 
-static void register_extensions(void)
+static void extensions_init(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
+	for (size_t i = 0; i < ARRAY_SIZE(extension_names); i++) {
+		extensions[i] = cmark_find_syntax_extension(extension_names[i]);
+		if (!extensions[i])
+			BUG("cmark-gfm has no \"%s\" extension", extension_names[i]);
+		render_extensions = cmark_llist_append(cmark_get_default_mem_allocator(), render_extensions,
+						       extensions[i]);
+	}
 }
 
-static const char *const extension_names[] = {"table", "tasklist", "strikethrough", "autolink", "tagfilter"};
+/*
+ * cmark-gfm (0.29.0.gfm.6) keeps the characters that start an inline
+ * extension ("~" for strikethrough, ":" and "w" for autolinks) in one
+ * global table: every parser with those extensions adds them when it starts
+ * parsing inlines (of a paragraph, or of a table row) and removes them when
+ * it is done, so two parsers at once make each other miss "~~x~~" and
+ * "www.x.com".  Parsing is therefore one at a time; everything else here
+ * (our passes over the tree, rendering) runs in parallel.
+ */
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
+struct heading {
+	cmark_node *node;
+	size_t start, end; /* its plain text: m->text.ptr[start..end) */
+	bool replaced;     /* node is out of the tree, to be freed after rendering */
+};
+
+/* One call's state. */
 struct md {
 	const char *file;
-	int line0;     /* file line of body line 1, minus 1 */
+	int line0; /* the file's line number of body line 1, minus 1 */
 	const struct md_opts *opts;
+	const char *src; /* the source as parsed (after internal blocks are dropped) */
+	size_t srclen;
+	struct buf srcbuf;   /* owns src when it is not the body itself */
+	bool entities;       /* src has "&#": a numeric entity may spell a wiki-link mark */
+	size_t *lines;       /* offsets of line starts in src, built on demand */
+	size_t nlines;
 	cmark_node *doc;
+	struct buf text;     /* the body as plain text */
+	struct heading *heads;
+	size_t nheads, heads_alloc;
+	cmark_node **drops; /* raw HTML and links with unsafe URLs, in document order */
+	size_t ndrops, drops_alloc;
+	cmark_node **texts; /* text nodes outside links that contain "[[" */
+	size_t ntexts, texts_alloc;
 	struct toc_entry *toc;
 	size_t ntoc, toc_alloc;
 	struct wikilink *links;
 	size_t nlinks, links_alloc;
-	char **ids; /* heading ids used so far */
-	size_t nids, ids_alloc;
+	struct strmap ids; /* heading ids used so far */
 	int ret;
 };
 
-/* ---- source preparation --------------------------------------------------- */
+/* ---- internal blocks ---------------------------------------------------- */
 
-static bool marker_line(const char *p, const char *end, bool closing)
+static const char *skip_blanks(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t'))
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
 		p++;
-	const char *want = closing ? "<!--/internal-->" : "<!--internal-->";
-	for (; p < end && *p != '\n' && *p != '\r'; p++) {
-		if (*p == ' ' || *p == '\t')
-			continue;
-		if (!*want || tolower((unsigned char)*p) != *want)
-			return false;
-		want++;
+	return p;
+}
+
+static bool eat(const char **p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(end - *p) < n || strncasecmp(*p, word, n))
+		return false;
+	*p += n;
+	return true;
+}
+
+enum marker { NOT_MARKER, MARK_OPEN, MARK_CLOSE };
+
+/* Is the line [p, end) "<!-- internal -->" or "<!-- /internal -->"? */
+static enum marker marker_line(const char *p, const char *end)
+{
+	bool closing;
+	p = skip_blanks(p, end);
+	if (!eat(&p, end, "<!--"))
+		return NOT_MARKER;
+	p = skip_blanks(p, end);
+	closing = eat(&p, end, "/");
+	p = skip_blanks(p, end);
+	if (!eat(&p, end, "internal"))
+		return NOT_MARKER;
+	p = skip_blanks(p, end);
+	if (!eat(&p, end, "-->") || skip_blanks(p, end) != end)
+		return NOT_MARKER;
+	return closing ? MARK_CLOSE : MARK_OPEN;
+}
+
+/* Append [p, end) without wiki-link marks. */
+static void add_unmarked(struct buf *out, const char *p, const char *end)
+{
+	for (;;) {
+		const char *mark = memchr(p, WIKILINK_MARK, (size_t)(end - p));
+		if (!mark)
+			break;
+		buf_add(out, p, (size_t)(mark - p));
+		p = mark + 1;
 	}
-	return !*want;
+	buf_add(out, p, (size_t)(end - p));
+}
+
+/* Where the marker on line `line` (starting at p) begins. */
+static struct loc marker_loc(const struct md *m, int line, const char *p)
+{
+	const char *end = strchr(p, '\n');
+	const char *q = skip_blanks(p, end ? end : p + strlen(p));
+	return (struct loc){m->file, m->line0 + line, (int)(q - p) + 1};
 }
 
 /*
- * Copy the body without control marks; drop internal blocks when asked
- * (their lines become empty so later line numbers stay right).
+ * Copy the body into m->srcbuf without wiki-link marks and, when asked,
+ * without internal blocks (their lines become empty so that line numbers
+ * stay right).
  */
-static char *prepare(struct md *m, const char *body)
+static void prepare_slow(struct md *m, const char *body)
 {
-	struct buf out = BUF_INIT;
-	const char *p = body;
+	bool strip = m->opts->strip_internal;
+	const char *p = body, *open = NULL;
 	int line = 1, open_line = 0;
+	struct loc loc;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		const char *end = nl ? nl : p + strlen(p);
-		bool opening = marker_line(p, end, false), closing = marker_line(p, end, true);
-		if (m->opts->strip_internal && opening) {
-			if (open_line) {
-				struct loc loc = {m->file, m->line0 + line, 1};
-				m->ret = error(&loc, "internal block opened inside another (opened at line %d)",
-					       m->line0 + open_line);
-			}
+		enum marker k = strip ? marker_line(p, end) : NOT_MARKER;
+		if (k == MARK_OPEN && open) {
+			loc = marker_loc(m, line, p);
+			m->ret = error(&loc, "<!-- internal --> inside an internal block opened at line %d "
+				       "(expected <!-- /internal --> first)", m->line0 + open_line);
+		} else if (k == MARK_OPEN) {
+			open = p;
 			open_line = line;
-		} else if (m->opts->strip_internal && closing) {
-			if (!open_line) {
-				struct loc loc = {m->file, m->line0 + line, 1};
-				m->ret = error(&loc, "<!-- /internal --> without an opening <!-- internal -->");
-			}
-			open_line = 0;
-		} else if (!open_line) {
-			for (const char *q = p; q < end; q++)
-				if (*q != WIKILINK_MARK && *q != HEADING_MARK)
-					buf_addch(&out, *q);
+		} else if (k == MARK_CLOSE && !open) {
+			loc = marker_loc(m, line, p);
+			m->ret = error(&loc, "<!-- /internal --> closes no internal block "
+				       "(expected <!-- internal --> before it)");
+		} else if (k == MARK_CLOSE) {
+			open = NULL;
+		} else if (!open) {
+			add_unmarked(&m->srcbuf, p, end);
 		}
-		buf_addch(&out, '\n');
+		if (!nl)
+			break;
+		buf_addch(&m->srcbuf, '\n');
 		line++;
-		p = nl ? nl + 1 : end;
+		p = nl + 1;
 	}
-	if (open_line) {
-		struct loc loc = {m->file, m->line0 + open_line, 1};
+	if (open) {
+		loc = marker_loc(m, open_line, open);
 		m->ret = error(&loc, "internal block opened here is never closed (expected <!-- /internal -->)");
 	}
-	return buf_detach(&out, NULL);
 }
 
-/* ---- tree helpers ---------------------------------------------------------- */
+static void prepare(struct md *m, const char *body)
+{
+	size_t len = strlen(body);
+	bool markers = memchr(body, WIKILINK_MARK, len) != NULL;
+	bool comments = m->opts->strip_internal && memmem(body, len, "<!--", 4) != NULL;
+	if (!markers && !comments) {
+		m->src = body;
+		m->srclen = len;
+		return;
+	}
+	buf_grow(&m->srcbuf, len);
+	prepare_slow(m, body);
+	m->src = buf_cstr(&m->srcbuf);
+	m->srclen = m->srcbuf.len;
+}
+
+/* Line `line` (1-based) of the source as [*s, *e); false past the end. */
+static bool source_line(struct md *m, int line, const char **s, const char **e)
+{
+	if (!m->lines) {
+		size_t alloc = 0;
+		for (size_t off = 0; off <= m->srclen;) {
+			const char *nl = memchr(m->src + off, '\n', m->srclen - off);
+			ALLOC_GROW(m->lines, m->nlines + 1, alloc);
+			m->lines[m->nlines++] = off;
+			if (!nl)
+				break;
+			off = (size_t)(nl - m->src) + 1;
+		}
+	}
+	if (line < 1 || (size_t)line > m->nlines)
+		return false;
+	*s = m->src + m->lines[line - 1];
+	*e = (size_t)line < m->nlines ? m->src + m->lines[line] - 1 : m->src + m->srclen;
+	return true;
+}
+
+/* ---- the walk: plain text, headings, what to drop, where wiki-links may be --- */
+
+/* End a line (c '\n') or a table cell (c ' ') of the plain text. */
+static void text_break(struct buf *b, char c)
+{
+	if (!b->len || b->ptr[b->len - 1] == '\n' || b->ptr[b->len - 1] == c)
+		return;
+	if (c == '\n' && b->ptr[b->len - 1] == ' ')
+		b->len--;
+	buf_addch(b, c);
+}
+
+/*
+ * Only http, https, mailto and relative URLs are safe.  Browsers ignore
+ * leading blanks and control characters and tabs or newlines inside the
+ * scheme ("java\tscript:"), so those are skipped before comparing.
+ */
+static bool safe_url(const char *url)
+{
+	static const char *const allowed[] = {"http", "https", "mailto"};
+	char scheme[8];
+	size_t n = 0;
+	const char *p = url;
+	while (*p && (unsigned char)*p <= ' ')
+		p++;
+	for (; *p && *p != ':'; p++) {
+		if (*p == '/' || *p == '?' || *p == '#')
+			return true; /* a path, query or fragment before any ':' */
+		if ((unsigned char)*p <= ' ')
+			continue;
+		if (n == sizeof(scheme) - 1)
+			return false;
+		scheme[n++] = *p;
+	}
+	if (!*p)
+		return true;
+	scheme[n] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
+		if (!strcasecmp(scheme, allowed[i]))
+			return true;
+	return false;
+}
+
+/* Remove wiki-link marks that entities (&#26;) put into a string; NULL when there are none. */
+static char *unmarked(const char *s)
+{
+	if (!s || !strchr(s, WIKILINK_MARK))
+		return NULL;
+	struct buf b = BUF_INIT;
+	add_unmarked(&b, s, s + strlen(s));
+	return buf_detach(&b, NULL);
+}
+
+/* Fold the text nodes that follow t into it (cmark-gfm usually has already). */
+static void merge_texts(cmark_node *t)
+{
+	cmark_node *next = cmark_node_next(t);
+	if (!next || cmark_node_get_type(next) != CMARK_NODE_TEXT)
+		return;
+	struct buf b = BUF_INIT;
+	buf_adds(&b, cmark_node_get_literal(t));
+	while (next && cmark_node_get_type(next) == CMARK_NODE_TEXT) {
+		cmark_node *after = cmark_node_next(next);
+		buf_adds(&b, cmark_node_get_literal(next));
+		cmark_node_free(next);
+		next = after;
+	}
+	cmark_node_set_literal(t, buf_cstr(&b));
+	buf_release(&b);
+}
+
+static void visit_text(struct md *m, cmark_node *n, int in_link)
+{
+	merge_texts(n);
+	const char *lit = cmark_node_get_literal(n);
+	char *clean = m->entities ? unmarked(lit) : NULL;
+	if (clean) {
+		cmark_node_set_literal(n, clean);
+		free(clean);
+		lit = cmark_node_get_literal(n);
+	}
+	buf_adds(&m->text, lit);
+	if (!in_link && strstr(lit, "[[")) {
+		ALLOC_GROW(m->texts, m->ntexts + 1, m->texts_alloc);
+		m->texts[m->ntexts++] = n;
+	}
+}
+
+static void visit_link(struct md *m, cmark_node *n)
+{
+	char *title = m->entities ? unmarked(cmark_node_get_title(n)) : NULL;
+	if (title) {
+		cmark_node_set_title(n, title);
+		free(title);
+	}
+	if (!safe_url(cmark_node_get_url(n))) {
+		ALLOC_GROW(m->drops, m->ndrops + 1, m->drops_alloc);
+		m->drops[m->ndrops++] = n;
+	}
+}
+
+static void visit_code_block(struct md *m, cmark_node *n)
+{
+	char *info = m->entities ? unmarked(cmark_node_get_fence_info(n)) : NULL;
+	if (info) {
+		cmark_node_set_fence_info(n, info);
+		free(info);
+	}
+	text_break(&m->text, '\n');
+	buf_adds(&m->text, cmark_node_get_literal(n));
+	text_break(&m->text, '\n');
+}
+
+static void visit_enter(struct md *m, cmark_node *n, int *in_link)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_TEXT:
+		visit_text(m, n, *in_link);
+		break;
+	case CMARK_NODE_CODE:
+		buf_adds(&m->text, cmark_node_get_literal(n));
+		break;
+	case CMARK_NODE_SOFTBREAK:
+	case CMARK_NODE_LINEBREAK:
+		text_break(&m->text, ' ');
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+		visit_code_block(m, n);
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+	case CMARK_NODE_HTML_INLINE:
+		if (!m->opts->allow_html) {
+			ALLOC_GROW(m->drops, m->ndrops + 1, m->drops_alloc);
+			m->drops[m->ndrops++] = n;
+		}
+		break;
+	case CMARK_NODE_LINK:
+	case CMARK_NODE_IMAGE:
+		(*in_link)++;
+		visit_link(m, n);
+		break;
+	case CMARK_NODE_HEADING:
+		text_break(&m->text, '\n');
+		ALLOC_GROW(m->heads, m->nheads + 1, m->heads_alloc);
+		m->heads[m->nheads++] = (struct heading){n, m->text.len, m->text.len, false};
+		break;
+	default:
+		break;
+	}
+}
+
+/* Table cells are the only extension blocks; a cell ends with a space, not a newline. */
+static bool is_cell(cmark_node *n, cmark_node_type t)
+{
+	return t > CMARK_NODE_FOOTNOTE_DEFINITION && !strcmp(cmark_node_get_type_string(n), "table_cell");
+}
+
+static void visit_exit(struct md *m, cmark_node *n, int *in_link)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
+		(*in_link)--;
+	else if (t == CMARK_NODE_HEADING)
+		m->heads[m->nheads - 1].end = m->text.len;
+	if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
+		text_break(&m->text, is_cell(n, t) ? ' ' : '\n');
+}
+
+static void walk(struct md *m)
+{
+	cmark_iter *it = cmark_iter_new(m->doc);
+	int in_link = 0;
+	for (cmark_event_type ev = cmark_iter_next(it); ev != CMARK_EVENT_DONE; ev = cmark_iter_next(it)) {
+		if (ev == CMARK_EVENT_ENTER)
+			visit_enter(m, cmark_iter_get_node(it), &in_link);
+		else
+			visit_exit(m, cmark_iter_get_node(it), &in_link);
+	}
+	cmark_iter_free(it);
+}
+
+/* Replace node n by its children. */
+static void unwrap(cmark_node *n)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_first_child(n))
+		if (!cmark_node_insert_before(n, c))
+			cmark_node_free(c); /* cannot happen: n's parent held n */
+	cmark_node_free(n);
+}
+
+/* Drop raw HTML and unwrap unsafe links, innermost first. */
+static void drop_unsafe(struct md *m)
+{
+	for (size_t i = m->ndrops; i-- > 0;) {
+		cmark_node_type t = cmark_node_get_type(m->drops[i]);
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
+			unwrap(m->drops[i]);
+		else
+			cmark_node_free(m->drops[i]);
+	}
+}
+
+/* ---- wiki-links ------------------------------------------------------------ */
+
+struct wikimatch {
+	const char *open; /* the "[[" */
+	const char *id;   /* trimmed id, not NUL-terminated */
+	size_t idlen;
+	const char *end; /* just past the "]]" */
+};
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * The first [[ID]] at or after s: an id is 1 to WIKILINK_MAX characters
+ * other than '[', ']' and newline once trimmed.  Every "[[" is looked at
+ * once and scans at most WIKILINK_SCAN bytes, so this is linear.
+ */
+static bool find_wikilink(const char *s, struct wikimatch *w)
+{
+	for (const char *o = strstr(s, "[["); o; o = strstr(o, "[[")) {
+		while (o[2] == '[')
+			o++;
+		const char *a = o + 2, *e = a;
+		while (*e && *e != ']' && *e != '[' && *e != '\n' && e - a < WIKILINK_SCAN)
+			e++;
+		if (e[0] == ']' && e[1] == ']') {
+			const char *b = e;
+			while (a < b && blank(*a))
+				a++;
+			while (b > a && blank(b[-1]))
+				b--;
+			if (b > a && b - a <= WIKILINK_MAX) {
+				*w = (struct wikimatch){o, a, (size_t)(b - a), e + 2};
+				return true;
+			}
+		}
+		if (!*e)
+			return false;
+		o = e;
+	}
+	return false;
+}
+
+/*
+ * Finds each [[ID]] of a text node's literal in the source line, for its
+ * column and to tell "\\[[X]]" (text) from "[[X]]".  When the literal is the
+ * source byte for byte, that is an offset from the node's column.
+ * Otherwise (backslash escapes, entities, a task-list box) the same
+ * "[[ID]]" is looked for in the source after the previous one, else the
+ * next "[[".  The literal is never longer than its source and an entity is
+ * at most 12 times longer than what it stands for, so the search window is
+ * 12 times the literal since the previous match: linear overall.
+ */
+struct locator {
+	const char *lit, *lp; /* the literal; lp matches sp */
+	const char *s, *sp, *e; /* the source line; searched from sp */
+	int col0;
+	bool exact;
+};
+
+static void locator_init(struct locator *l, struct md *m, cmark_node *t, const char *lit)
+{
+	int line = cmark_node_get_start_line(t), col = cmark_node_get_start_column(t);
+	*l = (struct locator){.lit = lit, .lp = lit, .col0 = col};
+	l->exact = cmark_node_get_end_line(t) == line &&
+		   cmark_node_get_end_column(t) - col + 1 == (int)strlen(lit);
+	if (!l->exact && source_line(m, line, &l->s, &l->e) && col >= 1 && col - 1 <= l->e - l->s)
+		l->sp = l->s + col - 1;
+}
+
+/* Sets *col to the file column of w's "[["; true when a backslash escapes it. */
+static bool locate(struct locator *l, const struct wikimatch *w, int *col)
+{
+	*col = l->col0 + (int)(w->open - l->lit);
+	if (l->exact || !l->sp)
+		return false;
+	size_t n = (size_t)(w->end - w->open), window = 12 * (size_t)(w->end - l->lp);
+	size_t room = (size_t)(l->e - l->sp) < window ? (size_t)(l->e - l->sp) : window;
+	const char *at = memmem(l->sp, room, w->open, n);
+	if (!at)
+		at = memmem(l->sp, room, "[[", 2);
+	if (!at)
+		return false;
+	const char *q = at;
+	while (q > l->s && q[-1] == '\\')
+		q--;
+	*col = (int)(at - l->s) + 1;
+	l->sp = at + 2;
+	l->lp = w->open + 2;
+	return (at - q) % 2 == 1;
+}
+
+static cmark_node *text_node(const char *s, size_t len)
+{
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	char *copy = xstrndup(s, len);
+	cmark_node_set_literal(t, copy);
+	free(copy);
+	return t;
+}
+
+/* Put n after at and return it; or free it and return at where n cannot go. */
+static cmark_node *insert_after(cmark_node *at, cmark_node *n)
+{
+	if (cmark_node_insert_after(at, n))
+		return n;
+	cmark_node_free(n);
+	return at;
+}
+
+/*
+ * The marker for link_resolve(): the id, HTML-escaped, between two marks,
+ * as raw HTML (a table cell may hold raw HTML but no custom inline).
+ */
+static cmark_node *wikilink_node(const struct wikimatch *w, struct buf *tmp)
+{
+	cmark_node *n = cmark_node_new(CMARK_NODE_HTML_INLINE);
+	buf_reset(tmp);
+	buf_addch(tmp, WIKILINK_MARK);
+	buf_add_html(tmp, w->id, w->idlen);
+	buf_addch(tmp, WIKILINK_MARK);
+	cmark_node_set_literal(n, buf_cstr(tmp));
+	return n;
+}
+
+/* Split text node t at every [[ID]], recording each. */
+static void split_wikilinks(struct md *m, cmark_node *t, struct buf *tmp)
+{
+	char *lit = xstrdup(cmark_node_get_literal(t));
+	const char *p = lit, *q = lit; /* text not yet placed; where to look next */
+	cmark_node *at = t;
+	struct locator l;
+	struct wikimatch w;
+	int col;
+	locator_init(&l, m, t, lit);
+	while (find_wikilink(q, &w)) {
+		q = w.end;
+		if (locate(&l, &w, &col))
+			continue;
+		if (w.open > p)
+			at = insert_after(at, text_node(p, (size_t)(w.open - p)));
+		at = insert_after(at, wikilink_node(&w, tmp));
+		struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(t), col};
+		ALLOC_GROW(m->links, m->nlinks + 1, m->links_alloc);
+		m->links[m->nlinks++] = (struct wikilink){xstrndup(w.id, w.idlen), loc};
+		p = w.end;
+	}
+	if (p > lit) {
+		if (*p)
+			insert_after(at, text_node(p, strlen(p)));
+		cmark_node_free(t);
+	}
+	free(lit);
+}
+
+static void wikilinks(struct md *m)
+{
+	struct buf tmp = BUF_INIT;
+	for (size_t i = 0; i < m->ntexts; i++)
+		split_wikilinks(m, m->texts[i], &tmp);
+	buf_release(&tmp);
+}
+
+/* ---- headings -------------------------------------------------------------- */
+
+/*
+ * The heading's id into id: its slug ("section" when empty), with "-2",
+ * "-3", ... when taken.  m->ids maps every id given to the next suffix to
+ * try for it, so that a page of identical headings stays linear.
+ */
+static void heading_id(struct md *m, const char *text, struct buf *id)
+{
+	buf_reset(id);
+	buf_add_slug(id, text);
+	if (!id->len)
+		buf_adds(id, "section");
+	size_t k = strmap_get(&m->ids, buf_cstr(id));
+	if (k != SIZE_MAX) {
+		char *base = xstrdup(buf_cstr(id));
+		do {
+			buf_reset(id);
+			buf_addf(id, "%s-%zu", base, k++);
+		} while (strmap_get(&m->ids, buf_cstr(id)) != SIZE_MAX);
+		strmap_put(&m->ids, base, k);
+		free(base);
+	}
+	strmap_put(&m->ids, buf_cstr(id), 2);
+}
+
+/*
+ * cmark's renderer gives headings no id, so each heading becomes a custom
+ * block holding a custom inline that writes <hN id="ID"> and </hN> around
+ * the heading's own inlines: the same HTML cmark writes, plus the id.  The
+ * heading itself must outlive the rendering: its inlines may still point
+ * into its text (raw HTML does).  Returns whether h was taken out.
+ */
+static bool heading_replace(cmark_node *h, const char *id, struct buf *tmp)
+{
+	char digit = (char)('0' + cmark_node_get_heading_level(h));
+	cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node *tag = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	buf_reset(tmp);
+	buf_adds(tmp, "<h");
+	buf_addch(tmp, digit);
+	buf_adds(tmp, " id=\"");
+	buf_add_html(tmp, id, strlen(id));
+	buf_adds(tmp, "\">");
+	cmark_node_set_on_enter(tag, buf_cstr(tmp));
+	buf_reset(tmp);
+	buf_adds(tmp, "</h");
+	buf_addch(tmp, digit);
+	buf_addch(tmp, '>');
+	cmark_node_set_on_exit(tag, buf_cstr(tmp));
+	for (cmark_node *c = cmark_node_first_child(h); c; c = cmark_node_first_child(h))
+		if (!cmark_node_append_child(tag, c))
+			cmark_node_free(c); /* cannot happen: a heading holds inlines */
+	cmark_node_append_child(block, tag);
+	if (cmark_node_replace(h, block))
+		return true;
+	cmark_node_free(block); /* cannot happen: what held a heading holds blocks */
+	return false;
+}
+
+static void headings(struct md *m)
+{
+	struct buf text = BUF_INIT, id = BUF_INIT, tmp = BUF_INIT;
+	for (size_t i = 0; i < m->nheads; i++) {
+		struct heading *h = &m->heads[i];
+		int level = cmark_node_get_heading_level(h->node);
+		buf_reset(&text);
+		buf_add(&text, m->text.ptr + h->start, h->end - h->start);
+		heading_id(m, buf_cstr(&text), &id);
+		if ((level == 2 || level == 3) && text.len) {
+			ALLOC_GROW(m->toc, m->ntoc + 1, m->toc_alloc);
+			m->toc[m->ntoc++] = (struct toc_entry){level, xstrdup(buf_cstr(&id)), xstrdup(buf_cstr(&text))};
+		}
+		h->replaced = heading_replace(h->node, buf_cstr(&id), &tmp);
+	}
+	buf_release(&text);
+	buf_release(&id);
+	buf_release(&tmp);
+}
+
+/* ---- action items from the body -------------------------------------------- */
+
+struct choice {
+	const char *name;
+	int value;
+};
+
+/* The front matter's spellings (frontmatter.c), compared as same_word does. */
+static const struct choice ai_statuses[] = {
+	{"open", AI_OPEN},          {"todo", AI_OPEN},           {"new", AI_OPEN},
+	{"in-progress", AI_IN_PROGRESS}, {"doing", AI_IN_PROGRESS}, {"started", AI_IN_PROGRESS},
+	{"done", AI_DONE},          {"closed", AI_DONE},         {"fixed", AI_DONE},
+	{"completed", AI_DONE},     {"resolved", AI_DONE},       {"wont-do", AI_WONT_DO},
+	{"won't-do", AI_WONT_DO},   {"wontfix", AI_WONT_DO},     {"cancelled", AI_WONT_DO},
+};
+
+static const struct choice priorities[] = {
+	{"must", PRI_MUST}, {"should", PRI_SHOULD}, {"nice", PRI_NICE},
+	{"p0", PRI_MUST},   {"p1", PRI_SHOULD},     {"p2", PRI_NICE},
+};
+
+/* Case-insensitive, with '_' and ' ' the same as '-'. */
+static bool same_word(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		int x = (unsigned char)*a, y = (unsigned char)*b;
+		x = x == '_' || x == ' ' ? '-' : x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x;
+		y = y == '_' || y == ' ' ? '-' : y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y;
+		if (x != y)
+			return false;
+	}
+	return !*a && !*b;
+}
+
+static bool choose(const struct choice *c, size_t n, const char *s, int *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (same_word(s, c[i].name)) {
+			*out = c[i].value;
+			return true;
+		}
+	return false;
+}
 
 static void plain_text(struct buf *out, cmark_node *n)
 {
 	cmark_iter *it = cmark_iter_new(n);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+	for (cmark_event_type ev = cmark_iter_next(it); ev != CMARK_EVENT_DONE; ev = cmark_iter_next(it)) {
 		cmark_node *c = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(c);
 		if (ev != CMARK_EVENT_ENTER)
@@ -116,481 +727,208 @@ static void plain_text(struct buf *out, cmark_node *n)
 	cmark_iter_free(it);
 }
 
-static bool inside_link(cmark_node *n)
+/* s without leading and trailing blanks, in place. */
+static char *trim(char *s)
 {
-	for (cmark_node *p = cmark_node_parent(n); p; p = cmark_node_parent(p))
-		if (cmark_node_get_type(p) == CMARK_NODE_LINK || cmark_node_get_type(p) == CMARK_NODE_IMAGE)
-			return true;
-	return false;
-}
-
-static bool safe_url(const char *url)
-{
-	while (*url && (unsigned char)*url <= ' ')
-		url++;
-	/* A scheme is letters/digits/+-. before ':' with no '/', '?' or '#' first. */
-	const char *p = url;
-	while (*p && *p != ':' && *p != '/' && *p != '?' && *p != '#')
-		p++;
-	if (*p != ':')
-		return true;
-	struct buf scheme = BUF_INIT;
-	for (const char *q = url; q < p; q++)
-		if ((unsigned char)*q > ' ')
-			buf_addch(&scheme, tolower((unsigned char)*q));
-	const char *s = buf_cstr(&scheme);
-	bool ok = !strcmp(s, "http") || !strcmp(s, "https") || !strcmp(s, "mailto");
-	buf_release(&scheme);
-	return ok;
-}
-
-/* Replace node n by its children. */
-static void unwrap(cmark_node *n)
-{
-	cmark_node *c;
-	while ((c = cmark_node_first_child(n)) != NULL)
-		cmark_node_insert_before(n, c);
-	cmark_node_free(n);
-}
-
-static cmark_node *html_inline(const char *s)
-{
-	cmark_node *h = cmark_node_new(CMARK_NODE_HTML_INLINE);
-	cmark_node_set_literal(h, s);
-	return h;
-}
-
-/* ---- passes ---------------------------------------------------------------- */
-
-/* Remove raw HTML (unless allowed) and links with unsafe URLs. */
-static void sanitize(struct md *m)
-{
-	cmark_node **victims = NULL;
-	size_t n = 0, alloc = 0;
-	cmark_iter *it = cmark_iter_new(m->doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(c);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		bool raw = t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE;
-		bool link = t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE;
-		if ((raw && !m->opts->allow_html) || (link && !safe_url(cmark_node_get_url(c)))) {
-			ALLOC_GROW(victims, n + 1, alloc);
-			victims[n++] = c;
-		}
-	}
-	cmark_iter_free(it);
-	/* Innermost last in document order; unwrap from the end so parents stay valid. */
-	for (size_t i = n; i-- > 0;) {
-		cmark_node_type t = cmark_node_get_type(victims[i]);
-		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
-			unwrap(victims[i]);
-		else
-			cmark_node_free(victims[i]);
-	}
-	free(victims);
-}
-
-static void add_id(struct md *m, struct buf *id)
-{
-	if (!id->len)
-		buf_adds(id, "section");
-	size_t base = id->len;
-	for (int k = 2;; k++) {
-		bool used = false;
-		for (size_t i = 0; i < m->nids && !used; i++)
-			used = !strcmp(m->ids[i], buf_cstr(id));
-		if (!used)
-			break;
-		id->len = base;
-		buf_addf(id, "-%d", k);
-	}
-	ALLOC_GROW(m->ids, m->nids + 1, m->ids_alloc);
-	m->ids[m->nids++] = xstrdup(buf_cstr(id));
-}
-
-/* Give every heading an id (a marker inside it, turned into an attribute later). */
-static void headings(struct md *m)
-{
-	cmark_iter *it = cmark_iter_new(m->doc);
-	cmark_event_type ev;
-	struct buf text = BUF_INIT, id = BUF_INIT, mark = BUF_INIT;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(c) != CMARK_NODE_HEADING)
-			continue;
-		buf_reset(&text);
-		buf_reset(&id);
-		plain_text(&text, c);
-		buf_add_slug(&id, buf_cstr(&text));
-		add_id(m, &id);
-		int level = cmark_node_get_heading_level(c);
-		if (level == 2 || level == 3) {
-			ALLOC_GROW(m->toc, m->ntoc + 1, m->toc_alloc);
-			m->toc[m->ntoc++] = (struct toc_entry){level, xstrdup(buf_cstr(&id)), xstrdup(buf_cstr(&text))};
-		}
-		buf_reset(&mark);
-		buf_addch(&mark, HEADING_MARK);
-		buf_adds(&mark, buf_cstr(&id));
-		buf_addch(&mark, HEADING_MARK);
-		cmark_node *h = html_inline(buf_cstr(&mark));
-		if (cmark_node_first_child(c))
-			cmark_node_insert_before(cmark_node_first_child(c), h);
-		else
-			cmark_node_append_child(c, h);
-	}
-	cmark_iter_free(it);
-	buf_release(&text);
-	buf_release(&id);
-	buf_release(&mark);
-}
-
-/* Split text node c at every [[ID]]; returns the node to continue after. */
-static void wikilinks_in(struct md *m, cmark_node *c)
-{
-	const char *lit = cmark_node_get_literal(c);
-	const char *open = strstr(lit, "[[");
-	if (!open)
-		return;
-	char *s = xstrdup(lit);
-	const char *p = s;
-	cmark_node *after = c;
-	bool changed = false;
-	int line = cmark_node_get_start_line(c), col = cmark_node_get_start_column(c);
-	while ((open = strstr(p, "[[")) != NULL) {
-		const char *close = strstr(open + 2, "]]");
-		const char *nl = strchr(open, '\n');
-		if (!close || (nl && nl < close) || close - open - 2 > 100 || close == open + 2 || memchr(open + 2, ']', (size_t)(close - open - 2))) {
-			break;
-		}
-		char *id = xstrndup(open + 2, (size_t)(close - open - 2));
-		/* trim */
-		char *a = id, *b = id + strlen(id);
-		while (*a == ' ')
-			a++;
-		while (b > a && b[-1] == ' ')
-			*--b = '\0';
-		if (!*a) {
-			free(id);
-			break;
-		}
-		char *before = xstrndup(p, (size_t)(open - p));
-		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(t, before);
-		cmark_node_insert_after(after, t);
-		after = t;
-		struct buf mark = BUF_INIT;
-		buf_addch(&mark, WIKILINK_MARK);
-		buf_adds(&mark, a);
-		buf_addch(&mark, WIKILINK_MARK);
-		cmark_node *h = html_inline(buf_cstr(&mark));
-		cmark_node_insert_after(after, h);
-		after = h;
-		buf_release(&mark);
-		ALLOC_GROW(m->links, m->nlinks + 1, m->links_alloc);
-		m->links[m->nlinks++] = (struct wikilink){
-			xstrdup(a), {m->file, m->line0 + line, col + (int)(open - s)}};
-		free(before);
-		free(id);
-		p = close + 2;
-		changed = true;
-	}
-	if (changed) {
-		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(t, p);
-		cmark_node_insert_after(after, t);
-		cmark_node_free(c);
-	}
-	free(s);
-}
-
-static void wikilinks(struct md *m)
-{
-	cmark_node **texts = NULL;
-	size_t n = 0, alloc = 0;
-	cmark_iter *it = cmark_iter_new(m->doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_TEXT && !inside_link(c)) {
-			ALLOC_GROW(texts, n + 1, alloc);
-			texts[n++] = c;
-		}
-	}
-	cmark_iter_free(it);
-	for (size_t i = 0; i < n; i++)
-		wikilinks_in(m, texts[i]);
-	free(texts);
-}
-
-/* The body's text: block boundaries become newlines. */
-static char *body_text(cmark_node *doc)
-{
-	struct buf out = BUF_INIT;
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(c);
-		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE))
-			buf_adds(&out, cmark_node_get_literal(c));
-		else if (ev == CMARK_EVENT_ENTER && t == CMARK_NODE_CODE_BLOCK) {
-			buf_adds(&out, cmark_node_get_literal(c));
-			buf_addch(&out, '\n');
-		} else if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK))
-			buf_addch(&out, ' ');
-		else if (ev == CMARK_EVENT_EXIT && (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && out.len &&
-			 out.ptr[out.len - 1] != '\n')
-			buf_addch(&out, '\n');
-	}
-	cmark_iter_free(it);
-	return buf_detach(&out, NULL);
-}
-
-/* <hN>\x1bID\x1b -> <hN id="ID"> */
-static char *finish_html(const char *html)
-{
-	struct buf out = BUF_INIT;
-	const char *p = html;
-	for (;;) {
-		const char *m = strchr(p, HEADING_MARK);
-		if (!m) {
-			buf_adds(&out, p);
-			break;
-		}
-		const char *e = strchr(m + 1, HEADING_MARK);
-		if (!e) {
-			buf_adds(&out, p);
-			break;
-		}
-		/* m follows "<hN>": put the id inside the tag. */
-		if (m - p >= 4 && m[-1] == '>' && m[-4] == '<' && m[-3] == 'h') {
-			buf_add(&out, p, (size_t)(m - 1 - p));
-			buf_adds(&out, " id=\"");
-			buf_add_html(&out, m + 1, (size_t)(e - m - 1));
-			buf_adds(&out, "\">");
-		} else {
-			buf_add(&out, p, (size_t)(m - p));
-		}
-		p = e + 1;
-	}
-	return buf_detach(&out, NULL);
-}
-
-/* ---- action items from the body ---------------------------------------------- */
-
-static bool is_action_heading(cmark_node *h)
-{
-	struct buf t = BUF_INIT;
-	plain_text(&t, h);
-	char *s = t.ptr ? t.ptr : "";
-	while (*s == ' ')
+	while (blank(*s))
 		s++;
 	size_t n = strlen(s);
-	while (n && s[n - 1] == ' ')
-		n--;
-	bool yes = n == 12 && !strncasecmp(s, "action items", 12);
-	buf_release(&t);
-	return yes;
+	while (n && blank(s[n - 1]))
+		s[--n] = '\0';
+	return s;
 }
 
-static void set_field(struct md *m, struct action_item *a, const struct loc *loc, const char *key, const char *val)
+static void set_text(char **field, const char *v)
 {
-	if (!strcmp(key, "owner")) {
-		free(a->owner);
-		a->owner = xstrdup(val);
-		free(a->owner_slug);
-		a->owner_slug = slugify(val);
-	} else if (!strcmp(key, "due")) {
-		if (when_parse(&a->due, val) < 0)
-			m->ret = error(loc, "due \"%s\" in action item is not a date (expected YYYY-MM-DD)", val);
-	} else if (!strcmp(key, "priority")) {
-		if (!strcasecmp(val, "must"))
-			a->priority = PRI_MUST;
-		else if (!strcasecmp(val, "should"))
-			a->priority = PRI_SHOULD;
-		else if (!strcasecmp(val, "nice"))
-			a->priority = PRI_NICE;
-		else
-			m->ret = error(loc, "unknown priority \"%s\" in action item (expected must, should, nice)", val);
-	} else if (!strcmp(key, "ticket")) {
-		free(a->ticket);
-		a->ticket = xstrdup(val);
-	} else if (!strcmp(key, "status")) {
-		if (!strcasecmp(val, "in-progress") || !strcasecmp(val, "in progress"))
-			a->status = AI_IN_PROGRESS;
-		else if (!strcasecmp(val, "wont-do") || !strcasecmp(val, "won't do"))
-			a->status = AI_WONT_DO;
-		else if (!strcasecmp(val, "open"))
-			a->status = AI_OPEN;
-		else if (!strcasecmp(val, "done"))
-			a->status = AI_DONE;
-		else
-			m->ret = error(loc, "unknown status \"%s\" in action item (expected open, in-progress, done, wont-do)", val);
-	} else if (!strcmp(key, "closed")) {
-		if (when_parse(&a->closed, val) < 0)
-			m->ret = error(loc, "closed \"%s\" in action item is not a date (expected YYYY-MM-DD)", val);
-	} else {
-		m->ret = error(loc, "unknown key \"%s\" in action item (expected owner, due, priority, ticket, status, closed)",
-			       key);
-	}
+	free(*field);
+	*field = xstrdup(v);
 }
 
-/* Split a trailing "(key: value, key: value)" off text and apply it. */
-static void annotation(struct md *m, struct action_item *a, const struct loc *loc, char *text)
+static int set_field(struct action_item *a, const struct loc *loc, const char *key, const char *v)
+{
+	int e;
+	if (!*v)
+		return error(loc, "%s in action item has no value (expected %s: VALUE)", key, key);
+	if (same_word(key, "owner")) {
+		set_text(&a->owner, v);
+		free(a->owner_slug);
+		a->owner_slug = slugify(v);
+	} else if (same_word(key, "ticket")) {
+		set_text(&a->ticket, v);
+	} else if (same_word(key, "due") || same_word(key, "closed")) {
+		struct when *w = same_word(key, "due") ? &a->due : &a->closed;
+		if (when_parse(w, v) < 0)
+			return error(loc, "%s \"%s\" in action item is not a date (expected YYYY-MM-DD)", key, v);
+	} else if (same_word(key, "priority")) {
+		if (!choose(priorities, ARRAY_SIZE(priorities), v, &e))
+			return error(loc, "unknown priority \"%s\" in action item (expected must, should, nice)", v);
+		a->priority = (enum ai_priority)e;
+	} else if (same_word(key, "status")) {
+		if (!choose(ai_statuses, ARRAY_SIZE(ai_statuses), v, &e))
+			return error(loc, "unknown status \"%s\" in action item "
+				     "(expected open, in-progress, done, wont-do)", v);
+		a->status = (enum ai_status)e;
+	} else {
+		return error(loc, "unknown key \"%s\" in action item "
+			     "(expected owner, due, priority, ticket, status, closed)", key);
+	}
+	return 0;
+}
+
+/*
+ * Cut a trailing "(key: value, key: value)" off text and apply it.  A
+ * trailing parenthesis without a ':' is part of the title.
+ */
+static int annotation(struct action_item *a, const struct loc *loc, char *text)
 {
 	size_t n = strlen(text);
-	while (n && (text[n - 1] == ' ' || text[n - 1] == '\n'))
-		text[--n] = '\0';
-	if (!n || text[n - 1] != ')')
-		return;
 	char *open = strrchr(text, '(');
-	if (!open || !strchr(open, ':'))
-		return;
+	int ret = 0;
+	if (!n || text[n - 1] != ')' || !open || !strchr(open, ':'))
+		return 0;
 	text[n - 1] = '\0';
+	*open = '\0';
 	char *save = NULL;
 	for (char *part = strtok_r(open + 1, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(part, ':');
 		if (!colon) {
-			m->ret = error(loc, "action-item annotation \"%s\" is not key: value", part);
+			ret = error(loc, "\"%s\" in action-item annotation has no value (expected key: value)",
+				    trim(part));
 			continue;
 		}
 		*colon = '\0';
-		char *k = part, *v = colon + 1;
-		while (*k == ' ')
-			k++;
-		while (*v == ' ')
-			v++;
-		for (char *e = k + strlen(k); e > k && e[-1] == ' ';)
-			*--e = '\0';
-		for (char *e = v + strlen(v); e > v && e[-1] == ' ';)
-			*--e = '\0';
-		for (char *c = k; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		set_field(m, a, loc, k, v);
+		if (set_field(a, loc, trim(part), trim(colon + 1)) < 0)
+			ret = -1;
 	}
-	*open = '\0';
-	for (size_t e = strlen(text); e && text[e - 1] == ' ';)
-		text[--e] = '\0';
+	trim(text);
+	return ret;
+}
+
+static void action_free(struct action_item *a)
+{
+	free(a->title);
+	free(a->owner);
+	free(a->owner_slug);
+	free(a->ticket);
+	free(a->success_criteria);
 }
 
 static void task_item(struct md *m, struct postmortem *pm, cmark_node *item, size_t *alloc)
 {
 	struct buf t = BUF_INIT;
-	plain_text(&t, item);
+	cmark_node *para = cmark_node_first_child(item);
 	struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(item), cmark_node_get_start_column(item)};
 	struct action_item a = {.status = cmark_gfm_extensions_get_tasklist_item_checked(item) ? AI_DONE : AI_OPEN,
 				.loc = loc};
+	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
+		plain_text(&t, para);
 	char *text = buf_detach(&t, NULL);
-	annotation(m, &a, &loc, text);
-	if (!*text) {
-		m->ret = error(&loc, "action item without a title");
+	if (annotation(&a, &loc, text) < 0)
+		m->ret = -1;
+	char *title = trim(text);
+	if (!*title) {
+		m->ret = error(&loc, "action item without a title (expected text before the annotation)");
 		free(text);
-		free(a.owner);
-		free(a.owner_slug);
-		free(a.ticket);
+		action_free(&a);
 		return;
 	}
-	a.title = text;
+	a.title = xstrdup(title);
+	free(text);
 	ALLOC_GROW(pm->actions, pm->nactions + 1, *alloc);
 	pm->actions[pm->nactions++] = a;
 }
 
+static bool is_action_heading(const struct md *m, const struct heading *h)
+{
+	const char *s = m->text.ptr + h->start, *e = m->text.ptr + h->end;
+	while (s < e && blank(*s))
+		s++;
+	while (e > s && blank(e[-1]))
+		e--;
+	return e - s == 12 && !strncasecmp(s, "action items", 12);
+}
+
+/*
+ * The task items of the lists after the first "Action items" heading, up to
+ * the next heading of the same or a higher level.
+ */
 static void body_actions(struct md *m, struct postmortem *pm)
 {
-	size_t alloc = 0;
-	cmark_node *h = cmark_node_first_child(m->doc);
-	while (h && !(cmark_node_get_type(h) == CMARK_NODE_HEADING && is_action_heading(h)))
-		h = cmark_node_next(h);
-	if (!h)
+	size_t i = 0, alloc = 0;
+	while (i < m->nheads && !is_action_heading(m, &m->heads[i]))
+		i++;
+	if (i == m->nheads)
 		return;
+	cmark_node *h = m->heads[i].node;
 	int level = cmark_node_get_heading_level(h);
 	for (cmark_node *b = cmark_node_next(h); b; b = cmark_node_next(b)) {
-		if (cmark_node_get_type(b) == CMARK_NODE_HEADING && cmark_node_get_heading_level(b) <= level)
+		cmark_node_type t = cmark_node_get_type(b);
+		if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(b) <= level)
 			break;
-		if (cmark_node_get_type(b) != CMARK_NODE_LIST)
+		if (t != CMARK_NODE_LIST)
 			continue;
-		for (cmark_node *it = cmark_node_first_child(b); it; it = cmark_node_next(it))
-			if (!strcmp(cmark_node_get_type_string(it), "tasklist"))
-				task_item(m, pm, it, &alloc);
+		for (cmark_node *item = cmark_node_first_child(b); item; item = cmark_node_next(item))
+			if (!strcmp(cmark_node_get_type_string(item), "tasklist"))
+				task_item(m, pm, item, &alloc);
 	}
 	pm->actions_from_body = pm->nactions > 0;
 }
 
 /* ---- driver -------------------------------------------------------------------- */
 
-static cmark_node *parse(const char *src)
+static void parse(struct md *m, const char *body)
 {
-	pthread_once(&registered, register_extensions);
-	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE;
-	cmark_parser *p = cmark_parser_new(opts);
-	for (size_t i = 0; i < ARRAY_SIZE(extension_names); i++) {
-		cmark_syntax_extension *e = cmark_find_syntax_extension(extension_names[i]);
-		if (e)
-			cmark_parser_attach_syntax_extension(p, e);
-	}
-	cmark_parser_feed(p, src, strlen(src));
-	cmark_node *doc = cmark_parser_finish(p);
+	pthread_once(&extensions_once, extensions_init);
+	prepare(m, body);
+	m->entities = memmem(m->src, m->srclen, "&#", 2) != NULL;
+	pthread_mutex_lock(&parse_lock);
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+	for (size_t i = 0; i < ARRAY_SIZE(extensions); i++)
+		cmark_parser_attach_syntax_extension(p, extensions[i]);
+	cmark_parser_feed(p, m->src, m->srclen);
+	m->doc = cmark_parser_finish(p);
 	cmark_parser_free(p);
-	return doc;
+	pthread_mutex_unlock(&parse_lock);
+	walk(m);
+	drop_unsafe(m);
 }
 
-static char *render(struct md *m)
+/*
+ * Wiki-links, heading ids and the HTML.  The raw HTML left in the tree is
+ * the site's own when allowed, and otherwise only our wiki-link markers
+ * (the walk dropped the rest), so it is rendered as it is.
+ */
+static char *finish(struct md *m)
 {
-	cmark_llist *exts = NULL;
-	cmark_mem *mem = cmark_get_default_mem_allocator();
-	for (size_t i = 0; i < ARRAY_SIZE(extension_names); i++) {
-		cmark_syntax_extension *e = cmark_find_syntax_extension(extension_names[i]);
-		if (e)
-			exts = cmark_llist_append(mem, exts, e);
-	}
-	/* Raw HTML was removed in sanitize() unless allowed; our markers must pass. */
-	char *raw = cmark_render_html(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, exts);
-	cmark_llist_free(mem, exts);
-	char *html = finish_html(raw);
-	free(raw);
-	return html;
-}
-
-static void run(struct md *m, const char *body, char **html, char **text)
-{
-	char *src = prepare(m, body);
-	m->doc = parse(src);
-	free(src);
-	cmark_consolidate_text_nodes(m->doc);
-	sanitize(m);
-	if (text)
-		*text = body_text(m->doc);
 	wikilinks(m);
 	headings(m);
-	*html = render(m);
+	return cmark_render_html(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions);
 }
 
 static void md_release(struct md *m)
 {
-	for (size_t i = 0; i < m->nids; i++)
-		free(m->ids[i]);
-	free(m->ids);
 	if (m->doc)
 		cmark_node_free(m->doc);
+	for (size_t i = 0; i < m->nheads; i++)
+		if (m->heads[i].replaced)
+			cmark_node_free(m->heads[i].node);
+	buf_release(&m->srcbuf);
+	buf_release(&m->text);
+	free(m->lines);
+	free(m->heads);
+	free(m->drops);
+	free(m->texts);
+	strmap_release(&m->ids);
 }
 
 int markdown_parse(struct postmortem *pm, const struct md_opts *opts)
 {
 	struct md m = {.file = pm->path, .line0 = pm->body_line - 1, .opts = opts};
-	char *src = prepare(&m, pm->body ? pm->body : "");
-	m.doc = parse(src);
-	free(src);
-	cmark_consolidate_text_nodes(m.doc);
-	sanitize(&m);
+	parse(&m, pm->body ? pm->body : "");
 	if (pm->nactions == 0 && !ynode_get(pm->front, "action_items"))
 		body_actions(&m, pm);
-	pm->text = body_text(m.doc);
-	wikilinks(&m);
-	headings(&m);
-	pm->html = render(&m);
+	pm->html = finish(&m);
+	pm->text = buf_detach(&m.text, NULL);
 	pm->toc = m.toc;
 	pm->ntoc = m.ntoc;
 	pm->wikilinks = m.links;
@@ -602,7 +940,8 @@ int markdown_parse(struct postmortem *pm, const struct md_opts *opts)
 int markdown_parse_page(struct page *pg, const char *body, int body_line, const struct md_opts *opts)
 {
 	struct md m = {.file = pg->path, .line0 = body_line - 1, .opts = opts};
-	run(&m, body, &pg->html, NULL);
+	parse(&m, body ? body : "");
+	pg->html = finish(&m);
 	pg->toc = m.toc;
 	pg->ntoc = m.ntoc;
 	pg->wikilinks = m.links;
@@ -611,20 +950,44 @@ int markdown_parse_page(struct page *pg, const char *body, int body_line, const 
 	return m.ret;
 }
 
+/* ---- link_resolve ------------------------------------------------------------ */
+
+/* Undo buf_add_html() for the id inside a marker. */
+static void unescape_id(struct buf *out, const char *s, size_t len)
+{
+	static const struct {
+		const char *entity;
+		char c;
+	} entities[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+	buf_reset(out);
+	for (size_t i = 0; i < len; i++) {
+		size_t k = 0;
+		while (s[i] == '&' && k < ARRAY_SIZE(entities) && !str_starts(s + i, entities[k].entity))
+			k++;
+		if (s[i] != '&' || k == ARRAY_SIZE(entities)) {
+			buf_addch(out, s[i]);
+			continue;
+		}
+		buf_addch(out, entities[k].c);
+		i += strlen(entities[k].entity) - 1;
+	}
+}
+
 void link_resolve(struct buf *out, const char *html, link_resolver fn, void *ctx)
 {
-	const char *p = html;
+	struct buf id = BUF_INIT;
+	const char *p = html, *end = html + strlen(html);
 	for (;;) {
-		const char *a = strchr(p, WIKILINK_MARK);
-		const char *b = a ? strchr(a + 1, WIKILINK_MARK) : NULL;
+		const char *a = memchr(p, WIKILINK_MARK, (size_t)(end - p));
+		const char *b = a ? memchr(a + 1, WIKILINK_MARK, (size_t)(end - a - 1)) : NULL;
 		if (!b) {
-			buf_adds(out, p);
-			return;
+			buf_add(out, p, (size_t)(end - p));
+			break;
 		}
 		buf_add(out, p, (size_t)(a - p));
-		char *id = xstrndup(a + 1, (size_t)(b - a - 1));
+		unescape_id(&id, a + 1, (size_t)(b - a - 1));
 		const char *url, *title;
-		if (fn(ctx, id, &url, &title)) {
+		if (fn(ctx, buf_cstr(&id), &url, &title)) {
 			buf_adds(out, "<a class=\"wikilink\" href=\"");
 			buf_add_html(out, url, strlen(url));
 			buf_adds(out, "\">");
@@ -632,10 +995,10 @@ void link_resolve(struct buf *out, const char *html, link_resolver fn, void *ctx
 			buf_adds(out, "</a>");
 		} else {
 			buf_adds(out, "[[");
-			buf_add_html(out, id, strlen(id));
+			buf_add(out, a + 1, (size_t)(b - a - 1)); /* already escaped */
 			buf_adds(out, "]]");
 		}
-		free(id);
 		p = b + 1;
 	}
+	buf_release(&id);
 }

@@ -7,9 +7,16 @@
  * link or image whose URL has a scheme other than http, https, mailto or
  * none (javascript:, data:, vbscript:, ...) is rendered without its URL.
  *
- * `[[ID]]` in text (not in code) is a wiki-link: it is recorded with its
- * location and left in the HTML as a marker that link_resolve() later turns
- * into a link to that postmortem with its title, once the corpus is known.
+ * `[[ID]]` in text (not in code, link text or image alt text) is a
+ * wiki-link: it is recorded with its location and left in the HTML as a
+ * marker (the id, HTML-escaped, between two WIKILINK_MARK bytes) that
+ * link_resolve() later turns into a link to that postmortem with its title,
+ * once the corpus is known.  An id is 1 to 100 characters other than '[',
+ * ']' and newline, trimmed; `\[[ID]]` is plain text.
+ *
+ * Safe to call from several threads at once.  cmark-gfm's own parsing is
+ * serialised inside (its inline extensions share one global table), our
+ * passes and the rendering are not.
  */
 #ifndef AFTERMATH_MARKDOWN_H
 #define AFTERMATH_MARKDOWN_H
@@ -26,18 +33,22 @@ struct md_opts {
 };
 
 /*
- * Render pm->body into pm->html, pm->toc, pm->text and pm->wikilinks.  When
- * the front matter had no action_items (pm->nactions == 0 and no
- * action_items key), the GFM task list under a heading named "Action items"
- * (any level, any case) becomes pm->actions, each item's trailing
- * "(owner: NAME, due: YYYY-MM-DD, priority: must, ticket: X)" parsed and
- * "[x]" meaning done; pm->actions_from_body is then set.  Returns 0, or -1
- * after reporting problems (an unclosed internal block, a bad annotation)
- * at their file:line:col.
+ * Render pm->body into pm->html, pm->toc (h2 and h3), pm->text (no markup;
+ * code kept) and pm->wikilinks.  When the front matter had no action_items
+ * (pm->nactions == 0 and no action_items key), the GFM task items of the
+ * lists under the first heading named "Action items" (any level, any case),
+ * up to the next heading of the same or a higher level, become pm->actions:
+ * "[x]" means done, and a trailing "(owner: NAME, due: YYYY-MM-DD,
+ * priority: must, ticket: X, status: in-progress, closed: YYYY-MM-DD)" is
+ * parsed (with the front matter's spellings); pm->actions_from_body is then
+ * set.  With opts->strip_internal, the lines from "<!-- internal -->" to
+ * "<!-- /internal -->" are dropped before parsing.  Returns 0, or -1 after
+ * reporting problems (an unclosed, nested or stray internal marker, a bad
+ * annotation) at their file:line:col; the outputs are set either way.
  */
 int markdown_parse(struct postmortem *pm, const struct md_opts *opts);
 
-/* The same for an extra page (no action items). */
+/* The same for an extra page (no action items, no plain text). */
 int markdown_parse_page(struct page *pg, const char *body, int body_line, const struct md_opts *opts);
 
 /*
@@ -49,7 +60,7 @@ typedef bool (*link_resolver)(void *ctx, const char *id, const char **url, const
 /*
  * Append `html` to `out` with every wiki-link marker replaced: a known id
  * becomes <a class="wikilink" href="URL">TITLE</a> (escaped), an unknown one
- * the literal text [[ID]].
+ * the literal text [[ID]] (escaped).  fn gets the id as written.
  */
 void link_resolve(struct buf *out, const char *html, link_resolver fn, void *ctx);
 
