@@ -898,11 +898,54 @@ static void parse(struct md *m, const char *body)
  * the site's own when allowed, and otherwise only our wiki-link markers
  * (the walk dropped the rest), so it is rendered as it is.
  */
+/*
+ * What cmark-gfm's HTML lacks for accessibility: code blocks that may scroll
+ * get tabindex="0" (so the keyboard can scroll them), and task-list boxes,
+ * which are never editable here, get a label.
+ */
+static char *accessible(char *html)
+{
+	static const struct {
+		const char *from, *to;
+	} fix[] = {
+		{"<pre>", "<pre tabindex=\"0\">"},
+		{"<pre lang=", "<pre tabindex=\"0\" lang="},
+		{"<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+		 "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\" />"},
+		{"<input type=\"checkbox\" disabled=\"\" />", "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\" />"},
+	};
+	if (!strstr(html, "<pre") && !strstr(html, "type=\"checkbox\""))
+		return html;
+	struct buf out = BUF_INIT;
+	const char *p = html;
+	while (*p) {
+		const char *lt = strchr(p, '<');
+		if (!lt) {
+			buf_adds(&out, p);
+			break;
+		}
+		buf_add(&out, p, (size_t)(lt - p));
+		size_t k;
+		for (k = 0; k < ARRAY_SIZE(fix); k++)
+			if (!strncmp(lt, fix[k].from, strlen(fix[k].from)))
+				break;
+		if (k < ARRAY_SIZE(fix)) {
+			buf_adds(&out, fix[k].to);
+			p = lt + strlen(fix[k].from);
+		} else {
+			buf_addch(&out, '<');
+			p = lt + 1;
+		}
+	}
+	free(html);
+	return buf_detach(&out, NULL);
+}
+
 static char *finish(struct md *m)
 {
 	wikilinks(m);
 	headings(m);
-	return cmark_render_html(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions);
+	return accessible(cmark_render_html(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions));
 }
 
 static void md_release(struct md *m)
