@@ -1,0 +1,1315 @@
+/* leakcheck: scan a public build's output for what must not be in it (see leakcheck.h). */
+#include "leakcheck.h"
+
+#include "fsutil.h"
+#include "parallel.h"
+#include "slug.h"
+#include "strmap.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SHOWN_FILES 3 /* output files named per leak */
+#define MAX_NOTES 10  /* published sources noted per leak */
+#define MAX_LEAKS 100 /* leaks reported before "and N more" */
+#define MAX_SHOWN 80  /* bytes of a pattern's match quoted in a message */
+
+/* What a needle is; K_TITLE_FIELD is a title looked for only where it stands alone (found as K_TITLE). */
+enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD };
+
+/* ---- views: text with, for each byte, its offset in the file ---------------------- */
+
+struct view {
+	char *s;
+	uint32_t *map;
+	size_t len, alloc;
+};
+
+/* Room for n more bytes: every view is at most as long as the text it is made from. */
+static void view_reserve(struct view *v, size_t n)
+{
+	if (n + 1 > v->alloc) {
+		v->alloc = n + 1 > 4096 ? n + 1 : 4096;
+		v->s = xrealloc(v->s, v->alloc);
+		v->map = xrealloc(v->map, v->alloc * sizeof(*v->map));
+	}
+	v->len = 0;
+	v->s[0] = '\0';
+}
+
+static inline void view_add(struct view *v, char c, uint32_t off)
+{
+	v->map[v->len] = off;
+	v->s[v->len++] = c;
+}
+
+static void view_end(struct view *v)
+{
+	v->s[v->len] = '\0';
+}
+
+static void view_release(struct view *v)
+{
+	free(v->s);
+	free(v->map);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Offset in the file of byte i of a text whose map is `map` (NULL: the file itself). */
+static uint32_t map_at(const uint32_t *map, size_t i)
+{
+	return map ? map[i] : (uint32_t)i;
+}
+
+static bool blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static bool word_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+/* s folded for matching: ASCII lowercased, each run of blanks (and no-break spaces) one space. */
+static void fold(struct view *out, const char *s, size_t n, const uint32_t *map)
+{
+	bool sp = false;
+	view_reserve(out, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool nbsp = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0;
+		if (blank(c) || nbsp) {
+			if (!sp)
+				view_add(out, ' ', map_at(map, i));
+			sp = true;
+			i += nbsp;
+			continue;
+		}
+		sp = false;
+		view_add(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c), map_at(map, i));
+	}
+	view_end(out);
+}
+
+/* A folded copy of s without leading and trailing blanks (needles). */
+static char *fold_str(const char *s)
+{
+	struct view v = {0};
+	fold(&v, s, strlen(s), NULL);
+	size_t a = 0, b = v.len;
+	while (a < b && v.s[a] == ' ')
+		a++;
+	while (b > a && v.s[b - 1] == ' ')
+		b--;
+	char *r = xstrndup(v.s + a, b - a);
+	view_release(&v);
+	return r;
+}
+
+/* ---- decoding: character references, backslash escapes, CSV quotes -------------------- */
+
+static void add_utf8(struct view *v, uint32_t cp, uint32_t off)
+{
+	if (cp < 0x80) {
+		view_add(v, (char)cp, off);
+	} else if (cp < 0x800) {
+		view_add(v, (char)(0xC0 | (cp >> 6)), off);
+		view_add(v, (char)(0x80 | (cp & 0x3F)), off);
+	} else if (cp < 0x10000) {
+		view_add(v, (char)(0xE0 | (cp >> 12)), off);
+		view_add(v, (char)(0x80 | ((cp >> 6) & 0x3F)), off);
+		view_add(v, (char)(0x80 | (cp & 0x3F)), off);
+	} else {
+		view_add(v, (char)(0xF0 | (cp >> 18)), off);
+		view_add(v, (char)(0x80 | ((cp >> 12) & 0x3F)), off);
+		view_add(v, (char)(0x80 | ((cp >> 6) & 0x3F)), off);
+		view_add(v, (char)(0x80 | (cp & 0x3F)), off);
+	}
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parse up to max hex digits (at least min); the value, or -1. */
+static long hex(const char *s, size_t n, size_t min, size_t max, size_t *used)
+{
+	long v = 0;
+	size_t i = 0;
+	while (i < n && i < max && hexval(s[i]) >= 0)
+		v = v * 16 + hexval(s[i++]);
+	*used = i;
+	return i >= min ? v : -1;
+}
+
+static bool valid_cp(long cp)
+{
+	return cp > 0 && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+}
+
+/* "&amp;", "&#39;", "&#x27;" ... at s: its length and code point, or 0. */
+static size_t entity(const char *s, size_t n, uint32_t *cp)
+{
+	static const struct {
+		const char *name;
+		uint32_t cp;
+	} named[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}, {"nbsp;", ' '}};
+	if (n > 3 && s[1] == '#') {
+		size_t used = 0, start = (s[2] == 'x' || s[2] == 'X') ? 3 : 2;
+		long v = 0;
+		if (start == 3) {
+			v = hex(s + 3, n - 3, 1, 6, &used);
+		} else {
+			while (start + used < n && used < 7 && s[start + used] >= '0' && s[start + used] <= '9')
+				v = v * 10 + (s[start + used++] - '0');
+			if (!used)
+				v = -1;
+		}
+		if (v < 0 || !valid_cp(v) || start + used >= n || s[start + used] != ';')
+			return 0;
+		*cp = (uint32_t)v;
+		return start + used + 1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(named); i++) {
+		size_t l = strlen(named[i].name);
+		if (n > l && !memcmp(s + 1, named[i].name, l)) {
+			*cp = named[i].cp;
+			return l + 1;
+		}
+	}
+	return 0;
+}
+
+/* "\n", "\u00e9", "\ud83d\ude00", "\x41", "\u{1F600}" ... at s: its length and code point, or 0. */
+static size_t escape(const char *s, size_t n, uint32_t *cp)
+{
+	static const char from[] = "nrtbf/\\\"'", to[] = "\n\r\t\b\f/\\\"'";
+	size_t used;
+	long v;
+	if (n < 2)
+		return 0;
+	const char *k = strchr(from, s[1]);
+	if (k && s[1]) {
+		*cp = (unsigned char)to[k - from];
+		return 2;
+	}
+	if (s[1] == 'x') {
+		v = hex(s + 2, n - 2, 2, 2, &used);
+		if (v <= 0)
+			return 0;
+		*cp = (uint32_t)v;
+		return 4;
+	}
+	if (s[1] != 'u')
+		return 0;
+	if (n > 3 && s[2] == '{') {
+		v = hex(s + 3, n - 3, 1, 6, &used);
+		if (v < 0 || !valid_cp(v) || 3 + used >= n || s[3 + used] != '}')
+			return 0;
+		*cp = (uint32_t)v;
+		return 4 + used;
+	}
+	v = hex(s + 2, n - 2, 4, 4, &used);
+	if (v < 0)
+		return 0;
+	if (v >= 0xD800 && v <= 0xDBFF && n >= 12 && s[6] == '\\' && s[7] == 'u') {
+		long lo = hex(s + 8, n - 8, 4, 4, &used);
+		if (lo >= 0xDC00 && lo <= 0xDFFF) {
+			*cp = (uint32_t)(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
+			return 12;
+		}
+	}
+	if (!valid_cp(v))
+		return 0;
+	*cp = (uint32_t)v;
+	return 6;
+}
+
+static void decode(struct view *out, const char *s, size_t n, const uint32_t *map, bool csv)
+{
+	view_reserve(out, n);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		size_t k = 0;
+		if (s[i] == '&')
+			k = entity(s + i, n - i, &cp);
+		else if (s[i] == '\\')
+			k = escape(s + i, n - i, &cp);
+		else if (csv && s[i] == '"' && i + 1 < n && s[i + 1] == '"') {
+			k = 2;
+			cp = '"';
+		}
+		if (k) {
+			add_utf8(out, cp, map_at(map, i));
+			i += k;
+		} else {
+			view_add(out, s[i], map_at(map, i));
+			i++;
+		}
+	}
+	view_end(out);
+}
+
+static bool needs_decoding(const char *s, size_t n, bool csv)
+{
+	return memchr(s, '&', n) || memchr(s, '\\', n) || (csv && memchr(s, '"', n));
+}
+
+/* ---- markup without its tags -------------------------------------------------------- */
+
+/* Tags that sit inside a word or phrase: removed without a trace, the others leave a space. */
+static bool inline_tag(const char *name, size_t len)
+{
+	static const char *const tags[] = {"a",    "abbr", "b",   "bdi", "bdo",  "cite",   "code", "data", "dfn",
+					   "em",   "i",    "kbd", "mark", "q",  "s",      "samp", "small", "span",
+					   "strong", "sub", "sup", "time", "u", "var",    "wbr"};
+	for (size_t i = 0; i < ARRAY_SIZE(tags); i++)
+		if (strlen(tags[i]) == len && !strncasecmp(tags[i], name, len))
+			return true;
+	return false;
+}
+
+/* Index after the tag starting at s[i] ('<'), or i when it is not one. */
+static size_t skip_tag(const char *s, size_t n, size_t i, bool *inl)
+{
+	size_t j = i + 1;
+	*inl = false;
+	if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
+		const char *e = memmem(s + i + 4, n - i - 4, "-->", 3);
+		return e ? (size_t)(e - s) + 3 : n;
+	}
+	if (j < n && s[j] == '/')
+		j++;
+	if (j >= n || !((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '!' || s[j] == '?'))
+		return i;
+	size_t name = j;
+	while (j < n && word_char((unsigned char)s[j]))
+		j++;
+	*inl = inline_tag(s + name, j - name);
+	for (char q = 0; j < n; j++) {
+		if (q && s[j] == q)
+			q = 0;
+		else if (!q && (s[j] == '"' || s[j] == '\''))
+			q = s[j];
+		else if (!q && s[j] == '>')
+			return j + 1;
+	}
+	return n;
+}
+
+static void strip_tags(struct view *out, const char *s, size_t n)
+{
+	view_reserve(out, n);
+	for (size_t i = 0; i < n;) {
+		bool inl;
+		size_t j = s[i] == '<' ? skip_tag(s, n, i, &inl) : i;
+		if (j > i) {
+			if (!inl)
+				view_add(out, ' ', (uint32_t)i);
+			i = j;
+			continue;
+		}
+		view_add(out, s[i], (uint32_t)i);
+		i++;
+	}
+	view_end(out);
+}
+
+/* ---- many strings at once: Aho-Corasick over folded text ---------------------------- */
+
+struct acnode {
+	int child, sibling; /* while building */
+	int fail, out, dict; /* out: a needle ending here; dict: the next state on the fail chain with one */
+	unsigned char label;
+};
+
+struct ac {
+	struct acnode *node;
+	size_t nnode, anode;
+	int *same; /* same[needle]: the next needle with the same text, or -1 */
+	size_t *len;
+	size_t nneedles, aneedles;
+	int *row;   /* states near the root: their row of dense, else -1 */
+	int *dense; /* rows of 256 next states, fail links followed */
+	bool *emit; /* a needle ends at the state or on its fail chain */
+	uint32_t *first, *count; /* each state's edges in label/target, sorted by label */
+	unsigned char *label;
+	int *target;
+};
+
+static int ac_new_node(struct ac *a, unsigned char label)
+{
+	ALLOC_GROW(a->node, a->nnode + 1, a->anode);
+	a->node[a->nnode] = (struct acnode){-1, -1, 0, -1, -1, label};
+	return (int)a->nnode++;
+}
+
+static int ac_child(const struct ac *a, int s, unsigned char c)
+{
+	for (int k = a->node[s].child; k >= 0; k = a->node[k].sibling)
+		if (a->node[k].label == c)
+			return k;
+	return -1;
+}
+
+/* Add needle number `id` (ids count up from 0) with folded text s. */
+static void ac_add(struct ac *a, const char *s, size_t len, int id)
+{
+	int st = 0;
+	if (!a->nnode)
+		ac_new_node(a, 0);
+	for (size_t i = 0; i < len; i++) {
+		int k = ac_child(a, st, (unsigned char)s[i]);
+		if (k < 0) {
+			k = ac_new_node(a, (unsigned char)s[i]);
+			a->node[k].sibling = a->node[st].child;
+			a->node[st].child = k;
+		}
+		st = k;
+	}
+	ALLOC_GROW(a->same, (size_t)id + 1, a->aneedles);
+	a->len = xrealloc(a->len, a->aneedles * sizeof(*a->len));
+	a->same[id] = a->node[st].out;
+	a->len[id] = len;
+	a->node[st].out = id;
+	a->nneedles = (size_t)id + 1;
+}
+
+static int cmp_label(const void *va, const void *vb, void *ctx)
+{
+	const struct ac *a = ctx;
+	return (int)a->node[*(const int *)va].label - (int)a->node[*(const int *)vb].label;
+}
+
+/* Rows of next states for the states up to depth 2, where most bytes of a text are read. */
+static void ac_dense(struct ac *a, const int *order, const int *depth)
+{
+	size_t nrows = 0;
+	a->row = xmalloc(a->nnode * sizeof(int));
+	for (size_t i = 0; i < a->nnode; i++)
+		a->row[i] = depth[i] <= 2 ? (int)nrows++ : -1;
+	a->dense = xmalloc(nrows * 256 * sizeof(int));
+	for (size_t i = 0; i < a->nnode; i++) { /* breadth first: a fail state's row is ready */
+		int s = order[i];
+		if (a->row[s] < 0)
+			continue;
+		int *r = &a->dense[(size_t)a->row[s] * 256];
+		const int *fr = s ? &a->dense[(size_t)a->row[a->node[s].fail] * 256] : NULL;
+		for (int c = 0; c < 256; c++) {
+			int k = ac_child(a, s, (unsigned char)c);
+			r[c] = k >= 0 ? k : (s ? fr[c] : 0);
+		}
+	}
+}
+
+/* Fail links breadth first, then the edges flattened for scanning. */
+static void ac_build(struct ac *a)
+{
+	if (!a->nnode)
+		ac_new_node(a, 0);
+	int *queue = xmalloc(a->nnode * sizeof(int));
+	int *depth = xcalloc(a->nnode, sizeof(int));
+	size_t head = 0, tail = 0;
+	queue[tail++] = 0;
+	while (head < tail) {
+		int u = queue[head++];
+		for (int v = a->node[u].child; v >= 0; v = a->node[v].sibling) {
+			int f = a->node[u].fail, t = -1;
+			if (u) {
+				while (f && ac_child(a, f, a->node[v].label) < 0)
+					f = a->node[f].fail;
+				t = ac_child(a, f, a->node[v].label);
+			}
+			a->node[v].fail = t > 0 ? t : 0;
+			int fv = a->node[v].fail;
+			a->node[v].dict = a->node[fv].out >= 0 ? fv : a->node[fv].dict;
+			depth[v] = depth[u] + 1;
+			queue[tail++] = v;
+		}
+	}
+	a->first = xcalloc(a->nnode, sizeof(*a->first));
+	a->count = xcalloc(a->nnode, sizeof(*a->count));
+	a->label = xmalloc(a->nnode);
+	a->target = xmalloc(a->nnode * sizeof(int));
+	a->emit = xmalloc(a->nnode * sizeof(bool));
+	size_t e = 0;
+	for (size_t s = 0; s < a->nnode; s++) {
+		a->first[s] = (uint32_t)e;
+		for (int k = a->node[s].child; k >= 0; k = a->node[k].sibling)
+			a->target[e++] = k;
+		a->count[s] = (uint32_t)(e - a->first[s]);
+		sort_array_r(a->target + a->first[s], a->count[s], sizeof(int), cmp_label, a);
+		for (size_t i = a->first[s]; i < e; i++)
+			a->label[i] = a->node[a->target[i]].label;
+		a->emit[s] = a->node[s].out >= 0 || a->node[s].dict >= 0;
+	}
+	ac_dense(a, queue, depth);
+	free(depth);
+	free(queue);
+}
+
+static int ac_edge(const struct ac *a, int s, unsigned char c)
+{
+	size_t lo = a->first[s], hi = lo + a->count[s];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (a->label[mid] == c)
+			return a->target[mid];
+		if (a->label[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+typedef void (*ac_hit)(void *ctx, int needle, size_t start, size_t end);
+
+static void ac_scan(const struct ac *a, const char *s, size_t n, ac_hit fn, void *ctx)
+{
+	int st = 0;
+	if (!a->nneedles)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		for (;;) {
+			if (a->row[st] >= 0) {
+				st = a->dense[(size_t)a->row[st] * 256 + c];
+				break;
+			}
+			int t = ac_edge(a, st, c);
+			if (t >= 0) {
+				st = t;
+				break;
+			}
+			st = a->node[st].fail;
+		}
+		if (!a->emit[st])
+			continue;
+		for (int o = a->node[st].out >= 0 ? st : a->node[st].dict; o >= 0; o = a->node[o].dict)
+			for (int nd = a->node[o].out; nd >= 0; nd = a->same[nd])
+				fn(ctx, nd, i + 1 - a->len[nd], i + 1);
+	}
+}
+
+static void ac_release(struct ac *a)
+{
+	free(a->node);
+	free(a->same);
+	free(a->len);
+	free(a->first);
+	free(a->count);
+	free(a->label);
+	free(a->target);
+	free(a->row);
+	free(a->dense);
+	free(a->emit);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Whether s[start..end) stands alone: as a token (ids: "-" and "." join words) or a phrase. */
+static bool bounded(const char *s, size_t len, size_t start, size_t end, bool id)
+{
+	if (start > 0) {
+		unsigned char p = (unsigned char)s[start - 1];
+		if (word_char(p) && word_char((unsigned char)s[start]))
+			return false;
+		if (id && (p == '-' || p == '.') && start >= 2 && word_char((unsigned char)s[start - 2]))
+			return false;
+	}
+	if (end < len) {
+		unsigned char q = (unsigned char)s[end];
+		if (word_char(q) && word_char((unsigned char)s[end - 1]))
+			return false;
+		if (id && (q == '-' || q == '.') && end + 1 < len && word_char((unsigned char)s[end + 1]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether s[start..end) is a whole field: between '>' and '<' (an
+ * element's text), quotes (an attribute value, a JSON string), commas or
+ * the ends of the text (a CSV field), blanks aside.
+ */
+static bool alone(const char *s, size_t len, size_t start, size_t end)
+{
+	if (start > 0 && s[start - 1] == ' ')
+		start--;
+	if (end < len && s[end] == ' ')
+		end++;
+	char before = start ? s[start - 1] : ',', after = end < len ? s[end] : ',';
+	return (before == '>' && after == '<') || (before == '"' && after == '"') || (before == '\'' && after == '\'') ||
+	       (before == ',' && after == ',');
+}
+
+/* ---- what to look for ------------------------------------------------------------------- */
+
+struct needle {
+	enum kind kind;
+	size_t index; /* into c->hidden or site.deny */
+};
+
+struct needles {
+	struct ac ac;
+	struct needle *v;
+	size_t n, alloc;
+};
+
+static void needle_add(struct needles *nd, const char *text, enum kind kind, size_t index)
+{
+	char *f = fold_str(text);
+	if (*f) {
+		ALLOC_GROW(nd->v, nd->n + 1, nd->alloc);
+		nd->v[nd->n] = (struct needle){kind, index};
+		ac_add(&nd->ac, f, strlen(f), (int)nd->n++);
+	}
+	free(f);
+}
+
+static size_t count_words(const char *s, size_t *chars)
+{
+	size_t words = 0;
+	*chars = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xC0) != 0x80)
+			(*chars)++;
+		if (word_char(*p) && (p == (const unsigned char *)s || !word_char(p[-1])))
+			words++;
+	}
+	return words;
+}
+
+static void add_name(struct strmap *m, const char *name)
+{
+	if (!name)
+		return;
+	char *f = fold_str(name);
+	strmap_put(m, f, 0);
+	free(f);
+}
+
+/* Every name the public site shows on its own: a hidden title equal to one is a coincidence. */
+static void published_names(const struct corpus *c, struct strmap *m)
+{
+	add_name(m, c->site.title);
+	for (size_t i = 0; i < c->site.nservices; i++)
+		add_name(m, c->site.services[i].name);
+	for (size_t i = 0; i < c->npages; i++)
+		add_name(m, c->pages[i].title);
+	for (size_t i = 0; i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		add_name(m, pm->title);
+		for (size_t k = 0; k < pm->nservices; k++)
+			add_name(m, pm->services[k].name);
+		for (size_t k = 0; k < pm->ntags; k++)
+			add_name(m, pm->tags[k].name);
+		for (size_t k = 0; k < pm->nfactors; k++)
+			add_name(m, pm->factors[k].name);
+	}
+}
+
+struct contained {
+	const struct needles *nd;
+	const struct view *name;
+	enum leak_title *mode;
+	const char **why;
+};
+
+static void contained_hit(void *ctx, int needle, size_t start, size_t end)
+{
+	struct contained *x = ctx;
+	size_t i = x->nd->v[needle].index;
+	if (x->mode[i] == LEAK_TITLE_ANYWHERE && bounded(x->name->s, x->name->len, start, end, false)) {
+		x->mode[i] = LEAK_TITLE_FIELD;
+		x->why[i] = "part of a published name";
+	}
+}
+
+/* Long titles inside a published name ("X" in "X, again") are only looked for alone. */
+static void demote_contained(const struct corpus *c, struct strmap *names, enum leak_title *mode, const char **why)
+{
+	struct needles nd = {0};
+	struct view v = {0};
+	for (size_t i = 0; i < c->nhidden; i++)
+		if (mode[i] == LEAK_TITLE_ANYWHERE)
+			needle_add(&nd, c->hidden[i].title, K_TITLE, i);
+	ac_build(&nd.ac);
+	struct contained x = {&nd, &v, mode, why};
+	for (size_t k = 0; nd.n && k < names->cap; k++) {
+		if (!names->keys[k])
+			continue;
+		fold(&v, names->keys[k], strlen(names->keys[k]), NULL);
+		ac_scan(&nd.ac, v.s, v.len, contained_hit, &x);
+	}
+	view_release(&v);
+	ac_release(&nd.ac);
+	free(nd.v);
+}
+
+void leak_titles(const struct corpus *c, enum leak_title *mode, const char **why)
+{
+	struct strmap names = STRMAP_INIT;
+	published_names(c, &names);
+	for (size_t i = 0; i < c->nhidden; i++) {
+		size_t chars, words = count_words(c->hidden[i].title, &chars);
+		char *f = fold_str(c->hidden[i].title);
+		mode[i] = LEAK_TITLE_ANYWHERE;
+		why[i] = NULL;
+		if (words < LEAK_FIELD_WORDS || chars < LEAK_FIELD_CHARS) {
+			mode[i] = LEAK_TITLE_NOT;
+			why[i] = "fewer than 2 words or 10 characters";
+		} else if (strmap_get(&names, f) != SIZE_MAX) {
+			mode[i] = LEAK_TITLE_NOT;
+			why[i] = "the same as a published name";
+		} else if (words < LEAK_PHRASE_WORDS || chars < LEAK_PHRASE_CHARS) {
+			mode[i] = LEAK_TITLE_FIELD;
+			why[i] = "shorter than 6 words or 30 characters";
+		}
+		free(f);
+	}
+	demote_contained(c, &names, mode, why);
+	strmap_release(&names);
+}
+
+static void build_needles(const struct corpus *c, struct needles *nd)
+{
+	enum leak_title *mode = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*mode));
+	const char **why = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*why));
+	leak_titles(c, mode, why);
+	for (size_t i = 0; i < c->nhidden; i++) {
+		char *slug = slugify(c->hidden[i].id), *a = fold_str(c->hidden[i].id), *b = fold_str(slug);
+		needle_add(nd, c->hidden[i].id, K_ID, i);
+		if (strcmp(a, b))
+			needle_add(nd, slug, K_ID, i);
+		if (mode[i] != LEAK_TITLE_NOT)
+			needle_add(nd, c->hidden[i].title, mode[i] == LEAK_TITLE_FIELD ? K_TITLE_FIELD : K_TITLE, i);
+		free(slug);
+		free(a);
+		free(b);
+	}
+	for (size_t i = 0; i < c->site.ndeny; i++)
+		needle_add(nd, c->site.deny[i], K_DENY, i);
+	ac_build(&nd->ac);
+	free(mode);
+	free(why);
+}
+
+/* ---- scanning the output ---------------------------------------------------------------- */
+
+/* A leak found in one file: what (kind, index, the pattern's match) and where (byte, line). */
+struct hit {
+	enum kind kind;
+	size_t index;
+	char *text;
+	uint32_t off;
+	int line;
+};
+
+struct found {
+	struct hit *h;
+	size_t n, alloc;
+	bool unchecked; /* a pattern could not be run to the end */
+	int rule, rc;
+};
+
+struct worker {
+	struct view dec, strip, sdec, fold;
+	pcre2_match_data *md;
+};
+
+struct scan {
+	const struct corpus *c;
+	struct needles nd;
+	pcre2_code **re;
+	size_t nre;
+	pcre2_match_context *mctx;
+	struct fs_entry *files;
+	size_t nfiles;
+	struct found *found; /* per file */
+	bool *unreadable;    /* per file */
+	struct worker *w;    /* per thread */
+};
+
+static void add_hit(struct found *f, enum kind kind, size_t index, const char *text, size_t tlen, uint32_t off)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct hit *h = &f->h[i];
+		if (h->kind != kind || h->index != index)
+			continue;
+		if (text && (strlen(h->text) != tlen || memcmp(h->text, text, tlen)))
+			continue;
+		if (off < h->off)
+			h->off = off;
+		return;
+	}
+	ALLOC_GROW(f->h, f->n + 1, f->alloc);
+	f->h[f->n++] = (struct hit){kind, index, text ? xstrndup(text, tlen) : NULL, off, 0};
+}
+
+struct file_scan {
+	const struct scan *sc;
+	struct found *f;
+	const struct view *folded;
+};
+
+static void file_hit(void *ctx, int needle, size_t start, size_t end)
+{
+	struct file_scan *x = ctx;
+	const struct needle *n = &x->sc->nd.v[needle];
+	const struct view *v = x->folded;
+	if (n->kind != K_DENY && !bounded(v->s, v->len, start, end, n->kind == K_ID))
+		return;
+	if (n->kind == K_TITLE_FIELD && !alone(v->s, v->len, start, end))
+		return;
+	add_hit(x->f, n->kind == K_TITLE_FIELD ? K_TITLE : n->kind, n->index, NULL, 0, v->map[start]);
+}
+
+/* The index after the UTF-8 character at i (or after the byte, in invalid text). */
+static size_t next_char(const char *s, size_t n, size_t i)
+{
+	i++;
+	while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+static void scan_patterns(const struct scan *sc, struct worker *w, struct found *f, const char *s, size_t n,
+			  const uint32_t *map)
+{
+	for (size_t r = 0; r < sc->nre; r++) {
+		for (size_t pos = 0; pos <= n;) {
+			int rc = pcre2_match(sc->re[r], (PCRE2_SPTR)s, n, pos, 0, w->md, sc->mctx);
+			if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has no such limit */
+				rc = pcre2_match(sc->re[r], (PCRE2_SPTR)s, n, pos, PCRE2_NO_JIT, w->md, sc->mctx);
+			if (rc == PCRE2_ERROR_NOMATCH)
+				break;
+			if (rc < 0) { /* cannot tell: a failure, never a pass */
+				f->unchecked = true;
+				f->rule = (int)r;
+				f->rc = rc;
+				break;
+			}
+			const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(w->md);
+			if (ov[1] > ov[0]) {
+				size_t len = ov[1] - ov[0];
+				add_hit(f, K_PATTERN, r, s + ov[0], len > MAX_SHOWN ? MAX_SHOWN : len, map_at(map, ov[0]));
+				pos = ov[1];
+			} else {
+				pos = next_char(s, n, ov[0] > pos ? ov[0] : pos);
+			}
+		}
+	}
+}
+
+static void scan_view(const struct scan *sc, struct worker *w, struct found *f, const char *s, size_t n,
+		      const uint32_t *map, bool text)
+{
+	struct file_scan x = {sc, f, &w->fold};
+	fold(&w->fold, s, n, map);
+	ac_scan(&sc->nd.ac, w->fold.s, w->fold.len, file_hit, &x);
+	if (text)
+		scan_patterns(sc, w, f, s, n, map);
+}
+
+static bool markup(const char *path)
+{
+	static const char *const ext[] = {".html", ".htm", ".xhtml", ".xml", ".svg", ".atom", ".rss"};
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
+		if (str_ends(path, ext[i]))
+			return true;
+	return false;
+}
+
+static int cmp_hit_off(const void *va, const void *vb)
+{
+	const struct hit *a = va, *b = vb;
+	return (a->off > b->off) - (a->off < b->off);
+}
+
+/* Lines of the hits of one file, in one pass. */
+static void hit_lines(struct found *f, const char *s, size_t n)
+{
+	size_t pos = 0;
+	int line = 1;
+	sort_array(f->h, f->n, sizeof(*f->h), cmp_hit_off);
+	for (size_t i = 0; i < f->n; i++) {
+		for (; pos < f->h[i].off && pos < n; pos++)
+			line += s[pos] == '\n';
+		f->h[i].line = line;
+	}
+}
+
+static void scan_file(void *ctx, size_t i, int worker)
+{
+	struct scan *sc = ctx;
+	struct worker *w = &sc->w[worker];
+	struct found *f = &sc->found[i];
+	const char *path = sc->files[i].path;
+	char *data;
+	size_t n;
+	if (fs_read(path, &data, &n) < 0) {
+		sc->unreadable[i] = true;
+		return;
+	}
+	bool text = utf8_valid(data, n) == n, csv = str_ends(path, ".csv");
+	if (text && needs_decoding(data, n, csv)) { /* decoding only ever turns an escape into what it stands for */
+		decode(&w->dec, data, n, NULL, csv);
+		scan_view(sc, w, f, w->dec.s, w->dec.len, w->dec.map, true);
+	} else {
+		scan_view(sc, w, f, data, n, NULL, text);
+	}
+	if (text && markup(path)) {
+		strip_tags(&w->strip, data, n);
+		decode(&w->sdec, w->strip.s, w->strip.len, w->strip.map, false);
+		scan_view(sc, w, f, w->sdec.s, w->sdec.len, w->sdec.map, true);
+	}
+	hit_lines(f, data, n);
+	free(data);
+}
+
+/* ---- leaks: what was found where, and where it came from ---------------------------------- */
+
+struct where {
+	size_t file;
+	int line;
+};
+
+struct leak {
+	enum kind kind;
+	size_t index;
+	char *text; /* K_PATTERN: the match */
+	struct where *out;
+	size_t nout, aout;
+	struct loc *src; /* published sources that have it */
+	size_t nsrc, asrc;
+};
+
+struct leaks {
+	struct leak *v;
+	size_t n, alloc;
+	struct strmap by_key;
+};
+
+static struct leak *leak_for(struct leaks *l, const struct hit *h)
+{
+	char *key = xstrfmt("%d:%zu:%s", (int)h->kind, h->index, h->text ? h->text : "");
+	size_t i = strmap_get(&l->by_key, key);
+	if (i == SIZE_MAX) {
+		ALLOC_GROW(l->v, l->n + 1, l->alloc);
+		l->v[l->n] = (struct leak){h->kind, h->index, h->text ? xstrdup(h->text) : NULL, NULL, 0, 0, NULL, 0, 0};
+		i = l->n++;
+		strmap_put(&l->by_key, key, i);
+	}
+	free(key);
+	return &l->v[i];
+}
+
+static void collect(struct leaks *l, const struct scan *sc)
+{
+	for (size_t i = 0; i < sc->nfiles; i++) {
+		for (size_t k = 0; k < sc->found[i].n; k++) {
+			const struct hit *h = &sc->found[i].h[k];
+			struct leak *lk = leak_for(l, h);
+			if (lk->nout && lk->out[lk->nout - 1].file == i)
+				continue;
+			ALLOC_GROW(lk->out, lk->nout + 1, lk->aout);
+			lk->out[lk->nout++] = (struct where){i, h->line};
+		}
+	}
+}
+
+/*
+ * The marker test of markdown.c (keep the two identical): the line is
+ * "<!--", "/" for a closing marker, "internal", "-->", with blanks (space,
+ * tab, CR) only around those parts, letters in any case.
+ */
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static bool eat(const char **p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(end - *p) < n || strncasecmp(*p, word, n))
+		return false;
+	*p += n;
+	return true;
+}
+
+/* 1 for an opening marker line [p, end) (no newline), 2 for a closing one, else 0. */
+static int marker_line(const char *p, const char *end)
+{
+	bool closing;
+	p = skip_blanks(p, end);
+	if (!eat(&p, end, "<!--"))
+		return 0;
+	p = skip_blanks(p, end);
+	closing = eat(&p, end, "/");
+	p = skip_blanks(p, end);
+	if (!eat(&p, end, "internal"))
+		return 0;
+	p = skip_blanks(p, end);
+	if (!eat(&p, end, "-->") || skip_blanks(p, end) != end)
+		return 0;
+	return closing ? 2 : 1;
+}
+
+/* Lines of s that are not published: internal blocks (markers included). skip[line] for line <= nlines. */
+static bool *internal_lines(const char *s, size_t n, int *nlines)
+{
+	int lines = 1;
+	for (size_t i = 0; i < n; i++)
+		lines += s[i] == '\n';
+	bool *skip = xcalloc((size_t)lines + 2, sizeof(bool));
+	bool open = false;
+	int line = 1;
+	for (const char *p = s, *end = s + n; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		int marker = marker_line(p, e);
+		if (marker == 1)
+			open = true;
+		skip[line] = open || marker == 2;
+		if (marker == 2)
+			open = false;
+		p = nl ? nl + 1 : end;
+	}
+	*nlines = lines;
+	return skip;
+}
+
+/* The lines of every node below n (site.yaml's public: section). */
+static void node_lines(const struct ynode *n, bool *skip, int nlines)
+{
+	if (!n)
+		return;
+	if (n->loc.line > 0 && n->loc.line <= nlines)
+		skip[n->loc.line] = true;
+	for (size_t i = 0; (n->type == YN_SEQ || n->type == YN_MAP) && i < n->n; i++) {
+		if (n->type == YN_MAP && n->key_locs[i].line > 0 && n->key_locs[i].line <= nlines)
+			skip[n->key_locs[i].line] = true;
+		node_lines(n->items[i], skip, nlines);
+	}
+}
+
+/* A source file read again to place a leak (no diagnostics: it was read once already); NULL if gone. */
+static char *read_quiet(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, len);
+}
+
+struct src_scan {
+	struct leaks *l;
+	const struct needles *nd; /* needle i -> leak index nd->v[i].index */
+	const char *path;
+	const char *raw;
+	const struct view *folded;
+	const bool *skip;
+	int nlines;
+};
+
+static struct loc loc_at(const char *path, const char *s, size_t off)
+{
+	struct loc loc = {path, 1, 1};
+	for (size_t i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			loc.line++;
+			loc.col = 1;
+		} else if (((unsigned char)s[i] & 0xC0) != 0x80)
+			loc.col++;
+	}
+	return loc;
+}
+
+static void src_hit(void *ctx, int needle, size_t start, size_t end)
+{
+	struct src_scan *x = ctx;
+	struct leak *lk = &x->l->v[x->nd->v[needle].index];
+	enum kind k = lk->kind;
+	if ((k == K_ID || k == K_TITLE) && !bounded(x->folded->s, x->folded->len, start, end, k == K_ID))
+		return;
+	struct loc loc = loc_at(x->path, x->raw, x->folded->map[start]);
+	if (x->skip && loc.line <= x->nlines && x->skip[loc.line])
+		return;
+	if (lk->nsrc > MAX_NOTES)
+		return;
+	for (size_t i = 0; i < lk->nsrc; i++)
+		if (lk->src[i].line == loc.line && lk->src[i].col == loc.col && !strcmp(lk->src[i].file, loc.file))
+			return;
+	ALLOC_GROW(lk->src, lk->nsrc + 1, lk->asrc);
+	lk->src[lk->nsrc++] = loc;
+}
+
+static void scan_source(struct src_scan *x, const char *path, const struct ynode *public_node)
+{
+	size_t n;
+	struct view v = {0};
+	char *s = read_quiet(path, &n);
+	if (!s)
+		return;
+	bool *skip = internal_lines(s, n, &x->nlines);
+	node_lines(public_node, skip, x->nlines);
+	fold(&v, s, n, NULL);
+	x->path = path;
+	x->raw = s;
+	x->folded = &v;
+	x->skip = skip;
+	ac_scan(&x->nd->ac, v.s, v.len, src_hit, x);
+	view_release(&v);
+	free(skip);
+	free(s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Where in the published sources each leaked text is. */
+static void locate(struct leaks *l, const struct corpus *c)
+{
+	struct needles nd = {0};
+	for (size_t i = 0; i < l->n; i++) {
+		const struct leak *lk = &l->v[i];
+		const struct hidden *h = lk->kind <= K_TITLE ? &c->hidden[lk->index] : NULL;
+		const char *text = lk->kind == K_ID      ? h->id
+				   : lk->kind == K_TITLE ? h->title
+				   : lk->kind == K_DENY  ? c->site.deny[lk->index]
+							 : lk->text;
+		needle_add(&nd, text, lk->kind, i);
+		if (lk->kind == K_ID) {
+			char *slug = slugify(h->id);
+			needle_add(&nd, slug, K_ID, i);
+			free(slug);
+		}
+	}
+	ac_build(&nd.ac);
+	struct src_scan x = {l, &nd, NULL, NULL, NULL, NULL, 0};
+	const char **paths = xcalloc(c->npms + c->npages + 1, sizeof(char *));
+	size_t np = 0;
+	for (size_t i = 0; i < c->npms; i++)
+		paths[np++] = c->pms[i].path;
+	sort_array(paths, np, sizeof(*paths), cmp_str);
+	for (size_t i = 0; i < c->npages; i++)
+		paths[np++] = c->pages[i].path;
+	for (size_t i = 0; i < np; i++)
+		scan_source(&x, paths[i], NULL);
+	if (c->site.path)
+		scan_source(&x, c->site.path, ynode_get(c->site.front, "public"));
+	free(paths);
+	ac_release(&nd.ac);
+	free(nd.v);
+}
+
+/* ---- reporting ----------------------------------------------------------------------------- */
+
+static void add_outputs(struct buf *b, const struct leak *lk, const struct scan *sc, const char *shown)
+{
+	for (size_t i = 0; i < lk->nout && i < SHOWN_FILES; i++) {
+		const char *rel = sc->files[lk->out[i].file].rel;
+		if (shown)
+			buf_addf(b, "%s%s/%s:%d", i ? ", " : "", shown, rel, lk->out[i].line);
+		else
+			buf_addf(b, "%s%s:%d", i ? ", " : "", rel, lk->out[i].line);
+	}
+	if (lk->nout > SHOWN_FILES)
+		buf_addf(b, " (and %zu more file%s)", lk->nout - SHOWN_FILES, lk->nout - SHOWN_FILES == 1 ? "" : "s");
+}
+
+/* Where a hidden postmortem's id or title is in its own file. */
+static struct loc hidden_loc(const struct hidden *h, const char *text)
+{
+	struct loc loc = {h->path, h->line, 0};
+	size_t n;
+	char *s = read_quiet(h->path, &n);
+	const char *hit = s ? strstr(s, text) : NULL;
+	if (hit)
+		loc = loc_at(h->path, s, (size_t)(hit - s));
+	free(s);
+	return loc;
+}
+
+static struct loc deny_loc(const struct corpus *c, size_t i)
+{
+	const struct ynode *d = ynode_get(ynode_get(c->site.front, "public"), "deny");
+	struct loc loc = {c->site.path, 0, 0};
+	if (d && d->type == YN_SEQ && i < d->n)
+		loc = d->items[i]->loc;
+	return loc;
+}
+
+static void report_leak(const struct leak *lk, const struct scan *sc, const char *shown)
+{
+	const struct corpus *c = sc->c;
+	struct buf where = BUF_INIT;
+	add_outputs(&where, lk, sc, shown);
+	const char *w = buf_cstr(&where);
+	size_t first = 0;
+	if (lk->kind == K_ID || lk->kind == K_TITLE) {
+		const struct hidden *h = &c->hidden[lk->index];
+		struct loc loc = hidden_loc(h, lk->kind == K_ID ? h->id : h->title);
+		if (lk->kind == K_ID)
+			error(&loc, "%s is not published (the public profile keeps public, complete postmortems) but its id "
+			      "is in the output: %s", h->id, w);
+		else
+			error(&loc, "%s is not published but its title \"%s\" is in the output: %s", h->id, h->title, w);
+		for (size_t i = 0; i < lk->nsrc; i++)
+			note(&lk->src[i], "mentions %s%s, which is not published", lk->kind == K_ID ? "" : "the title of ",
+			     h->id);
+		buf_release(&where);
+		return;
+	}
+	struct loc loc = lk->kind == K_DENY ? deny_loc(c, lk->index) : c->site.redact[lk->index].loc;
+	if (lk->nsrc) {
+		loc = lk->src[0];
+		first = 1;
+	}
+	if (lk->kind == K_DENY)
+		error(&loc, "\"%s\" (public.deny) is in the output: %s", c->site.deny[lk->index], w);
+	else
+		error(&loc, "redact pattern %zu ('%s') still matches \"%s\" in the output: %s", lk->index + 1,
+		      c->site.redact[lk->index].pattern, lk->text, w);
+	if (!lk->nsrc)
+		note(&loc, "no published source has it: it comes from the theme, static/ or a hook");
+	for (size_t i = first; i < lk->nsrc; i++)
+		note(&lk->src[i], "\"%s\" is here too", lk->kind == K_DENY ? c->site.deny[lk->index] : lk->text);
+	buf_release(&where);
+}
+
+static int cmp_leak(const void *va, const void *vb)
+{
+	const struct leak *a = va, *b = vb;
+	if (a->kind != b->kind)
+		return (int)a->kind - (int)b->kind;
+	if (a->index != b->index)
+		return a->index < b->index ? -1 : 1;
+	return strcmp(a->text ? a->text : "", b->text ? b->text : "");
+}
+
+/* ---- the check -------------------------------------------------------------------------------- */
+
+static void compile_patterns(struct scan *sc)
+{
+	const struct site *s = &sc->c->site;
+	sc->re = xcalloc(s->nredact ? s->nredact : 1, sizeof(*sc->re));
+	for (size_t i = 0; i < s->nredact; i++) {
+		int code;
+		PCRE2_SIZE off;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->redact[i].pattern, PCRE2_ZERO_TERMINATED,
+					       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+		if (!re) /* site_load refused it already */
+			BUG("redact pattern \"%s\" does not compile", s->redact[i].pattern);
+		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+		sc->re[sc->nre++] = re;
+	}
+	sc->mctx = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(sc->mctx, 10000000u);
+}
+
+static void scan_release(struct scan *sc, int jobs)
+{
+	for (size_t i = 0; i < sc->nfiles; i++) {
+		for (size_t k = 0; k < sc->found[i].n; k++)
+			free(sc->found[i].h[k].text);
+		free(sc->found[i].h);
+	}
+	free(sc->found);
+	free(sc->unreadable);
+	for (int i = 0; i < jobs; i++) {
+		view_release(&sc->w[i].dec);
+		view_release(&sc->w[i].strip);
+		view_release(&sc->w[i].sdec);
+		view_release(&sc->w[i].fold);
+		pcre2_match_data_free(sc->w[i].md);
+	}
+	free(sc->w);
+	for (size_t i = 0; i < sc->nre; i++)
+		pcre2_code_free(sc->re[i]);
+	free(sc->re);
+	pcre2_match_context_free(sc->mctx);
+	ac_release(&sc->nd.ac);
+	free(sc->nd.v);
+	fs_entries_free(sc->files, sc->nfiles);
+}
+
+static void leaks_release(struct leaks *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].text);
+		free(l->v[i].out);
+		free(l->v[i].src);
+	}
+	free(l->v);
+	strmap_release(&l->by_key);
+}
+
+int leak_check(const struct corpus *c, const char *tree, const char *shown, int jobs)
+{
+	struct scan sc = {.c = c};
+	struct leaks l = {NULL, 0, 0, STRMAP_INIT};
+	int ret = 0;
+	jobs = jobs < 1 ? 1 : jobs;
+	build_needles(c, &sc.nd);
+	compile_patterns(&sc);
+	if (fs_walk(tree, "", &sc.files, &sc.nfiles) < 0)
+		ret = -1;
+	sc.found = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(*sc.found));
+	sc.unreadable = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(bool));
+	sc.w = xcalloc((size_t)jobs, sizeof(*sc.w));
+	for (int i = 0; i < jobs; i++)
+		sc.w[i].md = pcre2_match_data_create(1, NULL);
+	if (sc.nd.n || sc.nre)
+		parallel_for(sc.nfiles, jobs, scan_file, &sc);
+	for (size_t i = 0; i < sc.nfiles; i++) {
+		if (sc.unreadable[i])
+			ret = -1;
+		if (sc.found[i].unchecked) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(sc.found[i].rc, msg, sizeof(msg));
+			char *path = shown ? path_join(shown, sc.files[i].rel) : xstrdup(sc.files[i].rel);
+			ret = error(&c->site.redact[sc.found[i].rule].loc, "cannot check %s for redact pattern %d: %s",
+				    path, sc.found[i].rule + 1, (const char *)msg);
+			free(path);
+		}
+	}
+	collect(&l, &sc);
+	if (l.n) {
+		locate(&l, c);
+		sort_array(l.v, l.n, sizeof(*l.v), cmp_leak);
+		for (size_t i = 0; i < l.n && i < MAX_LEAKS; i++)
+			report_leak(&l.v[i], &sc, shown);
+		if (l.n > MAX_LEAKS)
+			error(NULL, "%zu more leaks not shown", l.n - MAX_LEAKS);
+		error(NULL, "the public build leaks %zu internal string%s: the previous output is left as it was", l.n,
+		      l.n == 1 ? "" : "s");
+		ret = -1;
+	}
+	leaks_release(&l);
+	scan_release(&sc, jobs);
+	return ret;
+}
