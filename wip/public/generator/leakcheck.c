@@ -7,6 +7,7 @@
 #include "strmap.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <limits.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,63 +268,113 @@ static bool needs_decoding(const char *s, size_t n, bool csv)
 	return memchr(s, '&', n) || memchr(s, '\\', n) || (csv && memchr(s, '"', n));
 }
 
-/* ---- markup without its tags -------------------------------------------------------- */
+/* ---- markup flattened: the text without tags, then every attribute value ---------------- */
 
-/* Tags that sit inside a word or phrase: removed without a trace, the others leave a space. */
+/* Tags that sit inside a word or phrase: removed without a trace, the others leave a BLOCK_MARK. */
 static bool inline_tag(const char *name, size_t len)
 {
 	static const char *const tags[] = {"a",    "abbr", "b",   "bdi", "bdo",  "cite",   "code", "data", "dfn",
 					   "em",   "i",    "kbd", "mark", "q",  "s",      "samp", "small", "span",
 					   "strong", "sub", "sup", "time", "u", "var",    "wbr"};
+	if (len > 6)
+		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(tags); i++)
 		if (strlen(tags[i]) == len && !strncasecmp(tags[i], name, len))
 			return true;
 	return false;
 }
 
-/* Index after the tag starting at s[i] ('<'), or i when it is not one. */
-static size_t skip_tag(const char *s, size_t n, size_t i, bool *inl)
+/* What a block-level tag leaves in the text without its tags: a boundary no word crosses. */
+#define BLOCK_MARK '\x1f'
+
+/* Append s[from..to) to v as a field of its own: BLOCK_MARK "value". */
+static void add_field(struct view *v, const char *s, size_t from, size_t to)
 {
-	size_t j = i + 1;
-	*inl = false;
-	if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
-		const char *e = memmem(s + i + 4, n - i - 4, "-->", 3);
-		return e ? (size_t)(e - s) + 3 : n;
-	}
-	if (j < n && s[j] == '/')
-		j++;
-	if (j >= n || !((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '!' || s[j] == '?'))
-		return i;
-	size_t name = j;
-	while (j < n && word_char((unsigned char)s[j]))
-		j++;
-	*inl = inline_tag(s + name, j - name);
-	for (char q = 0; j < n; j++) {
-		if (q && s[j] == q)
-			q = 0;
-		else if (!q && (s[j] == '"' || s[j] == '\''))
-			q = s[j];
-		else if (!q && s[j] == '>')
-			return j + 1;
-	}
-	return n;
+	view_add(v, BLOCK_MARK, (uint32_t)from);
+	view_add(v, '"', (uint32_t)from);
+	for (size_t k = from; k < to; k++)
+		view_add(v, s[k], (uint32_t)k);
+	view_add(v, '"', (uint32_t)to);
 }
 
-static void strip_tags(struct view *out, const char *s, size_t n)
+static bool tag_blank(char c)
 {
-	view_reserve(out, n);
-	for (size_t i = 0; i < n;) {
-		bool inl;
-		size_t j = s[i] == '<' ? skip_tag(s, n, i, &inl) : i;
-		if (j > i) {
-			if (!inl)
-				view_add(out, ' ', (uint32_t)i);
-			i = j;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/';
+}
+
+/* The attribute values of the tag whose name ends at s[j], to attrs; the index after the tag. */
+static size_t tag_attrs(struct view *attrs, const char *s, size_t n, size_t j)
+{
+	while (j < n && s[j] != '>') {
+		if (tag_blank(s[j])) {
+			j++;
 			continue;
 		}
-		view_add(out, s[i], (uint32_t)i);
-		i++;
+		while (j < n && !tag_blank(s[j]) && s[j] != '=' && s[j] != '>') /* the attribute's name */
+			j++;
+		while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
+			j++;
+		if (j >= n || s[j] != '=')
+			continue;
+		for (j++; j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'); j++)
+			;
+		size_t from = j, to;
+		if (j < n && (s[j] == '"' || s[j] == '\'')) {
+			const char *q = memchr(s + j + 1, s[j], n - j - 1);
+			from = j + 1;
+			to = q ? (size_t)(q - s) : n;
+			j = q ? to + 1 : n;
+		} else {
+			while (j < n && !tag_blank(s[j]) && s[j] != '>')
+				j++;
+			to = j;
+		}
+		add_field(attrs, s, from, to);
 	}
+	return j < n ? j + 1 : n;
+}
+
+/*
+ * The markup s as text: tags removed (a block-level one leaves a
+ * BLOCK_MARK, an inline one nothing, so "<mark>Acme</mark> Corp" reads
+ * "Acme Corp"), comments' text and every attribute value kept, as fields,
+ * after the text.  Never longer than s.
+ */
+static void flatten(struct view *out, struct view *attrs, const char *s, size_t n)
+{
+	view_reserve(out, n + 1); /* and the mark between text and fields */
+	view_reserve(attrs, n);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		if (s[i] != '<') {
+			view_add(out, s[i], (uint32_t)i);
+			i++;
+			continue;
+		}
+		if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
+			const char *e = memmem(s + i + 4, n - i - 4, "-->", 3);
+			size_t end = e ? (size_t)(e - s) : n;
+			add_field(attrs, s, i + 4, end);
+			i = e ? end + 3 : n;
+			continue;
+		}
+		if (j < n && s[j] == '/')
+			j++;
+		if (j >= n || !((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '!' || s[j] == '?')) {
+			view_add(out, s[i], (uint32_t)i); /* a '<' that starts no tag */
+			i++;
+			continue;
+		}
+		size_t name = j;
+		while (j < n && (word_char((unsigned char)s[j]) || s[j] == '-' || s[j] == ':'))
+			j++;
+		if (!inline_tag(s + name, j - name))
+			view_add(out, BLOCK_MARK, (uint32_t)i);
+		i = tag_attrs(attrs, s, n, j);
+	}
+	view_add(out, BLOCK_MARK, (uint32_t)(n ? n - 1 : 0));
+	for (size_t k = 0; k < attrs->len; k++)
+		view_add(out, attrs->s[k], attrs->map[k]);
 	view_end(out);
 }
 
@@ -393,13 +444,19 @@ static int cmp_label(const void *va, const void *vb, void *ctx)
 	return (int)a->node[*(const int *)va].label - (int)a->node[*(const int *)vb].label;
 }
 
-/* Rows of next states for the states up to depth 2, where most bytes of a text are read. */
+/* States with a dense row of next states: the shallow ones, where most bytes of a text are read. */
+#define DENSE_ROWS 4096
+
+/* Rows of next states for the states up to the depth DENSE_ROWS rows can hold (at least 1). */
 static void ac_dense(struct ac *a, const int *order, const int *depth)
 {
 	size_t nrows = 0;
+	int maxd = a->nnode > DENSE_ROWS ? depth[order[DENSE_ROWS]] - 1 : INT_MAX; /* order: by depth */
+	if (maxd < 1)
+		maxd = 1;
 	a->row = xmalloc(a->nnode * sizeof(int));
 	for (size_t i = 0; i < a->nnode; i++)
-		a->row[i] = depth[i] <= 2 ? (int)nrows++ : -1;
+		a->row[i] = depth[i] <= maxd ? (int)nrows++ : -1;
 	a->dense = xmalloc(nrows * 256 * sizeof(int));
 	for (size_t i = 0; i < a->nnode; i++) { /* breadth first: a fail state's row is ready */
 		int s = order[i];
@@ -540,9 +597,9 @@ static bool bounded(const char *s, size_t len, size_t start, size_t end, bool id
 }
 
 /*
- * Whether s[start..end) is a whole field: between '>' and '<' (an
- * element's text), quotes (an attribute value, a JSON string), commas or
- * the ends of the text (a CSV field), blanks aside.
+ * Whether s[start..end) stands alone as a field: between '>' and '<' (an
+ * element's text; BLOCK_MARKs once the tags are gone) or between quotes
+ * (an attribute value, a JSON string, a quotation), blanks aside.
  */
 static bool alone(const char *s, size_t len, size_t start, size_t end)
 {
@@ -550,9 +607,11 @@ static bool alone(const char *s, size_t len, size_t start, size_t end)
 		start--;
 	if (end < len && s[end] == ' ')
 		end++;
-	char before = start ? s[start - 1] : ',', after = end < len ? s[end] : ',';
-	return (before == '>' && after == '<') || (before == '"' && after == '"') || (before == '\'' && after == '\'') ||
-	       (before == ',' && after == ',');
+	if (!start || end >= len)
+		return false;
+	char before = s[start - 1], after = s[end];
+	return (before == '>' && after == '<') || (before == BLOCK_MARK && after == BLOCK_MARK) ||
+	       (before == '"' && after == '"') || (before == '\'' && after == '\'');
 }
 
 /* ---- what to look for ------------------------------------------------------------------- */
@@ -726,7 +785,7 @@ struct found {
 };
 
 struct worker {
-	struct view dec, strip, sdec, fold;
+	struct view dec, flat, attrs, fold;
 	pcre2_match_data *md;
 };
 
@@ -865,17 +924,22 @@ static void scan_file(void *ctx, size_t i, int worker)
 		return;
 	}
 	bool text = utf8_valid(data, n) == n, csv = str_ends(path, ".csv");
-	if (text && needs_decoding(data, n, csv)) { /* decoding only ever turns an escape into what it stands for */
-		decode(&w->dec, data, n, NULL, csv);
-		scan_view(sc, w, f, w->dec.s, w->dec.len, w->dec.map, true);
-	} else {
-		scan_view(sc, w, f, data, n, NULL, text);
-	}
+	const char *v = data;
+	size_t vlen = n;
+	const uint32_t *map = NULL;
 	if (text && markup(path)) {
-		strip_tags(&w->strip, data, n);
-		decode(&w->sdec, w->strip.s, w->strip.len, w->strip.map, false);
-		scan_view(sc, w, f, w->sdec.s, w->sdec.len, w->sdec.map, true);
+		flatten(&w->flat, &w->attrs, data, n);
+		v = w->flat.s;
+		vlen = w->flat.len;
+		map = w->flat.map;
 	}
+	if (text && needs_decoding(v, vlen, csv)) { /* decoding only turns an escape into what it stands for */
+		decode(&w->dec, v, vlen, map, csv);
+		v = w->dec.s;
+		vlen = w->dec.len;
+		map = w->dec.map;
+	}
+	scan_view(sc, w, f, v, vlen, map, text);
 	hit_lines(f, data, n);
 	free(data);
 }
@@ -1242,8 +1306,8 @@ static void scan_release(struct scan *sc, int jobs)
 	free(sc->unreadable);
 	for (int i = 0; i < jobs; i++) {
 		view_release(&sc->w[i].dec);
-		view_release(&sc->w[i].strip);
-		view_release(&sc->w[i].sdec);
+		view_release(&sc->w[i].flat);
+		view_release(&sc->w[i].attrs);
 		view_release(&sc->w[i].fold);
 		pcre2_match_data_free(sc->w[i].md);
 	}

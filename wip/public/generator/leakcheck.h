@@ -13,7 +13,7 @@
  *    published postmortem's or page's title, a service, factor or tag
  *    name, the site's title: the same incident can recur), in two ways:
  *    where it stands alone as a field (the whole text of an element, an
- *    attribute value, a JSON string, a CSV field), the way every page and
+ *    attribute value, a JSON string, a quotation), the way every page and
  *    file shows a title, when it has at least LEAK_FIELD_WORDS words and
  *    LEAK_FIELD_CHARS characters; and anywhere, as a whole phrase, when it
  *    has at least LEAK_PHRASE_WORDS words and LEAK_PHRASE_CHARS characters

@@ -66,16 +66,18 @@ static void text_published(struct buf *b, const struct corpus *c)
 		buf_addf(b, "  %s  page /%s/  %s\n", c->pages[i].path, c->pages[i].slug, c->pages[i].title);
 }
 
-static void text_left_out(struct buf *b, const struct corpus *c, const char **why)
+static void text_left_out(struct buf *b, const struct corpus *c, const enum leak_title *mode, const char **why)
 {
-	buf_addf(b, "\nleft out (%zu): the build fails if one of their ids or checked titles is in the output\n",
+	buf_addf(b, "\nleft out (%zu): the build fails if one of their ids or titles is in the output\n",
 		 c->nhidden);
 	for (size_t i = 0; i < c->nhidden; i++) {
 		const struct hidden *h = &c->hidden[i];
 		buf_addf(b, "  %s:%d  %s  ", h->path, h->line, h->id);
 		add_quoted(b, h->title);
-		if (why[i])
+		if (mode[i] == LEAK_TITLE_NOT)
 			buf_addf(b, " (title not checked: %s)", why[i]);
+		else if (mode[i] == LEAK_TITLE_FIELD)
+			buf_addf(b, " (title checked where it stands alone: %s)", why[i]);
 		buf_addch(b, '\n');
 	}
 }
@@ -188,7 +190,7 @@ static void json_published(struct buf *b, const struct corpus *c)
 	buf_adds(b, "],\n");
 }
 
-static void json_left_out(struct buf *b, const struct corpus *c, const char **why)
+static void json_left_out(struct buf *b, const struct corpus *c, const enum leak_title *mode, const char **why)
 {
 	buf_adds(b, "\"left_out\": [");
 	for (size_t i = 0; i < c->nhidden; i++) {
@@ -199,8 +201,8 @@ static void json_left_out(struct buf *b, const struct corpus *c, const char **wh
 		json_str(b, h->title);
 		buf_adds(b, ", \"path\": ");
 		json_str(b, h->path);
-		buf_addf(b, ", \"line\": %d, \"title_checked\": %s, \"title_not_checked_because\": ", h->line,
-			 why[i] ? "false" : "true");
+		static const char *const modes[] = {"no", "alone", "anywhere"};
+		buf_addf(b, ", \"line\": %d, \"title_checked\": \"%s\", \"because\": ", h->line, modes[mode[i]]);
 		json_str(b, why[i]);
 		buf_addch(b, '}');
 	}
@@ -281,11 +283,12 @@ static void json_deny(struct buf *b, const struct site *s)
 
 void publish_report(struct buf *out, const struct corpus *c, struct redactor *r, enum diag_format fmt)
 {
+	enum leak_title *mode = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*mode));
 	const char **why = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*why));
 	const struct redaction *log = NULL;
 	const struct internal_block *blocks = NULL;
 	size_t nlog = 0, nblocks = 0;
-	leak_titles(c, why);
+	leak_titles(c, mode, why);
 	if (r) {
 		log = redactor_log(r, &nlog);
 		blocks = redactor_blocks(r, &nblocks);
@@ -293,7 +296,7 @@ void publish_report(struct buf *out, const struct corpus *c, struct redactor *r,
 	if (fmt == DIAG_JSON) {
 		buf_adds(out, "{\"profile\": \"public\",\n");
 		json_published(out, c);
-		json_left_out(out, c, why);
+		json_left_out(out, c, mode, why);
 		json_stripped(out, c);
 		json_blocks(out, blocks, nblocks);
 		json_redactions(out, log, nlog);
@@ -302,11 +305,12 @@ void publish_report(struct buf *out, const struct corpus *c, struct redactor *r,
 		buf_addf(out, "publish report for %s (public profile): %zu of %zu postmortems published\n", c->dir, c->npms,
 			 c->nsources);
 		text_published(out, c);
-		text_left_out(out, c, why);
+		text_left_out(out, c, mode, why);
 		text_stripped(out, c);
 		text_blocks(out, blocks, nblocks);
 		text_redactions(out, &c->site, log, nlog);
 		text_deny(out, &c->site);
 	}
+	free(mode);
 	free(why);
 }

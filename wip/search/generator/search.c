@@ -35,7 +35,7 @@ static const double field_b[NFIELDS] = {0.5, 0.5, 0.75};
 #define W_TAG 2.0
 
 #define PM_PER_FILE 50      /* at most one file per this many postmortems */
-#define MIN_FILE_BYTES 8192 /* no point in splitting finer */
+#define MIN_FILE_BYTES 4096 /* gzipped: no point in splitting finer */
 #define EXCERPT_BYTES 180
 #define SUMMARY_BYTES 240
 #define TYPO_MIN 4          /* typo keys for stems of this many letters or more */
@@ -47,7 +47,7 @@ static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl
 
 /* A term in one postmortem. */
 struct hit {
-	const char *term; /* owned by the worker that read it */
+	uint32_t term;    /* the reader's term id */
 	uint16_t tf[NFIELDS];
 	uint8_t flags;
 	bool in_summary;  /* `at` is in the summary, else in the body */
@@ -58,17 +58,77 @@ struct doc_hits {
 	struct hit *hits;
 	size_t nhits;
 	uint32_t len[NFIELDS]; /* terms per text field */
+	int worker;            /* whose term ids the hits use */
 };
+
+/* A hash table of byte strings (open addressing, the hash kept). */
+struct wtab {
+	struct wslot {
+		uint64_t hash;
+		char *key; /* NULL: empty */
+		size_t len;
+		size_t val;
+	} *slots;
+	size_t cap, n;
+};
+
+static struct wslot *wtab_slot(struct wtab *t, const char *key, size_t len, uint64_t hash)
+{
+	size_t i = (size_t)hash & (t->cap - 1);
+	while (t->slots[i].key &&
+	       (t->slots[i].hash != hash || t->slots[i].len != len || memcmp(t->slots[i].key, key, len)))
+		i = (i + 1) & (t->cap - 1);
+	return &t->slots[i];
+}
+
+/* The value for key, or SIZE_MAX. */
+static size_t wtab_get(struct wtab *t, const char *key, size_t len, uint64_t hash)
+{
+	if (!t->cap)
+		return SIZE_MAX;
+	struct wslot *sl = wtab_slot(t, key, len, hash);
+	return sl->key ? sl->val : SIZE_MAX;
+}
+
+static void wtab_put(struct wtab *t, const char *key, size_t len, uint64_t hash, size_t val)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		struct wtab bigger = {.cap = t->cap ? t->cap * 2 : 1024};
+		bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].key)
+				*wtab_slot(&bigger, t->slots[i].key, t->slots[i].len, t->slots[i].hash) = t->slots[i];
+		bigger.n = t->n;
+		free(t->slots);
+		*t = bigger;
+	}
+	struct wslot *sl = wtab_slot(t, key, len, hash);
+	if (!sl->key) {
+		sl->key = xstrndup(key, len);
+		sl->len = len;
+		sl->hash = hash;
+		t->n++;
+	}
+	sl->val = val;
+}
+
+static void wtab_release(struct wtab *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->slots[i].key);
+	free(t->slots);
+}
 
 /* One worker's caches: word -> term, and the hits of the doc being read. */
 struct reader {
-	struct strmap words; /* lowercased word -> term id, or STOP */
-	struct strmap terms; /* term -> term id */
+	struct wtab words;   /* lowercased word -> term id, or STOP */
+	struct wtab terms;   /* term -> term id */
 	char **term;         /* term id -> term */
 	size_t nterms, alloc;
 	size_t *slot;        /* term id -> index in the doc's hits, valid when stamp matches */
 	size_t *stamp;
 	size_t slot_alloc;
+	size_t *global;      /* term id -> the index's term, SIZE_MAX until merged */
 };
 #define STOP (SIZE_MAX - 1)
 
@@ -81,24 +141,26 @@ struct read_ctx {
 
 static size_t reader_term(struct reader *r, struct token *t)
 {
-	size_t id = strmap_get(&r->words, t->term);
+	uint64_t hash = hash_fnv1a(t->term, t->len);
+	size_t id = wtab_get(&r->words, t->term, t->len, hash);
 	if (id != SIZE_MAX)
 		return id;
-	char *word = xstrdup(t->term);
+	char word[TOK_MAX_BYTES + 1];
+	size_t wlen = t->len;
+	memcpy(word, t->term, wlen + 1);
 	if (!tok_term(t)) {
-		strmap_put(&r->words, word, STOP);
-		free(word);
+		wtab_put(&r->words, word, wlen, hash, STOP);
 		return STOP;
 	}
-	id = strmap_get(&r->terms, t->term);
+	uint64_t thash = hash_fnv1a(t->term, t->len);
+	id = wtab_get(&r->terms, t->term, t->len, thash);
 	if (id == SIZE_MAX) {
 		id = r->nterms;
 		ALLOC_GROW(r->term, r->nterms + 1, r->alloc);
-		r->term[r->nterms++] = xstrdup(t->term);
-		strmap_put(&r->terms, t->term, id);
+		r->term[r->nterms++] = xstrndup(t->term, t->len);
+		wtab_put(&r->terms, t->term, t->len, thash, id);
 	}
-	strmap_put(&r->words, word, id);
-	free(word);
+	wtab_put(&r->words, word, wlen, hash, id);
 	return id;
 }
 
@@ -118,7 +180,7 @@ static struct hit *doc_hit(struct reader *r, struct doc_hits *d, size_t *alloc, 
 	ALLOC_GROW(d->hits, d->nhits + 1, *alloc);
 	struct hit *h = &d->hits[d->nhits++];
 	memset(h, 0, sizeof(*h));
-	h->term = r->term[id];
+	h->term = (uint32_t)id;
 	h->at = NO_PLACE;
 	return h;
 }
@@ -175,6 +237,7 @@ static void read_one(void *vctx, size_t i, int worker)
 	const struct postmortem *pm = &ctx->c->pms[i];
 	const struct pm_links *l = &ctx->g->pm[i];
 	struct reading rd = {.r = &ctx->readers[worker], .d = &ctx->docs[i], .stamp = i + 1};
+	rd.d->worker = worker;
 	read_flagged(&rd, pm->id, FL_ID);
 	read_text(&rd, pm->title, F_TITLE);
 	read_text(&rd, pm->summary, F_SUMMARY);
@@ -186,13 +249,14 @@ static void read_one(void *vctx, size_t i, int worker)
 
 static void reader_release(struct reader *r)
 {
-	strmap_release(&r->words);
-	strmap_release(&r->terms);
+	wtab_release(&r->words);
+	wtab_release(&r->terms);
 	for (size_t i = 0; i < r->nterms; i++)
 		free(r->term[i]);
 	free(r->term);
 	free(r->slot);
 	free(r->stamp);
+	free(r->global);
 }
 
 /* ---- stage 2: merge ------------------------------------------------------ */
@@ -213,7 +277,7 @@ struct iterm {
 	size_t np, alloc;
 	uint32_t cards[SEARCH_CARDS]; /* indices into p, best first */
 	size_t ncards;
-	size_t size;      /* estimated bytes in a shard */
+	size_t size;      /* estimated bytes in a shard, gzipped (term_size) */
 	size_t shard;
 };
 
@@ -227,22 +291,36 @@ struct index {
 	size_t nterms, alloc;
 };
 
-static void merge_doc(struct index *ix, struct strmap *map, size_t doc, const struct doc_hits *d)
+/* The index's term for reader r's term id, created when new. */
+static size_t global_term(struct index *ix, struct strmap *map, struct reader *r, size_t id)
+{
+	if (!r->global) {
+		r->global = xmalloc((r->nterms ? r->nterms : 1) * sizeof(size_t));
+		memset(r->global, 0xff, (r->nterms ? r->nterms : 1) * sizeof(size_t));
+	}
+	if (r->global[id] != SIZE_MAX)
+		return r->global[id];
+	size_t k = strmap_get(map, r->term[id]);
+	if (k == SIZE_MAX) {
+		k = ix->nterms;
+		ALLOC_GROW(ix->terms, ix->nterms + 1, ix->alloc);
+		memset(&ix->terms[k], 0, sizeof(ix->terms[k]));
+		ix->terms[k].s = xstrdup(r->term[id]);
+		ix->terms[k].len = strlen(r->term[id]);
+		ix->nterms++;
+		strmap_put(map, r->term[id], k);
+	}
+	r->global[id] = k;
+	return k;
+}
+
+static void merge_doc(struct index *ix, struct strmap *map, struct reader *r, size_t doc, const struct doc_hits *d)
 {
 	memcpy(ix->len[doc], d->len, sizeof(d->len));
-	for (size_t k = 0; k < d->nhits; k++) {
-		const struct hit *h = &d->hits[k];
-		size_t id = strmap_get(map, h->term);
-		if (id == SIZE_MAX) {
-			id = ix->nterms;
-			ALLOC_GROW(ix->terms, ix->nterms + 1, ix->alloc);
-			memset(&ix->terms[id], 0, sizeof(ix->terms[id]));
-			ix->terms[id].s = xstrdup(h->term);
-			ix->terms[id].len = strlen(h->term);
-			ix->nterms++;
-			strmap_put(map, h->term, id);
-		}
-		struct iterm *t = &ix->terms[id];
+	for (size_t i = 0; i < d->nhits; i++) {
+		const struct hit *h = &d->hits[i];
+		size_t term = global_term(ix, map, r, h->term); /* may move ix->terms */
+		struct iterm *t = &ix->terms[term];
 		ALLOC_GROW(t->p, t->np + 1, t->alloc);
 		struct posting *p = &t->p[t->np++];
 		p->doc = (uint32_t)doc;
@@ -273,7 +351,7 @@ static void index_read(struct index *ix, int jobs)
 	struct strmap map = STRMAP_INIT;
 	ix->len = xcalloc(n ? n : 1, sizeof(*ix->len));
 	for (size_t i = 0; i < n; i++) {
-		merge_doc(ix, &map, i, &ctx.docs[i]);
+		merge_doc(ix, &map, &ctx.readers[ctx.docs[i].worker], i, &ctx.docs[i]);
 		free(ctx.docs[i].hits);
 	}
 	strmap_release(&map);
@@ -359,10 +437,32 @@ void search_add_varint(struct buf *b, uint64_t v)
 	buf_addch(b, alphabet[v]);
 }
 
-static void add_json_str(struct buf *b, const char *s)
+/*
+ * s as a JSON string.  Only what JSON and JavaScript need is escaped: the
+ * files are scripts of their own (never inline in a page), so <, > and &
+ * stay as written, which keeps the index small and lets the public build's
+ * leak check see the text as it is.
+ */
+static void add_json_str(struct buf *b, const char *str)
 {
+	const unsigned char *s = (const unsigned char *)str, *run = s;
 	buf_addch(b, '"');
-	buf_add_json(b, s, strlen(s));
+	for (; *s; s++) {
+		bool line_sep = s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9);
+		if (*s != '"' && *s != '\\' && *s >= 0x20 && !line_sep)
+			continue;
+		buf_add(b, run, (size_t)(s - run));
+		if (line_sep) {
+			buf_addf(b, "\\u202%c", s[2] == 0xa8 ? '8' : '9');
+			s += 2;
+		} else if (*s < 0x20) {
+			buf_addf(b, "\\u%04x", *s);
+		} else {
+			buf_addf(b, "\\%c", *s);
+		}
+		run = s + 1;
+	}
+	buf_add(b, run, (size_t)(s - run));
 	buf_addch(b, '"');
 }
 
@@ -500,6 +600,7 @@ struct layout {
 	size_t ntypos;
 	size_t ndoc_shards, docs_per_shard;
 	char **enc;           /* each term's encoded postings */
+	size_t *term_from, *typo_from; /* each shard's first term and typo key (nterm_shards + 1 each) */
 };
 
 static bool ascii_letters(const char *s)
@@ -525,7 +626,13 @@ static void add_typo(struct layout *lo, size_t *alloc, char *key, size_t term)
 	lo->typos[lo->ntypos++].shard = 0;
 }
 
-/* For one-edit matches in the first two letters: each term minus letter 0, minus letter 1. */
+/*
+ * For one-edit matches near the start, where a misspelt word sorts far from
+ * the term: each term without its first, second and third letter.  Edits
+ * there, and swaps of letters 0-1 and 1-2, meet these keys; any edit further
+ * on leaves the first two letters, so the browser finds those terms among
+ * the ones that share them.
+ */
 static void make_typo_keys(struct layout *lo, const struct index *ix)
 {
 	size_t alloc = 0;
@@ -533,10 +640,11 @@ static void make_typo_keys(struct layout *lo, const struct index *ix)
 		const struct iterm *t = &ix->terms[k];
 		if (t->len < TYPO_MIN || !ascii_letters(t->s))
 			continue;
-		add_typo(lo, &alloc, xstrdup(t->s + 1), k);
-		char *d1 = xstrdup(t->s);
-		memmove(d1 + 1, d1 + 2, t->len - 1);
-		add_typo(lo, &alloc, d1, k);
+		for (size_t at = 0; at < 3 && at + 2 < t->len; at++) {
+			char *key = xstrdup(t->s);
+			memmove(key + at, key + at + 1, t->len - at);
+			add_typo(lo, &alloc, key, k);
+		}
 	}
 	sort_array(lo->typos, lo->ntypos, sizeof(*lo->typos), cmp_typo);
 }
@@ -546,12 +654,27 @@ static size_t record_size(const struct postmortem *pm)
 	return strlen(pm->id) + strlen(pm->title) + 32;
 }
 
+/*
+ * Shards are balanced by what they weigh on the wire: about what gzip leaves
+ * of them.  Text (titles, excerpts, keys) shrinks to about a third, the
+ * postings' 6-bit characters to about three quarters.
+ */
+static size_t text_weight(size_t bytes)
+{
+	return bytes * 3 / 10;
+}
+
 static size_t term_size(const struct index *ix, const struct iterm *t, const char *enc)
 {
 	size_t cards = 0;
 	for (size_t i = 0; i < t->ncards; i++)
 		cards += record_size(&ix->c->pms[t->p[t->cards[i]].doc]) + EXCERPT_BYTES * 3 / 4;
-	return strlen(enc) + t->len + cards + 12;
+	return strlen(enc) * 3 / 4 + text_weight(t->len + cards + 12);
+}
+
+static size_t typo_size(const struct index *ix, const struct typo_key *y)
+{
+	return text_weight(strlen(y->key) + ix->terms[y->term].len + 6);
 }
 
 /*
@@ -584,11 +707,11 @@ static void plan_files(struct layout *lo, size_t ndocs, size_t term_bytes, size_
 
 /*
  * Cut the key space (terms and typo keys, merged in key order) into
- * nterm_shards ranges of about equal bytes, never between equal keys.
+ * nterm_shards ranges of about equal weight, never between equal keys.
  */
 static void assign_shards(struct layout *lo, struct index *ix, size_t term_bytes)
 {
-	size_t want = lo->nterm_shards, target = term_bytes / (want ? want : 1) + 1;
+	size_t want = lo->nterm_shards, left = term_bytes, target = term_bytes / (want ? want : 1) + 1;
 	size_t shard = 0, bytes = 0, ti = 0, yi = 0;
 	const char *prev = NULL;
 	lo->first_key = xcalloc(want, sizeof(char *));
@@ -597,12 +720,15 @@ static void assign_shards(struct layout *lo, struct index *ix, size_t term_bytes
 		bool term = yi >= lo->ntypos ||
 			    (ti < ix->nterms && strcmp(ix->terms[ti].s, lo->typos[yi].key) <= 0);
 		const char *key = term ? ix->terms[ti].s : lo->typos[yi].key;
-		size_t size = term ? ix->terms[ti].size : strlen(key) + ix->terms[lo->typos[yi].term].len + 6;
-		if (bytes >= target && shard + 1 < want && prev && strcmp(prev, key)) {
+		size_t size = term ? ix->terms[ti].size : typo_size(ix, &lo->typos[yi]);
+		/* cut where the shard comes nearest its share of what is left */
+		if (bytes && bytes + size / 2 >= target && shard + 1 < want && strcmp(prev, key)) {
 			lo->first_key[++shard] = xstrdup(key);
+			target = left / (want - shard) + 1;
 			bytes = 0;
 		}
 		bytes += size;
+		left -= size < left ? size : left;
 		if (term)
 			ix->terms[ti++].shard = shard;
 		else
@@ -610,6 +736,17 @@ static void assign_shards(struct layout *lo, struct index *ix, size_t term_bytes
 		prev = key;
 	}
 	lo->nterm_shards = shard + 1;
+	/* shards are ranges of the key order: note where each one's terms and typo keys start */
+	lo->term_from = xcalloc(lo->nterm_shards + 1, sizeof(size_t));
+	lo->typo_from = xcalloc(lo->nterm_shards + 1, sizeof(size_t));
+	for (size_t sh = 0, k = 0, y = 0; sh <= lo->nterm_shards; sh++) {
+		while (k < ix->nterms && ix->terms[k].shard < sh)
+			k++;
+		while (y < lo->ntypos && lo->typos[y].shard < sh)
+			y++;
+		lo->term_from[sh] = k;
+		lo->typo_from[sh] = y;
+	}
 }
 
 static void index_layout(struct layout *lo, struct index *ix)
@@ -625,10 +762,10 @@ static void index_layout(struct layout *lo, struct index *ix)
 	}
 	make_typo_keys(lo, ix);
 	for (size_t i = 0; i < lo->ntypos; i++)
-		term_bytes += strlen(lo->typos[i].key) + ix->terms[lo->typos[i].term].len + 6;
+		term_bytes += typo_size(ix, &lo->typos[i]);
 	for (size_t i = 0; i < ix->ndocs; i++) {
 		const struct postmortem *pm = &ix->c->pms[i];
-		doc_bytes += record_size(pm) + (pm->summary ? strlen(pm->summary) : 0);
+		doc_bytes += text_weight(record_size(pm) + (pm->summary ? strlen(pm->summary) : 0));
 	}
 	plan_files(lo, ix->ndocs, term_bytes, doc_bytes);
 	assign_shards(lo, ix, term_bytes);
@@ -639,6 +776,8 @@ static void layout_release(struct layout *lo, size_t nterms)
 	for (size_t i = 0; i < lo->nterm_shards; i++)
 		free(lo->first_key[i]);
 	free(lo->first_key);
+	free(lo->term_from);
+	free(lo->typo_from);
 	for (size_t i = 0; i < lo->ntypos; i++)
 		free(lo->typos[i].key);
 	free(lo->typos);
@@ -728,10 +867,8 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 	struct buf t = BUF_INIT, n = BUF_INIT, p = BUF_INIT, cards = BUF_INIT;
 	bool first = true;
 	st.rec_of_doc = xcalloc(ix->ndocs ? ix->ndocs : 1, sizeof(size_t));
-	for (size_t k = 0; k < ix->nterms; k++) {
+	for (size_t k = lo->term_from[shard]; k < lo->term_from[shard + 1]; k++) {
 		const struct iterm *tm = &ix->terms[k];
-		if (tm->shard != shard)
-			continue;
 		const char *sep = first ? "" : ",";
 		first = false;
 		buf_adds(&t, sep);
@@ -755,9 +892,7 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 	}
 	buf_adds(b, "],\"y\":[");
 	first = true;
-	for (size_t i = 0; i < lo->ntypos; i++) {
-		if (lo->typos[i].shard != shard)
-			continue;
+	for (size_t i = lo->typo_from[shard]; i < lo->typo_from[shard + 1]; i++) {
 		buf_adds(b, first ? "\"" : ",\"");
 		first = false;
 		buf_adds(b, lo->typos[i].key);
@@ -942,25 +1077,45 @@ static void write_manifest(struct buf *b, const struct index *ix, const struct l
 	buf_addf(b, "],\"files\":{%s}}", buf_cstr(files));
 }
 
-static int write_index(const struct index *ix, const struct layout *lo, struct output *out)
+struct parts_ctx {
+	const struct index *ix;
+	const struct layout *lo;
+	struct buf *parts; /* facets, then term shards, then doc shards */
+};
+
+static void write_part(void *vctx, size_t i, int worker)
+{
+	struct parts_ctx *ctx = vctx;
+	const struct layout *lo = ctx->lo;
+	(void)worker;
+	if (i == 0) {
+		write_facets(&ctx->parts[0], ctx->ix);
+	} else if (i <= lo->nterm_shards) {
+		write_term_shard(&ctx->parts[i], ctx->ix, lo, i - 1);
+	} else {
+		size_t from = (i - 1 - lo->nterm_shards) * lo->docs_per_shard, to = from + lo->docs_per_shard;
+		write_doc_shard(&ctx->parts[i], ctx->ix, from, to < ctx->ix->ndocs ? to : ctx->ix->ndocs);
+	}
+}
+
+static int write_index(const struct index *ix, const struct layout *lo, struct output *out, int jobs)
 {
 	struct writer w = {.out = out, .files = BUF_INIT, .single = BUF_INIT, .single_file = lo->single};
-	struct buf part = BUF_INIT;
-	write_facets(&part, ix);
-	emit_part(&w, "f", &part);
-	for (size_t i = 0; i < lo->nterm_shards; i++) {
+	size_t nparts = 1 + lo->nterm_shards + lo->ndoc_shards;
+	struct parts_ctx ctx = {.ix = ix, .lo = lo, .parts = xcalloc(nparts, sizeof(struct buf))};
+	parallel_for(nparts, jobs, write_part, &ctx);
+	for (size_t i = 0; i < nparts; i++) {
 		char name[32];
-		snprintf(name, sizeof(name), "t%zu", i);
-		write_term_shard(&part, ix, lo, i);
-		emit_part(&w, name, &part);
+		if (i == 0)
+			snprintf(name, sizeof(name), "f");
+		else if (i <= lo->nterm_shards)
+			snprintf(name, sizeof(name), "t%zu", i - 1);
+		else
+			snprintf(name, sizeof(name), "d%zu", i - 1 - lo->nterm_shards);
+		emit_part(&w, name, &ctx.parts[i]);
+		buf_release(&ctx.parts[i]);
 	}
-	for (size_t i = 0; i < lo->ndoc_shards; i++) {
-		char name[32];
-		size_t from = i * lo->docs_per_shard, to = from + lo->docs_per_shard;
-		snprintf(name, sizeof(name), "d%zu", i);
-		write_doc_shard(&part, ix, from, to < ix->ndocs ? to : ix->ndocs);
-		emit_part(&w, name, &part);
-	}
+	free(ctx.parts);
 	struct buf f = BUF_INIT;
 	buf_adds(&f, "aftermath.load({\"m\":");
 	write_manifest(&f, ix, lo, &w.files);
@@ -969,7 +1124,6 @@ static int write_index(const struct index *ix, const struct layout *lo, struct o
 	if (output_write(out, "search/index.js", f.ptr, f.len) < 0)
 		w.ret = -1;
 	buf_release(&f);
-	buf_release(&part);
 	buf_release(&w.files);
 	buf_release(&w.single);
 	return w.ret;
@@ -992,7 +1146,7 @@ int search_write(const struct corpus *c, const struct graph *g, const struct ren
 	index_read(&ix, o ? o->jobs : 1);
 	index_score(&ix);
 	index_layout(&lo, &ix);
-	int ret = write_index(&ix, &lo, out);
+	int ret = write_index(&ix, &lo, out, o ? o->jobs : 1);
 	layout_release(&lo, ix.nterms);
 	index_release(&ix);
 	return ret;

@@ -112,6 +112,40 @@ static bool is_apostrophe(uint32_t cp)
 	return cp == '\'' || cp == 0x2019;
 }
 
+/* ASCII: 0 for a separator, else the character lowercased. */
+static unsigned char ascii_word(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c + 0x20);
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : 0;
+}
+
+/* The code point at *pos, advancing; ASCII without a call. */
+static uint32_t next_cp(const char *text, size_t len, size_t *pos)
+{
+	unsigned char c = (unsigned char)text[*pos];
+	if (c < 0x80) {
+		(*pos)++;
+		return c;
+	}
+	return decode(text, len, pos);
+}
+
+/* Append the word character cp, lowercased, to t (up to TOK_MAX_CHARS). */
+static void add_char(struct token *t, uint32_t cp, bool *ascii_letters)
+{
+	if (t->chars++ >= TOK_MAX_CHARS)
+		return;
+	if (cp < 0x80) {
+		t->term[t->len++] = (char)ascii_word((unsigned char)cp);
+		if (cp <= '9')
+			*ascii_letters = false;
+		return;
+	}
+	*ascii_letters = false;
+	t->len += encode(lower_cp(cp), t->term + t->len);
+}
+
 /* Read the word starting at *pos (a word character) into t. */
 static void read_word(const char *text, size_t len, size_t *pos, struct token *t)
 {
@@ -119,28 +153,25 @@ static void read_word(const char *text, size_t len, size_t *pos, struct token *t
 	t->start = *pos;
 	t->len = 0;
 	t->chars = 0;
-	for (;;) {
+	while (*pos < len) {
 		size_t at = *pos;
-		if (at >= len)
-			break;
-		uint32_t cp = decode(text, len, pos);
+		uint32_t cp = next_cp(text, len, pos);
+		if (cp < 0x80 && ascii_word((unsigned char)cp)) {
+			add_char(t, cp, &ascii_letters);
+			continue;
+		}
 		if (is_apostrophe(cp) && *pos < len) {
 			size_t next = *pos;
-			if (tok_is_word_cp(decode(text, len, &next)))
+			if (tok_is_word_cp(next_cp(text, len, &next)))
 				continue;
 		}
-		if (!tok_is_word_cp(cp)) {
+		if (cp < 0x80 || !tok_is_word_cp(cp)) {
 			*pos = at;
 			break;
 		}
-		t->end = *pos;
-		if (t->chars++ >= TOK_MAX_CHARS)
-			continue;
-		cp = lower_cp(cp);
-		if (cp < 'a' || cp > 'z')
-			ascii_letters = false;
-		t->len += encode(cp, t->term + t->len);
+		add_char(t, cp, &ascii_letters);
 	}
+	t->end = *pos;
 	t->term[t->len] = '\0';
 	t->stemmed = ascii_letters;
 }
@@ -149,7 +180,8 @@ bool tok_next_word(const char *text, size_t len, size_t *pos, struct token *t)
 {
 	while (*pos < len) {
 		size_t at = *pos;
-		if (!tok_is_word_cp(decode(text, len, pos)))
+		uint32_t cp = next_cp(text, len, pos);
+		if (cp < 0x80 ? !ascii_word((unsigned char)cp) : !tok_is_word_cp(cp))
 			continue;
 		*pos = at;
 		read_word(text, len, pos, t);

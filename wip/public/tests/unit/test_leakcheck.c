@@ -2,8 +2,8 @@
  * Unit tests for leakcheck.c: an output tree with planted leaks, in every
  * encoding the site writes (raw, HTML references, JSON and JavaScript
  * escapes, CSV quotes, text split by tags), must give exactly the expected
- * diagnostics; near misses (longer ids, short titles, a title a published
- * incident shares) must give none.
+ * diagnostics; near misses (longer ids, short titles in prose, a title a
+ * published incident shares) must give none.
  */
 #include "fsutil.h"
 #include "harness.h"
@@ -218,12 +218,52 @@ static void test_which_titles_are_checked(void)
 {
 	struct corpus c;
 	corpus_new(&c);
-	const char **why = xcalloc(c.nhidden, sizeof(*why));
-	leak_titles(&c, why);
-	CHECK(why[0] == NULL);
-	CHECK_STR(why[1], "fewer than 3 words or 12 characters");
+	hide(&c, "PM-5", "Tom & Jerry's database outage after the migration", "postmortems/pm-1.md", 2);
+	hide(&c, "PM-6", "Checkout slow after deploy to the eu-west region", "postmortems/pm-1.md", 2);
+	free(c.pms[0].title);
+	c.pms[0].title = xstrdup("Checkout slow after deploy to the eu-west region, again");
+	enum leak_title mode[6];
+	const char *why[6];
+	leak_titles(&c, mode, why);
+	CHECK_INT(mode[0], LEAK_TITLE_FIELD);
+	CHECK_STR(why[0], "shorter than 6 words or 30 characters");
+	CHECK_INT(mode[1], LEAK_TITLE_NOT);
+	CHECK_STR(why[1], "fewer than 2 words or 10 characters");
+	CHECK_INT(mode[2], LEAK_TITLE_FIELD);
+	CHECK_STR(why[2], "shorter than 6 words or 30 characters"); /* no longer a published title here */
+	CHECK_INT(mode[3], LEAK_TITLE_ANYWHERE);
+	CHECK(why[3] == NULL);
+	CHECK_INT(mode[4], LEAK_TITLE_FIELD);
+	CHECK_STR(why[4], "part of a published name");
+	done(&c);
+
+	corpus_new(&c);
+	leak_titles(&c, mode, why);
+	CHECK_INT(mode[2], LEAK_TITLE_NOT);
 	CHECK_STR(why[2], "the same as a published name");
-	free(why);
+	done(&c);
+}
+
+static void test_short_titles_only_alone(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	write_text("postmortems/pm-5.md", "---\nid: PM-5\ntitle: Tom & Jerry's database outage after the migration\n---\n");
+	hide(&c, "PM-5", "Tom & Jerry's database outage after the migration", "postmortems/pm-5.md", 2);
+	write_text("out/a.html", "<p>Then tom &amp; jerry's database outage hit us.</p>\n"
+				 "<p>Tom &amp; Jerry's database outage after the migration, they said.</p>\n");
+	write_text("out/b.html", "<ul><li><a href=\"x\">\n  Tom &amp; Jerry&#39;s database outage </a></li></ul>\n");
+	write_text("out/c.json", "{\"t\": \"Tom & Jerry\\u0027s database outage\", \"s\": \"Tom & Jerry's database outage!\"}\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 2 internal strings: the previous output is left as it was\n"
+		     "postmortems/pm-1.md:3:8: error: PM-1 is not published but its title \"Tom & Jerry's database "
+		     "outage\" is in the output: b.html:2, c.json:1\n"
+		     "postmortems/pm-5.md:3:8: error: PM-5 is not published but its title \"Tom & Jerry's database "
+		     "outage after the migration\" is in the output: a.html:2\n");
+	free(d);
+	free(out);
 	done(&c);
 }
 
@@ -235,6 +275,7 @@ int main(void)
 		TEST(test_deny_and_patterns),
 		TEST(test_binary_files_and_many_files),
 		TEST(test_which_titles_are_checked),
+		TEST(test_short_titles_only_alone),
 	};
 	int ret = harness_run("leakcheck", cases, ARRAY_SIZE(cases));
 	free(dir);

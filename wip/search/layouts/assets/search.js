@@ -206,7 +206,7 @@
     });
   }
 
-  var ALPHA = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_", VAL = {};
+  var ALPHA = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_", VAL = new Uint8Array(128);
   for (var ai = 0; ai < 64; ai++) VAL[ALPHA.charCodeAt(ai)] = ai;
   /* Varints of s from position at: [values..., next position]. */
   function varints(s, at, count) {
@@ -269,10 +269,9 @@
     for (k = 0; k < df; k++) lv[k] = VAL[p.charCodeAt(at + k)];
     var cv = varints(sh.c[i], 0, Infinity), cards = [];
     for (k = 0; k + 1 < cv.length - 1; k += 2) {
-      var d = sh.r[cv[k]][0];
+      var d = sh.r[cv[k]][0], ex = cardsOf.get(d) || [];
       cards.push(d);
-      var ex = cardsOf.get(d) || [];
-      if (ex.indexOf(sh.x[cv[k + 1]]) < 0) ex.push(sh.x[cv[k + 1]]);
+      ex.push([sh.t[i], sh.x[cv[k + 1]]]);
       cardsOf.set(d, ex);
     }
     return (sh.posts[i] = {t: sh.t[i], df: df, docs: docs, levels: lv, cards: cards});
@@ -296,9 +295,12 @@
     var out = {}, found = false;
     if (q.term && lookup(q.term)) { out[q.term] = EXACT; found = true; }
     if (q.last || !found) {
-      for (var k = Math.max(4, q.w.length - 4); k < q.w.length; k++) {
-        var pre = q.w.slice(0, k);
-        if (!out[pre] && lookup(pre)) { out[pre] = OVER; found = true; }
+      for (var k = Math.max(4, q.w.length - 4); k < q.w.length && !found; k++) {
+        var pre = q.w.slice(0, k), rest = q.w.slice(k);
+        if (!out[pre] && ENDINGS.some(function (e) { return e.slice(0, rest.length) === rest; }) && lookup(pre)) {
+          out[pre] = OVER;
+          found = true;
+        }
       }
       if (q.w.length >= 2) {
         var more = completions(q.w);
@@ -324,28 +326,40 @@
     return out;
   }
 
-  /* One edit (optimal string alignment) between t and a prefix of w that leaves at most 5 letters. */
-  function typoMatch(w, t) {
-    if (t.length < 4 || t.length > w.length + 1) return false;
-    var n = t.length, m = w.length, prev2 = null, prev = [], cur, i, j;
-    for (j = 0; j <= m; j++) prev.push(j);
-    for (i = 1; i <= n; i++) {
-      cur = [i];
-      for (j = 1; j <= m; j++) {
-        var c = t[i - 1] === w[j - 1] ? 0 : 1;
-        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + c);
-        if (prev2 && i > 1 && j > 1 && t[i - 1] === w[j - 2] && t[i - 2] === w[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-        cur.push(v);
-      }
-      prev2 = prev; prev = cur;
+  /* Are a and b at most one edit apart (substitution, insertion, deletion, swap of neighbours)? */
+  function oneEdit(a, b) {
+    var la = a.length, lb = b.length, i = 0;
+    if (Math.abs(la - lb) > 1) return false;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (i === la || i === lb) return true;
+    if (la > lb) return a.slice(i + 1) === b.slice(i);
+    if (lb > la) return a.slice(i) === b.slice(i + 1);
+    return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  }
+  /* Endings a stem takes back in a word, to compare a misspelt word with what the term was. */
+  var ENDINGS = ",s,es,e,ed,d,ing,ings,ment,ments,er,ers,or,ion,ions,ation,ations,ly,y,ies,ied,al,ness,ity,ive,ism,ist".split(",");
+  /* Is term t one edit from the word w (or its stem ws)? */
+  function typoMatch(w, ws, t) {
+    if (t.length < 4 || t === ws) return false;
+    if (oneEdit(ws, t)) return true;
+    for (var i = 0; i < ENDINGS.length; i++) {
+      var f = t + ENDINGS[i];
+      if (Math.abs(f.length - w.length) <= 1 && oneEdit(w, f)) return true;
     }
-    for (j = Math.max(n - 1, m - 5); j <= m; j++) if (j >= 0 && prev[j] <= 1) return true;
     return false;
+  }
+  /* The strings a typo search for w looks up: w and its stem, each less letter 0, 1 or 2. */
+  function typoProbes(w) {
+    var out = [], ws = stem(w);
+    (ws === w ? [w] : [w, ws]).forEach(function (x) {
+      out.push(x, x.slice(1), x[0] + x.slice(2), x.slice(0, 2) + x.slice(3));
+    });
+    return out;
   }
   /* The keys whose shards a typo search for w needs. */
   function typoKeys(w) {
     var keys = regionKeys(w.slice(0, 2), 3);
-    [w, w.slice(1), w[0] + w.slice(2)].forEach(function (key) {
+    typoProbes(w).forEach(function (key) {
       for (var L = Math.max(3, key.length - 5); L <= key.length; L++) keys.push(key.slice(0, L));
     });
     return keys;
@@ -356,10 +370,10 @@
     do out.push(M.tk[i++]); while (out.length < max && i < M.tk.length && cmp(M.tk[i], p + "\uffff") < 0);
     return out;
   }
-  /* Candidate terms for a misspelt w (typo keys and terms near w), then verified. */
+  /* Terms one edit from a misspelt w: from the typo keys and the terms that share w's first two letters. */
   function typoTerms(w) {
-    var cands = {};
-    [w, w.slice(1), w[0] + w.slice(2)].forEach(function (key) {
+    var cands = {}, ws = stem(w);
+    typoProbes(w).forEach(function (key) {
       for (var L = Math.max(3, key.length - 5); L <= key.length; L++) {
         var pre = key.slice(0, L), sh = shards[shardOf(pre)];
         if (!sh) continue;
@@ -367,13 +381,12 @@
         if (lookupIn(sh, pre)) cands[pre] = 1;
       }
     });
-    /* terms that share w's first two letters (edits further on) */
     var p = w.slice(0, 2);
     for (var i = shardOf(p); i < M.tk.length && shards[i] && (i === shardOf(p) || cmp(M.tk[i], p + "\uffff") < 0); i++) {
       var t = shards[i].t;
       for (var j = lowerBound(t, p); j < t.length && t[j].slice(0, 2) === p; j++) cands[t[j]] = 1;
     }
-    return Object.keys(cands).filter(function (t) { return /^[a-z]+$/.test(t) && typoMatch(w, t); });
+    return Object.keys(cands).filter(function (t) { return /^[a-z]+$/.test(t) && typoMatch(w, ws, t); });
   }
   function yLower(y, key) {
     var lo = 0, hi = y.length / 2;
@@ -501,6 +514,7 @@
     });
     return out + esc(text.slice(at));
   }
+  /* The text that shows the most query words; texts come best first. */
   function bestText(texts, match) {
     var best = "", bestN = -1;
     texts.forEach(function (t) {
@@ -510,6 +524,14 @@
       if (n > bestN) { best = t; bestN = n; }
     });
     return best;
+  }
+  /* A doc's excerpts: those of the query's terms first, then the summary, then any. */
+  function textsOf(d, r, expansions) {
+    var mine = [], others = [];
+    (cardsOf.get(d) || []).forEach(function (c) {
+      (expansions.some(function (ex) { return ex[c[0]]; }) ? mine : others).push(c[1]);
+    });
+    return mine.concat(r.summary ? [r.summary] : [], others);
   }
   function pageUrl(slug) { return "postmortems/" + slug + "/"; }
 
@@ -555,7 +577,7 @@
         var match = matcher(qs, expansions);
         var out = page.map(function (x) {
           var r = recs.get(x), url = pageUrl(r.slug || r.id.toLowerCase());
-          var texts = (cardsOf.get(x) || []).concat(r.summary ? [r.summary] : []);
+          var texts = textsOf(x, r, expansions);
           return {
             id: r.id, title: r.title, url: url, href: new URL(url + (FILE ? "index.html" : ""), ROOT).href,
             date: r.date, severity: M.sev[r.sev], status: M.st[r.st],
@@ -566,6 +588,7 @@
         });
         out.total = order.length;
         out.facets = counts;
+        out.terms = expansions;
         return out;
       });
     });

@@ -9,6 +9,10 @@ import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { HtmlValidate } from 'html-validate';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let built = null;
 
@@ -267,6 +271,36 @@ test('search: /search/ runs the query and filters in its URL and keeps them ther
     await close();
     noErrors(errors, 'search page');
   } finally { await srv.close(); }
+});
+
+test('search: /search/ with results and the open combobox pass axe (light and dark) and html-validate', async ({ browser, ...env }) => {
+  const { fixture } = sites(env);
+  const srv = await serve(fixture);
+  const found = [];
+  const axe = async (page, what) => {
+    await page.addScriptTag({ content: AXE });
+    const r = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+    for (const v of r.violations)
+      if (v.impact === 'serious' || v.impact === 'critical') found.push(`${what}: ${v.id} ${v.nodes[0].target.join(' ')}`);
+  };
+  try {
+    for (const scheme of ['light', 'dark']) {
+      const { page, errors, close } = await open(browser, srv.url + 'search/?q=pool&severity=SEV2', { colorScheme: scheme });
+      await page.waitForSelector('#search-results li');
+      await axe(page, `search page (${scheme})`);
+      await page.fill('#site-search', 'checkout');
+      await page.waitForSelector('#site-search[aria-expanded=true]');
+      await page.keyboard.press('ArrowDown');
+      await axe(page, `open combobox (${scheme})`);
+      await close();
+      noErrors(errors, scheme);
+    }
+    const validator = new HtmlValidate({ extends: ['html-validate:standard'],
+      rules: { 'no-inline-style': 'off', 'long-title': 'off', 'no-trailing-whitespace': 'off', 'wcag/h63': 'off' } });
+    const report = await validator.validateString(readFileSync(join(fixture, 'search/index.html'), 'utf8'));
+    for (const r of report.results) for (const m of r.messages) found.push(`search/index.html:${m.line}:${m.column}: ${m.message} (${m.ruleId})`);
+  } finally { await srv.close(); }
+  assert(found.length === 0, found.join('; '));
 });
 
 // The 1k corpus: rare words (about one postmortem in 40 has each) and ids.
