@@ -5,6 +5,7 @@
 #include "fsutil.h"
 #include "markdown.h"
 #include "parallel.h"
+#include "redact.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +30,13 @@ static void load_one(void *ctx, size_t i, int worker)
 	struct postmortem *pm = &l->pms[i];
 	char *text;
 	size_t len;
-	(void)worker;
 	pm->path = xstrdup(l->files[i].path);
 	pm->rel = path_join("postmortems", l->files[i].rel);
 	if (fs_read(pm->path, &text, &len) < 0)
 		return;
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
+	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
+		ret = redact_pm(l->c->redactor, worker, pm, text, len);
 	free(text);
 	if (ret < 0 || !selected(l->c, pm))
 		return;
@@ -125,6 +127,7 @@ static int load_page(struct corpus *c, const struct fs_entry *f)
 	char *text;
 	size_t len;
 	const char *body;
+	char *own = NULL;
 	int body_line;
 	memset(pg, 0, sizeof(*pg));
 	pg->path = xstrdup(f->path);
@@ -134,15 +137,20 @@ static int load_page(struct corpus *c, const struct fs_entry *f)
 		goto fail;
 	struct md_opts opts = {.allow_html = c->site.allow_html,
 			       .strip_internal = c->profile == PROFILE_PUBLIC};
-	if (frontmatter_page(pg, text, len, &body, &body_line) < 0 ||
-	    markdown_parse_page(pg, body, body_line, &opts) < 0) {
+	if (frontmatter_page(pg, text, len, &body, &body_line) < 0) {
 		free(text);
 		goto fail;
 	}
+	own = xstrdup(body);
 	free(text);
+	if ((c->redactor && redact_page(c->redactor, 0, pg, &own, body_line) < 0) ||
+	    markdown_parse_page(pg, own, body_line, &opts) < 0)
+		goto fail;
+	free(own);
 	c->npages++;
 	return 0;
 fail:
+	free(own);
 	page_release(pg);
 	return -1;
 }
@@ -181,6 +189,11 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 	int ret = site_load(&c->site, dir);
 	if (ret < 0)
 		return ret; /* nothing else can be checked against a broken config */
+	if (profile == PROFILE_PUBLIC) {
+		c->redactor = redactor_new(&c->site, dir, jobs);
+		if (!c->redactor || redact_site(c->redactor, &c->site) < 0)
+			return -1; /* publishing unredacted text is not an option */
+	}
 	if (load_postmortems(c, jobs) < 0)
 		ret = -1;
 	if (load_pages(c) < 0)
@@ -204,6 +217,7 @@ void corpus_release(struct corpus *c)
 		free(c->hidden[i].path);
 	}
 	free(c->hidden);
+	redactor_free(c->redactor);
 	site_release(&c->site);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));

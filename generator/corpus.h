@@ -16,6 +16,8 @@
 
 enum profile { PROFILE_INTERNAL, PROFILE_PUBLIC };
 
+struct redactor;
+
 struct corpus {
 	char *dir; /* the content directory as given */
 	struct site site;
@@ -34,12 +36,16 @@ struct corpus {
 		int line;   /* of its id */
 	} *hidden;
 	size_t nhidden;
+	/* Public profile: redacted the text while loading, and keeps the record (redact.h). */
+	struct redactor *redactor;
 };
 
 /*
  * Load `dir` for `profile` using `jobs` threads.  In the public profile only
- * postmortems with visibility public and status complete are kept, and
- * internal blocks are stripped from their bodies.  Returns 0 when every file
+ * postmortems with visibility public and status complete are kept, their
+ * text (and the pages' and site.yaml's) goes through public.redact and
+ * scripts/redact.lua before anything else reads it, and internal blocks
+ * are stripped from their bodies.  Returns 0 when every file
  * parsed, -1 when any error was reported (the rest is still loaded).
  */
 int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs);

@@ -8,6 +8,7 @@
  *   render_*      assets, pages through the Lua templates
  *   api_write     the JSON and CSV files
  *   feeds_write   the Atom feed and the sitemap
+ *   leak_check    public profile: nothing internal in any output byte
  *   output_commit swap the new site in
  */
 #include "api.h"
@@ -17,10 +18,12 @@
 #include "fsutil.h"
 #include "graph.h"
 #include "insights.h"
+#include "leakcheck.h"
 #include "lint.h"
 #include "newpm.h"
 #include "output.h"
 #include "parallel.h"
+#include "publish.h"
 #include "render.h"
 #include "serve.h"
 #include "stats.h"
@@ -273,6 +276,8 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	ok |= render_site(c, g, &ro, &out);
 	ok |= api_write(c, g, &ro, &out);
 	ok |= feeds_write(c, g, base_url, &out);
+	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)
+		ok = -1;
 	if (ok < 0 || (o->strict && diag_count(DIAG_WARNING))) {
 		output_abort(&out);
 		goto out;
@@ -333,6 +338,12 @@ static int cmd_build(struct options *o, bool write)
 		lint_run(&c, dirs, 2);
 		free(builtin);
 		free(own);
+		if (o->profile == PROFILE_PUBLIC) {
+			struct buf b = BUF_INIT;
+			publish_report(&b, &c, c.redactor, o->format);
+			fwrite(buf_cstr(&b), 1, b.len, stdout);
+			buf_release(&b);
+		}
 	}
 	if (diag_count(DIAG_ERROR) || (o->strict && diag_count(DIAG_WARNING)) || !write) {
 		size_t nwarn = diag_count(DIAG_WARNING), nnote = diag_count(DIAG_NOTE);

@@ -1029,8 +1029,13 @@ void link_resolve(struct buf *out, const char *html, link_resolver fn, void *ctx
 		}
 		buf_add(out, p, (size_t)(a - p));
 		unescape_id(&id, a + 1, (size_t)(b - a - 1));
-		const char *url, *title;
-		if (fn(ctx, buf_cstr(&id), &url, &title)) {
+		const char *url = NULL, *title = NULL;
+		bool known = fn(ctx, buf_cstr(&id), &url, &title);
+		if (known && !url) { /* not in this build: the text given, no id, no link */
+			buf_adds(out, "<span class=\"wikilink\">");
+			buf_add_html(out, title, strlen(title));
+			buf_adds(out, "</span>");
+		} else if (known) {
 			buf_adds(out, "<a class=\"wikilink\" href=\"");
 			buf_add_html(out, url, strlen(url));
 			buf_adds(out, "\">");

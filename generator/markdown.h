@@ -53,7 +53,9 @@ int markdown_parse_page(struct page *pg, const char *body, int body_line, const 
 
 /*
  * Resolves a wiki-link target for link_resolve: sets *url and *title
- * (borrowed) and returns true, or returns false for an unknown id.
+ * (borrowed) and returns true, or returns false for an unknown id.  A
+ * NULL *url says the postmortem exists but is not in this build: *title is
+ * then shown as plain text, without the id or a link.
  */
 typedef bool (*link_resolver)(void *ctx, const char *id, const char **url, const char **title);
 

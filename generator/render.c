@@ -354,6 +354,11 @@ static bool resolve_link(void *vctx, const char *id, const char **url, const cha
 {
 	struct resolve_ctx *x = vctx;
 	size_t i = corpus_find(x->r->c, id);
+	if (i == SIZE_MAX && strmap_get(&x->r->c->all_ids, id) != SIZE_MAX) {
+		*url = NULL; /* not in this profile's build: neither its id nor its title is shown */
+		*title = "an unpublished postmortem";
+		return true;
+	}
 	if (i == SIZE_MAX)
 		return false;
 	buf_reset(&x->url);
