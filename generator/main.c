@@ -6,6 +6,7 @@
  *   graph_link    services, factors, related postmortems, recurrences
  *   output_open   a temporary sibling of the output directory
  *   render_*      assets, pages through the Lua templates
+ *   search_write  the client-side search index
  *   api_write     the JSON and CSV files
  *   feeds_write   the Atom feed and the sitemap
  *   leak_check    public profile: nothing internal in any output byte
@@ -25,6 +26,7 @@
 #include "parallel.h"
 #include "publish.h"
 #include "render.h"
+#include "search.h"
 #include "serve.h"
 #include "stats.h"
 
@@ -249,6 +251,13 @@ static char *normalized_base_url(const char *url, const struct site *s)
 	return str_ends(url, "/") ? xstrdup(url) : xstrfmt("%s/", url);
 }
 
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int build_output(const struct options *o, struct corpus *c, struct graph *g)
 {
 	struct output out;
@@ -274,6 +283,10 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	int ok = render_assets(&ro, &out) | output_copy_tree(&out, static_dir, "");
 	free(static_dir);
 	ok |= render_site(c, g, &ro, &out);
+	double t0 = now_seconds();
+	ok |= search_write(c, g, &ro, &out);
+	if (o->timings)
+		fprintf(stderr, "timings: search index %.3f s\n", now_seconds() - t0);
 	ok |= api_write(c, g, &ro, &out);
 	ok |= feeds_write(c, g, base_url, &out);
 	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)
@@ -301,13 +314,6 @@ static void progress(const struct options *o, const char *what)
 	if (!*what)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int cmd_build(struct options *o, bool write)

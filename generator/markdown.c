@@ -1050,3 +1050,21 @@ void link_resolve(struct buf *out, const char *html, link_resolver fn, void *ctx
 	}
 	buf_release(&id);
 }
+
+void text_resolve(struct buf *out, const char *text, link_resolver fn, void *ctx)
+{
+	struct wikimatch w;
+	const char *p = text;
+	while (find_wikilink(p, &w)) {
+		char *id = xstrndup(w.id, w.idlen);
+		const char *url = NULL, *title = NULL;
+		buf_add(out, p, (size_t)(w.open - p));
+		if (fn(ctx, id, &url, &title))
+			buf_adds(out, title);
+		else
+			buf_add(out, w.open, (size_t)(w.end - w.open));
+		free(id);
+		p = w.end;
+	}
+	buf_adds(out, p);
+}

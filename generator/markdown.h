@@ -66,4 +66,11 @@ typedef bool (*link_resolver)(void *ctx, const char *id, const char **url, const
  */
 void link_resolve(struct buf *out, const char *html, link_resolver fn, void *ctx);
 
+/*
+ * The same for plain text (a postmortem's `text`, which keeps [[ID]] as
+ * written): append `text` to `out` with each [[ID]] replaced by the title fn
+ * gives, as the page shows it; an unknown id stays as written.
+ */
+void text_resolve(struct buf *out, const char *text, link_resolver fn, void *ctx);
+
 #endif

@@ -16,7 +16,7 @@
 
 enum page_kind {
 	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
-	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START
+	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START, PG_SEARCH
 };
 
 /*
@@ -1433,6 +1433,7 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_ACTIONS: return xstrdup("actions/");
 	case PG_METRICS: return xstrdup("metrics/");
 	case PG_START: return xstrdup("start/");
+	case PG_SEARCH: return xstrdup("search/");
 	case PG_SERVICE:
 	case PG_FACTOR:
 	case PG_TAG:
@@ -1446,7 +1447,7 @@ static const char *const job_template[] = {
 	[PG_SERVICES] = "services.html", [PG_SERVICE] = "service.html", [PG_FACTORS] = "factors.html",
 	[PG_FACTOR] = "factor.html",   [PG_TAG] = "tag.html",         [PG_OWNER] = "owner.html",
 	[PG_PAGE] = "page.html",       [PG_ACTIONS] = "actions.html", [PG_METRICS] = "metrics.html",
-	[PG_START] = "start.html",
+	[PG_START] = "start.html",     [PG_SEARCH] = "search.html",
 };
 
 static const char *const job_kind_name[] = {
@@ -1454,7 +1455,7 @@ static const char *const job_kind_name[] = {
 	[PG_SERVICES] = "services", [PG_SERVICE] = "service", [PG_FACTORS] = "factors",
 	[PG_FACTOR] = "factor",     [PG_TAG] = "tag",         [PG_OWNER] = "owner",
 	[PG_PAGE] = "page",         [PG_ACTIONS] = "actions", [PG_METRICS] = "metrics",
-	[PG_START] = "start",
+	[PG_START] = "start",       [PG_SEARCH] = "search",
 };
 
 static char *root_of(const char *url)
@@ -1482,6 +1483,7 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_ACTIONS: return "Action items";
 	case PG_METRICS: return "Incident metrics";
 	case PG_START: return start_page(r->c) ? start_page(r->c)->title : "Start here";
+	case PG_SEARCH: return "Search";
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -1528,6 +1530,7 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	case PG_ACTIONS: ctx_actions(L, r, w); break;
 	case PG_METRICS: ctx_metrics(L, r); break;
 	case PG_START: ctx_start(L, r, w, root); break;
+	case PG_SEARCH: break; /* search.js fills the page from the index */
 	case PG_PAGE: {
 		const struct page *pg = &r->c->pages[j->index];
 		push_html(L, r, pg->html, root);
@@ -1599,6 +1602,7 @@ static void plan_jobs(struct render *r)
 				add_job(r, &alloc, kinds[k], i);
 	}
 	add_job(r, &alloc, PG_START, 0);
+	add_job(r, &alloc, PG_SEARCH, 0);
 	for (size_t i = 0; i < r->c->npages; i++)
 		if (strcmp(r->c->pages[i].slug, "start")) /* pages/start.md is the intro of /start/ */
 			add_job(r, &alloc, PG_PAGE, i);

@@ -60,7 +60,9 @@ export function test(name, fn) { tests.push({ name, fn }); }
 
 export async function runAll(env) {
   let passed = 0, failed = 0;
+  const only = process.env.BROWSER_ONLY; // a substring of test names, for local runs
   for (const t of tests) {
+    if (only && !t.name.includes(only)) continue;
     try {
       await t.fn(env);
       passed++;

@@ -32,6 +32,10 @@ assert_contains "$P" '<h2 id="summary">Summary</h2>'
 assert_contains "$P" '<h2 id="summary-2">Summary</h2>'
 assert_contains "$P" '<a class="wikilink" href="../../postmortems/fx-001/">Checkout outage from pool exhaustion</a>'
 
+t_begin "the search index reads wiki-links as the page shows them"
+assert_contains "$T/site/search/index.js" 'Same failure as Checkout outage from pool exhaustion, months later.'
+assert_not_contains "$T/site/search/index.js" '[[FX-001]]'
+
 t_begin "durations computed across time zones"
 assert_contains "$P" '20 min'
 assert_contains "$P" '1 h 30 min'

@@ -1,0 +1,282 @@
+/*
+ * Unit tests for tokenize.c and search.c: the tokenizer against the vectors
+ * it shares with the browser (tests/search/tokenize.txt), word offsets,
+ * excerpts, the varint alphabet, and the index files written for the search
+ * fixture (tests/search/site) and for a larger corpus: what they hold, how
+ * many there are, their size, and the same bytes for any thread count.
+ */
+#include "corpus.h"
+#include "fsutil.h"
+#include "graph.h"
+#include "harness.h"
+#include "output.h"
+#include "search.h"
+#include "slug.h"
+#include "tokenize.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define VECTORS "tests/search/tokenize.txt"
+
+static char tmp[] = "/tmp/aftermath-test-search-XXXXXX";
+
+static char *terms_of(const char *text)
+{
+	struct buf b = BUF_INIT;
+	struct token t;
+	size_t pos = 0;
+	while (tok_next(text, strlen(text), &pos, &t)) {
+		if (b.len)
+			buf_addch(&b, ' ');
+		buf_adds(&b, t.term);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static void test_tokenize_vectors(void)
+{
+	char *data, *save = NULL;
+	size_t len;
+	int cases = 0;
+	CHECK(fs_read(VECTORS, &data, &len) == 0);
+	for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *tab = strchr(line, '\t');
+		if (line[0] == '#' || !tab)
+			continue;
+		*tab = '\0';
+		char *got = terms_of(line);
+		if (strcmp(got, tab + 1))
+			fprintf(stderr, "%s: terms of \"%s\" are \"%s\", want \"%s\"\n", VECTORS, line, got, tab + 1);
+		CHECK_STR(got, tab + 1);
+		free(got);
+		cases++;
+	}
+	free(data);
+	CHECK(cases >= 20);
+}
+
+static void test_word_offsets(void)
+{
+	/* "Don't" keeps its apostrophe's byte in the span; ’ is three bytes. */
+	const char *text = "Don't deploy-video\xe2\x80\x99s.";
+	static const struct {
+		const char *term;
+		size_t start, end;
+	} want[] = {{"dont", 0, 5}, {"deploy", 6, 12}, {"video", 13, 22}};
+	struct token t;
+	size_t pos = 0, n = 0;
+	while (tok_next(text, strlen(text), &pos, &t) && n < 3) {
+		CHECK_STR(t.term, want[n].term);
+		CHECK_INT(t.start, want[n].start);
+		CHECK_INT(t.end, want[n].end);
+		n++;
+	}
+	CHECK_INT(n, 3);
+	CHECK(tok_is_stop("the", 3) && tok_is_stop("your", 4) && !tok_is_stop("pool", 4) && !tok_is_stop("th", 2));
+}
+
+static void check_excerpt(const char *text, const char *match, size_t max, const char *want)
+{
+	struct buf b = BUF_INIT;
+	search_excerpt(&b, text, strlen(text), (size_t)(strstr(text, match) - text), max);
+	CHECK_STR(buf_cstr(&b), want);
+	buf_release(&b);
+}
+
+static void test_excerpts(void)
+{
+	check_excerpt("First one here. The pool ran dry at noon. Third one.", "pool", 180, "The pool ran dry at noon.");
+	check_excerpt("## Summary\nThe pool   ran\tdry.", "pool", 180, "The pool ran dry.");
+	check_excerpt("The pool ran dry", "pool", 180, "The pool ran dry");
+	check_excerpt("one two three four five six seven eight nine ten pool eleven twelve thirteen fourteen fifteen", "pool",
+		      40, "\xe2\x80\xa6nine ten pool eleven twelve thirteen\xe2\x80\xa6");
+	/* never inside a UTF-8 character */
+	check_excerpt("Größe überschritten für die Größe des Pools heute", "Pools", 20, "\xe2\x80\xa6" "des Pools heute");
+}
+
+static void check_varint(uint64_t v, const char *want)
+{
+	struct buf b = BUF_INIT;
+	search_add_varint(&b, v);
+	CHECK_STR(buf_cstr(&b), want);
+	buf_release(&b);
+}
+
+static void test_varints(void)
+{
+	check_varint(0, "0");
+	check_varint(31, "V");
+	check_varint(32, "W1");
+	check_varint(1000, "eV");
+}
+
+/* Build the index of c into tmp/name; returns the output dir (caller frees). */
+static char *build(struct corpus *c, const char *name, int jobs)
+{
+	struct graph g;
+	struct output o;
+	struct render_opts ro = {.jobs = jobs};
+	char *out = xstrfmt("%s/%s", tmp, name), *content = xstrfmt("%s/content", tmp);
+	CHECK(graph_link(&g, c, jobs) == 0);
+	CHECK(output_open(&o, out, content) == 0);
+	CHECK(search_write(c, &g, &ro, &o) == 0);
+	CHECK(output_commit(&o) == 0);
+	graph_release(&g);
+	free(content);
+	return out;
+}
+
+/* Every file below dir/search as "name size" lines, and their bytes concatenated. */
+static void list_files(const char *dir, struct buf *names, struct buf *bytes, size_t *nfiles, size_t *total)
+{
+	struct fs_entry *e;
+	size_t n;
+	char *search = xstrfmt("%s/search", dir);
+	*nfiles = *total = 0;
+	CHECK(fs_walk(search, ".js", &e, &n) == 0);
+	for (size_t i = 0; i < n; i++) {
+		char *data;
+		size_t len;
+		CHECK(fs_read(e[i].path, &data, &len) == 0);
+		buf_addf(names, "%s %zu\n", e[i].rel, len);
+		buf_add(bytes, data, len);
+		*total += len;
+		(*nfiles)++;
+		free(data);
+	}
+	fs_entries_free(e, n);
+	free(search);
+}
+
+static void test_fixture_index(void)
+{
+	struct corpus c;
+	CHECK(corpus_load(&c, "tests/search/site", PROFILE_INTERNAL, 1) == 0);
+	char *out1 = build(&c, "fixture1", 1), *out2 = build(&c, "fixture2", 2);
+	struct buf n1 = BUF_INIT, b1 = BUF_INIT, n2 = BUF_INIT, b2 = BUF_INIT;
+	size_t files, total, files2, total2;
+	list_files(out1, &n1, &b1, &files, &total);
+	list_files(out2, &n2, &b2, &files2, &total2);
+	/* eight postmortems: one file holds every part */
+	CHECK(str_starts(buf_cstr(&n1), "index.js ") && files == 1);
+	CHECK(b1.len == b2.len && !memcmp(b1.ptr, b2.ptr, b1.len));
+	const char *js = buf_cstr(&b1);
+	CHECK(str_starts(js, "aftermath.load({\"m\":{\"v\":1,\"n\":8,\"k\":10,\"lb\":0.2,\"lr\":1.075,"
+			     "\"sev\":[\"SEV1\",\"SEV2\",\"SEV3\",\"SEV4\"],\"st\":[\"draft\",\"in-review\",\"complete\"],"
+			     "\"ds\":8,\"tk\":[\"\"],\"files\":{}},\"f\":{\"service\":[[\"checkout-api\",\"checkout-api\",2],"));
+	CHECK(str_ends(js, "]}});\n"));
+	/* newest first: SR-008 is doc 0; SR-001 is doc 2, SEV2 (1), complete (2) */
+	CHECK(strstr(js, "[\"SR-008\",\"Search index rebuild stalled\",\"2026-01-15\",3,2,") != NULL);
+	CHECK(strstr(js, "[2,\"SR-001\",\"Video transcoder backlog after a bad deployment\",\"2025-03-04\",1,2]") != NULL);
+	/* terms are stems; markup from content is escaped for the script */
+	CHECK(strstr(js, "\"transcod\"") && strstr(js, "\"deploy\"") && strstr(js, "\"größe\""));
+	/* strings are JSON: quotes and backslashes escaped, markup kept as text (search.js escapes it) */
+	CHECK(strstr(js, "\"Escaping <img src=x onerror=alert(1)> in titles\"") != NULL);
+	CHECK(strstr(js, "\"A summary with <script>alert(\\\"x\\\")</script> & <b>markup</b>\"") != NULL);
+	/* typo keys: "transcod" without its first, second and third letter */
+	CHECK(strstr(js, "\"ranscod\",\"transcod\"") && strstr(js, "\"tanscod\",\"transcod\"") &&
+	      strstr(js, "\"trnscod\",\"transcod\""));
+	/* a postmortem's card excerpt is the sentence around the term */
+	CHECK(strstr(js, "\"We were deploying a fix to the failover script when the zeppelin alarm finally cleared.\""));
+	buf_release(&n1);
+	buf_release(&b1);
+	buf_release(&n2);
+	buf_release(&b2);
+	free(out1);
+	free(out2);
+	corpus_release(&c);
+}
+
+static void add_term(struct term **v, size_t *n, const char *name)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n] = (struct term){xstrdup(name), slugify(name), {"x.md", 1, 1}};
+	(*n)++;
+}
+
+/* n postmortems with words from a small vocabulary, a rare word in one of 40. */
+static void corpus_synthetic(struct corpus *c, size_t n)
+{
+	static const char *const words[] = {"replica", "cluster", "deployed", "rollout", "dashboard", "pager",
+					    "queue", "consumer", "latency", "timeout", "retries", "migration"};
+	static const char *const services[] = {"checkout-api", "payments-db", "search-api", "video-transcoder"};
+	memset(c, 0, sizeof(*c));
+	site_init(&c->site);
+	c->dir = xstrdup("t");
+	c->pms = xcalloc(n, sizeof(*c->pms));
+	c->npms = n;
+	uint64_t r = 42;
+	for (size_t i = 0; i < n; i++) {
+		struct postmortem *pm = &c->pms[i];
+		struct buf body = BUF_INIT;
+		pm->id = xstrfmt("PM-%05zu", n - i);
+		pm->slug = slugify(pm->id);
+		pm->path = xstrdup("x.md");
+		pm->title = xstrfmt("%s %s after %s", services[i % 4], words[i % 12], words[(i / 12) % 12]);
+		pm->summary = xstrfmt("The %s was %s for %zu minutes.", services[(i + 1) % 4], words[(i * 7) % 12], i % 90);
+		for (int s = 0; s < 40; s++) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			buf_addf(&body, "The %s %s the %s. ", words[(r >> 33) % 12], words[(r >> 41) % 12], words[(r >> 49) % 12]);
+		}
+		if (i % 40 == 3)
+			buf_adds(&body, "The zeppelin alarm sounded.");
+		pm->text = buf_detach(&body, NULL);
+		char *d = xstrfmt("20%02zu-%02zu-01", 25 - i / 120, 12 - (i / 10) % 12);
+		when_parse(&pm->date, d);
+		free(d);
+		pm->severity = (int)(i % 4);
+		pm->status = (enum pm_status)(i % 3);
+		add_term(&pm->services, &pm->nservices, services[i % 4]);
+		add_term(&pm->tags, &pm->ntags, i % 2 ? "database" : "network");
+		strmap_put(&c->by_id, pm->id, i);
+		strmap_put(&c->all_ids, pm->id, i);
+	}
+}
+
+static void test_sharded_index(void)
+{
+	struct corpus c;
+	corpus_synthetic(&c, 1200);
+	char *out1 = build(&c, "big1", 1), *out2 = build(&c, "big2", 2);
+	struct buf n1 = BUF_INIT, b1 = BUF_INIT, n2 = BUF_INIT, b2 = BUF_INIT;
+	size_t files, total, files2, total2;
+	list_files(out1, &n1, &b1, &files, &total);
+	list_files(out2, &n2, &b2, &files2, &total2);
+	/* at most one file per 50 postmortems, all of them used, the same for any thread count */
+	CHECK_INT(files, 1200 / 50);
+	CHECK_STR(buf_cstr(&n1), buf_cstr(&n2));
+	CHECK(b1.len == b2.len && !memcmp(b1.ptr, b2.ptr, b1.len));
+	CHECK(total <= 1200 * 3072);
+	fprintf(stderr, "search: 1200 postmortems: %zu files, %zu bytes (%zu a postmortem)\n", files, total, total / 1200);
+	/* the manifest names the other parts by hashed file names */
+	char *index = xstrfmt("%s/search/index.js", out1), *data;
+	size_t len;
+	CHECK(fs_read(index, &data, &len) == 0);
+	CHECK(str_starts(data, "aftermath.load({\"m\":{\"v\":1,\"n\":1200,"));
+	CHECK(strstr(data, "\"tk\":[\"\",") && strstr(data, "\"f\":\"search/f.") && strstr(data, "\"t0\":\"search/t0.") &&
+	      strstr(data, "\"d0\":\"search/d0."));
+	CHECK(!strstr(data, "\"t\":["));
+	free(data);
+	free(index);
+	buf_release(&n1);
+	buf_release(&b1);
+	buf_release(&n2);
+	buf_release(&b2);
+	free(out1);
+	free(out2);
+	corpus_release(&c);
+}
+
+int main(void)
+{
+	static const struct harness_case cases[] = {
+		TEST(test_tokenize_vectors), TEST(test_word_offsets), TEST(test_excerpts),
+		TEST(test_varints),          TEST(test_fixture_index), TEST(test_sharded_index),
+	};
+	if (!mkdtemp(tmp))
+		return 1;
+	int ret = harness_run("search", cases, ARRAY_SIZE(cases));
+	fs_remove_tree(tmp);
+	return ret;
+}
