@@ -176,6 +176,14 @@ static int load_pages(struct corpus *c)
 	return ret;
 }
 
+void corpus_drop_sources(struct corpus *c)
+{
+	for (size_t i = 0; i < c->npms; i++) {
+		free(c->pms[i].body);
+		c->pms[i].body = NULL;
+	}
+}
+
 int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs)
 {
 	memset(c, 0, sizeof(*c));

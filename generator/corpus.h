@@ -49,6 +49,12 @@ struct corpus {
  * parsed, -1 when any error was reported (the rest is still loaded).
  */
 int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs);
+
+/*
+ * Free every postmortem's Markdown source (pm->body): a build needs only
+ * what markdown_parse() made of it; lint rules (check) read the source.
+ */
+void corpus_drop_sources(struct corpus *c);
 void corpus_release(struct corpus *c);
 
 /* Index of the postmortem with `id` among the kept ones, or SIZE_MAX. */

@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,13 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The peak resident memory so far, in MB (for --timings). */
+static long peak_mb(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_maxrss / 1024;
+}
+
 static int build_output(const struct options *o, struct corpus *c, struct graph *g)
 {
 	struct output out;
@@ -282,11 +290,14 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	char *static_dir = path_join(o->content_dir, "static");
 	int ok = render_assets(&ro, &out) | output_copy_tree(&out, static_dir, "");
 	free(static_dir);
-	ok |= render_site(c, g, &ro, &out);
 	double t0 = now_seconds();
+	ok |= render_site(c, g, &ro, &out);
+	if (o->timings)
+		fprintf(stderr, "timings: pages %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0, peak_mb());
+	t0 = now_seconds();
 	ok |= search_write(c, g, &ro, &out);
 	if (o->timings)
-		fprintf(stderr, "timings: search index %.3f s\n", now_seconds() - t0);
+		fprintf(stderr, "timings: search index %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0, peak_mb());
 	ok |= api_write(c, g, &ro, &out);
 	ok |= feeds_write(c, g, base_url, &out);
 	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)
@@ -328,14 +339,16 @@ static int cmd_build(struct options *o, bool write)
 	}
 	progress(o, "reading and parsing postmortems...");
 	corpus_load(&c, o->content_dir, o->profile, o->jobs);
+	if (write)
+		corpus_drop_sources(&c);
 	double loaded = now_seconds();
 	progress(o, "linking services, factors and related incidents...");
 	graph_link(&g, &c, o->jobs);
 	double linked = now_seconds();
 	progress(o, write ? "rendering and writing pages..." : "");
 	if (o->timings)
-		fprintf(stderr, "timings: parse %.3f s, link %.3f s (%zu postmortems)\n", loaded - start, linked - loaded,
-			c.npms);
+		fprintf(stderr, "timings: parse %.3f s, link %.3f s (%zu postmortems, peak RSS so far %ld MB)\n",
+			loaded - start, linked - loaded, c.npms, peak_mb());
 	if (!write) {
 		progress(o, "");
 		char *builtin = find_shipped("AFTERMATH_LINT", "scripts/lint", "lint", "blame-language.lua");
@@ -361,7 +374,7 @@ static int cmd_build(struct options *o, bool write)
 	ret = build_output(o, &c, &g);
 	progress(o, "");
 	if (o->timings)
-		fprintf(stderr, "timings: render and write %.3f s\n", now_seconds() - linked);
+		fprintf(stderr, "timings: render and write %.3f s (peak RSS %ld MB)\n", now_seconds() - linked, peak_mb());
 	int diag_ret = report(o);
 	if (!ret)
 		ret = diag_ret;

@@ -189,6 +189,8 @@ void buf_release(struct buf *b)
 char *buf_detach(struct buf *b, size_t *len)
 {
 	char *p = b->ptr ? b->ptr : xstrdup("");
+	if (b->ptr && b->alloc - b->len > 256) /* kept strings: give the growth slack back */
+		p = xrealloc(p, b->len + 1);
 	if (len)
 		*len = b->len;
 	b->ptr = NULL;
