@@ -6,6 +6,7 @@
 #include "markdown.h"
 #include "parallel.h"
 #include "redact.h"
+#include "slug.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,35 @@ static int load_postmortems(struct corpus *c, int jobs)
 	return ret;
 }
 
+/* The site's own pages: a page under one of these names would replace one. */
+static const char *const generated[] = {
+	"actions", "api", "assets", "factors", "metrics", "owners", "postmortems",
+	"search", "services", "tags", "timeline",
+};
+
+/*
+ * The slug of pages/<name>.md: <name> slugified.  -1 after an error when it
+ * is empty, the name of a generated page, or the slug of an earlier page.
+ */
+static int page_slug(struct corpus *c, struct page *pg, const struct fs_entry *f)
+{
+	struct loc loc = {f->path, 1, 1};
+	char *stem = xstrndup(f->rel, strlen(f->rel) - 3);
+	pg->slug = slugify(stem);
+	free(stem);
+	if (!*pg->slug)
+		return error(&loc, "a page's file name needs a letter or a digit (it is the page's URL)");
+	for (size_t i = 0; i < ARRAY_SIZE(generated); i++)
+		if (!strcmp(pg->slug, generated[i]))
+			return error(&loc, "pages/%s would be at /%s/, which aftermath's own pages use (expected another file name)",
+				     f->rel, generated[i]);
+	for (size_t i = 0; i < c->npages; i++)
+		if (!strcmp(c->pages[i].slug, pg->slug))
+			return error(&loc, "pages/%s has the URL /%s/ of %s (expected one page per URL)", f->rel,
+				     pg->slug, c->pages[i].rel);
+	return 0;
+}
+
 static int load_page(struct corpus *c, const struct fs_entry *f)
 {
 	struct page *pg = &c->pages[c->npages];
@@ -132,8 +162,7 @@ static int load_page(struct corpus *c, const struct fs_entry *f)
 	memset(pg, 0, sizeof(*pg));
 	pg->path = xstrdup(f->path);
 	pg->rel = path_join("pages", f->rel);
-	pg->slug = xstrndup(f->rel, strlen(f->rel) - 3);
-	if (fs_read(f->path, &text, &len) < 0)
+	if (page_slug(c, pg, f) < 0 || fs_read(f->path, &text, &len) < 0)
 		goto fail;
 	struct md_opts opts = {.allow_html = c->site.allow_html,
 			       .strip_internal = c->profile == PROFILE_PUBLIC};

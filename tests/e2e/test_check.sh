@@ -39,3 +39,17 @@ assert_no_file "$T/wout"
 
 t_begin "the sample site checks clean"
 assert_exit 0 "$AFTERMATH" check content --strict
+
+t_begin "a page cannot take a generated page's URL or another page's"
+cp -R tests/fixtures/site "$T/pages-site"
+printf -- '---\ntitle: Ours\n---\nHello\n' > "$T/pages-site/pages/actions.md"
+printf -- '---\ntitle: Ours\n---\nHello\n' > "$T/pages-site/pages/search.md"
+printf -- '---\ntitle: One\n---\nHello\n' > "$T/pages-site/pages/On Call.md"
+printf -- '---\ntitle: Two\n---\nHello\n' > "$T/pages-site/pages/on-call.md"
+assert_exit 1 "$AFTERMATH" check "$T/pages-site"
+assert_stderr_contains "$T/pages-site/pages/actions.md:1:1: error: pages/actions.md would be at /actions/, which aftermath's own pages use (expected another file name)"
+assert_stderr_contains "$T/pages-site/pages/search.md:1:1: error: pages/search.md would be at /search/, which aftermath's own pages use (expected another file name)"
+assert_stderr_contains "$T/pages-site/pages/on-call.md:1:1: error: pages/on-call.md has the URL /on-call/ of pages/On Call.md (expected one page per URL)"
+rm "$T/pages-site/pages/actions.md" "$T/pages-site/pages/search.md" "$T/pages-site/pages/on-call.md"
+assert_exit 0 "$AFTERMATH" build "$T/pages-site" -o "$T/pages-out" --as-of 2026-11-23
+assert_contains "$T/pages-out/on-call/index.html" "<title>One"
