@@ -34,6 +34,7 @@ static void vadd(enum diag_level level, const struct loc *loc, const char *rule,
 		.col = loc ? loc->col : 0,
 		.rule = rule ? xstrdup(rule) : NULL,
 		.msg = buf_detach(&msg, NULL),
+		.times = 1,
 	};
 	pthread_mutex_lock(&diag_lock);
 	ALLOC_GROW(diags, ndiags + 1, diags_alloc);
@@ -76,11 +77,6 @@ void diag_add(enum diag_level level, const struct loc *loc, const char *rule, co
 	va_end(ap);
 }
 
-size_t diag_count(enum diag_level level)
-{
-	return counts[level];
-}
-
 /* Diagnostics without a file (whole-build problems) come first. */
 static int cmp_diag(const void *va, const void *vb)
 {
@@ -97,14 +93,44 @@ static int cmp_diag(const void *va, const void *vb)
 	return strcmp(a->msg, b->msg);
 }
 
+static bool same_diag(const struct diag *a, const struct diag *b)
+{
+	return !cmp_diag(a, b) && (a->rule && b->rule ? !strcmp(a->rule, b->rule) : a->rule == b->rule);
+}
+
+/*
+ * Sorted, and identical diagnostics (the same place, level, rule and text:
+ * a template that fails the same way on every page it renders) collapsed
+ * into one that says how many times it happened.
+ */
 const struct diag *diag_list(size_t *n)
 {
 	if (!sorted) {
 		sort_array(diags, ndiags, sizeof(*diags), cmp_diag);
+		size_t k = 0;
+		for (size_t i = 0; i < ndiags; i++) {
+			if (k && same_diag(&diags[k - 1], &diags[i])) {
+				diags[k - 1].times += diags[i].times;
+				counts[diags[i].level]--;
+				free(diags[i].file);
+				free(diags[i].rule);
+				free(diags[i].msg);
+				continue;
+			}
+			diags[k++] = diags[i];
+		}
+		ndiags = k;
 		sorted = true;
 	}
 	*n = ndiags;
 	return diags;
+}
+
+size_t diag_count(enum diag_level level)
+{
+	size_t n;
+	diag_list(&n); /* identical ones count once */
+	return counts[level];
 }
 
 static void print_text(FILE *out, const struct diag *d)
@@ -120,6 +146,8 @@ static void print_text(FILE *out, const struct diag *d)
 	fprintf(out, "%s: %s", level_name(d->level), d->msg);
 	if (d->rule)
 		fprintf(out, " [%s]", d->rule);
+	if (d->times > 1)
+		fprintf(out, " (%zu times)", d->times);
 	fputc('\n', out);
 }
 
@@ -139,7 +167,7 @@ static void print_json(FILE *out, const struct diag *d, bool first)
 	}
 	buf_adds(&b, ", \"message\": \"");
 	buf_add_json(&b, d->msg, strlen(d->msg));
-	buf_adds(&b, "\"}");
+	buf_addf(&b, "\", \"times\": %zu}", d->times);
 	fputs(b.ptr, out);
 	buf_release(&b);
 }
@@ -181,6 +209,8 @@ static void print_github(FILE *out, const struct diag *d)
 		github_escape(out, d->rule, false);
 		fputc(']', out);
 	}
+	if (d->times > 1)
+		fprintf(out, " (%zu times)", d->times);
 	fputc('\n', out);
 }
 

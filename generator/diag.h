@@ -28,6 +28,7 @@ struct diag {
 	int line, col;
 	char *rule; /* lint rule id, or NULL */
 	char *msg;
+	size_t times; /* identical diagnostics collapsed into this one (1: none) */
 };
 
 int error(const struct loc *loc, const char *fmt, ...) ATTR_PRINTF(2, 3);

@@ -53,3 +53,13 @@ assert_stderr_contains "$T/pages-site/pages/on-call.md:1:1: error: pages/on-call
 rm "$T/pages-site/pages/actions.md" "$T/pages-site/pages/search.md" "$T/pages-site/pages/on-call.md"
 assert_exit 0 "$AFTERMATH" build "$T/pages-site" -o "$T/pages-out" --as-of 2026-11-23
 assert_contains "$T/pages-out/on-call/index.html" "<title>One"
+
+t_begin "a template that fails on every page is reported once, with a count"
+cp -R tests/fixtures/site "$T/terr"
+mkdir -p "$T/terr/layouts"
+printf '{{ pm.nope.x }}\n' > "$T/terr/layouts/postmortem.html"
+assert_exit 1 "$AFTERMATH" build "$T/terr" -o "$T/terr-out" --as-of 2026-11-23
+assert_eq "$(grep -c 'postmortem.html:1: error' "$ERR")" 1 "lines for the failing template"
+assert_stderr_contains "$T/terr/layouts/postmortem.html:1: error: attempt to index a nil value (field 'nope') (4 times)"
+run "$AFTERMATH" build "$T/terr" -o "$T/terr-out" --as-of 2026-11-23 --format json
+assert_stderr_contains '"times": 4'
