@@ -134,7 +134,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 	const char *as_of = NULL;
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->out_dir = optarg;

@@ -14,6 +14,12 @@ t_begin "unknown option"
 assert_exit 2 "$AFTERMATH" build --bogus
 assert_stderr_contains 'unknown option "--bogus"'
 
+t_begin "an option without its value"
+assert_exit 2 "$AFTERMATH" build tests/fixtures/site --jobs
+assert_stderr_contains 'option --jobs needs a value'
+assert_exit 2 "$AFTERMATH" build tests/fixtures/site -o
+assert_stderr_contains 'option -o needs a value'
+
 t_begin "bad --as-of"
 assert_exit 2 "$AFTERMATH" build tests/fixtures/site --as-of 2026-13-01
 assert_stderr_contains 'invalid --as-of date "2026-13-01" (expected YYYY-MM-DD)'
