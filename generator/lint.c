@@ -2,6 +2,7 @@
 #include "lint.h"
 
 #include "fsutil.h"
+#include "luaglue.h"
 #include "template.h"
 
 #include <lauxlib.h>
@@ -122,20 +123,6 @@ static int lua_report(lua_State *L)
 	struct loc loc = {l->pm->path, line, col};
 	diag_add(l->rule->level, &loc, l->rule->id, "%s", msg);
 	return 0;
-}
-
-static void set_str(lua_State *L, const char *k, const char *v)
-{
-	if (!v)
-		return;
-	lua_pushstring(L, v);
-	lua_setfield(L, -2, k);
-}
-
-static void set_int(lua_State *L, const char *k, long long v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, k);
 }
 
 /* Body lines with their file line numbers, and the ATX headings outside code fences. */

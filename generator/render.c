@@ -4,6 +4,7 @@
 #include "charts.h"
 #include "fsutil.h"
 #include "insights.h"
+#include "luaglue.h"
 #include "markdown.h"
 #include "parallel.h"
 #include "stats.h"
@@ -55,26 +56,6 @@ static const struct page *start_page(const struct corpus *c);
 
 /* ---- small Lua helpers -------------------------------------------------- */
 
-static void set_str(lua_State *L, const char *k, const char *v)
-{
-	if (!v)
-		return;
-	lua_pushstring(L, v);
-	lua_setfield(L, -2, k);
-}
-
-static void set_int(lua_State *L, const char *k, long long v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, k);
-}
-
-static void set_bool(lua_State *L, const char *k, bool v)
-{
-	lua_pushboolean(L, v);
-	lua_setfield(L, -2, k);
-}
-
 static void set_when(lua_State *L, const char *k, const struct when *w, bool iso)
 {
 	char s[21];
@@ -85,12 +66,6 @@ static void set_when(lua_State *L, const char *k, const struct when *w, bool iso
 	else
 		when_date(w, s);
 	set_str(L, k, s);
-}
-
-/* t[#t + 1] = value on top of the stack (pops it); t is at index -2. */
-static void append(lua_State *L)
-{
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 }
 
 static bool stripped(const struct render *r, const char *field)
@@ -1154,6 +1129,47 @@ static void set_svg(lua_State *L, const char *k, struct buf *svg)
 	buf_reset(svg);
 }
 
+/* A list of {name, count} rows, one per bucket, as t[key]. */
+static void push_buckets(lua_State *L, const char *key, const char *(*name)(size_t), const size_t *counts, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "name", name(i));
+		set_int(L, "count", (long long)counts[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, key);
+}
+
+/* The same buckets as a bar chart, as t[key]. */
+static void bucket_chart(lua_State *L, struct buf *svg, const char *key, const char *title,
+			 const char *(*name)(size_t), const size_t *counts, size_t n)
+{
+	const char *labels[NAGE_BUCKETS > NRESOLVE_BUCKETS ? NAGE_BUCKETS : NRESOLVE_BUCKETS];
+	double v[ARRAY_SIZE(labels)];
+	if (n > ARRAY_SIZE(labels))
+		BUG("%zu buckets", n);
+	for (size_t i = 0; i < n; i++) {
+		labels[i] = name(i);
+		v[i] = (double)counts[i];
+	}
+	chart_hbars(svg, title, labels, v, n, 0, "");
+	set_svg(L, key, svg);
+}
+
+/* Two series by month (insights' months) as columns, as t[key]. */
+static void month_chart(lua_State *L, struct buf *svg, const char *key, const char *title, const struct insights *in,
+			const struct series s[2])
+{
+	const char **months = xmalloc((in->nmonths ? in->nmonths : 1) * sizeof(char *));
+	for (size_t i = 0; i < in->nmonths; i++)
+		months[i] = in->months[i];
+	chart_columns(svg, title, months, in->nmonths, s, 2);
+	set_svg(L, key, svg);
+	free(months);
+}
+
 static void action_charts(lua_State *L, const struct render *r)
 {
 	const struct insights *in = &r->in;
@@ -1174,22 +1190,11 @@ static void action_charts(lua_State *L, const struct render *r)
 	lua_createtable(L, 0, 3);
 	chart_hbars(&svg, "Action-item completion by service (percent done)", labels, values, m, 100, "%");
 	set_svg(L, "completion", &svg);
-	const char **months = xmalloc((in->nmonths ? in->nmonths : 1) * sizeof(char *));
-	for (size_t i = 0; i < in->nmonths; i++)
-		months[i] = in->months[i];
 	struct series s[2] = {{"opened", in->opened_per_month}, {"closed", in->closed_per_month}};
-	chart_columns(&svg, "Action items opened and closed by month", months, in->nmonths, s, 2);
-	set_svg(L, "months", &svg);
-	const char *age_labels[NAGE_BUCKETS];
-	double age[NAGE_BUCKETS];
-	for (size_t i = 0; i < NAGE_BUCKETS; i++) {
-		age_labels[i] = insights_age_bucket_name(i);
-		age[i] = (double)in->ageing[i];
-	}
-	chart_hbars(&svg, "Overdue action items by how late they are", age_labels, age, NAGE_BUCKETS, 0, "");
-	set_svg(L, "ageing", &svg);
+	month_chart(L, &svg, "months", "Action items opened and closed by month", in, s);
+	bucket_chart(L, &svg, "ageing", "Overdue action items by how late they are", insights_age_bucket_name,
+		     in->ageing, NAGE_BUCKETS);
 	lua_setfield(L, -2, "charts");
-	free(months);
 	free(labels);
 	free(values);
 	buf_release(&svg);
@@ -1239,14 +1244,7 @@ static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 		append(L);
 	}
 	lua_setfield(L, -2, "months");
-	lua_createtable(L, NAGE_BUCKETS, 0);
-	for (size_t i = 0; i < NAGE_BUCKETS; i++) {
-		lua_createtable(L, 0, 2);
-		set_str(L, "name", insights_age_bucket_name(i));
-		set_int(L, "count", (long long)in->ageing[i]);
-		append(L);
-	}
-	lua_setfield(L, -2, "ageing");
+	push_buckets(L, "ageing", insights_age_bucket_name, in->ageing, NAGE_BUCKETS);
 	action_charts(L, r);
 	lua_setfield(L, -2, "actions");
 	free(all);
@@ -1280,14 +1278,8 @@ static void metric_charts(lua_State *L, const struct render *r)
 	const struct insights *in = &r->in;
 	struct buf svg = BUF_INIT;
 	lua_createtable(L, 0, 3);
-	const char *labels[NRESOLVE_BUCKETS];
-	double v[NRESOLVE_BUCKETS];
-	for (size_t i = 0; i < NRESOLVE_BUCKETS; i++) {
-		labels[i] = insights_resolve_bucket_name(i);
-		v[i] = (double)in->resolve_hist[i];
-	}
-	chart_hbars(&svg, "Incidents by time to resolve", labels, v, NRESOLVE_BUCKETS, 0, "");
-	set_svg(L, "resolve_histogram", &svg);
+	bucket_chart(L, &svg, "resolve_histogram", "Incidents by time to resolve", insights_resolve_bucket_name,
+		     in->resolve_hist, NRESOLVE_BUCKETS);
 	size_t ns = r->c->site.nseverities;
 	const char **sev = xmalloc(ns * sizeof(char *));
 	double *med = xmalloc(ns * sizeof(double));
@@ -1297,16 +1289,11 @@ static void metric_charts(lua_State *L, const struct render *r)
 	}
 	chart_hbars(&svg, "Median minutes to resolve by severity", sev, med, ns, 0, " min");
 	set_svg(L, "resolve_by_severity", &svg);
-	const char **months = xmalloc((in->nmonths ? in->nmonths : 1) * sizeof(char *));
-	for (size_t i = 0; i < in->nmonths; i++)
-		months[i] = in->months[i];
 	struct series s[2] = {{"incidents", in->incidents_per_month}, {"near-misses", in->near_misses_per_month}};
-	chart_columns(&svg, "Incidents and near-misses per month", months, in->nmonths, s, 2);
-	set_svg(L, "per_month", &svg);
+	month_chart(L, &svg, "per_month", "Incidents and near-misses per month", in, s);
 	lua_setfield(L, -2, "charts");
 	free(sev);
 	free(med);
-	free(months);
 	buf_release(&svg);
 }
 
@@ -1332,14 +1319,7 @@ static void ctx_metrics(lua_State *L, struct render *r)
 		append(L);
 	}
 	lua_setfield(L, -2, "by_service");
-	lua_createtable(L, NRESOLVE_BUCKETS, 0);
-	for (size_t i = 0; i < NRESOLVE_BUCKETS; i++) {
-		lua_createtable(L, 0, 2);
-		set_str(L, "name", insights_resolve_bucket_name(i));
-		set_int(L, "count", (long long)in->resolve_hist[i]);
-		append(L);
-	}
-	lua_setfield(L, -2, "resolve_histogram");
+	push_buckets(L, "resolve_histogram", insights_resolve_bucket_name, in->resolve_hist, NRESOLVE_BUCKETS);
 	lua_createtable(L, 0, 5);
 	push_dist(L, "days", &in->timeliness);
 	set_int(L, "within3_pct", (long long)(in->within3 * 100.0 + 0.5));
