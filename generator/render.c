@@ -1142,6 +1142,21 @@ static void push_buckets(lua_State *L, const char *key, const char *(*name)(size
 	lua_setfield(L, -2, key);
 }
 
+/* Two figures per month (insights' months) as a list of {month, a, b} rows, as t[key]. */
+static void push_month_rows(lua_State *L, const char *key, const struct insights *in, const char *a,
+			    const double *va, const char *b, const double *vb)
+{
+	lua_createtable(L, (int)in->nmonths, 0);
+	for (size_t i = 0; i < in->nmonths; i++) {
+		lua_createtable(L, 0, 3);
+		set_str(L, "month", in->months[i]);
+		set_int(L, a, (long long)va[i]);
+		set_int(L, b, (long long)vb[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, key);
+}
+
 /* The same buckets as a bar chart, as t[key]. */
 static void bucket_chart(lua_State *L, struct buf *svg, const char *key, const char *title,
 			 const char *(*name)(size_t), const size_t *counts, size_t n)
@@ -1235,15 +1250,7 @@ static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 		append(L);
 	}
 	lua_setfield(L, -2, "recently_closed");
-	lua_createtable(L, (int)in->nmonths, 0);
-	for (size_t i = 0; i < in->nmonths; i++) {
-		lua_createtable(L, 0, 3);
-		set_str(L, "month", in->months[i]);
-		set_int(L, "opened", (long long)in->opened_per_month[i]);
-		set_int(L, "closed", (long long)in->closed_per_month[i]);
-		append(L);
-	}
-	lua_setfield(L, -2, "months");
+	push_month_rows(L, "months", in, "opened", in->opened_per_month, "closed", in->closed_per_month);
 	push_buckets(L, "ageing", insights_age_bucket_name, in->ageing, NAGE_BUCKETS);
 	action_charts(L, r);
 	lua_setfield(L, -2, "actions");
@@ -1325,15 +1332,8 @@ static void ctx_metrics(lua_State *L, struct render *r)
 	set_int(L, "within3_pct", (long long)(in->within3 * 100.0 + 0.5));
 	set_int(L, "within7_pct", (long long)(in->within7 * 100.0 + 0.5));
 	lua_setfield(L, -2, "timeliness");
-	lua_createtable(L, (int)in->nmonths, 0);
-	for (size_t i = 0; i < in->nmonths; i++) {
-		lua_createtable(L, 0, 3);
-		set_str(L, "month", in->months[i]);
-		set_int(L, "incidents", (long long)in->incidents_per_month[i]);
-		set_int(L, "near_misses", (long long)in->near_misses_per_month[i]);
-		append(L);
-	}
-	lua_setfield(L, -2, "per_month");
+	push_month_rows(L, "per_month", in, "incidents", in->incidents_per_month, "near_misses",
+			in->near_misses_per_month);
 	metric_charts(L, r);
 	lua_setfield(L, -2, "metrics");
 }
