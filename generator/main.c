@@ -279,6 +279,7 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 		.as_of = o->as_of,
 		.base_url = base_url,
 		.jobs = o->jobs,
+		.timings = o->timings,
 	};
 	struct when asof;
 	when_parse(&asof, o->as_of);

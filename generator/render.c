@@ -206,11 +206,16 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 }
 
 /* Push the cached summary of postmortem i (a shared table: do not modify). */
+/* Postmortem i's summary table: made the first time this worker needs it, then shared. */
 static void push_summary(lua_State *L, const struct render *r, struct worker *w, size_t i)
 {
-	(void)r;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, w->summaries_ref);
-	lua_rawgeti(L, -1, (lua_Integer)i + 1);
+	if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TNIL) {
+		lua_pop(L, 1);
+		push_pm_summary(L, r, i);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -3, (lua_Integer)i + 1);
+	}
 	lua_remove(L, -2);
 }
 
@@ -493,11 +498,7 @@ static void worker_prepare(struct render *r, struct worker *w)
 	lua_State *L = tmpl_lua(w->t);
 	push_site(L, r);
 	w->site_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	lua_createtable(L, (int)r->c->npms, 0);
-	for (size_t i = 0; i < r->c->npms; i++) {
-		push_pm_summary(L, r, i);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
+	lua_createtable(L, (int)r->c->npms, 0); /* filled by push_summary */
 	w->summaries_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
@@ -1588,6 +1589,36 @@ static void plan_jobs(struct render *r)
 			add_job(r, &alloc, PG_PAGE, i);
 }
 
+static int cmp_stat_self(const void *va, const void *vb)
+{
+	const struct tmpl_stat *a = va, *b = vb;
+	if (a->self_seconds != b->self_seconds)
+		return a->self_seconds > b->self_seconds ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* The templates that took longest (their own time, every worker's added up). */
+static void print_template_timings(struct worker *w, int jobs)
+{
+	size_t n;
+	struct tmpl_stat *sum = tmpl_stats(w[0].t, &n);
+	for (int k = 1; k < jobs; k++) {
+		size_t m;
+		struct tmpl_stat *s = tmpl_stats(w[k].t, &m);
+		for (size_t i = 0; i < n && i < m; i++) { /* same files, same order */
+			sum[i].calls += s[i].calls;
+			sum[i].seconds += s[i].seconds;
+			sum[i].self_seconds += s[i].self_seconds;
+		}
+		free(s);
+	}
+	sort_array(sum, n, sizeof(*sum), cmp_stat_self);
+	for (size_t i = 0; i < n && i < 8 && sum[i].calls; i++)
+		fprintf(stderr, "timings:   template %s: %zu calls, %.3f s (%.3f s with its partials)\n", sum[i].name,
+			sum[i].calls, sum[i].self_seconds, sum[i].seconds);
+	free(sum);
+}
+
 int render_site(const struct corpus *c, const struct graph *g, struct render_opts *o, struct output *out)
 {
 	struct render r = {.c = c, .g = g, .o = o, .out = out};
@@ -1611,6 +1642,8 @@ int render_site(const struct corpus *c, const struct graph *g, struct render_opt
 	for (size_t i = 0; i < r.njobs; i++)
 		if (r.failed[i])
 			ret = -1;
+	if (o->timings)
+		print_template_timings(r.w, jobs);
 out:
 	for (int k = 0; k < jobs; k++) {
 		if (r.w[k].t)

@@ -22,6 +22,7 @@ struct render_opts {
 	int64_t as_of_day;
 	const char *base_url; /* "/" or an absolute URL ending in '/' */
 	int jobs;
+	bool timings; /* print each template's calls and time to stderr (--timings) */
 	/* Asset paths (from the output root) by source name: set by render_assets(). */
 	char **asset_names, **asset_paths;
 	size_t nassets;

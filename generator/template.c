@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* What a call may allocate beyond what the state held when it began. */
 #define MEMORY_CAP ((size_t)512 << 20)
@@ -51,6 +52,8 @@ struct tfile {
 	char *name;
 	char *path;
 	int ref; /* the compiled function, in the registry */
+	size_t calls;
+	uint64_t ns, self_ns; /* time in its renders, with and without its includes */
 };
 
 struct tmpl {
@@ -60,6 +63,7 @@ struct tmpl {
 	struct buf *cur;     /* where __out, __esc and __raw append */
 	int depth;           /* include() nesting of the render in progress */
 	struct buf bufs[MAX_DEPTH + 1]; /* include() output, by depth (reused) */
+	uint64_t child_ns[MAX_DEPTH + 2]; /* time in includes made at each depth, for self time */
 	struct buf scratch;  /* esc()'s result */
 	int env_mt;          /* metatable of every render's environment */
 	int helpers;         /* helpers.lua's globals */
@@ -858,7 +862,7 @@ static int translate(const char *path, const char *src, struct buf *code)
 
 /* ---- rendering ------------------------------------------------------------------ */
 
-static const struct tfile *tmpl_find(const struct tmpl *t, const char *name)
+static struct tfile *tmpl_find(const struct tmpl *t, const char *name)
 {
 	char with_ext[512];
 	size_t lo = 0, hi = t->nfiles;
@@ -992,11 +996,28 @@ static void push_call(lua_State *L, const struct tmpl *t, const struct tfile *f,
 }
 
 /* include(name [, ctx]): render a partial into a string. */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Account a render of f at `depth` that began at t0 (includes it made are in child_ns[depth + 1]). */
+static void account(struct tmpl *t, struct tfile *f, int depth, uint64_t t0)
+{
+	uint64_t spent = now_ns() - t0;
+	f->calls++;
+	f->ns += spent;
+	f->self_ns += spent - (t->child_ns[depth + 1] < spent ? t->child_ns[depth + 1] : spent);
+	t->child_ns[depth] += spent;
+}
+
 static int l_include(lua_State *L)
 {
 	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
 	const char *name = luaL_checkstring(L, 1);
-	const struct tfile *f = tmpl_find(t, name);
+	struct tfile *f = tmpl_find(t, name);
 	if (!f)
 		return luaL_error(L, "no template \"%s\" to include", name);
 	lua_settop(L, 2);
@@ -1018,7 +1039,10 @@ static int l_include(lua_State *L)
 	lua_rawseti(L, 3, t->depth + 2); /* preallocated: cannot fail */
 	t->depth++;
 	t->cur = b;
+	t->child_ns[t->depth + 1] = 0;
+	uint64_t t0 = now_ns();
 	int r = lua_pcall(L, 4, 0, 0);
+	account(t, f, t->depth, t0);
 	t->depth--;
 	t->cur = saved;
 	lua_pushnil(L);
@@ -1045,7 +1069,7 @@ static int render_entry(lua_State *L)
 int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 {
 	lua_State *L = t->L;
-	const struct tfile *f = tmpl_find(t, name);
+	struct tfile *f = tmpl_find(t, name);
 	size_t old = out->len;
 	if (!f) {
 		lua_pop(L, 1);
@@ -1059,7 +1083,10 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 	lua_pushlightuserdata(L, (void *)f);
 	t->cur = out;
 	t->depth = 0;
+	t->child_ns[0] = t->child_ns[1] = 0;
+	uint64_t t0 = now_ns();
 	int r = sandbox_call(L, 3, 0, f->path);
+	account(t, f, 0, t0);
 	t->cur = NULL;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ctxs);
 	lua_pushnil(L);
@@ -1071,6 +1098,16 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 			out->ptr[old] = '\0';
 	}
 	return r;
+}
+
+struct tmpl_stat *tmpl_stats(const struct tmpl *t, size_t *n)
+{
+	struct tmpl_stat *v = xcalloc(t->nfiles ? t->nfiles : 1, sizeof(*v));
+	for (size_t i = 0; i < t->nfiles; i++)
+		v[i] = (struct tmpl_stat){t->files[i].name, t->files[i].calls, (double)t->files[i].ns / 1e9,
+					  (double)t->files[i].self_ns / 1e9};
+	*n = t->nfiles;
+	return v;
 }
 
 /* ---- opening ---------------------------------------------------------------- */
@@ -1130,11 +1167,11 @@ static int collect_files(struct tmpl *t, const char *const *dirs, size_t ndirs)
 		if (fs_walk(dirs[d], ".html", &e, &n) < 0)
 			ret = -1;
 		for (size_t i = 0; i < n; i++) {
-			struct tfile key = {e[i].rel, NULL, 0};
+			struct tfile key = {.name = e[i].rel};
 			if (have && bsearch(&key, t->files, have, sizeof(*t->files), cmp_tfile))
 				continue; /* overridden by an earlier dir */
 			ALLOC_GROW(t->files, t->nfiles + 1, alloc);
-			t->files[t->nfiles++] = (struct tfile){xstrdup(e[i].rel), xstrdup(e[i].path), LUA_NOREF};
+			t->files[t->nfiles++] = (struct tfile){.name = xstrdup(e[i].rel), .path = xstrdup(e[i].path), .ref = LUA_NOREF};
 		}
 		fs_entries_free(e, n);
 		sort_array(t->files, t->nfiles, sizeof(*t->files), cmp_tfile);

@@ -61,6 +61,16 @@ bool tmpl_exists(struct tmpl *t, const char *name);
  */
 int tmpl_render(struct tmpl *t, const char *name, struct buf *out);
 
+/* What each template cost so far (for --timings): its renders and includes. */
+struct tmpl_stat {
+	const char *name; /* borrowed from the engine */
+	size_t calls;
+	double seconds;      /* inclusive: the partials it included too */
+	double self_seconds; /* without them */
+};
+/* Every template of t, sorted by name; *n set.  The caller frees the array. */
+struct tmpl_stat *tmpl_stats(const struct tmpl *t, size_t *n);
+
 /*
  * Create a sandboxed Lua state (safe libraries only), used by hooks too.
  * Out of memory while creating it ends the program, and so does an error
