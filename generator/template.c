@@ -892,7 +892,27 @@ static struct buf *sink(lua_State *L)
 }
 
 /* The text {{ }} inserts for the value at idx: nil is "", tables need __tostring. */
-static const char *insert_text(lua_State *L, int idx, size_t *len)
+/* Decimal digits of v into num (at least 21 bytes), as Lua's tostring writes an integer. */
+static const char *int_text(lua_Integer v, char *num, size_t *len)
+{
+	char tmp[24];
+	size_t n = 0;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while (u /= 10);
+	size_t k = 0;
+	if (v < 0)
+		num[k++] = '-';
+	while (n)
+		num[k++] = tmp[--n];
+	num[k] = '\0';
+	*len = k;
+	return num;
+}
+
+/* The text of value idx for {{ }} and {{{ }}}; num is room for an integer's digits. */
+static const char *insert_text(lua_State *L, int idx, size_t *len, char *num)
 {
 	switch (lua_type(L, idx)) {
 	case LUA_TNONE:
@@ -902,6 +922,9 @@ static const char *insert_text(lua_State *L, int idx, size_t *len)
 	case LUA_TSTRING:
 		return lua_tolstring(L, idx, len);
 	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx)) /* the common case, without snprintf */
+			return int_text(lua_tointeger(L, idx), num, len);
+		return luaL_tolstring(L, idx, len);
 	case LUA_TBOOLEAN:
 		return luaL_tolstring(L, idx, len);
 	default:
@@ -925,7 +948,8 @@ static int w_out(lua_State *L)
 static int w_esc(lua_State *L)
 {
 	size_t len;
-	const char *s = insert_text(L, 1, &len);
+	char num[24];
+	const char *s = insert_text(L, 1, &len, num);
 	buf_add_html(sink(L), s, len);
 	return 0;
 }
@@ -934,7 +958,8 @@ static int w_esc(lua_State *L)
 static int w_raw(lua_State *L)
 {
 	size_t len;
-	const char *s = insert_text(L, 1, &len);
+	char num[24];
+	const char *s = insert_text(L, 1, &len, num);
 	buf_add(sink(L), s, len);
 	return 0;
 }
@@ -944,7 +969,8 @@ static int l_esc(lua_State *L)
 {
 	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
 	size_t len;
-	const char *s = insert_text(L, 1, &len);
+	char num[24];
+	const char *s = insert_text(L, 1, &len, num);
 	buf_reset(&t->scratch);
 	buf_add_html(&t->scratch, s, len);
 	lua_pushlstring(L, buf_cstr(&t->scratch), t->scratch.len);
@@ -955,7 +981,8 @@ static int l_esc(lua_State *L)
 static int l_raw(lua_State *L)
 {
 	size_t len;
-	const char *s = insert_text(L, 1, &len);
+	char num[24];
+	const char *s = insert_text(L, 1, &len, num);
 	lua_pushlstring(L, s, len);
 	return 1;
 }

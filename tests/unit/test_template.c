@@ -82,6 +82,8 @@ static const struct output_case outputs[] = {
 	 "{n = 42, f = 1.5, whole = 2.0, yes = true, no = false,"
 	 " obj = setmetatable({}, {__tostring = function() return '<obj>' end})}",
 	 "[][42][1.5][2.0][true][false][&lt;obj&gt;][<obj>][]\n"},
+	{THEME, "integers.html", "{}",
+	 "[0][-7][9223372036854775807][-9223372036854775808][-1234567890123][10][-3]\n"},
 	{THEME, "list.html", "{items = {{name = 'a'}, {name = 'b&c'}}}",
 	 "<ul>\n  <li class=\"odd\">a</li>\n  <li class=\"even\">b&amp;c</li>\n</ul>\nfew\n"},
 	{THEME, "list.html", "{items = {}}", "<ul>\n</ul>\nnone\n"},
