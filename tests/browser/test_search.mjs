@@ -258,6 +258,7 @@ test('search: /search/ runs the query and filters in its URL and keeps them ther
     await page.waitForSelector('#search-results li');
     const ids = () => page.$$eval('#search-results li > a', m => m.map(a => a.href.match(/sr-\d+/)[0].toUpperCase()));
     assertEqual(await ids(), ['SR-003', 'SR-004'], 'checkout in checkout-api');
+    assert(!(await page.isVisible('#search-more')), '"Show more results" shown with every result on the page');
     assertEqual([await page.inputValue('#search-q'), await page.inputValue('#search-filter-service')], ['checkout', 'checkout-api'], 'form');
     await page.selectOption('#search-filter-year', '2023');
     await page.waitForFunction(() => location.search.includes('year=2023'));
