@@ -132,7 +132,7 @@ static const char *const generated[] = {
  * The slug of pages/<name>.md: <name> slugified.  -1 after an error when it
  * is empty, the name of a generated page, or the slug of an earlier page.
  */
-static int page_slug(struct corpus *c, struct page *pg, const struct fs_entry *f)
+static int page_slug(struct corpus *c, struct strmap *slugs, struct page *pg, const struct fs_entry *f)
 {
 	struct loc loc = {f->path, 1, 1};
 	char *stem = xstrndup(f->rel, strlen(f->rel) - 3);
@@ -144,14 +144,14 @@ static int page_slug(struct corpus *c, struct page *pg, const struct fs_entry *f
 		if (!strcmp(pg->slug, generated[i]))
 			return error(&loc, "pages/%s would be at /%s/, which aftermath's own pages use (expected another file name)",
 				     f->rel, generated[i]);
-	for (size_t i = 0; i < c->npages; i++)
-		if (!strcmp(c->pages[i].slug, pg->slug))
-			return error(&loc, "pages/%s has the URL /%s/ of %s (expected one page per URL)", f->rel,
-				     pg->slug, c->pages[i].rel);
+	size_t other = strmap_get(slugs, pg->slug);
+	if (other != SIZE_MAX)
+		return error(&loc, "pages/%s has the URL /%s/ of %s (expected one page per URL)", f->rel, pg->slug,
+			     c->pages[other].rel);
 	return 0;
 }
 
-static int load_page(struct corpus *c, const struct fs_entry *f)
+static int load_page(struct corpus *c, struct strmap *slugs, const struct fs_entry *f)
 {
 	struct page *pg = &c->pages[c->npages];
 	char *text;
@@ -162,7 +162,7 @@ static int load_page(struct corpus *c, const struct fs_entry *f)
 	memset(pg, 0, sizeof(*pg));
 	pg->path = xstrdup(f->path);
 	pg->rel = path_join("pages", f->rel);
-	if (page_slug(c, pg, f) < 0 || fs_read(f->path, &text, &len) < 0)
+	if (page_slug(c, slugs, pg, f) < 0 || fs_read(f->path, &text, &len) < 0)
 		goto fail;
 	struct md_opts opts = {.allow_html = c->site.allow_html,
 			       .strip_internal = c->profile == PROFILE_PUBLIC};
@@ -176,7 +176,7 @@ static int load_page(struct corpus *c, const struct fs_entry *f)
 	    markdown_parse_page(pg, own, body_line, &opts) < 0)
 		goto fail;
 	free(own);
-	c->npages++;
+	strmap_put(slugs, pg->slug, c->npages++);
 	return 0;
 fail:
 	free(own);
@@ -191,6 +191,7 @@ static int load_pages(struct corpus *c)
 	size_t n;
 	int ret = fs_walk(dir, ".md", &files, &n);
 	free(dir);
+	struct strmap slugs = STRMAP_INIT; /* page slug -> index in c->pages */
 	c->pages = xcalloc(n ? n : 1, sizeof(*c->pages));
 	for (size_t i = 0; i < n; i++) {
 		if (strchr(files[i].rel, '/')) {
@@ -198,9 +199,10 @@ static int load_pages(struct corpus *c)
 			warning(&loc, "pages/ is flat: pages in sub-folders are not built");
 			continue;
 		}
-		if (load_page(c, &files[i]) < 0)
+		if (load_page(c, &slugs, &files[i]) < 0)
 			ret = -1;
 	}
+	strmap_release(&slugs);
 	fs_entries_free(files, n);
 	return ret;
 }
