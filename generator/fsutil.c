@@ -112,6 +112,8 @@ static void walk_entry(struct walk *w, const char *path, const char *rel)
 		w->v[w->n].path = xstrdup(path);
 		w->v[w->n].rel = xstrdup(rel);
 		w->n++;
+	} else if (!S_ISREG(st.st_mode) && str_ends(rel, w->suffix)) {
+		warning(&loc, "not a regular file (a pipe, socket or device): skipped");
 	}
 }
 
