@@ -16,6 +16,7 @@ struct load {
 	struct fs_entry *files;
 	struct postmortem *pms;
 	bool *ok;
+	bool keep_sources;
 };
 
 static bool selected(const struct corpus *c, const struct postmortem *pm)
@@ -45,7 +46,12 @@ static void load_one(void *ctx, size_t i, int worker)
 		.allow_html = l->c->site.allow_html,
 		.strip_internal = l->c->profile == PROFILE_PUBLIC,
 	};
-	if (markdown_parse(pm, &opts) < 0)
+	int parsed = markdown_parse(pm, &opts);
+	if (!l->keep_sources) {
+		free(pm->body);
+		pm->body = NULL;
+	}
+	if (parsed < 0)
 		return;
 	l->ok[i] = true;
 }
@@ -83,10 +89,10 @@ static void check_ids(struct corpus *c, struct load *l, size_t n)
 	strmap_release(&slugs);
 }
 
-static int load_postmortems(struct corpus *c, int jobs)
+static int load_postmortems(struct corpus *c, int jobs, bool keep_sources)
 {
 	char *dir = path_join(c->dir, "postmortems");
-	struct load l = {.c = c};
+	struct load l = {.c = c, .keep_sources = keep_sources};
 	size_t n;
 	int ret = fs_walk(dir, ".md", &l.files, &n);
 	free(dir);
@@ -207,15 +213,7 @@ static int load_pages(struct corpus *c)
 	return ret;
 }
 
-void corpus_drop_sources(struct corpus *c)
-{
-	for (size_t i = 0; i < c->npms; i++) {
-		free(c->pms[i].body);
-		c->pms[i].body = NULL;
-	}
-}
-
-int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs)
+int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs, bool keep_sources)
 {
 	memset(c, 0, sizeof(*c));
 	c->dir = xstrdup(dir);
@@ -233,7 +231,7 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		if (!c->redactor || redact_site(c->redactor, &c->site) < 0)
 			return -1; /* publishing unredacted text is not an option */
 	}
-	if (load_postmortems(c, jobs) < 0)
+	if (load_postmortems(c, jobs, keep_sources) < 0)
 		ret = -1;
 	if (load_pages(c) < 0)
 		ret = -1;

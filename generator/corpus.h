@@ -45,16 +45,12 @@ struct corpus {
  * postmortems with visibility public and status complete are kept, their
  * text (and the pages' and site.yaml's) goes through public.redact and
  * scripts/redact.lua before anything else reads it, and internal blocks
- * are stripped from their bodies.  Returns 0 when every file
- * parsed, -1 when any error was reported (the rest is still loaded).
+ * are stripped from their bodies.  Each postmortem's Markdown source
+ * (pm->body) is freed once parsed unless keep_sources (lint rules read it; a
+ * build needs only what markdown_parse() made of it).  Returns 0 when every
+ * file parsed, -1 when any error was reported (the rest is still loaded).
  */
-int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs);
-
-/*
- * Free every postmortem's Markdown source (pm->body): a build needs only
- * what markdown_parse() made of it; lint rules (check) read the source.
- */
-void corpus_drop_sources(struct corpus *c);
+int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs, bool keep_sources);
 void corpus_release(struct corpus *c);
 
 /* Index of the postmortem with `id` among the kept ones, or SIZE_MAX. */

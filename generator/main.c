@@ -339,9 +339,7 @@ static int cmd_build(struct options *o, bool write)
 		return EXIT_USAGE;
 	}
 	progress(o, "reading and parsing postmortems...");
-	corpus_load(&c, o->content_dir, o->profile, o->jobs);
-	if (write)
-		corpus_drop_sources(&c);
+	corpus_load(&c, o->content_dir, o->profile, o->jobs, !write); /* check's lint rules read the sources */
 	double loaded = now_seconds();
 	progress(o, "linking services, factors and related incidents...");
 	graph_link(&g, &c, o->jobs);
@@ -486,7 +484,7 @@ static int cmd_new(struct options *o)
 		goto out;
 	}
 	/* Existing files only matter for their ids: their problems are check's job. */
-	corpus_load(&c, o->content_dir, PROFILE_INTERNAL, o->jobs);
+	corpus_load(&c, o->content_dir, PROFILE_INTERNAL, o->jobs, false);
 	diag_clear();
 	ret = newpm_create(&c, dirs, 2, o->title ? o->title : "Untitled incident", o->as_of, owner, &path);
 	corpus_release(&c);
@@ -564,7 +562,7 @@ static int cmd_stats(struct options *o)
 		fprintf(stderr, "aftermath: content directory \"%s\" not found\n", o->content_dir);
 		return EXIT_USAGE;
 	}
-	corpus_load(&c, o->content_dir, o->profile, o->jobs);
+	corpus_load(&c, o->content_dir, o->profile, o->jobs, false);
 	graph_link(&g, &c, o->jobs);
 	ret = report(o);
 	if (!ret) {

@@ -307,6 +307,7 @@ lua_State *sandbox_new(void)
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &sources_key);
 	sb->L = L;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	lua_gc(L, LUA_GCGEN, 0, 0); /* page contexts die young, summaries and templates live long */
 	return L;
 }
 

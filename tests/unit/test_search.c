@@ -152,7 +152,7 @@ static void list_files(const char *dir, struct buf *names, struct buf *bytes, si
 static void test_fixture_index(void)
 {
 	struct corpus c;
-	CHECK(corpus_load(&c, "tests/search/site", PROFILE_INTERNAL, 1) == 0);
+	CHECK(corpus_load(&c, "tests/search/site", PROFILE_INTERNAL, 1, false) == 0);
 	char *out1 = build(&c, "fixture1", 1), *out2 = build(&c, "fixture2", 2);
 	struct buf n1 = BUF_INIT, b1 = BUF_INIT, n2 = BUF_INIT, b2 = BUF_INIT;
 	size_t files, total, files2, total2;
