@@ -213,6 +213,14 @@ static int load_pages(struct corpus *c)
 	return ret;
 }
 
+void corpus_drop_texts(struct corpus *c)
+{
+	for (size_t i = 0; i < c->npms; i++) {
+		free(c->pms[i].text);
+		c->pms[i].text = NULL;
+	}
+}
+
 int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs, bool keep_sources)
 {
 	memset(c, 0, sizeof(*c));

@@ -51,6 +51,9 @@ struct corpus {
  * file parsed, -1 when any error was reported (the rest is still loaded).
  */
 int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs, bool keep_sources);
+
+/* Free every postmortem's plain text (pm->text) once the search index, its only reader, is written. */
+void corpus_drop_texts(struct corpus *c);
 void corpus_release(struct corpus *c);
 
 /* Index of the postmortem with `id` among the kept ones, or SIZE_MAX. */

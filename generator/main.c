@@ -5,8 +5,8 @@
  *   corpus_load   find files, parse front matter and Markdown
  *   graph_link    services, factors, related postmortems, recurrences
  *   output_open   a temporary sibling of the output directory
- *   render_*      assets, pages through the Lua templates
  *   search_write  the client-side search index
+ *   render_*      assets, pages through the Lua templates
  *   api_write     the JSON and CSV files
  *   feeds_write   the Atom feed and the sitemap
  *   leak_check    public profile: nothing internal in any output byte
@@ -292,13 +292,14 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	int ok = render_assets(&ro, &out) | output_copy_tree(&out, static_dir, "");
 	free(static_dir);
 	double t0 = now_seconds();
+	ok |= search_write(c, g, &ro, &out);
+	corpus_drop_texts(c); /* the index was their last reader: pages need the memory */
+	if (o->timings)
+		fprintf(stderr, "timings: search index %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0, peak_mb());
+	t0 = now_seconds();
 	ok |= render_site(c, g, &ro, &out);
 	if (o->timings)
 		fprintf(stderr, "timings: pages %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0, peak_mb());
-	t0 = now_seconds();
-	ok |= search_write(c, g, &ro, &out);
-	if (o->timings)
-		fprintf(stderr, "timings: search index %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0, peak_mb());
 	ok |= api_write(c, g, &ro, &out);
 	ok |= feeds_write(c, g, base_url, &out);
 	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)

@@ -42,6 +42,7 @@ static const double field_b[NFIELDS] = {0.5, 0.5, 0.75};
 #define SUMMARY_BYTES 240
 #define TYPO_MIN 4          /* typo keys for stems of this many letters or more */
 #define NO_PLACE UINT32_MAX
+#define READ_BATCH 512      /* documents read (in parallel) between merges */
 
 static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
@@ -131,6 +132,7 @@ struct reader {
 	size_t *stamp;
 	size_t slot_alloc;
 	size_t *global;      /* term id -> the index's term, SIZE_MAX until merged */
+	size_t nglobal;      /* entries in global (terms read since are not in it yet) */
 };
 #define STOP (SIZE_MAX - 1)
 
@@ -139,7 +141,8 @@ struct read_ctx {
 	const struct graph *g;
 	struct reader *readers;
 	struct doc_hits *docs;
-	char **bodies; /* out: each body's text with [[ID]] as the page shows it */
+	size_t base;   /* read_one's i counts from here (docs are read in batches) */
+	char **bodies; /* out: a body's text with [[ID]] as the page shows it; NULL: pm->text has none */
 };
 
 /* [[ID]] reads as the title it links to; one not in this build (the public
@@ -255,6 +258,7 @@ static void read_nodes(struct reading *rd, const struct graph *g, enum term_kind
 static void read_one(void *vctx, size_t i, int worker)
 {
 	struct read_ctx *ctx = vctx;
+	i += ctx->base;
 	const struct postmortem *pm = &ctx->c->pms[i];
 	const struct pm_links *l = &ctx->g->pm[i];
 	struct reading rd = {.r = &ctx->readers[worker], .d = &ctx->docs[i], .stamp = i + 1};
@@ -262,10 +266,14 @@ static void read_one(void *vctx, size_t i, int worker)
 	read_flagged(&rd, pm->id, FL_ID);
 	read_text(&rd, pm->title, F_TITLE);
 	read_text(&rd, pm->summary, F_SUMMARY);
-	struct buf body = BUF_INIT;
-	text_resolve(&body, pm->text ? pm->text : "", body_link, (void *)ctx->c);
-	ctx->bodies[i] = buf_detach(&body, NULL);
-	read_text(&rd, ctx->bodies[i], F_BODY);
+	const char *text = pm->text ? pm->text : "";
+	if (strstr(text, "[[")) { /* a copy only for the few bodies with links */
+		struct buf body = BUF_INIT;
+		text_resolve(&body, text, body_link, (void *)ctx->c);
+		ctx->bodies[i] = buf_detach(&body, NULL);
+		text = ctx->bodies[i];
+	}
+	read_text(&rd, text, F_BODY);
 	read_nodes(&rd, ctx->g, TERM_SERVICE, l->services, l->nservices, FL_SERVICE);
 	read_nodes(&rd, ctx->g, TERM_FACTOR, l->factors, l->nfactors, FL_FACTOR);
 	read_nodes(&rd, ctx->g, TERM_TAG, l->tags, l->ntags, FL_TAG);
@@ -310,7 +318,7 @@ struct index {
 	const struct graph *g;
 	size_t ndocs;
 	uint32_t (*len)[NFIELDS]; /* per doc */
-	char **bodies;            /* per doc: the body's text as indexed */
+	char **bodies;            /* per doc: the body's text as indexed, when not pm->text (see read_one) */
 	double avg[NFIELDS];
 	struct iterm *terms; /* sorted by string once merged */
 	size_t nterms, alloc;
@@ -319,9 +327,10 @@ struct index {
 /* The index's term for reader r's term id, created when new. */
 static size_t global_term(struct index *ix, struct strmap *map, struct reader *r, size_t id)
 {
-	if (!r->global) {
-		r->global = xmalloc((r->nterms ? r->nterms : 1) * sizeof(size_t));
-		memset(r->global, 0xff, (r->nterms ? r->nterms : 1) * sizeof(size_t));
+	if (r->nglobal < r->nterms) { /* terms this reader met since the last batch */
+		r->global = xrealloc(r->global, r->nterms * sizeof(size_t));
+		memset(r->global + r->nglobal, 0xff, (r->nterms - r->nglobal) * sizeof(size_t));
+		r->nglobal = r->nterms;
 	}
 	if (r->global[id] != SIZE_MAX)
 		return r->global[id];
@@ -373,12 +382,17 @@ static void index_read(struct index *ix, int jobs)
 		.docs = xcalloc(n ? n : 1, sizeof(struct doc_hits)),
 		.bodies = xcalloc(n ? n : 1, sizeof(char *)),
 	};
-	parallel_for(n, workers, read_one, &ctx);
 	struct strmap map = STRMAP_INIT;
 	ix->len = xcalloc(n ? n : 1, sizeof(*ix->len));
-	for (size_t i = 0; i < n; i++) {
-		merge_doc(ix, &map, &ctx.readers[ctx.docs[i].worker], i, &ctx.docs[i]);
-		free(ctx.docs[i].hits);
+	/* In batches, each merged (in document order) and freed before the next is read: the
+	 * hits of every document at once would double the stage's memory. */
+	for (ctx.base = 0; ctx.base < n; ctx.base += READ_BATCH) {
+		size_t end = n - ctx.base < READ_BATCH ? n : ctx.base + READ_BATCH;
+		parallel_for(end - ctx.base, workers, read_one, &ctx);
+		for (size_t i = ctx.base; i < end; i++) {
+			merge_doc(ix, &map, &ctx.readers[ctx.docs[i].worker], i, &ctx.docs[i]);
+			free(ctx.docs[i].hits);
+		}
 	}
 	strmap_release(&map);
 	for (int w = 0; w < workers; w++)
@@ -856,7 +870,8 @@ struct shard_tables {
 static size_t shard_excerpt(struct shard_tables *st, const struct index *ix, const struct posting *p)
 {
 	struct buf e = BUF_INIT;
-	card_excerpt(&e, &ix->c->pms[p->doc], ix->bodies[p->doc], p);
+	const struct postmortem *pm = &ix->c->pms[p->doc];
+	card_excerpt(&e, pm, ix->bodies[p->doc] ? ix->bodies[p->doc] : pm->text ? pm->text : "", p);
 	size_t i = strmap_get(&st->excerpts, buf_cstr(&e));
 	if (i == SIZE_MAX) {
 		i = st->nx++;
