@@ -213,6 +213,125 @@ static int load_pages(struct corpus *c)
 	return ret;
 }
 
+/* ---- public ids ------------------------------------------------------------ */
+
+struct pub {
+	size_t pm;
+	char date[11];
+	char *words; /* slug of the title */
+};
+
+static int cmp_pub(const void *va, const void *vb)
+{
+	const struct pub *a = va, *b = vb;
+	int c = strcmp(a->date, b->date);
+	return c ? c : strcmp(a->words, b->words);
+}
+
+/* How many leading '-'-separated words a and b share. */
+static size_t common_words(const char *a, const char *b)
+{
+	size_t n = 0;
+	for (;; a++, b++) {
+		if ((*a == '-' || !*a) && (*b == '-' || !*b)) {
+			n++;
+			if (!*a || !*b)
+				return n;
+		} else if (*a != *b) {
+			return n;
+		}
+	}
+}
+
+/* The first `words` words of s (all of them when it has fewer). */
+static char *first_words(const char *s, size_t words)
+{
+	const char *p = s;
+	while (*p && words) {
+		p += strcspn(p, "-");
+		if (--words && *p)
+			p++;
+	}
+	return xstrndup(s, (size_t)(p - s));
+}
+
+static size_t count_slug_words(const char *s)
+{
+	size_t n = *s ? 1 : 0;
+	for (; *s; s++)
+		n += *s == '-';
+	return n;
+}
+
+/* Give every published postmortem its public id (see corpus.h).  -1 after errors. */
+static int public_ids(struct corpus *c)
+{
+	int ret = 0;
+	struct pub *v = xcalloc(c->npms ? c->npms : 1, sizeof(*v));
+	char **ids = xcalloc(c->npms ? c->npms : 1, sizeof(char *));
+	size_t n = 0;
+	for (size_t i = 0; i < c->npms; i++) {
+		struct postmortem *pm = &c->pms[i];
+		const struct ynode *own = ynode_get(pm->front, "public_id");
+		if (own) {
+			char *slug = own->type == YN_SCALAR ? slugify(own->scalar) : xstrdup("");
+			if (!*slug)
+				ret = error(&own->loc, "public_id must be text with a letter or a digit (it is the public page's URL)");
+			else
+				ids[i] = xstrdup(own->scalar);
+			free(slug);
+			continue;
+		}
+		v[n].pm = i;
+		when_date(&pm->date, v[n].date);
+		v[n++].words = slugify(pm->title ? pm->title : "");
+	}
+	sort_array(v, n, sizeof(*v), cmp_pub);
+	for (size_t k = 0; k < n; k++) {
+		size_t need = 1, have = count_slug_words(v[k].words);
+		for (int d = -1; d <= 1; d += 2) {
+			size_t j = k + (size_t)d;
+			if ((d < 0 && !k) || j >= n || strcmp(v[j].date, v[k].date))
+				continue;
+			size_t common = common_words(v[j].words, v[k].words);
+			if (common + 1 > need)
+				need = common + 1;
+		}
+		if (need > have && have) {
+			ret = error(&c->pms[v[k].pm].title_loc,
+				    "another postmortem published on %s has the same title, so they would get the same "
+				    "public id (expected a public_id in one of them)", v[k].date);
+			need = have;
+		}
+		char *words = first_words(v[k].words, need);
+		ids[v[k].pm] = *words ? xstrfmt("%s-%s", v[k].date, words) : xstrdup(v[k].date);
+		free(words);
+	}
+	for (size_t k = 0; k < n; k++)
+		free(v[k].words);
+	free(v);
+	struct strmap slugs = STRMAP_INIT;
+	c->internal_ids = xcalloc(c->npms ? c->npms : 1, sizeof(char *));
+	for (size_t i = 0; i < c->npms; i++) {
+		struct postmortem *pm = &c->pms[i];
+		if (!ids[i])
+			continue; /* a bad public_id, reported */
+		char *slug = slugify(ids[i]);
+		size_t other = strmap_get(&slugs, slug);
+		if (other != SIZE_MAX)
+			ret = error(&pm->id_loc, "%s would have the public id \"%s\" of %s (expected another public_id)",
+				    pm->id, ids[i], c->internal_ids[other]);
+		strmap_put(&slugs, slug, i);
+		c->internal_ids[i] = pm->id;
+		pm->id = ids[i];
+		free(pm->slug);
+		pm->slug = slug;
+	}
+	strmap_release(&slugs);
+	free(ids);
+	return ret;
+}
+
 void corpus_drop_texts(struct corpus *c)
 {
 	for (size_t i = 0; i < c->npms; i++) {
@@ -241,6 +360,8 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 	}
 	if (load_postmortems(c, jobs, keep_sources) < 0)
 		ret = -1;
+	if (profile == PROFILE_PUBLIC && !c->site.show_ids && public_ids(c) < 0)
+		ret = -1;
 	if (load_pages(c) < 0)
 		ret = -1;
 	return ret;
@@ -262,6 +383,9 @@ void corpus_release(struct corpus *c)
 		free(c->hidden[i].path);
 	}
 	free(c->hidden);
+	for (size_t i = 0; c->internal_ids && i < c->npms; i++)
+		free(c->internal_ids[i]);
+	free(c->internal_ids);
 	redactor_free(c->redactor);
 	site_release(&c->site);
 	free(c->dir);

@@ -38,6 +38,15 @@ struct corpus {
 	size_t nhidden;
 	/* Public profile: redacted the text while loading, and keeps the record (redact.h). */
 	struct redactor *redactor;
+	/*
+	 * Public profile without public.show_ids: pms[i].id is the postmortem's
+	 * public id and internal_ids[i] its id in the sources (NULL otherwise).
+	 * Ids in a sequence would tell a reader of gaps, so a public build shows
+	 * `public_id` from the front matter, else DATE-WORDS: the date and the
+	 * fewest leading words of the title's slug that tell that postmortem
+	 * from the others published on that date ("2024-03-14-checkout").
+	 */
+	char **internal_ids;
 };
 
 /*

@@ -20,7 +20,8 @@
 #define MAX_SHOWN 80  /* bytes of a pattern's match quoted in a message */
 
 /* What a needle is; K_TITLE_FIELD is a title looked for only where it stands alone (found as K_TITLE). */
-enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD };
+/* K_INTERNAL_ID: a published postmortem's id in the sources, when the build shows public ids. */
+enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID };
 
 /* ---- views: text with, for each byte, its offset in the file ---------------------- */
 
@@ -759,6 +760,17 @@ static void build_needles(const struct corpus *c, struct needles *nd)
 		free(a);
 		free(b);
 	}
+	for (size_t i = 0; c->internal_ids && i < c->npms; i++) {
+		if (!c->internal_ids[i])
+			continue;
+		char *slug = slugify(c->internal_ids[i]), *a = fold_str(c->internal_ids[i]), *b = fold_str(slug);
+		needle_add(nd, c->internal_ids[i], K_INTERNAL_ID, i);
+		if (strcmp(a, b))
+			needle_add(nd, slug, K_INTERNAL_ID, i);
+		free(slug);
+		free(a);
+		free(b);
+	}
 	for (size_t i = 0; i < c->site.ndeny; i++)
 		needle_add(nd, c->site.deny[i], K_DENY, i);
 	ac_build(&nd->ac);
@@ -829,7 +841,8 @@ static void file_hit(void *ctx, int needle, size_t start, size_t end)
 	struct file_scan *x = ctx;
 	const struct needle *n = &x->sc->nd.v[needle];
 	const struct view *v = x->folded;
-	if (n->kind != K_DENY && !bounded(v->s, v->len, start, end, n->kind == K_ID))
+	bool token = n->kind == K_ID || n->kind == K_INTERNAL_ID;
+	if (n->kind != K_DENY && !bounded(v->s, v->len, start, end, token))
 		return;
 	if (n->kind == K_TITLE_FIELD && !alone(v->s, v->len, start, end))
 		return;
@@ -1115,7 +1128,8 @@ static void src_hit(void *ctx, int needle, size_t start, size_t end)
 	struct src_scan *x = ctx;
 	struct leak *lk = &x->l->v[x->nd->v[needle].index];
 	enum kind k = lk->kind;
-	if ((k == K_ID || k == K_TITLE) && !bounded(x->folded->s, x->folded->len, start, end, k == K_ID))
+	bool token = k == K_ID || k == K_INTERNAL_ID;
+	if ((token || k == K_TITLE) && !bounded(x->folded->s, x->folded->len, start, end, token))
 		return;
 	struct loc loc = loc_at(x->path, x->raw, x->folded->map[start]);
 	if (x->skip && loc.line <= x->nlines && x->skip[loc.line])
@@ -1161,13 +1175,14 @@ static void locate(struct leaks *l, const struct corpus *c)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct leak *lk = &l->v[i];
 		const struct hidden *h = lk->kind <= K_TITLE ? &c->hidden[lk->index] : NULL;
-		const char *text = lk->kind == K_ID      ? h->id
-				   : lk->kind == K_TITLE ? h->title
-				   : lk->kind == K_DENY  ? c->site.deny[lk->index]
-							 : lk->text;
+		const char *text = lk->kind == K_ID            ? h->id
+				   : lk->kind == K_TITLE       ? h->title
+				   : lk->kind == K_DENY        ? c->site.deny[lk->index]
+				   : lk->kind == K_INTERNAL_ID ? c->internal_ids[lk->index]
+							       : lk->text;
 		needle_add(&nd, text, lk->kind, i);
-		if (lk->kind == K_ID) {
-			char *slug = slugify(h->id);
+		if (lk->kind == K_ID || lk->kind == K_INTERNAL_ID) {
+			char *slug = slugify(text);
 			needle_add(&nd, slug, K_ID, i);
 			free(slug);
 		}
@@ -1245,6 +1260,19 @@ static void report_leak(const struct leak *lk, const struct scan *sc, const char
 		for (size_t i = 0; i < lk->nsrc; i++)
 			note(&lk->src[i], "mentions %s%s, which is not published", lk->kind == K_ID ? "" : "the title of ",
 			     h->id);
+		buf_release(&where);
+		return;
+	}
+	if (lk->kind == K_INTERNAL_ID) {
+		const struct postmortem *pm = &c->pms[lk->index];
+		error(&pm->id_loc, "%s is published as %s, but its internal id is in the output: %s", c->internal_ids[lk->index],
+		      pm->id, w);
+		note(&pm->id_loc, "ids in sequence would tell readers of the postmortems left out between them: write "
+			     "[[%s]] (a link to its public page) or redact it (public.show_ids: true publishes ids)",
+		     c->internal_ids[lk->index]);
+		for (size_t i = 0; i < lk->nsrc; i++)
+			if (strcmp(lk->src[i].file, pm->path) || lk->src[i].line != pm->id_loc.line)
+				note(&lk->src[i], "mentions %s", c->internal_ids[lk->index]);
 		buf_release(&where);
 		return;
 	}

@@ -20,6 +20,12 @@ static bool strips(const struct site *s, const char *field)
 }
 
 /* How many values of each strippable field pm has (those the build removes). */
+/* Postmortem i's id in the sources (the report is for the people who write them). */
+static const char *source_id(const struct corpus *c, size_t i)
+{
+	return c->internal_ids && c->internal_ids[i] ? c->internal_ids[i] : c->pms[i].id;
+}
+
 static void stripped_counts(const struct postmortem *pm, size_t counts[4])
 {
 	counts[0] = pm->owner ? 1 : 0;
@@ -60,7 +66,10 @@ static void text_published(struct buf *b, const struct corpus *c)
 		const struct postmortem *pm = &c->pms[i];
 		char date[11];
 		when_date(&pm->date, date);
-		buf_addf(b, "  %s  %s  %s  %s\n", pm->path, pm->id, date, pm->title);
+		if (strcmp(source_id(c, i), pm->id)) /* published under its public id */
+			buf_addf(b, "  %s  %s as %s  %s  %s\n", pm->path, source_id(c, i), pm->id, date, pm->title);
+		else
+			buf_addf(b, "  %s  %s  %s  %s\n", pm->path, pm->id, date, pm->title);
 	}
 	for (size_t i = 0; i < c->npages; i++)
 		buf_addf(b, "  %s  page /%s/  %s\n", c->pages[i].path, c->pages[i].slug, c->pages[i].title);
@@ -97,7 +106,7 @@ static void text_stripped(struct buf *b, const struct corpus *c)
 			if (!n[k] || !strips(&c->site, strippable[k]))
 				continue;
 			if (!shown++)
-				buf_addf(b, "  %s: ", c->pms[i].id);
+				buf_addf(b, "  %s: ", source_id(c, i));
 			else
 				buf_adds(b, ", ");
 			buf_addf(b, "%zu %s", n[k], n[k] == 1 ? one[k] : many[k]);
@@ -180,6 +189,8 @@ static void json_published(struct buf *b, const struct corpus *c)
 	buf_adds(b, "\"published\": [");
 	for (size_t i = 0; i < c->npms; i++) {
 		buf_adds(b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+		json_str(b, source_id(c, i));
+		buf_adds(b, ", \"public_id\": ");
 		json_str(b, c->pms[i].id);
 		buf_adds(b, ", \"title\": ");
 		json_str(b, c->pms[i].title);
@@ -227,7 +238,7 @@ static void json_stripped(struct buf *b, const struct corpus *c)
 				buf_addf(&fields, "%s\"%s\": %zu", fields.len ? ", " : "", strippable[k], n[k]);
 		if (fields.len) {
 			buf_adds(b, first ? "\n  {\"id\": " : ",\n  {\"id\": ");
-			json_str(b, c->pms[i].id);
+			json_str(b, source_id(c, i));
 			buf_addf(b, ", \"fields\": {%s}}", buf_cstr(&fields));
 			first = false;
 		}

@@ -295,7 +295,7 @@ static int parse_public(struct site *s, const struct ynode *n)
 {
 	int ret = 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "public must be a mapping of strip, redact, deny (got %s)", ynode_kind(n));
+		return error(&n->loc, "public must be a mapping of strip, redact, deny, show_ids (got %s)", ynode_kind(n));
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i];
 		if (!strcmp(k, "strip")) {
@@ -307,8 +307,10 @@ static int parse_public(struct site *s, const struct ynode *n)
 			ret |= parse_redact(s, n->items[i]);
 		} else if (!strcmp(k, "deny")) {
 			ret |= get_list(n->items[i], "public.deny", &s->deny, &s->ndeny);
+		} else if (!strcmp(k, "show_ids")) {
+			ret |= parse_bool(n->items[i], "public.show_ids", &s->show_ids);
 		} else {
-			ret = error(&n->key_locs[i], "unknown key \"%s\" in public (expected strip, redact, deny)", k);
+			ret = error(&n->key_locs[i], "unknown key \"%s\" in public (expected strip, redact, deny, show_ids)", k);
 		}
 	}
 	return ret;

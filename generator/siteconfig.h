@@ -63,6 +63,7 @@ struct site {
 	size_t nredact;
 	char **deny;
 	size_t ndeny;
+	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
 	struct ynode *front; /* the whole document (NULL when absent) */
 };
 

@@ -4,8 +4,8 @@
 FIX="$ROOT/tests/fixtures/public-canary"
 AS_OF=2026-11-23
 
-# Files below $1 with a canary word or a left-out id, any case, binary files too.
-canaries() { grep -rlaiE 'canary|can-10[1-3]' "$1" | sort; }
+# Files below $1 with a canary word or an internal id (left out or published), any case, binary files too.
+canaries() { grep -rlaiE 'canary|can-10[1-3]|can-20[12]' "$1" | sort; }
 # json FILE EXPR: the JavaScript expression EXPR over the parsed FILE (d); arrays one item a line.
 json() {
 	node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -15,12 +15,12 @@ const v = eval(process.argv[2]); console.log(Array.isArray(v) ? v.join("\n") : v
 t_begin "public build of the canary site: no canary in any output byte"
 assert_exit 0 "$AFTERMATH" build "$FIX" -o "$T/pub" --profile public --as-of $AS_OF
 assert_eq "$(canaries "$T/pub")" "" "files with a canary"
-assert_eq "$(ls "$T/pub/postmortems" | tr '\n' ' ')" "can-201 can-202 " "postmortem pages"
-assert_eq "$(grep -c '"id": "CAN-' "$T/pub/api/postmortems.json")" 2 "entries in postmortems.json"
-assert_contains "$T/pub/postmortems/can-201/index.html" "Checkout errors through [internal host]"
-assert_contains "$T/pub/postmortems/can-201/index.html" "[internal address]"
-assert_contains "$T/pub/postmortems/can-201/index.html" "Checkout failed for a customer"
-assert_contains "$T/pub/postmortems/can-202/index.html" "Add a second network path (due: 2025-03-20, priority: must)"
+assert_eq "$(ls "$T/pub/postmortems" | tr '\n' ' ')" "2024-06-12-checkout 2025-03-04-slow " "postmortem pages (public ids)"
+assert_eq "$(json "$T/pub/api/postmortems.json" 'd.map(p => p.id).join(" ")')" "2025-03-04-slow 2024-06-12-checkout" "ids in postmortems.json"
+assert_contains "$T/pub/postmortems/2024-06-12-checkout/index.html" "Checkout errors through [internal host]"
+assert_contains "$T/pub/postmortems/2024-06-12-checkout/index.html" "[internal address]"
+assert_contains "$T/pub/postmortems/2024-06-12-checkout/index.html" "Checkout failed for a customer"
+assert_contains "$T/pub/postmortems/2025-03-04-slow/index.html" "Add a second network path (due: 2025-03-20, priority: must)"
 assert_no_file "$T/pub/owners"
 
 t_begin "the internal build of the same site has every canary (they are real)"
@@ -34,6 +34,7 @@ done
 t_begin "check --profile public prints the publish report"
 assert_exit 0 "$AFTERMATH" check "$FIX" --profile public --as-of $AS_OF
 assert_stdout_contains "2 of 5 postmortems published"
+assert_stdout_contains "can-201.md  CAN-201 as 2024-06-12-checkout  2024-06-12  "
 assert_stdout_contains "can-101.md:2  CAN-101  \"Canarytitleinternal payments outage after a database failover\""
 assert_stdout_contains "CAN-201: 1 owner, 2 authors, 2 action-item owners, 2 tickets"
 assert_stdout_contains "postmortems/2024/can-201.md:45-47  CAN-201"
@@ -45,6 +46,7 @@ assert_stdout_contains "\"Project Canarydeny\""
 run "$AFTERMATH" check "$FIX" --profile public --as-of $AS_OF --format json
 assert_eq "$(json "$OUT" 'd.redactions.length')" 11 "redactions in the JSON report"
 assert_eq "$(json "$OUT" 'd.published.map(p => p.id).join(" ")')" "CAN-202 CAN-201" "published ids in the JSON report"
+assert_eq "$(json "$OUT" 'd.published.map(p => p.public_id).join(" ")')" "2025-03-04-slow 2024-06-12-checkout" "their public ids"
 
 t_begin "a deny string in the content fails the build; the previous output stays byte-identical"
 cp -R "$FIX" "$T/src"
@@ -52,7 +54,7 @@ assert_exit 0 "$AFTERMATH" build "$T/src" -o "$T/out" --profile public --as-of $
 cp -R "$T/out" "$T/before"
 printf '\nThis was part of project   CANARYDENY.\n' >> "$T/src/postmortems/2025/can-202.md"
 assert_exit 1 "$AFTERMATH" build "$T/src" -o "$T/out" --profile public --as-of $AS_OF
-assert_stderr_contains "can-202.md:28:18: error: \"Project Canarydeny\" (public.deny) is in the output: $T/out/postmortems/can-202/index.html:"
+assert_stderr_contains "can-202.md:28:18: error: \"Project Canarydeny\" (public.deny) is in the output: $T/out/postmortems/2025-03-04-slow/index.html:"
 assert_stderr_contains "the public build leaks 1 internal string: the previous output is left as it was"
 assert_same_tree "$T/before" "$T/out"
 assert_eq "$(ls -a "$T" | grep -c aftermath-tmp)" 0 "temporary directories left"
@@ -61,7 +63,7 @@ t_begin "an internal id in published text fails the build, naming both sources"
 cp "$FIX/postmortems/2025/can-202.md" "$T/src/postmortems/2025/can-202.md"
 printf '\nCompare CAN-101.\n' >> "$T/src/postmortems/2025/can-202.md"
 assert_exit 1 "$AFTERMATH" build "$T/src" -o "$T/out" --profile public --as-of $AS_OF
-assert_stderr_contains "can-101.md:2:5: error: CAN-101 is not published (the public profile keeps public, complete postmortems) but its id is in the output: $T/out/postmortems/can-202/index.html:"
+assert_stderr_contains "can-101.md:2:5: error: CAN-101 is not published (the public profile keeps public, complete postmortems) but its id is in the output: $T/out/postmortems/2025-03-04-slow/index.html:"
 assert_stderr_contains "can-202.md:28:9: note: mentions CAN-101, which is not published"
 assert_same_tree "$T/before" "$T/out"
 
@@ -100,9 +102,13 @@ assert_exit 0 "$GEN" 1000 "$T/c1k"
 assert_exit 0 "$AFTERMATH" build "$T/c1k" -o "$T/p1k" --profile public --as-of $AS_OF
 want=$(grep -l '^visibility: public' -r "$T/c1k/postmortems" | xargs grep -l '^status: complete' |
 	xargs sed -n 's/^id: //p' | sort)
-got=$(json "$T/p1k/api/postmortems.json" 'd.map(p => p.id)' | sort)
-assert_eq "$got" "$want" "published ids"
+run "$AFTERMATH" check "$T/c1k" --profile public --as-of $AS_OF --format json
+got=$(json "$OUT" 'd.published.map(p => p.id)' | sort)
+assert_eq "$got" "$want" "published ids (publish report)"
+assert_eq "$(json "$T/p1k/api/postmortems.json" 'd.length')" "$(echo "$want" | wc -l)" "entries in postmortems.json"
 assert_eq "$(ls "$T/p1k/postmortems" | wc -l)" "$(echo "$want" | wc -l)" "postmortem pages"
+echo "$want" > "$T/published-ids"
+assert_eq "$(grep -rlaiwFf "$T/published-ids" "$T/p1k" | head -5)" "" "files with a published postmortem's internal id"
 
 t_begin "1k corpus, public: no internal id in any output file"
 for f in $(find "$T/c1k/postmortems" -name '*.md'); do
@@ -156,3 +162,51 @@ assert_exit 1 "$AFTERMATH" build "$T/c1k" -o "$T/n1k" --profile public --as-of $
 assert_stderr_contains "$victim:"
 assert_stderr_contains "error: \"Project Nightjar\" (public.deny) is in the output: $T/n1k/"
 assert_same_tree "$T/n1k-before" "$T/n1k"
+
+# A public page is named by a public id, so that ids in sequence cannot tell a
+# reader how many postmortems were left out between two published ones.
+pub_pm() { # FILE ID DATE TITLE [EXTRA FRONT MATTER LINE]
+	mkdir -p "$(dirname "$1")"
+	printf -- '---\nid: %s\ntitle: %s\ndate: %s\nstatus: complete\nvisibility: public\n%b---\nBody.\n' \
+		"$2" "$3" "$4" "${5:-}" > "$1"
+}
+
+t_begin "public ids: the date and the fewest title words that tell postmortems of one day apart; public_id wins"
+mkdir -p "$T/ids"
+printf 'title: Ids\n' > "$T/ids/site.yaml"
+pub_pm "$T/ids/postmortems/a.md" PM-1 "Checkout errors in Europe" 2025-01-10
+pub_pm "$T/ids/postmortems/b.md" PM-2 "Checkout errors in Asia" 2025-01-10
+pub_pm "$T/ids/postmortems/c.md" PM-3 "Checkout slow" 2025-01-10
+pub_pm "$T/ids/postmortems/d.md" PM-4 "Checkout slow" 2025-01-11
+pub_pm "$T/ids/postmortems/e.md" PM-5 "Anything" 2025-01-12 'public_id: INC-77\n'
+assert_exit 0 "$AFTERMATH" build "$T/ids" -o "$T/ids-out" --profile public --as-of $AS_OF
+assert_eq "$(ls "$T/ids-out/postmortems" | tr '\n' ' ')" \
+	"2025-01-10-checkout-errors-in-asia 2025-01-10-checkout-errors-in-europe 2025-01-10-checkout-slow 2025-01-11-checkout inc-77 " "pages"
+assert_eq "$(json "$T/ids-out/api/postmortems.json" 'd.map(p => p.id).join(" ")')" \
+	"INC-77 2025-01-11-checkout 2025-01-10-checkout-errors-in-europe 2025-01-10-checkout-errors-in-asia 2025-01-10-checkout-slow" "ids (newest first, then by internal id)"
+assert_eq "$(grep -rlaiwE 'pm-[1-5]' "$T/ids-out" | head -3)" "" "files with an internal id"
+
+t_begin "public ids: public.show_ids keeps the internal ids"
+printf 'title: Ids\npublic:\n  show_ids: true\n' > "$T/ids/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/ids" -o "$T/ids-shown" --profile public --as-of $AS_OF
+assert_eq "$(ls "$T/ids-shown/postmortems" | tr '\n' ' ')" "pm-1 pm-2 pm-3 pm-4 pm-5 " "pages"
+printf 'title: Ids\n' > "$T/ids/site.yaml"
+
+t_begin "public ids: two postmortems of one day with one title need a public_id"
+pub_pm "$T/ids/postmortems/f.md" PM-6 "Checkout slow" 2025-01-10
+assert_exit 1 "$AFTERMATH" build "$T/ids" -o "$T/ids-out" --profile public --as-of $AS_OF
+assert_stderr_contains "$T/ids/postmortems/c.md:3:8: error: another postmortem published on 2025-01-10 has the same title, so they would get the same public id (expected a public_id in one of them)"
+pub_pm "$T/ids/postmortems/f.md" PM-6 "Checkout slow" 2025-01-10 'public_id: INC-77\n'
+assert_exit 1 "$AFTERMATH" build "$T/ids" -o "$T/ids-out" --profile public --as-of $AS_OF
+assert_stderr_contains "error: PM-6 would have the public id \"INC-77\" of PM-5 (expected another public_id)"
+rm "$T/ids/postmortems/f.md"
+
+t_begin "public ids: a published postmortem's internal id in published text fails the build"
+printf '\nSame as PM-3 last week.\n' >> "$T/ids/postmortems/d.md"
+assert_exit 1 "$AFTERMATH" build "$T/ids" -o "$T/ids-out" --profile public --as-of $AS_OF
+assert_stderr_contains "$T/ids/postmortems/c.md:2:5: error: PM-3 is published as 2025-01-10-checkout-slow, but its internal id is in the output: $T/ids-out/postmortems/2025-01-11-checkout/index.html:"
+assert_stderr_contains "note: ids in sequence would tell readers of the postmortems left out between them: write [[PM-3]] (a link to its public page) or redact it (public.show_ids: true publishes ids)"
+assert_stderr_contains "$T/ids/postmortems/d.md:10:9: note: mentions PM-3"
+sed -i 's/Same as PM-3 last week/Same as [[PM-3]] last week/' "$T/ids/postmortems/d.md"
+assert_exit 0 "$AFTERMATH" build "$T/ids" -o "$T/ids-out" --profile public --as-of $AS_OF
+assert_contains "$T/ids-out/postmortems/2025-01-11-checkout/index.html" 'Same as <a class="wikilink" href="../../postmortems/2025-01-10-checkout-slow/">Checkout slow</a> last week.'

@@ -82,7 +82,7 @@ static void test_errors(void)
 		{"public:\n  redact:\n    - pattern: '(unclosed'\n", "invalid redact pattern: missing closing parenthesis at offset 9", 3, 16},
 		{"fields: {ident: uuid}\n", "unknown field \"ident\" in fields (expected one of the front-matter fields: id, title, date, ...)", 1, 10},
 		{"aliases: [a, b]\n", "aliases must be a mapping from a canonical name to its other spellings (got a list)", 1, 10},
-		{"public: {leak: yes}\n", "unknown key \"leak\" in public (expected strip, redact, deny)", 1, 10},
+		{"public: {leak: yes}\n", "unknown key \"leak\" in public (expected strip, redact, deny, show_ids)", 1, 10},
 		{"- just\n- a list\n", "site.yaml must be a mapping of settings (got a list)", 1, 1},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
