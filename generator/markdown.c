@@ -7,6 +7,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
+#include <cmark-gfm/syntax_extension.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
 static const char *const extension_names[] = {"table", "tasklist", "strikethrough", "autolink", "tagfilter"};
 static cmark_syntax_extension *extensions[ARRAY_SIZE(extension_names)];
 static cmark_llist *render_extensions;
+static bool all_exclusive; /* see parse_lock */
 
 static void extensions_init(void)
 {
@@ -35,6 +37,11 @@ static void extensions_init(void)
 		render_extensions = cmark_llist_append(cmark_get_default_mem_allocator(), render_extensions,
 						       extensions[i]);
 	}
+	/* The triggers parse_shared() knows; any other (another cmark-gfm) makes every parse exclusive. */
+	for (size_t i = 0; i < ARRAY_SIZE(extensions); i++)
+		for (cmark_llist *c = extensions[i]->special_inline_chars; c; c = c->next)
+			if (!strchr("~:w", (int)(size_t)c->data))
+				all_exclusive = true;
 }
 
 /*
@@ -42,11 +49,28 @@ static void extensions_init(void)
  * extension ("~" for strikethrough, ":" and "w" for autolinks) in one
  * global table: every parser with those extensions adds them when it starts
  * parsing inlines (of a paragraph, or of a table row) and removes them when
- * it is done, so two parsers at once make each other miss "~~x~~" and
- * "www.x.com".  Parsing is therefore one at a time; everything else here
- * (our passes over the tree, rendering) runs in parallel.
+ * it is done, so two parsers at once can make each other miss "~~x~~",
+ * "www.x.com" or "https://x.com".  A document that has none of "~", "www."
+ * and "://" cannot be affected: whether those characters are in the table
+ * then changes only where text nodes are split, and cmark-gfm joins adjacent
+ * text again before it returns the tree.  So such documents parse at the
+ * same time (a shared lock), and a document with one of them parses alone
+ * (the exclusive lock).  Everything else here (our passes over the tree,
+ * rendering) runs in parallel.  all_exclusive: the library has a trigger
+ * this reasoning does not cover, so every parse is exclusive.
  */
-static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_rwlock_t parse_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+/* Whether src[0..len) has text an inline extension's trigger could match. */
+static bool needs_triggers(const char *src, size_t len)
+{
+	if (all_exclusive || memchr(src, '~', len) || memmem(src, len, "://", 3))
+		return true;
+	for (const char *p = src; (p = memchr(p, '.', len - (size_t)(p - src))) != NULL; p++)
+		if (p - src >= 3 && !strncasecmp(p - 3, "www", 3))
+			return true;
+	return false;
+}
 
 struct heading {
 	cmark_node *node;
@@ -881,14 +905,17 @@ static void parse(struct md *m, const char *body)
 	pthread_once(&extensions_once, extensions_init);
 	prepare(m, body);
 	m->entities = memmem(m->src, m->srclen, "&#", 2) != NULL;
-	pthread_mutex_lock(&parse_lock);
+	if (needs_triggers(m->src, m->srclen))
+		pthread_rwlock_wrlock(&parse_lock);
+	else
+		pthread_rwlock_rdlock(&parse_lock);
 	cmark_parser *p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
 	for (size_t i = 0; i < ARRAY_SIZE(extensions); i++)
 		cmark_parser_attach_syntax_extension(p, extensions[i]);
 	cmark_parser_feed(p, m->src, m->srclen);
 	m->doc = cmark_parser_finish(p);
 	cmark_parser_free(p);
-	pthread_mutex_unlock(&parse_lock);
+	pthread_rwlock_unlock(&parse_lock);
 	walk(m);
 	drop_unsafe(m);
 }

@@ -382,6 +382,10 @@ static const char *const thread_bodies[] = {
 	"## Action items\n\n- [ ] One (owner: A, due: 2025-01-01)\n- [x] Two (priority: nice)\n",
 	"text[^1] ~~x~~ www.example.com <b>raw</b> [bad](javascript:x)\n\n[^1]: note\n",
 	"<!-- internal -->\nsecret\n<!-- /internal -->\n\n## Public\n\nok\n",
+	/* no trigger ("~", "www.", "://"): parsed under the shared lock, with many "w" and ":" */
+	"## Window\n\nwhile we wait: we were worried, wow.\n\n| when | what |\n|---|---|\n| 10:00 | www down? no |\n",
+	/* triggers, in text and in a table row: parsed alone */
+	"See https://example.com/a and WWW.example.org.\n\n| a | b |\n|---|---|\n| ~~old~~ | www.x.io |\n",
 };
 
 #define THREADS 4
