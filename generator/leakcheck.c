@@ -2,6 +2,7 @@
 #include "leakcheck.h"
 
 #include "fsutil.h"
+#include "markdown.h"
 #include "parallel.h"
 #include "slug.h"
 #include "strmap.h"
@@ -1008,45 +1009,6 @@ static void collect(struct leaks *l, const struct scan *sc)
 	}
 }
 
-/*
- * The marker test of markdown.c (keep the two identical): the line is
- * "<!--", "/" for a closing marker, "internal", "-->", with blanks (space,
- * tab, CR) only around those parts, letters in any case.
- */
-static const char *skip_blanks(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static bool eat(const char **p, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-	if ((size_t)(end - *p) < n || strncasecmp(*p, word, n))
-		return false;
-	*p += n;
-	return true;
-}
-
-/* 1 for an opening marker line [p, end) (no newline), 2 for a closing one, else 0. */
-static int marker_line(const char *p, const char *end)
-{
-	bool closing;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "<!--"))
-		return 0;
-	p = skip_blanks(p, end);
-	closing = eat(&p, end, "/");
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "internal"))
-		return 0;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "-->") || skip_blanks(p, end) != end)
-		return 0;
-	return closing ? 2 : 1;
-}
-
 /* Lines of s that are not published: internal blocks (markers included). skip[line] for line <= nlines. */
 static bool *internal_lines(const char *s, size_t n, int *nlines)
 {
@@ -1059,11 +1021,11 @@ static bool *internal_lines(const char *s, size_t n, int *nlines)
 	for (const char *p = s, *end = s + n; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end;
-		int marker = marker_line(p, e);
-		if (marker == 1)
+		enum internal_marker marker = internal_marker(p, e);
+		if (marker == MARK_OPEN)
 			open = true;
-		skip[line] = open || marker == 2;
-		if (marker == 2)
+		skip[line] = open || marker == MARK_CLOSE;
+		if (marker == MARK_CLOSE)
 			open = false;
 		p = nl ? nl + 1 : end;
 	}

@@ -123,10 +123,7 @@ static bool eat(const char **p, const char *end, const char *word)
 	return true;
 }
 
-enum marker { NOT_MARKER, MARK_OPEN, MARK_CLOSE };
-
-/* Is the line [p, end) "<!-- internal -->" or "<!-- /internal -->"? */
-static enum marker marker_line(const char *p, const char *end)
+enum internal_marker internal_marker(const char *p, const char *end)
 {
 	bool closing;
 	p = skip_blanks(p, end);
@@ -178,7 +175,7 @@ static void prepare_slow(struct md *m, const char *body)
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		const char *end = nl ? nl : p + strlen(p);
-		enum marker k = strip ? marker_line(p, end) : NOT_MARKER;
+		enum internal_marker k = strip ? internal_marker(p, end) : NOT_MARKER;
 		if (k == MARK_OPEN && open) {
 			loc = marker_loc(m, line, p);
 			m->ret = error(&loc, "<!-- internal --> inside an internal block opened at line %d "

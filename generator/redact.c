@@ -2,6 +2,7 @@
 #include "redact.h"
 
 #include "fsutil.h"
+#include "markdown.h"
 #include "slug.h"
 #include "template.h"
 
@@ -811,45 +812,6 @@ int redact_text(struct redactor *r, int worker, char **text, const char *field, 
 
 /* ---- bodies: everything but <!-- internal --> blocks ---------------------------------- */
 
-/*
- * The marker test of markdown.c (keep the two identical): the line is
- * "<!--", "/" for a closing marker, "internal", "-->", with blanks (space,
- * tab, CR) only around those parts, letters in any case.
- */
-static const char *skip_blanks(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static bool eat(const char **p, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-	if ((size_t)(end - *p) < n || strncasecmp(*p, word, n))
-		return false;
-	*p += n;
-	return true;
-}
-
-/* 1 for an opening marker line [p, end) (no newline), 2 for a closing one, else 0. */
-static int marker_line(const char *p, const char *end)
-{
-	bool closing;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "<!--"))
-		return 0;
-	p = skip_blanks(p, end);
-	closing = eat(&p, end, "/");
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "internal"))
-		return 0;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "-->") || skip_blanks(p, end) != end)
-		return 0;
-	return closing ? 2 : 1;
-}
-
 struct body {
 	struct redactor *r;
 	int worker;
@@ -889,8 +851,8 @@ static int redact_body(struct redactor *r, int worker, char **text, const struct
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		const char *end = nl ? nl + 1 : p + strlen(p);
-		int marker = marker_line(p, nl ? nl : end);
-		bool opening = marker == 1, closing = marker == 2;
+		enum internal_marker marker = internal_marker(p, nl ? nl : end);
+		bool opening = marker == MARK_OPEN, closing = marker == MARK_CLOSE;
 		if (opening || closing || open) {
 			if (!open)
 				body_segment(&b, seg, p, seg_line);
