@@ -137,20 +137,6 @@ struct choice {
 	int value;
 };
 
-static bool same_word(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		int x = tolower((unsigned char)*a), y = tolower((unsigned char)*b);
-		if (x == '_' || x == ' ')
-			x = '-';
-		if (y == '_' || y == ' ')
-			y = '-';
-		if (x != y)
-			return false;
-	}
-	return !*a && !*b;
-}
-
 static int choice_value(struct fm *f, const struct ynode *n, const char *what, const struct choice *c, size_t nc,
 			const char *expected, int *out)
 {
@@ -303,24 +289,6 @@ static void impact_value(struct fm *f, const struct ynode *n)
 	}
 }
 
-/*
- * Action-item status synonyms: closed, fixed, completed, resolved -> done;
- * "won't do", wontfix, wont_do, cancelled -> wont-do; todo, new -> open;
- * in_progress, doing, started -> in-progress.
- */
-static const struct choice ai_statuses[] = {
-	{"open", AI_OPEN},          {"todo", AI_OPEN},           {"new", AI_OPEN},
-	{"in-progress", AI_IN_PROGRESS}, {"doing", AI_IN_PROGRESS}, {"started", AI_IN_PROGRESS},
-	{"done", AI_DONE},          {"closed", AI_DONE},         {"fixed", AI_DONE},
-	{"completed", AI_DONE},     {"resolved", AI_DONE},       {"wont-do", AI_WONT_DO},
-	{"won't-do", AI_WONT_DO},   {"wontfix", AI_WONT_DO},     {"cancelled", AI_WONT_DO},
-};
-
-static const struct choice priorities[] = {
-	{"must", PRI_MUST}, {"should", PRI_SHOULD}, {"nice", PRI_NICE},
-	{"p0", PRI_MUST},   {"p1", PRI_SHOULD},     {"p2", PRI_NICE},
-};
-
 static void action_value(struct fm *f, const struct ynode *n, struct action_item *a, bool *ok)
 {
 	*ok = false;
@@ -332,7 +300,6 @@ static void action_value(struct fm *f, const struct ynode *n, struct action_item
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i];
 		const struct ynode *v = n->items[i];
-		int e = 0;
 		if (!strcmp(k, "title")) {
 			text_value(f, v, "action_items.title", &a->title);
 		} else if (!strcmp(k, "owner")) {
@@ -343,12 +310,12 @@ static void action_value(struct fm *f, const struct ynode *n, struct action_item
 		} else if (!strcmp(k, "closed")) {
 			when_value(f, v, "action_items.closed", &a->closed);
 		} else if (!strcmp(k, "status")) {
-			if (choice_value(f, v, "action-item status", ai_statuses, ARRAY_SIZE(ai_statuses),
-					 "open, in-progress, done, wont-do", &e) == 0)
-				a->status = (enum ai_status)e;
+			if (v->type != YN_SCALAR || !ai_status_parse(v->scalar, &a->status))
+				f->ret = error(&v->loc, "unknown action-item status \"%s\" (expected " AI_STATUS_EXPECTED ")",
+					       shown(v));
 		} else if (!strcmp(k, "priority")) {
-			if (choice_value(f, v, "priority", priorities, ARRAY_SIZE(priorities), "must, should, nice", &e) == 0)
-				a->priority = (enum ai_priority)e;
+			if (v->type != YN_SCALAR || !ai_priority_parse(v->scalar, &a->priority))
+				f->ret = error(&v->loc, "unknown priority \"%s\" (expected " AI_PRIORITY_EXPECTED ")", shown(v));
 		} else if (!strcmp(k, "ticket")) {
 			text_value(f, v, "action_items.ticket", &a->ticket);
 		} else if (!strcmp(k, "success_criteria")) {

@@ -690,48 +690,6 @@ static void headings(struct md *m)
 
 /* ---- action items from the body -------------------------------------------- */
 
-struct choice {
-	const char *name;
-	int value;
-};
-
-/* The front matter's spellings (frontmatter.c), compared as same_word does. */
-static const struct choice ai_statuses[] = {
-	{"open", AI_OPEN},          {"todo", AI_OPEN},           {"new", AI_OPEN},
-	{"in-progress", AI_IN_PROGRESS}, {"doing", AI_IN_PROGRESS}, {"started", AI_IN_PROGRESS},
-	{"done", AI_DONE},          {"closed", AI_DONE},         {"fixed", AI_DONE},
-	{"completed", AI_DONE},     {"resolved", AI_DONE},       {"wont-do", AI_WONT_DO},
-	{"won't-do", AI_WONT_DO},   {"wontfix", AI_WONT_DO},     {"cancelled", AI_WONT_DO},
-};
-
-static const struct choice priorities[] = {
-	{"must", PRI_MUST}, {"should", PRI_SHOULD}, {"nice", PRI_NICE},
-	{"p0", PRI_MUST},   {"p1", PRI_SHOULD},     {"p2", PRI_NICE},
-};
-
-/* Case-insensitive, with '_' and ' ' the same as '-'. */
-static bool same_word(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		int x = (unsigned char)*a, y = (unsigned char)*b;
-		x = x == '_' || x == ' ' ? '-' : x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x;
-		y = y == '_' || y == ' ' ? '-' : y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y;
-		if (x != y)
-			return false;
-	}
-	return !*a && !*b;
-}
-
-static bool choose(const struct choice *c, size_t n, const char *s, int *out)
-{
-	for (size_t i = 0; i < n; i++)
-		if (same_word(s, c[i].name)) {
-			*out = c[i].value;
-			return true;
-		}
-	return false;
-}
-
 static void plain_text(struct buf *out, cmark_node *n)
 {
 	cmark_iter *it = cmark_iter_new(n);
@@ -767,7 +725,6 @@ static void set_text(char **field, const char *v)
 
 static int set_field(struct action_item *a, const struct loc *loc, const char *key, const char *v)
 {
-	int e;
 	if (!*v)
 		return error(loc, "%s in action item has no value (expected %s: VALUE)", key, key);
 	if (same_word(key, "owner")) {
@@ -781,14 +738,11 @@ static int set_field(struct action_item *a, const struct loc *loc, const char *k
 		if (when_parse(w, v) < 0)
 			return error(loc, "%s \"%s\" in action item is not a date (expected YYYY-MM-DD)", key, v);
 	} else if (same_word(key, "priority")) {
-		if (!choose(priorities, ARRAY_SIZE(priorities), v, &e))
-			return error(loc, "unknown priority \"%s\" in action item (expected must, should, nice)", v);
-		a->priority = (enum ai_priority)e;
+		if (!ai_priority_parse(v, &a->priority))
+			return error(loc, "unknown priority \"%s\" in action item (expected " AI_PRIORITY_EXPECTED ")", v);
 	} else if (same_word(key, "status")) {
-		if (!choose(ai_statuses, ARRAY_SIZE(ai_statuses), v, &e))
-			return error(loc, "unknown status \"%s\" in action item "
-				     "(expected open, in-progress, done, wont-do)", v);
-		a->status = (enum ai_status)e;
+		if (!ai_status_parse(v, &a->status))
+			return error(loc, "unknown status \"%s\" in action item (expected " AI_STATUS_EXPECTED ")", v);
 	} else {
 		return error(loc, "unknown key \"%s\" in action item "
 			     "(expected owner, due, priority, ticket, status, closed)", key);

@@ -41,6 +41,64 @@ const char *priority_name(enum ai_priority p)
 	return n[p];
 }
 
+bool same_word(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		int x = tolower((unsigned char)*a), y = tolower((unsigned char)*b);
+		if (x == '_' || x == ' ')
+			x = '-';
+		if (y == '_' || y == ' ')
+			y = '-';
+		if (x != y)
+			return false;
+	}
+	return !*a && !*b;
+}
+
+struct spelling {
+	const char *name;
+	int value;
+};
+
+static bool spelled(const struct spelling *v, size_t n, const char *s, int *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (same_word(s, v[i].name)) {
+			*out = v[i].value;
+			return true;
+		}
+	return false;
+}
+
+bool ai_status_parse(const char *s, enum ai_status *out)
+{
+	static const struct spelling v[] = {
+		{"open", AI_OPEN},          {"todo", AI_OPEN},           {"new", AI_OPEN},
+		{"in-progress", AI_IN_PROGRESS}, {"doing", AI_IN_PROGRESS}, {"started", AI_IN_PROGRESS},
+		{"done", AI_DONE},          {"closed", AI_DONE},         {"fixed", AI_DONE},
+		{"completed", AI_DONE},     {"resolved", AI_DONE},       {"wont-do", AI_WONT_DO},
+		{"won't-do", AI_WONT_DO},   {"wontfix", AI_WONT_DO},     {"cancelled", AI_WONT_DO},
+	};
+	int e;
+	if (!spelled(v, ARRAY_SIZE(v), s, &e))
+		return false;
+	*out = (enum ai_status)e;
+	return true;
+}
+
+bool ai_priority_parse(const char *s, enum ai_priority *out)
+{
+	static const struct spelling v[] = {
+		{"must", PRI_MUST}, {"should", PRI_SHOULD}, {"nice", PRI_NICE},
+		{"p0", PRI_MUST},   {"p1", PRI_SHOULD},     {"p2", PRI_NICE},
+	};
+	int e;
+	if (!spelled(v, ARRAY_SIZE(v), s, &e))
+		return false;
+	*out = (enum ai_priority)e;
+	return true;
+}
+
 /* Howard Hinnant's days_from_civil / civil_from_days. */
 int64_t days_from_civil(int y, int m, int d)
 {

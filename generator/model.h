@@ -29,6 +29,20 @@ const char *category_name(enum factor_category c); /* "" for CAT_NONE */
 const char *ai_status_name(enum ai_status s);       /* "open", "in-progress", "done", "wont-do" */
 const char *priority_name(enum ai_priority p);      /* "" for PRI_NONE */
 
+/* Whether a and b are the same word: ASCII case ignored, '_' and ' ' the same as '-'. */
+bool same_word(const char *a, const char *b);
+/*
+ * An action item's status or priority as authors spell them, in the front
+ * matter and in a body task list alike (compared as same_word does):
+ * open (todo, new), in-progress (doing, started), done (closed, fixed,
+ * completed, resolved), wont-do (won't do, wontfix, cancelled); must (p0),
+ * should (p1), nice (p2).  false, *out untouched, for anything else.
+ */
+bool ai_status_parse(const char *s, enum ai_status *out);
+bool ai_priority_parse(const char *s, enum ai_priority *out);
+#define AI_STATUS_EXPECTED "open, in-progress, done, wont-do"
+#define AI_PRIORITY_EXPECTED "must, should, nice"
+
 /*
  * A point in time from the front matter: a date (has_time false, taken as
  * 00:00 UTC) or an ISO 8601 date-time with a zone (converted to UTC).

@@ -152,12 +152,46 @@ static void test_field_mapping(void)
 	site_release(&site);
 }
 
+/* The one parser of action-item statuses and priorities (model.c), used by front matter and body task lists. */
+static void test_spellings(void)
+{
+	static const struct {
+		const char *s;
+		int want; /* -1: refused */
+	} statuses[] = {
+		{"open", AI_OPEN},       {"TODO", AI_OPEN},        {"new", AI_OPEN},         {"in progress", AI_IN_PROGRESS},
+		{"in_progress", AI_IN_PROGRESS}, {"Doing", AI_IN_PROGRESS}, {"started", AI_IN_PROGRESS}, {"done", AI_DONE},
+		{"closed", AI_DONE},     {"fixed", AI_DONE},       {"completed", AI_DONE},   {"Resolved", AI_DONE},
+		{"wont-do", AI_WONT_DO}, {"won't do", AI_WONT_DO}, {"wontfix", AI_WONT_DO},  {"cancelled", AI_WONT_DO},
+		{"finished", -1},        {"", -1},                 {"open-ish", -1},
+	}, priorities[] = {
+		{"must", PRI_MUST}, {"SHOULD", PRI_SHOULD}, {"nice", PRI_NICE}, {"p0", PRI_MUST},
+		{"P1", PRI_SHOULD}, {"p2", PRI_NICE},       {"p3", -1},         {"high", -1},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(statuses); i++) {
+		enum ai_status st = AI_OPEN;
+		bool ok = ai_status_parse(statuses[i].s, &st);
+		CHECK(ok == (statuses[i].want >= 0));
+		if (ok)
+			CHECK_INT((int)st, statuses[i].want);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(priorities); i++) {
+		enum ai_priority pr = PRI_NONE;
+		bool ok = ai_priority_parse(priorities[i].s, &pr);
+		CHECK(ok == (priorities[i].want >= 0));
+		if (ok)
+			CHECK_INT((int)pr, priorities[i].want);
+	}
+	CHECK(same_word("In_Progress", "in progress") && !same_word("in-progres", "in-progress"));
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
 		TEST(test_cases),
 		TEST(test_full_file),
 		TEST(test_field_mapping),
+		TEST(test_spellings),
 	};
 	return harness_run("frontmatter", cases, ARRAY_SIZE(cases));
 }
