@@ -42,8 +42,10 @@ bool fs_exists(const char *path);
 int fs_mkdirs(const char *path);
 /* Write data to path (creating parent directories); 0 or -1. */
 int fs_write(const char *path, const void *data, size_t len);
-/* rm -rf; 0 or -1. */
+/* rm -rf (symbolic links are removed, not followed); 0 or -1. */
 int fs_remove_tree(const char *path);
+/* The same on `jobs` threads (a level of the tree at a time). */
+int fs_remove_tree_jobs(const char *path, int jobs);
 /* Join two path parts with one '/'; caller frees. */
 char *path_join(const char *a, const char *b);
 /* Absolute, normalized path (no symlinks resolved for missing tails); caller frees. */

@@ -285,13 +285,16 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	when_parse(&asof, o->as_of);
 	ro.as_of_day = when_day(&asof);
 	int ret = EXIT_USAGE;
-	if (output_open(&out, o->out_dir, o->content_dir) < 0)
+	double t_open = now_seconds();
+	if (output_open(&out, o->out_dir, o->content_dir, o->jobs) < 0)
 		goto out;
 	ret = EXIT_CONTENT;
 	char *static_dir = path_join(o->content_dir, "static");
 	int ok = render_assets(&ro, &out) | output_copy_tree(&out, static_dir, "");
 	free(static_dir);
 	double t0 = now_seconds();
+	if (o->timings)
+		fprintf(stderr, "timings: open output and assets %.3f s\n", t0 - t_open);
 	ok |= search_write(c, g, &ro, &out);
 	corpus_drop_texts(c); /* the index was their last reader: pages need the memory */
 	if (o->timings)
@@ -300,15 +303,21 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	ok |= render_site(c, g, &ro, &out);
 	if (o->timings)
 		fprintf(stderr, "timings: pages %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0, peak_mb());
+	t0 = now_seconds();
 	ok |= api_write(c, g, &ro, &out);
 	ok |= feeds_write(c, g, base_url, &out);
+	if (o->timings)
+		fprintf(stderr, "timings: api and feeds %.3f s\n", now_seconds() - t0);
 	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)
 		ok = -1;
 	if (ok < 0 || (o->strict && diag_count(DIAG_WARNING))) {
 		output_abort(&out);
 		goto out;
 	}
+	t0 = now_seconds();
 	ret = output_commit(&out) < 0 ? EXIT_IO : 0;
+	if (o->timings)
+		fprintf(stderr, "timings: swap in and remove the old site %.3f s\n", now_seconds() - t0);
 out:
 	render_opts_release(&ro);
 	free(base_url);

@@ -59,8 +59,9 @@ static int check_target(const char *out, const char *content)
 	return 0;
 }
 
-int output_open(struct output *o, const char *out_dir, const char *content_dir)
+int output_open(struct output *o, const char *out_dir, const char *content_dir, int jobs)
 {
+	o->jobs = jobs;
 	char *content = path_absolute(content_dir);
 	o->dir = path_absolute(out_dir);
 	o->tmp = NULL;
@@ -75,7 +76,7 @@ int output_open(struct output *o, const char *out_dir, const char *content_dir)
 	buf_add(&tmp, o->dir, (size_t)(slash - o->dir) + 1);
 	buf_addf(&tmp, ".%s.aftermath-tmp-%ld", slash + 1, (long)getpid());
 	o->tmp = buf_detach(&tmp, NULL);
-	if (fs_remove_tree(o->tmp) < 0 || fs_mkdirs(o->tmp) < 0) {
+	if (fs_remove_tree_jobs(o->tmp, o->jobs) < 0 || fs_mkdirs(o->tmp) < 0) {
 		output_abort(o);
 		return -1;
 	}
@@ -149,7 +150,7 @@ int output_commit(struct output *o)
 		return -1;
 	if (swap_in(o) < 0)
 		return -1;
-	fs_remove_tree(o->tmp);
+	fs_remove_tree_jobs(o->tmp, o->jobs);
 	free(o->tmp);
 	free(o->dir);
 	o->tmp = o->dir = NULL;
@@ -159,7 +160,7 @@ int output_commit(struct output *o)
 void output_abort(struct output *o)
 {
 	if (o->tmp)
-		fs_remove_tree(o->tmp);
+		fs_remove_tree_jobs(o->tmp, o->jobs);
 	free(o->tmp);
 	free(o->dir);
 	o->tmp = o->dir = NULL;

@@ -19,10 +19,15 @@
 struct output {
 	char *dir; /* the final directory (absolute) */
 	char *tmp; /* the temporary sibling being written */
+	int jobs;  /* threads for removing a tree */
 };
 
-/* Check out_dir against content_dir and create the temporary; 0, or -1 (o holds nothing). */
-int output_open(struct output *o, const char *out_dir, const char *content_dir);
+/*
+ * Check out_dir against content_dir and create the temporary; 0, or -1 (o
+ * holds nothing).  Trees (the old site after the swap, the temporary on
+ * abort) are removed on `jobs` threads.
+ */
+int output_open(struct output *o, const char *out_dir, const char *content_dir, int jobs);
 /* Write `rel` (a path below the output root) with data; thread-safe; 0 or -1. */
 int output_write(struct output *o, const char *rel, const void *data, size_t len);
 /* Write the text in b to rel; the buffer is left as it was. */

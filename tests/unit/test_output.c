@@ -29,12 +29,12 @@ static void test_refuses_content_and_ancestors(void)
 	struct output o;
 	char *content = at("site/content"), *site = at("site");
 	fs_mkdirs(content);
-	CHECK(output_open(&o, content, content) < 0);
+	CHECK(output_open(&o, content, content, 2) < 0);
 	CHECK(has_error("refusing to write the site over the content directory"));
 	diag_clear();
-	CHECK(output_open(&o, site, content) < 0);
+	CHECK(output_open(&o, site, content, 2) < 0);
 	diag_clear();
-	CHECK(output_open(&o, "/", content) < 0);
+	CHECK(output_open(&o, "/", content, 2) < 0);
 	CHECK(has_error("refusing to write the site to /"));
 	diag_clear();
 	free(content);
@@ -47,7 +47,7 @@ static void test_refuses_foreign_dir(void)
 	char *foreign = at("foreign"), *file = at("foreign/keep.txt"), *content = at("c");
 	fs_mkdirs(content);
 	fs_write(file, "mine", 4);
-	CHECK(output_open(&o, foreign, content) < 0);
+	CHECK(output_open(&o, foreign, content, 2) < 0);
 	CHECK(has_error("refusing to replace a non-empty directory"));
 	CHECK(fs_exists(file));
 	diag_clear();
@@ -62,7 +62,7 @@ static void test_swap_and_abort(void)
 	char *out = at("out"), *content = at("c");
 	char *data;
 	size_t len;
-	CHECK(output_open(&o, out, content) == 0);
+	CHECK(output_open(&o, out, content, 2) == 0);
 	output_write(&o, "a/index.html", "one", 3);
 	output_write(&o, "stale.html", "old", 3);
 	CHECK(output_commit(&o) == 0);
@@ -71,14 +71,14 @@ static void test_swap_and_abort(void)
 	free(data);
 	CHECK(fs_exists(marker));
 	/* A second build replaces everything: no stale file survives. */
-	CHECK(output_open(&o, out, content) == 0);
+	CHECK(output_open(&o, out, content, 2) == 0);
 	output_write(&o, "a/index.html", "two", 3);
 	CHECK(output_commit(&o) == 0);
 	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "two"));
 	free(data);
 	CHECK(!fs_exists(stale));
 	/* A failed build leaves the old output exactly as it was. */
-	CHECK(output_open(&o, out, content) == 0);
+	CHECK(output_open(&o, out, content, 2) == 0);
 	output_write(&o, "a/index.html", "three", 5);
 	output_abort(&o);
 	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "two"));
@@ -95,12 +95,43 @@ static void test_swap_and_abort(void)
 	diag_clear();
 }
 
+/* rm -rf on threads: every level goes, a symbolic link is removed and not followed. */
+static void test_remove_tree(void)
+{
+	char *keep = at("keep/file.txt"), *keepdir = at("keep"), *tree = at("tree");
+	fs_write(keep, "keep", 4);
+	for (int i = 0; i < 40; i++) {
+		char *p = xstrfmt("%s/pms/pm-%02d/index.html", tree, i);
+		CHECK(fs_write(p, "x", 1) == 0);
+		free(p);
+	}
+	char *deep = xstrfmt("%s/a/b/c/d/e.txt", tree), *top = xstrfmt("%s/top.txt", tree);
+	char *link = xstrfmt("%s/a/link", tree), *empty = xstrfmt("%s/a/empty", tree);
+	CHECK(fs_write(deep, "e", 1) == 0 && fs_write(top, "t", 1) == 0 && fs_mkdirs(empty) == 0);
+	CHECK(symlink(keepdir, link) == 0);
+	CHECK(fs_remove_tree_jobs(tree, 2) == 0);
+	CHECK(!fs_exists(tree));
+	CHECK(fs_exists(keep)); /* the link's target survives */
+	CHECK(fs_remove_tree_jobs(tree, 2) == 0); /* a missing tree is not an error */
+	/* A plain file is removed too. */
+	CHECK(fs_remove_tree_jobs(keep, 2) == 0 && !fs_exists(keep));
+	CHECK(diag_count(DIAG_ERROR) == 0);
+	free(keep);
+	free(keepdir);
+	free(tree);
+	free(deep);
+	free(top);
+	free(link);
+	free(empty);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
 		TEST(test_refuses_content_and_ancestors),
 		TEST(test_refuses_foreign_dir),
 		TEST(test_swap_and_abort),
+		TEST(test_remove_tree),
 	};
 	if (!mkdtemp(tmp))
 		return 1;

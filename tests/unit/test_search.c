@@ -119,7 +119,7 @@ static char *build(struct corpus *c, const char *name, int jobs)
 	struct render_opts ro = {.jobs = jobs};
 	char *out = xstrfmt("%s/%s", tmp, name), *content = xstrfmt("%s/content", tmp);
 	CHECK(graph_link(&g, c, jobs) == 0);
-	CHECK(output_open(&o, out, content) == 0);
+	CHECK(output_open(&o, out, content, 2) == 0);
 	CHECK(search_write(c, &g, &ro, &o) == 0);
 	CHECK(output_commit(&o) == 0);
 	graph_release(&g);
