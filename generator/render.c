@@ -42,6 +42,7 @@ struct worker {
 
 struct render {
 	const struct corpus *c;
+	struct corpus *bodies; /* the same, for freeing each body once its page has it */
 	const struct graph *g;
 	const struct render_opts *o;
 	struct output *out;
@@ -1500,6 +1501,8 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	case PG_PM:
 		push_pm_full(L, r, j->index, root);
 		lua_setfield(L, -2, "pm");
+		free(r->bodies->pms[j->index].html); /* Lua has its copy; one job per postmortem */
+		r->bodies->pms[j->index].html = NULL;
 		break;
 	case PG_TIMELINE: ctx_timeline(L, r, w); break;
 	case PG_SERVICES: ctx_node_list(L, r, TERM_SERVICE, "services"); break;
@@ -1607,21 +1610,25 @@ static void print_template_timings(struct worker *w, int jobs)
 		struct tmpl_stat *s = tmpl_stats(w[k].t, &m);
 		for (size_t i = 0; i < n && i < m; i++) { /* same files, same order */
 			sum[i].calls += s[i].calls;
+			sum[i].cached += s[i].cached;
 			sum[i].seconds += s[i].seconds;
 			sum[i].self_seconds += s[i].self_seconds;
 		}
 		free(s);
 	}
 	sort_array(sum, n, sizeof(*sum), cmp_stat_self);
-	for (size_t i = 0; i < n && i < 8 && sum[i].calls; i++)
-		fprintf(stderr, "timings:   template %s: %zu calls, %.3f s (%.3f s with its partials)\n", sum[i].name,
-			sum[i].calls, sum[i].self_seconds, sum[i].seconds);
+	for (size_t i = 0; i < n && i < 8 && sum[i].calls; i++) {
+		fprintf(stderr, "timings:   template %s: %zu calls", sum[i].name, sum[i].calls);
+		if (sum[i].cached)
+			fprintf(stderr, " (and %zu from include_cached)", sum[i].cached);
+		fprintf(stderr, ", %.3f s (%.3f s with its partials)\n", sum[i].self_seconds, sum[i].seconds);
+	}
 	free(sum);
 }
 
-int render_site(const struct corpus *c, const struct graph *g, struct render_opts *o, struct output *out)
+int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, struct output *out)
 {
-	struct render r = {.c = c, .g = g, .o = o, .out = out};
+	struct render r = {.c = c, .bodies = c, .g = g, .o = o, .out = out};
 	int jobs = o->jobs < 1 ? 1 : o->jobs;
 	int ret = 0;
 	plan_jobs(&r);
@@ -1629,12 +1636,14 @@ int render_site(const struct corpus *c, const struct graph *g, struct render_opt
 	if ((size_t)jobs > r.njobs)
 		jobs = (int)r.njobs;
 	r.w = xcalloc((size_t)jobs, sizeof(*r.w));
+	struct tmpl_cache *cache = tmpl_cache_new(); /* include_cached: one for all workers */
 	for (int k = 0; k < jobs; k++) {
 		r.w[k].t = tmpl_open(o->layout_dirs, o->nlayout_dirs);
 		if (!r.w[k].t) {
 			ret = -1;
 			goto out;
 		}
+		tmpl_share_cache(r.w[k].t, cache);
 		worker_prepare(&r, &r.w[k]);
 	}
 	r.failed = xcalloc(r.njobs, sizeof(bool));
@@ -1651,6 +1660,7 @@ out:
 		buf_release(&r.w[k].content);
 		buf_release(&r.w[k].page);
 	}
+	tmpl_cache_free(cache);
 	free(r.w);
 	free(r.jobs);
 	free(r.failed);

@@ -34,9 +34,12 @@ struct render_opts {
  */
 int render_assets(struct render_opts *opts, struct output *out);
 
-/* Render and write every page; 0, or -1 after diagnostics. */
-int render_site(const struct corpus *c, const struct graph *g, struct render_opts *opts,
-		struct output *out);
+/*
+ * Render and write every page; 0, or -1 after diagnostics.  Consumes each
+ * postmortem's body HTML (freed, set to NULL) once its page has it: nothing
+ * after rendering reads it, and a big site needs the memory.
+ */
+int render_site(struct corpus *c, const struct graph *g, struct render_opts *opts, struct output *out);
 
 void render_opts_release(struct render_opts *opts);
 

@@ -3,10 +3,12 @@
 
 #include "diag.h"
 #include "fsutil.h"
+#include "strmap.h"
 
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,7 @@ struct tfile {
 	char *path;
 	int ref; /* the compiled function, in the registry */
 	size_t calls;
+	size_t cached;        /* include_cached() calls answered from the cache */
 	uint64_t ns, self_ns; /* time in its renders, with and without its includes */
 };
 
@@ -69,7 +72,53 @@ struct tmpl {
 	int helpers;         /* helpers.lua's globals */
 	int ctxs;            /* ctxs[depth + 1]: the context at each depth */
 	int writers[3];      /* __out, __esc, __raw */
+	struct tmpl_cache *cache; /* include_cached()'s texts (maybe shared) */
+	bool own_cache;
+	struct buf key;      /* include_cached()'s full key */
+	struct buf hit;      /* a cached text, copied out under the lock */
 };
+
+/* include_cached()'s texts by "name\nkey", shared by the engines of a build. */
+struct tmpl_cache {
+	pthread_rwlock_t lock;
+	struct strmap index; /* full key -> slot */
+	struct buf *texts;
+	size_t n, alloc, bytes;
+};
+
+struct tmpl_cache *tmpl_cache_new(void)
+{
+	struct tmpl_cache *c = xcalloc(1, sizeof(*c));
+	pthread_rwlock_init(&c->lock, NULL);
+	return c;
+}
+
+static void cache_clear(struct tmpl_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		buf_release(&c->texts[i]);
+	strmap_release(&c->index);
+	c->index = (struct strmap)STRMAP_INIT;
+	c->n = c->bytes = 0;
+}
+
+void tmpl_cache_free(struct tmpl_cache *c)
+{
+	if (!c)
+		return;
+	cache_clear(c);
+	free(c->texts);
+	pthread_rwlock_destroy(&c->lock);
+	free(c);
+}
+
+void tmpl_share_cache(struct tmpl *t, struct tmpl_cache *c)
+{
+	if (t->own_cache)
+		tmpl_cache_free(t->cache);
+	t->cache = c;
+	t->own_cache = false;
+}
 
 static struct sandbox *sandbox_of(lua_State *L)
 {
@@ -1081,6 +1130,70 @@ static int l_include(lua_State *L)
 	return 1;
 }
 
+/*
+ * include_cached(name, key, ctx): include(name, ctx) the first time the
+ * build sees (name, key), the same text after that.  The cache is dropped
+ * whole when it would hold more than TMPL_CACHE_BYTES, so it stays bounded;
+ * the text never depends on what was dropped.  Texts are copied out under
+ * the lock and pushed after it, so a Lua error cannot leave it held.
+ */
+static int l_include_cached(lua_State *L)
+{
+	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
+	struct tmpl_cache *c = t->cache;
+	const char *name = luaL_checkstring(L, 1);
+	int kt = lua_type(L, 2);
+	if (kt != LUA_TSTRING && kt != LUA_TNUMBER)
+		return luaL_error(L, "the key of include_cached(\"%s\", key, ctx) must be a string or a number, not %s",
+				  name, luaL_typename(L, 2));
+	size_t klen;
+	const char *key = lua_tolstring(L, 2, &klen);
+	if (memchr(key, '\0', klen))
+		return luaL_error(L, "the key of include_cached(\"%s\", key, ctx) must not contain a zero byte", name);
+	buf_reset(&t->key);
+	buf_addf(&t->key, "%s\n", name);
+	buf_add(&t->key, key, klen);
+	bool found = false;
+	pthread_rwlock_rdlock(&c->lock);
+	size_t slot = strmap_get(&c->index, buf_cstr(&t->key));
+	if (slot != SIZE_MAX) {
+		buf_reset(&t->hit);
+		buf_add(&t->hit, c->texts[slot].ptr, c->texts[slot].len);
+		found = true;
+	}
+	pthread_rwlock_unlock(&c->lock);
+	if (found) {
+		struct tfile *f = tmpl_find(t, name);
+		if (f)
+			f->cached++;
+		lua_pushlstring(L, buf_cstr(&t->hit), t->hit.len);
+		return 1;
+	}
+	lua_settop(L, 3);
+	lua_pushvalue(L, lua_upvalueindex(2)); /* include() */
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 3);
+	lua_call(L, 2, 1); /* may have used t->key: build it again */
+	size_t len;
+	const char *text = lua_tolstring(L, -1, &len);
+	buf_reset(&t->key);
+	buf_addf(&t->key, "%s\n", name);
+	buf_add(&t->key, key, klen);
+	pthread_rwlock_wrlock(&c->lock);
+	if (strmap_get(&c->index, buf_cstr(&t->key)) == SIZE_MAX) {
+		if (c->bytes + t->key.len + len > TMPL_CACHE_BYTES)
+			cache_clear(c);
+		if (c->n == c->alloc)
+			c->texts = xrealloc(c->texts, (c->alloc = c->alloc ? c->alloc * 2 : 64) * sizeof(*c->texts));
+		c->texts[c->n] = (struct buf)BUF_INIT;
+		buf_add(&c->texts[c->n], text, len);
+		strmap_put(&c->index, buf_cstr(&t->key), c->n++);
+		c->bytes += t->key.len + len;
+	}
+	pthread_rwlock_unlock(&c->lock);
+	return 1;
+}
+
 /* Run by sandbox_call: ctx, t and f are the arguments. */
 static int render_entry(lua_State *L)
 {
@@ -1132,8 +1245,8 @@ struct tmpl_stat *tmpl_stats(const struct tmpl *t, size_t *n)
 {
 	struct tmpl_stat *v = xcalloc(t->nfiles ? t->nfiles : 1, sizeof(*v));
 	for (size_t i = 0; i < t->nfiles; i++)
-		v[i] = (struct tmpl_stat){t->files[i].name, t->files[i].calls, (double)t->files[i].ns / 1e9,
-					  (double)t->files[i].self_ns / 1e9};
+		v[i] = (struct tmpl_stat){t->files[i].name, t->files[i].calls, t->files[i].cached,
+					  (double)t->files[i].ns / 1e9, (double)t->files[i].self_ns / 1e9};
 	*n = t->nfiles;
 	return v;
 }
@@ -1168,7 +1281,12 @@ static void engine_setup(struct tmpl *t)
 	}
 	lua_pushlightuserdata(L, t);
 	lua_pushcclosure(L, l_include, 1);
+	lua_pushvalue(L, -1);
 	lua_setfield(L, g, "include");
+	lua_pushlightuserdata(L, t);
+	lua_insert(L, -2);
+	lua_pushcclosure(L, l_include_cached, 2);
+	lua_setfield(L, g, "include_cached");
 	lua_pushlightuserdata(L, t);
 	lua_pushcclosure(L, l_esc, 1);
 	lua_setfield(L, g, "esc");
@@ -1289,6 +1407,8 @@ struct tmpl *tmpl_open(const char *const *dirs, size_t ndirs)
 {
 	struct tmpl *t = xcalloc(1, sizeof(*t));
 	int ret = 0;
+	t->cache = tmpl_cache_new();
+	t->own_cache = true;
 	t->L = sandbox_new();
 	engine_setup(t);
 	if (collect_files(t, dirs, ndirs) < 0)
@@ -1310,6 +1430,10 @@ void tmpl_free(struct tmpl *t)
 	if (!t)
 		return;
 	sandbox_free(t->L);
+	if (t->own_cache)
+		tmpl_cache_free(t->cache);
+	buf_release(&t->key);
+	buf_release(&t->hit);
 	for (size_t i = 0; i < t->nfiles; i++) {
 		free(t->files[i].name);
 		free(t->files[i].path);

@@ -6,7 +6,9 @@
  * error), `{{{ expr }}}` is inserted raw, `{% statements %}` is code, and
  * `include("name", ctx)` renders a partial ("name" with or without .html; ctx
  * defaults to the current context) and returns its text, so it is used as
- * `{{{ include("partials/head") }}}`.  `{%-` drops the blanks before the tag
+ * `{{{ include("partials/head") }}}`.  `include_cached("name", key, ctx)`
+ * renders it once per key and engine (like Hugo's partialCached): the key
+ * must name everything the text depends on.  `{%-` drops the blanks before the tag
  * back to and including one newline, `-%}` those after it.  Each file is
  * compiled once into a Lua function that keeps the template's lines, so an
  * error names the template file and line.  As in Lua, `return` must end a
@@ -61,10 +63,25 @@ bool tmpl_exists(struct tmpl *t, const char *name);
  */
 int tmpl_render(struct tmpl *t, const char *name, struct buf *out);
 
+/* Text include_cached() may hold (per cache) before it starts over. */
+#define TMPL_CACHE_BYTES (32u << 20)
+
+/*
+ * include_cached()'s texts.  Each engine has its own; the engines of one
+ * build (one per worker) can share one, which is thread-safe, so a partial is
+ * rendered once per build rather than once per worker.  The cache must
+ * outlive the engines that use it.
+ */
+struct tmpl_cache;
+struct tmpl_cache *tmpl_cache_new(void);
+void tmpl_cache_free(struct tmpl_cache *c);
+void tmpl_share_cache(struct tmpl *t, struct tmpl_cache *c);
+
 /* What each template cost so far (for --timings): its renders and includes. */
 struct tmpl_stat {
 	const char *name; /* borrowed from the engine */
 	size_t calls;
+	size_t cached;       /* include_cached() answers from the cache (no render) */
 	double seconds;      /* inclusive: the partials it included too */
 	double self_seconds; /* without them */
 };

@@ -175,6 +175,12 @@ static const struct error_case errors[] = {
 	{"recurse.html", "{}",
 	 D "recurse.html:1: error: includes nested more than 32 deep (does \"recurse\" include itself?)\n", 0},
 	{"include-missing.html", "{}", D "include-missing.html:1: error: no template \"nope\" to include\n", 0},
+	{"cached-badkey.html", "{}",
+	 D "cached-badkey.html:1: error: the key of include_cached(\"partials/cached-item\", key, ctx) must be a string or "
+	   "a number, not table\n", 0},
+	{"cached-error.html", "{}",
+	 D "partials/bad.html:2: error: attempt to index a nil value (global 'item')\n" D
+	   "partials/bad.html:2: note: called from " D "cached-error.html:2\n", 0},
 	{"overflow.html", "{}", D "overflow.html:1: error: stack overflow\n", 0},
 	{"error-object.html", "{}", D "error-object.html:1: error: (error object is a table value)\n", 0},
 	{"nope.html", "{}", "aftermath: error: no template \"nope.html\" in the layout directories\n", 0},
@@ -200,6 +206,47 @@ static void test_errors(void)
 		CHECK_STR(got, "default override\n");
 		free(got);
 	}
+	tmpl_free(t);
+}
+
+/*
+ * include_cached: a key is rendered once per engine, later calls with that key
+ * get the first text whatever their context; a failed render is not kept.
+ */
+static void test_include_cached(void)
+{
+	struct tmpl *t = tmpl_open(theme, 1);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	char *got = render(t, "cached.html",
+			   "{items = {{key = 'a', name = 'one'}, {key = 'b', name = 'two'}, {key = 'a', name = 'changed'},"
+			   " {key = 1, name = 'n'}, {key = 1, name = 'm'}}}");
+	CHECK_STR(got, "[one][two][one][n][n]\n");
+	free(got);
+	got = render(t, "cached.html", "{items = {{key = 'a', name = 'later'}, {key = 'c', name = 'new'}}}");
+	CHECK_STR(got, "[one][new]\n"); /* the cache outlives a render */
+	free(got);
+	for (int i = 0; i < 2; i++) { /* an error is reported every time */
+		CHECK(render(t, "cached-error.html", "{}") == NULL);
+		char *d = diagnostics();
+		CHECK(strstr(d, "partials/bad.html:2: error:") != NULL);
+		free(d);
+	}
+	size_t n;
+	struct tmpl_stat *st = tmpl_stats(t, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(st[i].name, "partials/cached-item.html")) {
+			CHECK_INT(st[i].calls, 4);  /* a, b, 1, c */
+			CHECK_INT(st[i].cached, 3); /* a, 1, a */
+		}
+	free(st);
+	/* A new engine starts empty. */
+	tmpl_free(t);
+	t = tmpl_open(theme, 1);
+	got = render(t, "cached.html", "{items = {{key = 'a', name = 'fresh'}}}");
+	CHECK_STR(got, "[fresh]\n");
+	free(got);
 	tmpl_free(t);
 }
 
@@ -427,6 +474,7 @@ int main(void)
 		TEST(test_outputs),
 		TEST(test_page),
 		TEST(test_errors),
+		TEST(test_include_cached),
 		TEST(test_error_keeps_output),
 		TEST(test_compile_errors),
 		TEST(test_helpers_errors),
