@@ -30,9 +30,17 @@ endif
 comma := ,
 BUILD ?= build
 
+# The allocator: jemalloc makes a 10k build about 20% faster than glibc's
+# malloc, with less memory (BENCHMARKS.md).  `make MALLOC=` links glibc's; the
+# sanitizer builds always do (they bring their own).
+MALLOC ?= -ljemalloc
+ifneq ($(SANITIZE),)
+MALLOC :=
+endif
+
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) \
 	-DAFTERMATH_THEME_DIR='"$(PREFIX)/share/aftermath/layouts"' $(CFLAGS)
-LDLIBS_ALL = $(SANFLAGS) $(PKG_LIBS) -lpthread -lm $(LDFLAGS)
+LDLIBS_ALL = $(SANFLAGS) $(PKG_LIBS) $(MALLOC) -lpthread -lm $(LDFLAGS)
 
 SRCS := $(sort $(wildcard generator/*.c))
 LIB_OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(filter-out generator/main.c,$(SRCS)))
