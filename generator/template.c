@@ -68,7 +68,8 @@ struct tmpl {
 	struct buf bufs[MAX_DEPTH + 1]; /* include() output, by depth (reused) */
 	uint64_t child_ns[MAX_DEPTH + 2]; /* time in includes made at each depth, for self time */
 	struct buf scratch;  /* esc()'s result */
-	int env_mt;          /* metatable of every render's environment */
+	int env_mt;          /* metatable of a render's environment over a context with a metatable */
+	int env_fast_mt;     /* the same over a plain context (copied into the environment) */
 	int helpers;         /* helpers.lua's globals */
 	int ctxs;            /* ctxs[depth + 1]: the context at each depth */
 	int writers[3];      /* __out, __esc, __raw */
@@ -1059,15 +1060,40 @@ static int env_index(lua_State *L)
 	return 1;
 }
 
-/* Push f's function and its arguments: a fresh environment over ctx, the writers. */
+/*
+ * Push f's function and its arguments: a fresh environment over ctx, the
+ * writers.  A plain context (no metatable, as every one aftermath builds) is
+ * copied into the environment, whose __index is the helpers table (whose
+ * __index is the library): a name then resolves inside the VM, with no C
+ * call per lookup.  A context with a metatable keeps env_index, which asks it
+ * with its metamethods.  Either way a name is the context's, else a helper's,
+ * else the library's.
+ */
 static void push_call(lua_State *L, const struct tmpl *t, const struct tfile *f, int ctx)
 {
 	lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
-	lua_createtable(L, 0, 1); /* the render's own globals */
-	lua_rawgeti(L, LUA_REGISTRYINDEX, t->env_mt);
-	lua_setmetatable(L, -2);
-	lua_pushvalue(L, ctx);
-	lua_rawsetp(L, -2, &ctx_key);
+	if (!lua_getmetatable(L, ctx)) {
+		lua_createtable(L, 0, 8); /* the render's own globals, over a copy of ctx */
+		lua_pushnil(L);
+		while (lua_next(L, ctx)) { /* E k v */
+			if (lua_type(L, -2) == LUA_TSTRING) {
+				lua_pushvalue(L, -2);
+				lua_insert(L, -2);
+				lua_rawset(L, -4);
+			} else {
+				lua_pop(L, 1);
+			}
+		}
+		lua_rawgeti(L, LUA_REGISTRYINDEX, t->env_fast_mt);
+		lua_setmetatable(L, -2);
+	} else {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 1); /* the render's own globals */
+		lua_rawgeti(L, LUA_REGISTRYINDEX, t->env_mt);
+		lua_setmetatable(L, -2);
+		lua_pushvalue(L, ctx);
+		lua_rawsetp(L, -2, &ctx_key);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(t->writers); i++)
 		lua_rawgeti(L, LUA_REGISTRYINDEX, t->writers[i]);
 }
@@ -1273,6 +1299,12 @@ static void engine_setup(struct tmpl *t)
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
 	t->env_mt = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_createtable(L, 0, 2); /* G H fastmt */
+	lua_pushvalue(L, -2);
+	lua_setfield(L, -2, "__index");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	t->env_fast_mt = luaL_ref(L, LUA_REGISTRYINDEX);
 	t->helpers = luaL_ref(L, LUA_REGISTRYINDEX); /* G */
 	for (size_t i = 0; i < ARRAY_SIZE(writers); i++) {
 		lua_pushlightuserdata(L, t);

@@ -98,6 +98,11 @@ static const struct output_case outputs[] = {
 	{THEME, "crlf.html", "{x = 1}", "a\r\n1\r\nb \"q\" \\ c\r\n"},
 	{THEME, "order.html", "{type = 'ctx type', plural = 'ctx plural'}",
 	 "ctx type|ctx plural|helper rawlen|1|007\n"},
+	/* A context with a metatable is asked through it, in the same order. */
+	{THEME, "order.html", "setmetatable({}, {__index = {type = 'meta type', plural = 'meta plural'}})",
+	 "meta type|meta plural|helper rawlen|1|007\n"},
+	{THEME, "order.html", "setmetatable({type = 'own type', plural = 'own plural'}, {__index = {}})",
+	 "own type|own plural|helper rawlen|1|007\n"},
 	{THEME, "helpers.html", "{}", "HI! 2 pages\n"},
 	{helpers_site, 2, "helpers.html", "{}", "site: hi no plural\n"},
 	{THEME, "absent.html", "{}", "nil nil nil nil nil nil nil nil nil nil nil function false\n"},
