@@ -370,9 +370,7 @@ int fs_remove_tree(const char *path)
 char *path_join(const char *a, const char *b)
 {
 	size_t n = strlen(a);
-	if (n && a[n - 1] == '/')
-		return xstrfmt("%s%s", a, b);
-	return xstrfmt("%s/%s", a, b);
+	return xstrcat3(a, n && a[n - 1] == '/' ? "" : "/", b);
 }
 
 char *path_absolute(const char *p)

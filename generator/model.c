@@ -225,12 +225,17 @@ void when_iso(const struct when *w, char out[21])
 		return;
 	}
 	int64_t days = w->epoch >= 0 ? w->epoch / 86400 : -((-w->epoch + 86399) / 86400);
-	int64_t rest = w->epoch - days * 86400;
-	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
-	snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u, (unsigned)(rest / 3600) % 100u, (unsigned)(rest / 60 % 60),
-		 (unsigned)(rest % 60));
+	unsigned rest = (unsigned)(w->epoch - days * 86400);
+	unsigned v[3] = {rest / 3600 % 100u, rest / 60 % 60, rest % 60};
+	/* "<date>T%02u:%02u:%02uZ" by hand, as when_date */
+	when_date(w, out);
+	out[10] = 'T';
+	for (int k = 0; k < 3; k++) {
+		out[11 + 3 * k] = (char)('0' + v[k] / 10);
+		out[12 + 3 * k] = (char)('0' + v[k] % 10);
+		out[13 + 3 * k] = k < 2 ? ':' : 'Z';
+	}
+	out[20] = '\0';
 }
 
 static void terms_free(struct term *t, size_t n)

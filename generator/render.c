@@ -118,7 +118,12 @@ static void push_ynode(lua_State *L, const struct ynode *n)
 
 static char *node_url(enum term_kind k, const struct node *nd)
 {
-	return xstrfmt("%s/%s/", term_kind_dir(k), nd->slug);
+	struct buf b = BUF_INIT;
+	buf_adds(&b, term_kind_dir(k));
+	buf_addch(&b, '/');
+	buf_adds(&b, nd->slug);
+	buf_addch(&b, '/');
+	return buf_detach(&b, NULL);
 }
 
 /* A new table {name, slug, url, count[, category, recurring]} for node i of kind k. */
@@ -183,7 +188,7 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 	set_str(L, "id", pm->id);
 	set_str(L, "slug", pm->slug);
 	set_str(L, "title", pm->title);
-	char *url = xstrfmt("postmortems/%s/", pm->slug);
+	char *url = xstrcat3("postmortems/", pm->slug, "/");
 	set_str(L, "url", url);
 	free(url);
 	set_str(L, "date", date);
@@ -284,7 +289,7 @@ static void push_link(lua_State *L, const struct render *r, size_t i)
 {
 	const struct postmortem *pm = &r->c->pms[i];
 	char date[11];
-	char *url = xstrfmt("postmortems/%s/", pm->slug);
+	char *url = xstrcat3("postmortems/", pm->slug, "/");
 	when_date(&pm->date, date);
 	lua_createtable(L, 0, 6);
 	set_str(L, "id", pm->id);
@@ -1407,7 +1412,7 @@ static char *job_url(const struct render *r, const struct page_job *j)
 					       [PG_TAG] = TERM_TAG, [PG_OWNER] = TERM_OWNER};
 	switch (j->kind) {
 	case PG_HOME: return xstrdup("");
-	case PG_PM: return xstrfmt("postmortems/%s/", r->c->pms[j->index].slug);
+	case PG_PM: return xstrcat3("postmortems/", r->c->pms[j->index].slug, "/");
 	case PG_TIMELINE: return xstrdup("timeline/");
 	case PG_SERVICES: return xstrdup("services/");
 	case PG_FACTORS: return xstrdup("factors/");
@@ -1550,7 +1555,7 @@ static void render_one(void *ctx, size_t i, int worker)
 		r->failed[i] = true;
 		goto out;
 	}
-	char *path = xstrfmt("%sindex.html", url);
+	char *path = xstrcat3(url, "index.html", "");
 	if (output_write_buf(r->out, path, &w->page) < 0)
 		r->failed[i] = true;
 	free(path);

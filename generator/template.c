@@ -913,24 +913,35 @@ static int translate(const char *path, const char *src, struct buf *code)
 
 /* ---- rendering ------------------------------------------------------------------ */
 
+/* name against a file name, as if name ended in ".html" when `ext` */
+static int cmp_name(const char *name, bool ext, const char *file)
+{
+	while (*name && *name == *file)
+		name++, file++;
+	if (*name || !ext)
+		return (unsigned char)*name - (unsigned char)*file;
+	return strcmp(".html", file);
+}
+
+/* The template called `name`, with or without ".html" (without: no string built). */
 static struct tfile *tmpl_find(const struct tmpl *t, const char *name)
 {
-	char with_ext[512];
-	size_t lo = 0, hi = t->nfiles;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, t->files[mid].name);
-		if (!c)
-			return &t->files[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	for (int ext = 0; ext < 2; ext++) {
+		if (ext && str_ends(name, ".html"))
+			break;
+		size_t lo = 0, hi = t->nfiles;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = cmp_name(name, ext, t->files[mid].name);
+			if (!c)
+				return &t->files[mid];
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
 	}
-	if (str_ends(name, ".html") || strlen(name) + 6 > sizeof(with_ext))
-		return NULL;
-	snprintf(with_ext, sizeof(with_ext), "%s.html", name);
-	return tmpl_find(t, with_ext);
+	return NULL;
 }
 
 /* The buffer the running template writes to. */
@@ -1177,7 +1188,8 @@ static int l_include_cached(lua_State *L)
 	if (memchr(key, '\0', klen))
 		return luaL_error(L, "the key of include_cached(\"%s\", key, ctx) must not contain a zero byte", name);
 	buf_reset(&t->key);
-	buf_addf(&t->key, "%s\n", name);
+	buf_adds(&t->key, name);
+	buf_addch(&t->key, '\n');
 	buf_add(&t->key, key, klen);
 	bool found = false;
 	pthread_rwlock_rdlock(&c->lock);
@@ -1203,7 +1215,8 @@ static int l_include_cached(lua_State *L)
 	size_t len;
 	const char *text = lua_tolstring(L, -1, &len);
 	buf_reset(&t->key);
-	buf_addf(&t->key, "%s\n", name);
+	buf_adds(&t->key, name);
+	buf_addch(&t->key, '\n');
 	buf_add(&t->key, key, klen);
 	pthread_rwlock_wrlock(&c->lock);
 	if (strmap_get(&c->index, buf_cstr(&t->key)) == SIZE_MAX) {

@@ -50,6 +50,16 @@ char *xstrfmt(const char *fmt, ...)
 	return buf_detach(&b, NULL);
 }
 
+char *xstrcat3(const char *a, const char *b, const char *c)
+{
+	size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
+	char *s = xmalloc(na + nb + nc + 1);
+	memcpy(s, a, na);
+	memcpy(s + na, b, nb);
+	memcpy(s + na + nb, c, nc + 1);
+	return s;
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;

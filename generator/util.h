@@ -29,6 +29,8 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a newly allocated formatted string; the caller frees it. */
 char *xstrfmt(const char *fmt, ...) ATTR_PRINTF(1, 2);
+/* a, b and c joined (no format to parse: for the paths and URLs of every page); caller frees. */
+char *xstrcat3(const char *a, const char *b, const char *c);
 
 /* Print "fatal: MSG" and exit with status 3 (I/O or internal error). */
 void die(const char *fmt, ...) ATTR_PRINTF(1, 2) ATTR_NORETURN;

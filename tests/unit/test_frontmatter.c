@@ -113,6 +113,16 @@ static void test_full_file(void)
 	struct when z;
 	when_parse(&z, "2024-03-14T14:05:00Z");
 	CHECK(pm.impact.started.epoch == z.epoch);
+	char iso[21];
+	when_iso(&pm.impact.started, iso);
+	CHECK_STR(iso, "2024-03-14T14:05:00Z");
+	static const char *const round[] = {"1999-12-31T23:59:59Z", "1969-07-20T20:17:40Z", "2024-02-29T00:00:07Z",
+					    "2024-03-14"};
+	for (size_t i = 0; i < ARRAY_SIZE(round); i++) {
+		when_parse(&z, round[i]);
+		when_iso(&z, iso);
+		CHECK_STR(iso, round[i]);
+	}
 	CHECK_INT(pm.impact.customers_affected, 12000);
 	CHECK_INT(pm.nactions, 2);
 	CHECK_STR(pm.actions[0].owner, "Lee Park");
