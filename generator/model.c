@@ -206,16 +206,21 @@ int64_t when_day(const struct when *w)
 	return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
 }
 
-void when_date(const struct when *w, char out[11])
+/* "%04u-%02u-%02u" by hand: this runs for every date of every page */
+static void format_day(int64_t day, char out[11])
 {
 	int y, m, d;
-	civil_from_days(when_day(w), &y, &m, &d);
+	civil_from_days(day, &y, &m, &d);
 	unsigned v[3] = {(unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u};
-	/* "%04u-%02u-%02u" by hand: this runs for every date of every page */
 	out[0] = (char)('0' + v[0] / 1000), out[1] = (char)('0' + v[0] / 100 % 10);
 	out[2] = (char)('0' + v[0] / 10 % 10), out[3] = (char)('0' + v[0] % 10), out[4] = '-';
 	out[5] = (char)('0' + v[1] / 10), out[6] = (char)('0' + v[1] % 10), out[7] = '-';
 	out[8] = (char)('0' + v[2] / 10), out[9] = (char)('0' + v[2] % 10), out[10] = '\0';
+}
+
+void when_date(const struct when *w, char out[11])
+{
+	format_day(when_day(w), out);
 }
 
 void when_iso(const struct when *w, char out[21])
@@ -224,11 +229,11 @@ void when_iso(const struct when *w, char out[21])
 		when_date(w, out);
 		return;
 	}
+	/* the instant in UTC (when_day is the day as written, in its own offset) */
 	int64_t days = w->epoch >= 0 ? w->epoch / 86400 : -((-w->epoch + 86399) / 86400);
 	unsigned rest = (unsigned)(w->epoch - days * 86400);
 	unsigned v[3] = {rest / 3600 % 100u, rest / 60 % 60, rest % 60};
-	/* "<date>T%02u:%02u:%02uZ" by hand, as when_date */
-	when_date(w, out);
+	format_day(days, out);
 	out[10] = 'T';
 	for (int k = 0; k < 3; k++) {
 		out[11 + 3 * k] = (char)('0' + v[k] / 10);

@@ -123,6 +123,12 @@ static void test_full_file(void)
 		when_iso(&z, iso);
 		CHECK_STR(iso, round[i]);
 	}
+	/* An offset is turned into UTC, across midnight too; the date part stays as written. */
+	when_parse(&z, "2024-03-14T23:30:00-02:00");
+	when_iso(&z, iso);
+	CHECK_STR(iso, "2024-03-15T01:30:00Z");
+	when_date(&z, iso);
+	CHECK_STR(iso, "2024-03-14");
 	CHECK_INT(pm.impact.customers_affected, 12000);
 	CHECK_INT(pm.nactions, 2);
 	CHECK_STR(pm.actions[0].owner, "Lee Park");
