@@ -251,6 +251,9 @@ size_t utf8_valid(const char *str, size_t len)
 		unsigned int cp;
 		if (c < 0x80) {
 			i++;
+			/* ASCII eight bytes at a time: most text is */
+			for (uint64_t v; i + 8 <= len && (memcpy(&v, s + i, 8), !(v & 0x8080808080808080ULL));)
+				i += 8;
 			continue;
 		} else if (c >= 0xc2 && c <= 0xdf) {
 			n = 1, cp = c & 0x1f;

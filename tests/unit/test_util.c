@@ -1,0 +1,51 @@
+/* Unit tests for util.c: UTF-8 validation and the string helpers hot paths use. */
+#include "harness.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+/* utf8_valid returns the offset of the first bad byte, or the length. */
+static void test_utf8_valid(void)
+{
+	static const struct {
+		const char *s;
+		size_t want;
+	} cases[] = {
+		{"", 0},
+		{"plain ASCII text, longer than eight bytes", 41},
+		{"0123456789abc\xff tail", 13},            /* after the 8-byte ASCII steps */
+		{"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 ok", 17}, /* 2-, 3- and 4-byte characters */
+		{"abcdefgh\xc3\xa9", 10},                  /* a character ending the text */
+		{"ab\xc0\xaf", 2},                         /* overlong */
+		{"ab\xe0\x80\xaf", 2},                     /* overlong, 3 bytes */
+		{"ab\xed\xa0\x80", 2},                     /* a UTF-16 surrogate */
+		{"ab\xf4\x90\x80\x80", 2},                 /* above U+10FFFF */
+		{"abc\xe2\x82", 3},                        /* cut short at the end */
+		{"abcdefghijklmnop\xe2\x28\xa1", 16},      /* a bad continuation byte */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t got = utf8_valid(cases[i].s, strlen(cases[i].s));
+		if (got != cases[i].want)
+			fprintf(stderr, "case %zu\n", i);
+		CHECK_INT(got, cases[i].want);
+	}
+}
+
+static void test_xstrcat3(void)
+{
+	char *s = xstrcat3("postmortems/", "pm-1", "/");
+	CHECK_STR(s, "postmortems/pm-1/");
+	free(s);
+	s = xstrcat3("", "", "");
+	CHECK_STR(s, "");
+	free(s);
+}
+
+int main(void)
+{
+	static const struct harness_case cases[] = {
+		TEST(test_utf8_valid),
+		TEST(test_xstrcat3),
+	};
+	return harness_run("util", cases, ARRAY_SIZE(cases));
+}
