@@ -94,12 +94,18 @@ function minutes(m)
   return h == 0 and (d .. " d") or (d .. " d " .. h .. " h")
 end
 
--- "2025-03-06" (or a date-time) -> "6 Mar 2025"
+-- "2025-03-06" (or a date-time) -> "6 Mar 2025".  Remembered: a site shows
+-- each date on many pages (a pure function, so this changes no output).
+local human_dates = {}
 function human_date(s)
   if not s then return "" end
+  local known = human_dates[s]
+  if known then return known end
   local y, m, d = string.match(s, "^(%d%d%d%d)-(%d%d)-(%d%d)")
-  if not y then return s end
-  return tonumber(d) .. " " .. month_abbr(m) .. " " .. y
+  local out = s
+  if y then out = tonumber(d) .. " " .. month_abbr(m) .. " " .. y end
+  human_dates[s] = out
+  return out
 end
 
 -- "2025-03-06T11:15:00Z" -> "11:15 UTC", "...T11:15:00+02:00" -> "11:15 +02:00"
@@ -128,8 +134,9 @@ function sev_rank(name, severities)
 end
 
 -- "SEV2" -> "sev sev-2": 1 is the most severe; 5 and beyond share the calmest style
+local sev_classes = {"sev sev-1", "sev sev-2", "sev sev-3", "sev sev-4", "sev sev-5"}
 function sev_class(name, severities)
-  return "sev sev-" .. sev_rank(name, severities)
+  return sev_classes[sev_rank(name, severities)] or ("sev sev-" .. sev_rank(name, severities))
 end
 
 -- a word safe to use in a class name: "in review" -> "in-review"
