@@ -914,9 +914,14 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 		first = false;
 		buf_adds(&t, sep);
 		add_json_str(&t, tm->s);
-		buf_addf(&n, "%s%zu", sep, tm->np);
-		buf_addf(&p, "%s\"%s\"", sep, lo->enc[k]);
-		buf_addf(&cards, "%s\"", sep);
+		buf_adds(&n, sep);
+		buf_add_uint(&n, tm->np);
+		buf_adds(&p, sep);
+		buf_addch(&p, '"');
+		buf_adds(&p, lo->enc[k]);
+		buf_addch(&p, '"');
+		buf_adds(&cards, sep);
+		buf_addch(&cards, '"');
 		for (size_t i = 0; i < tm->ncards; i++) {
 			const struct posting *ps = &tm->p[tm->cards[i]];
 			search_add_varint(&cards, shard_record(&st, ps->doc));
@@ -924,10 +929,17 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 		}
 		buf_addch(&cards, '"');
 	}
-	buf_addf(b, "{\"t\":[%s],\"n\":[%s],\"p\":[%s],\"c\":[%s],\"x\":[%s],\"r\":[", buf_cstr(&t),
-		 buf_cstr(&n), buf_cstr(&p), buf_cstr(&cards), buf_cstr(&st.x));
+	static const char *const keys[] = {"{\"t\":[", "],\"n\":[", "],\"p\":[", "],\"c\":[", "],\"x\":["};
+	const struct buf *parts[] = {&t, &n, &p, &cards, &st.x};
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) { /* no printf: these are the shard's bulk */
+		buf_adds(b, keys[i]);
+		buf_add(b, buf_cstr(parts[i]), parts[i]->len);
+	}
+	buf_adds(b, "],\"r\":[");
 	for (size_t i = 0; i < st.nrec; i++) {
-		buf_addf(b, "%s[%zu,", i ? "," : "", st.rec_docs[i]);
+		buf_adds(b, i ? ",[" : "[");
+		buf_add_uint(b, st.rec_docs[i]);
+		buf_addch(b, ',');
 		add_record_fields(b, &ix->c->pms[st.rec_docs[i]], NULL);
 		buf_addch(b, ']');
 	}
@@ -937,7 +949,9 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 		buf_adds(b, first ? "\"" : ",\"");
 		first = false;
 		buf_adds(b, lo->typos[i].key);
-		buf_addf(b, "\",\"%s\"", ix->terms[lo->typos[i].term].s);
+		buf_adds(b, "\",\"");
+		buf_adds(b, ix->terms[lo->typos[i].term].s);
+		buf_addch(b, '"');
 	}
 	buf_adds(b, "]}");
 	strmap_release(&st.excerpts);

@@ -68,6 +68,8 @@ void buf_grow(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const void *data, size_t len);
 void buf_adds(struct buf *b, const char *s);
 void buf_addch(struct buf *b, int c);
+/* v in decimal (no format string to parse: for the index writer's many numbers). */
+void buf_add_uint(struct buf *b, uint64_t v);
 void buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s with &, <, >, " and ' replaced by entities. */

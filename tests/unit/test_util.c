@@ -41,11 +41,29 @@ static void test_xstrcat3(void)
 	free(s);
 }
 
+static void test_buf_add_uint(void)
+{
+	static const struct {
+		uint64_t v;
+		const char *want;
+	} cases[] = {{0, "0"}, {7, "7"}, {10, "10"}, {1234567890, "1234567890"}, {UINT64_MAX, "18446744073709551615"}};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct buf b = BUF_INIT;
+		buf_adds(&b, "n=");
+		buf_add_uint(&b, cases[i].v);
+		char *want = xstrcat3("n=", cases[i].want, "");
+		CHECK_STR(buf_cstr(&b), want);
+		free(want);
+		buf_release(&b);
+	}
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
 		TEST(test_utf8_valid),
 		TEST(test_xstrcat3),
+		TEST(test_buf_add_uint),
 	};
 	return harness_run("util", cases, ARRAY_SIZE(cases));
 }
