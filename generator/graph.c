@@ -377,6 +377,10 @@ static void similar_one(void *ctx, size_t i, int worker)
 		size_t p = s->touched[worker][k];
 		double sc = score[p];
 		score[p] = 0;
+		/* Most candidates lose to the last of a full list: skip them before the related check. */
+		if (nbest == GRAPH_SIMILAR &&
+		    (sc < best_score[nbest - 1] || (sc == best_score[nbest - 1] && p > best[nbest - 1].pm)))
+			continue;
 		if (already_related(l, p))
 			continue;
 		/* Insert keeping best first; ties go to the newer (smaller index). */
