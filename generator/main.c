@@ -85,6 +85,7 @@ struct options {
 	int port;
 	int max_seconds; /* serve: stop after this long (tests) */
 	FILE *diag_out;  /* where diagnostics go (stderr; serve captures them) */
+	bool exit_when_built; /* the process ends with this build (not serve's) */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -392,6 +393,11 @@ static int cmd_build(struct options *o, bool write)
 			c.npms, o->out_dir, now_seconds() - start, o->as_of,
 			o->profile == PROFILE_PUBLIC ? "public" : "internal");
 out:
+	/* The process ends here: the kernel takes the memory back at once, where
+	 * freeing every node and YAML tree took 0.1 s of a 10k build.  (exit, not
+	 * return: c and g stay on the stack, so leak checkers see them reachable.) */
+	if (o->exit_when_built)
+		exit(ret);
 	graph_release(&g);
 	corpus_release(&c);
 	return ret;
@@ -614,5 +620,6 @@ int main(int argc, char **argv)
 		return cmd_new(&o);
 	if (!strcmp(o.command, "serve"))
 		return cmd_serve(&o);
+	o.exit_when_built = true;
 	return cmd_build(&o, !strcmp(o.command, "build"));
 }
