@@ -123,11 +123,7 @@ static void group_by_owner(struct group *gr, const struct corpus *c, const struc
 		const struct postmortem *pm = &c->pms[i];
 		for (size_t k = 0; k < pm->nactions; k++) {
 			const struct action_item *a = &pm->actions[k];
-			if (!a->owner || !*a->owner)
-				continue;
-			char *slug = graph_canonical(g, a->owner);
-			size_t o = graph_find(g, TERM_OWNER, slug);
-			free(slug);
+			size_t o = g->pm[i].ai_owner[k];
 			if (o == SIZE_MAX)
 				continue;
 			if (!gr->keys[o])

@@ -111,11 +111,14 @@ static void collect_pm(struct graph *g, struct collect *col, size_t i)
 		l->owner = node_of(g, col, TERM_OWNER, pm->owner, 0, i);
 		node_add_pm(&g->nodes[TERM_OWNER][l->owner], i);
 	}
-	for (size_t k = 0; owners && k < pm->nactions; k++) {
-		if (!pm->actions[k].owner || !*pm->actions[k].owner)
+	l->ai_owner = xmalloc((pm->nactions ? pm->nactions : 1) * sizeof(size_t));
+	for (size_t k = 0; k < pm->nactions; k++) {
+		l->ai_owner[k] = SIZE_MAX;
+		if (!owners || !pm->actions[k].owner || !*pm->actions[k].owner)
 			continue;
 		size_t o = node_of(g, col, TERM_OWNER, pm->actions[k].owner, 0, i); /* may move nodes */
 		node_add_pm(&g->nodes[TERM_OWNER][o], i);
+		l->ai_owner[k] = o;
 	}
 	for (size_t k = 0; k < l->nservices; k++)
 		node_add_pm(&g->nodes[TERM_SERVICE][l->services[k]], i);
@@ -191,6 +194,9 @@ static void sort_nodes(struct graph *g, enum term_kind k)
 		if (k == TERM_OWNER) {
 			if (l->owner != SIZE_MAX)
 				l->owner = order[l->owner];
+			for (size_t j = 0; j < g->c->pms[p].nactions; j++)
+				if (l->ai_owner[j] != SIZE_MAX)
+					l->ai_owner[j] = order[l->ai_owner[j]];
 			continue;
 		}
 		for (size_t j = 0; j < m; j++)
@@ -561,6 +567,7 @@ void graph_release(struct graph *g)
 		free(g->pm[i].services);
 		free(g->pm[i].factors);
 		free(g->pm[i].tags);
+		free(g->pm[i].ai_owner);
 		free(g->pm[i].related);
 		free(g->pm[i].recurred);
 	}

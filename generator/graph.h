@@ -57,6 +57,7 @@ struct pm_links {
 	size_t *services, *factors, *tags; /* node indices, each once, as written */
 	size_t nservices, nfactors, ntags;
 	size_t owner; /* SIZE_MAX when none */
+	size_t *ai_owner; /* per action item: its owner's node, SIZE_MAX when none (internal builds) */
 	struct relation *related; /* explicit, then backlinks, then similar */
 	size_t nrelated;
 	struct recurrence *recurred;

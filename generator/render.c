@@ -511,7 +511,7 @@ static void worker_prepare(struct render *r, struct worker *w)
 /* ---- page contexts ------------------------------------------------------ */
 
 static void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			 size_t limit, const char *owner);
+			 size_t limit, size_t owner);
 
 static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 {
@@ -556,7 +556,7 @@ static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 	size_t *all = xmalloc((r->c->npms ? r->c->npms : 1) * sizeof(size_t));
 	for (size_t i = 0; i < r->c->npms; i++)
 		all[i] = i;
-	push_overdue(L, r, w, all, r->c->npms, 10, NULL);
+	push_overdue(L, r, w, all, r->c->npms, 10, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
 	struct counts total = {0};
 	for (size_t i = 0; i < r->c->npms; i++) {
@@ -590,28 +590,22 @@ static int cmp_overdue(const void *va, const void *vb)
 }
 
 /* Is a owned by the owner node with this slug (NULL: anyone)? */
-static bool owned_by(const struct render *r, const struct action_item *a, const char *owner)
+/* Whether item k of postmortem pm is owned by owner node `owner` (SIZE_MAX: anyone's counts). */
+static bool owned_by(const struct render *r, size_t pm, size_t k, size_t owner)
 {
-	if (!owner)
-		return true;
-	if (!a->owner)
-		return false;
-	char *slug = graph_canonical(r->g, a->owner);
-	bool yes = !strcmp(slug, owner);
-	free(slug);
-	return yes;
+	return owner == SIZE_MAX || r->g->pm[pm].ai_owner[k] == owner;
 }
 
 /* Overdue action items of the given postmortems, latest first (at most limit; 0: all). */
 static void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			 size_t limit, const char *owner)
+			 size_t limit, size_t owner)
 {
 	struct overdue_item *v = NULL;
 	size_t nv = 0, alloc = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct postmortem *pm = &r->c->pms[pms[i]];
 		for (size_t k = 0; k < pm->nactions; k++) {
-			if (!ai_overdue(&pm->actions[k], r->o->as_of_day) || !owned_by(r, &pm->actions[k], owner))
+			if (!ai_overdue(&pm->actions[k], r->o->as_of_day) || !owned_by(r, pms[i], k, owner))
 				continue;
 			ALLOC_GROW(v, nv + 1, alloc);
 			v[nv++] = (struct overdue_item){pms[i], k, ai_days_overdue(&pm->actions[k], r->o->as_of_day)};
@@ -636,7 +630,7 @@ static void push_overdue(lua_State *L, const struct render *r, struct worker *w,
  * won't-do items are counted, not listed, so a busy service's page stays small.
  */
 static void push_items_of(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			  const char *owner)
+			  size_t owner)
 {
 	lua_newtable(L);
 	size_t listed = 0;
@@ -644,7 +638,7 @@ static void push_items_of(lua_State *L, const struct render *r, struct worker *w
 		const struct postmortem *pm = &r->c->pms[pms[i]];
 		for (size_t k = 0; k < pm->nactions && listed < NODE_LISTED; k++) {
 			enum ai_status st = pm->actions[k].status;
-			if ((st != AI_OPEN && st != AI_IN_PROGRESS) || !owned_by(r, &pm->actions[k], owner))
+			if ((st != AI_OPEN && st != AI_IN_PROGRESS) || !owned_by(r, pms[i], k, owner))
 				continue;
 			push_action_item(L, r, &pm->actions[k]);
 			push_summary(L, r, w, pms[i]);
@@ -775,13 +769,15 @@ static void push_severity_mix(lua_State *L, const struct render *r, const size_t
 }
 
 /* The counts of the action items an owner owns (as stats.json's by_owner). */
-static void counts_owned(struct counts *c, const struct render *r, const struct node *owner)
+/* The counts of the action items owner node `owner` owns. */
+static void counts_owned(struct counts *c, const struct render *r, size_t owner)
 {
+	const struct node *nd = &r->g->nodes[TERM_OWNER][owner];
 	*c = (struct counts){0};
-	for (size_t p = 0; p < owner->npms; p++) {
-		const struct postmortem *pm = &r->c->pms[owner->pms[p]];
+	for (size_t p = 0; p < nd->npms; p++) {
+		const struct postmortem *pm = &r->c->pms[nd->pms[p]];
 		for (size_t a = 0; a < pm->nactions; a++)
-			if (owned_by(r, &pm->actions[a], owner->slug))
+			if (owned_by(r, nd->pms[p], a, owner))
 				counts_add(c, &pm->actions[a], r->o->as_of_day);
 	}
 }
@@ -797,7 +793,7 @@ static void push_node_common(lua_State *L, const struct render *r, enum term_kin
 		set_when(L, "first_seen", &r->c->pms[nd->pms[nd->npms - 1]].date, false);
 	}
 	if (k == TERM_OWNER)
-		counts_owned(&cnt, r, nd);
+		counts_owned(&cnt, r, i);
 	else
 		counts_of_pms(&cnt, r, nd->pms, nd->npms);
 	push_counts(L, &cnt);
@@ -1007,7 +1003,7 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 	push_summaries(L, r, w, nd->pms, nd->npms < NODE_LISTED ? nd->npms : NODE_LISTED);
 	lua_setfield(L, -2, "postmortems");
 	if (k == TERM_SERVICE || k == TERM_FACTOR || k == TERM_OWNER) {
-		const char *owner = k == TERM_OWNER ? nd->slug : NULL;
+		size_t owner = k == TERM_OWNER ? i : SIZE_MAX;
 		push_items_of(L, r, w, nd->pms, nd->npms, owner);
 		lua_setfield(L, -2, "open_items");
 		push_overdue(L, r, w, nd->pms, nd->npms, NODE_LISTED, owner);
@@ -1070,18 +1066,7 @@ static void push_node_groups(lua_State *L, const struct render *r, enum term_kin
 		const struct node *nd = &r->g->nodes[k][i];
 		struct counts cnt;
 		if (k == TERM_OWNER) {
-			cnt = (struct counts){0};
-			for (size_t p = 0; p < nd->npms; p++) {
-				const struct postmortem *pm = &r->c->pms[nd->pms[p]];
-				for (size_t a = 0; a < pm->nactions; a++) {
-					if (!pm->actions[a].owner_slug)
-						continue;
-					char *slug = graph_canonical(r->g, pm->actions[a].owner);
-					if (!strcmp(slug, nd->slug))
-						counts_add(&cnt, &pm->actions[a], r->o->as_of_day);
-					free(slug);
-				}
-			}
+			counts_owned(&cnt, r, i);
 		} else {
 			counts_of_pms(&cnt, r, nd->pms, nd->npms);
 		}
@@ -1245,7 +1230,7 @@ static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 	lua_setfield(L, -2, "by_severity");
 	push_priority_groups(L, r);
 	lua_setfield(L, -2, "by_priority");
-	push_overdue(L, r, w, all, r->c->npms, ACTIONS_OVERDUE_LISTED, NULL);
+	push_overdue(L, r, w, all, r->c->npms, ACTIONS_OVERDUE_LISTED, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
 	set_int(L, "overdue_listed", ACTIONS_OVERDUE_LISTED);
 	lua_createtable(L, (int)in->nrecently_closed, 0);

@@ -64,7 +64,7 @@ bool tmpl_exists(struct tmpl *t, const char *name);
 int tmpl_render(struct tmpl *t, const char *name, struct buf *out);
 
 /* Text include_cached() may hold (per cache) before it starts over. */
-#define TMPL_CACHE_BYTES (32u << 20)
+#define TMPL_CACHE_BYTES (128u << 20)
 
 /*
  * include_cached()'s texts.  Each engine has its own; the engines of one
