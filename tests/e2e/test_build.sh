@@ -134,3 +134,17 @@ assert_exit 0 "$AFTERMATH" stats tests/fixtures/site --as-of 2026-11-23
 assert_stdout_contains "4 postmortems, as of 2026-11-23 (internal profile)"
 assert_stdout_contains "checkout-api"
 assert_stdout_contains "57.1%"
+
+t_begin "a custom template reads pm.fields: the front matter as written, unknown keys too"
+cp -R tests/fixtures/site "$T/fields"
+mkdir -p "$T/fields/layouts"
+sed -i 's/^published: 2024-01-12$/published: 2024-01-12\nrunbook: https:\/\/wiki.example\/pool/' "$T/fields/postmortems/2024/fx-001.md"
+printf '%s\n' '[{{ pm.fields.title }}|{{ (pm.fields.impact or {}).customers_affected }}|{{ ((pm.fields.action_items or {})[1] or {}).ticket }}|{{ pm.fields.runbook }}|{{ pm.fields.nope }}|{{ pm.nope }}]' \
+	> "$T/fields/layouts/postmortem.html"
+assert_exit 0 "$AFTERMATH" build "$T/fields" -o "$T/fields-out" --as-of 2026-11-23
+assert_contains "$T/fields-out/postmortems/fx-001/index.html" "[Checkout outage from pool exhaustion|1200|OPS-1|https://wiki.example/pool||]"
+printf '%s\n' '[{% if pm.fields then %}fields{% else %}none{% end %}]' > "$T/fields/layouts/postmortem.html"
+assert_exit 0 "$AFTERMATH" build "$T/fields" -o "$T/fields-public" --as-of 2026-11-23 --profile public
+assert_eq "$(grep -rl '\[none\]' "$T/fields-public/postmortems" | wc -l | tr -d ' ')" 2 "public pages without pm.fields (the 2 public ones)"
+assert_eq "$(grep -rl '\[none\]' "$T/fields-public/postmortems" | wc -l)" \
+	"$(find "$T/fields-public/postmortems" -name index.html | wc -l)" "public pages without pm.fields"
