@@ -5,6 +5,7 @@
 #include "fsutil.h"
 #include "strmap.h"
 
+#include <ctype.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -63,7 +64,7 @@ struct tmpl {
 	lua_State *L;
 	struct tfile *files; /* sorted by name */
 	size_t nfiles;
-	struct buf *cur;     /* where __out, __esc and __raw append */
+	struct buf *cur;     /* where __out, __esc, __raw, __inc and __incc append */
 	int depth;           /* include() nesting of the render in progress */
 	struct buf bufs[MAX_DEPTH + 1]; /* include() output, by depth (reused) */
 	uint64_t child_ns[MAX_DEPTH + 2]; /* time in includes made at each depth, for self time */
@@ -72,7 +73,7 @@ struct tmpl {
 	int env_fast_mt;     /* the same over a plain context (copied into the environment) */
 	int helpers;         /* helpers.lua's globals */
 	int ctxs;            /* ctxs[depth + 1]: the context at each depth */
-	int writers[3];      /* __out, __esc, __raw */
+	int writers[5];      /* __out, __esc, __raw, __inc, __incc */
 	struct tmpl_cache *cache; /* include_cached()'s texts (maybe shared) */
 	bool own_cache;
 	struct buf key;      /* include_cached()'s full key */
@@ -586,8 +587,8 @@ static void register_source(lua_State *L, const char *path)
 /* A template's message with the names the translation made up said as the user wrote them. */
 static char *user_words(const char *msg)
 {
-	static const char *const from[] = {"'__out'", "'__esc'", "'__raw'"};
-	static const char *const to[] = {"template text", "'{{'", "'{{{'"};
+	static const char *const from[] = {"'__out'", "'__esc'", "'__raw'", "'__inc'", "'__incc'"};
+	static const char *const to[] = {"template text", "'{{'", "'{{{'", "'include'", "'include_cached'"};
 	struct buf b = BUF_INIT;
 	while (*msg) {
 		size_t i = 0;
@@ -871,9 +872,86 @@ static int parse_tag(const struct xlate *x, const char *open, struct tag *tg)
 	return 0;
 }
 
+static bool ident_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/*
+ * Whether code[0..end) is one call of `fn` and nothing else (blanks aside):
+ * "include(...)".  *paren is set to its "(".  Strings are skipped as Lua
+ * reads them; code with a comment never matches.
+ */
+static bool whole_call(const char *code, const char *end, const char *fn, const char **paren)
+{
+	const char *p = code;
+	size_t n = strlen(fn);
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if ((size_t)(end - p) < n || strncmp(p, fn, n) || (p + n < end && ident_char(p[n])))
+		return false;
+	for (p += n; p < end && isspace((unsigned char)*p); p++)
+		;
+	if (p == end || *p != '(')
+		return false;
+	*paren = p;
+	int depth = 0, level;
+	size_t open;
+	while (p < end) {
+		if (*p == '"' || *p == '\'') {
+			p = skip_quoted(p);
+		} else if (p[0] == '-' && p + 1 < end && p[1] == '-') {
+			return false;
+		} else if ((open = long_open(p, &level)) != 0) {
+			p = long_close(p + open, level);
+			if (!p)
+				return false;
+		} else {
+			depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+			if (*p++ == ')' && depth == 0)
+				break;
+		}
+	}
+	if (depth != 0 || p > end)
+		return false;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	return p == end;
+}
+
+/*
+ * `{{{ include(args) }}}` becomes `__inc(include, args)`, which renders the
+ * partial straight into the output instead of into a string that is then
+ * copied (the same for include_cached and __incc).  The function is passed
+ * as the name resolves, so a context that defines its own `include` still
+ * gets it called.
+ */
+static bool emit_include(struct xlate *x, const struct tag *tg)
+{
+	static const char *const fns[] = {"include", "include_cached"}, *const writers[] = {"__inc(", "__incc("};
+	const char *paren;
+	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
+		if (!whole_call(tg->code, tg->code_end, fns[i], &paren))
+			continue;
+		const char *args = paren + 1;
+		while (args < tg->code_end && isspace((unsigned char)*args))
+			args++;
+		buf_adds(x->code, writers[i]);
+		buf_add(x->code, tg->code, (size_t)(paren - tg->code));
+		if (*args != ')')
+			buf_addch(x->code, ',');
+		buf_add(x->code, paren + 1, (size_t)(tg->code_end - paren - 1));
+		buf_adds(x->code, " ; ");
+		return true;
+	}
+	return false;
+}
+
 static void emit_tag(struct xlate *x, const struct tag *tg)
 {
 	struct buf *c = x->code;
+	if (tg->kind == TAG_RAW && !tg->in_comment && emit_include(x, tg))
+		return;
 	if (tg->kind != TAG_STMT)
 		buf_adds(c, tg->kind == TAG_RAW ? "__raw(" : "__esc(");
 	buf_add(c, tg->code, (size_t)(tg->code_end - tg->code));
@@ -890,7 +968,7 @@ static int translate(const char *path, const char *src, struct buf *code)
 	struct xlate x = {path, src, code, 0};
 	const char *p = src;
 	bool trim = false;
-	buf_adds(code, "local _ENV, __out, __esc, __raw = ...; ");
+	buf_adds(code, "local _ENV, __out, __esc, __raw, __inc, __incc = ...; ");
 	for (;;) {
 		const char *open = next_tag(p);
 		const char *end = open ? open : p + strlen(p), *keep = end;
@@ -1109,7 +1187,7 @@ static void push_call(lua_State *L, const struct tmpl *t, const struct tfile *f,
 		lua_rawgeti(L, LUA_REGISTRYINDEX, t->writers[i]);
 }
 
-/* include(name [, ctx]): render a partial into a string. */
+/* Monotonic nanoseconds, for the template timings. */
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -1127,42 +1205,59 @@ static void account(struct tmpl *t, struct tfile *f, int depth, uint64_t t0)
 	t->child_ns[depth] += spent;
 }
 
-static int l_include(lua_State *L)
+/*
+ * Render the partial named at index `at` with the context at at + 1 (nil:
+ * the current one), the top two values on the stack, appending to b.  On an
+ * error b is cut back to where it was and the error is raised again.
+ */
+static void render_include(lua_State *L, struct tmpl *t, struct buf *b, int at)
 {
-	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
-	const char *name = luaL_checkstring(L, 1);
+	const char *name = luaL_checkstring(L, at);
+	int ctx = at + 1, ctxs = at + 2;
 	struct tfile *f = tmpl_find(t, name);
 	if (!f)
-		return luaL_error(L, "no template \"%s\" to include", name);
-	lua_settop(L, 2);
+		luaL_error(L, "no template \"%s\" to include", name);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ctxs); /* name ctx ctxs */
-	if (lua_isnil(L, 2)) {
-		lua_rawgeti(L, 3, t->depth + 1);
-		lua_replace(L, 2);
+	if (lua_isnil(L, ctx)) {
+		lua_rawgeti(L, ctxs, t->depth + 1);
+		lua_replace(L, ctx);
 	}
-	if (!lua_istable(L, 2))
-		return luaL_error(L, "the context of include(\"%s\") must be a table, not %s", name,
-				  luaL_typename(L, 2));
+	if (!lua_istable(L, ctx))
+		luaL_error(L, "the context of include(\"%s\") must be a table, not %s", name, luaL_typename(L, ctx));
 	if (t->depth >= MAX_DEPTH)
-		return luaL_error(L, "includes nested more than %d deep (does \"%s\" include itself?)", MAX_DEPTH,
-				  name);
-	push_call(L, t, f, 2); /* name ctx ctxs fn E out esc raw */
-	struct buf *saved = t->cur, *b = &t->bufs[t->depth + 1];
-	buf_reset(b);
-	lua_pushvalue(L, 2);
-	lua_rawseti(L, 3, t->depth + 2); /* preallocated: cannot fail */
+		luaL_error(L, "includes nested more than %d deep (does \"%s\" include itself?)", MAX_DEPTH, name);
+	push_call(L, t, f, ctx); /* name ctx ctxs fn E writers... */
+	struct buf *saved = t->cur;
+	size_t old = b->len;
+	lua_pushvalue(L, ctx);
+	lua_rawseti(L, ctxs, t->depth + 2); /* preallocated: cannot fail */
 	t->depth++;
 	t->cur = b;
 	t->child_ns[t->depth + 1] = 0;
 	uint64_t t0 = now_ns();
-	int r = lua_pcall(L, 4, 0, 0);
+	int r = lua_pcall(L, 1 + (int)ARRAY_SIZE(t->writers), 0, 0);
 	account(t, f, t->depth, t0);
 	t->depth--;
 	t->cur = saved;
 	lua_pushnil(L);
-	lua_rawseti(L, 3, t->depth + 2);
-	if (r != LUA_OK)
-		return lua_error(L);
+	lua_rawseti(L, ctxs, t->depth + 2);
+	if (r != LUA_OK) {
+		b->len = old;
+		if (b->ptr)
+			b->ptr[old] = '\0';
+		lua_error(L);
+	}
+	lua_settop(L, ctx);
+}
+
+/* include(name [, ctx]): render a partial into a string. */
+static int l_include(lua_State *L)
+{
+	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
+	lua_settop(L, 2);
+	struct buf *b = &t->bufs[t->depth + 1];
+	buf_reset(b);
+	render_include(L, t, b, 1);
 	lua_pushlstring(L, buf_cstr(b), b->len);
 	return 1;
 }
@@ -1172,31 +1267,35 @@ static int l_include(lua_State *L)
  * build sees (name, key), the same text after that.  The cache is dropped
  * whole when it would hold more than TMPL_CACHE_BYTES, so it stays bounded;
  * the text never depends on what was dropped.  Texts are copied out under
- * the lock and pushed after it, so a Lua error cannot leave it held.
+ * the lock, into memory Lua does not own, so a Lua error cannot leave it held.
  */
-static int l_include_cached(lua_State *L)
+
+/* Check the key at index 2 and set t->key to "name\nkey". */
+static void cache_key(lua_State *L, struct tmpl *t, const char *name)
 {
-	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
-	struct tmpl_cache *c = t->cache;
-	const char *name = luaL_checkstring(L, 1);
 	int kt = lua_type(L, 2);
 	if (kt != LUA_TSTRING && kt != LUA_TNUMBER)
-		return luaL_error(L, "the key of include_cached(\"%s\", key, ctx) must be a string or a number, not %s",
-				  name, luaL_typename(L, 2));
+		luaL_error(L, "the key of include_cached(\"%s\", key, ctx) must be a string or a number, not %s", name,
+			   luaL_typename(L, 2));
 	size_t klen;
 	const char *key = lua_tolstring(L, 2, &klen);
 	if (memchr(key, '\0', klen))
-		return luaL_error(L, "the key of include_cached(\"%s\", key, ctx) must not contain a zero byte", name);
+		luaL_error(L, "the key of include_cached(\"%s\", key, ctx) must not contain a zero byte", name);
 	buf_reset(&t->key);
 	buf_adds(&t->key, name);
 	buf_addch(&t->key, '\n');
 	buf_add(&t->key, key, klen);
+}
+
+/* Append the text cached under t->key to b: false when there is none. */
+static bool cache_get(struct tmpl *t, const char *name, struct buf *b)
+{
+	struct tmpl_cache *c = t->cache;
 	bool found = false;
 	pthread_rwlock_rdlock(&c->lock);
 	size_t slot = strmap_get(&c->index, buf_cstr(&t->key));
 	if (slot != SIZE_MAX) {
-		buf_reset(&t->hit);
-		buf_add(&t->hit, c->texts[slot].ptr, c->texts[slot].len);
+		buf_add(b, c->texts[slot].ptr, c->texts[slot].len);
 		found = true;
 	}
 	pthread_rwlock_unlock(&c->lock);
@@ -1204,20 +1303,14 @@ static int l_include_cached(lua_State *L)
 		struct tfile *f = tmpl_find(t, name);
 		if (f)
 			f->cached++;
-		lua_pushlstring(L, buf_cstr(&t->hit), t->hit.len);
-		return 1;
 	}
-	lua_settop(L, 3);
-	lua_pushvalue(L, lua_upvalueindex(2)); /* include() */
-	lua_pushvalue(L, 1);
-	lua_pushvalue(L, 3);
-	lua_call(L, 2, 1); /* may have used t->key: build it again */
-	size_t len;
-	const char *text = lua_tolstring(L, -1, &len);
-	buf_reset(&t->key);
-	buf_adds(&t->key, name);
-	buf_addch(&t->key, '\n');
-	buf_add(&t->key, key, klen);
+	return found;
+}
+
+/* Cache text under t->key (unless another engine did meanwhile). */
+static void cache_put(struct tmpl *t, const char *text, size_t len)
+{
+	struct tmpl_cache *c = t->cache;
 	pthread_rwlock_wrlock(&c->lock);
 	if (strmap_get(&c->index, buf_cstr(&t->key)) == SIZE_MAX) {
 		if (c->bytes + t->key.len + len > TMPL_CACHE_BYTES)
@@ -1230,7 +1323,83 @@ static int l_include_cached(lua_State *L)
 		c->bytes += t->key.len + len;
 	}
 	pthread_rwlock_unlock(&c->lock);
+}
+
+/*
+ * include_cached with name, key and ctx at 1, 2, 3 (the whole stack),
+ * appending to b.  A render may use t->key (an include_cached of its own),
+ * so the key is made again before the text is stored.
+ */
+static void include_cached_into(lua_State *L, struct tmpl *t, struct buf *b)
+{
+	lua_settop(L, 3);
+	const char *name = luaL_checkstring(L, 1);
+	cache_key(L, t, name);
+	if (cache_get(t, name, b))
+		return;
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 3); /* name key ctx name ctx */
+	size_t start = b->len;
+	render_include(L, t, b, 4);
+	cache_key(L, t, name);
+	cache_put(t, b->ptr + start, b->len - start);
+}
+
+static int l_include_cached(lua_State *L)
+{
+	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
+	struct buf *b = &t->bufs[t->depth + 1];
+	buf_reset(b);
+	include_cached_into(L, t, b);
+	lua_pushlstring(L, buf_cstr(b), b->len);
 	return 1;
+}
+
+/*
+ * __inc(fn, ...) and __incc(fn, ...): {{{ include(...) }}} and
+ * {{{ include_cached(...) }}}, rendered straight into the output when fn is
+ * the library's function (upvalue 2), else fn(...) inserted as __raw would.
+ */
+static int insert_call(lua_State *L)
+{
+	lua_call(L, lua_gettop(L) - 1, 1);
+	size_t len;
+	char num[24];
+	const char *s = insert_text(L, -1, &len, num);
+	buf_add(sink(L), s, len);
+	return 0;
+}
+
+/* luaL_checkstring's message for argument 1, naming the function as the template does. */
+static void check_name(lua_State *L, const char *fn)
+{
+	if (!lua_isstring(L, 1))
+		luaL_error(L, "bad argument #1 to '%s' (string expected, got %s)", fn, luaL_typename(L, 1));
+}
+
+static int w_inc(lua_State *L)
+{
+	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
+	if (!lua_rawequal(L, 1, lua_upvalueindex(2)))
+		return insert_call(L);
+	struct buf *b = sink(L);
+	lua_remove(L, 1);
+	check_name(L, "include");
+	lua_settop(L, 2);
+	render_include(L, t, b, 1);
+	return 0;
+}
+
+static int w_incc(lua_State *L)
+{
+	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
+	if (!lua_rawequal(L, 1, lua_upvalueindex(2)))
+		return insert_call(L);
+	struct buf *b = sink(L);
+	lua_remove(L, 1);
+	check_name(L, "include_cached");
+	include_cached_into(L, t, b);
+	return 0;
 }
 
 /* Run by sandbox_call: ctx, t and f are the arguments. */
@@ -1242,7 +1411,7 @@ static int render_entry(lua_State *L)
 	lua_pushvalue(L, 1);
 	lua_rawseti(L, -2, 1);
 	push_call(L, t, f, 1);
-	lua_call(L, 4, 0);
+	lua_call(L, 1 + (int)ARRAY_SIZE(t->writers), 0);
 	return 0;
 }
 
@@ -1324,14 +1493,20 @@ static void engine_setup(struct tmpl *t)
 		lua_pushcclosure(L, writers[i], 1);
 		t->writers[i] = luaL_ref(L, LUA_REGISTRYINDEX);
 	}
-	lua_pushlightuserdata(L, t);
-	lua_pushcclosure(L, l_include, 1);
-	lua_pushvalue(L, -1);
-	lua_setfield(L, g, "include");
-	lua_pushlightuserdata(L, t);
-	lua_insert(L, -2);
-	lua_pushcclosure(L, l_include_cached, 2);
-	lua_setfield(L, g, "include_cached");
+	static const struct {
+		const char *name;
+		lua_CFunction fn, writer;
+	} includes[] = {{"include", l_include, w_inc}, {"include_cached", l_include_cached, w_incc}};
+	for (size_t i = 0; i < ARRAY_SIZE(includes); i++) {
+		lua_pushlightuserdata(L, t);
+		lua_pushcclosure(L, includes[i].fn, 1);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, g, includes[i].name); /* G fn */
+		lua_pushlightuserdata(L, t);
+		lua_insert(L, -2);
+		lua_pushcclosure(L, includes[i].writer, 2);
+		t->writers[ARRAY_SIZE(writers) + i] = luaL_ref(L, LUA_REGISTRYINDEX);
+	}
 	lua_pushlightuserdata(L, t);
 	lua_pushcclosure(L, l_esc, 1);
 	lua_setfield(L, g, "esc");

@@ -6,10 +6,12 @@
  * error), `{{{ expr }}}` is inserted raw, `{% statements %}` is code, and
  * `include("name", ctx)` renders a partial ("name" with or without .html; ctx
  * defaults to the current context) and returns its text, so it is used as
- * `{{{ include("partials/head") }}}`.  `include_cached("name", key, ctx)`
- * renders it once per key and engine (like Hugo's partialCached): the key
- * must name everything the text depends on.  `{%-` drops the blanks before the tag
- * back to and including one newline, `-%}` those after it.  Each file is
+ * `{{{ include("partials/head") }}}` (a tag that is just that call renders the
+ * partial straight into the output, with no string in between).
+ * `include_cached("name", key, ctx)` renders it once per key and engine (like
+ * Hugo's partialCached): the key must name everything the text depends on.
+ * `{%-` drops the blanks before the tag back to and including one newline,
+ * `-%}` those after it.  Each file is
  * compiled once into a Lua function that keeps the template's lines, so an
  * error names the template file and line.  As in Lua, `return` must end a
  * block: stop early with `{% if done then return end %}` or `{% do return end %}`.

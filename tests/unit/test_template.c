@@ -109,6 +109,13 @@ static const struct output_case outputs[] = {
 	{THEME, "sandbox.html", "{}", "nil nil nil nil nil nil function\n"},
 	{THEME, "pcall-include.html", "{}",
 	 "<p>false: " D "partials/bad.html:2: attempt to index a nil value (global &#39;item&#39;)</p>\n"},
+	/* {{{ include(...) }}} renders straight into the output: the same text, a
+	 * failed partial leaves none of its text, a context's own include is called. */
+	{THEME, "include-direct.html", "{name = 'World'}",
+	 "Hello, World!|Hello, two lines!|Hello, x!!|Hello, cached!|Hello, cached!\n[\n"},
+	{THEME, "include-own.html",
+	 "{include = function(n) return '<own ' .. n .. '>' end, include_cached = function(n, k) return '<c ' .. n .. k .. '>' end}",
+	 "<own x>|<c y1>\n"},
 	{THEME, "override.html", "{}", "default override\n"},
 	{THEME, "only-default.html", "{}", "only default: default piece\n"},
 	{SITE, "override.html", "{}", "site override\n"},
@@ -180,6 +187,9 @@ static const struct error_case errors[] = {
 	{"recurse.html", "{}",
 	 D "recurse.html:1: error: includes nested more than 32 deep (does \"recurse\" include itself?)\n", 0},
 	{"include-missing.html", "{}", D "include-missing.html:1: error: no template \"nope\" to include\n", 0},
+	{"include-noarg.html", "{}",
+	 D "include-noarg.html:1: error: bad argument #1 to 'include' (string expected, got no value)\n", 0},
+	{"include-lines.html", "{}", D "include-lines.html:2: error: attempt to index a nil value (global 'nope')\n", 0},
 	{"cached-badkey.html", "{}",
 	 D "cached-badkey.html:1: error: the key of include_cached(\"partials/cached-item\", key, ctx) must be a string or "
 	   "a number, not table\n", 0},
