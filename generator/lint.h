@@ -12,7 +12,7 @@
  *     }
  *
  * site.yaml's `lint:` mapping sets a rule's level by id: off, note,
- * warning or error.  Rules run sandboxed under the instruction budget; a
+ * warning or error.  Rules run sandboxed under the time budget; a
  * rule that fails is reported at its own file and line, and the others
  * still run.  What `pm` holds is documented in docs/lint.md.
  */

@@ -28,7 +28,7 @@
  * {id = "PM-2024-017" (nil outside postmortems), path = "postmortems/2024/
  * pm-17.md" (relative to the content directory)}.  It returns the new text
  * (a string) or nil for "unchanged"; anything else, an error or the
- * instruction budget running out is an error at the hook's line, and the
+ * time budget running out is an error at the hook's line, and the
  * postmortem is not published (the build fails).
  *
  * public.strip reaches into bodies too: for action_items.owner and

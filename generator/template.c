@@ -6,21 +6,25 @@
 #include "strmap.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* What a call may allocate beyond what the state held when it began. */
 #define MEMORY_CAP ((size_t)512 << 20)
-/* The count hook runs every HOOK_EVERY instructions. */
+/* The CPU time between two ticks of a call's timer (see "limits" below). */
+#define TICK_MS 10
+/* Without a timer, the clock is read every HOOK_EVERY instructions and POLL_BYTES allocated. */
 #define HOOK_EVERY 10000
-/* Allocating this many bytes costs one instruction of the budget. */
-#define BYTES_PER_INSTRUCTION 16
+#define POLL_BYTES ((size_t)1 << 20)
 /* include() nesting; each level uses a few of Lua's 200 C calls. */
 #define MAX_DEPTH 32
 /* Stack levels looked at when locating an error. */
@@ -41,10 +45,19 @@ struct sandbox {
 	lua_State *L;
 	size_t used; /* bytes the state holds */
 	size_t base; /* ... when the outermost sandbox_call began */
-	long budget, spent;
+	long budget;  /* milliseconds of CPU time an outermost call may use */
 	int calls;    /* sandbox_call nesting; limits apply while > 0 */
 	bool hit_cap; /* an allocation was refused since the call began */
-	bool over;    /* the budget is spent: the hook fires at once */
+	/* The time budget (see "limits"); ticks, active and over change in the signal handler. */
+	volatile sig_atomic_t ticks;  /* TICK_MS periods of CPU time the call has used */
+	volatile sig_atomic_t active; /* an outermost call runs: ticks count */
+	volatile sig_atomic_t over;   /* the budget is spent: the stop hook fires at once */
+	bool has_timer;
+	timer_t timer;      /* on the CPU clock of thread timer_tid */
+	pid_t timer_tid;
+	bool polling;       /* no timer: the count hook reads the clock */
+	uint64_t start_ns;  /* polling: the thread's CPU time when the call began */
+	size_t unpolled;    /* polling: bytes allocated since the clock was read */
 	/* The error of the failing call, as msghandler found it. */
 	char *err_file, *err_msg, *err_callers;
 	int err_line;
@@ -127,29 +140,148 @@ static struct sandbox *sandbox_of(lua_State *L)
 	return *(struct sandbox **)lua_getextraspace(L);
 }
 
-/* ---- limits: memory and instructions ------------------------------------ */
+/* ---- limits: memory and CPU time ------------------------------------------ */
 
-static void count_hook(lua_State *L, lua_Debug *ar)
+/*
+ * The time budget.  Counting instructions with a count hook makes Lua stop at
+ * every instruction, which cost 6% of a whole build; so a call runs with no
+ * hook.  Instead each state has a timer on the CPU clock of the thread it
+ * runs on, armed while an outermost call runs: every TICK_MS of CPU time the
+ * kernel sends TICK_SIGNAL to that thread, whose handler counts the tick.
+ * When the call has used its budget the handler sets a count hook of one
+ * instruction (lua_sethook may be called from a signal handler: lua.c stops
+ * a script on Ctrl-C so), and the hook raises the error where the script is.
+ * A pcall inside the script cannot keep it going: the hook fires again at
+ * the next instruction until the outermost call returns.  Should the system
+ * refuse a timer, a count hook reads the thread's CPU clock every
+ * HOOK_EVERY instructions instead (slower, same limit).
+ */
+#define TICK_SIGNAL (SIGRTMIN + 4)
+
+static _Thread_local pid_t thread_id; /* gettid(), once per thread */
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void stop_hook(lua_State *L, lua_Debug *ar);
+
+/* Polling: read the clock; when the budget is spent, stop at the next instruction. */
+static void poll_budget(struct sandbox *sb)
+{
+	sb->unpolled = 0;
+	if (!sb->over && thread_cpu_ns() - sb->start_ns >= (uint64_t)sb->budget * 1000000u) {
+		sb->over = 1;
+		lua_sethook(sb->L, stop_hook, LUA_MASKCOUNT, 1);
+	}
+}
+
+static void stop_hook(lua_State *L, lua_Debug *ar)
 {
 	struct sandbox *sb = sandbox_of(L);
 	if (!sb->calls)
 		return;
-	sb->spent += HOOK_EVERY;
-	if (sb->spent <= sb->budget)
+	if (sb->polling)
+		poll_budget(sb);
+	if (!sb->over)
 		return;
 	lua_getinfo(L, "Sl", ar);
-	lua_pushfstring(L, "%s:%d: instruction budget exceeded (endless loop?)", ar->short_src, ar->currentline);
+	lua_pushfstring(L, "%s:%d: time budget of %d ms exceeded (endless loop?)", ar->short_src, ar->currentline,
+			(int)sb->budget);
 	lua_error(L);
 }
 
-/* Allocation costs budget too, so a loop of huge string.rep calls ends. */
-static void charge(struct sandbox *sb, size_t bytes)
+static void on_tick(int sig, siginfo_t *info, void *uctx)
 {
-	sb->spent += (long)(bytes / BYTES_PER_INSTRUCTION);
-	if (sb->spent > sb->budget && !sb->over) {
-		sb->over = true;
-		lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1); /* safe from anywhere */
+	(void)sig, (void)uctx;
+	struct sandbox *sb = info->si_value.sival_ptr;
+	if (!sb || !sb->active || sb->over)
+		return;
+	if ((long)++sb->ticks * TICK_MS >= sb->budget) {
+		sb->over = 1;
+		lua_sethook(sb->L, stop_hook, LUA_MASKCOUNT, 1);
 	}
+}
+
+static void install_tick_handler(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_tick;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(TICK_SIGNAL, &sa, NULL) < 0)
+		die("cannot handle signal %d: %s", TICK_SIGNAL, strerror(errno));
+}
+
+/* A timer on this thread's CPU clock for sb; false (sb then polls) when refused. */
+static bool make_timer(struct sandbox *sb)
+{
+	if (sb->has_timer)
+		timer_delete(sb->timer);
+	sb->has_timer = false;
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_THREAD_ID;
+	ev.sigev_signo = TICK_SIGNAL;
+	ev.sigev_value.sival_ptr = sb;
+	ev._sigev_un._tid = thread_id;
+	if (timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &sb->timer) < 0)
+		return false;
+	sb->has_timer = true;
+	sb->timer_tid = thread_id;
+	return true;
+}
+
+/*
+ * ThreadSanitizer holds a signal back until the thread calls into libc, which
+ * a Lua loop never does: its builds poll.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define POLL_ALWAYS true
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define POLL_ALWAYS true
+#endif
+#endif
+#ifndef POLL_ALWAYS
+#define POLL_ALWAYS false
+#endif
+
+static void budget_start(struct sandbox *sb)
+{
+	sb->ticks = 0;
+	sb->over = 0;
+	if (!thread_id)
+		thread_id = gettid();
+	if (POLL_ALWAYS)
+		sb->polling = true;
+	if (!sb->polling && (!sb->has_timer || sb->timer_tid != thread_id) && !make_timer(sb))
+		sb->polling = true;
+	if (sb->polling) {
+		sb->start_ns = thread_cpu_ns();
+		sb->unpolled = 0;
+		lua_sethook(sb->L, stop_hook, LUA_MASKCOUNT, HOOK_EVERY);
+		return;
+	}
+	sb->active = 1;
+	struct itimerspec tick = {{0, TICK_MS * 1000000L}, {0, TICK_MS * 1000000L}};
+	timer_settime(sb->timer, 0, &tick, NULL);
+}
+
+/* A tick queued before the timer stops is handled when timer_settime returns: active is 0 by then. */
+static void budget_stop(struct sandbox *sb)
+{
+	if (!sb->polling) {
+		sb->active = 0;
+		struct itimerspec off;
+		memset(&off, 0, sizeof(off));
+		timer_settime(sb->timer, 0, &off, NULL);
+	}
+	lua_sethook(sb->L, NULL, 0, 0);
 }
 
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -167,7 +299,9 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 			sb->hit_cap = true;
 			return NULL; /* Lua raises a memory error */
 		}
-		charge(sb, nsize - osize);
+		/* a loop of huge string.rep calls runs few instructions */
+		if (sb->polling && (sb->unpolled += nsize - osize) >= POLL_BYTES)
+			poll_budget(sb);
 	}
 	void *p = realloc(ptr, nsize);
 	if (!p)
@@ -346,8 +480,10 @@ static void open_safe_libs(lua_State *L)
 
 lua_State *sandbox_new(void)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, install_tick_handler);
 	struct sandbox *sb = xcalloc(1, sizeof(*sb));
-	sb->budget = TMPL_BUDGET;
+	sb->budget = TMPL_BUDGET_MS;
 	lua_State *L = lua_newstate(capped_alloc, sb);
 	if (!L)
 		die("cannot create a Lua state: out of memory");
@@ -357,7 +493,6 @@ lua_State *sandbox_new(void)
 	lua_newtable(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &sources_key);
 	sb->L = L;
-	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	lua_gc(L, LUA_GCGEN, 0, 0); /* page contexts die young, summaries and templates live long */
 	return L;
 }
@@ -377,13 +512,20 @@ void sandbox_free(lua_State *L)
 		return;
 	struct sandbox *sb = sandbox_of(L);
 	lua_close(L);
+	if (sb->has_timer)
+		timer_delete(sb->timer);
 	error_reset(sb);
 	free(sb);
 }
 
-void tmpl_set_budget(struct lua_State *L, long budget)
+void tmpl_set_budget(struct lua_State *L, long ms)
 {
-	sandbox_of(L)->budget = budget;
+	sandbox_of(L)->budget = ms;
+}
+
+void sandbox_poll_budget(struct lua_State *L)
+{
+	sandbox_of(L)->polling = true;
 }
 
 /* ---- errors ------------------------------------------------------------------- */
@@ -555,14 +697,13 @@ int sandbox_call(struct lua_State *L, int nargs, int nresults, const char *what)
 	lua_insert(L, base);
 	if (sb->calls++ == 0) {
 		sb->base = sb->used;
-		sb->spent = 0;
-		sb->over = sb->hit_cap = false;
-		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+		sb->hit_cap = false;
+		budget_start(sb);
 	}
 	error_reset(sb);
 	int r = lua_pcall(L, nargs, nresults, base);
-	if (--sb->calls == 0 && sb->over)
-		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	if (--sb->calls == 0)
+		budget_stop(sb);
 	lua_remove(L, base);
 	if (r == LUA_OK)
 		return 0;

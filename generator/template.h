@@ -26,9 +26,14 @@
  * collectgarbage; string (no dump), table, math, utf8, os.time/date/clock;
  * no io, package or debug; print writes to stderr.  A call (a render, a
  * hook) may allocate 512 MB beyond what its state held when it began (the
- * context tables C builds are not limited), and runs under an instruction
- * budget (allocating costs budget too), so an endless loop ends in
- * "instruction budget exceeded (endless loop?)".
+ * context tables C builds are not limited), and may use TMPL_BUDGET_MS of
+ * CPU time (its thread's), so an endless loop ends after a second in
+ * "time budget of 1000 ms exceeded (endless loop?)" at the script's line.
+ * The budget is measured without slowing Lua down: a timer on the thread's
+ * CPU clock signals the thread (a real-time signal, SA_RESTART) while a call
+ * runs; see "limits" in template.c.  A legitimate render takes well under a
+ * millisecond, so no build is near the limit; a script that is near it may
+ * pass on a fast machine and fail on a slow one.
  * One struct tmpl per thread: a Lua state is not shared; there is no global
  * mutable state, so states in different threads are independent.
  */
@@ -40,8 +45,8 @@
 struct lua_State;
 struct tmpl;
 
-/* Instructions one render (or one hook call) may run before it fails. */
-#define TMPL_BUDGET 200000000L
+/* CPU milliseconds one render (or one hook call) may use before it fails. */
+#define TMPL_BUDGET_MS 1000L
 
 /*
  * Compile every *.html template and helpers.lua found in `dirs` (searched in
@@ -106,7 +111,7 @@ void sandbox_free(struct lua_State *L);
 int sandbox_load(struct lua_State *L, const char *path);
 /*
  * Call the function below `nargs` arguments on L's stack in protected mode
- * under the instruction budget (reset by each outermost call).  0 on success
+ * under the time budget (reset by each outermost call).  0 on success
  * (results left on the stack), else -1 after a diagnostic at the file and
  * line the error names (a chunk loaded as "@path" is named by its full path,
  * even when Lua shortens it), else where the innermost Lua function was, else
@@ -114,7 +119,9 @@ int sandbox_load(struct lua_State *L, const char *path);
  * Lua functions called the failing one.
  */
 int sandbox_call(struct lua_State *L, int nargs, int nresults, const char *what);
-/* Set the instruction budget of a sandboxed state (tests). */
-void tmpl_set_budget(struct lua_State *L, long budget);
+/* Set the time budget of a sandboxed state, in CPU milliseconds (tests). */
+void tmpl_set_budget(struct lua_State *L, long ms);
+/* Check the budget as when the system refuses a timer: by polling (tests). */
+void sandbox_poll_budget(struct lua_State *L);
 
 #endif

@@ -168,10 +168,11 @@ static const struct error_case errors[] = {
 	{"runtime-error.html", "{}", D "runtime-error.html:3: error: attempt to index a nil value (global 'pm')\n", 0},
 	{"lines.html", "{a = {}, b = 'y'}", D "lines.html:9: error: attempt to index a nil value (field 'b')\n", 0},
 	{"os-execute.html", "{}", D "os-execute.html:1: error: attempt to call a nil value (field 'execute')\n", 0},
-	{"forever.html", "{}", D "forever.html:2: error: instruction budget exceeded (endless loop?)\n", 1000000},
-	{"rep-loop.html", "{}", D "rep-loop.html:2: error: instruction budget exceeded (endless loop?)\n", 10000000},
-	{"mem.html", "{}", D "mem.html: error: memory limit of 512 MB exceeded\n", 0},
-	{"mem-grow.html", "{}", D "mem-grow.html: error: memory limit of 512 MB exceeded\n", 0},
+	{"forever.html", "{}", D "forever.html:2: error: time budget of 100 ms exceeded (endless loop?)\n", 100},
+	{"rep-loop.html", "{}", D "rep-loop.html:2: error: time budget of 200 ms exceeded (endless loop?)\n", 200},
+	/* a long budget: under a sanitizer, copying 512 MB takes seconds */
+	{"mem.html", "{}", D "mem.html: error: memory limit of 512 MB exceeded\n", 60000},
+	{"mem-grow.html", "{}", D "mem-grow.html: error: memory limit of 512 MB exceeded\n", 60000},
 	{"readonly.html", "{}",
 	 D "readonly.html:1: error: cannot assign string.upper (the standard library is read-only)\n", 0},
 	{"readonly-g.html", "{}", D "readonly-g.html:1: error: cannot assign _G.x (the standard library is read-only)\n", 0},
@@ -196,7 +197,7 @@ static const struct error_case errors[] = {
 	{"cached-error.html", "{}",
 	 D "partials/bad.html:2: error: attempt to index a nil value (global 'item')\n" D
 	   "partials/bad.html:2: note: called from " D "cached-error.html:2\n", 0},
-	{"overflow.html", "{}", D "overflow.html:1: error: stack overflow\n", 0},
+	{"overflow.html", "{}", D "overflow.html:1: error: stack overflow\n", 60000},
 	{"error-object.html", "{}", D "error-object.html:1: error: (error object is a table value)\n", 0},
 	{"nope.html", "{}", "aftermath: error: no template \"nope.html\" in the layout directories\n", 0},
 };
@@ -207,7 +208,7 @@ static void test_errors(void)
 	CHECK(t != NULL);
 	for (size_t i = 0; t && i < ARRAY_SIZE(errors); i++) {
 		const struct error_case *c = &errors[i];
-		tmpl_set_budget(tmpl_lua(t), c->budget ? c->budget : TMPL_BUDGET);
+		tmpl_set_budget(tmpl_lua(t), c->budget ? c->budget : TMPL_BUDGET_MS);
 		char *got = render(t, c->name, c->ctx);
 		CHECK(got == NULL);
 		free(got);
@@ -351,21 +352,94 @@ static void test_no_state_between_renders(void)
 	tmpl_free(t);
 }
 
-/* A loop ends in about a second (0.9 s with the full budget, natively). */
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A loop ends after its budget of CPU time: not before, and not much after. */
 static void test_endless_loop_fails_fast(void)
 {
 	struct tmpl *t = tmpl_open(theme, 1);
-	tmpl_set_budget(tmpl_lua(t), 20000000L);
+	tmpl_set_budget(tmpl_lua(t), 300);
 	time_t start = time(NULL);
+	double cpu = cpu_seconds();
 	char *s = render(t, "loop.html", "{}");
+	cpu = cpu_seconds() - cpu;
 	CHECK(s == NULL);
+	CHECK(cpu >= 0.3);
 	CHECK(time(NULL) - start < 5);
-	check_diagnostics(D "loop.html:2: error: instruction budget exceeded (endless loop?)\n");
+	check_diagnostics(D "loop.html:2: error: time budget of 300 ms exceeded (endless loop?)\n");
 	/* the default budget is enforced too (no time check: valgrind is slow) */
-	tmpl_set_budget(tmpl_lua(t), TMPL_BUDGET);
+	tmpl_set_budget(tmpl_lua(t), TMPL_BUDGET_MS);
 	s = render(t, "forever.html", "{}");
 	CHECK(s == NULL);
-	check_diagnostics(D "forever.html:2: error: instruction budget exceeded (endless loop?)\n");
+	check_diagnostics(D "forever.html:2: error: time budget of 1000 ms exceeded (endless loop?)\n");
+	/* a render after that has its whole budget again */
+	s = render(t, "override.html", "{}");
+	CHECK_STR(s, "default override\n");
+	free(s);
+	tmpl_free(t);
+}
+
+/* A script that catches the error with pcall is stopped anyway. */
+static void test_budget_beats_pcall(void)
+{
+	lua_State *L = sandbox_new();
+	tmpl_set_budget(L, 50);
+	CHECK_INT(luaL_loadstring(L, "while true do pcall(function() while true do end end) end"), LUA_OK);
+	CHECK_INT(sandbox_call(L, 0, 0, "pcall"), -1);
+	check_diagnostics("[string \"while true do pcall(function() while true do ...\"]:1: error: time budget of 50 ms "
+			  "exceeded (endless loop?)\n");
+	sandbox_free(L);
+}
+
+/* Without a timer (the system refused one) the budget is checked by polling the clock. */
+static void test_budget_polling(void)
+{
+	lua_State *L = sandbox_new();
+	sandbox_poll_budget(L);
+	tmpl_set_budget(L, 50);
+	CHECK_INT(luaL_loadstring(L, "local n = 0\nwhile true do n = n + 1 end"), LUA_OK);
+	CHECK_INT(sandbox_call(L, 0, 0, "loop"), -1);
+	check_diagnostics("[string \"local n = 0...\"]:2: error: time budget of 50 ms exceeded (endless loop?)\n");
+	CHECK_INT(luaL_loadstring(L, "return 1 + 1"), LUA_OK);
+	CHECK_INT(sandbox_call(L, 0, 1, "sum"), 0);
+	CHECK_INT((int)lua_tointeger(L, -1), 2);
+	lua_settop(L, 0);
+	sandbox_free(L);
+}
+
+/* A state made on one thread and run on others (as a build's workers) gets its timer there. */
+struct loop_thread {
+	struct tmpl *t;
+	int result;
+};
+
+static void *render_loop(void *arg)
+{
+	struct loop_thread *lt = arg;
+	struct buf out = BUF_INIT;
+	push_ctx(tmpl_lua(lt->t), "{}");
+	lt->result = tmpl_render(lt->t, "loop.html", &out);
+	buf_release(&out);
+	return NULL;
+}
+
+static void test_budget_on_threads(void)
+{
+	struct tmpl *t = tmpl_open(theme, 1);
+	tmpl_set_budget(tmpl_lua(t), 100);
+	for (int i = 0; i < 2; i++) {
+		struct loop_thread lt = {t, 0};
+		pthread_t th;
+		CHECK_INT(pthread_create(&th, NULL, render_loop, &lt), 0);
+		pthread_join(th, NULL);
+		CHECK_INT(lt.result, -1);
+		check_diagnostics(D "loop.html:2: error: time budget of 100 ms exceeded (endless loop?)\n");
+	}
 	tmpl_free(t);
 }
 
@@ -392,16 +466,16 @@ static void test_sandbox_call(void)
 	check_diagnostics("tests/templates/scripts/syntax.lua:2: error: unexpected symbol near '='\n");
 	CHECK_INT(lua_gettop(L), 0);
 
-	tmpl_set_budget(L, 100000);
+	tmpl_set_budget(L, 50);
 	CHECK_INT(luaL_loadstring(L, "local n = 0\nwhile true do n = n + 1 end"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 0, "loop"), -1);
-	check_diagnostics("[string \"local n = 0...\"]:2: error: instruction budget exceeded (endless loop?)\n");
+	check_diagnostics("[string \"local n = 0...\"]:2: error: time budget of 50 ms exceeded (endless loop?)\n");
 
 	CHECK_INT(luaL_loadstring(L, "return string.rep('x', 2^30)"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 1, "rep"), -1);
 	check_diagnostics("rep: error: memory limit of 512 MB exceeded\n");
 
-	tmpl_set_budget(L, TMPL_BUDGET);
+	tmpl_set_budget(L, TMPL_BUDGET_MS);
 	CHECK_INT(luaL_loadstring(L, "return io, require, loadfile, dofile, load, os.execute, string.dump, "
 				     "debug, package, collectgarbage"),
 		  LUA_OK);
@@ -496,6 +570,9 @@ int main(void)
 		TEST(test_missing_dir_is_skipped),
 		TEST(test_no_state_between_renders),
 		TEST(test_endless_loop_fails_fast),
+		TEST(test_budget_beats_pcall),
+		TEST(test_budget_polling),
+		TEST(test_budget_on_threads),
 		TEST(test_sandbox_call),
 		TEST(test_long_paths),
 		TEST(test_threads),
