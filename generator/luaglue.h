@@ -23,6 +23,12 @@ static inline void set_str(lua_State *L, const char *k, const char *v)
 	lua_setfield(L, -2, k);
 }
 
+static inline void set_lstr(lua_State *L, const char *k, const char *v, size_t len)
+{
+	lua_pushlstring(L, v, len);
+	lua_setfield(L, -2, k);
+}
+
 static inline void set_int(lua_State *L, const char *k, long long v)
 {
 	lua_pushinteger(L, v);

@@ -51,7 +51,52 @@ struct render {
 	size_t njobs;
 	bool *failed;
 	struct insights in;
+	struct card *cards; /* by postmortem */
+	char *card_text;
 };
+
+/*
+ * What a link to a postmortem shows (push_link: related incidents, the pager,
+ * recurrences), copied into one block in corpus order when rendering starts:
+ * a page that links to other postmortems then reads one place for each, with
+ * the lengths known, instead of a few strings allocated here and there while
+ * parsing (cache misses that were 5% of a 10k build).
+ */
+struct card {
+	const char *id, *title, *url;
+	size_t id_len, title_len, url_len;
+	int severity;
+	char date[11];
+};
+
+static void make_cards(struct render *r)
+{
+	const struct corpus *c = r->c;
+	size_t total = 0;
+	for (size_t i = 0; i < c->npms; i++)
+		total += strlen(c->pms[i].id) + strlen(c->pms[i].title) + strlen(c->pms[i].slug) + sizeof("postmortems//") + 2;
+	r->cards = xcalloc(c->npms ? c->npms : 1, sizeof(*r->cards));
+	char *p = r->card_text = xmalloc(total ? total : 1);
+	for (size_t i = 0; i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		struct card *k = &r->cards[i];
+		k->id = p;
+		k->id_len = strlen(pm->id);
+		p = (char *)memcpy(p, pm->id, k->id_len + 1) + k->id_len + 1;
+		k->title = p;
+		k->title_len = strlen(pm->title);
+		p = (char *)memcpy(p, pm->title, k->title_len + 1) + k->title_len + 1;
+		k->url = p;
+		size_t slug = strlen(pm->slug);
+		memcpy(p, "postmortems/", 12);
+		memcpy(p + 12, pm->slug, slug);
+		memcpy(p + 12 + slug, "/", 2);
+		k->url_len = 12 + slug + 1;
+		p += k->url_len + 1;
+		k->severity = pm->severity;
+		when_date(&pm->date, k->date);
+	}
+}
 
 static const struct page *start_page(const struct corpus *c);
 
@@ -287,17 +332,13 @@ static void push_impact(lua_State *L, const struct impact *im)
 
 static void push_link(lua_State *L, const struct render *r, size_t i)
 {
-	const struct postmortem *pm = &r->c->pms[i];
-	char date[11];
-	char *url = xstrcat3("postmortems/", pm->slug, "/");
-	when_date(&pm->date, date);
+	const struct card *k = &r->cards[i];
 	lua_createtable(L, 0, 6);
-	set_str(L, "id", pm->id);
-	set_str(L, "title", pm->title);
-	set_str(L, "url", url);
-	set_str(L, "date", date);
-	set_str(L, "severity", r->c->site.severities[pm->severity]);
-	free(url);
+	set_lstr(L, "id", k->id, k->id_len);
+	set_lstr(L, "title", k->title, k->title_len);
+	set_lstr(L, "url", k->url, k->url_len);
+	set_str(L, "date", k->date);
+	set_str(L, "severity", r->c->site.severities[k->severity]);
 }
 
 static void push_related(lua_State *L, const struct render *r, const struct pm_links *l)
@@ -1656,6 +1697,7 @@ int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, 
 	int jobs = o->jobs < 1 ? 1 : o->jobs;
 	int ret = 0;
 	plan_jobs(&r);
+	make_cards(&r);
 	insights_compute(&r.in, c, g, o->as_of_day);
 	if ((size_t)jobs > r.njobs)
 		jobs = (int)r.njobs;
@@ -1688,6 +1730,8 @@ out:
 	free(r.w);
 	free(r.jobs);
 	free(r.failed);
+	free(r.cards);
+	free(r.card_text);
 	insights_release(&r.in);
 	return ret;
 }
