@@ -1,5 +1,7 @@
-/* yamltree: libyaml events to a located node tree (see yamltree.h). */
+/* yamltree: YAML to a located node tree, by yamlfast or from libyaml's events (see yamltree.h). */
 #include "yamltree.h"
+
+#include "yamlfast.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +218,13 @@ static int parse_node(struct builder *b, yaml_event_t *ev, int depth, struct yno
 }
 
 int yaml_parse(const char *file, const char *text, size_t len, int first_line, struct ynode **out)
+{
+	if (yaml_fast_parse(file, text, len, first_line, out) == 0)
+		return 0;
+	return yaml_parse_libyaml(file, text, len, first_line, out);
+}
+
+int yaml_parse_libyaml(const char *file, const char *text, size_t len, int first_line, struct ynode **out)
 {
 	struct builder b = {.file = file, .line0 = first_line};
 	yaml_event_t ev;

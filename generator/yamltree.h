@@ -1,7 +1,8 @@
 /*
  * yamltree: a YAML document as a tree of nodes that remember where they were.
  *
- * Built from libyaml's event API.  Limits keep hostile input cheap: at most
+ * Built from libyaml's event API, or by yamlfast.h for the common block
+ * YAML of front matter (the same tree, faster).  Limits keep hostile input cheap: at most
  * YAML_MAX_DEPTH levels of nesting and YAML_MAX_NODES nodes per document,
  * counting every node an alias expands to (so an alias bomb is an error, not
  * a gigabyte).  Only scalar keys are accepted; a duplicate key is an error.
@@ -35,6 +36,8 @@ struct ynode {
  * returns -1.  `file` is not copied: it must outlive the tree.
  */
 int yaml_parse(const char *file, const char *text, size_t len, int first_line, struct ynode **out);
+/* The same with libyaml alone (tests compare yamlfast with it). */
+int yaml_parse_libyaml(const char *file, const char *text, size_t len, int first_line, struct ynode **out);
 void ynode_free(struct ynode *n);
 
 /* The value for `key` in map `n`, or NULL (also when n is not a map). */

@@ -1,0 +1,391 @@
+/* yamlfast: common block YAML without libyaml (see yamlfast.h). */
+#include "yamlfast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Declined: the text is outside the subset (yaml_parse() then runs libyaml). */
+#define DECLINE 1
+
+struct fast {
+	const char *text, *end;
+	const char *file;
+	int line0;
+	size_t nodes;
+	const char *cur, *eol; /* the current line (cur == end: no more) */
+	int lineno;            /* of cur, from 0 */
+};
+
+/*
+ * Only text libyaml reads the same way: printable characters (as its reader
+ * checks them), '\n' as the only line break, no tab, no byte order mark, no
+ * Unicode line separators, valid UTF-8; no line starting a document.
+ */
+static bool plain_text(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text, *e = s + len;
+	bool bol = true;
+	while (s < e) {
+		unsigned char c = *s;
+		if (bol && e - s >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
+			return false;
+		bol = c == '\n';
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\n') || c == 0x7f)
+				return false;
+			s++;
+			continue;
+		}
+		size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		if (!n || (size_t)(e - s) < n)
+			return false;
+		uint32_t cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+		for (size_t k = 1; k < n; k++) {
+			if ((s[k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+			return false; /* overlong or out of range */
+		if (cp < 0xa0 || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff ||
+		    cp == 0xfffe || cp == 0xffff)
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+/* Where p (on the current line) is, as libyaml counts: columns in characters. */
+static struct loc loc_at(const struct fast *f, const char *p)
+{
+	int col = 1;
+	for (const char *q = f->cur; q < p; q++)
+		col += ((unsigned char)*q & 0xc0) != 0x80;
+	return (struct loc){f->file, f->line0 + f->lineno, col};
+}
+
+static void set_line(struct fast *f, const char *start)
+{
+	f->cur = start;
+	const char *nl = start < f->end ? memchr(start, '\n', (size_t)(f->end - start)) : NULL;
+	f->eol = nl ? nl : f->end;
+}
+
+/* Move to the next line that is not blank or a comment; its indent, or -1 at the end. */
+static int next_content(struct fast *f, bool skip_current)
+{
+	if (skip_current) {
+		if (f->eol == f->end) {
+			set_line(f, f->end);
+			return -1;
+		}
+		set_line(f, f->eol + 1);
+		f->lineno++;
+	}
+	for (;;) {
+		if (f->cur == f->end)
+			return -1;
+		const char *p = f->cur;
+		while (p < f->eol && *p == ' ')
+			p++;
+		if (p < f->eol && *p != '#')
+			return (int)(p - f->cur);
+		if (f->eol == f->end) {
+			set_line(f, f->end);
+			return -1;
+		}
+		set_line(f, f->eol + 1);
+		f->lineno++;
+	}
+}
+
+static bool key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+/* The length of a key at p ("name" of "name: ..."), or 0 when p does not start one. */
+static size_t key_at(const struct fast *f, const char *p)
+{
+	const char *q = p;
+	if (q == f->eol || !key_char(*q) || *q == '-')
+		return 0;
+	while (q < f->eol && key_char(*q))
+		q++;
+	if (q == f->eol || *q != ':' || q - p > 1000)
+		return 0;
+	if (q + 1 < f->eol && q[1] != ' ')
+		return 0;
+	return (size_t)(q - p);
+}
+
+static struct ynode *scalar_new(const struct fast *f, const char *at, char *text, bool plain)
+{
+	struct ynode *n = xcalloc(1, sizeof(*n));
+	n->type = YN_SCALAR;
+	n->loc = loc_at(f, at);
+	n->scalar = text;
+	n->plain = plain;
+	return n;
+}
+
+static bool count(struct fast *f)
+{
+	return ++f->nodes <= YAML_MAX_NODES;
+}
+
+/* After a value: blanks, then the end of the line or a comment. */
+static bool line_done(const struct fast *f, const char *p)
+{
+	const char *q = p;
+	while (q < f->eol && *q == ' ')
+		q++;
+	return q == f->eol || (*q == '#' && q > p);
+}
+
+/* Characters that make libyaml read something other than a plain scalar at its start. */
+static bool indicator(char c)
+{
+	return strchr("-?:,[]{}#&*!|>'\"%@`", c) != NULL;
+}
+
+/* A plain scalar of a flow list [a, b]: up to ',' or ']'; *p moves past it. */
+static struct ynode *flow_item(struct fast *f, const char **p)
+{
+	const char *s = *p, *q = s;
+	if (q == f->eol || indicator(*q) || *q == ' ')
+		return NULL;
+	while (q < f->eol && *q != ',' && *q != ']') {
+		if (strchr("[]{}#:", *q))
+			return NULL;
+		q++;
+	}
+	const char *e = q;
+	while (e > s && e[-1] == ' ')
+		e--;
+	if (q == f->eol || !count(f))
+		return NULL;
+	*p = q;
+	return scalar_new(f, s, xstrndup(s, (size_t)(e - s)), true);
+}
+
+static struct ynode *flow_seq(struct fast *f, const char *open, int depth)
+{
+	if (depth + 1 > YAML_MAX_DEPTH || !count(f))
+		return NULL;
+	struct ynode *n = xcalloc(1, sizeof(*n));
+	n->type = YN_SEQ;
+	n->loc = loc_at(f, open);
+	size_t alloc = 0;
+	const char *p = open + 1;
+	while (p < f->eol && *p == ' ')
+		p++;
+	if (p < f->eol && *p == ']')
+		return line_done(f, p + 1) ? n : (ynode_free(n), NULL);
+	for (;;) {
+		struct ynode *item = flow_item(f, &p);
+		if (!item) {
+			ynode_free(n);
+			return NULL;
+		}
+		ALLOC_GROW(n->items, n->n + 1, alloc);
+		n->items[n->n++] = item;
+		if (*p == ']')
+			break;
+		p++; /* ',' */
+		while (p < f->eol && *p == ' ')
+			p++;
+	}
+	if (!line_done(f, p + 1)) {
+		ynode_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* A one-line quoted scalar: "..." without escapes, or '...' with '' for a quote. */
+static struct ynode *quoted(struct fast *f, const char *open)
+{
+	char q = *open;
+	struct buf b = BUF_INIT;
+	const char *p = open + 1;
+	for (;;) {
+		if (p == f->eol || (q == '"' && *p == '\\')) {
+			buf_release(&b);
+			return NULL;
+		}
+		if (*p == q) {
+			if (q == '\'' && p + 1 < f->eol && p[1] == '\'') {
+				buf_addch(&b, '\'');
+				p += 2;
+				continue;
+			}
+			break;
+		}
+		buf_addch(&b, *p++);
+	}
+	if (!line_done(f, p + 1) || !count(f)) {
+		buf_release(&b);
+		return NULL;
+	}
+	struct ynode *n = scalar_new(f, open, buf_detach(&b, NULL), false);
+	return n;
+}
+
+/* A plain scalar to the end of the line (or a comment). */
+static struct ynode *plain(struct fast *f, const char *s)
+{
+	const char *q = s;
+	while (q < f->eol) {
+		if (*q == ':' && (q + 1 == f->eol || q[1] == ' '))
+			return NULL; /* libyaml: a mapping value here */
+		if (*q == ' ' && q + 1 < f->eol && q[1] == '#')
+			break;
+		q++;
+	}
+	while (q > s && q[-1] == ' ')
+		q--;
+	if (!count(f))
+		return NULL;
+	return scalar_new(f, s, xstrndup(s, (size_t)(q - s)), true);
+}
+
+/* The value that starts at p on the current line; NULL: declined. */
+static struct ynode *inline_value(struct fast *f, const char *p, int depth)
+{
+	if (depth > YAML_MAX_DEPTH)
+		return NULL;
+	if (*p == '[')
+		return flow_seq(f, p, depth);
+	if (*p == '"' || *p == '\'')
+		return quoted(f, p);
+	if (indicator(*p))
+		return NULL;
+	return plain(f, p);
+}
+
+static struct ynode *block_map(struct fast *f, int indent, const char *first, int depth);
+
+/* Items "- x" at `indent`, from the current line. */
+static struct ynode *block_seq(struct fast *f, int indent, int depth)
+{
+	if (depth > YAML_MAX_DEPTH || !count(f))
+		return NULL;
+	struct ynode *n = xcalloc(1, sizeof(*n));
+	n->type = YN_SEQ;
+	n->loc = loc_at(f, f->cur + indent);
+	size_t alloc = 0;
+	for (;;) {
+		const char *dash = f->cur + indent;
+		if (dash + 1 >= f->eol || dash[1] != ' ')
+			goto decline; /* "-" alone: a nested block */
+		const char *c = dash + 1;
+		while (c < f->eol && *c == ' ')
+			c++;
+		struct ynode *item;
+		int next;
+		if (key_at(f, c)) {
+			item = block_map(f, (int)(c - f->cur), c, depth + 1);
+			next = f->cur == f->end ? -1 : next_content(f, false);
+		} else {
+			item = c < f->eol ? inline_value(f, c, depth + 1) : NULL;
+			next = item ? next_content(f, true) : 0;
+		}
+		if (!item)
+			goto decline;
+		ALLOC_GROW(n->items, n->n + 1, alloc);
+		n->items[n->n++] = item;
+		if (next < indent || (next == indent && f->cur[indent] != '-'))
+			return n;
+		if (next > indent)
+			goto decline;
+	}
+decline:
+	ynode_free(n);
+	return NULL;
+}
+
+/*
+ * `key: value` lines at `indent`, the first key at `first` on the current
+ * line (after "- " for a mapping in a list).  Returns with the current line
+ * the first one after the mapping (or at the end).
+ */
+static struct ynode *block_map(struct fast *f, int indent, const char *first, int depth)
+{
+	if (depth > YAML_MAX_DEPTH || !count(f))
+		return NULL;
+	struct ynode *n = xcalloc(1, sizeof(*n));
+	n->type = YN_MAP;
+	n->loc = loc_at(f, first);
+	size_t alloc = 0, kalloc = 0, lalloc = 0;
+	const char *k = first;
+	for (;;) {
+		size_t klen = key_at(f, k);
+		if (!klen)
+			goto decline;
+		for (size_t i = 0; i < n->n; i++)
+			if (!strncmp(n->keys[i], k, klen) && !n->keys[i][klen])
+				goto decline; /* a duplicate: libyaml's path reports it */
+		if (!count(f))
+			goto decline;
+		struct loc kloc = loc_at(f, k);
+		const char *v = k + klen + 1;
+		while (v < f->eol && *v == ' ')
+			v++;
+		struct ynode *val;
+		int next;
+		if (v == f->eol || *v == '#') { /* the value is the block below */
+			next = next_content(f, true);
+			if (next > indent && f->cur[next] == '-')
+				val = block_seq(f, next, depth + 1);
+			else if (next > indent)
+				val = block_map(f, next, f->cur + next, depth + 1);
+			else if (next == indent && f->cur[next] == '-')
+				val = block_seq(f, next, depth + 1);
+			else
+				goto decline; /* an empty value */
+			if (!val)
+				goto decline;
+			next = f->cur == f->end ? -1 : next_content(f, false);
+		} else {
+			val = inline_value(f, v, depth + 1);
+			if (!val)
+				goto decline;
+			next = next_content(f, true);
+		}
+		ALLOC_GROW(n->items, n->n + 1, alloc);
+		ALLOC_GROW(n->keys, n->n + 1, kalloc);
+		ALLOC_GROW(n->key_locs, n->n + 1, lalloc);
+		n->items[n->n] = val;
+		n->keys[n->n] = xstrndup(k, klen);
+		n->key_locs[n->n++] = kloc;
+		if (next < indent)
+			return n;
+		if (next > indent)
+			goto decline;
+		k = f->cur + indent;
+	}
+decline:
+	ynode_free(n);
+	return NULL;
+}
+
+int yaml_fast_parse(const char *file, const char *text, size_t len, int first_line, struct ynode **out)
+{
+	*out = NULL;
+	if (!plain_text(text, len))
+		return DECLINE;
+	struct fast f = {.text = text, .end = text + len, .file = file, .line0 = first_line};
+	set_line(&f, text);
+	if (next_content(&f, false) != 0)
+		return DECLINE; /* empty, or indented: libyaml */
+	struct ynode *root = block_map(&f, 0, f.cur, 0);
+	if (!root)
+		return DECLINE;
+	if (f.cur != f.end) {
+		ynode_free(root);
+		return DECLINE;
+	}
+	*out = root;
+	return 0;
+}
