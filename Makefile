@@ -40,7 +40,21 @@ endif
 
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) \
 	-DAFTERMATH_THEME_DIR='"$(PREFIX)/share/aftermath/layouts"' $(CFLAGS)
-LDLIBS_ALL = $(SANFLAGS) $(PKG_LIBS) $(MALLOC) -lpthread -lm $(LDFLAGS)
+# Lua, cmark-gfm and libyaml are linked statically (their Debian -dev packages
+# ship the .a files): calls into them then skip the PLT and position-independent
+# code, 4% of a 10k build (BENCHMARKS.md).  `make STATIC_DEPS=` links them as
+# shared libraries; the sanitizer builds always do.
+STATIC_DEPS ?= 1
+ifneq ($(SANITIZE),)
+STATIC_DEPS :=
+endif
+ifneq ($(STATIC_DEPS),)
+DEP_LIBS = -Wl,-Bstatic -llua5.4 -lcmark-gfm-extensions -lcmark-gfm -lyaml -Wl,-Bdynamic \
+	$(shell pkg-config --libs libpcre2-8 libmicrohttpd 2>/dev/null) -ldl
+else
+DEP_LIBS = $(PKG_LIBS)
+endif
+LDLIBS_ALL = $(SANFLAGS) $(DEP_LIBS) $(MALLOC) -lpthread -lm $(LDFLAGS)
 
 SRCS := $(sort $(wildcard generator/*.c))
 LIB_OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(filter-out generator/main.c,$(SRCS)))
@@ -110,7 +124,7 @@ install: all
 	cp -R layouts $(DESTDIR)$(PREFIX)/share/aftermath/
 	cp -R scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/
 
-# libFuzzer targets (clang): build/fuzz/fuzz_frontmatter, fuzz_markdown, fuzz_template.
+# libFuzzer targets (clang): build/fuzz/fuzz_frontmatter, fuzz_yamlfast, fuzz_markdown, fuzz_template.
 # `make fuzz` builds them and runs each for FUZZ_SECONDS (default 20) on its seed corpus.
 FUZZ_SECONDS ?= 20
 FUZZ_SRCS := $(filter-out generator/main.c,$(SRCS))
