@@ -1071,6 +1071,28 @@ static void push_history_chart(lua_State *L, const struct render *r, const struc
 	buf_release(&svg);
 }
 
+/*
+ * `overdue` of a service, factor or owner page, made when a template first
+ * reads it (upvalues: render, worker, kind, node): the default theme shows
+ * `open_items` instead, and making the list for every such page was 2% of a
+ * build.
+ */
+static int node_overdue_index(lua_State *L)
+{
+	struct render *r = lua_touserdata(L, lua_upvalueindex(1));
+	struct worker *w = lua_touserdata(L, lua_upvalueindex(2));
+	enum term_kind k = (enum term_kind)lua_tointeger(L, lua_upvalueindex(3));
+	size_t i = (size_t)lua_tointeger(L, lua_upvalueindex(4));
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "overdue"))
+		return 0;
+	const struct node *nd = &r->g->nodes[k][i];
+	push_overdue(L, r, w, nd->pms, nd->npms, NODE_LISTED, k == TERM_OWNER ? i : SIZE_MAX);
+	lua_pushliteral(L, "overdue");
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1); /* made once per page */
+	return 1;
+}
+
 static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term_kind k, size_t i, const char *field)
 {
 	const struct node *nd = &r->g->nodes[k][i];
@@ -1081,8 +1103,14 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 		size_t owner = k == TERM_OWNER ? i : SIZE_MAX;
 		push_items_of(L, r, w, nd->pms, nd->npms, owner);
 		lua_setfield(L, -2, "open_items");
-		push_overdue(L, r, w, nd->pms, nd->npms, NODE_LISTED, owner);
-		lua_setfield(L, -2, "overdue");
+		lua_createtable(L, 0, 1);
+		lua_pushlightuserdata(L, r);
+		lua_pushlightuserdata(L, w);
+		lua_pushinteger(L, (lua_Integer)k);
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_pushcclosure(L, node_overdue_index, 4);
+		lua_setfield(L, -2, "__index");
+		lua_setmetatable(L, -2);
 	}
 	if (k == TERM_SERVICE || k == TERM_FACTOR) {
 		push_tally(L, r, TERM_FACTOR, nd->pms, nd->npms, k == TERM_FACTOR ? i : SIZE_MAX);

@@ -135,6 +135,19 @@ assert_stdout_contains "4 postmortems, as of 2026-11-23 (internal profile)"
 assert_stdout_contains "checkout-api"
 assert_stdout_contains "57.1%"
 
+t_begin "a custom template reads a node's overdue items (made when first read)"
+cp -R tests/fixtures/site "$T/overdue"
+mkdir -p "$T/overdue/layouts"
+printf '%s\n' '[{{ count(service.overdue) }}|{% for _, a in ipairs(service.overdue) do %}{{ a.pm.id }}: {{ a.title }} ({{ a.days_overdue }});{% end %}]' \
+	> "$T/overdue/layouts/service.html"
+printf '%s\n' '[{{ count(owner.overdue) }}|{% for _, a in ipairs(owner.overdue) do %}{{ a.pm.id }}: {{ a.owner }};{% end %}]' \
+	> "$T/overdue/layouts/owner.html"
+assert_exit 0 "$AFTERMATH" build "$T/overdue" -o "$T/overdue-out" --as-of 2026-11-23
+assert_contains "$T/overdue-out/services/checkout-api/index.html" "[1|FX-001: Add rate limiting to checkout (1026);]"
+assert_contains "$T/overdue-out/services/search/index.html" "[1|FX-003: Add a runbook for the search alerts (601);]"
+assert_contains "$T/overdue-out/owners/tom-ruiz/index.html" "[1|FX-001: Tom Ruiz;]"
+assert_contains "$T/overdue-out/owners/lee-park/index.html" "[0|]"
+
 t_begin "a custom template reads pm.fields: the front matter as written, unknown keys too"
 cp -R tests/fixtures/site "$T/fields"
 mkdir -p "$T/fields/layouts"
