@@ -36,3 +36,15 @@ t_begin "an empty existing directory is fine"
 mkdir -p "$T/empty"
 assert_exit 0 "$AFTERMATH" build "$T/src" -o "$T/empty"
 assert_file "$T/empty/.aftermath-output"
+
+t_begin "an endless loop in a template fails the build in seconds, on every worker, and keeps the old site"
+cp -R tests/fixtures/site "$T/spin"
+assert_exit 0 "$AFTERMATH" build "$T/spin" -o "$T/spin-out" --as-of 2026-11-23 --quiet
+cp -R "$T/spin-out" "$T/spin-before"
+mkdir -p "$T/spin/layouts"
+printf '<p>{{ pm.title }}</p>\n{%% while true do end %%}\n' > "$T/spin/layouts/postmortem.html"
+start=$(date +%s)
+assert_exit 1 "$AFTERMATH" build "$T/spin" -o "$T/spin-out" --as-of 2026-11-23 --jobs 2
+assert_stderr_contains "$T/spin/layouts/postmortem.html:2: error: time budget of 1000 ms exceeded (endless loop?)"
+[ $(( $(date +%s) - start )) -lt 30 ] && _pass || _fail "the endless template took too long"
+assert_same_tree "$T/spin-before" "$T/spin-out"
