@@ -297,8 +297,7 @@ static void rm_files_of(void *ctx, size_t i, int worker)
 				lv->subs[i] = xrealloc(lv->subs[i], (alloc = alloc ? alloc * 2 : 4) * sizeof(char *));
 			lv->subs[i][lv->nsubs[i]++] = path_join(path, name);
 		} else if (unlinkat(fd, name, 0) < 0) {
-			struct loc at = {path, 0, 0};
-			lv->failed[i] = error(&at, "cannot remove %s: %s", name, strerror(errno));
+			lv->failed[i] = error(&loc, "cannot remove %s: %s", name, strerror(errno));
 		}
 	}
 	closedir(d);

@@ -57,7 +57,8 @@ struct render {
 
 /*
  * What a link to a postmortem shows (push_link: related incidents, the pager,
- * recurrences), copied into one block in corpus order when rendering starts:
+ * recurrences; the summaries and page URLs use it too), copied into one block
+ * in corpus order when rendering starts:
  * a page that links to other postmortems then reads one place for each, with
  * the lengths known, instead of a few strings allocated here and there while
  * parsing (cache misses that were 5% of a 10k build).
@@ -226,18 +227,15 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 {
 	const struct postmortem *pm = &r->c->pms[i];
 	const struct pm_links *l = &r->g->pm[i];
-	char date[11];
+	const struct card *k = &r->cards[i];
 	struct counts cnt;
-	when_date(&pm->date, date);
 	lua_createtable(L, 0, 20);
-	set_str(L, "id", pm->id);
+	set_lstr(L, "id", k->id, k->id_len);
 	set_str(L, "slug", pm->slug);
-	set_str(L, "title", pm->title);
-	char *url = xstrcat3("postmortems/", pm->slug, "/");
-	set_str(L, "url", url);
-	free(url);
-	set_str(L, "date", date);
-	set_int(L, "year", atoi(date));
+	set_lstr(L, "title", k->title, k->title_len);
+	set_lstr(L, "url", k->url, k->url_len);
+	set_str(L, "date", k->date);
+	set_int(L, "year", atoi(k->date));
 	set_str(L, "status", status_name(pm->status));
 	set_str(L, "severity", r->c->site.severities[pm->severity]);
 	set_int(L, "severity_rank", pm->severity + 1);
@@ -418,38 +416,51 @@ static void push_toc(lua_State *L, const struct toc_entry *toc, size_t n)
 }
 
 /*
- * pm.fields (the front matter as written) is made when a template first reads
- * it: the default theme never does, and making it for every page was 4% of a
- * build.  __index of the page's pm table: finds the postmortem by its id.
+ * Fields made when a template first reads them, because the default theme
+ * never does and making them for every page cost 4% of a build each:
+ * pm.fields (the front matter as written) and the `overdue` list of a
+ * service, factor or owner page.  __index of the page's table; upvalues:
+ * the render, the worker, which field, the term kind and the index.
  */
-static int pm_fields_index(lua_State *L)
+enum lazy_field { LAZY_PM_FIELDS, LAZY_NODE_OVERDUE };
+
+static void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
+			 size_t limit, size_t owner);
+
+static int lazy_index(lua_State *L)
 {
+	static const char *const names[] = {[LAZY_PM_FIELDS] = "fields", [LAZY_NODE_OVERDUE] = "overdue"};
 	const struct render *r = lua_touserdata(L, lua_upvalueindex(1));
-	const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
-	if (!key || strcmp(key, "fields") || lua_getfield(L, 1, "id") != LUA_TSTRING)
+	struct worker *w = lua_touserdata(L, lua_upvalueindex(2));
+	enum lazy_field what = (enum lazy_field)lua_tointeger(L, lua_upvalueindex(3));
+	enum term_kind k = (enum term_kind)lua_tointeger(L, lua_upvalueindex(4));
+	size_t i = (size_t)lua_tointeger(L, lua_upvalueindex(5));
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), names[what]))
 		return 0;
-	size_t i = strmap_get(&r->c->by_id, lua_tostring(L, -1));
-	if (i == SIZE_MAX)
-		return 0;
-	push_ynode(L, r->c->pms[i].front);
-	lua_pushliteral(L, "fields");
+	if (what == LAZY_PM_FIELDS) {
+		push_ynode(L, r->c->pms[i].front);
+	} else {
+		const struct node *nd = &r->g->nodes[k][i];
+		push_overdue(L, r, w, nd->pms, nd->npms, NODE_LISTED, k == TERM_OWNER ? i : SIZE_MAX);
+	}
+	lua_pushvalue(L, 2);
 	lua_pushvalue(L, -2);
 	lua_rawset(L, 1); /* made once per page */
 	return 1;
 }
 
-/* Give the pm table on top the metatable that makes `fields` on demand (one per worker). */
-static void set_lazy_fields(lua_State *L, const struct render *r)
+/* Give the table on top the metatable that makes field `what` on demand. */
+static void set_lazy(lua_State *L, const struct render *r, struct worker *w, enum lazy_field what, enum term_kind k,
+		     size_t i)
 {
-	if (lua_getfield(L, LUA_REGISTRYINDEX, "aftermath.pm_fields") != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 1);
-		lua_pushlightuserdata(L, (void *)r);
-		lua_pushcclosure(L, pm_fields_index, 1);
-		lua_setfield(L, -2, "__index");
-		lua_pushvalue(L, -1);
-		lua_setfield(L, LUA_REGISTRYINDEX, "aftermath.pm_fields");
-	}
+	lua_createtable(L, 0, 1);
+	lua_pushlightuserdata(L, (void *)r);
+	lua_pushlightuserdata(L, w);
+	lua_pushinteger(L, (lua_Integer)what);
+	lua_pushinteger(L, (lua_Integer)k);
+	lua_pushinteger(L, (lua_Integer)i);
+	lua_pushcclosure(L, lazy_index, 5);
+	lua_setfield(L, -2, "__index");
 	lua_setmetatable(L, -2);
 }
 
@@ -504,7 +515,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	push_recurred(L, r, l);
 	lua_setfield(L, -2, "recurred");
 	if (r->c->profile == PROFILE_INTERNAL)
-		set_lazy_fields(L, r);
+		set_lazy(L, r, NULL, LAZY_PM_FIELDS, TERM_SERVICE, i);
 }
 
 /* ---- the site table ----------------------------------------------------- */
@@ -585,9 +596,6 @@ static void worker_prepare(struct render *r, struct worker *w)
 
 /* ---- page contexts ------------------------------------------------------ */
 
-static void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			 size_t limit, size_t owner);
-
 static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 {
 	size_t n = r->c->npms < 10 ? r->c->npms : 10;
@@ -664,7 +672,6 @@ static int cmp_overdue(const void *va, const void *vb)
 	return a->item < b->item ? -1 : a->item > b->item;
 }
 
-/* Is a owned by the owner node with this slug (NULL: anyone)? */
 /* Whether item k of postmortem pm is owned by owner node `owner` (SIZE_MAX: anyone's counts). */
 static bool owned_by(const struct render *r, size_t pm, size_t k, size_t owner)
 {
@@ -843,7 +850,6 @@ static void push_severity_mix(lua_State *L, const struct render *r, const size_t
 	free(count);
 }
 
-/* The counts of the action items an owner owns (as stats.json's by_owner). */
 /* The counts of the action items owner node `owner` owns. */
 static void counts_owned(struct counts *c, const struct render *r, size_t owner)
 {
@@ -1071,28 +1077,6 @@ static void push_history_chart(lua_State *L, const struct render *r, const struc
 	buf_release(&svg);
 }
 
-/*
- * `overdue` of a service, factor or owner page, made when a template first
- * reads it (upvalues: render, worker, kind, node): the default theme shows
- * `open_items` instead, and making the list for every such page was 2% of a
- * build.
- */
-static int node_overdue_index(lua_State *L)
-{
-	struct render *r = lua_touserdata(L, lua_upvalueindex(1));
-	struct worker *w = lua_touserdata(L, lua_upvalueindex(2));
-	enum term_kind k = (enum term_kind)lua_tointeger(L, lua_upvalueindex(3));
-	size_t i = (size_t)lua_tointeger(L, lua_upvalueindex(4));
-	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "overdue"))
-		return 0;
-	const struct node *nd = &r->g->nodes[k][i];
-	push_overdue(L, r, w, nd->pms, nd->npms, NODE_LISTED, k == TERM_OWNER ? i : SIZE_MAX);
-	lua_pushliteral(L, "overdue");
-	lua_pushvalue(L, -2);
-	lua_rawset(L, 1); /* made once per page */
-	return 1;
-}
-
 static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term_kind k, size_t i, const char *field)
 {
 	const struct node *nd = &r->g->nodes[k][i];
@@ -1103,14 +1087,7 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 		size_t owner = k == TERM_OWNER ? i : SIZE_MAX;
 		push_items_of(L, r, w, nd->pms, nd->npms, owner);
 		lua_setfield(L, -2, "open_items");
-		lua_createtable(L, 0, 1);
-		lua_pushlightuserdata(L, r);
-		lua_pushlightuserdata(L, w);
-		lua_pushinteger(L, (lua_Integer)k);
-		lua_pushinteger(L, (lua_Integer)i);
-		lua_pushcclosure(L, node_overdue_index, 4);
-		lua_setfield(L, -2, "__index");
-		lua_setmetatable(L, -2);
+		set_lazy(L, r, w, LAZY_NODE_OVERDUE, k, i);
 	}
 	if (k == TERM_SERVICE || k == TERM_FACTOR) {
 		push_tally(L, r, TERM_FACTOR, nd->pms, nd->npms, k == TERM_FACTOR ? i : SIZE_MAX);
@@ -1500,7 +1477,7 @@ static char *job_url(const struct render *r, const struct page_job *j)
 					       [PG_TAG] = TERM_TAG, [PG_OWNER] = TERM_OWNER};
 	switch (j->kind) {
 	case PG_HOME: return xstrdup("");
-	case PG_PM: return xstrcat3("postmortems/", r->c->pms[j->index].slug, "/");
+	case PG_PM: return xstrdup(r->cards[j->index].url);
 	case PG_TIMELINE: return xstrdup("timeline/");
 	case PG_SERVICES: return xstrdup("services/");
 	case PG_FACTORS: return xstrdup("factors/");

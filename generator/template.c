@@ -90,7 +90,6 @@ struct tmpl {
 	struct tmpl_cache *cache; /* include_cached()'s texts (maybe shared) */
 	bool own_cache;
 	struct buf key;      /* include_cached()'s full key */
-	struct buf hit;      /* a cached text, copied out under the lock */
 };
 
 /* include_cached()'s texts by "name\nkey", shared by the engines of a build. */
@@ -257,8 +256,6 @@ static void budget_start(struct sandbox *sb)
 	sb->over = 0;
 	if (!thread_id)
 		thread_id = gettid();
-	if (POLL_ALWAYS)
-		sb->polling = true;
 	if (!sb->polling && (!sb->has_timer || sb->timer_tid != thread_id) && !make_timer(sb))
 		sb->polling = true;
 	if (sb->polling) {
@@ -484,6 +481,7 @@ lua_State *sandbox_new(void)
 	pthread_once(&once, install_tick_handler);
 	struct sandbox *sb = xcalloc(1, sizeof(*sb));
 	sb->budget = TMPL_BUDGET_MS;
+	sb->polling = POLL_ALWAYS;
 	lua_State *L = lua_newstate(capped_alloc, sb);
 	if (!L)
 		die("cannot create a Lua state: out of memory");
@@ -1497,7 +1495,7 @@ static int l_include_cached(lua_State *L)
 }
 
 /*
- * __inc(fn, ...) and __incc(fn, ...): {{{ include(...) }}} and
+ * __inc(fn, ...) and __incc(fn, ...) (w_include): {{{ include(...) }}} and
  * {{{ include_cached(...) }}}, rendered straight into the output when fn is
  * the library's function (upvalue 2), else fn(...) inserted as __raw would.
  */
@@ -1518,28 +1516,22 @@ static void check_name(lua_State *L, const char *fn)
 		luaL_error(L, "bad argument #1 to '%s' (string expected, got %s)", fn, luaL_typename(L, 1));
 }
 
-static int w_inc(lua_State *L)
+/* Upvalues: the engine, the library's function, whether it is include_cached. */
+static int w_include(lua_State *L)
 {
 	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
 	if (!lua_rawequal(L, 1, lua_upvalueindex(2)))
 		return insert_call(L);
+	bool cached = lua_toboolean(L, lua_upvalueindex(3));
 	struct buf *b = sink(L);
 	lua_remove(L, 1);
-	check_name(L, "include");
-	lua_settop(L, 2);
-	render_include(L, t, b, 1);
-	return 0;
-}
-
-static int w_incc(lua_State *L)
-{
-	struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
-	if (!lua_rawequal(L, 1, lua_upvalueindex(2)))
-		return insert_call(L);
-	struct buf *b = sink(L);
-	lua_remove(L, 1);
-	check_name(L, "include_cached");
-	include_cached_into(L, t, b);
+	check_name(L, cached ? "include_cached" : "include");
+	if (cached) {
+		include_cached_into(L, t, b);
+	} else {
+		lua_settop(L, 2);
+		render_include(L, t, b, 1);
+	}
 	return 0;
 }
 
@@ -1636,16 +1628,17 @@ static void engine_setup(struct tmpl *t)
 	}
 	static const struct {
 		const char *name;
-		lua_CFunction fn, writer;
-	} includes[] = {{"include", l_include, w_inc}, {"include_cached", l_include_cached, w_incc}};
-	for (size_t i = 0; i < ARRAY_SIZE(includes); i++) {
+		lua_CFunction fn;
+	} includes[] = {{"include", l_include}, {"include_cached", l_include_cached}};
+	for (size_t i = 0; i < ARRAY_SIZE(includes); i++) { /* and their writers __inc, __incc */
 		lua_pushlightuserdata(L, t);
 		lua_pushcclosure(L, includes[i].fn, 1);
 		lua_pushvalue(L, -1);
 		lua_setfield(L, g, includes[i].name); /* G fn */
 		lua_pushlightuserdata(L, t);
 		lua_insert(L, -2);
-		lua_pushcclosure(L, includes[i].writer, 2);
+		lua_pushboolean(L, i == 1);
+		lua_pushcclosure(L, w_include, 3);
 		t->writers[ARRAY_SIZE(writers) + i] = luaL_ref(L, LUA_REGISTRYINDEX);
 	}
 	lua_pushlightuserdata(L, t);
@@ -1794,7 +1787,6 @@ void tmpl_free(struct tmpl *t)
 	if (t->own_cache)
 		tmpl_cache_free(t->cache);
 	buf_release(&t->key);
-	buf_release(&t->hit);
 	for (size_t i = 0; i < t->nfiles; i++) {
 		free(t->files[i].name);
 		free(t->files[i].path);

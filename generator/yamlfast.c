@@ -17,40 +17,31 @@ struct fast {
 };
 
 /*
- * Only text libyaml reads the same way: printable characters (as its reader
- * checks them), '\n' as the only line break, no tab, no byte order mark, no
- * Unicode line separators, valid UTF-8; no line starting a document.
+ * Only text libyaml reads the same way: valid UTF-8 of printable characters
+ * (as its reader checks them), '\n' as the only line break, no tab, no byte
+ * order mark, no Unicode line separators; no line starting a document.  In
+ * valid UTF-8 those characters are these byte sequences: C1 controls
+ * (U+0080..U+009F) C2 80..9F, U+2028 and U+2029 E2 80 A8/A9, U+FEFF EF BB
+ * BF, U+FFFE and U+FFFF EF BF BE/BF.
  */
 static bool plain_text(const char *text, size_t len)
 {
+	if (utf8_valid(text, len) != len)
+		return false;
 	const unsigned char *s = (const unsigned char *)text, *e = s + len;
-	bool bol = true;
-	while (s < e) {
+	for (bool bol = true; s < e; s++) {
 		unsigned char c = *s;
 		if (bol && e - s >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
 			return false;
 		bol = c == '\n';
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\n') || c == 0x7f)
-				return false;
-			s++;
-			continue;
-		}
-		size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-		if (!n || (size_t)(e - s) < n)
+		if ((c < 0x20 && c != '\n') || c == 0x7f)
 			return false;
-		uint32_t cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
-		for (size_t k = 1; k < n; k++) {
-			if ((s[k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-			return false; /* overlong or out of range */
-		if (cp < 0xa0 || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff ||
-		    cp == 0xfffe || cp == 0xffff)
+		if (c == 0xc2 && s[1] < 0xa0)
 			return false;
-		s += n;
+		if (c == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9))
+			return false;
+		if (c == 0xef && ((s[1] == 0xbb && s[2] == 0xbf) || (s[1] == 0xbf && s[2] >= 0xbe)))
+			return false;
 	}
 	return true;
 }
@@ -119,11 +110,18 @@ static size_t key_at(const struct fast *f, const char *p)
 	return (size_t)(q - p);
 }
 
-static struct ynode *scalar_new(const struct fast *f, const char *at, char *text, bool plain)
+/* A node of type t that starts at `at` on the current line. */
+static struct ynode *node_at(const struct fast *f, enum ynode_type t, const char *at)
 {
 	struct ynode *n = xcalloc(1, sizeof(*n));
-	n->type = YN_SCALAR;
+	n->type = t;
 	n->loc = loc_at(f, at);
+	return n;
+}
+
+static struct ynode *scalar_new(const struct fast *f, const char *at, char *text, bool plain)
+{
+	struct ynode *n = node_at(f, YN_SCALAR, at);
 	n->scalar = text;
 	n->plain = plain;
 	return n;
@@ -173,9 +171,7 @@ static struct ynode *flow_seq(struct fast *f, const char *open, int depth)
 {
 	if (depth + 1 > YAML_MAX_DEPTH || !count(f))
 		return NULL;
-	struct ynode *n = xcalloc(1, sizeof(*n));
-	n->type = YN_SEQ;
-	n->loc = loc_at(f, open);
+	struct ynode *n = node_at(f, YN_SEQ, open);
 	size_t alloc = 0;
 	const char *p = open + 1;
 	while (p < f->eol && *p == ' ')
@@ -228,8 +224,7 @@ static struct ynode *quoted(struct fast *f, const char *open)
 		buf_release(&b);
 		return NULL;
 	}
-	struct ynode *n = scalar_new(f, open, buf_detach(&b, NULL), false);
-	return n;
+	return scalar_new(f, open, buf_detach(&b, NULL), false);
 }
 
 /* A plain scalar to the end of the line (or a comment). */
@@ -271,9 +266,7 @@ static struct ynode *block_seq(struct fast *f, int indent, int depth)
 {
 	if (depth > YAML_MAX_DEPTH || !count(f))
 		return NULL;
-	struct ynode *n = xcalloc(1, sizeof(*n));
-	n->type = YN_SEQ;
-	n->loc = loc_at(f, f->cur + indent);
+	struct ynode *n = node_at(f, YN_SEQ, f->cur + indent);
 	size_t alloc = 0;
 	for (;;) {
 		const char *dash = f->cur + indent;
@@ -314,9 +307,7 @@ static struct ynode *block_map(struct fast *f, int indent, const char *first, in
 {
 	if (depth > YAML_MAX_DEPTH || !count(f))
 		return NULL;
-	struct ynode *n = xcalloc(1, sizeof(*n));
-	n->type = YN_MAP;
-	n->loc = loc_at(f, first);
+	struct ynode *n = node_at(f, YN_MAP, first);
 	size_t alloc = 0, kalloc = 0, lalloc = 0;
 	const char *k = first;
 	for (;;) {
