@@ -91,16 +91,21 @@ if grep -rl 'href="javascript' "$T/out3" > "$T/leaks"; then _fail "javascript: l
 assert_contains "$T/out3/postmortems/h-xss/index.html" '&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;'
 
 t_begin "an unreadable file is an error at that file; the previous site stays"
-# Root reads every file whatever its mode, so as root the build runs as nobody.
+# Root reads every file whatever its mode, so as root the build runs as nobody,
+# from a copy of the binary and its theme: the checkout may be in a directory
+# only its owner can enter (a clone into mktemp -d).
 as_user() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; else "$@"; fi; }
-mkdir -p "$T/unr"
+mkdir -p "$T/unr/app/build" "$T/unr/app/scripts"
+cp "$AFTERMATH" "$T/unr/app/build/aftermath"
+cp -R layouts "$T/unr/app/layouts"
+cp -R scripts/lint "$T/unr/app/scripts/lint"
 cp -R tests/fixtures/site "$T/unr/c"
 chmod 755 "$T" && chmod -R a+rX "$T/unr" && chmod 777 "$T/unr"
-run as_user "$AFTERMATH" build "$T/unr/c" -o "$T/unr/out" --as-of 2026-11-23
+run as_user "$T/unr/app/build/aftermath" build "$T/unr/c" -o "$T/unr/out" --as-of 2026-11-23
 assert_eq "$RC" 0 "exit of the first build"
 cp -R "$T/unr/out" "$T/unr/before"
 chmod 000 "$T/unr/c/postmortems/2024/fx-002.md"
-run as_user "$AFTERMATH" build "$T/unr/c" -o "$T/unr/out" --as-of 2026-11-23
+run as_user "$T/unr/app/build/aftermath" build "$T/unr/c" -o "$T/unr/out" --as-of 2026-11-23
 assert_eq "$RC" 1 "exit"
 assert_stderr_contains "$T/unr/c/postmortems/2024/fx-002.md: error: cannot read file: Permission denied"
 assert_same_tree "$T/unr/before" "$T/unr/out"
