@@ -54,6 +54,7 @@ struct render {
 	struct insights in;
 	struct card *cards; /* by postmortem */
 	size_t *item_base;  /* by postmortem: the number of action items before its first */
+	struct counts *pm_counts; /* by postmortem: its action items counted (every group adds these up) */
 	char *card_text;
 };
 
@@ -230,7 +231,6 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 	const struct postmortem *pm = &r->c->pms[i];
 	const struct pm_links *l = &r->g->pm[i];
 	const struct card *k = &r->cards[i];
-	struct counts cnt;
 	lua_createtable(L, 0, 20);
 	set_lstr(L, "id", k->id, k->id_len);
 	set_str(L, "slug", pm->slug);
@@ -251,8 +251,7 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 	lua_setfield(L, -2, "factors");
 	push_node_refs(L, r, TERM_TAG, l->tags, l->ntags);
 	lua_setfield(L, -2, "tags");
-	counts_of_pm(&cnt, pm, r->o->as_of_day);
-	push_counts(L, &cnt);
+	push_counts(L, &r->pm_counts[i]);
 	lua_setfield(L, -2, "actions");
 }
 
@@ -668,11 +667,8 @@ static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 	push_overdue(L, r, w, all, r->c->npms, 10, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
 	struct counts total = {0};
-	for (size_t i = 0; i < r->c->npms; i++) {
-		struct counts c;
-		counts_of_pm(&c, &r->c->pms[i], r->o->as_of_day);
-		counts_merge(&total, &c);
-	}
+	for (size_t i = 0; i < r->c->npms; i++)
+		counts_merge(&total, &r->pm_counts[i]);
 	free(all);
 	lua_createtable(L, 0, 6);
 	set_int(L, "postmortems", (long long)r->c->npms);
@@ -756,11 +752,8 @@ static void push_items_of(lua_State *L, const struct render *r, struct worker *w
 static void counts_of_pms(struct counts *c, const struct render *r, const size_t *pms, size_t n)
 {
 	*c = (struct counts){0};
-	for (size_t i = 0; i < n; i++) {
-		struct counts one;
-		counts_of_pm(&one, &r->c->pms[pms[i]], r->o->as_of_day);
-		counts_merge(c, &one);
-	}
+	for (size_t i = 0; i < n; i++)
+		counts_merge(c, &r->pm_counts[pms[i]]);
 }
 
 static int date_part(const struct postmortem *pm, int which)
@@ -1188,11 +1181,8 @@ static void push_severity_groups(lua_State *L, const struct render *r)
 	for (size_t v = 0; v < s->nseverities; v++) {
 		struct counts cnt = {0};
 		for (size_t i = 0; i < r->c->npms; i++) {
-			if (r->c->pms[i].severity != (int)v)
-				continue;
-			struct counts one;
-			counts_of_pm(&one, &r->c->pms[i], r->o->as_of_day);
-			counts_merge(&cnt, &one);
+			if (r->c->pms[i].severity == (int)v)
+				counts_merge(&cnt, &r->pm_counts[i]);
 		}
 		push_group_row(L, s->severities[v], NULL, &cnt);
 		append(L);
@@ -1724,8 +1714,12 @@ int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, 
 	plan_jobs(&r);
 	make_cards(&r);
 	r.item_base = xcalloc(c->npms ? c->npms : 1, sizeof(size_t));
-	for (size_t i = 1; i < c->npms; i++)
-		r.item_base[i] = r.item_base[i - 1] + c->pms[i - 1].nactions;
+	r.pm_counts = xcalloc(c->npms ? c->npms : 1, sizeof(struct counts));
+	for (size_t i = 0; i < c->npms; i++) {
+		if (i)
+			r.item_base[i] = r.item_base[i - 1] + c->pms[i - 1].nactions;
+		counts_of_pm(&r.pm_counts[i], &c->pms[i], o->as_of_day);
+	}
 	insights_compute(&r.in, c, g, o->as_of_day);
 	if ((size_t)jobs > r.njobs)
 		jobs = (int)r.njobs;
@@ -1760,6 +1754,7 @@ out:
 	free(r.failed);
 	free(r.cards);
 	free(r.item_base);
+	free(r.pm_counts);
 	free(r.card_text);
 	insights_release(&r.in);
 	return ret;
