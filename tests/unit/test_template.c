@@ -72,6 +72,8 @@ struct output_case {
 };
 
 #define THEME theme, 1
+#define RUNS_LINE RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10
+#define RUNS_10 "a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7"
 #define SITE site, 2
 
 static const struct output_case outputs[] = {
@@ -116,6 +118,9 @@ static const struct output_case outputs[] = {
 	{THEME, "include-own.html",
 	 "{include = function(n) return '<own ' .. n .. '>' end, include_cached = function(n, k) return '<c ' .. n .. k .. '>' end}",
 	 "<own x>|<c y1>\n"},
+	/* Runs of text and values in one writer call give what one call a piece gave. */
+	{THEME, "runs.html", "{s = 'a&b', n = 7}",
+	 "a&amp;b7 \"q\" a&amp;b\n[a&amp;b7] <m>after a&amp;b\n" RUNS_LINE "\n"},
 	{THEME, "override.html", "{}", "default override\n"},
 	{THEME, "only-default.html", "{}", "only default: default piece\n"},
 	{SITE, "override.html", "{}", "site override\n"},
@@ -162,6 +167,8 @@ struct error_case {
 
 static const struct error_case errors[] = {
 	{"insert-table.html", "{list = {}}", D "insert-table.html:1: error: cannot insert a table (expected text)\n", 0},
+	/* a value in a run: the line it is on */
+	{"runs-error.html", "{s = 'x', t = {}}", D "runs-error.html:2: error: cannot insert a table (expected text)\n", 0},
 	{"table.html", "{items = {}}", D "table.html:1: error: cannot insert a table (expected text)\n", 0},
 	{"insert-function.html", "{}", D "insert-function.html:1: error: cannot insert a function (expected text)\n", 0},
 	{"runtime.html", "{}", D "runtime.html:3: error: attempt to index a nil value (global 'pm')\n", 0},
