@@ -31,6 +31,7 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <getopt.h>
 #include <sys/resource.h>
 #include <stdio.h>
@@ -277,6 +278,27 @@ static long peak_mb(void)
 	return getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_maxrss / 1024;
 }
 
+/*
+ * The API files and the feeds, written on a thread of their own while the
+ * search index is built: the index keeps the cores only partly busy (its
+ * merge is serial), and these read nothing the index or the pages change.
+ */
+struct side_job {
+	const struct corpus *c;
+	const struct graph *g;
+	const struct render_opts *ro;
+	const char *base_url;
+	struct output *out;
+	int ret;
+};
+
+static void *write_api_and_feeds(void *arg)
+{
+	struct side_job *j = arg;
+	j->ret = api_write(j->c, j->g, j->ro, j->out) | feeds_write(j->c, j->g, j->base_url, j->out);
+	return NULL;
+}
+
 static int build_output(const struct options *o, struct corpus *c, struct graph *g)
 {
 	struct output out;
@@ -306,19 +328,23 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	double t0 = now_seconds();
 	if (o->timings)
 		fprintf(stderr, "timings: open output and assets %.3f s\n", t0 - t_open);
+	struct side_job api = {c, g, &ro, base_url, &out, 0};
+	pthread_t api_thread;
+	bool api_threaded = !pthread_create(&api_thread, NULL, write_api_and_feeds, &api);
+	if (!api_threaded)
+		write_api_and_feeds(&api);
 	ok |= search_write(c, g, &ro, &out);
+	if (api_threaded)
+		pthread_join(api_thread, NULL);
+	ok |= api.ret;
 	corpus_drop_texts(c); /* the index was their last reader: pages need the memory */
 	if (o->timings)
-		fprintf(stderr, "timings: search index %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0, peak_mb());
+		fprintf(stderr, "timings: search index, api and feeds %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0,
+			peak_mb());
 	t0 = now_seconds();
 	ok |= render_site(c, g, &ro, &out);
 	if (o->timings)
 		fprintf(stderr, "timings: pages %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0, peak_mb());
-	t0 = now_seconds();
-	ok |= api_write(c, g, &ro, &out);
-	ok |= feeds_write(c, g, base_url, &out);
-	if (o->timings)
-		fprintf(stderr, "timings: api and feeds %.3f s\n", now_seconds() - t0);
 	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)
 		ok = -1;
 	if (ok < 0 || (o->strict && diag_count(DIAG_WARNING))) {

@@ -36,6 +36,6 @@ assert_no_file "$T/out"
 t_begin "--timings names the stages and the slowest templates"
 assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/timings" --as-of 2026-11-23 --timings
 assert_stderr_contains "timings: parse "
-assert_stderr_contains "timings: search index "
+assert_stderr_contains "timings: search index, api and feeds "
 assert_stderr_contains "timings:   template postmortem.html: 4 calls, "
 assert_stderr_contains "timings:   template base.html: "
