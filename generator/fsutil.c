@@ -35,10 +35,13 @@ int fs_read(const char *path, char **data, size_t *len)
 		      FS_MAX_FILE >> 20);
 		goto out;
 	}
-	struct buf b = BUF_INIT;
-	buf_grow(&b, (size_t)st.st_size);
+	/* The size stat gives, and one byte to see the end in: growing by 64 KB a read made
+	 * every 4 KB postmortem a 128 KB block, fresh pages to fault in (5% of a 10k build). */
+	size_t cap = (size_t)st.st_size + 2;
+	struct buf b = {xmalloc(cap), 0, cap};
 	for (;;) {
-		buf_grow(&b, 65536);
+		if (b.len + 1 == b.alloc) /* the file grew since fstat */
+			buf_grow(&b, b.alloc);
 		ssize_t r = read(fd, b.ptr + b.len, b.alloc - b.len - 1);
 		if (r < 0 && errno == EINTR)
 			continue;
