@@ -94,38 +94,52 @@ static void node_add_pm(struct node *nd, size_t pm)
 	nd->pms[nd->npms++] = pm;
 }
 
-static void collect_pm(struct graph *g, struct collect *col, size_t i)
+/* Postmortem i's services, factors, tags or owners (kind k): each kind has fields of its own. */
+static void collect_pm(struct graph *g, struct collect *col, enum term_kind k, size_t i)
 {
 	const struct postmortem *pm = &g->c->pms[i];
 	struct pm_links *l = &g->pm[i];
-	bool owners = g->c->profile == PROFILE_INTERNAL;
-	for (size_t k = 0; k < pm->nservices; k++)
-		add_unique(&l->services, &l->nservices, node_of(g, col, TERM_SERVICE, pm->services[k].name, 0, i));
-	for (size_t k = 0; k < pm->nfactors; k++)
-		add_unique(&l->factors, &l->nfactors,
-			   node_of(g, col, TERM_FACTOR, pm->factors[k].name, (int)pm->factors[k].category, i));
-	for (size_t k = 0; k < pm->ntags; k++)
-		add_unique(&l->tags, &l->ntags, node_of(g, col, TERM_TAG, pm->tags[k].name, 0, i));
-	l->owner = SIZE_MAX;
-	if (owners && pm->owner && *pm->owner) {
-		l->owner = node_of(g, col, TERM_OWNER, pm->owner, 0, i);
-		node_add_pm(&g->nodes[TERM_OWNER][l->owner], i);
+	switch (k) {
+	case TERM_SERVICE:
+		for (size_t j = 0; j < pm->nservices; j++)
+			add_unique(&l->services, &l->nservices, node_of(g, col, k, pm->services[j].name, 0, i));
+		for (size_t j = 0; j < l->nservices; j++)
+			node_add_pm(&g->nodes[k][l->services[j]], i);
+		break;
+	case TERM_FACTOR:
+		for (size_t j = 0; j < pm->nfactors; j++)
+			add_unique(&l->factors, &l->nfactors,
+				   node_of(g, col, k, pm->factors[j].name, (int)pm->factors[j].category, i));
+		for (size_t j = 0; j < l->nfactors; j++)
+			node_add_pm(&g->nodes[k][l->factors[j]], i);
+		break;
+	case TERM_TAG:
+		for (size_t j = 0; j < pm->ntags; j++)
+			add_unique(&l->tags, &l->ntags, node_of(g, col, k, pm->tags[j].name, 0, i));
+		for (size_t j = 0; j < l->ntags; j++)
+			node_add_pm(&g->nodes[k][l->tags[j]], i);
+		break;
+	case TERM_OWNER: {
+		bool owners = g->c->profile == PROFILE_INTERNAL;
+		l->owner = SIZE_MAX;
+		if (owners && pm->owner && *pm->owner) {
+			l->owner = node_of(g, col, k, pm->owner, 0, i);
+			node_add_pm(&g->nodes[k][l->owner], i);
+		}
+		l->ai_owner = xmalloc((pm->nactions ? pm->nactions : 1) * sizeof(size_t));
+		for (size_t j = 0; j < pm->nactions; j++) {
+			l->ai_owner[j] = SIZE_MAX;
+			if (!owners || !pm->actions[j].owner || !*pm->actions[j].owner)
+				continue;
+			size_t o = node_of(g, col, k, pm->actions[j].owner, 0, i); /* may move nodes */
+			node_add_pm(&g->nodes[k][o], i);
+			l->ai_owner[j] = o;
+		}
+		break;
 	}
-	l->ai_owner = xmalloc((pm->nactions ? pm->nactions : 1) * sizeof(size_t));
-	for (size_t k = 0; k < pm->nactions; k++) {
-		l->ai_owner[k] = SIZE_MAX;
-		if (!owners || !pm->actions[k].owner || !*pm->actions[k].owner)
-			continue;
-		size_t o = node_of(g, col, TERM_OWNER, pm->actions[k].owner, 0, i); /* may move nodes */
-		node_add_pm(&g->nodes[TERM_OWNER][o], i);
-		l->ai_owner[k] = o;
+	default:
+		BUG("no such term kind %d", (int)k);
 	}
-	for (size_t k = 0; k < l->nservices; k++)
-		node_add_pm(&g->nodes[TERM_SERVICE][l->services[k]], i);
-	for (size_t k = 0; k < l->nfactors; k++)
-		node_add_pm(&g->nodes[TERM_FACTOR][l->factors[k]], i);
-	for (size_t k = 0; k < l->ntags; k++)
-		node_add_pm(&g->nodes[TERM_TAG][l->tags[k]], i);
 }
 
 static int cmp_spelling(const void *va, const void *vb)
@@ -188,9 +202,7 @@ static void sort_nodes(struct graph *g, enum term_kind k)
 		nodes[order[i]] = old[i];
 	}
 	for (size_t p = 0; p < g->npm; p++) {
-		struct pm_links *l = &g->pm[p];
-		size_t *v = k == TERM_SERVICE ? l->services : k == TERM_FACTOR ? l->factors : l->tags;
-		size_t m = k == TERM_SERVICE ? l->nservices : k == TERM_FACTOR ? l->nfactors : l->ntags;
+		struct pm_links *l = &g->pm[p]; /* only kind k's fields: the other kinds are sorted meanwhile */
 		if (k == TERM_OWNER) {
 			if (l->owner != SIZE_MAX)
 				l->owner = order[l->owner];
@@ -199,6 +211,8 @@ static void sort_nodes(struct graph *g, enum term_kind k)
 					l->ai_owner[j] = order[l->ai_owner[j]];
 			continue;
 		}
+		size_t *v = k == TERM_SERVICE ? l->services : k == TERM_FACTOR ? l->factors : l->tags;
+		size_t m = k == TERM_SERVICE ? l->nservices : k == TERM_FACTOR ? l->nfactors : l->ntags;
 		for (size_t j = 0; j < m; j++)
 			v[j] = order[v[j]];
 	}
@@ -513,6 +527,23 @@ static void find_recurrences(struct graph *g)
 
 /* ---- driver ------------------------------------------------------------- */
 
+/* The nodes of one kind, from every postmortem, named and sorted: the kinds share nothing, so they are made in parallel. */
+struct collect_ctx {
+	struct graph *g;
+	struct collect *col;
+};
+
+static void collect_kind(void *vctx, size_t k, int worker)
+{
+	(void)worker;
+	struct collect_ctx *cc = vctx;
+	for (size_t i = 0; i < cc->g->npm; i++)
+		collect_pm(cc->g, cc->col, (enum term_kind)k, i);
+	name_nodes(cc->g, (enum term_kind)k, &cc->col[k]);
+	free(cc->col[k].v);
+	sort_nodes(cc->g, (enum term_kind)k);
+}
+
 int graph_link(struct graph *g, const struct corpus *c, int jobs)
 {
 	struct collect col[NTERM_KINDS];
@@ -523,13 +554,8 @@ int graph_link(struct graph *g, const struct corpus *c, int jobs)
 	g->npm = c->npms;
 	g->pm = xcalloc(c->npms ? c->npms : 1, sizeof(*g->pm));
 	build_aliases(g);
-	for (size_t i = 0; i < c->npms; i++)
-		collect_pm(g, col, i);
-	for (int k = 0; k < NTERM_KINDS; k++) {
-		name_nodes(g, (enum term_kind)k, &col[k]);
-		free(col[k].v);
-		sort_nodes(g, (enum term_kind)k);
-	}
+	struct collect_ctx cc = {g, col};
+	parallel_for(NTERM_KINDS, jobs, collect_kind, &cc);
 	for (size_t f = 0; f < g->nnodes[TERM_FACTOR]; f++)
 		g->nodes[TERM_FACTOR][f].recurring =
 			g->nodes[TERM_FACTOR][f].npms >= (size_t)c->site.recurring_threshold;
