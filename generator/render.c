@@ -1710,6 +1710,16 @@ static void print_template_timings(struct worker *w, int jobs)
 	free(sum);
 }
 
+static void worker_release(void *ctx, size_t i, int worker)
+{
+	(void)worker;
+	struct worker *w = (struct worker *)ctx + i;
+	if (w->t)
+		tmpl_free(w->t);
+	buf_release(&w->content);
+	buf_release(&w->page);
+}
+
 int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, struct output *out)
 {
 	struct render r = {.c = c, .bodies = c, .g = g, .o = o, .out = out};
@@ -1746,12 +1756,7 @@ int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, 
 	if (o->timings)
 		print_template_timings(r.w, jobs);
 out:
-	for (int k = 0; k < jobs; k++) {
-		if (r.w[k].t)
-			tmpl_free(r.w[k].t);
-		buf_release(&r.w[k].content);
-		buf_release(&r.w[k].page);
-	}
+	parallel_for((size_t)jobs, jobs, worker_release, r.w); /* closing a Lua state takes a while */
 	tmpl_cache_free(cache);
 	free(r.w);
 	free(r.jobs);

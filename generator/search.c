@@ -451,7 +451,18 @@ static void pick_cards(struct iterm *t)
 	}
 }
 
-static void index_score(struct index *ix)
+static void score_term(void *vctx, size_t k, int worker)
+{
+	(void)worker;
+	struct index *ix = vctx;
+	struct iterm *t = &ix->terms[k];
+	for (size_t i = 0; i < t->np; i++)
+		t->p[i].level = impact_level(ix, &t->p[i]);
+	pick_cards(t);
+}
+
+/* Every posting's impact level and every term's cards; the terms in parallel. */
+static void index_score(struct index *ix, int jobs)
 {
 	double total[NFIELDS] = {0};
 	for (size_t i = 0; i < ix->ndocs; i++)
@@ -459,12 +470,7 @@ static void index_score(struct index *ix)
 			total[f] += ix->len[i][f];
 	for (int f = 0; f < NFIELDS; f++)
 		ix->avg[f] = ix->ndocs ? total[f] / (double)ix->ndocs : 0;
-	for (size_t k = 0; k < ix->nterms; k++) {
-		struct iterm *t = &ix->terms[k];
-		for (size_t i = 0; i < t->np; i++)
-			t->p[i].level = impact_level(ix, &t->p[i]);
-		pick_cards(t);
-	}
+	parallel_for(ix->nterms, jobs, score_term, ix);
 }
 
 /* ---- encoding ------------------------------------------------------------ */
@@ -1202,7 +1208,7 @@ int search_write(const struct corpus *c, const struct graph *g, const struct ren
 	struct index ix = {.c = c, .g = g, .ndocs = c->npms};
 	struct layout lo = {0};
 	index_read(&ix, o ? o->jobs : 1);
-	index_score(&ix);
+	index_score(&ix, o ? o->jobs : 1);
 	index_layout(&lo, &ix);
 	int ret = write_index(&ix, &lo, out, o ? o->jobs : 1);
 	layout_release(&lo, ix.nterms);
