@@ -355,7 +355,11 @@ static void merge_doc(struct index *ix, struct strmap *map, struct reader *r, si
 		const struct hit *h = &d->hits[i];
 		size_t term = global_term(ix, map, r, h->term); /* may move ix->terms */
 		struct iterm *t = &ix->terms[term];
-		ALLOC_GROW(t->p, t->np + 1, t->alloc);
+		if (t->np == t->alloc) { /* a common word's postings grow past BIG_ARRAY_BYTES */
+			size_t n = t->alloc < 8 ? 8 : t->alloc * 2;
+			t->p = big_realloc(t->p, t->alloc * sizeof(*t->p), n * sizeof(*t->p));
+			t->alloc = n;
+		}
 		struct posting *p = &t->p[t->np++];
 		p->doc = (uint32_t)doc;
 		memcpy(p->tf, h->tf, sizeof(h->tf));
@@ -1194,7 +1198,7 @@ static void index_release(struct index *ix)
 {
 	for (size_t k = 0; k < ix->nterms; k++) {
 		free(ix->terms[k].s);
-		free(ix->terms[k].p);
+		big_free(ix->terms[k].p, ix->terms[k].alloc * sizeof(*ix->terms[k].p));
 	}
 	free(ix->terms);
 	free(ix->len);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static void *check_alloc(void *p, size_t n)
 {
@@ -25,6 +27,44 @@ void *xcalloc(size_t n, size_t size)
 void *xrealloc(void *p, size_t n)
 {
 	return check_alloc(realloc(p, n ? n : 1), n);
+}
+
+static size_t page_round(size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	return (n + page - 1) / page * page;
+}
+
+void *big_realloc(void *p, size_t bytes, size_t new_bytes)
+{
+	bool mapped = bytes >= BIG_ARRAY_BYTES, to_map = new_bytes >= BIG_ARRAY_BYTES;
+	void *q;
+	if (!mapped && !to_map)
+		return xrealloc(p, new_bytes);
+	if (mapped && to_map) {
+		q = mremap(p, page_round(bytes), page_round(new_bytes), MREMAP_MAYMOVE);
+	} else if (to_map) { /* into a mapping of its own */
+		q = mmap(NULL, page_round(new_bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (q != MAP_FAILED) {
+			memcpy(q, p, bytes);
+			free(p);
+		}
+	} else { /* back below the threshold */
+		q = xmalloc(new_bytes ? new_bytes : 1);
+		memcpy(q, p, new_bytes);
+		munmap(p, page_round(bytes));
+	}
+	if (q == MAP_FAILED)
+		die("out of memory (mapping %zu bytes)", new_bytes);
+	return q;
+}
+
+void big_free(void *p, size_t bytes)
+{
+	if (bytes >= BIG_ARRAY_BYTES)
+		munmap(p, page_round(bytes));
+	else
+		free(p);
 }
 
 char *xstrdup(const char *s)

@@ -58,12 +58,42 @@ static void test_buf_add_uint(void)
 	}
 }
 
+/*
+ * big_realloc: an array grown by doubling from nothing past BIG_ARRAY_BYTES
+ * (into a mapping of its own), and back below it, keeps every element.
+ */
+static void test_big_realloc(void)
+{
+	uint32_t *v = NULL;
+	size_t alloc = 0, n = 0, want = 3 * BIG_ARRAY_BYTES / sizeof(*v) + 5;
+	for (; n < want; n++) {
+		if (n == alloc) {
+			size_t grown = alloc < 8 ? 8 : alloc * 2;
+			v = big_realloc(v, alloc * sizeof(*v), grown * sizeof(*v));
+			alloc = grown;
+		}
+		v[n] = (uint32_t)(n * 2654435761u);
+	}
+	CHECK(alloc * sizeof(*v) >= BIG_ARRAY_BYTES);
+	bool same = true;
+	for (size_t i = 0; i < n; i++)
+		same &= v[i] == (uint32_t)(i * 2654435761u);
+	CHECK(same);
+	size_t small = 100;
+	v = big_realloc(v, alloc * sizeof(*v), small * sizeof(*v)); /* back on the heap */
+	for (size_t i = 0; i < small; i++)
+		same &= v[i] == (uint32_t)(i * 2654435761u);
+	CHECK(same);
+	big_free(v, small * sizeof(*v));
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
 		TEST(test_utf8_valid),
 		TEST(test_xstrcat3),
 		TEST(test_buf_add_uint),
+		TEST(test_big_realloc),
 	};
 	return harness_run("util", cases, ARRAY_SIZE(cases));
 }
