@@ -255,6 +255,31 @@ int fs_write(const char *path, const void *data, size_t len)
 	return 0;
 }
 
+int fs_write_at(int dirfd, const char *base, const char *rel, const void *data, size_t len)
+{
+	const char *slash = strrchr(rel, '/');
+	if (slash) {
+		char *parent = xstrndup(rel, (size_t)(slash - rel));
+		if (mkdirat(dirfd, parent, 0777) < 0 && errno == ENOENT) { /* its own parent is missing too */
+			char *full = path_join(base, parent);
+			fs_mkdirs(full);
+			free(full);
+		}
+		free(parent); /* any other failure: the open below says what it is */
+	}
+	int fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int ret = fd < 0 ? -1 : write_all(fd, data, len);
+	if (fd >= 0 && close(fd) < 0)
+		ret = -1;
+	if (ret < 0) {
+		char *path = path_join(base, rel);
+		struct loc loc = {path, 0, 0};
+		error(&loc, "cannot write file: %s", strerror(errno));
+		free(path);
+	}
+	return ret;
+}
+
 /*
  * rm -rf, one level of the tree at a time: the directories of a level are
  * read in parallel, each worker unlinking the files of its directory and

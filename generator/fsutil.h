@@ -42,6 +42,13 @@ bool fs_exists(const char *path);
 int fs_mkdirs(const char *path);
 /* Write data to path (creating parent directories); 0 or -1. */
 int fs_write(const char *path, const void *data, size_t len);
+/*
+ * The same for `rel` below the directory open as dirfd, whose path is `base`
+ * (for messages): shorter lookups, and the parent directory is made before
+ * the file is opened (most files a build writes are the index.html of a new
+ * directory), two calls where fs_write's open, mkdir, open are three.
+ */
+int fs_write_at(int dirfd, const char *base, const char *rel, const void *data, size_t len);
 /* rm -rf (symbolic links are removed, not followed); 0 or -1. */
 int fs_remove_tree(const char *path);
 /* The same on `jobs` threads (a level of the tree at a time). */

@@ -65,6 +65,7 @@ int output_open(struct output *o, const char *out_dir, const char *content_dir, 
 	char *content = path_absolute(content_dir);
 	o->dir = path_absolute(out_dir);
 	o->tmp = NULL;
+	o->tmp_fd = -1;
 	int ret = check_target(o->dir, content);
 	free(content);
 	if (ret < 0) {
@@ -80,15 +81,26 @@ int output_open(struct output *o, const char *out_dir, const char *content_dir, 
 		output_abort(o);
 		return -1;
 	}
+	o->tmp_fd = open(o->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->tmp_fd < 0) {
+		struct loc loc = {o->tmp, 0, 0};
+		error(&loc, "cannot open the directory being written: %s", strerror(errno));
+		output_abort(o);
+		return -1;
+	}
 	return 0;
 }
 
 int output_write(struct output *o, const char *rel, const void *data, size_t len)
 {
-	char *path = path_join(o->tmp, rel);
-	int ret = fs_write(path, data, len);
-	free(path);
-	return ret;
+	return fs_write_at(o->tmp_fd, o->tmp, rel, data, len);
+}
+
+static void close_tmp(struct output *o)
+{
+	if (o->tmp_fd >= 0)
+		close(o->tmp_fd);
+	o->tmp_fd = -1;
 }
 
 int output_write_buf(struct output *o, const char *rel, const struct buf *b)
@@ -148,6 +160,7 @@ int output_commit(struct output *o)
 	static const char marker[] = "This directory is written by aftermath and replaced on every build.\n";
 	if (output_write(o, OUTPUT_MARKER, marker, sizeof(marker) - 1) < 0)
 		return -1;
+	close_tmp(o);
 	if (swap_in(o) < 0)
 		return -1;
 	fs_remove_tree_jobs(o->tmp, o->jobs);
@@ -159,6 +172,7 @@ int output_commit(struct output *o)
 
 void output_abort(struct output *o)
 {
+	close_tmp(o);
 	if (o->tmp)
 		fs_remove_tree_jobs(o->tmp, o->jobs);
 	free(o->tmp);

@@ -19,6 +19,7 @@
 struct output {
 	char *dir; /* the final directory (absolute) */
 	char *tmp; /* the temporary sibling being written */
+	int tmp_fd; /* tmp, open (files are written relative to it) */
 	int jobs;  /* threads for removing a tree */
 };
 

@@ -95,6 +95,43 @@ static void test_swap_and_abort(void)
 	diag_clear();
 }
 
+/*
+ * output_write makes every missing directory of a path, and a file it cannot
+ * write is an error that names the file below the temporary directory.
+ */
+static void test_write_paths(void)
+{
+	struct output o;
+	char *out = at("paths"), *content = at("c");
+	char *data;
+	size_t len;
+	CHECK(output_open(&o, out, content, 2) == 0);
+	CHECK(output_write(&o, "top.html", "t", 1) == 0);
+	CHECK(output_write(&o, "x/index.html", "1", 1) == 0);
+	CHECK(output_write(&o, "x/y.html", "2", 1) == 0);       /* a directory that exists */
+	CHECK(output_write(&o, "p/q/r/s.html", "3", 1) == 0);   /* three that do not */
+	CHECK(output_write(&o, "top.html/z.html", "4", 1) < 0); /* below a file */
+	char *want = xstrfmt("%s/top.html/z.html", o.tmp);
+	size_t n;
+	const struct diag *d = diag_list(&n);
+	CHECK_INT(n, 1);
+	CHECK(n == 1 && d[0].file && !strcmp(d[0].file, want));
+	CHECK(has_error("cannot write file: Not a directory"));
+	diag_clear();
+	CHECK(output_commit(&o) == 0);
+	static const char *const files[][2] = {{"paths/x/index.html", "1"}, {"paths/x/y.html", "2"},
+						{"paths/p/q/r/s.html", "3"}, {"paths/top.html", "t"}};
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		char *f = at(files[i][0]);
+		CHECK(fs_read(f, &data, &len) == 0 && !strcmp(data, files[i][1]));
+		free(data);
+		free(f);
+	}
+	free(want);
+	free(out);
+	free(content);
+}
+
 /* rm -rf on threads: every level goes, a symbolic link is removed and not followed. */
 static void test_remove_tree(void)
 {
@@ -131,6 +168,7 @@ int main(void)
 		TEST(test_refuses_content_and_ancestors),
 		TEST(test_refuses_foreign_dir),
 		TEST(test_swap_and_abort),
+		TEST(test_write_paths),
 		TEST(test_remove_tree),
 	};
 	if (!mkdtemp(tmp))
