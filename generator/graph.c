@@ -94,6 +94,16 @@ static void node_add_pm(struct node *nd, size_t pm)
 	nd->pms[nd->npms++] = pm;
 }
 
+/* Postmortem i's terms of kind k (services or tags) into its list (v, n), and it into their nodes. */
+static void collect_terms(struct graph *g, struct collect *col, enum term_kind k, size_t i, const struct term *t,
+			  size_t nt, size_t **v, size_t *n)
+{
+	for (size_t j = 0; j < nt; j++)
+		add_unique(v, n, node_of(g, col, k, t[j].name, 0, i));
+	for (size_t j = 0; j < *n; j++)
+		node_add_pm(&g->nodes[k][(*v)[j]], i);
+}
+
 /* Postmortem i's services, factors, tags or owners (kind k): each kind has fields of its own. */
 static void collect_pm(struct graph *g, struct collect *col, enum term_kind k, size_t i)
 {
@@ -101,23 +111,17 @@ static void collect_pm(struct graph *g, struct collect *col, enum term_kind k, s
 	struct pm_links *l = &g->pm[i];
 	switch (k) {
 	case TERM_SERVICE:
-		for (size_t j = 0; j < pm->nservices; j++)
-			add_unique(&l->services, &l->nservices, node_of(g, col, k, pm->services[j].name, 0, i));
-		for (size_t j = 0; j < l->nservices; j++)
-			node_add_pm(&g->nodes[k][l->services[j]], i);
+		collect_terms(g, col, k, i, pm->services, pm->nservices, &l->services, &l->nservices);
 		break;
-	case TERM_FACTOR:
+	case TERM_TAG:
+		collect_terms(g, col, k, i, pm->tags, pm->ntags, &l->tags, &l->ntags);
+		break;
+	case TERM_FACTOR: /* the same with each factor's category */
 		for (size_t j = 0; j < pm->nfactors; j++)
 			add_unique(&l->factors, &l->nfactors,
 				   node_of(g, col, k, pm->factors[j].name, (int)pm->factors[j].category, i));
 		for (size_t j = 0; j < l->nfactors; j++)
 			node_add_pm(&g->nodes[k][l->factors[j]], i);
-		break;
-	case TERM_TAG:
-		for (size_t j = 0; j < pm->ntags; j++)
-			add_unique(&l->tags, &l->ntags, node_of(g, col, k, pm->tags[j].name, 0, i));
-		for (size_t j = 0; j < l->ntags; j++)
-			node_add_pm(&g->nodes[k][l->tags[j]], i);
 		break;
 	case TERM_OWNER: {
 		bool owners = g->c->profile == PROFILE_INTERNAL;
