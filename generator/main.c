@@ -278,6 +278,17 @@ static long peak_mb(void)
 	return getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_maxrss / 1024;
 }
 
+/* User and system CPU seconds of every thread so far (for --timings: a stage's
+ * CPU over its wall time is how many cores it kept busy). */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /*
  * The API files and the feeds, written on a thread of their own while the
  * search index is built: the index keeps the cores only partly busy (its
@@ -325,7 +336,7 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	char *static_dir = path_join(o->content_dir, "static");
 	int ok = render_assets(&ro, &out) | output_copy_tree(&out, static_dir, "");
 	free(static_dir);
-	double t0 = now_seconds();
+	double t0 = now_seconds(), c0 = cpu_seconds();
 	if (o->timings)
 		fprintf(stderr, "timings: open output and assets %.3f s\n", t0 - t_open);
 	struct side_job api = {c, g, &ro, base_url, &out, 0};
@@ -339,12 +350,14 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	ok |= api.ret;
 	corpus_drop_texts(c); /* the index was their last reader: pages need the memory */
 	if (o->timings)
-		fprintf(stderr, "timings: search index, api and feeds %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0,
-			peak_mb());
+		fprintf(stderr, "timings: search index, api and feeds %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n",
+			now_seconds() - t0, cpu_seconds() - c0, peak_mb());
 	t0 = now_seconds();
+	c0 = cpu_seconds();
 	ok |= render_site(c, g, &ro, &out);
 	if (o->timings)
-		fprintf(stderr, "timings: pages %.3f s (peak RSS so far %ld MB)\n", now_seconds() - t0, peak_mb());
+		fprintf(stderr, "timings: pages %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n", now_seconds() - t0,
+			cpu_seconds() - c0, peak_mb());
 	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)
 		ok = -1;
 	if (ok < 0 || (o->strict && diag_count(DIAG_WARNING))) {
@@ -379,7 +392,7 @@ static int cmd_build(struct options *o, bool write)
 {
 	struct corpus c;
 	struct graph g;
-	double start = now_seconds();
+	double start = now_seconds(), cpu_start = cpu_seconds();
 	int ret = 0;
 	if (!fs_is_dir(o->content_dir)) {
 		fprintf(stderr, "aftermath: content directory \"%s\" not found\n", o->content_dir);
@@ -387,14 +400,15 @@ static int cmd_build(struct options *o, bool write)
 	}
 	progress(o, "reading and parsing postmortems...");
 	corpus_load(&c, o->content_dir, o->profile, o->jobs, !write); /* check's lint rules read the sources */
-	double loaded = now_seconds();
+	double loaded = now_seconds(), cpu_loaded = cpu_seconds();
 	progress(o, "linking services, factors and related incidents...");
 	graph_link(&g, &c, o->jobs);
-	double linked = now_seconds();
+	double linked = now_seconds(), cpu_linked = cpu_seconds();
 	progress(o, write ? "rendering and writing pages..." : "");
 	if (o->timings)
-		fprintf(stderr, "timings: parse %.3f s, link %.3f s (%zu postmortems, peak RSS so far %ld MB)\n",
-			loaded - start, linked - loaded, c.npms, peak_mb());
+		fprintf(stderr,
+			"timings: parse %.3f s (cpu %.3f s), link %.3f s (cpu %.3f s) (%zu postmortems, peak RSS so far %ld MB)\n",
+			loaded - start, cpu_loaded - cpu_start, linked - loaded, cpu_linked - cpu_loaded, c.npms, peak_mb());
 	if (!write) {
 		progress(o, "");
 		char *builtin = find_shipped("AFTERMATH_LINT", "scripts/lint", "lint", "blame-language.lua");

@@ -261,8 +261,10 @@ static void read_one(void *vctx, size_t i, int worker)
 	i += ctx->base;
 	const struct postmortem *pm = &ctx->c->pms[i];
 	const struct pm_links *l = &ctx->g->pm[i];
-	struct reading rd = {.r = &ctx->readers[worker], .d = &ctx->docs[i], .stamp = i + 1};
-	rd.d->worker = worker;
+	/* The hits are gathered in a struct on this thread's stack and stored once: neighbouring
+	 * documents are read by other workers, and their doc_hits share cache lines. */
+	struct doc_hits hits = {.worker = worker};
+	struct reading rd = {.r = &ctx->readers[worker], .d = &hits, .stamp = i + 1};
 	read_flagged(&rd, pm->id, FL_ID);
 	read_text(&rd, pm->title, F_TITLE);
 	read_text(&rd, pm->summary, F_SUMMARY);
@@ -277,6 +279,7 @@ static void read_one(void *vctx, size_t i, int worker)
 	read_nodes(&rd, ctx->g, TERM_SERVICE, l->services, l->nservices, FL_SERVICE);
 	read_nodes(&rd, ctx->g, TERM_FACTOR, l->factors, l->nfactors, FL_FACTOR);
 	read_nodes(&rd, ctx->g, TERM_TAG, l->tags, l->ntags, FL_TAG);
+	ctx->docs[i] = hits;
 }
 
 static void reader_release(struct reader *r)

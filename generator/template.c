@@ -92,37 +92,57 @@ struct tmpl {
 	struct buf key;      /* include_cached()'s full key */
 };
 
-/* include_cached()'s texts by "name\nkey", shared by the engines of a build. */
-struct tmpl_cache {
-	pthread_rwlock_t lock;
+/*
+ * include_cached()'s texts by "name\nkey", shared by the engines of a build.
+ * A key belongs to one of CACHE_STRIPES stripes (by its hash), each with its
+ * own lock, table and share of TMPL_CACHE_BYTES: workers asking for different
+ * keys at once then rarely wait for each other (one lock made a worker sleep
+ * while the other copied a text out, and moved its cache line at every call).
+ */
+#define CACHE_STRIPES 64
+
+struct cache_stripe {
+	pthread_mutex_t lock;
 	struct strmap index; /* full key -> slot */
 	struct buf *texts;
 	size_t n, alloc, bytes;
+} __attribute__((aligned(64)));
+
+struct tmpl_cache {
+	struct cache_stripe stripes[CACHE_STRIPES];
 };
 
 struct tmpl_cache *tmpl_cache_new(void)
 {
-	struct tmpl_cache *c = xcalloc(1, sizeof(*c));
-	pthread_rwlock_init(&c->lock, NULL);
+	struct tmpl_cache *c = aligned_alloc(64, sizeof(*c)); /* stripes on cache lines of their own */
+	if (!c)
+		die("out of memory");
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < CACHE_STRIPES; i++) {
+		pthread_mutex_init(&c->stripes[i].lock, NULL);
+		c->stripes[i].index = (struct strmap)STRMAP_INIT;
+	}
 	return c;
 }
 
-static void cache_clear(struct tmpl_cache *c)
+static void cache_clear(struct cache_stripe *s)
 {
-	for (size_t i = 0; i < c->n; i++)
-		buf_release(&c->texts[i]);
-	strmap_release(&c->index);
-	c->index = (struct strmap)STRMAP_INIT;
-	c->n = c->bytes = 0;
+	for (size_t i = 0; i < s->n; i++)
+		buf_release(&s->texts[i]);
+	strmap_release(&s->index);
+	s->index = (struct strmap)STRMAP_INIT;
+	s->n = s->bytes = 0;
 }
 
 void tmpl_cache_free(struct tmpl_cache *c)
 {
 	if (!c)
 		return;
-	cache_clear(c);
-	free(c->texts);
-	pthread_rwlock_destroy(&c->lock);
+	for (size_t i = 0; i < CACHE_STRIPES; i++) {
+		cache_clear(&c->stripes[i]);
+		free(c->stripes[i].texts);
+		pthread_mutex_destroy(&c->stripes[i].lock);
+	}
 	free(c);
 }
 
@@ -1482,7 +1502,7 @@ static int l_include(lua_State *L)
 /*
  * include_cached(name, key, ctx): include(name, ctx) the first time the
  * build sees (name, key), the same text after that.  The cache is dropped
- * whole when it would hold more than TMPL_CACHE_BYTES, so it stays bounded;
+ * stripe by stripe when it would hold more than TMPL_CACHE_BYTES, so it stays bounded;
  * the text never depends on what was dropped.  Texts are copied out under
  * the lock, into memory Lua does not own, so a Lua error cannot leave it held.
  */
@@ -1504,18 +1524,23 @@ static void cache_key(lua_State *L, struct tmpl *t, const char *name)
 	buf_add(&t->key, key, klen);
 }
 
+static struct cache_stripe *stripe_of(struct tmpl *t)
+{
+	return &t->cache->stripes[hash_fnv1a(t->key.ptr, t->key.len) % CACHE_STRIPES];
+}
+
 /* Append the text cached under t->key to b: false when there is none. */
 static bool cache_get(struct tmpl *t, const char *name, struct buf *b)
 {
-	struct tmpl_cache *c = t->cache;
+	struct cache_stripe *s = stripe_of(t);
 	bool found = false;
-	pthread_rwlock_rdlock(&c->lock);
-	size_t slot = strmap_get(&c->index, buf_cstr(&t->key));
+	pthread_mutex_lock(&s->lock);
+	size_t slot = strmap_get(&s->index, buf_cstr(&t->key));
 	if (slot != SIZE_MAX) {
-		buf_add(b, c->texts[slot].ptr, c->texts[slot].len);
+		buf_add(b, s->texts[slot].ptr, s->texts[slot].len);
 		found = true;
 	}
-	pthread_rwlock_unlock(&c->lock);
+	pthread_mutex_unlock(&s->lock);
 	if (found) {
 		struct tfile *f = tmpl_find(t, name);
 		if (f)
@@ -1527,19 +1552,19 @@ static bool cache_get(struct tmpl *t, const char *name, struct buf *b)
 /* Cache text under t->key (unless another engine did meanwhile). */
 static void cache_put(struct tmpl *t, const char *text, size_t len)
 {
-	struct tmpl_cache *c = t->cache;
-	pthread_rwlock_wrlock(&c->lock);
-	if (strmap_get(&c->index, buf_cstr(&t->key)) == SIZE_MAX) {
-		if (c->bytes + t->key.len + len > TMPL_CACHE_BYTES)
-			cache_clear(c);
-		if (c->n == c->alloc)
-			c->texts = xrealloc(c->texts, (c->alloc = c->alloc ? c->alloc * 2 : 64) * sizeof(*c->texts));
-		c->texts[c->n] = (struct buf)BUF_INIT;
-		buf_add(&c->texts[c->n], text, len);
-		strmap_put(&c->index, buf_cstr(&t->key), c->n++);
-		c->bytes += t->key.len + len;
+	struct cache_stripe *s = stripe_of(t);
+	pthread_mutex_lock(&s->lock);
+	if (strmap_get(&s->index, buf_cstr(&t->key)) == SIZE_MAX) {
+		if (s->bytes + t->key.len + len > TMPL_CACHE_BYTES / CACHE_STRIPES)
+			cache_clear(s);
+		if (s->n == s->alloc)
+			s->texts = xrealloc(s->texts, (s->alloc = s->alloc ? s->alloc * 2 : 64) * sizeof(*s->texts));
+		s->texts[s->n] = (struct buf)BUF_INIT;
+		buf_add(&s->texts[s->n], text, len);
+		strmap_put(&s->index, buf_cstr(&t->key), s->n++);
+		s->bytes += t->key.len + len;
 	}
-	pthread_rwlock_unlock(&c->lock);
+	pthread_mutex_unlock(&s->lock);
 }
 
 /*

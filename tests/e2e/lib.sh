@@ -42,6 +42,9 @@ assert_not_contains() {
 }
 
 assert_stderr_contains() { assert_contains "$ERR" "$1"; }
+assert_stderr_matches() { # EXTENDED-REGEX
+	if grep -qE -- "$1" "$ERR" 2>/dev/null; then _pass; else _fail "stderr does not match: $1"; fi
+}
 assert_stdout_contains() { assert_contains "$OUT" "$1"; }
 
 assert_eq() { # GOT WANT [WHAT]

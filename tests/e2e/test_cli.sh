@@ -37,5 +37,6 @@ t_begin "--timings names the stages and the slowest templates"
 assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/timings" --as-of 2026-11-23 --timings
 assert_stderr_contains "timings: parse "
 assert_stderr_contains "timings: search index, api and feeds "
+assert_stderr_matches "timings: pages [0-9.]+ s \(cpu [0-9.]+ s, peak RSS so far [0-9]+ MB\)"
 assert_stderr_contains "timings:   template postmortem.html: 4 calls, "
 assert_stderr_contains "timings:   template base.html: "
