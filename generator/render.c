@@ -1623,10 +1623,8 @@ static void render_one(void *ctx, size_t i, int worker)
 		r->failed[i] = true;
 		goto out;
 	}
-	/* ctx: add the page's content and wrap it in base.html */
-	lua_pushlstring(L, buf_cstr(&w->content), w->content.len);
-	lua_setfield(L, -2, "content");
-	if (tmpl_render(w->t, "base.html", &w->page) < 0) {
+	/* ctx: wrap the page's content in base.html */
+	if (tmpl_render_page(w->t, "base.html", buf_cstr(&w->content), w->content.len, &w->page) < 0) {
 		r->failed[i] = true;
 		goto out;
 	}

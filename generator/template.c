@@ -39,6 +39,13 @@
  */
 static const char sources_key;
 static const char ctx_key;
+/*
+ * The value of ctx.content while tmpl_render_page() renders: it stands for
+ * the page's text, which only a template that writes `content` with
+ * {{{ content }}} and uses it no other way (tfile.page_raw) sees; push_call()
+ * gives every other template the text as a string.
+ */
+static const char page_key;
 
 /* Per Lua state, reachable from the allocator (its ud) and lua_getextraspace. */
 struct sandbox {
@@ -68,6 +75,7 @@ struct tfile {
 	char *name;
 	char *path;
 	int ref; /* the compiled function, in the registry */
+	bool page_raw; /* names `content` only in {{{ content }}} (and never _ENV or __raw): see page_key */
 	size_t calls;
 	size_t cached;        /* include_cached() calls answered from the cache */
 	uint64_t ns, self_ns; /* time in its renders, with and without its includes */
@@ -90,6 +98,8 @@ struct tmpl {
 	struct tmpl_cache *cache; /* include_cached()'s texts (maybe shared) */
 	bool own_cache;
 	struct buf key;      /* include_cached()'s full key */
+	const char *page;    /* tmpl_render_page()'s text (ctx.content), while it renders */
+	size_t page_len;
 };
 
 /*
@@ -1186,12 +1196,38 @@ static void emit_tag(struct xlate *x, const struct tag *tg)
 	buf_adds(c, tg->kind == TAG_STMT ? " ; " : "); ");
 }
 
-/* Translate template src into Lua; -1 (with a diagnostic) on an unclosed tag. */
-static int translate(const char *path, const char *src, struct buf *code)
+/* Whether identifier `word` occurs in code[0..end) (in strings and comments too: callers want "maybe"). */
+static bool mentions(const char *code, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = code; p + n <= end; p++)
+		if (!memcmp(p, word, n) && (p == code || !ident_char(p[-1])) && (p + n == end || !ident_char(p[n])))
+			return true;
+	return false;
+}
+
+/* Whether the tag is exactly {{{ content }}} (blanks aside). */
+static bool writes_content(const struct tag *tg)
+{
+	const char *p = tg->code, *end = tg->code_end;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	return tg->kind == TAG_RAW && end - p == 7 && !memcmp(p, "content", 7);
+}
+
+/*
+ * Translate template src into Lua; -1 (with a diagnostic) on an unclosed tag.
+ * *page_raw: whether the code names `content` only as {{{ content }}}, and
+ * never _ENV (the globals as a table) or __raw (the writer it calls).
+ */
+static int translate(const char *path, const char *src, struct buf *code, bool *page_raw)
 {
 	struct xlate x = {path, src, code, 0, 0, false};
 	const char *p = src;
 	bool trim = false;
+	*page_raw = true;
 	buf_adds(code, "local _ENV, __out, __esc, __raw, __inc, __incc = ...; ");
 	for (;;) {
 		const char *open = next_tag(p);
@@ -1209,6 +1245,9 @@ static int translate(const char *path, const char *src, struct buf *code)
 			run_close(&x);
 			return 0;
 		}
+		if (!writes_content(&tg) && (mentions(tg.code, tg.code_end, "content") ||
+					     mentions(tg.code, tg.code_end, "_ENV") || mentions(tg.code, tg.code_end, "__raw")))
+			*page_raw = false;
 		emit_tag(&x, &tg);
 		p = tg.next;
 		trim = tg.trim_after;
@@ -1334,6 +1373,11 @@ static int w_esc(lua_State *L)
 /* __raw(v): {{{ v }}}. */
 static int w_raw(lua_State *L)
 {
+	if (lua_touserdata(L, 1) == &page_key) { /* {{{ content }}} in a page_raw template */
+		struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
+		buf_add(sink(L), t->page, t->page_len);
+		return 0;
+	}
 	size_t len;
 	char num[24];
 	const char *s = insert_text(L, 1, &len, num);
@@ -1403,6 +1447,10 @@ static void push_call(lua_State *L, const struct tmpl *t, const struct tfile *f,
 		lua_pushnil(L);
 		while (lua_next(L, ctx)) { /* E k v */
 			if (lua_type(L, -2) == LUA_TSTRING) {
+				if (lua_touserdata(L, -1) == &page_key && !f->page_raw) {
+					lua_pop(L, 1);
+					lua_pushlstring(L, t->page ? t->page : "", t->page_len);
+				}
 				lua_pushvalue(L, -2);
 				lua_insert(L, -2);
 				lua_rawset(L, -4);
@@ -1685,6 +1733,24 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 	return r;
 }
 
+int tmpl_render_page(struct tmpl *t, const char *name, const char *text, size_t len, struct buf *out)
+{
+	lua_State *L = t->L;
+	if (lua_getmetatable(L, -1)) { /* env_index would hand page_key to any template: a string then */
+		lua_pop(L, 1);
+		lua_pushlstring(L, text, len);
+	} else {
+		lua_pushlightuserdata(L, (void *)&page_key);
+	}
+	lua_setfield(L, -2, "content");
+	t->page = text;
+	t->page_len = len;
+	int r = tmpl_render(t, name, out);
+	t->page = NULL;
+	t->page_len = 0;
+	return r;
+}
+
 struct tmpl_stat *tmpl_stats(const struct tmpl *t, size_t *n)
 {
 	struct tmpl_stat *v = xcalloc(t->nfiles ? t->nfiles : 1, sizeof(*v));
@@ -1805,7 +1871,7 @@ static int compile_file(struct tmpl *t, struct tfile *f)
 		nul_byte(f->path, src);
 		goto out;
 	}
-	if (translate(f->path, src, &code) < 0)
+	if (translate(f->path, src, &code, &f->page_raw) < 0)
 		goto out;
 	chunk = xstrfmt("@%s", f->path);
 	int r = luaL_loadbufferx(L, code.ptr, code.len, chunk, "t");
