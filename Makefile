@@ -20,7 +20,9 @@ ifeq ($(CI),true)
 WARN += -Werror
 endif
 
-OPT ?= -O2 -g
+# -O3 rather than -O2: a 10k build's user time 6% lower, output the same
+# (alternating runs, BENCHMARKS.md); no -march, so the binary runs on any x86-64.
+OPT ?= -O3 -g
 SANITIZE ?=
 ifneq ($(SANITIZE),)
 BUILD ?= build/$(subst $(comma),-,$(SANITIZE))
