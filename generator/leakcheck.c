@@ -710,9 +710,9 @@ static void demote_contained(const struct corpus *c, struct strmap *names, enum 
 	ac_build(&nd.ac);
 	struct contained x = {&nd, &v, mode, why};
 	for (size_t k = 0; nd.n && k < names->cap; k++) {
-		if (!names->keys[k])
+		if (!names->e[k].key)
 			continue;
-		fold(&v, names->keys[k], strlen(names->keys[k]), NULL);
+		fold(&v, names->e[k].key, strlen(names->e[k].key), NULL);
 		ac_scan(&nd.ac, v.s, v.len, contained_hit, &x);
 	}
 	view_release(&v);

@@ -40,7 +40,7 @@ char *newpm_next_id(const char *pattern, int year, const struct strmap *ids)
 	expand_year(&suffix, end + 1, strlen(end + 1), year);
 	long next = 1;
 	for (size_t i = 0; i < ids->cap; i++) {
-		const char *id = ids->keys[i];
+		const char *id = ids->e[i].key;
 		if (!id || !str_starts(id, buf_cstr(&prefix)) || strlen(id) < prefix.len + suffix.len ||
 		    !str_ends(id, buf_cstr(&suffix)))
 			continue;

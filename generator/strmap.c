@@ -4,21 +4,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t slot_of(const struct strmap *m, const char *key)
+/* key's slot: where it is, or the empty slot where it would go.  The hash is
+ * compared first, so a probe past another key rarely reads that key's bytes. */
+static size_t slot_of(const struct strmap *m, const char *key, uint64_t hash)
 {
 	size_t mask = m->cap - 1;
-	size_t i = (size_t)hash_fnv1a(key, strlen(key)) & mask;
-	while (m->keys[i] && strcmp(m->keys[i], key))
+	size_t i = (size_t)hash & mask;
+	while (m->e[i].key && (m->e[i].hash != hash || strcmp(m->e[i].key, key)))
 		i = (i + 1) & mask;
 	return i;
 }
 
-size_t strmap_get(const struct strmap *m, const char *key)
+size_t strmap_get_hashed(const struct strmap *m, const char *key, uint64_t hash)
 {
 	if (!m->cap)
 		return SIZE_MAX;
-	size_t i = slot_of(m, key);
-	return m->keys[i] ? m->vals[i] : SIZE_MAX;
+	size_t i = slot_of(m, key, hash);
+	return m->e[i].key ? m->e[i].val : SIZE_MAX;
+}
+
+size_t strmap_get(const struct strmap *m, const char *key)
+{
+	return m->cap ? strmap_get_hashed(m, key, hash_fnv1a(key, strlen(key))) : SIZE_MAX;
 }
 
 static void grow(struct strmap *m)
@@ -26,40 +33,38 @@ static void grow(struct strmap *m)
 	struct strmap bigger = {
 		.cap = m->cap ? m->cap * 2 : 16,
 	};
-	bigger.keys = xcalloc(bigger.cap, sizeof(char *));
-	bigger.vals = xcalloc(bigger.cap, sizeof(size_t));
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->keys[i])
-			continue;
-		size_t j = slot_of(&bigger, m->keys[i]);
-		bigger.keys[j] = m->keys[i];
-		bigger.vals[j] = m->vals[i];
-	}
+	bigger.e = xcalloc(bigger.cap, sizeof(*bigger.e));
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->e[i].key)
+			bigger.e[slot_of(&bigger, m->e[i].key, m->e[i].hash)] = m->e[i];
 	bigger.n = m->n;
-	free(m->keys);
-	free(m->vals);
+	free(m->e);
 	*m = bigger;
+}
+
+void strmap_put_hashed(struct strmap *m, const char *key, uint64_t hash, size_t val)
+{
+	if ((m->n + 1) * 4 >= m->cap * 3)
+		grow(m);
+	size_t i = slot_of(m, key, hash);
+	if (!m->e[i].key) {
+		m->e[i].key = xstrdup(key);
+		m->e[i].hash = hash;
+		m->n++;
+	}
+	m->e[i].val = val;
 }
 
 void strmap_put(struct strmap *m, const char *key, size_t val)
 {
-	if ((m->n + 1) * 4 >= m->cap * 3)
-		grow(m);
-	size_t i = slot_of(m, key);
-	if (!m->keys[i]) {
-		m->keys[i] = xstrdup(key);
-		m->n++;
-	}
-	m->vals[i] = val;
+	strmap_put_hashed(m, key, hash_fnv1a(key, strlen(key)), val);
 }
 
 void strmap_release(struct strmap *m)
 {
 	for (size_t i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->vals);
-	m->keys = NULL;
-	m->vals = NULL;
+		free(m->e[i].key);
+	free(m->e);
+	m->e = NULL;
 	m->cap = m->n = 0;
 }

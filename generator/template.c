@@ -109,7 +109,7 @@ struct tmpl {
  * keys at once then rarely wait for each other (one lock made a worker sleep
  * while the other copied a text out, and moved its cache line at every call).
  */
-#define CACHE_STRIPES 64
+#define CACHE_STRIPES 64 /* stripe_of() takes the top 6 bits of a hash */
 
 struct cache_stripe {
 	pthread_mutex_t lock;
@@ -1572,18 +1572,20 @@ static void cache_key(lua_State *L, struct tmpl *t, const char *name)
 	buf_add(&t->key, key, klen);
 }
 
-static struct cache_stripe *stripe_of(struct tmpl *t)
+/* t->key's stripe (by the top bits of its hash: the map of the stripe uses the low ones). */
+static struct cache_stripe *stripe_of(struct tmpl *t, uint64_t hash)
 {
-	return &t->cache->stripes[hash_fnv1a(t->key.ptr, t->key.len) % CACHE_STRIPES];
+	return &t->cache->stripes[hash >> 58];
 }
 
 /* Append the text cached under t->key to b: false when there is none. */
 static bool cache_get(struct tmpl *t, const char *name, struct buf *b)
 {
-	struct cache_stripe *s = stripe_of(t);
+	uint64_t hash = hash_fnv1a(t->key.ptr, t->key.len);
+	struct cache_stripe *s = stripe_of(t, hash);
 	bool found = false;
 	pthread_mutex_lock(&s->lock);
-	size_t slot = strmap_get(&s->index, buf_cstr(&t->key));
+	size_t slot = strmap_get_hashed(&s->index, buf_cstr(&t->key), hash);
 	if (slot != SIZE_MAX) {
 		buf_add(b, s->texts[slot].ptr, s->texts[slot].len);
 		found = true;
@@ -1600,16 +1602,17 @@ static bool cache_get(struct tmpl *t, const char *name, struct buf *b)
 /* Cache text under t->key (unless another engine did meanwhile). */
 static void cache_put(struct tmpl *t, const char *text, size_t len)
 {
-	struct cache_stripe *s = stripe_of(t);
+	uint64_t hash = hash_fnv1a(t->key.ptr, t->key.len);
+	struct cache_stripe *s = stripe_of(t, hash);
 	pthread_mutex_lock(&s->lock);
-	if (strmap_get(&s->index, buf_cstr(&t->key)) == SIZE_MAX) {
+	if (strmap_get_hashed(&s->index, buf_cstr(&t->key), hash) == SIZE_MAX) {
 		if (s->bytes + t->key.len + len > TMPL_CACHE_BYTES / CACHE_STRIPES)
 			cache_clear(s);
 		if (s->n == s->alloc)
 			s->texts = xrealloc(s->texts, (s->alloc = s->alloc ? s->alloc * 2 : 64) * sizeof(*s->texts));
 		s->texts[s->n] = (struct buf)BUF_INIT;
 		buf_add(&s->texts[s->n], text, len);
-		strmap_put(&s->index, buf_cstr(&t->key), s->n++);
+		strmap_put_hashed(&s->index, buf_cstr(&t->key), hash, s->n++);
 		s->bytes += t->key.len + len;
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -1,5 +1,6 @@
-/* Unit tests for util.c: UTF-8 validation and the string helpers hot paths use. */
+/* Unit tests for util.c (UTF-8 validation, the string helpers hot paths use) and strmap.c. */
 #include "harness.h"
+#include "strmap.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -62,6 +63,41 @@ static void test_buf_add_uint(void)
  * big_realloc: an array grown by doubling from nothing past BIG_ARRAY_BYTES
  * (into a mapping of its own), and back below it, keeps every element.
  */
+/*
+ * strmap: 5000 keys sharing a long prefix (as include_cached's do), found
+ * through either entry point, replaced in place, absent ones not found, and
+ * the empty key a key like any other.
+ */
+static void test_strmap(void)
+{
+	struct strmap m = STRMAP_INIT;
+	CHECK_INT(strmap_get(&m, "x"), SIZE_MAX);
+	char key[64];
+	for (size_t i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "partials/pm-item\nPM-2024-%05zu\n../../", i);
+		if (i % 2)
+			strmap_put(&m, key, i);
+		else
+			strmap_put_hashed(&m, key, hash_fnv1a(key, strlen(key)), i);
+	}
+	strmap_put(&m, "", 7);
+	CHECK_INT(m.n, 5001);
+	bool all = true;
+	for (size_t i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "partials/pm-item\nPM-2024-%05zu\n../../", i);
+		all &= strmap_get(&m, key) == i && strmap_get_hashed(&m, key, hash_fnv1a(key, strlen(key))) == i;
+	}
+	CHECK(all);
+	strmap_put(&m, "partials/pm-item\nPM-2024-00042\n../../", 99);
+	CHECK_INT(m.n, 5001);
+	CHECK_INT(strmap_get(&m, "partials/pm-item\nPM-2024-00042\n../../"), 99);
+	CHECK_INT(strmap_get(&m, "partials/pm-item\nPM-2024-05000\n../../"), SIZE_MAX);
+	CHECK_INT(strmap_get(&m, "partials/pm-item\nPM-2024-00042\n../"), SIZE_MAX);
+	CHECK_INT(strmap_get(&m, ""), 7);
+	strmap_release(&m);
+	CHECK_INT(strmap_get(&m, ""), SIZE_MAX);
+}
+
 static void test_big_realloc(void)
 {
 	uint32_t *v = NULL;
@@ -94,6 +130,7 @@ int main(void)
 		TEST(test_xstrcat3),
 		TEST(test_buf_add_uint),
 		TEST(test_big_realloc),
+		TEST(test_strmap),
 	};
 	return harness_run("util", cases, ARRAY_SIZE(cases));
 }
