@@ -348,24 +348,50 @@ static size_t posting_pos(const size_t *v, size_t n, size_t pm)
 	return lo;
 }
 
+/*
+ * Add t's idf to the score of the postmortems near self in t's posting list:
+ * outwards from self, the nearest in time first, one on each side in turn
+ * (the newer side first) until the budget is spent.  The postings that walk
+ * reaches are a range on each side, so they are scored as two plain loops;
+ * the order a postmortem is met in does not matter (similar_one picks by
+ * score, then id), only the order of the terms (the sums' order).
+ */
 static void score_term(struct similar *s, int worker, size_t self, const struct term_ref *t,
 		       size_t *budget, size_t *ntouched)
 {
 	const size_t *v = t->node->pms;
 	size_t n = t->node->npms, at = posting_pos(v, n, self);
-	double *score = s->score[worker];
-	/* Walk outwards from self: the nearest in time first. */
-	for (size_t d = 1; *budget && (d <= at || at + d < n); d++) {
-		size_t cand[2] = {d <= at ? v[at - d] : SIZE_MAX, at + d < n ? v[at + d] : SIZE_MAX};
-		for (int k = 0; k < 2 && *budget; k++) {
-			if (cand[k] == SIZE_MAX || cand[k] == self)
-				continue;
-			if (score[cand[k]] == 0)
-				s->touched[worker][(*ntouched)++] = cand[k];
-			score[cand[k]] += t->idf;
-			(*budget)--;
+	size_t has = at < n && v[at] == self; /* it always is: the term is self's */
+	size_t left = at, right = n - at - has; /* newer and older candidates */
+	size_t b = *budget, nl, nr;
+	if (b >= left + right) {
+		nl = left, nr = right;
+	} else {
+		size_t both = left < right ? left : right;
+		if (b <= 2 * both) {
+			nl = (b + 1) / 2, nr = b / 2; /* the newer side goes first */
+		} else if (left < right) {
+			nl = left, nr = b - left;
+		} else {
+			nl = b - right, nr = right;
 		}
 	}
+	double *score = s->score[worker], idf = t->idf;
+	size_t *touched = s->touched[worker], nt = *ntouched;
+	for (size_t j = at - nl; j < at; j++) {
+		size_t p = v[j];
+		if (score[p] == 0)
+			touched[nt++] = p;
+		score[p] += idf;
+	}
+	for (size_t j = at + has; j < at + has + nr; j++) {
+		size_t p = v[j];
+		if (score[p] == 0)
+			touched[nt++] = p;
+		score[p] += idf;
+	}
+	*ntouched = nt;
+	*budget = b - nl - nr;
 }
 
 static bool already_related(const struct pm_links *l, size_t pm)
