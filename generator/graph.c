@@ -41,39 +41,57 @@ char *graph_canonical(const struct graph *g, const char *name)
 	return slugify(g->c->site.aliases[a].canonical);
 }
 
-/* One spelling of a node seen while collecting, counted. */
+/* One spelling of a node (a name exactly as written), counted while collecting. */
 struct spelling {
 	size_t node;
 	const char *name;
-	int category;
-	size_t pm; /* where it was written (newest first) */
+	size_t count;  /* times written */
+	size_t oldest; /* the oldest postmortem that writes it (newest first: the largest index) */
 };
 
+/* A kind's spellings, found by name (most names are written the same way again and again). */
 struct collect {
+	struct strmap names; /* name -> spelling */
 	struct spelling *v;
 	size_t n, alloc;
+	int (*cats)[5]; /* per node: how often each factor category was given */
+	size_t cats_alloc;
 };
 
-/* The node for `name` in kind k, created on first sight. */
+/* The node for `name` in kind k, created on first sight; the spelling counted. */
 static size_t node_of(struct graph *g, struct collect *col, enum term_kind k, const char *name,
 		      int category, size_t pm)
 {
-	char *slug = graph_canonical(g, name);
-	size_t i = strmap_get(&g->index[k], slug);
-	if (i == SIZE_MAX) {
-		size_t n = g->nnodes[k];
-		g->nodes[k] = xrealloc(g->nodes[k], (n + 1) * sizeof(struct node));
-		memset(&g->nodes[k][n], 0, sizeof(struct node));
-		g->nodes[k][n].slug = slug;
-		strmap_put(&g->index[k], slug, n);
-		g->nnodes[k] = n + 1;
-		i = n;
-	} else {
-		free(slug);
+	struct collect *cl = &col[k];
+	uint64_t hash = hash_fnv1a(name, strlen(name));
+	size_t s = strmap_get_hashed(&cl->names, name, hash);
+	if (s == SIZE_MAX) {
+		char *slug = graph_canonical(g, name);
+		size_t i = strmap_get(&g->index[k], slug);
+		if (i == SIZE_MAX) {
+			size_t n = g->nnodes[k];
+			g->nodes[k] = xrealloc(g->nodes[k], (n + 1) * sizeof(struct node));
+			memset(&g->nodes[k][n], 0, sizeof(struct node));
+			g->nodes[k][n].slug = slug;
+			strmap_put(&g->index[k], slug, n);
+			g->nnodes[k] = n + 1;
+			i = n;
+			size_t had = cl->cats_alloc;
+			ALLOC_GROW(cl->cats, n + 1, cl->cats_alloc);
+			memset(cl->cats + had, 0, (cl->cats_alloc - had) * sizeof(*cl->cats));
+		} else {
+			free(slug);
+		}
+		ALLOC_GROW(cl->v, cl->n + 1, cl->alloc);
+		cl->v[cl->n] = (struct spelling){i, name, 0, 0};
+		strmap_put_hashed(&cl->names, name, hash, s = cl->n++);
 	}
-	ALLOC_GROW(col[k].v, col[k].n + 1, col[k].alloc);
-	col[k].v[col[k].n++] = (struct spelling){i, name, category, pm};
-	return i;
+	struct spelling *sp = &cl->v[s];
+	sp->count++;
+	if (pm > sp->oldest)
+		sp->oldest = pm;
+	cl->cats[sp->node][category]++;
+	return sp->node;
 }
 
 /* Append node i to list (v, n) unless it is already there. */
@@ -146,45 +164,45 @@ static void collect_pm(struct graph *g, struct collect *col, enum term_kind k, s
 	}
 }
 
-static int cmp_spelling(const void *va, const void *vb)
+/* Whether spelling a names its node better than b: written more often, then by an older postmortem, then
+ * the first in byte order. */
+static bool better_spelling(const struct spelling *a, const struct spelling *b)
 {
-	const struct spelling *a = va, *b = vb;
-	if (a->node != b->node)
-		return a->node < b->node ? -1 : 1;
-	return strcmp(a->name, b->name);
+	if (a->count != b->count)
+		return a->count > b->count;
+	if (a->oldest != b->oldest)
+		return a->oldest > b->oldest;
+	return strcmp(a->name, b->name) < 0;
 }
 
 /*
  * Display names: the canonical alias, else the most common spelling; on a
  * tie, the spelling of the oldest postmortem that uses it (first naming wins).
+ * A factor's category is the one given most often.
  */
 static void name_nodes(struct graph *g, enum term_kind k, struct collect *col)
 {
-	sort_array(col->v, col->n, sizeof(*col->v), cmp_spelling);
-	for (size_t i = 0; i < col->n;) {
-		size_t node = col->v[i].node, best = i, best_n = 0, best_oldest = 0;
-		int cats[5] = {0};
-		while (i < col->n && col->v[i].node == node) {
-			size_t j = i, oldest = 0;
-			while (j < col->n && col->v[j].node == node && !strcmp(col->v[j].name, col->v[i].name)) {
-				cats[col->v[j].category]++;
-				if (col->v[j].pm > oldest)
-					oldest = col->v[j].pm;
-				j++;
-			}
-			if (j - i > best_n || (j - i == best_n && oldest > best_oldest))
-				best = i, best_n = j - i, best_oldest = oldest;
-			i = j;
-		}
-		struct node *nd = &g->nodes[k][node];
+	size_t n = g->nnodes[k];
+	size_t *best = xmalloc((n ? n : 1) * sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
+		best[i] = SIZE_MAX;
+	for (size_t s = 0; s < col->n; s++) {
+		size_t *b = &best[col->v[s].node];
+		if (*b == SIZE_MAX || better_spelling(&col->v[s], &col->v[*b]))
+			*b = s;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct node *nd = &g->nodes[k][i];
 		size_t a = strmap_get(&g->aliases, nd->slug);
-		nd->name = xstrdup(a != SIZE_MAX ? g->c->site.aliases[a].canonical : col->v[best].name);
+		nd->name = xstrdup(a != SIZE_MAX ? g->c->site.aliases[a].canonical : col->v[best[i]].name);
+		const int *cats = col->cats[i];
 		int cat = 0;
 		for (int c = 1; c < 5; c++)
 			if (cats[c] > cats[cat] || (cat == 0 && cats[c]))
 				cat = c;
 		nd->category = (enum factor_category)cat;
 	}
+	free(best);
 }
 
 /* Sort nodes by slug and renumber every reference to them. */
@@ -570,7 +588,9 @@ static void collect_kind(void *vctx, size_t k, int worker)
 	for (size_t i = 0; i < cc->g->npm; i++)
 		collect_pm(cc->g, cc->col, (enum term_kind)k, i);
 	name_nodes(cc->g, (enum term_kind)k, &cc->col[k]);
+	strmap_release(&cc->col[k].names);
 	free(cc->col[k].v);
+	free(cc->col[k].cats);
 	sort_nodes(cc->g, (enum term_kind)k);
 }
 
