@@ -94,10 +94,20 @@ static bool seen_dir(struct walk *w, const struct stat *st)
 
 static void walk_dir(struct walk *w, const char *path, const char *rel);
 
-static void walk_entry(struct walk *w, const char *path, const char *rel)
+/* One directory entry; `regular`: readdir said it is a regular file (no symbolic link), so no stat. */
+static void walk_entry(struct walk *w, const char *path, const char *rel, bool regular)
 {
 	struct stat st;
 	struct loc loc = {path, 0, 0};
+	if (regular) {
+		if (str_ends(rel, w->suffix)) {
+			ALLOC_GROW(w->v, w->n + 1, w->alloc);
+			w->v[w->n].path = xstrdup(path);
+			w->v[w->n].rel = xstrdup(rel);
+			w->n++;
+		}
+		return;
+	}
 	if (stat(path, &st) < 0) {
 		if (errno == ELOOP)
 			w->ret = error(&loc, "symbolic link loop");
@@ -121,6 +131,11 @@ static void walk_entry(struct walk *w, const char *path, const char *rel)
 	}
 }
 
+static int cmp_name_after_type(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+}
+
 static void walk_dir(struct walk *w, const char *path, const char *rel)
 {
 	struct loc loc = {path, 0, 0};
@@ -129,21 +144,22 @@ static void walk_dir(struct walk *w, const char *path, const char *rel)
 		w->ret = error(&loc, "cannot read directory: %s", strerror(errno));
 		return;
 	}
-	char **names = NULL;
+	char **names = NULL; /* each name's first byte says whether it is a regular file ('r'), then the name */
 	size_t n = 0, alloc = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
 		ALLOC_GROW(names, n + 1, alloc);
-		names[n++] = xstrdup(de->d_name);
+		names[n++] = xstrcat3(de->d_type == DT_REG ? "r" : "?", de->d_name, "");
 	}
 	closedir(d);
-	sort_array(names, n, sizeof(*names), cmp_strptr);
+	sort_array(names, n, sizeof(*names), cmp_name_after_type);
 	for (size_t i = 0; i < n; i++) {
-		char *p = path_join(path, names[i]);
-		char *r = *rel ? path_join(rel, names[i]) : xstrdup(names[i]);
-		walk_entry(w, p, r);
+		const char *name = names[i] + 1;
+		char *p = path_join(path, name);
+		char *r = *rel ? path_join(rel, name) : xstrdup(name);
+		walk_entry(w, p, r, names[i][0] == 'r');
 		free(p);
 		free(r);
 		free(names[i]);
