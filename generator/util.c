@@ -122,10 +122,8 @@ void bug_fl(const char *file, int line, const char *fmt, ...)
 	abort();
 }
 
-void buf_grow(struct buf *b, size_t extra)
+void buf_grow_slow(struct buf *b, size_t extra)
 {
-	if (b->len + extra + 1 <= b->alloc)
-		return;
 	size_t want = b->len + extra + 1;
 	size_t alloc = b->alloc < 64 ? 64 : b->alloc;
 	while (alloc < want)
@@ -134,25 +132,9 @@ void buf_grow(struct buf *b, size_t extra)
 	b->alloc = alloc;
 }
 
-void buf_add(struct buf *b, const void *data, size_t len)
-{
-	buf_grow(b, len);
-	if (len)
-		memcpy(b->ptr + b->len, data, len);
-	b->len += len;
-	b->ptr[b->len] = '\0';
-}
-
 void buf_adds(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
-}
-
-void buf_addch(struct buf *b, int c)
-{
-	buf_grow(b, 1);
-	b->ptr[b->len++] = (char)c;
-	b->ptr[b->len] = '\0';
 }
 
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
@@ -191,18 +173,16 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 
 void buf_add_html(struct buf *b, const char *s, size_t len)
 {
+	/* the entity of each byte that needs one (most text has none: a table lookup a byte) */
+	static const char *const entity[256] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+	};
 	size_t start = 0;
 	buf_grow(b, len);
 	for (size_t i = 0; i < len; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+		const char *rep = entity[(unsigned char)s[i]];
+		if (!rep)
+			continue;
 		buf_add(b, s + start, i - start);
 		buf_adds(b, rep);
 		start = i + 1;

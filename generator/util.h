@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define ATTR_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -78,10 +79,32 @@ struct buf {
 };
 #define BUF_INIT {NULL, 0, 0}
 
-void buf_grow(struct buf *b, size_t extra);
-void buf_add(struct buf *b, const void *data, size_t len);
+/* Room for extra more bytes and the NUL (buf_grow_slow reallocates; the check is inline: the
+ * writers of templates and the search index call these millions of times). */
+void buf_grow_slow(struct buf *b, size_t extra);
+static inline void buf_grow(struct buf *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->alloc)
+		buf_grow_slow(b, extra);
+}
+
+static inline void buf_add(struct buf *b, const void *data, size_t len)
+{
+	buf_grow(b, len);
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+static inline void buf_addch(struct buf *b, int c)
+{
+	buf_grow(b, 1);
+	b->ptr[b->len++] = (char)c;
+	b->ptr[b->len] = '\0';
+}
+
 void buf_adds(struct buf *b, const char *s);
-void buf_addch(struct buf *b, int c);
 /* v in decimal (no format string to parse: for the index writer's many numbers). */
 void buf_add_uint(struct buf *b, uint64_t v);
 void buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
