@@ -112,12 +112,23 @@ static bool is_apostrophe(uint32_t cp)
 	return cp == '\'' || cp == 0x2019;
 }
 
-/* ASCII: 0 for a separator, else the character lowercased. */
+/* ASCII: 0 for a separator, else the character lowercased (a table: the tokenizer's every byte). */
+static const unsigned char ascii_words[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7',
+	['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h',
+	['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p',
+	['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+	['Y'] = 'y', ['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
+	['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p',
+	['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+	['y'] = 'y', ['z'] = 'z',
+};
+
 static unsigned char ascii_word(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return (unsigned char)(c + 0x20);
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : 0;
+	return c < 0x80 ? ascii_words[c] : 0;
 }
 
 /* The code point at *pos, advancing; ASCII without a call. */
@@ -155,11 +166,18 @@ static void read_word(const char *text, size_t len, size_t *pos, struct token *t
 	t->chars = 0;
 	while (*pos < len) {
 		size_t at = *pos;
-		uint32_t cp = next_cp(text, len, pos);
-		if (cp < 0x80 && ascii_word((unsigned char)cp)) {
-			add_char(t, cp, &ascii_letters);
+		unsigned char c = (unsigned char)text[at];
+		unsigned char w = ascii_word(c);
+		if (w) { /* the common case: an ASCII letter or digit */
+			(*pos)++;
+			if (t->chars++ < TOK_MAX_CHARS) {
+				t->term[t->len++] = (char)w;
+				if (c <= '9')
+					ascii_letters = false;
+			}
 			continue;
 		}
+		uint32_t cp = next_cp(text, len, pos);
 		if (is_apostrophe(cp) && *pos < len) {
 			size_t next = *pos;
 			if (tok_is_word_cp(next_cp(text, len, &next)))
@@ -180,6 +198,11 @@ bool tok_next_word(const char *text, size_t len, size_t *pos, struct token *t)
 {
 	while (*pos < len) {
 		size_t at = *pos;
+		unsigned char c = (unsigned char)text[at];
+		if (c < 0x80 && !ascii_words[c]) { /* the common case: ASCII space or punctuation */
+			(*pos)++;
+			continue;
+		}
 		uint32_t cp = next_cp(text, len, pos);
 		if (cp < 0x80 ? !ascii_word((unsigned char)cp) : !tok_is_word_cp(cp))
 			continue;
