@@ -1354,7 +1354,8 @@ static int w_out(lua_State *L)
 		} else {
 			const char *s = insert_text(L, i, &len, num);
 			buf_add_html(b, s, len);
-			lua_settop(L, n); /* what a __tostring left */
+			if (lua_gettop(L) != n)
+				lua_settop(L, n); /* what a __tostring left */
 		}
 	}
 	return 0;

@@ -1,6 +1,10 @@
 /* util: memory, buffers and small string helpers (see util.h). */
 #include "util.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,15 +175,42 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Where the first byte of s[0..len) that HTML escapes is (len: none); 16 bytes a step with SSE2. */
+static size_t html_special(const char *s, size_t len)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+		      quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+					   _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)),
+							_mm_cmpeq_epi8(v, apos)));
+		int mask = _mm_movemask_epi8(hit);
+		if (mask)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	for (; i < len; i++)
+		if (s[i] == '&' || s[i] == '<' || s[i] == '>' || s[i] == '"' || s[i] == '\'')
+			return i;
+	return len;
+}
+
 void buf_add_html(struct buf *b, const char *s, size_t len)
 {
-	/* the entity of each byte that needs one (most text has none: a table lookup a byte) */
+	/* the entity of each byte that needs one */
 	static const char *const entity[256] = {
 		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 	};
-	size_t start = 0;
+	size_t start = 0, first = html_special(s, len);
+	if (first == len) { /* most text: nothing to escape */
+		buf_add(b, s, len);
+		return;
+	}
 	buf_grow(b, len);
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = first; i < len; i++) {
 		const char *rep = entity[(unsigned char)s[i]];
 		if (!rep)
 			continue;
