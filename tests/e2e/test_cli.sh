@@ -33,6 +33,11 @@ assert_exit 2 "$AFTERMATH" build "$T/nowhere" -o "$T/out"
 assert_stderr_contains "content directory \"$T/nowhere\" not found"
 assert_no_file "$T/out"
 
+t_begin "a quiet build that works prints nothing (no allocator complaint about the settings the binary gives it)"
+assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/quiet" --as-of 2026-11-23 --quiet
+assert_eq "$(cat "$ERR")" "" "stderr of a quiet build"
+assert_eq "$(cat "$OUT")" "" "stdout of a quiet build"
+
 t_begin "--timings names the stages and the slowest templates"
 assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/timings" --as-of 2026-11-23 --timings
 assert_stderr_contains "timings: parse "
