@@ -50,7 +50,7 @@
  * before giving them back to the kernel: a build reuses them soon, and
  * jemalloc gives back a growing share of them as the seconds pass, so a
  * long build (100k postmortems, 17 s) was clearing the same memory again
- * and again: 12% of its time, with the same peak memory.  MALLOC_CONF in the
+ * and again: 6-12% of its time, with the same peak memory.  MALLOC_CONF in the
  * environment still overrides both.
  */
 const char *malloc_conf = "thp:always,dirty_decay_ms:60000";
