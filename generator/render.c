@@ -417,9 +417,14 @@ static bool resolve_link(void *vctx, const char *id, const char **url, const cha
 
 static void push_html(lua_State *L, const struct render *r, const char *html, const char *root)
 {
+	size_t len = html ? strlen(html) : 0;
+	if (!len || !memchr(html, WIKILINK_MARK, len)) { /* most bodies: no [[ID]] to resolve, no copy */
+		lua_pushlstring(L, len ? html : "", len);
+		return;
+	}
 	struct resolve_ctx x = {r, root, BUF_INIT};
 	struct buf out = BUF_INIT;
-	link_resolve(&out, html ? html : "", resolve_link, &x);
+	link_resolve(&out, html, resolve_link, &x);
 	lua_pushlstring(L, out.ptr ? out.ptr : "", out.len);
 	buf_release(&out);
 	buf_release(&x.url);
