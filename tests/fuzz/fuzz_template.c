@@ -1,4 +1,4 @@
-/* libFuzzer target: any bytes as a template, compiled and rendered in the sandbox. */
+/* libFuzzer target: any bytes as a template, compiled and rendered in the sandbox, alone and as a page's wrapper. */
 #include "diag.h"
 #include "fsutil.h"
 #include "template.h"
@@ -30,6 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lua_setfield(L, -2, "title");
 		struct buf out = BUF_INIT;
 		tmpl_render(t, "t.html", &out);
+		/* and as base.html is, with a page's text as `content` (its stand-in when the
+		 * template only writes it with {{{ content }}}) */
+		lua_newtable(L);
+		lua_pushstring(L, "<x>");
+		lua_setfield(L, -2, "title");
+		static const char page[] = "<main>the page</main>";
+		tmpl_render_page(t, "t.html", page, sizeof(page) - 1, &out);
 		buf_release(&out);
 		tmpl_free(t);
 	}
