@@ -25,6 +25,8 @@ enum page_kind {
  * postmortems and open items (its counts and charts cover all of them).
  */
 #define NODE_LISTED 500
+/* A factor page lists its newest this many recurrences (the count says how many in all). */
+#define RECURRENCES_LISTED 25
 /* /timeline/ lists the newest this many postmortems; years further back show their counts. */
 #define TIMELINE_LISTED 5000
 
@@ -1122,11 +1124,12 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 		lua_setfield(L, -2, "history_svg");
 	}
 	if (k == TERM_FACTOR) {
-		lua_createtable(L, (int)nd->nrecurrences, 0);
+		size_t total = 0;
+		lua_createtable(L, nd->nrecurrences < RECURRENCES_LISTED ? (int)nd->nrecurrences : RECURRENCES_LISTED, 0);
 		for (size_t j = 0; j < nd->nrecurrences; j++) {
 			const struct pm_links *l = &r->g->pm[nd->recurrences[j]];
 			for (size_t x = 0; x < l->nrecurred; x++) {
-				if (l->recurred[x].factor != i)
+				if (l->recurred[x].factor != i || total++ >= RECURRENCES_LISTED)
 					continue;
 				int y, m, d;
 				char day[11];
@@ -1142,6 +1145,7 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 			}
 		}
 		lua_setfield(L, -2, "recurrences");
+		set_int(L, "recurrence_count", (long long)total);
 	}
 	lua_setfield(L, -2, field);
 }

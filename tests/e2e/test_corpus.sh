@@ -9,6 +9,14 @@ assert_eq "$(ls "$T/j1/postmortems" | wc -l)" 1000 "postmortem pages"
 assert_eq "$(grep -c '"id": "PM-' "$T/j1/api/postmortems.json")" 1000 "entries in postmortems.json"
 assert_eq "$(find "$T/c1k/postmortems" -name '*.md' | wc -l)" 1000 "source files"
 
+t_begin "a factor page lists its newest 25 recurrences and says how many there are"
+f="$T/j1/factors/connection-pool-exhaustion/index.html"
+recurred=$(sed -n '/<section class="callout callout-warn recurred"/,/<\/section>/p' "$f")
+assert_eq "$(printf '%s' "$recurred" | grep -o '<li>' | wc -l)" 25 "recurrences listed"
+assert_contains "$f" '<p class="note">The newest 25 of '
+total=$(printf '%s' "$recurred" | sed -n 's/.*The newest 25 of \([0-9,]*\) recurrences.*/\1/p' | tr -d ,)
+assert_eq "$([ "${total:-0}" -gt 25 ] && echo more)" more "recurrences counted beyond the listed ones"
+
 t_begin "--jobs 1 and --jobs 2 give identical trees"
 assert_exit 0 "$AFTERMATH" build "$T/c1k" -o "$T/j2" --as-of 2026-11-23 --jobs 2
 assert_same_tree "$T/j1" "$T/j2"
