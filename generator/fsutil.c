@@ -94,18 +94,24 @@ static bool seen_dir(struct walk *w, const struct stat *st)
 
 static void walk_dir(struct walk *w, const char *path, const char *rel);
 
+/* A regular file found: kept when its name has the walk's suffix. */
+static void add_file(struct walk *w, const char *path, const char *rel)
+{
+	if (!str_ends(rel, w->suffix))
+		return;
+	ALLOC_GROW(w->v, w->n + 1, w->alloc);
+	w->v[w->n].path = xstrdup(path);
+	w->v[w->n].rel = xstrdup(rel);
+	w->n++;
+}
+
 /* One directory entry; `regular`: readdir said it is a regular file (no symbolic link), so no stat. */
 static void walk_entry(struct walk *w, const char *path, const char *rel, bool regular)
 {
 	struct stat st;
 	struct loc loc = {path, 0, 0};
 	if (regular) {
-		if (str_ends(rel, w->suffix)) {
-			ALLOC_GROW(w->v, w->n + 1, w->alloc);
-			w->v[w->n].path = xstrdup(path);
-			w->v[w->n].rel = xstrdup(rel);
-			w->n++;
-		}
+		add_file(w, path, rel);
 		return;
 	}
 	if (stat(path, &st) < 0) {
@@ -121,19 +127,22 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, bool r
 			return;
 		}
 		walk_dir(w, path, rel);
-	} else if (S_ISREG(st.st_mode) && str_ends(rel, w->suffix)) {
-		ALLOC_GROW(w->v, w->n + 1, w->alloc);
-		w->v[w->n].path = xstrdup(path);
-		w->v[w->n].rel = xstrdup(rel);
-		w->n++;
+	} else if (S_ISREG(st.st_mode)) {
+		add_file(w, path, rel);
 	} else if (!S_ISREG(st.st_mode) && str_ends(rel, w->suffix)) {
 		warning(&loc, "not a regular file (a pipe, socket or device): skipped");
 	}
 }
 
-static int cmp_name_after_type(const void *a, const void *b)
+/* A directory entry as readdir gave it. */
+struct dir_entry {
+	char *name;
+	bool regular; /* d_type said a regular file */
+};
+
+static int cmp_dir_entry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+	return strcmp(((const struct dir_entry *)a)->name, ((const struct dir_entry *)b)->name);
 }
 
 static void walk_dir(struct walk *w, const char *path, const char *rel)
@@ -144,25 +153,24 @@ static void walk_dir(struct walk *w, const char *path, const char *rel)
 		w->ret = error(&loc, "cannot read directory: %s", strerror(errno));
 		return;
 	}
-	char **names = NULL; /* each name's first byte says whether it is a regular file ('r'), then the name */
+	struct dir_entry *names = NULL;
 	size_t n = 0, alloc = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
 		ALLOC_GROW(names, n + 1, alloc);
-		names[n++] = xstrcat3(de->d_type == DT_REG ? "r" : "?", de->d_name, "");
+		names[n++] = (struct dir_entry){xstrdup(de->d_name), de->d_type == DT_REG};
 	}
 	closedir(d);
-	sort_array(names, n, sizeof(*names), cmp_name_after_type);
+	sort_array(names, n, sizeof(*names), cmp_dir_entry);
 	for (size_t i = 0; i < n; i++) {
-		const char *name = names[i] + 1;
-		char *p = path_join(path, name);
-		char *r = *rel ? path_join(rel, name) : xstrdup(name);
-		walk_entry(w, p, r, names[i][0] == 'r');
+		char *p = path_join(path, names[i].name);
+		char *r = *rel ? path_join(rel, names[i].name) : xstrdup(names[i].name);
+		walk_entry(w, p, r, names[i].regular);
 		free(p);
 		free(r);
-		free(names[i]);
+		free(names[i].name);
 	}
 	free(names);
 }

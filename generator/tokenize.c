@@ -167,14 +167,9 @@ static void read_word(const char *text, size_t len, size_t *pos, struct token *t
 	while (*pos < len) {
 		size_t at = *pos;
 		unsigned char c = (unsigned char)text[at];
-		unsigned char w = ascii_word(c);
-		if (w) { /* the common case: an ASCII letter or digit */
+		if (ascii_word(c)) { /* the common case: an ASCII letter or digit, no decoding */
 			(*pos)++;
-			if (t->chars++ < TOK_MAX_CHARS) {
-				t->term[t->len++] = (char)w;
-				if (c <= '9')
-					ascii_letters = false;
-			}
+			add_char(t, c, &ascii_letters);
 			continue;
 		}
 		uint32_t cp = next_cp(text, len, pos);

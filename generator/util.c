@@ -175,7 +175,12 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Where the first byte of s[0..len) that HTML escapes is (len: none); 16 bytes a step with SSE2. */
+/* The entity of each byte that HTML text escapes (NULL: none). */
+static const char *const html_entity[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+/* Where the first byte of s[0..len) with an html_entity is (len: none); 16 bytes a step with SSE2. */
 static size_t html_special(const char *s, size_t len)
 {
 	size_t i = 0;
@@ -193,17 +198,13 @@ static size_t html_special(const char *s, size_t len)
 	}
 #endif
 	for (; i < len; i++)
-		if (s[i] == '&' || s[i] == '<' || s[i] == '>' || s[i] == '"' || s[i] == '\'')
+		if (html_entity[(unsigned char)s[i]])
 			return i;
 	return len;
 }
 
 void buf_add_html(struct buf *b, const char *s, size_t len)
 {
-	/* the entity of each byte that needs one */
-	static const char *const entity[256] = {
-		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
-	};
 	size_t start = 0, first = html_special(s, len);
 	if (first == len) { /* most text: nothing to escape */
 		buf_add(b, s, len);
@@ -211,7 +212,7 @@ void buf_add_html(struct buf *b, const char *s, size_t len)
 	}
 	buf_grow(b, len);
 	for (size_t i = first; i < len; i++) {
-		const char *rep = entity[(unsigned char)s[i]];
+		const char *rep = html_entity[(unsigned char)s[i]];
 		if (!rep)
 			continue;
 		buf_add(b, s + start, i - start);
