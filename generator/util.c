@@ -63,6 +63,86 @@ void *big_realloc(void *p, size_t bytes, size_t new_bytes)
 	return q;
 }
 
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size; /* of data */
+	_Alignas(8) char data[];
+};
+
+struct arena {
+	struct arena_chunk *head; /* the chunk being filled; the first is this one's own */
+	size_t next_size;
+};
+
+static struct arena_chunk *chunk_new(size_t size)
+{
+	struct arena_chunk *c = xcalloc(1, sizeof(*c) + size);
+	c->size = size;
+	return c;
+}
+
+struct arena *arena_new(size_t size)
+{
+	size_t own = (sizeof(struct arena) + 7) & ~(size_t)7;
+	size = size < 64 ? 64 : size;
+	struct arena_chunk *c = chunk_new(own + size);
+	struct arena *a = (struct arena *)c->data;
+	c->used = own;
+	a->head = c;
+	a->next_size = size * 2;
+	return a;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	struct arena_chunk *c = a->head;
+	if (c->size - c->used < n) {
+		size_t size = n > a->next_size ? n : a->next_size;
+		c = chunk_new(size);
+		c->next = a->head;
+		a->head = c;
+		a->next_size = size * 2;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+void *arena_memdup(struct arena *a, const void *p, size_t n)
+{
+	void *q = arena_alloc(a, n);
+	if (n)
+		memcpy(q, p, n);
+	return q;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *q = arena_alloc(a, n + 1);
+	memcpy(q, s, n);
+	q[n] = '\0';
+	return q;
+}
+
+bool arena_single(const struct arena *a)
+{
+	return !a->head->next;
+}
+
+void arena_free(struct arena *a)
+{
+	if (!a)
+		return;
+
+	struct arena_chunk *c = a->head;
+	while (c) { /* the first chunk, which holds a, comes last */
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
 void big_free(void *p, size_t bytes)
 {
 	if (bytes >= BIG_ARRAY_BYTES)

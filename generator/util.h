@@ -68,6 +68,23 @@ void *big_realloc(void *p, size_t bytes, size_t new_bytes);
 void big_free(void *p, size_t bytes);
 
 /*
+ * struct arena: many small blocks freed all at once (a YAML tree's nodes and
+ * strings: one malloc per few kilobytes instead of one per node, and one free
+ * for the lot).  The arena lives in its first chunk; blocks are 8-aligned
+ * and zeroed (a block's size counts rounded up to 8).  arena_new(size): the
+ * first chunk holds `size` bytes of blocks; the next ones twice as much as
+ * the one before (or the block that did not fit).
+ */
+struct arena;
+struct arena *arena_new(size_t size);
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+void *arena_memdup(struct arena *a, const void *p, size_t n);
+/* Whether everything allocated so far fits in the first chunk. */
+bool arena_single(const struct arena *a);
+void arena_free(struct arena *a);
+
+/*
  * struct buf: a growable, always NUL-terminated byte string.
  * BUF_INIT is an empty buffer that owns nothing; buf_release frees and resets;
  * buf_detach hands the bytes to the caller (who frees them) and resets.

@@ -7,6 +7,19 @@
 /* Declined: the text is outside the subset (yaml_parse() then runs libyaml). */
 #define DECLINE 1
 
+/*
+ * The children of the lists and mappings being read, innermost last: a
+ * list or mapping pushes its children as it reads them (a nested one pushes
+ * and takes back its own above them first) and copies them into the arena
+ * at its end, so its arrays are allocated once, at their final size.
+ */
+struct child {
+	struct ynode *node;
+	const char *key; /* in the text (mappings) */
+	size_t klen;
+	struct loc key_loc;
+};
+
 struct fast {
 	const char *text, *end;
 	const char *file;
@@ -14,6 +27,9 @@ struct fast {
 	size_t nodes;
 	const char *cur, *eol; /* the current line (cur == end: no more) */
 	int lineno;            /* of cur, from 0 */
+	struct arena *mem;
+	struct child *stack;
+	size_t nstack, stack_alloc;
 };
 
 /*
@@ -113,17 +129,41 @@ static size_t key_at(const struct fast *f, const char *p)
 /* A node of type t that starts at `at` on the current line. */
 static struct ynode *node_at(const struct fast *f, enum ynode_type t, const char *at)
 {
-	struct ynode *n = xcalloc(1, sizeof(*n));
-	n->type = t;
-	n->loc = loc_at(f, at);
+	return ynode_new(f->mem, t, loc_at(f, at));
+}
+
+static struct ynode *scalar_new(const struct fast *f, const char *at, const char *text, size_t len, bool plain)
+{
+	struct ynode *n = node_at(f, YN_SCALAR, at);
+	n->scalar = arena_strndup(f->mem, text, len);
+	n->plain = plain;
 	return n;
 }
 
-static struct ynode *scalar_new(const struct fast *f, const char *at, char *text, bool plain)
+static void push(struct fast *f, struct ynode *node, const char *key, size_t klen, struct loc key_loc)
 {
-	struct ynode *n = node_at(f, YN_SCALAR, at);
-	n->scalar = text;
-	n->plain = plain;
+	ALLOC_GROW(f->stack, f->nstack + 1, f->stack_alloc);
+	f->stack[f->nstack++] = (struct child){node, key, klen, key_loc};
+}
+
+/* n's children: what was pushed from `base` on (taken off the stack). */
+static struct ynode *pop_children(struct fast *f, struct ynode *n, size_t base)
+{
+	size_t k = f->nstack - base;
+	const struct child *c = f->stack + base;
+	n->n = k;
+	n->items = arena_alloc(f->mem, k * sizeof(*n->items));
+	for (size_t i = 0; i < k; i++)
+		n->items[i] = c[i].node;
+	if (n->type == YN_MAP) {
+		n->keys = arena_alloc(f->mem, k * sizeof(*n->keys));
+		n->key_locs = arena_alloc(f->mem, k * sizeof(*n->key_locs));
+		for (size_t i = 0; i < k; i++) {
+			n->keys[i] = arena_strndup(f->mem, c[i].key, c[i].klen);
+			n->key_locs[i] = c[i].key_loc;
+		}
+	}
+	f->nstack = base;
 	return n;
 }
 
@@ -164,7 +204,7 @@ static struct ynode *flow_item(struct fast *f, const char **p)
 	if (q == f->eol || !count(f))
 		return NULL;
 	*p = q;
-	return scalar_new(f, s, xstrndup(s, (size_t)(e - s)), true);
+	return scalar_new(f, s, s, (size_t)(e - s), true);
 }
 
 static struct ynode *flow_seq(struct fast *f, const char *open, int depth)
@@ -172,59 +212,60 @@ static struct ynode *flow_seq(struct fast *f, const char *open, int depth)
 	if (depth + 1 > YAML_MAX_DEPTH || !count(f))
 		return NULL;
 	struct ynode *n = node_at(f, YN_SEQ, open);
-	size_t alloc = 0;
+	size_t base = f->nstack;
 	const char *p = open + 1;
 	while (p < f->eol && *p == ' ')
 		p++;
 	if (p < f->eol && *p == ']')
-		return line_done(f, p + 1) ? n : (ynode_free(n), NULL);
+		return line_done(f, p + 1) ? n : NULL;
 	for (;;) {
 		struct ynode *item = flow_item(f, &p);
-		if (!item) {
-			ynode_free(n);
-			return NULL;
-		}
-		ALLOC_GROW(n->items, n->n + 1, alloc);
-		n->items[n->n++] = item;
+		if (!item)
+			return NULL; /* declined: the arena goes, the stack is left as it is */
+		push(f, item, NULL, 0, (struct loc){0});
 		if (*p == ']')
 			break;
 		p++; /* ',' */
 		while (p < f->eol && *p == ' ')
 			p++;
 	}
-	if (!line_done(f, p + 1)) {
-		ynode_free(n);
+	if (!line_done(f, p + 1))
 		return NULL;
-	}
-	return n;
+	return pop_children(f, n, base);
 }
 
 /* A one-line quoted scalar: "..." without escapes, or '...' with '' for a quote. */
 static struct ynode *quoted(struct fast *f, const char *open)
 {
 	char q = *open;
-	struct buf b = BUF_INIT;
 	const char *p = open + 1;
+	size_t quotes = 0; /* '' pairs */
 	for (;;) {
-		if (p == f->eol || (q == '"' && *p == '\\')) {
-			buf_release(&b);
+		if (p == f->eol || (q == '"' && *p == '\\'))
 			return NULL;
-		}
 		if (*p == q) {
 			if (q == '\'' && p + 1 < f->eol && p[1] == '\'') {
-				buf_addch(&b, '\'');
+				quotes++;
 				p += 2;
 				continue;
 			}
 			break;
 		}
-		buf_addch(&b, *p++);
+		p++;
 	}
-	if (!line_done(f, p + 1) || !count(f)) {
-		buf_release(&b);
+	if (!line_done(f, p + 1) || !count(f))
 		return NULL;
+	struct ynode *n = node_at(f, YN_SCALAR, open);
+	size_t len = (size_t)(p - open - 1) - quotes;
+	char *s = arena_alloc(f->mem, len + 1), *w = s;
+	for (const char *r = open + 1; r < p; r++) {
+		*w++ = *r;
+		if (q == '\'' && *r == '\'')
+			r++; /* the second of '' */
 	}
-	return scalar_new(f, open, buf_detach(&b, NULL), false);
+	*w = '\0';
+	n->scalar = s;
+	return n;
 }
 
 /* A plain scalar to the end of the line (or a comment). */
@@ -242,7 +283,7 @@ static struct ynode *plain(struct fast *f, const char *s)
 		q--;
 	if (!count(f))
 		return NULL;
-	return scalar_new(f, s, xstrndup(s, (size_t)(q - s)), true);
+	return scalar_new(f, s, s, (size_t)(q - s), true);
 }
 
 /* The value that starts at p on the current line; NULL: declined. */
@@ -267,7 +308,7 @@ static struct ynode *block_seq(struct fast *f, int indent, int depth)
 	if (depth > YAML_MAX_DEPTH || !count(f))
 		return NULL;
 	struct ynode *n = node_at(f, YN_SEQ, f->cur + indent);
-	size_t alloc = 0;
+	size_t base = f->nstack;
 	for (;;) {
 		const char *dash = f->cur + indent;
 		if (dash + 1 >= f->eol || dash[1] != ' ')
@@ -285,17 +326,15 @@ static struct ynode *block_seq(struct fast *f, int indent, int depth)
 			next = item ? next_content(f, true) : 0;
 		}
 		if (!item)
-			goto decline;
-		ALLOC_GROW(n->items, n->n + 1, alloc);
-		n->items[n->n++] = item;
+			return NULL;
+		push(f, item, NULL, 0, (struct loc){0});
 		if (next < indent || (next == indent && f->cur[indent] != '-'))
-			return n;
+			return pop_children(f, n, base);
 		if (next > indent)
-			goto decline;
+			return NULL;
 	}
 decline:
-	ynode_free(n);
-	return NULL;
+	return NULL; /* the arena goes with the whole tree */
 }
 
 /*
@@ -308,15 +347,15 @@ static struct ynode *block_map(struct fast *f, int indent, const char *first, in
 	if (depth > YAML_MAX_DEPTH || !count(f))
 		return NULL;
 	struct ynode *n = node_at(f, YN_MAP, first);
-	size_t alloc = 0, kalloc = 0, lalloc = 0;
+	size_t base = f->nstack;
 	const char *k = first;
 	for (;;) {
 		size_t klen = key_at(f, k);
 		if (!klen)
-			goto decline;
-		for (size_t i = 0; i < n->n; i++)
-			if (!strncmp(n->keys[i], k, klen) && !n->keys[i][klen])
-				goto decline; /* a duplicate: libyaml's path reports it */
+			return NULL;
+		for (size_t i = base; i < f->nstack; i++)
+			if (f->stack[i].klen == klen && !memcmp(f->stack[i].key, k, klen))
+				return NULL; /* a duplicate: libyaml's path reports it */
 		if (!count(f))
 			goto decline;
 		struct loc kloc = loc_at(f, k);
@@ -344,21 +383,15 @@ static struct ynode *block_map(struct fast *f, int indent, const char *first, in
 				goto decline;
 			next = next_content(f, true);
 		}
-		ALLOC_GROW(n->items, n->n + 1, alloc);
-		ALLOC_GROW(n->keys, n->n + 1, kalloc);
-		ALLOC_GROW(n->key_locs, n->n + 1, lalloc);
-		n->items[n->n] = val;
-		n->keys[n->n] = xstrndup(k, klen);
-		n->key_locs[n->n++] = kloc;
+		push(f, val, k, klen, kloc);
 		if (next < indent)
-			return n;
+			return pop_children(f, n, base);
 		if (next > indent)
-			goto decline;
+			return NULL;
 		k = f->cur + indent;
 	}
 decline:
-	ynode_free(n);
-	return NULL;
+	return NULL; /* the arena goes with the whole tree */
 }
 
 int yaml_fast_parse(const char *file, const char *text, size_t len, int first_line, struct ynode **out)
@@ -370,13 +403,13 @@ int yaml_fast_parse(const char *file, const char *text, size_t len, int first_li
 	set_line(&f, text);
 	if (next_content(&f, false) != 0)
 		return DECLINE; /* empty, or indented: libyaml */
+	f.mem = ynode_arena(len);
 	struct ynode *root = block_map(&f, 0, f.cur, 0);
-	if (!root)
-		return DECLINE;
-	if (f.cur != f.end) {
-		ynode_free(root);
+	free(f.stack);
+	if (!root || f.cur != f.end) {
+		arena_free(f.mem);
 		return DECLINE;
 	}
-	*out = root;
+	*out = ynode_pack(f.mem, root);
 	return 0;
 }

@@ -15,6 +15,7 @@ struct anchor {
 
 struct builder {
 	yaml_parser_t parser;
+	struct arena *mem;
 	const char *file;
 	int line0;
 	size_t nodes;
@@ -27,12 +28,82 @@ static struct loc mark_loc(const struct builder *b, yaml_mark_t m)
 	return (struct loc){b->file, (int)m.line + b->line0, (int)m.column + 1};
 }
 
-static struct ynode *node_new(enum ynode_type t, struct loc loc)
+struct ynode *ynode_new(struct arena *a, enum ynode_type t, struct loc loc)
 {
-	struct ynode *n = xcalloc(1, sizeof(*n));
+	struct ynode *n = arena_alloc(a, sizeof(*n));
 	n->type = t;
 	n->loc = loc;
 	return n;
+}
+
+void ynode_set_children(struct arena *a, struct ynode *n, struct ynode *const *items, char *const *keys,
+			const struct loc *key_locs, size_t count)
+{
+	n->n = count;
+	n->items = arena_memdup(a, items, count * sizeof(*items));
+	if (n->type != YN_MAP)
+		return;
+	n->keys = arena_memdup(a, keys, count * sizeof(*keys));
+	n->key_locs = arena_memdup(a, key_locs, count * sizeof(*key_locs));
+}
+
+struct arena *ynode_arena(size_t len)
+{
+	return arena_new(len * 4 + 1024);
+}
+
+static size_t round8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* The bytes tree_pack() takes for n, as arena_alloc() counts them. */
+static size_t tree_bytes(const struct ynode *n)
+{
+	size_t b = round8(sizeof(*n));
+	if (n->type == YN_SCALAR)
+		return b + round8(strlen(n->scalar) + 1);
+	b += round8(n->n * sizeof(*n->items));
+	if (n->type == YN_MAP) {
+		b += round8(n->n * sizeof(*n->keys)) + round8(n->n * sizeof(*n->key_locs));
+		for (size_t i = 0; i < n->n; i++)
+			b += round8(strlen(n->keys[i]) + 1);
+	}
+	for (size_t i = 0; i < n->n; i++)
+		b += tree_bytes(n->items[i]);
+	return b;
+}
+
+static struct ynode *tree_pack(struct arena *a, const struct ynode *n)
+{
+	struct ynode *c = ynode_new(a, n->type, n->loc);
+	c->plain = n->plain;
+	if (n->type == YN_SCALAR) {
+		c->scalar = arena_strndup(a, n->scalar, strlen(n->scalar));
+		return c;
+	}
+	c->n = n->n;
+	c->items = arena_alloc(a, n->n * sizeof(*c->items));
+	if (n->type == YN_MAP) {
+		c->keys = arena_alloc(a, n->n * sizeof(*c->keys));
+		c->key_locs = arena_memdup(a, n->key_locs, n->n * sizeof(*c->key_locs));
+		for (size_t i = 0; i < n->n; i++)
+			c->keys[i] = arena_strndup(a, n->keys[i], strlen(n->keys[i]));
+	}
+	for (size_t i = 0; i < n->n; i++)
+		c->items[i] = tree_pack(a, n->items[i]);
+	return c;
+}
+
+struct ynode *ynode_pack(struct arena *parsed, const struct ynode *root)
+{
+	struct arena *a = arena_new(tree_bytes(root));
+	struct ynode *r = tree_pack(a, root);
+	if (!arena_single(a))
+		BUG("a YAML tree outgrew the %zu bytes counted for it", tree_bytes(root));
+	r->arena = a;
+	arena_free(parsed);
+	return r;
 }
 
 static size_t tree_size(const struct ynode *n)
@@ -43,25 +114,20 @@ static size_t tree_size(const struct ynode *n)
 	return s;
 }
 
-static struct ynode *tree_copy(const struct ynode *n)
+/* A copy of n in arena a (an alias: strings and locations may be shared, they never change). */
+static struct ynode *tree_copy(struct arena *a, const struct ynode *n)
 {
-	struct ynode *c = node_new(n->type, n->loc);
+	struct ynode *c = ynode_new(a, n->type, n->loc);
 	c->plain = n->plain;
-	c->scalar = n->scalar ? xstrdup(n->scalar) : NULL;
+	c->scalar = n->scalar;
 	c->n = n->n;
 	if (n->type != YN_SCALAR) {
-		c->items = xcalloc(n->n ? n->n : 1, sizeof(*c->items));
+		c->items = arena_alloc(a, n->n * sizeof(*c->items));
 		for (size_t i = 0; i < n->n; i++)
-			c->items[i] = tree_copy(n->items[i]);
+			c->items[i] = tree_copy(a, n->items[i]);
 	}
-	if (n->type == YN_MAP) {
-		c->keys = xcalloc(n->n ? n->n : 1, sizeof(char *));
-		c->key_locs = xcalloc(n->n ? n->n : 1, sizeof(struct loc));
-		for (size_t i = 0; i < n->n; i++) {
-			c->keys[i] = xstrdup(n->keys[i]);
-			c->key_locs[i] = n->key_locs[i];
-		}
-	}
+	c->keys = n->keys;
+	c->key_locs = n->key_locs;
 	return c;
 }
 
@@ -95,69 +161,83 @@ static void remember_anchor(struct builder *b, const yaml_char_t *name, struct y
 
 static int parse_node(struct builder *b, yaml_event_t *ev, int depth, struct ynode **out);
 
+/* The children of a list or mapping being read (copied into the arena at its end). */
+struct children {
+	struct ynode **items;
+	char **keys;
+	struct loc *key_locs;
+	size_t n, alloc, kalloc, lalloc;
+};
+
+static int children_done(struct builder *b, struct ynode *n, struct children *c, int ret)
+{
+	if (ret == 0)
+		ynode_set_children(b->mem, n, c->items, c->keys, c->key_locs, c->n);
+	free(c->items);
+	free(c->keys);
+	free(c->key_locs);
+	return ret;
+}
+
 static int parse_seq(struct builder *b, struct ynode *n, int depth)
 {
-	size_t alloc = 0;
+	struct children c = {0};
 	for (;;) {
 		yaml_event_t ev;
 		if (next_event(b, &ev) < 0)
-			return -1;
+			return children_done(b, n, &c, -1);
 		if (ev.type == YAML_SEQUENCE_END_EVENT) {
 			yaml_event_delete(&ev);
-			return 0;
+			return children_done(b, n, &c, 0);
 		}
 		struct ynode *item = NULL;
 		int r = parse_node(b, &ev, depth + 1, &item);
 		yaml_event_delete(&ev);
 		if (r < 0)
-			return -1;
-		ALLOC_GROW(n->items, n->n + 1, alloc);
-		n->items[n->n++] = item;
+			return children_done(b, n, &c, -1);
+		ALLOC_GROW(c.items, c.n + 1, c.alloc);
+		c.items[c.n++] = item;
 	}
 }
 
 static int parse_map(struct builder *b, struct ynode *n, int depth)
 {
-	size_t alloc = 0, kalloc = 0, lalloc = 0;
+	struct children c = {0};
 	for (;;) {
 		yaml_event_t ev;
 		if (next_event(b, &ev) < 0)
-			return -1;
+			return children_done(b, n, &c, -1);
 		if (ev.type == YAML_MAPPING_END_EVENT) {
 			yaml_event_delete(&ev);
-			return 0;
+			return children_done(b, n, &c, 0);
 		}
 		struct loc kloc = mark_loc(b, ev.start_mark);
 		if (ev.type != YAML_SCALAR_EVENT) {
 			yaml_event_delete(&ev);
-			return error(&kloc, "keys must be plain text (got a list or mapping as a key)");
+			error(&kloc, "keys must be plain text (got a list or mapping as a key)");
+			return children_done(b, n, &c, -1);
 		}
-		char *key = xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+		char *key = arena_strndup(b->mem, (const char *)ev.data.scalar.value, ev.data.scalar.length);
 		yaml_event_delete(&ev);
-		for (size_t i = 0; i < n->n; i++) {
-			if (!strcmp(n->keys[i], key)) {
-				error(&kloc, "duplicate key \"%s\" (first at line %d)", key, n->key_locs[i].line);
-				free(key);
-				return -1;
+		for (size_t i = 0; i < c.n; i++) {
+			if (!strcmp(c.keys[i], key)) {
+				error(&kloc, "duplicate key \"%s\" (first at line %d)", key, c.key_locs[i].line);
+				return children_done(b, n, &c, -1);
 			}
 		}
-		if (next_event(b, &ev) < 0) {
-			free(key);
-			return -1;
-		}
+		if (next_event(b, &ev) < 0)
+			return children_done(b, n, &c, -1);
 		struct ynode *val = NULL;
 		int r = parse_node(b, &ev, depth + 1, &val);
 		yaml_event_delete(&ev);
-		if (r < 0) {
-			free(key);
-			return -1;
-		}
-		ALLOC_GROW(n->items, n->n + 1, alloc);
-		ALLOC_GROW(n->keys, n->n + 1, kalloc);
-		ALLOC_GROW(n->key_locs, n->n + 1, lalloc);
-		n->items[n->n] = val;
-		n->keys[n->n] = key;
-		n->key_locs[n->n++] = kloc;
+		if (r < 0)
+			return children_done(b, n, &c, -1);
+		ALLOC_GROW(c.items, c.n + 1, c.alloc);
+		ALLOC_GROW(c.keys, c.n + 1, c.kalloc);
+		ALLOC_GROW(c.key_locs, c.n + 1, c.lalloc);
+		c.items[c.n] = val;
+		c.keys[c.n] = key;
+		c.key_locs[c.n++] = kloc;
 	}
 }
 
@@ -170,7 +250,7 @@ static int parse_alias(struct builder *b, yaml_event_t *ev, struct ynode **out)
 			continue;
 		if (count_node(b, &loc, b->anchors[i].size) < 0)
 			return -1;
-		*out = tree_copy(b->anchors[i].node);
+		*out = tree_copy(b->mem, b->anchors[i].node);
 		return 0;
 	}
 	return error(&loc, "unknown YAML alias \"*%s\" (no anchor \"&%s\" before it)", name, name);
@@ -189,19 +269,19 @@ static int parse_node(struct builder *b, yaml_event_t *ev, int depth, struct yno
 	int r = 0;
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
-		n = node_new(YN_SCALAR, loc);
-		n->scalar = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+		n = ynode_new(b->mem, YN_SCALAR, loc);
+		n->scalar = arena_strndup(b->mem, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 		remember_anchor(b, ev->data.scalar.anchor, n);
 		break;
 	case YAML_SEQUENCE_START_EVENT:
-		n = node_new(YN_SEQ, loc);
+		n = ynode_new(b->mem, YN_SEQ, loc);
 		r = parse_seq(b, n, depth);
 		if (r == 0)
 			remember_anchor(b, ev->data.sequence_start.anchor, n);
 		break;
 	case YAML_MAPPING_START_EVENT:
-		n = node_new(YN_MAP, loc);
+		n = ynode_new(b->mem, YN_MAP, loc);
 		r = parse_map(b, n, depth);
 		if (r == 0)
 			remember_anchor(b, ev->data.mapping_start.anchor, n);
@@ -209,10 +289,8 @@ static int parse_node(struct builder *b, yaml_event_t *ev, int depth, struct yno
 	default:
 		return error(&loc, "invalid YAML: unexpected event");
 	}
-	if (r < 0) {
-		ynode_free(n);
-		return -1;
-	}
+	if (r < 0)
+		return -1; /* n is freed with the arena */
 	*out = n;
 	return 0;
 }
@@ -226,7 +304,7 @@ int yaml_parse(const char *file, const char *text, size_t len, int first_line, s
 
 int yaml_parse_libyaml(const char *file, const char *text, size_t len, int first_line, struct ynode **out)
 {
-	struct builder b = {.file = file, .line0 = first_line};
+	struct builder b = {.file = file, .line0 = first_line, .mem = ynode_arena(len)};
 	yaml_event_t ev;
 	int ret = -1;
 	*out = NULL;
@@ -264,9 +342,11 @@ int yaml_parse_libyaml(const char *file, const char *text, size_t len, int first
 	yaml_event_delete(&ev);
 	ret = 0;
 out:
-	if (ret < 0) {
-		ynode_free(*out);
+	if (ret < 0 || !*out) {
+		arena_free(b.mem);
 		*out = NULL;
+	} else {
+		*out = ynode_pack(b.mem, *out);
 	}
 	for (size_t i = 0; i < b.nanchors; i++)
 		free(b.anchors[i].name);
@@ -277,18 +357,8 @@ out:
 
 void ynode_free(struct ynode *n)
 {
-	if (!n)
-		return;
-	for (size_t i = 0; n->type != YN_SCALAR && i < n->n; i++) {
-		ynode_free(n->items[i]);
-		if (n->type == YN_MAP)
-			free(n->keys[i]);
-	}
-	free(n->items);
-	free(n->keys);
-	free(n->key_locs);
-	free(n->scalar);
-	free(n);
+	if (n)
+		arena_free(n->arena);
 }
 
 const struct ynode *ynode_get(const struct ynode *n, const char *key)

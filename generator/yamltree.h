@@ -26,6 +26,7 @@ struct ynode {
 	char **keys;       /* YN_MAP: keys, parallel to items */
 	struct loc *key_locs;
 	size_t n;
+	struct arena *arena; /* the root's: where the whole tree is (NULL below the root) */
 };
 
 /*
@@ -39,6 +40,24 @@ int yaml_parse(const char *file, const char *text, size_t len, int first_line, s
 /* The same with libyaml alone (tests compare yamlfast with it). */
 int yaml_parse_libyaml(const char *file, const char *text, size_t len, int first_line, struct ynode **out);
 void ynode_free(struct ynode *n);
+
+/*
+ * Every node of a tree, its strings and arrays are in one arena (util.h),
+ * which the root holds: ynode_free(root) frees the tree at once, and is a
+ * no-op for a node below the root.  The parsers allocate with these.
+ */
+struct ynode *ynode_new(struct arena *a, enum ynode_type t, struct loc loc);
+/* Arrays items, keys, key_locs (keys and key_locs when a mapping) of n nodes, copied into the arena. */
+void ynode_set_children(struct arena *a, struct ynode *map, struct ynode *const *items, char *const *keys,
+			const struct loc *key_locs, size_t n);
+/* An arena to parse a len-byte text in. */
+struct arena *ynode_arena(size_t len);
+/*
+ * The finished tree, copied into an arena of its exact size (what parsing
+ * allocated is mostly slack: a 10k build's trees took 143 MB where they
+ * needed 77), which the returned root holds; frees `parsed`.
+ */
+struct ynode *ynode_pack(struct arena *parsed, const struct ynode *root);
 
 /* The value for `key` in map `n`, or NULL (also when n is not a map). */
 const struct ynode *ynode_get(const struct ynode *n, const char *key);

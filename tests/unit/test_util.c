@@ -98,6 +98,45 @@ static void test_strmap(void)
 	CHECK_INT(strmap_get(&m, ""), SIZE_MAX);
 }
 
+static void test_arena(void)
+{
+	struct arena *a = arena_new(100);
+	char *first = arena_alloc(a, 3), *second = arena_alloc(a, 1);
+	CHECK((uintptr_t)first % 8 == 0 && (uintptr_t)second % 8 == 0);
+	CHECK_INT(second - first, 8); /* 3 bytes take 8 */
+	CHECK(arena_single(a));
+	bool zero = true, aligned = true, kept = true;
+	char *blocks[200];
+	for (size_t i = 0; i < 200; i++) { /* well past the first chunk */
+		blocks[i] = arena_alloc(a, i + 1);
+		aligned &= (uintptr_t)blocks[i] % 8 == 0;
+		for (size_t k = 0; k <= i; k++)
+			zero &= blocks[i][k] == 0;
+		memset(blocks[i], (int)(i % 251) + 1, i + 1);
+	}
+	for (size_t i = 0; i < 200; i++)
+		for (size_t k = 0; k <= i; k++)
+			kept &= blocks[i][k] == (char)((int)(i % 251) + 1);
+	CHECK(zero && aligned && kept);
+	CHECK(!arena_single(a));
+	char *big = arena_alloc(a, 1 << 20); /* bigger than any chunk so far */
+	big[(1 << 20) - 1] = 'x';
+	CHECK_STR(arena_strndup(a, "severity: SEV1", 8), "severity");
+	CHECK_STR(arena_memdup(a, "abc", 4), "abc");
+	arena_free(a);
+	arena_free(NULL);
+	a = arena_new(64); /* exactly 64 bytes of blocks fit in the first chunk */
+	arena_alloc(a, 60);
+	arena_alloc(a, 1);
+	CHECK(!arena_single(a));
+	arena_free(a);
+	a = arena_new(64);
+	arena_alloc(a, 56);
+	arena_alloc(a, 8);
+	CHECK(arena_single(a));
+	arena_free(a);
+}
+
 static void test_big_realloc(void)
 {
 	uint32_t *v = NULL;
@@ -129,6 +168,7 @@ int main(void)
 		TEST(test_utf8_valid),
 		TEST(test_xstrcat3),
 		TEST(test_buf_add_uint),
+		TEST(test_arena),
 		TEST(test_big_realloc),
 		TEST(test_strmap),
 	};
