@@ -26,6 +26,24 @@ static bool selected(const struct corpus *c, const struct postmortem *pm)
 	return pm->visibility == VIS_PUBLIC && pm->status == STATUS_COMPLETE;
 }
 
+/*
+ * The front matter's tree, once the postmortem is loaded: `check` keeps it
+ * for the lint rules (packed to its size); a build keeps only the text, and
+ * only in the internal profile (pm.fields); see model.h.  Frees text.
+ */
+static void keep_front(struct load *l, struct postmortem *pm, char *text)
+{
+	if (l->keep_sources) {
+		pm->front = ynode_pack(pm->front);
+	} else {
+		if (l->c->profile == PROFILE_INTERNAL)
+			pm->yaml = xstrndup(text + pm->yaml_off, pm->yaml_len);
+		ynode_free(pm->front);
+		pm->front = NULL;
+	}
+	free(text);
+}
+
 static void load_one(void *ctx, size_t i, int worker)
 {
 	struct load *l = ctx;
@@ -39,9 +57,10 @@ static void load_one(void *ctx, size_t i, int worker)
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
 		ret = redact_pm(l->c->redactor, worker, pm, text, len);
-	free(text);
-	if (ret < 0 || !selected(l->c, pm))
+	if (ret < 0 || !selected(l->c, pm)) {
+		free(text);
 		return;
+	}
 	struct md_opts opts = {
 		.allow_html = l->c->site.allow_html,
 		.strip_internal = l->c->profile == PROFILE_PUBLIC,
@@ -51,6 +70,7 @@ static void load_one(void *ctx, size_t i, int worker)
 		free(pm->body);
 		pm->body = NULL;
 	}
+	keep_front(l, pm, text);
 	if (parsed < 0)
 		return;
 	l->ok[i] = true;
@@ -272,13 +292,13 @@ static int public_ids(struct corpus *c)
 	size_t n = 0;
 	for (size_t i = 0; i < c->npms; i++) {
 		struct postmortem *pm = &c->pms[i];
-		const struct ynode *own = ynode_get(pm->front, "public_id");
-		if (own) {
-			char *slug = own->type == YN_SCALAR ? slugify(own->scalar) : xstrdup("");
+		if (pm->public_id) {
+			char *slug = slugify(pm->public_id);
 			if (!*slug)
-				ret = error(&own->loc, "public_id must be text with a letter or a digit (it is the public page's URL)");
+				ret = error(&pm->public_id_loc,
+					    "public_id must be text with a letter or a digit (it is the public page's URL)");
 			else
-				ids[i] = xstrdup(own->scalar);
+				ids[i] = xstrdup(pm->public_id);
 			free(slug);
 			continue;
 		}

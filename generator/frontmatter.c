@@ -417,6 +417,10 @@ static void parse_fields(struct fm *f)
 	required(f, "date");
 	if ((n = field(f, "id")))
 		id_value(f, n);
+	if ((n = ynode_get(f->root, "public_id"))) { /* checked by the public profile, which uses it */
+		pm->public_id = xstrdup(n->type == YN_SCALAR ? n->scalar : "");
+		pm->public_id_loc = n->loc;
+	}
 	if ((n = field(f, "title")) && text_value(f, n, "title", &pm->title) == 0) {
 		pm->title_loc = n->loc;
 		if (!*pm->title)
@@ -486,6 +490,8 @@ int frontmatter_parse(struct postmortem *pm, const struct site *site, const char
 		return -1;
 	pm->body = clean_body(sp.body, (size_t)(text + len - sp.body));
 	pm->body_line = sp.body_line;
+	pm->yaml_off = (size_t)(sp.yaml - text);
+	pm->yaml_len = sp.yaml_len;
 	if (yaml_parse(pm->path, sp.yaml, sp.yaml_len, 2, &pm->front) < 0)
 		return -1;
 	if (!pm->front || pm->front->type != YN_MAP) {
@@ -507,6 +513,7 @@ int frontmatter_page(struct page *pg, const char *text, size_t len, const char *
 	*body_line = sp.body_line;
 	if (sp.has_front && yaml_parse(pg->path, sp.yaml, sp.yaml_len, 2, &pg->front) < 0)
 		return -1;
+	pg->front = ynode_pack(pg->front);
 	const struct ynode *t = ynode_get(pg->front, "title");
 	if (t && t->type == YN_SCALAR && *t->scalar) {
 		pg->title = xstrdup(t->scalar);

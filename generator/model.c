@@ -298,6 +298,8 @@ void pm_release(struct postmortem *pm)
 	}
 	free(pm->actions);
 	ynode_free(pm->front);
+	free(pm->yaml);
+	free(pm->public_id);
 	free(pm->body);
 	free(pm->html);
 	toc_free(pm->toc, pm->ntoc);

@@ -142,7 +142,17 @@ struct postmortem {
 	size_t nactions;
 	bool actions_from_body; /* read from the "Action items" task list */
 
-	struct ynode *front; /* the whole front matter as parsed, unknown keys included */
+	/*
+	 * The whole front matter as parsed, unknown keys included: while the
+	 * postmortem loads, and after that only for `check` (lint reads it).  A
+	 * build frees it once loaded (77 MB at 10k) and keeps its text `yaml`
+	 * for an internal build's pm.fields, parsed again for a page that asks.
+	 */
+	struct ynode *front;
+	size_t yaml_off, yaml_len; /* the front matter's text in the file (frontmatter_parse) */
+	char *yaml;                /* a copy of it, when `front` is dropped in an internal build */
+	char *public_id;           /* public_id as written: its text, "" when it is not text; NULL: none */
+	struct loc public_id_loc;
 	struct loc id_loc, date_loc, title_loc;
 
 	char *body; /* the Markdown after the closing fence */

@@ -167,6 +167,20 @@ static void push_ynode(lua_State *L, const struct ynode *n)
 	}
 }
 
+/* pm.fields: the front matter as written (parsed again from its text: a build does not keep the tree). */
+static void push_front(lua_State *L, const struct postmortem *pm)
+{
+	struct ynode *tree = NULL;
+	if (pm->front) {
+		push_ynode(L, pm->front);
+		return;
+	}
+	if (pm->yaml && yaml_parse(pm->path, pm->yaml, pm->yaml_len, 2, &tree) < 0)
+		BUG("%s: front matter that parsed once did not parse again", pm->path);
+	push_ynode(L, tree);
+	ynode_free(tree);
+}
+
 static char *node_url(enum term_kind k, const struct node *nd)
 {
 	struct buf b = BUF_INIT;
@@ -467,7 +481,7 @@ static int lazy_index(lua_State *L)
 	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), names[what]))
 		return 0;
 	if (what == LAZY_PM_FIELDS) {
-		push_ynode(L, r->c->pms[i].front);
+		push_front(L, &r->c->pms[i]);
 	} else {
 		const struct node *nd = &r->g->nodes[k][i];
 		push_overdue(L, r, w, nd->pms, nd->npms, NODE_LISTED, k == TERM_OWNER ? i : SIZE_MAX);
@@ -1645,9 +1659,9 @@ out:
 	lua_settop(L, top);
 	free(url);
 	free(root);
-	if (j->kind == PG_PM) { /* its page was the last reader of its front matter (pm.fields): 46 MB at 10k */
-		ynode_free(r->bodies->pms[j->index].front);
-		r->bodies->pms[j->index].front = NULL;
+	if (j->kind == PG_PM) { /* its page was the last reader of its front matter's text (pm.fields) */
+		free(r->bodies->pms[j->index].yaml);
+		r->bodies->pms[j->index].yaml = NULL;
 	}
 }
 

@@ -76,7 +76,9 @@ struct arena {
 
 static struct arena_chunk *chunk_new(size_t size)
 {
-	struct arena_chunk *c = xcalloc(1, sizeof(*c) + size);
+	struct arena_chunk *c = xmalloc(sizeof(*c) + size); /* blocks are zeroed as they are handed out */
+	c->next = NULL;
+	c->used = 0;
 	c->size = size;
 	return c;
 }
@@ -87,13 +89,15 @@ struct arena *arena_new(size_t size)
 	size = size < 64 ? 64 : size;
 	struct arena_chunk *c = chunk_new(own + size);
 	struct arena *a = (struct arena *)c->data;
+	memset(a, 0, sizeof(*a));
 	c->used = own;
 	a->head = c;
 	a->next_size = size * 2;
 	return a;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+/* n bytes, not cleared */
+static void *arena_raw(struct arena *a, size_t n)
 {
 	n = (n + 7) & ~(size_t)7;
 	struct arena_chunk *c = a->head;
@@ -109,9 +113,16 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = arena_raw(a, n);
+	memset(p, 0, n);
+	return p;
+}
+
 void *arena_memdup(struct arena *a, const void *p, size_t n)
 {
-	void *q = arena_alloc(a, n);
+	void *q = arena_raw(a, n);
 	if (n)
 		memcpy(q, p, n);
 	return q;
@@ -119,7 +130,7 @@ void *arena_memdup(struct arena *a, const void *p, size_t n)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *q = arena_alloc(a, n + 1);
+	char *q = arena_raw(a, n + 1);
 	memcpy(q, s, n);
 	q[n] = '\0';
 	return q;
@@ -134,7 +145,6 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
-
 	struct arena_chunk *c = a->head;
 	while (c) { /* the first chunk, which holds a, comes last */
 		struct arena_chunk *next = c->next;

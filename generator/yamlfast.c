@@ -410,6 +410,7 @@ int yaml_fast_parse(const char *file, const char *text, size_t len, int first_li
 		arena_free(f.mem);
 		return DECLINE;
 	}
-	*out = ynode_pack(f.mem, root);
+	root->arena = f.mem;
+	*out = root;
 	return 0;
 }

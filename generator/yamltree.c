@@ -95,14 +95,16 @@ static struct ynode *tree_pack(struct arena *a, const struct ynode *n)
 	return c;
 }
 
-struct ynode *ynode_pack(struct arena *parsed, const struct ynode *root)
+struct ynode *ynode_pack(struct ynode *root)
 {
+	if (!root)
+		return NULL;
 	struct arena *a = arena_new(tree_bytes(root));
 	struct ynode *r = tree_pack(a, root);
 	if (!arena_single(a))
 		BUG("a YAML tree outgrew the %zu bytes counted for it", tree_bytes(root));
 	r->arena = a;
-	arena_free(parsed);
+	arena_free(root->arena);
 	return r;
 }
 
@@ -346,7 +348,7 @@ out:
 		arena_free(b.mem);
 		*out = NULL;
 	} else {
-		*out = ynode_pack(b.mem, *out);
+		(*out)->arena = b.mem;
 	}
 	for (size_t i = 0; i < b.nanchors; i++)
 		free(b.anchors[i].name);

@@ -53,11 +53,13 @@ void ynode_set_children(struct arena *a, struct ynode *map, struct ynode *const 
 /* An arena to parse a len-byte text in. */
 struct arena *ynode_arena(size_t len);
 /*
- * The finished tree, copied into an arena of its exact size (what parsing
- * allocated is mostly slack: a 10k build's trees took 143 MB where they
- * needed 77), which the returned root holds; frees `parsed`.
+ * A parsed tree is left in the arena it was parsed in, which is several
+ * times its size (a 10k build's front matters took 143 MB where they needed
+ * 77): fine for a tree freed soon after.  ynode_pack() copies the tree to an
+ * arena of its exact size, frees the old one and returns the new root: for
+ * a tree that is kept.
  */
-struct ynode *ynode_pack(struct arena *parsed, const struct ynode *root);
+struct ynode *ynode_pack(struct ynode *root);
 
 /* The value for `key` in map `n`, or NULL (also when n is not a map). */
 const struct ynode *ynode_get(const struct ynode *n, const char *key);

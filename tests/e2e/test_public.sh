@@ -199,6 +199,12 @@ assert_stderr_contains "$T/ids/postmortems/c.md:3:8: error: another postmortem p
 pub_pm "$T/ids/postmortems/f.md" PM-6 "Checkout slow" 2025-01-10 'public_id: INC-77\n'
 assert_exit 1 "$AFTERMATH" build "$T/ids" -o "$T/ids-out" --profile public --as-of $AS_OF
 assert_stderr_contains "error: PM-6 would have the public id \"INC-77\" of PM-5 (expected another public_id)"
+pub_pm "$T/ids/postmortems/f.md" PM-6 "Other" 2025-01-10 'public_id: [INC, 78]\n'
+assert_exit 1 "$AFTERMATH" build "$T/ids" -o "$T/ids-out" --profile public --as-of $AS_OF
+assert_stderr_contains "$T/ids/postmortems/f.md:7:12: error: public_id must be text with a letter or a digit (it is the public page's URL)"
+pub_pm "$T/ids/postmortems/f.md" PM-6 "Other" 2025-01-10 'public_id: "--"\n'
+assert_exit 1 "$AFTERMATH" build "$T/ids" -o "$T/ids-out" --profile public --as-of $AS_OF
+assert_stderr_contains "$T/ids/postmortems/f.md:7:12: error: public_id must be text with a letter or a digit (it is the public page's URL)"
 rm "$T/ids/postmortems/f.md"
 
 t_begin "public ids: a published postmortem's internal id in published text fails the build"
