@@ -902,16 +902,14 @@ static char *accessible(char *html)
 		 "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\" />"},
 		{"<input type=\"checkbox\" disabled=\"\" />", "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\" />"},
 	};
-	if (!strstr(html, "<pre") && !strstr(html, "type=\"checkbox\""))
+	static const char pre_tag[] = "<pre", box_tag[] = "<input type=\"checkbox\"";
+	const char *pre = strstr(html, pre_tag), *box = strstr(html, box_tag);
+	if (!pre && !box)
 		return html;
 	struct buf out = BUF_INIT;
 	const char *p = html;
-	while (*p) {
-		const char *lt = strchr(p, '<');
-		if (!lt) {
-			buf_adds(&out, p);
-			break;
-		}
+	while (pre || box) { /* every fix starts with one of the two: only those places are looked at */
+		const char *lt = pre && (!box || pre < box) ? pre : box;
 		buf_add(&out, p, (size_t)(lt - p));
 		size_t k;
 		for (k = 0; k < ARRAY_SIZE(fix); k++)
@@ -924,7 +922,12 @@ static char *accessible(char *html)
 			buf_addch(&out, '<');
 			p = lt + 1;
 		}
+		if (pre && pre < p)
+			pre = strstr(p, pre_tag);
+		if (box && box < p)
+			box = strstr(p, box_tag);
 	}
+	buf_adds(&out, p);
 	free(html);
 	return buf_detach(&out, NULL);
 }
