@@ -11,6 +11,8 @@
 struct job {
 	size_t n;
 	atomic_size_t next;
+	size_t split;        /* parallel_for_split: items below it are worker 0's */
+	atomic_size_t first; /* the next of those */
 	void (*fn)(void *ctx, size_t i, int worker);
 	void *ctx;
 };
@@ -21,22 +23,46 @@ struct worker {
 	pthread_t thread;
 };
 
+/* The next item from [*next, end), or SIZE_MAX when none is left. */
+static size_t take(atomic_size_t *next, size_t end)
+{
+	if (atomic_load_explicit(next, memory_order_relaxed) >= end)
+		return SIZE_MAX;
+	size_t i = atomic_fetch_add(next, 1);
+	return i < end ? i : SIZE_MAX;
+}
+
 static void *run(void *arg)
 {
 	struct worker *w = arg;
+	struct job *j = w->job;
 	for (;;) {
-		size_t i = atomic_fetch_add(&w->job->next, 1);
-		if (i >= w->job->n)
+		size_t i;
+		if (w->id == 0) {
+			if ((i = take(&j->first, j->split)) == SIZE_MAX)
+				i = take(&j->next, j->n);
+		} else if ((i = take(&j->next, j->n)) == SIZE_MAX) {
+			i = take(&j->first, j->split);
+		}
+		if (i == SIZE_MAX)
 			break;
-		w->job->fn(w->job->ctx, i, w->id);
+		j->fn(j->ctx, i, w->id);
 	}
 	return NULL;
 }
 
 void parallel_for(size_t n, int jobs, void (*fn)(void *ctx, size_t i, int worker), void *ctx)
 {
-	struct job job = {.n = n, .fn = fn, .ctx = ctx};
-	atomic_init(&job.next, 0);
+	parallel_for_split(0, n, jobs, fn, ctx);
+}
+
+void parallel_for_split(size_t split, size_t n, int jobs, void (*fn)(void *ctx, size_t i, int worker), void *ctx)
+{
+	if (split > n)
+		split = n;
+	struct job job = {.n = n, .split = split, .fn = fn, .ctx = ctx};
+	atomic_init(&job.next, split);
+	atomic_init(&job.first, 0);
 	if (jobs < 1)
 		jobs = 1;
 	if ((size_t)jobs > n)

@@ -52,6 +52,7 @@ struct render {
 	struct worker *w;
 	struct page_job *jobs;
 	size_t njobs;
+	size_t nlisting; /* jobs[0..nlisting): the pages that list many postmortems (plan_jobs) */
 	bool *failed;
 	struct insights in;
 	struct card *cards; /* by postmortem */
@@ -1671,17 +1672,19 @@ static void add_job(struct render *r, size_t *alloc, enum page_kind kind, size_t
 	r->jobs[r->njobs++] = (struct page_job){kind, index};
 }
 
+/*
+ * The pages, those that list postmortems and action items from many
+ * postmortems first (r->nlisting of them): they share the worker's summary
+ * and item tables (push_summary, push_listed_item), so they go to one
+ * worker (parallel_for_split), which makes each table once; the others
+ * render the postmortems' own pages.
+ */
 static void plan_jobs(struct render *r)
 {
 	size_t alloc = 0;
 	add_job(r, &alloc, PG_HOME, 0);
-	for (size_t i = 0; i < r->c->npms; i++)
-		add_job(r, &alloc, PG_PM, i);
 	add_job(r, &alloc, PG_TIMELINE, 0);
-	add_job(r, &alloc, PG_SERVICES, 0);
-	add_job(r, &alloc, PG_FACTORS, 0);
 	add_job(r, &alloc, PG_ACTIONS, 0);
-	add_job(r, &alloc, PG_METRICS, 0);
 	static const enum page_kind kinds[] = {PG_SERVICE, PG_FACTOR, PG_TAG, PG_OWNER};
 	for (int k = 0; k < NTERM_KINDS; k++) {
 		if (k == TERM_OWNER && r->c->profile == PROFILE_PUBLIC)
@@ -1691,6 +1694,12 @@ static void plan_jobs(struct render *r)
 				add_job(r, &alloc, kinds[k], i);
 	}
 	add_job(r, &alloc, PG_START, 0);
+	r->nlisting = r->njobs;
+	for (size_t i = 0; i < r->c->npms; i++)
+		add_job(r, &alloc, PG_PM, i);
+	add_job(r, &alloc, PG_SERVICES, 0);
+	add_job(r, &alloc, PG_FACTORS, 0);
+	add_job(r, &alloc, PG_METRICS, 0);
 	add_job(r, &alloc, PG_SEARCH, 0);
 	for (size_t i = 0; i < r->c->npages; i++)
 		if (strcmp(r->c->pages[i].slug, "start")) /* pages/start.md is the intro of /start/ */
@@ -1770,7 +1779,7 @@ int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, 
 		worker_prepare(&r, &r.w[k]);
 	}
 	r.failed = xcalloc(r.njobs, sizeof(bool));
-	parallel_for(r.njobs, jobs, render_one, &r);
+	parallel_for_split(r.nlisting, r.njobs, jobs, render_one, &r);
 	for (size_t i = 0; i < r.njobs; i++)
 		if (r.failed[i])
 			ret = -1;

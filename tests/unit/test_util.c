@@ -1,8 +1,10 @@
-/* Unit tests for util.c (UTF-8 validation, the string helpers hot paths use) and strmap.c. */
+/* Unit tests for util.c (UTF-8 validation, the string helpers hot paths use), strmap.c and parallel.c. */
 #include "harness.h"
+#include "parallel.h"
 #include "strmap.h"
 #include "util.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 /* utf8_valid returns the offset of the first bad byte, or the length. */
@@ -137,6 +139,65 @@ static void test_arena(void)
 	arena_free(a);
 }
 
+struct split_run {
+	size_t split, n;
+	atomic_int *runs;      /* by item: how many times it ran */
+	int *worker;           /* by item: who ran it */
+	atomic_size_t started; /* items begun so far, of the second kind */
+	size_t *second_before; /* by item: second-kind items begun before it */
+	size_t *order;         /* by start: the item */
+	atomic_size_t nstarted;
+};
+
+static void split_item(void *ctx, size_t i, int worker)
+{
+	struct split_run *s = ctx;
+	s->order[atomic_fetch_add(&s->nstarted, 1)] = i;
+	s->second_before[i] = atomic_load(&s->started);
+	if (i >= s->split)
+		atomic_fetch_add(&s->started, 1);
+	atomic_fetch_add(&s->runs[i], 1);
+	s->worker[i] = worker;
+}
+
+/* parallel_for_split runs every item once; worker 0 owns the first kind, the others take it only when theirs ran out. */
+static void test_parallel_split(void)
+{
+	static const struct {
+		size_t split, n;
+		int jobs;
+	} cases[] = {{0, 100, 2}, {5, 1000, 2}, {500, 1000, 3}, {1000, 1000, 2}, {2000, 10, 4}, {3, 0, 2}, {7, 20, 1}};
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		size_t n = cases[c].n, split = cases[c].split < n ? cases[c].split : n;
+		struct split_run s = {.split = split, .n = n};
+		s.runs = xcalloc(n + 1, sizeof(*s.runs));
+		s.worker = xcalloc(n + 1, sizeof(*s.worker));
+		s.second_before = xcalloc(n + 1, sizeof(*s.second_before));
+		s.order = xcalloc(n + 1, sizeof(*s.order));
+		parallel_for_split(cases[c].split, n, cases[c].jobs, split_item, &s);
+		bool once = true, workers = true, owned = true, in_order = true;
+		for (size_t i = 0; i < n; i++) {
+			once &= atomic_load(&s.runs[i]) == 1;
+			workers &= s.worker[i] >= 0 && s.worker[i] < cases[c].jobs;
+			/* a first-kind item elsewhere: every second-kind item had been taken (and all but
+			 * those other workers had just taken had begun) */
+			if (i < split && s.worker[i] != 0)
+				owned &= s.second_before[i] + (size_t)cases[c].jobs - 2 >= n - split;
+			if (cases[c].jobs == 1)
+				in_order &= s.order[i] == i;
+		}
+		CHECK(once);
+		CHECK(workers);
+		CHECK(owned);
+		CHECK(in_order);
+		CHECK_INT(atomic_load(&s.nstarted), n);
+		free(s.runs);
+		free(s.worker);
+		free(s.second_before);
+		free(s.order);
+	}
+}
+
 static void test_big_realloc(void)
 {
 	uint32_t *v = NULL;
@@ -169,6 +230,7 @@ int main(void)
 		TEST(test_xstrcat3),
 		TEST(test_buf_add_uint),
 		TEST(test_arena),
+		TEST(test_parallel_split),
 		TEST(test_big_realloc),
 		TEST(test_strmap),
 	};
