@@ -85,8 +85,116 @@ static bool needs_triggers(const char *src, size_t len)
 struct heading {
 	cmark_node *node;
 	size_t start, end; /* its plain text: m->text.ptr[start..end) */
-	bool replaced;     /* node is out of the tree, to be freed after rendering */
+	bool replaced;     /* node is out of the tree (heading_replace) */
 };
+
+/* ---- cmark's memory ----------------------------------------------------- */
+
+/*
+ * cmark-gfm allocates every node, chunk and buffer of a document on its own
+ * and frees them one by one.  A document's parse takes its memory from one
+ * growing block instead (a bump allocator; free does nothing, realloc grows
+ * the last block in place when it can) and all of it goes at once when the
+ * document is done.  cmark's allocator takes no context, so the document
+ * being parsed on this thread is found in a thread-local pointer.  The
+ * nodes this module adds are made in the same memory (cmark links only
+ * nodes of one allocator), so the tree, the parser and all they hold go
+ * with the block, without walking the tree to free each node.  The HTML is
+ * rendered into malloc's memory: it outlives the document's.  (A long
+ * document is parsed with malloc: see BUMP_MAX.)
+ */
+struct bump_chunk {
+	struct bump_chunk *next;
+	size_t used, size;
+	_Alignas(16) unsigned char data[];
+};
+
+struct bump {
+	struct bump_chunk *head;
+	void *last; /* the latest block, which realloc may grow in place */
+};
+
+/* Each block starts with its size. */
+#define BUMP_HEAD 16
+#define BUMP_FIRST (64u << 10)
+/*
+ * A longer document is parsed in malloc's memory: what cmark frees while it
+ * parses (a block's text once its inlines are read, a buffer that grew) would
+ * stay in the block until the end, about a third more memory at 14 MB.
+ */
+#define BUMP_MAX (1u << 20)
+
+static _Thread_local struct bump *bump_now;
+
+static void *bump_alloc(size_t n)
+{
+	struct bump *b = bump_now;
+	size_t need = BUMP_HEAD + ((n + 15) & ~(size_t)15);
+	struct bump_chunk *c = b->head;
+	if (need < n)
+		die("out of memory (a block of %zu bytes)", n);
+	if (!c || c->size - c->used < need) {
+		size_t size = c ? c->size * 2 : BUMP_FIRST;
+		if (size < need)
+			size = need;
+		struct bump_chunk *nc = xmalloc(sizeof(*nc) + size);
+		nc->next = c;
+		nc->used = 0;
+		nc->size = size;
+		b->head = c = nc;
+	}
+	unsigned char *p = c->data + c->used;
+	c->used += need;
+	memcpy(p, &n, sizeof(n));
+	b->last = p + BUMP_HEAD;
+	return p + BUMP_HEAD;
+}
+
+static void *bump_calloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		die("out of memory (%zu blocks of %zu bytes)", n, size);
+	void *p = bump_alloc(n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
+static void *bump_realloc(void *p, size_t n)
+{
+	if (!p)
+		return bump_alloc(n);
+	struct bump *b = bump_now;
+	unsigned char *q = p;
+	size_t old;
+	memcpy(&old, q - BUMP_HEAD, sizeof(old));
+	size_t have = (old + 15) & ~(size_t)15, want = (n + 15) & ~(size_t)15;
+	struct bump_chunk *c = b->head;
+	if (p == b->last && want >= have && c->size - c->used >= want - have) { /* grow in place */
+		c->used += want - have;
+		memcpy(q - BUMP_HEAD, &n, sizeof(n));
+		return p;
+	}
+	void *np = bump_alloc(n);
+	memcpy(np, p, old < n ? old : n);
+	return np;
+}
+
+static void bump_free(void *p)
+{
+	(void)p;
+}
+
+static cmark_mem bump_mem = {bump_calloc, bump_realloc, bump_free};
+
+static void bump_release(struct bump *b)
+{
+	for (struct bump_chunk *c = b->head, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	b->head = NULL;
+	b->last = NULL;
+}
 
 /* One call's state. */
 struct md {
@@ -112,6 +220,8 @@ struct md {
 	struct wikilink *links;
 	size_t nlinks, links_alloc;
 	struct strmap ids; /* heading ids used so far */
+	struct bump mem;   /* cmark's memory for this document (bump_now while it is parsed) */
+	cmark_mem *cmem;   /* &bump_mem, or malloc's for a long document (BUMP_MAX) */
 	int ret;
 };
 
@@ -547,9 +657,9 @@ static bool locate(struct locator *l, const struct wikimatch *w, int *col)
 	return (at - q) % 2 == 1;
 }
 
-static cmark_node *text_node(const char *s, size_t len)
+static cmark_node *text_node(cmark_mem *mem, const char *s, size_t len)
 {
-	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
 	char *copy = xstrndup(s, len);
 	cmark_node_set_literal(t, copy);
 	free(copy);
@@ -569,9 +679,9 @@ static cmark_node *insert_after(cmark_node *at, cmark_node *n)
  * The marker for link_resolve(): the id, HTML-escaped, between two marks,
  * as raw HTML (a table cell may hold raw HTML but no custom inline).
  */
-static cmark_node *wikilink_node(const struct wikimatch *w, struct buf *tmp)
+static cmark_node *wikilink_node(cmark_mem *mem, const struct wikimatch *w, struct buf *tmp)
 {
-	cmark_node *n = cmark_node_new(CMARK_NODE_HTML_INLINE);
+	cmark_node *n = cmark_node_new_with_mem(CMARK_NODE_HTML_INLINE, mem);
 	buf_reset(tmp);
 	buf_addch(tmp, WIKILINK_MARK);
 	buf_add_html(tmp, w->id, w->idlen);
@@ -595,8 +705,8 @@ static void split_wikilinks(struct md *m, cmark_node *t, struct buf *tmp)
 		if (locate(&l, &w, &col))
 			continue;
 		if (w.open > p)
-			at = insert_after(at, text_node(p, (size_t)(w.open - p)));
-		at = insert_after(at, wikilink_node(&w, tmp));
+			at = insert_after(at, text_node(m->cmem, p, (size_t)(w.open - p)));
+		at = insert_after(at, wikilink_node(m->cmem, &w, tmp));
 		struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(t), col};
 		ALLOC_GROW(m->links, m->nlinks + 1, m->links_alloc);
 		m->links[m->nlinks++] = (struct wikilink){xstrndup(w.id, w.idlen), loc};
@@ -604,7 +714,7 @@ static void split_wikilinks(struct md *m, cmark_node *t, struct buf *tmp)
 	}
 	if (p > lit) {
 		if (*p)
-			insert_after(at, text_node(p, strlen(p)));
+			insert_after(at, text_node(m->cmem, p, strlen(p)));
 		cmark_node_free(t);
 	}
 	free(lit);
@@ -649,13 +759,13 @@ static void heading_id(struct md *m, const char *text, struct buf *id)
  * block holding a custom inline that writes <hN id="ID"> and </hN> around
  * the heading's own inlines: the same HTML cmark writes, plus the id.  The
  * heading itself must outlive the rendering: its inlines may still point
- * into its text (raw HTML does).  Returns whether h was taken out.
+ * into its text (raw HTML does); it does, in the document's memory.
  */
-static bool heading_replace(cmark_node *h, const char *id, struct buf *tmp)
+static void heading_replace(cmark_mem *mem, cmark_node *h, const char *id, struct buf *tmp)
 {
 	char digit = (char)('0' + cmark_node_get_heading_level(h));
-	cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-	cmark_node *tag = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	cmark_node *block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, mem);
+	cmark_node *tag = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, mem);
 	buf_reset(tmp);
 	buf_adds(tmp, "<h");
 	buf_addch(tmp, digit);
@@ -670,12 +780,9 @@ static bool heading_replace(cmark_node *h, const char *id, struct buf *tmp)
 	cmark_node_set_on_exit(tag, buf_cstr(tmp));
 	for (cmark_node *c = cmark_node_first_child(h); c; c = cmark_node_first_child(h))
 		if (!cmark_node_append_child(tag, c))
-			cmark_node_free(c); /* cannot happen: a heading holds inlines */
+			cmark_node_unlink(c); /* cannot happen: a heading holds inlines */
 	cmark_node_append_child(block, tag);
-	if (cmark_node_replace(h, block))
-		return true;
-	cmark_node_free(block); /* cannot happen: what held a heading holds blocks */
-	return false;
+	cmark_node_replace(h, block); /* cannot fail: what held a heading holds blocks */
 }
 
 static void headings(struct md *m)
@@ -691,7 +798,8 @@ static void headings(struct md *m)
 			ALLOC_GROW(m->toc, m->ntoc + 1, m->toc_alloc);
 			m->toc[m->ntoc++] = (struct toc_entry){level, xstrdup(buf_cstr(&id)), xstrdup(buf_cstr(&text))};
 		}
-		h->replaced = heading_replace(h->node, buf_cstr(&id), &tmp);
+		heading_replace(m->cmem, h->node, buf_cstr(&id), &tmp);
+		h->replaced = true;
 	}
 	buf_release(&text);
 	buf_release(&id);
@@ -864,13 +972,15 @@ static void body_actions(struct md *m, struct postmortem *pm)
 static void parse(struct md *m, const char *body)
 {
 	pthread_once(&extensions_once, extensions_init);
+	bump_now = &m->mem; /* until md_release: reading a node may allocate too */
 	prepare(m, body);
 	m->entities = has_seq(m->src, m->srclen, "&#", 2);
 	if (needs_triggers(m->src, m->srclen))
 		pthread_rwlock_wrlock(&parse_lock);
 	else
 		pthread_rwlock_rdlock(&parse_lock);
-	cmark_parser *p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+	m->cmem = m->srclen <= BUMP_MAX ? &bump_mem : cmark_get_default_mem_allocator();
+	cmark_parser *p = cmark_parser_new_with_mem(CMARK_OPT_FOOTNOTES, m->cmem);
 	for (size_t i = 0; i < ARRAY_SIZE(extensions); i++)
 		cmark_parser_attach_syntax_extension(p, extensions[i]);
 	cmark_parser_feed(p, m->src, m->srclen);
@@ -936,16 +1046,19 @@ static char *finish(struct md *m)
 {
 	wikilinks(m);
 	headings(m);
-	return accessible(cmark_render_html(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions));
+	return accessible(cmark_render_html_with_mem(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions,
+						     cmark_get_default_mem_allocator()));
 }
 
 static void md_release(struct md *m)
 {
-	if (m->doc)
-		cmark_node_free(m->doc);
-	for (size_t i = 0; i < m->nheads; i++)
-		if (m->heads[i].replaced)
-			cmark_node_free(m->heads[i].node);
+	if (m->cmem != &bump_mem) { /* else the tree, the headings taken out of it and all cmark made are in m->mem */
+		if (m->doc)
+			cmark_node_free(m->doc);
+		for (size_t i = 0; i < m->nheads; i++)
+			if (m->heads[i].replaced)
+				cmark_node_free(m->heads[i].node);
+	}
 	buf_release(&m->srcbuf);
 	buf_release(&m->text);
 	free(m->lines);
@@ -953,6 +1066,8 @@ static void md_release(struct md *m)
 	free(m->drops);
 	free(m->texts);
 	strmap_release(&m->ids);
+	bump_release(&m->mem);
+	bump_now = NULL;
 }
 
 int markdown_parse(struct postmortem *pm, const struct md_opts *opts)

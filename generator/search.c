@@ -143,6 +143,7 @@ struct read_ctx {
 	struct doc_hits *docs;
 	size_t base;   /* read_one's i counts from here (docs are read in batches) */
 	char **bodies; /* out: a body's text with [[ID]] as the page shows it; NULL: pm->text has none */
+	size_t (*lens)[2]; /* out: the lengths of the body as indexed and of the summary */
 };
 
 /* [[ID]] reads as the title it links to; one not in this build (the public
@@ -269,12 +270,15 @@ static void read_one(void *vctx, size_t i, int worker)
 	read_text(&rd, pm->title, F_TITLE);
 	read_text(&rd, pm->summary, F_SUMMARY);
 	const char *text = pm->text ? pm->text : "";
-	if (strstr(text, "[[")) { /* a copy only for the few bodies with links */
+	size_t len = strlen(text);
+	if (memmem(text, len, "[[", 2)) { /* a copy only for the few bodies with links */
 		struct buf body = BUF_INIT;
 		text_resolve(&body, text, body_link, (void *)ctx->c);
-		ctx->bodies[i] = buf_detach(&body, NULL);
+		ctx->bodies[i] = buf_detach(&body, &len);
 		text = ctx->bodies[i];
 	}
+	ctx->lens[i][0] = len;
+	ctx->lens[i][1] = pm->summary ? strlen(pm->summary) : 0;
 	read_text(&rd, text, F_BODY);
 	read_nodes(&rd, ctx->g, TERM_SERVICE, l->services, l->nservices, FL_SERVICE);
 	read_nodes(&rd, ctx->g, TERM_FACTOR, l->factors, l->nfactors, FL_FACTOR);
@@ -322,6 +326,7 @@ struct index {
 	size_t ndocs;
 	uint32_t (*len)[NFIELDS]; /* per doc */
 	char **bodies;            /* per doc: the body's text as indexed, when not pm->text (see read_one) */
+	size_t (*lens)[2];        /* per doc: that text's length and the summary's (excerpts are cut from them) */
 	double avg[NFIELDS];
 	struct iterm *terms; /* sorted by string once merged */
 	size_t nterms, alloc;
@@ -388,6 +393,7 @@ static void index_read(struct index *ix, int jobs)
 		.readers = xcalloc((size_t)workers, sizeof(struct reader)),
 		.docs = xcalloc(n ? n : 1, sizeof(struct doc_hits)),
 		.bodies = xcalloc(n ? n : 1, sizeof(char *)),
+		.lens = xcalloc(n ? n : 1, sizeof(*ctx.lens)),
 	};
 	struct strmap map = STRMAP_INIT;
 	ix->len = xcalloc(n ? n : 1, sizeof(*ix->len));
@@ -407,6 +413,7 @@ static void index_read(struct index *ix, int jobs)
 	free(ctx.readers);
 	free(ctx.docs);
 	ix->bodies = ctx.bodies;
+	ix->lens = ctx.lens;
 	sort_array(ix->terms, ix->nterms, sizeof(*ix->terms), cmp_term);
 }
 
@@ -622,18 +629,26 @@ void search_excerpt(struct buf *b, const char *text, size_t len, size_t at, size
 		buf_adds(b, "\xe2\x80\xa6");
 }
 
-/* The excerpt for a card: around the match, else the summary, else the body's start. */
-static void card_excerpt(struct buf *b, const struct postmortem *pm, const char *body, const struct posting *p)
+/*
+ * The excerpt for a card: around the match, else the summary, else the
+ * body's start.  The lengths are the document's, measured once: a document
+ * has a card for each of its best terms, and measuring a 13 MB body for each
+ * took 34 s.
+ */
+static void card_excerpt(struct buf *b, const struct index *ix, const struct posting *p)
 {
+	const struct postmortem *pm = &ix->c->pms[p->doc];
 	const char *summary = pm->summary ? pm->summary : "";
+	const char *body = ix->bodies[p->doc] ? ix->bodies[p->doc] : pm->text ? pm->text : "";
+	size_t body_len = ix->lens[p->doc][0], summary_len = ix->lens[p->doc][1];
 	if (p->at != NO_PLACE && p->in_summary)
-		search_excerpt(b, summary, strlen(summary), p->at, EXCERPT_BYTES);
+		search_excerpt(b, summary, summary_len, p->at, EXCERPT_BYTES);
 	else if (p->at != NO_PLACE)
-		search_excerpt(b, body, strlen(body), p->at, EXCERPT_BYTES);
+		search_excerpt(b, body, body_len, p->at, EXCERPT_BYTES);
 	else if (*summary)
-		search_excerpt(b, summary, strlen(summary), 0, SUMMARY_BYTES);
+		search_excerpt(b, summary, summary_len, 0, SUMMARY_BYTES);
 	else
-		search_excerpt(b, body, strlen(body), 0, EXCERPT_BYTES);
+		search_excerpt(b, body, body_len, 0, EXCERPT_BYTES);
 }
 
 /* ---- stage 4: layout ----------------------------------------------------- */
@@ -883,8 +898,7 @@ struct shard_tables {
 static size_t shard_excerpt(struct shard_tables *st, const struct index *ix, const struct posting *p)
 {
 	struct buf e = BUF_INIT;
-	const struct postmortem *pm = &ix->c->pms[p->doc];
-	card_excerpt(&e, pm, ix->bodies[p->doc] ? ix->bodies[p->doc] : pm->text ? pm->text : "", p);
+	card_excerpt(&e, ix, p);
 	size_t i = strmap_get(&st->excerpts, buf_cstr(&e));
 	if (i == SIZE_MAX) {
 		i = st->nx++;
@@ -1208,6 +1222,7 @@ static void index_release(struct index *ix)
 	for (size_t i = 0; ix->bodies && i < ix->ndocs; i++)
 		free(ix->bodies[i]);
 	free(ix->bodies);
+	free(ix->lens);
 }
 
 int search_write(const struct corpus *c, const struct graph *g, const struct render_opts *o, struct output *out)

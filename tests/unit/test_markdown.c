@@ -303,6 +303,53 @@ static void test_link_resolve_without_markers(void)
 	buf_release(&log.ids);
 }
 
+/* How many times needle occurs in s. */
+static size_t occurrences(const char *s, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/*
+ * A short body is parsed in a block of its own memory, a long one (over a
+ * MiB) with malloc: both give the same HTML, headings with ids and
+ * wiki-links included, and (under ASan) free all they took.
+ */
+static void test_short_and_long_bodies(void)
+{
+	const char *part = "## Root cause\n\nSee [[PM-1]] and `code`, *twice*: [[PM-2]].\n\n"
+			   "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n";
+	struct buf body = BUF_INIT;
+	buf_adds(&body, "# Title\n\n");
+	size_t n = 0;
+	while (body.len <= (1u << 20)) {
+		buf_adds(&body, part);
+		n++;
+	}
+	struct postmortem small = parse(part, (struct md_opts){0});
+	struct postmortem big = parse(buf_cstr(&body), (struct md_opts){0});
+	CHECK(small.html && big.html);
+	if (small.html && big.html) {
+		CHECK(strstr(big.html, "<h1 id=\"title\">Title</h1>") != NULL);
+		CHECK(strstr(small.html, "<h2 id=\"root-cause\">Root cause</h2>") != NULL);
+		CHECK(strstr(big.html, "<h2 id=\"root-cause\">Root cause</h2>") != NULL);
+		CHECK_INT(occurrences(big.html, "<h2 id=\"root-cause-"), n - 1);
+		CHECK_INT(occurrences(small.html, "<table>"), 1);
+		CHECK_INT(occurrences(big.html, "<table>"), n);
+		CHECK_INT(occurrences(big.html, "aria-label=\"done\""), n);
+		CHECK_INT(big.nwikilinks, 2 * n);
+		CHECK_INT(small.nwikilinks, 2);
+		/* the html of one part is the same in both (its heading's id aside) */
+		const char *p = strstr(small.html, "</h2>"), *q = strstr(big.html, "</h2>");
+		CHECK(p && q && !strncmp(p, q, strlen(p)));
+	}
+	pm_release(&small);
+	pm_release(&big);
+	buf_release(&body);
+}
+
 /* ---- action items -------------------------------------------------------------- */
 
 static const char *const actions_body = "## Action items\n\n"
@@ -489,6 +536,7 @@ int main(void)
 		TEST(test_case_file),
 		TEST(test_link_resolve),
 		TEST(test_link_resolve_without_markers),
+		TEST(test_short_and_long_bodies),
 		TEST(test_action_item_fields),
 		TEST(test_front_matter_items_win),
 		TEST(test_no_body),
