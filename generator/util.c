@@ -141,6 +141,14 @@ bool arena_single(const struct arena *a)
 	return !a->head->next;
 }
 
+size_t arena_used(const struct arena *a)
+{
+	size_t n = 0, own = (sizeof(struct arena) + 7) & ~(size_t)7;
+	for (const struct arena_chunk *c = a->head; c; c = c->next)
+		n += c->used;
+	return n - own;
+}
+
 void arena_free(struct arena *a)
 {
 	if (!a)

@@ -82,6 +82,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 void *arena_memdup(struct arena *a, const void *p, size_t n);
 /* Whether everything allocated so far fits in the first chunk. */
 bool arena_single(const struct arena *a);
+/* The bytes allocated so far (as blocks count: rounded up to 8). */
+size_t arena_used(const struct arena *a);
 void arena_free(struct arena *a);
 
 /*

@@ -52,46 +52,75 @@ struct arena *ynode_arena(size_t len)
 	return arena_new(len * 4 + 1024);
 }
 
-static size_t round8(size_t n)
+/*
+ * What the parsed tree shares, the packed tree shares too: an alias's copy
+ * points to the anchor's strings and key arrays, and copying them for each
+ * copy would make a 10 MB scalar behind 5,000 aliases 50 GB.  The packing
+ * remembers each block it copied (old address to new, open addressing).
+ */
+struct packing {
+	struct arena *a;
+	const void **from;
+	void **to;
+	size_t cap, n;
+};
+
+static size_t slot_of(const struct packing *p, const void *from)
 {
-	return (n + 7) & ~(size_t)7;
+	size_t i = (size_t)(((uintptr_t)from >> 3) * 0x9e3779b97f4a7c15u) & (p->cap - 1);
+	while (p->from[i] && p->from[i] != from)
+		i = (i + 1) & (p->cap - 1);
+	return i;
 }
 
-/* The bytes tree_pack() takes for n, as arena_alloc() counts them. */
-static size_t tree_bytes(const struct ynode *n)
+/* The copy of the n bytes at from (a string when n is 0: its length and NUL), made once. */
+static void *pack_block(struct packing *p, const void *from, size_t n)
 {
-	size_t b = round8(sizeof(*n));
-	if (n->type == YN_SCALAR)
-		return b + round8(strlen(n->scalar) + 1);
-	b += round8(n->n * sizeof(*n->items));
-	if (n->type == YN_MAP) {
-		b += round8(n->n * sizeof(*n->keys)) + round8(n->n * sizeof(*n->key_locs));
-		for (size_t i = 0; i < n->n; i++)
-			b += round8(strlen(n->keys[i]) + 1);
+	if (2 * (p->n + 1) > p->cap) {
+		struct packing old = *p;
+		p->cap = old.cap ? old.cap * 2 : 64;
+		p->from = xcalloc(p->cap, sizeof(*p->from));
+		p->to = xcalloc(p->cap, sizeof(*p->to));
+		for (size_t i = 0; i < old.cap; i++) {
+			if (old.from[i]) {
+				size_t k = slot_of(p, old.from[i]);
+				p->from[k] = old.from[i];
+				p->to[k] = old.to[i];
+			}
+		}
+		free(old.from);
+		free(old.to);
 	}
-	for (size_t i = 0; i < n->n; i++)
-		b += tree_bytes(n->items[i]);
-	return b;
+	size_t k = slot_of(p, from);
+	if (!p->from[k]) {
+		p->from[k] = from;
+		p->to[k] = n ? arena_memdup(p->a, from, n) : arena_strndup(p->a, from, strlen(from));
+		p->n++;
+	}
+	return p->to[k];
 }
 
-static struct ynode *tree_pack(struct arena *a, const struct ynode *n)
+static struct ynode *tree_pack(struct packing *p, const struct ynode *n)
 {
-	struct ynode *c = ynode_new(a, n->type, n->loc);
+	struct ynode *c = ynode_new(p->a, n->type, n->loc);
 	c->plain = n->plain;
 	if (n->type == YN_SCALAR) {
-		c->scalar = arena_strndup(a, n->scalar, strlen(n->scalar));
+		c->scalar = pack_block(p, n->scalar, 0);
 		return c;
 	}
 	c->n = n->n;
-	c->items = arena_alloc(a, n->n * sizeof(*c->items));
-	if (n->type == YN_MAP) {
-		c->keys = arena_alloc(a, n->n * sizeof(*c->keys));
-		c->key_locs = arena_memdup(a, n->key_locs, n->n * sizeof(*c->key_locs));
-		for (size_t i = 0; i < n->n; i++)
-			c->keys[i] = arena_strndup(a, n->keys[i], strlen(n->keys[i]));
-	}
+	if (!n->n)
+		return c;
+	c->items = arena_alloc(p->a, n->n * sizeof(*c->items));
 	for (size_t i = 0; i < n->n; i++)
-		c->items[i] = tree_pack(a, n->items[i]);
+		c->items[i] = tree_pack(p, n->items[i]);
+	if (n->type == YN_MAP) {
+		bool seen = p->cap && p->from[slot_of(p, n->keys)] == n->keys; /* the keys of an alias's copy */
+		c->keys = pack_block(p, n->keys, n->n * sizeof(*n->keys));
+		c->key_locs = pack_block(p, n->key_locs, n->n * sizeof(*n->key_locs));
+		for (size_t i = 0; !seen && i < n->n; i++)
+			c->keys[i] = pack_block(p, n->keys[i], 0);
+	}
 	return c;
 }
 
@@ -99,11 +128,11 @@ struct ynode *ynode_pack(struct ynode *root)
 {
 	if (!root)
 		return NULL;
-	struct arena *a = arena_new(tree_bytes(root));
-	struct ynode *r = tree_pack(a, root);
-	if (!arena_single(a))
-		BUG("a YAML tree outgrew the %zu bytes counted for it", tree_bytes(root));
-	r->arena = a;
+	struct packing p = {.a = arena_new(arena_used(root->arena))};
+	struct ynode *r = tree_pack(&p, root);
+	r->arena = p.a;
+	free(p.from);
+	free(p.to);
 	arena_free(root->arena);
 	return r;
 }

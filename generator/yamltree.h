@@ -56,8 +56,8 @@ struct arena *ynode_arena(size_t len);
  * A parsed tree is left in the arena it was parsed in, which is several
  * times its size (a 10k build's front matters took 143 MB where they needed
  * 77): fine for a tree freed soon after.  ynode_pack() copies the tree to an
- * arena of its exact size, frees the old one and returns the new root: for
- * a tree that is kept.
+ * arena of its size, frees the old one and returns the new root: for a tree
+ * that is kept.  What the tree shares (an alias's strings) stays shared.
  */
 struct ynode *ynode_pack(struct ynode *root);
 

@@ -106,6 +106,7 @@ static void test_arena(void)
 	char *first = arena_alloc(a, 3), *second = arena_alloc(a, 1);
 	CHECK((uintptr_t)first % 8 == 0 && (uintptr_t)second % 8 == 0);
 	CHECK_INT(second - first, 8); /* 3 bytes take 8 */
+	CHECK_INT(arena_used(a), 16);
 	CHECK(arena_single(a));
 	bool zero = true, aligned = true, kept = true;
 	char *blocks[200];
@@ -121,7 +122,9 @@ static void test_arena(void)
 			kept &= blocks[i][k] == (char)((int)(i % 251) + 1);
 	CHECK(zero && aligned && kept);
 	CHECK(!arena_single(a));
+	size_t used = arena_used(a);
 	char *big = arena_alloc(a, 1 << 20); /* bigger than any chunk so far */
+	CHECK_INT(arena_used(a), used + (1 << 20));
 	big[(1 << 20) - 1] = 'x';
 	CHECK_STR(arena_strndup(a, "severity: SEV1", 8), "severity");
 	CHECK_STR(arena_memdup(a, "abc", 4), "abc");

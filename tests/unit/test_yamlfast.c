@@ -253,6 +253,58 @@ static void test_content(void)
 		sample.files, fixtures.accepted, fixtures.files);
 }
 
+/*
+ * ynode_pack: the same tree (values and locations) in one arena no bigger than
+ * what parsing used; what aliases share stays shared, so a long scalar behind
+ * thousands of aliases is packed once (copied for each it would be 400 MB here).
+ */
+static void test_pack(void)
+{
+	struct buf doc = BUF_INIT;
+	buf_adds(&doc, "a: &x ");
+	for (int i = 0; i < 200000; i++)
+		buf_addch(&doc, 'a' + i % 26);
+	buf_adds(&doc, "\nm: &m {k: v, k2: w}\nb: [");
+	for (int i = 0; i < 2000; i++)
+		buf_adds(&doc, i ? ", *x" : "*x");
+	buf_adds(&doc, "]\nn: [*m, *m, *m]\nfast: [one, 'two']\n");
+	struct ynode *tree = NULL, *again = NULL;
+	CHECK_INT(yaml_parse("pack.yaml", buf_cstr(&doc), doc.len, 1, &tree), 0);
+	CHECK_INT(yaml_parse("pack.yaml", buf_cstr(&doc), doc.len, 1, &again), 0);
+	if (tree && again) {
+		size_t parsed = arena_used(tree->arena);
+		struct ynode *packed = ynode_pack(tree);
+		char *diff = tree_diff(again, packed, "");
+		CHECK_STR(diff ? diff : "", "");
+		free(diff);
+		CHECK(arena_used(packed->arena) <= parsed);
+		CHECK(arena_used(packed->arena) < 400000); /* the long scalar once, not 2,001 times */
+		const struct ynode *a = ynode_get(packed, "a"), *b = ynode_get(packed, "b"), *n = ynode_get(packed, "n");
+		CHECK(a && b && b->n == 2000 && b->items[1999]->scalar == a->scalar);
+		CHECK(n && n->n == 3 && n->items[2]->keys == ynode_get(packed, "m")->keys);
+		CHECK_STR(ynode_get(n->items[1], "k2")->scalar, "w");
+		ynode_free(packed);
+	}
+	ynode_free(again);
+	struct ynode *none = NULL;
+	CHECK(ynode_pack(none) == NULL);
+	/* the block YAML of front matter (yamlfast's tree) packs to what it used */
+	const char *fm = "id: PM-1\ntitle: 'It''s down'\nservices: [api, db]\nimpact:\n  started: x\n";
+	CHECK_INT(yaml_parse("fm.yaml", fm, strlen(fm), 2, &tree), 0);
+	CHECK_INT(yaml_parse("fm.yaml", fm, strlen(fm), 2, &again), 0);
+	if (tree && again) {
+		size_t parsed = arena_used(tree->arena);
+		struct ynode *packed = ynode_pack(tree);
+		char *diff = tree_diff(again, packed, "");
+		CHECK_STR(diff ? diff : "", "");
+		free(diff);
+		CHECK_INT(arena_used(packed->arena), parsed);
+		ynode_free(packed);
+	}
+	ynode_free(again);
+	buf_release(&doc);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
@@ -260,6 +312,7 @@ int main(void)
 		TEST(test_declined),
 		TEST(test_limits),
 		TEST(test_content),
+		TEST(test_pack),
 	};
 	return harness_run("yamlfast", cases, ARRAY_SIZE(cases));
 }
