@@ -258,6 +258,25 @@ static void test_content(void)
  * what parsing used; what aliases share stays shared, so a long scalar behind
  * thousands of aliases is packed once (copied for each it would be 400 MB here).
  */
+/* Parse text twice, pack one tree and check it against the other; the packed tree, *parsed its parse's bytes. */
+static struct ynode *parse_and_pack(const char *file, const char *text, size_t len, int line, size_t *parsed)
+{
+	struct ynode *tree = NULL, *again = NULL, *packed = NULL;
+	CHECK_INT(yaml_parse(file, text, len, line, &tree), 0);
+	CHECK_INT(yaml_parse(file, text, len, line, &again), 0);
+	if (tree && again) {
+		*parsed = arena_used(tree->arena);
+		packed = ynode_pack(tree);
+		char *diff = tree_diff(again, packed, "");
+		CHECK_STR(diff ? diff : "", "");
+		free(diff);
+	} else {
+		ynode_free(tree);
+	}
+	ynode_free(again);
+	return packed;
+}
+
 static void test_pack(void)
 {
 	struct buf doc = BUF_INIT;
@@ -268,15 +287,9 @@ static void test_pack(void)
 	for (int i = 0; i < 2000; i++)
 		buf_adds(&doc, i ? ", *x" : "*x");
 	buf_adds(&doc, "]\nn: [*m, *m, *m]\nfast: [one, 'two']\n");
-	struct ynode *tree = NULL, *again = NULL;
-	CHECK_INT(yaml_parse("pack.yaml", buf_cstr(&doc), doc.len, 1, &tree), 0);
-	CHECK_INT(yaml_parse("pack.yaml", buf_cstr(&doc), doc.len, 1, &again), 0);
-	if (tree && again) {
-		size_t parsed = arena_used(tree->arena);
-		struct ynode *packed = ynode_pack(tree);
-		char *diff = tree_diff(again, packed, "");
-		CHECK_STR(diff ? diff : "", "");
-		free(diff);
+	size_t parsed = 0;
+	struct ynode *packed = parse_and_pack("pack.yaml", buf_cstr(&doc), doc.len, 1, &parsed);
+	if (packed) {
 		CHECK(arena_used(packed->arena) <= parsed);
 		CHECK(arena_used(packed->arena) < 400000); /* the long scalar once, not 2,001 times */
 		const struct ynode *a = ynode_get(packed, "a"), *b = ynode_get(packed, "b"), *n = ynode_get(packed, "n");
@@ -285,23 +298,14 @@ static void test_pack(void)
 		CHECK_STR(ynode_get(n->items[1], "k2")->scalar, "w");
 		ynode_free(packed);
 	}
-	ynode_free(again);
 	struct ynode *none = NULL;
 	CHECK(ynode_pack(none) == NULL);
 	/* the block YAML of front matter (yamlfast's tree) packs to what it used */
 	const char *fm = "id: PM-1\ntitle: 'It''s down'\nservices: [api, db]\nimpact:\n  started: x\n";
-	CHECK_INT(yaml_parse("fm.yaml", fm, strlen(fm), 2, &tree), 0);
-	CHECK_INT(yaml_parse("fm.yaml", fm, strlen(fm), 2, &again), 0);
-	if (tree && again) {
-		size_t parsed = arena_used(tree->arena);
-		struct ynode *packed = ynode_pack(tree);
-		char *diff = tree_diff(again, packed, "");
-		CHECK_STR(diff ? diff : "", "");
-		free(diff);
+	packed = parse_and_pack("fm.yaml", fm, strlen(fm), 2, &parsed);
+	if (packed)
 		CHECK_INT(arena_used(packed->arena), parsed);
-		ynode_free(packed);
-	}
-	ynode_free(again);
+	ynode_free(packed);
 	buf_release(&doc);
 }
 
