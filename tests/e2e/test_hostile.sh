@@ -49,6 +49,18 @@ assert_stderr_contains "error: YAML document too large (more than 100000 nodes a
 assert_stderr_contains "error: YAML nested too deeply (more than 64 levels)"
 rm "$T/h/postmortems/alias-bomb.md" "$T/h/postmortems/deep-nesting.md"
 
+t_begin "a long value behind thousands of aliases is not copied for each"
+# 2 MB behind 5,000 aliases: 10 GB when each alias copied it (it did until session 7)
+{ printf -- '---\nid: H-4\ntitle: Aliases\ndate: 2024-01-01\nnotes: &x '; head -c 2000000 /dev/zero | tr '\0' 'c'
+  printf '\nmore: [*x'; for _ in $(seq 4999); do printf ', *x'; done; printf -- ']\n---\nBody.\n'; } > "$T/h/postmortems/aliases.md"
+limit_memory() ( # 2 GB of address space (in a subshell), except under ASan (which reserves far more)
+	if [ -z "${ASAN_OPTIONS:-}" ]; then ulimit -v 2000000; fi
+	"$@"
+)
+assert_exit 0 limit_memory timeout 20 "$AFTERMATH" build "$T/h" -o "$T/out-aliases"
+assert_exit 0 limit_memory timeout 20 "$AFTERMATH" check "$T/h"
+rm "$T/h/postmortems/aliases.md"
+
 t_begin "an id that would escape the output directory"
 good "../../../tmp/escaped" Escape escape.md
 assert_exit 1 "$AFTERMATH" build "$T/h" -o "$T/out2"
