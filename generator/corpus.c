@@ -29,9 +29,9 @@ static bool selected(const struct corpus *c, const struct postmortem *pm)
 /*
  * The front matter's tree, once the postmortem is loaded: `check` keeps it
  * for the lint rules (packed to its size); a build keeps only the text, and
- * only in the internal profile (pm.fields); see model.h.  Frees text.
+ * only in the internal profile (pm.fields); see model.h.  text: the file's.
  */
-static void keep_front(struct load *l, struct postmortem *pm, char *text)
+static void keep_front(struct load *l, struct postmortem *pm, const char *text)
 {
 	if (l->keep_sources) {
 		pm->front = ynode_pack(pm->front);
@@ -41,7 +41,6 @@ static void keep_front(struct load *l, struct postmortem *pm, char *text)
 		ynode_free(pm->front);
 		pm->front = NULL;
 	}
-	free(text);
 }
 
 static void load_one(void *ctx, size_t i, int worker)
@@ -71,6 +70,7 @@ static void load_one(void *ctx, size_t i, int worker)
 		pm->body = NULL;
 	}
 	keep_front(l, pm, text);
+	free(text);
 	if (parsed < 0)
 		return;
 	l->ok[i] = true;

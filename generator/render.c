@@ -172,10 +172,6 @@ static void push_ynode(lua_State *L, const struct ynode *n)
 static void push_front(lua_State *L, const struct postmortem *pm)
 {
 	struct ynode *tree = NULL;
-	if (pm->front) {
-		push_ynode(L, pm->front);
-		return;
-	}
 	if (pm->yaml && yaml_parse(pm->path, pm->yaml, pm->yaml_len, 2, &tree) < 0)
 		BUG("%s: front matter that parsed once did not parse again", pm->path);
 	push_ynode(L, tree);

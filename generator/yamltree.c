@@ -36,7 +36,8 @@ struct ynode *ynode_new(struct arena *a, enum ynode_type t, struct loc loc)
 	return n;
 }
 
-void ynode_set_children(struct arena *a, struct ynode *n, struct ynode *const *items, char *const *keys,
+/* Arrays items, keys, key_locs (keys and key_locs when a mapping) of count nodes, copied into the arena. */
+static void set_children(struct arena *a, struct ynode *n, struct ynode *const *items, char *const *keys,
 			const struct loc *key_locs, size_t count)
 {
 	n->n = count;
@@ -73,8 +74,11 @@ static size_t slot_of(const struct packing *p, const void *from)
 	return i;
 }
 
-/* The copy of the n bytes at from (a string when n is 0: its length and NUL), made once. */
-static void *pack_block(struct packing *p, const void *from, size_t n)
+/*
+ * The copy of the n bytes at from (a string when n is 0: its length and NUL),
+ * made once; *fresh (when not NULL) says whether this call made it.
+ */
+static void *pack_block(struct packing *p, const void *from, size_t n, bool *fresh)
 {
 	if (2 * (p->n + 1) > p->cap) {
 		struct packing old = *p;
@@ -92,6 +96,8 @@ static void *pack_block(struct packing *p, const void *from, size_t n)
 		free(old.to);
 	}
 	size_t k = slot_of(p, from);
+	if (fresh)
+		*fresh = !p->from[k];
 	if (!p->from[k]) {
 		p->from[k] = from;
 		p->to[k] = n ? arena_memdup(p->a, from, n) : arena_strndup(p->a, from, strlen(from));
@@ -105,7 +111,7 @@ static struct ynode *tree_pack(struct packing *p, const struct ynode *n)
 	struct ynode *c = ynode_new(p->a, n->type, n->loc);
 	c->plain = n->plain;
 	if (n->type == YN_SCALAR) {
-		c->scalar = pack_block(p, n->scalar, 0);
+		c->scalar = pack_block(p, n->scalar, 0, NULL);
 		return c;
 	}
 	c->n = n->n;
@@ -115,11 +121,11 @@ static struct ynode *tree_pack(struct packing *p, const struct ynode *n)
 	for (size_t i = 0; i < n->n; i++)
 		c->items[i] = tree_pack(p, n->items[i]);
 	if (n->type == YN_MAP) {
-		bool seen = p->cap && p->from[slot_of(p, n->keys)] == n->keys; /* the keys of an alias's copy */
-		c->keys = pack_block(p, n->keys, n->n * sizeof(*n->keys));
-		c->key_locs = pack_block(p, n->key_locs, n->n * sizeof(*n->key_locs));
-		for (size_t i = 0; !seen && i < n->n; i++)
-			c->keys[i] = pack_block(p, n->keys[i], 0);
+		bool fresh; /* else the keys of an alias's copy, packed already */
+		c->keys = pack_block(p, n->keys, n->n * sizeof(*n->keys), &fresh);
+		c->key_locs = pack_block(p, n->key_locs, n->n * sizeof(*n->key_locs), NULL);
+		for (size_t i = 0; fresh && i < n->n; i++)
+			c->keys[i] = pack_block(p, n->keys[i], 0, NULL);
 	}
 	return c;
 }
@@ -203,7 +209,7 @@ struct children {
 static int children_done(struct builder *b, struct ynode *n, struct children *c, int ret)
 {
 	if (ret == 0)
-		ynode_set_children(b->mem, n, c->items, c->keys, c->key_locs, c->n);
+		set_children(b->mem, n, c->items, c->keys, c->key_locs, c->n);
 	free(c->items);
 	free(c->keys);
 	free(c->key_locs);

@@ -47,9 +47,6 @@ void ynode_free(struct ynode *n);
  * no-op for a node below the root.  The parsers allocate with these.
  */
 struct ynode *ynode_new(struct arena *a, enum ynode_type t, struct loc loc);
-/* Arrays items, keys, key_locs (keys and key_locs when a mapping) of n nodes, copied into the arena. */
-void ynode_set_children(struct arena *a, struct ynode *map, struct ynode *const *items, char *const *keys,
-			const struct loc *key_locs, size_t n);
 /* An arena to parse a len-byte text in. */
 struct arena *ynode_arena(size_t len);
 /*
