@@ -1,6 +1,7 @@
 /* fsutil: reading, walking and writing files (see fsutil.h). */
 #include "fsutil.h"
 
+#include "confine.h"
 #include "diag.h"
 #include "parallel.h"
 
@@ -19,7 +20,8 @@ int fs_read(const char *path, char **data, size_t *len)
 	struct loc loc = {path, 0, 0};
 	struct stat st;
 	int ret = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return error(&loc, "cannot read file: %s", strerror(errno));
 	if (fstat(fd, &st) < 0) {
@@ -27,9 +29,11 @@ int fs_read(const char *path, char **data, size_t *len)
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		error(&loc, "not a regular file");
+		error(&loc, "not a regular file (a directory, pipe, socket or device); refusing to read it");
 		goto out;
 	}
+	if (confine_check_fd(fd, path) < 0)
+		goto out;
 	if ((size_t)st.st_size > FS_MAX_FILE) {
 		error(&loc, "file too large (%lld bytes; the limit is %u MiB)", (long long)st.st_size,
 		      FS_MAX_FILE >> 20);
@@ -105,7 +109,11 @@ static void add_file(struct walk *w, const char *path, const char *rel)
 	w->n++;
 }
 
-/* One directory entry; `regular`: readdir said it is a regular file (no symbolic link), so no stat. */
+/*
+ * One directory entry; `regular`: readdir said it is a regular file (no
+ * symbolic link), so no stat.  A link is followed only when it stays inside
+ * the roots (confine.h); anything but a file or a directory is refused.
+ */
 static void walk_entry(struct walk *w, const char *path, const char *rel, bool regular)
 {
 	struct stat st;
@@ -114,11 +122,17 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, bool r
 		add_file(w, path, rel);
 		return;
 	}
+	bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 	if (stat(path, &st) < 0) {
 		if (errno == ELOOP)
 			w->ret = error(&loc, "symbolic link loop");
 		else
 			w->ret = error(&loc, "cannot read: %s", strerror(errno));
+		return;
+	}
+	bool wanted = S_ISDIR(st.st_mode) || str_ends(rel, w->suffix);
+	if (link && wanted && confine_check_path(path) < 0) {
+		w->ret = -1;
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -129,8 +143,8 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, bool r
 		walk_dir(w, path, rel);
 	} else if (S_ISREG(st.st_mode)) {
 		add_file(w, path, rel);
-	} else if (!S_ISREG(st.st_mode) && str_ends(rel, w->suffix)) {
-		warning(&loc, "not a regular file (a pipe, socket or device): skipped");
+	} else if (wanted) {
+		w->ret = error(&loc, "not a regular file or directory (a pipe, socket or device); refusing to read it");
 	}
 }
 
@@ -185,6 +199,11 @@ int fs_walk(const char *dir, const char *suffix, struct fs_entry **out, size_t *
 	struct walk w = {.suffix = suffix};
 	struct stat st;
 	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (confine_check_path(dir) < 0) {
+			*out = NULL;
+			*n = 0;
+			return -1;
+		}
 		seen_dir(&w, &st);
 		walk_dir(&w, dir, "");
 	}

@@ -14,7 +14,8 @@
 
 /*
  * Read the whole of `path` into *data (NUL-terminated, caller frees) and
- * its length into *len.  `what` names it in messages.  0 or -1.
+ * its length into *len.  Only a regular file inside the roots (confine.h)
+ * is read; a pipe is refused without waiting for a writer.  0 or -1.
  */
 int fs_read(const char *path, char **data, size_t *len);
 
@@ -28,8 +29,10 @@ struct fs_entry {
  * Collect every regular file below `dir` whose name ends in `suffix` (any
  * file when suffix is ""), skipping names that start with '.'.  The result
  * is sorted by relative path (byte order), so it is the same on every
- * machine.  Symbolic links are followed, but a directory reached twice (a
- * loop) is reported and skipped.  A missing `dir` gives no entries.  Returns
+ * machine.  Symbolic links are followed when they stay inside the roots
+ * (confine.h; a link that leaves them is an error), and a directory reached
+ * twice (a loop) is reported and skipped; a pipe, socket or device with the
+ * suffix is an error.  A missing `dir` gives no entries.  Returns
  * 0, or -1 after reporting unreadable directories (the entries found are
  * still returned).
  */

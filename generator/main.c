@@ -13,6 +13,7 @@
  *   output_commit swap the new site in
  */
 #include "api.h"
+#include "confine.h"
 #include "corpus.h"
 #include "diag.h"
 #include "feeds.h"
@@ -81,6 +82,8 @@ static const char usage_text[] =
 	"  --format FMT          diagnostics as text (default), json or github\n"
 	"  -q, --quiet           print nothing but diagnostics\n"
 	"  --timings             print the time each stage took (for benchmarks)\n"
+	"  --allow-outside-links follow symbolic links that lead outside the content\n"
+	"                        directory and the theme (never to /proc or /sys)\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"exit status: 0 success, 1 content errors (or warnings with --strict),\n"
@@ -95,6 +98,7 @@ struct options {
 	const char *base_url;
 	int jobs;
 	bool strict, quiet, timings;
+	bool allow_outside_links; /* only from the command line: site.yaml arrives with the pull request */
 	enum diag_format format;
 	const char *title;
 	bool out_set;
@@ -138,7 +142,8 @@ static int parse_as_of(struct options *o, const char *arg)
 
 static int parse_options(struct options *o, int argc, char **argv)
 {
-	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS };
+	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
+	       OPT_ALLOW_OUTSIDE };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -146,6 +151,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT}, {"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},           {"title", required_argument, NULL, OPT_TITLE},
 		{"timings", no_argument, NULL, OPT_TIMINGS},  {"port", required_argument, NULL, OPT_PORT},   {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
+		{"allow-outside-links", no_argument, NULL, OPT_ALLOW_OUTSIDE},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -189,6 +195,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		case 'q': o->quiet = true; break;
 		case OPT_TITLE: o->title = optarg; break;
 		case OPT_TIMINGS: o->timings = true; break;
+		case OPT_ALLOW_OUTSIDE: o->allow_outside_links = true; break;
 		case OPT_PORT:
 		case OPT_MAX_SECONDS: {
 			char *end;
@@ -249,6 +256,28 @@ static char *find_shipped(const char *env, const char *rel, const char *installe
 static char *find_theme(void)
 {
 	return find_shipped("AFTERMATH_THEME", "layouts", "layouts", "base.html");
+}
+
+/* The shipped lint rules, found the same way ($AFTERMATH_LINT). */
+static char *find_lint(void)
+{
+	return find_shipped("AFTERMATH_LINT", "scripts/lint", "lint", "blame-language.lua");
+}
+
+/*
+ * What a run may read (confine.h): the content directory, the theme and the
+ * shipped lint rules; output_open adds the site being written.
+ */
+static void confine_roots(const struct options *o)
+{
+	char *theme = find_theme();
+	char *lint = find_lint();
+	confine_add_root(o->content_dir, "the content directory");
+	confine_add_root(theme, "the theme");
+	confine_add_root(lint, NULL);
+	confine_allow_outside(o->allow_outside_links);
+	free(theme);
+	free(lint);
 }
 
 /* Print diagnostics; the exit status they call for (0 or EXIT_CONTENT). */
@@ -416,7 +445,7 @@ static int cmd_build(struct options *o, bool write)
 			loaded - start, cpu_loaded - cpu_start, linked - loaded, cpu_linked - cpu_loaded, c.npms, peak_mb());
 	if (!write) {
 		progress(o, "");
-		char *builtin = find_shipped("AFTERMATH_LINT", "scripts/lint", "lint", "blame-language.lua");
+		char *builtin = find_lint();
 		char *own = path_join(o->content_dir, "scripts/lint");
 		const char *dirs[] = {builtin, own};
 		lint_run(&c, dirs, 2);
@@ -669,6 +698,7 @@ int main(int argc, char **argv)
 	int ret = parse_options(&o, argc - 1, argv + 1);
 	if (ret)
 		return ret;
+	confine_roots(&o);
 	if (!strcmp(o.command, "stats"))
 		return cmd_stats(&o);
 	if (!strcmp(o.command, "new"))

@@ -8,6 +8,8 @@
  * output_open() refuses an output directory that is `/`, the content
  * directory, an ancestor of it, or a non-empty directory that does not carry
  * aftermath's marker file (so it never deletes a directory it did not make).
+ * The temporary, and the site once swapped in, are added to the roots files
+ * may be read from (confine.h): the leak check reads the site back.
  */
 #ifndef AFTERMATH_OUTPUT_H
 #define AFTERMATH_OUTPUT_H

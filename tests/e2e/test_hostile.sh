@@ -123,9 +123,9 @@ assert_stderr_contains "$T/unr/c/postmortems/2024/fx-002.md: error: cannot read 
 assert_same_tree "$T/unr/before" "$T/unr/out"
 chmod 644 "$T/unr/c/postmortems/2024/fx-002.md"
 
-t_begin "a named pipe among the postmortems is skipped with a warning, never read (no hang)"
+t_begin "a named pipe among the postmortems is an error, never read (no hang)"
 mkfifo "$T/h/postmortems/pipe.md"
 run timeout 20 "$AFTERMATH" check "$T/h"
-assert_eq "$RC" 0 "exit"
-assert_stderr_contains "$T/h/postmortems/pipe.md: warning: not a regular file (a pipe, socket or device): skipped"
+assert_eq "$RC" 1 "exit"
+assert_stderr_contains "$T/h/postmortems/pipe.md: error: not a regular file or directory (a pipe, socket or device); refusing to read it"
 rm "$T/h/postmortems/pipe.md"
