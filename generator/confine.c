@@ -78,16 +78,21 @@ static void root_names(struct buf *b)
 	}
 }
 
-/* `real` is what `path` resolves to; `type` its file system's magic number. */
-static int check_real(const char *path, const char *real, long type)
+static bool inside_a_root(const char *real)
+{
+	for (size_t i = 0; i < nroots; i++)
+		if (inside(&roots[i], real))
+			return true;
+	return false;
+}
+
+/* `real` is what `path` resolves to, outside every root; `type` its file system's magic number. */
+static int check_outside(const char *path, const char *real, long type)
 {
 	struct loc loc = {path, 0, 0};
 	if (kernel_fs(type))
 		return error(&loc, "symbolic link leads to \"%s\", a file of the kernel's (/proc or /sys); refusing to read it",
 			     real);
-	for (size_t i = 0; i < nroots; i++)
-		if (inside(&roots[i], real))
-			return 0;
 	if (outside_allowed)
 		return 0;
 	struct buf names = BUF_INIT;
@@ -110,8 +115,10 @@ int confine_check_fd(int fd, const char *path)
 	if (n <= 0 || real[0] != '/') /* no /proc: resolve the name instead */
 		return confine_check_path(path);
 	real[n] = '\0';
+	if (inside_a_root(real)) /* a root is no kernel file system: one syscall a file */
+		return 0;
 	struct statfs sf;
-	return check_real(path, real, fstatfs(fd, &sf) ? 0 : (long)sf.f_type);
+	return check_outside(path, real, fstatfs(fd, &sf) ? 0 : (long)sf.f_type);
 }
 
 int confine_check_path(const char *path)
@@ -123,7 +130,7 @@ int confine_check_path(const char *path)
 	if (!real)
 		return error(&loc, "cannot resolve: %s", strerror(errno));
 	struct statfs sf;
-	int ret = check_real(path, real, statfs(real, &sf) ? 0 : (long)sf.f_type);
+	int ret = inside_a_root(real) ? 0 : check_outside(path, real, statfs(real, &sf) ? 0 : (long)sf.f_type);
 	free(real);
 	return ret;
 }
