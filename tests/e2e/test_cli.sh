@@ -43,5 +43,7 @@ assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/timings" --as-of 202
 assert_stderr_contains "timings: parse "
 assert_stderr_contains "timings: search index, api and feeds "
 assert_stderr_matches "timings: pages [0-9.]+ s \(cpu [0-9.]+ s, peak RSS so far [0-9]+ MB\)"
-assert_stderr_contains "timings:   template postmortem.html: 4 calls, "
-assert_stderr_contains "timings:   template base.html: "
+# Which eight templates were slowest depends on the machine's load: check the lines' shape
+# and count, not which templates they name (base.html fell out of them on a busy run).
+assert_stderr_matches "timings:   template [a-z/-]+\.html: [0-9]+ calls.*, [0-9.]+ s \([0-9.]+ s with its partials\)"
+assert_eq "$(grep -c '^timings:   template ' "$ERR")" 8 "template lines"
