@@ -112,7 +112,7 @@ int confine_check_fd(int fd, const char *path)
 	char link[64], real[PATH_MAX];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	ssize_t n = readlink(link, real, sizeof(real) - 1);
-	if (n <= 0 || real[0] != '/') /* no /proc: resolve the name instead */
+	if (n <= 0 || (size_t)n >= sizeof(real) - 1 || real[0] != '/') /* no /proc, or cut short: resolve the name */
 		return confine_check_path(path);
 	real[n] = '\0';
 	if (inside_a_root(real)) /* a root is no kernel file system: one syscall a file */
