@@ -443,12 +443,17 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The signal that asked the server to stop, or 0: set by the handler, read by the main thread. */
-static volatile sig_atomic_t stop_signal;
+/*
+ * The signal that asked the server to stop, or 0: set by the handler (on
+ * whichever thread took the signal), read by the main thread.  A lock-free
+ * atomic, which a handler may write (C11 7.14.1.1).
+ */
+static atomic_int stop_signal;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler may write only a lock-free atomic");
 
 static void on_stop(int sig)
 {
-	stop_signal = sig;
+	atomic_store(&stop_signal, sig);
 }
 
 static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
@@ -466,7 +471,7 @@ static void catch_stop_signals(struct sigaction old[ARRAY_SIZE(stop_signals)])
 	sa.sa_handler = on_stop;
 	sa.sa_flags = SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
+	atomic_store(&stop_signal, 0);
 	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++) {
 		sigaction(stop_signals[i], &sa, &old[i]);
 		if (old[i].sa_handler == SIG_IGN) /* nohup, or a background job of a script */
@@ -495,13 +500,13 @@ static void watch_loop(struct server *s)
 {
 	int fd = watch_all(s->o);
 	double start = now(), pending = 0;
-	while (!stop_signal) {
+	while (!atomic_load(&stop_signal)) {
 		if (s->o->max_seconds && now() - start > s->o->max_seconds)
 			break;
 		struct pollfd p = {fd, POLLIN, 0};
 		if (poll(&p, fd >= 0 ? 1 : 0, 100) > 0 && drain(fd))
 			pending = now();
-		if (pending && now() - pending > 0.15 && !stop_signal) {
+		if (pending && now() - pending > 0.15 && !atomic_load(&stop_signal)) {
 			pending = 0;
 			rebuild(s);
 			/*
@@ -594,9 +599,10 @@ int serve_run(const struct serve_opts *o)
 	atomic_init(&s.generation, 0);
 	s.root = xstrdup(o->out_dir);
 	rebuild(&s);
-	int ret = stop_signal ? 0 : listen_and_watch(&s);
-	if (stop_signal)
-		fprintf(stderr, "aftermath: stopped (%s)\n", strsignal(stop_signal));
+	int ret = atomic_load(&stop_signal) ? 0 : listen_and_watch(&s);
+	int sig = atomic_load(&stop_signal);
+	if (sig)
+		fprintf(stderr, "aftermath: stopped (%s)\n", strsignal(sig));
 	restore_signals(old);
 	free(s.root);
 	free(s.diags);
