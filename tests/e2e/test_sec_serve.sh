@@ -64,6 +64,17 @@ assert_eq "$(sv_code /__aftermath/build -H "Host: evil.com")" 421 "the reload en
 assert_eq "$(sv_code /postmortems/fx-001/ -H "Host: evil.com")" 421 "a page with Host: evil.com"
 assert_eq "$(sv_code / -H "Host:")" 421 "no Host (HTTP/1.1)"
 assert_eq "$(sv_code / -0 -H "Host:")" 421 "no Host (HTTP/1.0)"
+# Two Host headers (curl sends one): the status line of a raw request, in either order.
+raw_status() { # HEADER|HEADER...
+	node -e 'const [port, head] = process.argv.slice(1);
+		const s = require("net").connect(+port, "127.0.0.1", () => s.write("GET / HTTP/1.1\r\n" + head.split("|").map(h => h + "\r\n").join("") + "Connection: close\r\n\r\n"));
+		let d = ""; s.on("data", c => d += c); s.on("error", () => {});
+		s.on("close", () => { console.log(d.split("\r\n")[0]); process.exit(0); });
+		setTimeout(() => { console.log("no answer"); process.exit(0); }, 10000);' "${SV_URL##*:}" "$1"
+}
+assert_eq "$(raw_status "Host: localhost|Host: evil.com")" "HTTP/1.1 421 Misdirected Request" "Host: localhost, then Host: evil.com"
+assert_eq "$(raw_status "Host: evil.com|Host: localhost")" "HTTP/1.1 421 Misdirected Request" "Host: evil.com, then Host: localhost"
+assert_eq "$(raw_status "Host: localhost")" "HTTP/1.1 200 OK" "one Host: localhost (raw)"
 curl -s --max-time 10 -H "Host: evil.com" "$SV_URL/" >"$T/refused.txt"
 assert_contains "$T/refused.txt" "the Host header must be localhost, 127.0.0.1 or [::1]"
 assert_not_contains "$T/refused.txt" "Fixture"
