@@ -69,7 +69,7 @@ static const char usage_text[] =
 	"  stats [CONTENT_DIR]   action-item and incident statistics (--format text or json)\n"
 	"  new [CONTENT_DIR]     write a new postmortem from the template and print its path\n"
 	"                        (--title T; the id is the next free one)\n"
-	"  serve [CONTENT_DIR]   build, serve on 127.0.0.1 (--port P, default 8080), rebuild on change\n"
+	"  serve [CONTENT_DIR]   build, serve on 127.0.0.1 (--port P, default 8080, 0: any free), rebuild on change\n"
 	"\n"
 	"options:\n"
 	"  -o, --output DIR      output directory (default: public)\n"
@@ -102,7 +102,7 @@ struct options {
 	enum diag_format format;
 	const char *title;
 	bool out_set;
-	int port;
+	int port;        /* serve: 8080 unless given; 0: any free port */
 	int max_seconds; /* serve: stop after this long (tests) */
 	FILE *diag_out;  /* where diagnostics go (stderr; serve captures them) */
 	bool exit_when_built; /* the process ends with this build (not serve's) */
@@ -616,38 +616,47 @@ static int serve_build(void *ctx, char **diags)
 	return ret;
 }
 
+/* serve's temporary site: a new directory in $TMPDIR (else /tmp); caller frees. */
+static char *serve_tmpdir(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	char *tmp = xstrfmt("%s/aftermath-serve-XXXXXX", dir);
+	if (!mkdtemp(tmp))
+		die("cannot create a temporary directory in %s: %s", dir, strerror(errno));
+	return tmp;
+}
+
 static int cmd_serve(struct options *o)
 {
-	char tmp[] = "/tmp/aftermath-serve-XXXXXX";
-	char *theme = find_theme();
-	char *out = NULL;
-	int ret;
+	char *tmp = NULL, *out = NULL;
 	if (!fs_is_dir(o->content_dir)) {
 		fprintf(stderr, "aftermath: content directory \"%s\" not found\n", o->content_dir);
-		free(theme);
 		return EXIT_USAGE;
 	}
 	if (!o->out_set) {
-		if (!mkdtemp(tmp))
-			die("cannot create a temporary directory: %s", strerror(errno));
+		tmp = serve_tmpdir();
 		out = path_join(tmp, "site");
 		o->out_dir = out;
 	}
+	char *theme = find_theme();
 	const char *watch[] = {o->content_dir, theme};
 	struct serve_opts so = {
 		.out_dir = o->out_dir,
 		.watch = watch,
 		.nwatch = 2,
-		.port = o->port ? o->port : 8080,
+		.port = o->port,
 		.build = serve_build,
 		.ctx = o,
 		.max_seconds = o->max_seconds,
 	};
-	ret = serve_run(&so);
-	if (out) {
+	/* Returns after a stop signal too, so the temporary site goes. */
+	int ret = serve_run(&so);
+	if (tmp)
 		fs_remove_tree(tmp);
-		free(out);
-	}
+	free(tmp);
+	free(out);
 	free(theme);
 	return ret;
 }
@@ -682,7 +691,7 @@ static int cmd_stats(struct options *o)
 
 int main(int argc, char **argv)
 {
-	struct options o = {.content_dir = "content", .out_dir = "public", .jobs = parallel_cpus()};
+	struct options o = {.content_dir = "content", .out_dir = "public", .jobs = parallel_cpus(), .port = 8080};
 	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
