@@ -650,6 +650,7 @@ static int cmd_serve(struct options *o)
 		.build = serve_build,
 		.ctx = o,
 		.max_seconds = o->max_seconds,
+		.follow_outside = o->allow_outside_links,
 	};
 	/* Returns after a stop signal too, so the temporary site goes. */
 	int ret = serve_run(&so);

@@ -372,10 +372,19 @@ static void rebuild(struct server *s)
 struct watcher {
 	int fd;
 	const char *root;
+	bool follow_outside; /* links out are followed too (never into /proc or /sys) */
 	struct strmap seen; /* "dev:ino" of every directory watched */
 };
 
 static void watch_dir(struct watcher *w, const char *dir, const struct stat *st);
+
+/* Whether a link that resolves to `real` is followed: inside, or out on purpose (confine.h's rule). */
+static bool link_allowed(const struct watcher *w, const char *real)
+{
+	if (below(w->root, real))
+		return true;
+	return w->follow_outside && !below("/proc", real) && !below("/sys", real);
+}
 
 /* (The resolved path is on the heap: this recurses once a directory level.) */
 static void watch_entry(struct watcher *w, const char *path)
@@ -386,7 +395,7 @@ static void watch_entry(struct watcher *w, const char *path)
 		return;
 	if (S_ISLNK(st.st_mode)) {
 		real = realpath(path, NULL);
-		if (!real || !below(w->root, real) || stat(real, &st) < 0)
+		if (!real || !link_allowed(w, real) || stat(real, &st) < 0)
 			goto out;
 		path = real;
 	}
@@ -423,7 +432,8 @@ static void watch_dir(struct watcher *w, const char *dir, const struct stat *st)
 
 static int watch_all(const struct serve_opts *o)
 {
-	struct watcher w = {.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC), .seen = STRMAP_INIT};
+	struct watcher w = {.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC), .seen = STRMAP_INIT,
+			    .follow_outside = o->follow_outside};
 	char root[PATH_MAX];
 	struct stat st;
 	for (size_t i = 0; w.fd >= 0 && i < o->nwatch; i++) {

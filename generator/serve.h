@@ -53,6 +53,7 @@ struct serve_opts {
 	serve_build_fn build;
 	void *ctx;
 	int max_seconds;             /* stop after this long (tests); 0: run until killed */
+	bool follow_outside;         /* --allow-outside-links: the watcher follows links out too */
 };
 
 /* Run the server; returns an exit status (0 when stopped by max_seconds). */

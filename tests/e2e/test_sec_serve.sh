@@ -175,6 +175,18 @@ for d in "$T/outside" "$T/outside/deep"; do
 	assert_eq "$(grep -cx "$(printf '%x' "$(stat -c %i "$d")")" "$T/watched")" 0 "a watch on $d"
 done
 
+t_begin "with --allow-outside-links the watcher follows the link out too"
+sv_kill
+sv_start "$T/w" "$T/w-out" --allow-outside-links
+curl -s --max-time 10 "$SV_URL/__aftermath/build" >/dev/null
+watched >"$T/watched-out"
+for d in "$T/outside" "$T/outside/deep"; do
+	assert_eq "$(grep -cx "$(printf '%x' "$(stat -c %i "$d")")" "$T/watched-out")" 1 "a watch on $d"
+done
+sv_kill
+sv_start "$T/w" "$T/w"
+gen2=$(curl -s --max-time 10 "$SV_URL/__aftermath/build")
+
 t_begin "the watcher survives link loops"
 # Two links up and one to itself: every path through them is a new name for a directory
 # already watched.  They arrive in one rename (one rebuild); then an edit must rebuild again.
