@@ -139,8 +139,3 @@ const char *help_command(const char *command)
 	}
 	return NULL;
 }
-
-const char *help_commands(void)
-{
-	return "build check new serve stats init help";
-}

@@ -14,7 +14,4 @@ const char *help_usage(void);
 /* The help of one command, or NULL when there is no such command. */
 const char *help_command(const char *command);
 
-/* The names of the commands, space-separated ("build check ..."). */
-const char *help_commands(void);
-
 #endif
