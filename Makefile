@@ -158,7 +158,7 @@ install-files:
 # installs, depending on the shared libraries the binary links by their
 # Debian names (Lua, cmark-gfm and libyaml are linked in statically).
 deb: all
-	scripts/make-deb $(BUILD) '$(VERSION)' $(BUILD) '$(UPSTREAM)'
+	+scripts/make-deb $(BUILD) '$(VERSION)' $(BUILD) '$(UPSTREAM)'
 
 # libFuzzer targets (clang): build/fuzz/fuzz_frontmatter, fuzz_yamlfast, fuzz_markdown, fuzz_template.
 # `make fuzz` builds them and runs each for FUZZ_SECONDS (default 20) on its seed corpus.
