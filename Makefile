@@ -6,7 +6,9 @@
 #   make asan       the same binary with AddressSanitizer (build/asan/aftermath)
 #   make ubsan      the same binary with UndefinedBehaviorSanitizer (build/ubsan/aftermath)
 #   make bench      the benchmarks behind BENCHMARKS.md
-#   make install    PREFIX=/usr/local: the binary and the default theme
+#   make install    PREFIX=/usr/local (DESTDIR honoured): the binary, the theme, the
+#                   lint rules, the init templates, the man page and bash completion
+#   make deb        build/aftermath_VERSION_ARCH.deb (scripts/make-deb)
 
 PREFIX ?= /usr/local
 CC ?= cc
@@ -16,9 +18,18 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 
 WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral
-ifeq ($(CI),true)
+# Warnings are errors in aftermath's own CI only (.ci/run sets WERROR=1): a
+# knowledge base's pipeline that builds aftermath with CI=true in its
+# environment must not fail on a newer compiler's new warning.
+ifeq ($(WERROR),1)
 WARN += -Werror
 endif
+
+# The version --version prints and `init` pins (scripts/version: git describe
+# in a clone, the VERSION file in a release tarball), and where init's CI
+# files fetch aftermath's source from.
+VERSION := $(shell scripts/version 2>/dev/null || cat VERSION)
+UPSTREAM ?= https://github.com/aftermath-kb/aftermath
 
 # -O3 rather than -O2: a 10k build's user time 6% lower, output the same
 # (alternating runs, BENCHMARKS.md); no -march, so the binary runs on any x86-64.
@@ -41,7 +52,8 @@ MALLOC :=
 endif
 
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) \
-	-DAFTERMATH_THEME_DIR='"$(PREFIX)/share/aftermath/layouts"' $(CFLAGS)
+	-DAFTERMATH_THEME_DIR='"$(PREFIX)/share/aftermath/layouts"' \
+	-DAFTERMATH_UPSTREAM='"$(UPSTREAM)"' $(CFLAGS)
 # Lua, cmark-gfm and libyaml are linked statically (their Debian -dev packages
 # ship the .a files): calls into them then skip the PLT and position-independent
 # code, 4% of a 10k build (BENCHMARKS.md).  `make STATIC_DEPS=` links them as
@@ -65,7 +77,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps site test check unit e2e browser asan ubsan sanitize-unit bench bench-search \
-	install clean fuzz
+	install install-files deb clean fuzz FORCE
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/aftermath $(BUILD)/gen-corpus
@@ -74,8 +86,16 @@ all: deps $(BUILD)/aftermath $(BUILD)/gen-corpus
 deps:
 	@scripts/install-deps
 
-$(BUILD)/aftermath: $(MAIN_OBJ) $(LIB_OBJS)
+$(BUILD)/aftermath: $(MAIN_OBJ) $(LIB_OBJS) $(BUILD)/obj/version.o
 	$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+# Rewritten only when the version changes, so a build relinks only then.
+$(BUILD)/obj/version.c: FORCE
+	@mkdir -p $(dir $@)
+	@v='const char aftermath_version[] = "$(VERSION)";'; \
+		[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+$(BUILD)/obj/version.o: $(BUILD)/obj/version.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/obj/%.o: generator/%.c
 	@mkdir -p $(dir $@)
@@ -121,10 +141,24 @@ bench-search: all
 	scripts/bench-search
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/aftermath
+	@$(MAKE) -s install-files
+
+# What install copies, without building first (scripts/make-deb stages the
+# package with it from an existing build).
+install-files:
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/aftermath \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BUILD)/aftermath $(DESTDIR)$(PREFIX)/bin/aftermath
-	cp -R layouts $(DESTDIR)$(PREFIX)/share/aftermath/
-	cp -R scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/
+	cp -R layouts init scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/
+	install -m 644 man/aftermath.1 $(DESTDIR)$(PREFIX)/share/man/man1/aftermath.1
+	install -m 644 completions/aftermath.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/aftermath
+
+# The Debian package of $(BUILD)/aftermath: what `make install PREFIX=/usr`
+# installs, depending on the shared libraries the binary links by their
+# Debian names (Lua, cmark-gfm and libyaml are linked in statically).
+deb: all
+	+scripts/make-deb $(BUILD) '$(VERSION)' $(BUILD) '$(UPSTREAM)'
 
 # libFuzzer targets (clang): build/fuzz/fuzz_frontmatter, fuzz_yamlfast, fuzz_markdown, fuzz_template.
 # `make fuzz` builds them and runs each for FUZZ_SECONDS (default 20) on its seed corpus.

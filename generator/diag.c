@@ -214,22 +214,88 @@ static void print_github(FILE *out, const struct diag *d)
 	fputc('\n', out);
 }
 
+/* 64-bit FNV-1a over s (and its NUL, so "ab","c" and "a","bc" differ). */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	do {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ull;
+	} while (*s++);
+	return h;
+}
+
+static void print_gitlab(FILE *out, const struct diag *d, bool first)
+{
+	static const char *const severity[] = {"info", "minor", "major"};
+	char place[32];
+	snprintf(place, sizeof(place), "%d:%d", d->line, d->col);
+	uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
+	const char *parts[] = {d->file, place, d->rule ? d->rule : "", d->msg};
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		h1 = fnv1a(h1, parts[i]);
+		h2 = fnv1a(h2, parts[i]);
+	}
+	struct buf b = BUF_INIT;
+	buf_adds(&b, first ? "\n  {\"description\": \"" : ",\n  {\"description\": \"");
+	buf_add_json(&b, d->msg, strlen(d->msg));
+	buf_adds(&b, "\", \"check_name\": \"");
+	const char *name = d->rule ? d->rule : "aftermath";
+	buf_add_json(&b, name, strlen(name));
+	buf_addf(&b, "\", \"fingerprint\": \"%016llx%016llx\", \"severity\": \"%s\", \"location\": {\"path\": \"",
+		 (unsigned long long)h1, (unsigned long long)h2, severity[d->level]);
+	const char *path = d->file; /* relative to the repository: "./pm.md" is "pm.md" */
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	buf_add_json(&b, *path ? path : ".", strlen(*path ? path : "."));
+	buf_addf(&b, "\", \"lines\": {\"begin\": %d}}}", d->line > 0 ? d->line : 1);
+	fputs(b.ptr, out);
+	buf_release(&b);
+}
+
+void diag_summary(struct buf *out)
+{
+	size_t n, files = 0;
+	const struct diag *d = diag_list(&n);
+	const char *last = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].level == DIAG_NOTE || (last && !strcmp(last, d[i].file)))
+			continue;
+		files++;
+		last = d[i].file;
+	}
+	size_t ne = counts[DIAG_ERROR], nw = counts[DIAG_WARNING];
+	if (!ne && !nw) {
+		buf_adds(out, "no errors or warnings");
+		return;
+	}
+	if (ne)
+		buf_addf(out, "%zu error%s", ne, ne == 1 ? "" : "s");
+	if (ne && nw)
+		buf_adds(out, " and ");
+	if (nw)
+		buf_addf(out, "%zu warning%s", nw, nw == 1 ? "" : "s");
+	buf_addf(out, " in %zu file%s", files, files == 1 ? "" : "s");
+}
+
 void diag_flush(void *file, enum diag_format fmt)
 {
 	FILE *out = file;
 	size_t n;
 	const struct diag *d = diag_list(&n);
-	if (fmt == DIAG_JSON)
+	bool array = fmt == DIAG_JSON || fmt == DIAG_GITLAB;
+	if (array)
 		fputc('[', out);
 	for (size_t i = 0; i < n; i++) {
 		if (fmt == DIAG_JSON)
 			print_json(out, &d[i], i == 0);
+		else if (fmt == DIAG_GITLAB)
+			print_gitlab(out, &d[i], i == 0);
 		else if (fmt == DIAG_GITHUB)
 			print_github(out, &d[i]);
 		else
 			print_text(out, &d[i]);
 	}
-	if (fmt == DIAG_JSON)
+	if (array)
 		fputs(n ? "\n]\n" : "]\n", out);
 	fflush(out);
 	diag_clear();

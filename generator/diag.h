@@ -20,7 +20,7 @@ struct loc {
 };
 
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
-enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_GITHUB };
+enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_GITHUB, DIAG_GITLAB };
 
 struct diag {
 	enum diag_level level;
@@ -41,8 +41,20 @@ void diag_add(enum diag_level level, const struct loc *loc, const char *rule, co
 size_t diag_count(enum diag_level level);
 /* Sorted view of all diagnostics so far; valid until the next diag_* call. */
 const struct diag *diag_list(size_t *n);
-/* Print all diagnostics to `out` in `fmt` and clear them. */
+/*
+ * Print all diagnostics to `out` in `fmt` and clear them.  DIAG_JSON: an
+ * array of {file, line, column, severity, rule, message, times}; DIAG_GITLAB:
+ * GitLab's Code Quality report, an array of {description, check_name,
+ * fingerprint, severity, location: {path, lines: {begin}}} whose fingerprint
+ * is a hash of the file, place, rule and message (the same on every run).
+ */
 void diag_flush(void *file, enum diag_format fmt);
+/*
+ * The closing line of `check` for people, without a newline: "3 errors and
+ * 2 warnings in 4 files" (notes are not counted), "no errors or warnings".
+ * Call before diag_flush.
+ */
+void diag_summary(struct buf *out);
 void diag_clear(void);
 
 #endif

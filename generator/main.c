@@ -19,6 +19,8 @@
 #include "feeds.h"
 #include "fsutil.h"
 #include "graph.h"
+#include "help.h"
+#include "init.h"
 #include "insights.h"
 #include "leakcheck.h"
 #include "lint.h"
@@ -56,38 +58,16 @@
  */
 const char *malloc_conf = "thp:always,dirty_decay_ms:60000";
 
+/* Written by the Makefile: `git describe` in a clone, else the VERSION file. */
+extern const char aftermath_version[];
+
+#ifndef AFTERMATH_UPSTREAM
+#define AFTERMATH_UPSTREAM "https://github.com/aftermath-kb/aftermath"
+#endif
+
 #define EXIT_CONTENT 1
 #define EXIT_USAGE 2
 #define EXIT_IO 3
-
-static const char usage_text[] =
-	"usage: aftermath <command> [options]\n"
-	"\n"
-	"commands:\n"
-	"  build [CONTENT_DIR]   build the site (default content dir: content)\n"
-	"  check [CONTENT_DIR]   check the postmortems and report problems; writes nothing\n"
-	"  stats [CONTENT_DIR]   action-item and incident statistics (--format text or json)\n"
-	"  new [CONTENT_DIR]     write a new postmortem from the template and print its path\n"
-	"                        (--title T; the id is the next free one)\n"
-	"  serve [CONTENT_DIR]   build, serve on 127.0.0.1 (--port P, default 8080, 0: any free), rebuild on change\n"
-	"\n"
-	"options:\n"
-	"  -o, --output DIR      output directory (default: public)\n"
-	"  --profile NAME        internal (default) or public\n"
-	"  --as-of YYYY-MM-DD    the date overdue items are measured against\n"
-	"                        (default: SOURCE_DATE_EPOCH, else today in UTC)\n"
-	"  --base-url URL        absolute URL the site is served from (for canonical links)\n"
-	"  -j, --jobs N          worker threads (default: number of CPUs)\n"
-	"  --strict              treat warnings as errors\n"
-	"  --format FMT          diagnostics as text (default), json or github\n"
-	"  -q, --quiet           print nothing but diagnostics\n"
-	"  --timings             print the time each stage took (for benchmarks)\n"
-	"  --allow-outside-links follow symbolic links that lead outside the content\n"
-	"                        directory and the theme (never to /proc or /sys)\n"
-	"  -h, --help            show this help\n"
-	"\n"
-	"exit status: 0 success, 1 content errors (or warnings with --strict),\n"
-	"2 usage error, 3 I/O or internal error\n";
 
 struct options {
 	const char *command;
@@ -112,7 +92,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("aftermath: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputs("\n(run 'aftermath --help' for usage)\n", stderr);
+	fputs("\n(run 'aftermath help' for usage)\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -127,12 +107,15 @@ static int parse_as_of(struct options *o, const char *arg)
 	}
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	time_t t = time(NULL);
-	if (sde && *sde) {
+	if (sde) {
+		/* Set means meant: an empty value is a `$(git log ...)` that failed
+		 * (no git in the CI image), not a wish for today. */
 		char *end;
 		errno = 0;
 		long long v = strtoll(sde, &end, 10);
-		if (errno || *end || v < 0)
-			return usage_error("invalid SOURCE_DATE_EPOCH \"%s\" (expected seconds since 1970)", sde);
+		if (!*sde || errno || *end || !(*sde >= '0' && *sde <= '9'))
+			return usage_error("invalid SOURCE_DATE_EPOCH \"%s\" (expected seconds since 1970; "
+					   "unset it to build as of today)", sde);
 		t = (time_t)v;
 	}
 	w = (struct when){.set = true, .epoch = (int64_t)t / 86400 * 86400};
@@ -143,7 +126,7 @@ static int parse_as_of(struct options *o, const char *arg)
 static int parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
-	       OPT_ALLOW_OUTSIDE };
+	       OPT_ALLOW_OUTSIDE, OPT_VERSION };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -152,6 +135,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},           {"title", required_argument, NULL, OPT_TITLE},
 		{"timings", no_argument, NULL, OPT_TIMINGS},  {"port", required_argument, NULL, OPT_PORT},   {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
 		{"allow-outside-links", no_argument, NULL, OPT_ALLOW_OUTSIDE},
+		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -189,8 +173,10 @@ static int parse_options(struct options *o, int argc, char **argv)
 				o->format = DIAG_JSON;
 			else if (!strcmp(optarg, "github"))
 				o->format = DIAG_GITHUB;
+			else if (!strcmp(optarg, "gitlab"))
+				o->format = DIAG_GITLAB;
 			else
-				return usage_error("unknown format \"%s\" (expected text, json or github)", optarg);
+				return usage_error("unknown format \"%s\" (expected text, json, github or gitlab)", optarg);
 			break;
 		case 'q': o->quiet = true; break;
 		case OPT_TITLE: o->title = optarg; break;
@@ -208,7 +194,8 @@ static int parse_options(struct options *o, int argc, char **argv)
 				o->max_seconds = (int)n;
 			break;
 		}
-		case 'h': fputs(usage_text, stdout); exit(0);
+		case OPT_VERSION: printf("aftermath %s\n", aftermath_version); exit(0);
+		case 'h': fputs(help_command(o->command) ? help_command(o->command) : help_usage(), stdout); exit(0);
 		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option \"%s\"", argv[optind - 1]);
 		}
@@ -280,12 +267,52 @@ static void confine_roots(const struct options *o)
 	free(lint);
 }
 
+/*
+ * Where diagnostics go: JSON and GitLab's report are for programs, so they
+ * go to stdout, alone (`| jq` reads them); stats keeps stdout for its
+ * figures.  Text and GitHub annotations go to stderr.
+ */
+static FILE *diag_stream(const struct options *o)
+{
+	if (o->diag_out)
+		return o->diag_out;
+	if ((o->format == DIAG_JSON || o->format == DIAG_GITLAB) && strcmp(o->command, "stats"))
+		return stdout;
+	return stderr;
+}
+
 /* Print diagnostics; the exit status they call for (0 or EXIT_CONTENT). */
 static int report(const struct options *o)
 {
 	bool failed = diag_count(DIAG_ERROR) || (o->strict && diag_count(DIAG_WARNING));
-	diag_flush(o->diag_out ? o->diag_out : stderr, o->format);
+	diag_flush(diag_stream(o), o->format);
 	return failed ? EXIT_CONTENT : 0;
+}
+
+/*
+ * check's output: the publish report (public profile, in `pub`) on stdout,
+ * the diagnostics, then in text a summary line on stderr.  With --format
+ * json stdout holds one document: the diagnostics' array, or the publish
+ * report's object with the array as its "diagnostics".
+ */
+static int check_output(const struct options *o, const struct buf *pub, size_t npms)
+{
+	struct buf summary = BUF_INIT;
+	diag_summary(&summary);
+	bool wrap = o->format == DIAG_JSON && pub->len > 2 && str_ends(buf_cstr(pub), "}\n");
+	if (wrap) {
+		fwrite(pub->ptr, 1, pub->len - 2, stdout);
+		fputs(",\n\"diagnostics\": ", stdout);
+	} else if (pub->len) {
+		fwrite(pub->ptr, 1, pub->len, o->format == DIAG_GITLAB ? stderr : stdout);
+	}
+	int ret = report(o);
+	if (wrap)
+		fputs("}\n", stdout);
+	if (!o->quiet && o->format == DIAG_TEXT)
+		fprintf(stderr, "aftermath: %zu postmortems checked: %s\n", npms, buf_cstr(&summary));
+	buf_release(&summary);
+	return ret;
 }
 
 /* --base-url, else site.yaml's base_url, else "/"; always ending in '/'. */
@@ -451,18 +478,15 @@ static int cmd_build(struct options *o, bool write)
 		lint_run(&c, dirs, 2);
 		free(builtin);
 		free(own);
-		if (o->profile == PROFILE_PUBLIC) {
-			struct buf b = BUF_INIT;
-			publish_report(&b, &c, c.redactor, o->format);
-			fwrite(buf_cstr(&b), 1, b.len, stdout);
-			buf_release(&b);
-		}
+		struct buf pub = BUF_INIT;
+		if (o->profile == PROFILE_PUBLIC)
+			publish_report(&pub, &c, c.redactor, o->format == DIAG_JSON ? DIAG_JSON : DIAG_TEXT);
+		ret = check_output(o, &pub, c.npms);
+		buf_release(&pub);
+		goto out;
 	}
-	if (diag_count(DIAG_ERROR) || (o->strict && diag_count(DIAG_WARNING)) || !write) {
-		size_t nwarn = diag_count(DIAG_WARNING), nnote = diag_count(DIAG_NOTE);
+	if (diag_count(DIAG_ERROR) || (o->strict && diag_count(DIAG_WARNING))) {
 		ret = report(o);
-		if (!write && !o->quiet && !ret)
-			fprintf(stderr, "aftermath: %zu postmortems checked: %zu warnings, %zu notes\n", c.npms, nwarn, nnote);
 		goto out;
 	}
 	ret = build_output(o, &c, &g);
@@ -690,24 +714,61 @@ static int cmd_stats(struct options *o)
 	return ret;
 }
 
+/* `aftermath help [COMMAND]` (and --help): the overview, or one command's. */
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 3) {
+		fputs(help_usage(), stdout);
+		return 0;
+	}
+	if (argc > 3)
+		return usage_error("unexpected argument \"%s\" (expected one command)", argv[3]);
+	const char *text = help_command(argv[2]);
+	if (!text)
+		return usage_error("no help for \"%s\" (expected build, check, init, new, serve, stats or help)",
+				   argv[2]);
+	fputs(text, stdout);
+	return 0;
+}
+
+static int cmd_init(const struct options *o)
+{
+	char *templates = find_shipped("AFTERMATH_INIT", "init", "init", "site.yaml");
+	struct init_opts io = {
+		.dir = o->content_dir,
+		.templates = templates,
+		.version = aftermath_version,
+		.upstream = AFTERMATH_UPSTREAM,
+		.quiet = o->quiet,
+	};
+	int ret = init_run(&io);
+	free(templates);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {.content_dir = "content", .out_dir = "public", .jobs = parallel_cpus(), .port = 8080};
 	if (argc < 2) {
-		fputs(usage_text, stderr);
+		fputs(help_usage(), stderr);
 		return EXIT_USAGE;
 	}
 	o.command = argv[1];
-	if (!strcmp(o.command, "-h") || !strcmp(o.command, "--help") || !strcmp(o.command, "help")) {
-		fputs(usage_text, stdout);
+	if (!strcmp(o.command, "-h") || !strcmp(o.command, "--help") || !strcmp(o.command, "help"))
+		return cmd_help(argc, argv);
+	if (!strcmp(o.command, "--version") || !strcmp(o.command, "version")) {
+		printf("aftermath %s\n", aftermath_version);
 		return 0;
 	}
-	if (strcmp(o.command, "build") && strcmp(o.command, "check") && strcmp(o.command, "stats") &&
-	    strcmp(o.command, "new") && strcmp(o.command, "serve"))
-		return usage_error("unknown command \"%s\" (expected build, check, new, serve or stats)", o.command);
+	if (!help_command(o.command) || !strcmp(o.command, "help"))
+		return usage_error("unknown command \"%s\" (expected build, check, init, new, serve or stats)", o.command);
+	if (!strcmp(o.command, "init"))
+		o.content_dir = ".";
 	int ret = parse_options(&o, argc - 1, argv + 1);
 	if (ret)
 		return ret;
+	if (!strcmp(o.command, "init")) /* reads only what is shipped; writes O_NOFOLLOW */
+		return cmd_init(&o);
 	confine_roots(&o);
 	if (!strcmp(o.command, "stats"))
 		return cmd_stats(&o);

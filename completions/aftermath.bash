@@ -1,0 +1,57 @@
+# bash completion for aftermath(1): commands, each command's options, and
+# the values of --profile and --format; directories for CONTENT_DIR and -o.
+# Installed as share/bash-completion/completions/aftermath.
+
+_aftermath()
+{
+	local cur prev cmd opts
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	local commands="build check new serve stats init help"
+
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+		return 0
+	fi
+	cmd=${COMP_WORDS[1]}
+
+	case $prev in
+	--profile)
+		COMPREPLY=($(compgen -W "internal public" -- "$cur"))
+		return 0 ;;
+	--format)
+		if [ "$cmd" = stats ]; then
+			COMPREPLY=($(compgen -W "text json" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "text json github gitlab" -- "$cur"))
+		fi
+		return 0 ;;
+	-o|--output)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return 0 ;;
+	--as-of|--base-url|--jobs|-j|--title|--port)
+		return 0 ;;
+	esac
+
+	case $cmd in
+	build) opts="--output --profile --as-of --base-url --jobs --strict --format --quiet --timings --allow-outside-links --help" ;;
+	check) opts="--profile --strict --format --quiet --jobs --allow-outside-links --help" ;;
+	new) opts="--title --as-of --quiet --help" ;;
+	serve) opts="--port --output --profile --as-of --jobs --allow-outside-links --help" ;;
+	stats) opts="--as-of --profile --format --jobs --help" ;;
+	init) opts="--quiet --help" ;;
+	help)
+		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		return 0 ;;
+	*) return 0 ;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+	else
+		COMPREPLY=($(compgen -d -- "$cur"))
+	fi
+	return 0
+}
+complete -F _aftermath aftermath
