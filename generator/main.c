@@ -29,6 +29,7 @@
 #include "search.h"
 #include "serve.h"
 #include "stats.h"
+#include "template.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -81,6 +82,9 @@ static const char usage_text[] =
 	"  --format FMT          diagnostics as text (default), json or github\n"
 	"  -q, --quiet           print nothing but diagnostics\n"
 	"  --timings             print the time each stage took (for benchmarks)\n"
+	"  --lua-memory MB       memory each Lua state (a worker's templates, the lint rules,\n"
+	"                        a worker's redaction hook) may hold for the whole build (default: 1024)\n"
+	"  --page-output MB      template output one page may have (default: 256)\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"exit status: 0 success, 1 content errors (or warnings with --strict),\n"
@@ -102,6 +106,7 @@ struct options {
 	int max_seconds; /* serve: stop after this long (tests) */
 	FILE *diag_out;  /* where diagnostics go (stderr; serve captures them) */
 	bool exit_when_built; /* the process ends with this build (not serve's) */
+	size_t lua_memory_mb, page_output_mb; /* 0: the defaults */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -138,7 +143,8 @@ static int parse_as_of(struct options *o, const char *arg)
 
 static int parse_options(struct options *o, int argc, char **argv)
 {
-	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS };
+	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
+	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -146,6 +152,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT}, {"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},           {"title", required_argument, NULL, OPT_TITLE},
 		{"timings", no_argument, NULL, OPT_TIMINGS},  {"port", required_argument, NULL, OPT_PORT},   {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
+		{"lua-memory", required_argument, NULL, OPT_LUA_MEMORY}, {"page-output", required_argument, NULL, OPT_PAGE_OUTPUT},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -199,6 +206,15 @@ static int parse_options(struct options *o, int argc, char **argv)
 				o->port = (int)n;
 			else
 				o->max_seconds = (int)n;
+			break;
+		}
+		case OPT_LUA_MEMORY:
+		case OPT_PAGE_OUTPUT: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 65536)
+				return usage_error("invalid size \"%s\" (expected megabytes, 1 to 65536)", optarg);
+			*(c == OPT_LUA_MEMORY ? &o->lua_memory_mb : &o->page_output_mb) = (size_t)n;
 			break;
 		}
 		case 'h': fputs(usage_text, stdout); exit(0);
@@ -669,6 +685,7 @@ int main(int argc, char **argv)
 	int ret = parse_options(&o, argc - 1, argv + 1);
 	if (ret)
 		return ret;
+	sandbox_set_limits(o.lua_memory_mb << 20, o.page_output_mb << 20); /* before any Lua state is made */
 	if (!strcmp(o.command, "stats"))
 		return cmd_stats(&o);
 	if (!strcmp(o.command, "new"))
