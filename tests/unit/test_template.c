@@ -127,6 +127,10 @@ static const struct output_case outputs[] = {
 	{SITE, "only-default", "{}", "only default: site piece\n"},
 	{SITE, "footer.html", "{year = 2026}", "site footer 2026\n"},
 	{THEME, "footer.html", "{year = 2026}", "default footer\n"},
+	/* issue 17: string.rep of nothing a quadrillion times is "" at once (Lua's looped for days) */
+	{THEME, "sec-rep-empty.html", "{}", "[][][ab,ab]\n"},
+	/* pairs() over the library still walks it */
+	{THEME, "sec-pairs-ok.html", "{}", "true 7\n"},
 };
 
 static void test_outputs(void)
@@ -160,6 +164,7 @@ static void test_page(void)
 
 /* ---- errors: a template, its context and the exact diagnostics --------------- */
 
+#define BUDGET_100 "time budget of 100 ms exceeded (endless loop?)\n"
 #define MEMORY_NOTE " (what the scripts of a Lua state hold, for the whole build; see --lua-memory)"
 
 struct error_case {
@@ -209,6 +214,27 @@ static const struct error_case errors[] = {
 	{"overflow.html", "{}", D "overflow.html:1: error: stack overflow\n", 60000},
 	{"error-object.html", "{}", D "error-object.html:1: error: (error object is a table value)\n", 0},
 	{"nope.html", "{}", "aftermath: error: no template \"nope.html\" in the layout directories\n", 0},
+	/*
+	 * Issue 17: C work the instruction hook never saw ends at the budget, at
+	 * the template's line (each ran for hours or days before).
+	 */
+	{"sec-find.html", "{}", D "sec-find.html:2: error: " BUDGET_100, 100},
+	{"sec-match.html", "{}", D "sec-match.html:1: error: " BUDGET_100, 100},
+	{"sec-gsub.html", "{}", D "sec-gsub.html:2: error: " BUDGET_100, 100},
+	{"sec-gmatch.html", "{}", D "sec-gmatch.html:1: error: " BUDGET_100, 100},
+	{"sec-balance.html", "{}", D "sec-balance.html:2: error: " BUDGET_100, 100},
+	/* a message handler ran with hooks off after an error raised by the hook */
+	{"sec-xpcall.html", "{}", D "sec-xpcall.html:1: error: " BUDGET_100, 100},
+	{"sec-xpcall-error.html", "{}", D "sec-xpcall-error.html:2: error: " BUDGET_100, 100},
+	{"sec-move.html", "{}",
+	 D "sec-move.html:1: error: table.move of more than 16777216 elements is not allowed in the sandbox\n", 0},
+	{"sec-remove.html", "{}",
+	 D "sec-remove.html:2: error: table.remove of more than 16777216 elements is not allowed in the sandbox\n", 0},
+	/* a finalizer runs inside the collector: no hook, no error, maybe after the render */
+	{"sec-gc.html", "{}", D "sec-gc.html:1: error: a __gc metamethod (finalizer) is not allowed in the sandbox\n", 0},
+	/* pairs(string) handed out the real table: a page could replace string.format for the next */
+	{"sec-pairs.html", "{}",
+	 D "sec-pairs.html:1: error: cannot assign string.format (the standard library is read-only)\n", 0},
 };
 
 static void test_errors(void)
@@ -438,6 +464,51 @@ static void test_no_state_between_renders(void)
 	tmpl_free(t);
 }
 
+/*
+ * What a helper keeps from one page to the next counts against the state's
+ * memory limit (it was 512 MB per render, beyond what the state held: a
+ * build's states grew to 5.8 GB).
+ */
+static void test_memory_across_renders(void)
+{
+	struct tmpl *t = tmpl_open(theme, 1);
+	sandbox_set_memory(tmpl_lua(t), (size_t)32 << 20);
+	int ok = 0;
+	char *s;
+	while (ok < 100 && (s = render(t, "sec-keep.html", "{}")) != NULL) {
+		free(s);
+		ok++;
+	}
+	CHECK(ok > 10);
+	CHECK(ok < 40);
+	check_diagnostics(D "helpers.lua:17: error: memory limit of 32 MB exceeded" MEMORY_NOTE "\n");
+	tmpl_free(t);
+}
+
+/* A page's output is capped (13 GB were written), in a loop, a value or a partial. */
+static void test_output_limit(void)
+{
+	struct tmpl *t = tmpl_open(theme, 1);
+	tmpl_set_output_limit(t, (size_t)1 << 20);
+	static const char *const names[] = {"sec-output.html", "sec-output-raw.html", "sec-output-include.html"};
+	static const char *const want[] = {
+		D "sec-output.html:1: error: page output over the limit of 1 MB (see --page-output)\n",
+		D "sec-output-raw.html:2: error: page output over the limit of 1 MB (see --page-output)\n",
+		D "partials/sec-big.html:2: error: page output over the limit of 1 MB (see --page-output)\n" D
+		  "partials/sec-big.html:2: note: called from " D "sec-output-include.html:1\n",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char *s = render(t, names[i], "{}");
+		CHECK(s == NULL);
+		free(s);
+		check_diagnostics(want[i]);
+	}
+	char *s = render(t, "override.html", "{}"); /* the limit is a page's, not the engine's */
+	CHECK_STR(s, "default override\n");
+	free(s);
+	tmpl_free(t);
+}
+
 static double cpu_seconds(void)
 {
 	struct timespec ts;
@@ -662,6 +733,8 @@ int main(void)
 		TEST(test_helpers_errors),
 		TEST(test_missing_dir_is_skipped),
 		TEST(test_no_state_between_renders),
+		TEST(test_memory_across_renders),
+		TEST(test_output_limit),
 		TEST(test_endless_loop_fails_fast),
 		TEST(test_budget_beats_pcall),
 		TEST(test_budget_polling),
