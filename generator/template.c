@@ -56,6 +56,7 @@ static const char page_key;
 struct sandbox {
 	lua_State *L;
 	size_t used;  /* bytes the state holds */
+	size_t printed; /* bytes print() wrote */
 	size_t limit; /* ... at most, while a call runs (memory_limit when made) */
 	long budget;  /* milliseconds of CPU time an outermost call may use */
 	int calls;    /* sandbox_call nesting; limits apply while > 0 */
@@ -426,9 +427,15 @@ static bool listed(const char *const *list, const char *s)
 	return false;
 }
 
-/* print() writes to stderr, for debugging a template. */
+/* What print() may write for one state; the rest is dropped (CI logs are not for gigabytes). */
+#define PRINT_BYTES ((size_t)1 << 20)
+
+/* print() writes to stderr, for debugging a template (PRINT_BYTES at most). */
 static int l_print(lua_State *L)
 {
+	struct sandbox *sb = sandbox_of(L);
+	if (sb->printed >= PRINT_BYTES)
+		return 0;
 	int n = lua_gettop(L);
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
@@ -442,7 +449,13 @@ static int l_print(lua_State *L)
 	luaL_pushresult(&b);
 	size_t len;
 	const char *s = lua_tolstring(L, -1, &len);
+	if (len > PRINT_BYTES - sb->printed)
+		len = PRINT_BYTES - sb->printed;
+	sb->printed += len;
 	fwrite(s, 1, len, stderr);
+	if (sb->printed == PRINT_BYTES)
+		fprintf(stderr, "\naftermath: print() wrote %zu MB; the rest of this script's output is dropped\n",
+			PRINT_BYTES >> 20);
 	return 0;
 }
 

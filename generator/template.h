@@ -24,7 +24,8 @@
  *
  * Sandbox: base functions without load, loadfile, dofile, require or
  * collectgarbage; string (no dump), table, math, utf8, os.time/date/clock;
- * no io, package or debug; print writes to stderr.  The library tables are
+ * no io, package or debug; print writes to stderr (1 MB a state, then
+ * nothing).  The library tables are
  * read-only proxies, pairs() over them included, and the functions whose C
  * work Lua cannot interrupt are replaced by bounded ones (luasafe.h: the
  * pattern functions, string.rep, the table functions, no __gc, a guarded

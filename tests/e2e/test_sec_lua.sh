@@ -125,3 +125,12 @@ printf 'function redact(text)\n  xpcall(function() while true do end end, functi
 run lua_limited "$AFTERMATH" build "$T/s" -o "$T/out" -j1 -q --profile public
 assert_eq "$RC" 1 "exit"
 assert_stderr_contains "$T/s/scripts/redact.lua:5: $BUDGET" # where xpcall returned to
+
+t_begin "print() writes at most 1 MB a state to the CI log"
+lua_site 3
+printf '%s\n' '{% for i = 1, 3 do print(string.rep("p", 600000)) end %}' > "$T/s/layouts/postmortem.html"
+lua_build
+assert_eq "$RC" 0 "exit"
+assert_stderr_contains "aftermath: print() wrote 1 MB; the rest of this script's output is dropped"
+size=$(wc -c < "$ERR")
+if [ "$size" -lt 1100000 ]; then _pass; else _fail "stderr has $size bytes"; fi
