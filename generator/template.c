@@ -110,7 +110,11 @@ struct tmpl {
 	const char *page;    /* tmpl_render_page()'s text (ctx.content), while it renders */
 	size_t page_len;
 	size_t out_limit;    /* the most text one render may write (output_limit when made) */
+	size_t out_held;     /* text in the include buffers below the one being written */
 };
+
+/* An include buffer that grew past this is freed after the render, not kept for the next. */
+#define KEEP_BUF_BYTES ((size_t)4 << 20)
 
 /*
  * include_cached()'s texts by "name\nkey", shared by the engines of a build.
@@ -1423,13 +1427,15 @@ static void output_over(lua_State *L, const struct tmpl *t)
 }
 
 /*
- * Append s[0..len) to b, HTML-escaped when `html`.  No buffer a render writes
- * (its page, a partial's text) grows past t->out_limit: the append that
- * would is an error at the template's line, and b is left as it was.
+ * Append s[0..len) to b, HTML-escaped when `html`.  The text a render holds
+ * (its output and the partials' texts being written, t->out_held) never
+ * grows past t->out_limit: the append that would is an error at the
+ * template's line, and b is left as it was.
  */
 static void out_add(lua_State *L, const struct tmpl *t, struct buf *b, const char *s, size_t len, bool html)
 {
-	if (len > t->out_limit || b->len > t->out_limit - len)
+	size_t room = t->out_limit - (t->out_held < t->out_limit ? t->out_held : t->out_limit);
+	if (len > room || b->len > room - len)
 		output_over(L, t);
 	if (!html) {
 		buf_add(b, s, len);
@@ -1437,7 +1443,7 @@ static void out_add(lua_State *L, const struct tmpl *t, struct buf *b, const cha
 	}
 	size_t old = b->len;
 	buf_add_html(b, s, len);
-	if (b->len > t->out_limit) {
+	if (b->len > room) {
 		b->len = old;
 		b->ptr[old] = '\0';
 		output_over(L, t);
@@ -1662,14 +1668,16 @@ static void render_include(lua_State *L, struct tmpl *t, struct buf *b, int at)
 		luaL_error(L, "includes nested more than %d deep (does \"%s\" include itself?)", MAX_DEPTH, name);
 	push_call(L, t, f, ctx); /* name ctx ctxs fn E writers... */
 	struct buf *saved = t->cur;
-	size_t old = b->len;
+	size_t old = b->len, held = saved && saved != b ? saved->len : 0; /* the caller's text, while b grows */
 	lua_pushvalue(L, ctx);
 	lua_rawseti(L, ctxs, t->depth + 2); /* preallocated: cannot fail */
 	t->depth++;
 	t->cur = b;
 	t->child_ns[t->depth + 1] = 0;
 	uint64_t t0 = now_ns();
+	t->out_held += held;
 	int r = lua_pcall(L, 1 + (int)ARRAY_SIZE(t->writers), 0, 0);
+	t->out_held -= held;
 	account(t, f, t->depth, t0);
 	t->depth--;
 	t->cur = saved;
@@ -1779,7 +1787,7 @@ static void include_cached_into(lua_State *L, struct tmpl *t, struct buf *b)
 	cache_key(L, t, name);
 	size_t old = b->len;
 	if (cache_get(t, name, b)) {
-		if (b->len > t->out_limit) {
+		if (b->len > t->out_limit - (t->out_held < t->out_limit ? t->out_held : t->out_limit)) {
 			b->len = old;
 			b->ptr[old] = '\0';
 			output_over(L, t);
@@ -1858,6 +1866,16 @@ static int render_entry(lua_State *L)
 	return 0;
 }
 
+/* After a render: an include buffer that a big page grew is not kept for every later page. */
+static void release_big_buffers(struct tmpl *t)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(t->bufs); i++)
+		if (t->bufs[i].alloc > KEEP_BUF_BYTES)
+			buf_release(&t->bufs[i]);
+	if (t->scratch.alloc > KEEP_BUF_BYTES)
+		buf_release(&t->scratch);
+}
+
 int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 {
 	lua_State *L = t->L;
@@ -1880,6 +1898,7 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 	int r = sandbox_call(L, 3, 0, f->path);
 	account(t, f, 0, t0);
 	t->cur = NULL;
+	release_big_buffers(t);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ctxs);
 	lua_pushnil(L);
 	lua_rawseti(L, -2, 1); /* let the context go */

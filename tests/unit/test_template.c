@@ -490,12 +490,16 @@ static void test_output_limit(void)
 {
 	struct tmpl *t = tmpl_open(theme, 1);
 	tmpl_set_output_limit(t, (size_t)1 << 20);
-	static const char *const names[] = {"sec-output.html", "sec-output-raw.html", "sec-output-include.html"};
+	static const char *const names[] = {"sec-output.html", "sec-output-raw.html", "sec-output-include.html",
+					    "sec-output-nested.html"};
 	static const char *const want[] = {
 		D "sec-output.html:1: error: page output over the limit of 1 MB (see --page-output)\n",
 		D "sec-output-raw.html:2: error: page output over the limit of 1 MB (see --page-output)\n",
 		D "partials/sec-big.html:2: error: page output over the limit of 1 MB (see --page-output)\n" D
 		  "partials/sec-big.html:2: note: called from " D "sec-output-include.html:1\n",
+		/* the page's text and a partial's, held at once, count together */
+		D "partials/sec-half.html:1: error: page output over the limit of 1 MB (see --page-output)\n" D
+		  "partials/sec-half.html:1: note: called from " D "sec-output-nested.html:1\n",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char *s = render(t, names[i], "{}");
