@@ -57,6 +57,7 @@ struct sandbox {
 	lua_State *L;
 	size_t used;  /* bytes the state holds */
 	size_t printed; /* bytes print() wrote */
+	const char *what; /* the outermost call's `what` (the backstop names it) */
 	size_t limit; /* ... at most, while a call runs (memory_limit when made) */
 	long budget;  /* milliseconds of CPU time an outermost call may use */
 	int calls;    /* sandbox_call nesting; limits apply while > 0 */
@@ -265,15 +266,40 @@ bool sandbox_spent(lua_State *L)
 	return sb->calls && sb->over;
 }
 
+/*
+ * The backstop: a call still running BACKSTOP_TIMES budgets after it was
+ * told to stop is in C work that neither calls a function nor asks
+ * sandbox_check() (none is known: luasafe.c bounds every library loop that
+ * was found).  Nothing can unwind it safely, so the build ends here, with
+ * what was running named, and the previous site stays (output is swapped
+ * in only when complete).  Async-signal-safe: write() and _exit().
+ */
+#define BACKSTOP_TIMES 10
+
+static void backstop(const struct sandbox *sb)
+{
+	static const char head[] = "aftermath: error: ", tail[] = ": a script's C work ran far past its time budget "
+								    "and could not be stopped; the build ends here\n";
+	const char *what = sb->what ? sb->what : "(a script)";
+	ssize_t ignored = write(STDERR_FILENO, head, sizeof(head) - 1);
+	ignored = write(STDERR_FILENO, what, strlen(what));
+	ignored = write(STDERR_FILENO, tail, sizeof(tail) - 1);
+	(void)ignored;
+	_exit(1);
+}
+
 static void on_tick(int sig, siginfo_t *info, void *uctx)
 {
 	(void)sig, (void)uctx;
 	struct sandbox *sb = info->si_value.sival_ptr;
-	if (!sb || !sb->active || sb->over)
+	if (!sb || !sb->active)
 		return;
-	if ((long)++sb->ticks * TICK_MS >= sb->budget) {
+	long spent = (long)++sb->ticks * TICK_MS;
+	if (!sb->over && spent >= sb->budget) {
 		sb->over = 1;
 		lua_sethook(sb->L, stop_hook, STOP_MASK, 1);
+	} else if (sb->over && spent >= sb->budget * (BACKSTOP_TIMES + 1)) {
+		backstop(sb);
 	}
 }
 
@@ -848,6 +874,7 @@ int sandbox_call(struct lua_State *L, int nargs, int nresults, const char *what)
 	lua_pushcfunction(L, msghandler);
 	lua_insert(L, base);
 	if (sb->calls++ == 0) {
+		sb->what = what;
 		sb->hit_cap = false;
 		free(sb->cap_file);
 		sb->cap_file = NULL;

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -654,6 +655,57 @@ static void test_sandbox_call(void)
 	sandbox_free(L);
 }
 
+/* C work that never calls back or checks the budget (none is known in the library). */
+static int spin(lua_State *L)
+{
+	(void)L;
+	for (volatile unsigned long n = 0;; n++)
+		;
+	return 0;
+}
+
+static void *spin_call(void *arg)
+{
+	lua_State *L = sandbox_new();
+	tmpl_set_budget(L, 50);
+	lua_pushcfunction(L, spin);
+	sandbox_call(L, 0, 0, "spin.lua");
+	return arg;
+}
+
+/*
+ * The backstop: a call stuck in C work ten budgets after it was told to stop
+ * ends the process, naming what ran (in a child, which must exit 1 with the
+ * message instead of spinning).
+ */
+static void test_backstop(void)
+{
+	int fds[2];
+	CHECK_INT(pipe(fds), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		alarm(30); /* a broken backstop fails the test instead of hanging it */
+		pthread_t th; /* a thread of the child's own: this one's timer id is the parent's */
+		pthread_create(&th, NULL, spin_call, NULL);
+		pthread_join(th, NULL);
+		_exit(0);
+	}
+	close(fds[1]);
+	char text[512] = "";
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(text) - 1 && (r = read(fds[0], text + n, sizeof(text) - 1 - n)) > 0)
+		n += (size_t)r;
+	text[n] = '\0';
+	close(fds[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	CHECK_STR(text, "aftermath: error: spin.lua: a script's C work ran far past its time budget and could not be "
+			"stopped; the build ends here\n");
+}
+
 /* Lua shortens long chunk names; diagnostics still give the whole path. */
 static void test_long_paths(void)
 {
@@ -744,6 +796,7 @@ int main(void)
 		TEST(test_budget_polling),
 		TEST(test_budget_on_threads),
 		TEST(test_sandbox_call),
+		TEST(test_backstop),
 		TEST(test_long_paths),
 		TEST(test_threads),
 	};
