@@ -40,7 +40,8 @@
  * TMPL_BUDGET_MS of CPU time (its thread's), so an endless loop ends after a
  * second in "time budget of 1000 ms exceeded (endless loop?)" at the
  * script's line; C functions that loop (the pattern matcher) ask
- * sandbox_check().  The budget is measured without slowing Lua down: a timer
+ * sandbox_check(), and a call still running ten budgets after it was told
+ * to stop ends the process (the backstop, see on_tick).  The budget is measured without slowing Lua down: a timer
  * on the thread's CPU clock signals the thread (a real-time signal,
  * SA_RESTART) while a call runs; see "limits" in template.c.  A legitimate
  * render takes well under a millisecond, so no build is near the limit; a
