@@ -56,9 +56,9 @@ static const char page_key;
 struct sandbox {
 	lua_State *L;
 	size_t used;  /* bytes the state holds */
-	size_t printed; /* bytes print() wrote */
-	const char *what; /* the outermost call's `what` (the backstop names it) */
 	size_t limit; /* ... at most, while a call runs (memory_limit when made) */
+	size_t printed;   /* bytes print() wrote */
+	const char *what; /* the outermost call's `what` (the backstop names it) */
 	long budget;  /* milliseconds of CPU time an outermost call may use */
 	int calls;    /* sandbox_call nesting; limits apply while > 0 */
 	bool hit_cap; /* an allocation was refused since the call began */
