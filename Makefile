@@ -160,7 +160,8 @@ install-files:
 deb: all
 	+scripts/make-deb $(BUILD) '$(VERSION)' $(BUILD) '$(UPSTREAM)'
 
-# libFuzzer targets (clang): build/fuzz/fuzz_frontmatter, fuzz_yamlfast, fuzz_markdown, fuzz_template.
+# libFuzzer targets (clang): build/fuzz/fuzz_frontmatter, fuzz_yamlfast, fuzz_markdown, fuzz_template,
+# fuzz_luapattern (the sandbox's pattern matcher against Lua's own).
 # `make fuzz` builds them and runs each for FUZZ_SECONDS (default 20) on its seed corpus.
 FUZZ_SECONDS ?= 20
 FUZZ_SRCS := $(filter-out generator/main.c,$(SRCS))

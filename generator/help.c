@@ -30,6 +30,9 @@ static const char usage_text[] =
 	"  --timings             print the time each stage took (for benchmarks)\n"
 	"  --allow-outside-links follow symbolic links that lead outside the content\n"
 	"                        directory and the theme (never to /proc or /sys)\n"
+	"  --lua-memory MB       memory each Lua state (a worker's templates, the lint rules,\n"
+	"                        a worker's redaction hook) may hold for the whole build (default: 1024)\n"
+	"  --page-output MB      template output one page may have (default: 256)\n"
 	"  -h, --help            show this help\n"
 	"  --version             print aftermath's version\n"
 	"\n"
@@ -53,7 +56,7 @@ static const struct command_help commands[] = {
 	 "usage: aftermath build [CONTENT_DIR] [-o OUT_DIR] [--profile internal|public]\n"
 	 "                       [--as-of YYYY-MM-DD] [--base-url URL] [--jobs N] [--strict]\n"
 	 "                       [--format text|json|github|gitlab] [--quiet] [--timings]\n"
-	 "                       [--allow-outside-links]\n"
+	 "                       [--allow-outside-links] [--lua-memory MB] [--page-output MB]\n"
 	 "\n"
 	 "Build the site from CONTENT_DIR (default: content) into OUT_DIR (default: public).\n"
 	 "The site is written to a temporary sibling and swapped in only when complete.\n"
@@ -69,7 +72,9 @@ static const struct command_help commands[] = {
 	 "  -q, --quiet           print nothing but diagnostics\n"
 	 "  --timings             the time each stage and the slowest templates took\n"
 	 "  --allow-outside-links follow symbolic links out of CONTENT_DIR and the theme\n"
-	 "                        (a corpus linked in on purpose; never /proc or /sys)\n"},
+	 "                        (a corpus linked in on purpose; never /proc or /sys)\n"
+	 "  --lua-memory MB       memory a Lua state may hold for the whole build (1024)\n"
+	 "  --page-output MB      template output one page may have (256)\n"},
 	{"check",
 	 "usage: aftermath check [CONTENT_DIR] [--profile internal|public] [--strict]\n"
 	 "                       [--format text|json|github|gitlab] [--quiet]\n"
@@ -85,7 +90,8 @@ static const struct command_help commands[] = {
 	 "  --strict              warnings fail the check (exit 1)\n"
 	 "  --format FMT          text, json, github or gitlab\n"
 	 "  -q, --quiet           no summary line\n"
-	 "  --allow-outside-links follow symbolic links out of CONTENT_DIR and the theme\n"},
+	 "  --allow-outside-links follow symbolic links out of CONTENT_DIR and the theme\n"
+	 "  --lua-memory MB       memory the lint rules' Lua state may hold (default: 1024)\n"},
 	{"new",
 	 "usage: aftermath new [CONTENT_DIR] [--title T]\n"
 	 "\n"

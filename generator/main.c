@@ -32,6 +32,7 @@
 #include "search.h"
 #include "serve.h"
 #include "stats.h"
+#include "template.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -86,6 +87,7 @@ struct options {
 	int max_seconds; /* serve: stop after this long (tests) */
 	FILE *diag_out;  /* where diagnostics go (stderr; serve captures them) */
 	bool exit_when_built; /* the process ends with this build (not serve's) */
+	size_t lua_memory_mb, page_output_mb; /* 0: the defaults */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -126,7 +128,8 @@ static int parse_as_of(struct options *o, const char *arg)
 static int parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
-	       OPT_ALLOW_OUTSIDE, OPT_VERSION };
+	       OPT_ALLOW_OUTSIDE, OPT_VERSION,
+	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -136,6 +139,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"timings", no_argument, NULL, OPT_TIMINGS},  {"port", required_argument, NULL, OPT_PORT},   {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
 		{"allow-outside-links", no_argument, NULL, OPT_ALLOW_OUTSIDE},
 		{"version", no_argument, NULL, OPT_VERSION},
+		{"lua-memory", required_argument, NULL, OPT_LUA_MEMORY}, {"page-output", required_argument, NULL, OPT_PAGE_OUTPUT},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -196,6 +200,15 @@ static int parse_options(struct options *o, int argc, char **argv)
 		}
 		case OPT_VERSION: printf("aftermath %s\n", aftermath_version); exit(0);
 		case 'h': fputs(help_command(o->command) ? help_command(o->command) : help_usage(), stdout); exit(0);
+		case OPT_LUA_MEMORY:
+		case OPT_PAGE_OUTPUT: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 65536)
+				return usage_error("invalid size \"%s\" (expected megabytes, 1 to 65536)", optarg);
+			*(c == OPT_LUA_MEMORY ? &o->lua_memory_mb : &o->page_output_mb) = (size_t)n;
+			break;
+		}
 		case ':': return usage_error("option %s needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option \"%s\"", argv[optind - 1]);
 		}
@@ -770,6 +783,7 @@ int main(int argc, char **argv)
 	if (!strcmp(o.command, "init")) /* reads only what is shipped; writes O_NOFOLLOW */
 		return cmd_init(&o);
 	confine_roots(&o);
+	sandbox_set_limits(o.lua_memory_mb << 20, o.page_output_mb << 20); /* before any Lua state is made */
 	if (!strcmp(o.command, "stats"))
 		return cmd_stats(&o);
 	if (!strcmp(o.command, "new"))

@@ -3,6 +3,7 @@
 
 #include "diag.h"
 #include "fsutil.h"
+#include "luasafe.h"
 #include "strmap.h"
 
 #include <ctype.h>
@@ -18,8 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/* What a call may allocate beyond what the state held when it began. */
-#define MEMORY_CAP ((size_t)512 << 20)
+/*
+ * The limits of the states and engines made from now on (sandbox_set_limits,
+ * before any worker starts; read-only after that).
+ */
+static size_t memory_limit = (size_t)TMPL_MEMORY_MB << 20;
+static size_t output_limit = (size_t)TMPL_OUTPUT_MB << 20;
 /* The CPU time between two ticks of a call's timer (see "limits" below). */
 #define TICK_MS 10
 /* Without a timer, the clock is read every HOOK_EVERY instructions and POLL_BYTES allocated. */
@@ -50,11 +55,15 @@ static const char page_key;
 /* Per Lua state, reachable from the allocator (its ud) and lua_getextraspace. */
 struct sandbox {
 	lua_State *L;
-	size_t used; /* bytes the state holds */
-	size_t base; /* ... when the outermost sandbox_call began */
+	size_t used;  /* bytes the state holds */
+	size_t limit; /* ... at most, while a call runs (memory_limit when made) */
+	size_t printed;   /* bytes print() wrote */
+	const char *what; /* the outermost call's `what` (the backstop names it) */
 	long budget;  /* milliseconds of CPU time an outermost call may use */
 	int calls;    /* sandbox_call nesting; limits apply while > 0 */
 	bool hit_cap; /* an allocation was refused since the call began */
+	char *cap_file; /* where the script was at the last refusal (NULL: no Lua frame) */
+	int cap_line;
 	/* The time budget (see "limits"); ticks, active and over change in the signal handler. */
 	volatile sig_atomic_t ticks;  /* TICK_MS periods of CPU time the call has used */
 	volatile sig_atomic_t active; /* an outermost call runs: ticks count */
@@ -68,6 +77,7 @@ struct sandbox {
 	/* The error of the failing call, as msghandler found it. */
 	char *err_file, *err_msg, *err_callers;
 	int err_line;
+	bool err_over; /* ... recorded once the budget was spent */
 };
 
 /* A template file: its name ("partials/head.html") and where it was found. */
@@ -100,7 +110,12 @@ struct tmpl {
 	struct buf key;      /* include_cached()'s full key */
 	const char *page;    /* tmpl_render_page()'s text (ctx.content), while it renders */
 	size_t page_len;
+	size_t out_limit;    /* the most text one render may write (output_limit when made) */
+	size_t out_held;     /* text in the include buffers below the one being written */
 };
+
+/* An include buffer that grew past this is freed after the render, not kept for the next. */
+#define KEEP_BUF_BYTES ((size_t)4 << 20)
 
 /*
  * include_cached()'s texts by "name\nkey", shared by the engines of a build.
@@ -198,13 +213,20 @@ static uint64_t thread_cpu_ns(void)
 
 static void stop_hook(lua_State *L, lua_Debug *ar);
 
+/*
+ * Once the budget is spent the hook fires at every instruction and at every
+ * call, of C functions too: a C loop that calls back (table.concat over a
+ * __index, a sort's comparisons) stops at its next call.
+ */
+#define STOP_MASK (LUA_MASKCOUNT | LUA_MASKCALL)
+
 /* Polling: read the clock; when the budget is spent, stop at the next instruction. */
 static void poll_budget(struct sandbox *sb)
 {
 	sb->unpolled = 0;
 	if (!sb->over && thread_cpu_ns() - sb->start_ns >= (uint64_t)sb->budget * 1000000u) {
 		sb->over = 1;
-		lua_sethook(sb->L, stop_hook, LUA_MASKCOUNT, 1);
+		lua_sethook(sb->L, stop_hook, STOP_MASK, 1);
 	}
 }
 
@@ -218,20 +240,66 @@ static void stop_hook(lua_State *L, lua_Debug *ar)
 	if (!sb->over)
 		return;
 	lua_getinfo(L, "Sl", ar);
-	lua_pushfstring(L, "%s:%d: time budget of %d ms exceeded (endless loop?)", ar->short_src, ar->currentline,
-			(int)sb->budget);
+	if (ar->currentline > 0)
+		lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+	else
+		lua_pushliteral(L, ""); /* a call of a C function: msghandler finds the Lua line */
+	lua_pushfstring(L, "time budget of %d ms exceeded (endless loop?)", (int)sb->budget);
+	lua_concat(L, 2);
 	lua_error(L);
+}
+
+void sandbox_check(lua_State *L)
+{
+	struct sandbox *sb = sandbox_of(L);
+	if (!sb->calls)
+		return;
+	if (sb->polling)
+		poll_budget(sb);
+	if (sb->over)
+		luaL_error(L, "time budget of %d ms exceeded (endless loop?)", (int)sb->budget);
+}
+
+bool sandbox_spent(lua_State *L)
+{
+	struct sandbox *sb = sandbox_of(L);
+	return sb->calls && sb->over;
+}
+
+/*
+ * The backstop: a call still running BACKSTOP_TIMES budgets after it was
+ * told to stop is in C work that neither calls a function nor asks
+ * sandbox_check() (none is known: luasafe.c bounds every library loop that
+ * was found).  Nothing can unwind it safely, so the build ends here, with
+ * what was running named, and the previous site stays (output is swapped
+ * in only when complete).  Async-signal-safe: write() and _exit().
+ */
+#define BACKSTOP_TIMES 10
+
+static void backstop(const struct sandbox *sb)
+{
+	static const char head[] = "aftermath: error: ", tail[] = ": a script's C work ran far past its time budget "
+								    "and could not be stopped; the build ends here\n";
+	const char *what = sb->what ? sb->what : "(a script)";
+	ssize_t ignored = write(STDERR_FILENO, head, sizeof(head) - 1);
+	ignored = write(STDERR_FILENO, what, strlen(what));
+	ignored = write(STDERR_FILENO, tail, sizeof(tail) - 1);
+	(void)ignored;
+	_exit(1);
 }
 
 static void on_tick(int sig, siginfo_t *info, void *uctx)
 {
 	(void)sig, (void)uctx;
 	struct sandbox *sb = info->si_value.sival_ptr;
-	if (!sb || !sb->active || sb->over)
+	if (!sb || !sb->active)
 		return;
-	if ((long)++sb->ticks * TICK_MS >= sb->budget) {
+	long spent = (long)++sb->ticks * TICK_MS;
+	if (!sb->over && spent >= sb->budget) {
 		sb->over = 1;
-		lua_sethook(sb->L, stop_hook, LUA_MASKCOUNT, 1);
+		lua_sethook(sb->L, stop_hook, STOP_MASK, 1);
+	} else if (sb->over && spent >= sb->budget * (BACKSTOP_TIMES + 1)) {
+		backstop(sb);
 	}
 }
 
@@ -311,6 +379,35 @@ static void budget_stop(struct sandbox *sb)
 	lua_sethook(sb->L, NULL, 0, 0);
 }
 
+static const char *frame_file(const lua_Debug *ar);
+
+/*
+ * Remember where the script is when an allocation is refused: Lua raises a
+ * memory error without running the message handler, so this is the only
+ * moment the line can be known.  (Reading the stack allocates nothing.)
+ */
+static void note_refusal(struct sandbox *sb)
+{
+	lua_Debug ar;
+	for (int level = 0; level < MAX_FRAMES && lua_getstack(sb->L, level, &ar); level++) {
+		lua_getinfo(sb->L, "Sl", &ar);
+		if (ar.currentline > 0) {
+			free(sb->cap_file);
+			sb->cap_file = xstrdup(frame_file(&ar));
+			sb->cap_line = ar.currentline;
+			return;
+		}
+	}
+}
+
+/*
+ * The allocator counts every byte the state holds.  While a call runs
+ * (sb->calls > 0) it refuses to hold more than sb->limit: what scripts keep
+ * between calls (a helper's upvalue, a hook's global) counts, so the limit
+ * is the state's for the whole build.  Outside calls (C building context
+ * tables) nothing is refused: an error there would have no protected call
+ * to go to.  Lua collects the garbage and asks again before it gives up.
+ */
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	struct sandbox *sb = ud;
@@ -322,9 +419,10 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	if (nsize > osize && sb->calls) {
-		if (sb->used + (nsize - osize) > sb->base + MEMORY_CAP) {
+		if (nsize - osize > sb->limit || sb->used > sb->limit - (nsize - osize)) {
 			sb->hit_cap = true;
-			return NULL; /* Lua raises a memory error */
+			note_refusal(sb);
+			return NULL; /* Lua collects, asks again, then raises a memory error */
 		}
 		/* a loop of huge string.rep calls runs few instructions */
 		if (sb->polling && (sb->unpolled += nsize - osize) >= POLL_BYTES)
@@ -359,9 +457,15 @@ static bool listed(const char *const *list, const char *s)
 	return false;
 }
 
-/* print() writes to stderr, for debugging a template. */
+/* What print() may write for one state; the rest is dropped (CI logs are not for gigabytes). */
+#define PRINT_BYTES ((size_t)1 << 20)
+
+/* print() writes to stderr, for debugging a template (PRINT_BYTES at most). */
 static int l_print(lua_State *L)
 {
+	struct sandbox *sb = sandbox_of(L);
+	if (sb->printed >= PRINT_BYTES)
+		return 0;
 	int n = lua_gettop(L);
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
@@ -375,7 +479,13 @@ static int l_print(lua_State *L)
 	luaL_pushresult(&b);
 	size_t len;
 	const char *s = lua_tolstring(L, -1, &len);
+	if (len > PRINT_BYTES - sb->printed)
+		len = PRINT_BYTES - sb->printed;
+	sb->printed += len;
 	fwrite(s, 1, len, stderr);
+	if (sb->printed == PRINT_BYTES)
+		fprintf(stderr, "\naftermath: print() wrote %zu MB; the rest of this script's output is dropped\n",
+			PRINT_BYTES >> 20);
 	return 0;
 }
 
@@ -387,20 +497,26 @@ static int ro_newindex(lua_State *L)
 			  lua_tostring(L, lua_upvalueindex(2)));
 }
 
+/* The iterator over a read-only table: next() over the real one (upvalue 1), whatever it is given. */
 static int ro_next(lua_State *L)
 {
 	lua_settop(L, 2);
-	if (lua_next(L, 1))
+	if (lua_next(L, lua_upvalueindex(1)))
 		return 2;
 	lua_pushnil(L);
 	return 1;
 }
 
-/* __pairs of a read-only table walks the real one (upvalue 1). */
+/*
+ * __pairs of a read-only table (upvalue 1: its iterator).  The state the
+ * loop is given is the proxy: handing out the real table, as next(real)
+ * would, lets a script write to it (it did: pairs(string) was the way to
+ * replace string.format for every later page).
+ */
 static int ro_pairs(lua_State *L)
 {
-	lua_pushcfunction(L, ro_next);
 	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
 	lua_pushnil(L);
 	return 3;
 }
@@ -417,6 +533,7 @@ static void make_readonly(lua_State *L, const char *before, const char *after)
 	lua_pushcclosure(L, ro_newindex, 2);
 	lua_setfield(L, -2, "__newindex");
 	lua_pushvalue(L, -3);
+	lua_pushcclosure(L, ro_next, 1);
 	lua_pushcclosure(L, ro_pairs, 1);
 	lua_setfield(L, -2, "__pairs");
 	lua_pushboolean(L, 0);
@@ -493,6 +610,7 @@ static void open_safe_libs(lua_State *L)
 	drop_unsafe_base(L, g);
 	lua_pushcfunction(L, l_print);
 	lua_setfield(L, g, "print");
+	luasafe_install(L, g);
 	harden_strings(L);
 	seed_random(L);
 	add_library(L, g, LUA_STRLIBNAME, luaopen_string, NULL);
@@ -511,6 +629,7 @@ lua_State *sandbox_new(void)
 	pthread_once(&once, install_tick_handler);
 	struct sandbox *sb = xcalloc(1, sizeof(*sb));
 	sb->budget = TMPL_BUDGET_MS;
+	sb->limit = memory_limit;
 	sb->polling = POLL_ALWAYS;
 	lua_State *L = lua_newstate(capped_alloc, sb);
 	if (!L)
@@ -532,6 +651,7 @@ static void error_reset(struct sandbox *sb)
 	free(sb->err_callers);
 	sb->err_file = sb->err_msg = sb->err_callers = NULL;
 	sb->err_line = 0;
+	sb->err_over = false;
 }
 
 void sandbox_free(lua_State *L)
@@ -543,12 +663,26 @@ void sandbox_free(lua_State *L)
 	if (sb->has_timer)
 		timer_delete(sb->timer);
 	error_reset(sb);
+	free(sb->cap_file);
 	free(sb);
 }
 
 void tmpl_set_budget(struct lua_State *L, long ms)
 {
 	sandbox_of(L)->budget = ms;
+}
+
+void sandbox_set_limits(size_t memory_bytes, size_t output_bytes)
+{
+	if (memory_bytes)
+		memory_limit = memory_bytes;
+	if (output_bytes)
+		output_limit = output_bytes;
+}
+
+void sandbox_set_memory(struct lua_State *L, size_t bytes)
+{
+	sandbox_of(L)->limit = bytes;
 }
 
 void sandbox_poll_budget(struct lua_State *L)
@@ -665,6 +799,7 @@ static void record_error(lua_State *L, struct sandbox *sb, const char *msg)
 		}
 	}
 	sb->err_callers = callers(L, sb->err_file, sb->err_line);
+	sb->err_over = sb->over;
 }
 
 /* The message handler of sandbox_call: runs where the error happened. */
@@ -677,16 +812,31 @@ static int msghandler(lua_State *L)
 		else
 			msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
 	}
-	record_error(L, sandbox_of(L), msg);
+	struct sandbox *sb = sandbox_of(L);
+	/*
+	 * Once the budget is spent, the first error says where the script was;
+	 * the later ones come from what runs while the stack unwinds (a
+	 * to-be-closed variable's __close is a call, and calls are stopped too).
+	 */
+	if (!(sb->over && sb->err_over))
+		record_error(L, sb, msg);
 	return 1;
 }
 
-static void report_memory(const struct sandbox *sb, const struct loc *loc)
+/* A memory error: at the line where the limit was hit, if a script was running. */
+static void report_memory(const struct sandbox *sb, const struct loc *at)
 {
-	if (sb->hit_cap)
-		error(loc, "memory limit of %zu MB exceeded", MEMORY_CAP >> 20);
-	else
-		error(loc, "out of memory");
+	struct loc loc = *at;
+	if (!sb->hit_cap) {
+		error(&loc, "out of memory");
+		return;
+	}
+	if (sb->cap_file) {
+		loc.file = sb->cap_file;
+		loc.line = sb->cap_line;
+	}
+	error(&loc, "memory limit of %zu MB exceeded (what the scripts of a Lua state hold, for the whole build; "
+		    "see --lua-memory)", sb->limit >> 20);
 }
 
 /*
@@ -724,8 +874,10 @@ int sandbox_call(struct lua_State *L, int nargs, int nresults, const char *what)
 	lua_pushcfunction(L, msghandler);
 	lua_insert(L, base);
 	if (sb->calls++ == 0) {
-		sb->base = sb->used;
+		sb->what = what;
 		sb->hit_cap = false;
+		free(sb->cap_file);
+		sb->cap_file = NULL;
 		budget_start(sb);
 	}
 	error_reset(sb);
@@ -1296,7 +1448,35 @@ static struct buf *sink(lua_State *L)
 	return t->cur;
 }
 
-/* The text {{ }} inserts for the value at idx: nil is "", tables need __tostring. */
+static void output_over(lua_State *L, const struct tmpl *t)
+{
+	luaL_error(L, "page output over the limit of %d MB (see --page-output)", (int)(t->out_limit >> 20));
+}
+
+/*
+ * Append s[0..len) to b, HTML-escaped when `html`.  The text a render holds
+ * (its output and the partials' texts being written, t->out_held) never
+ * grows past t->out_limit: the append that would is an error at the
+ * template's line, and b is left as it was.
+ */
+static void out_add(lua_State *L, const struct tmpl *t, struct buf *b, const char *s, size_t len, bool html)
+{
+	size_t room = t->out_limit - (t->out_held < t->out_limit ? t->out_held : t->out_limit);
+	if (len > room || b->len > room - len)
+		output_over(L, t);
+	if (!html) {
+		buf_add(b, s, len);
+		return;
+	}
+	size_t old = b->len;
+	buf_add_html(b, s, len);
+	if (b->len > room) {
+		b->len = old;
+		b->ptr[old] = '\0';
+		output_over(L, t);
+	}
+}
+
 /* Decimal digits of v into num (at least 21 bytes), as Lua's tostring writes an integer. */
 static const char *int_text(lua_Integer v, char *num, size_t *len)
 {
@@ -1344,16 +1524,17 @@ static const char *insert_text(lua_State *L, int idx, size_t *len, char *num)
 static int w_out(lua_State *L)
 {
 	struct buf *b = sink(L);
+	const struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
 	int n = lua_gettop(L);
 	for (int i = 1; i <= n; i++) {
 		size_t len;
 		char num[24];
 		if (i & 1) {
 			const char *s = lua_tolstring(L, i, &len);
-			buf_add(b, s, len);
+			out_add(L, t, b, s, len, false);
 		} else {
 			const char *s = insert_text(L, i, &len, num);
-			buf_add_html(b, s, len);
+			out_add(L, t, b, s, len, true);
 			if (lua_gettop(L) != n)
 				lua_settop(L, n); /* what a __tostring left */
 		}
@@ -1367,22 +1548,22 @@ static int w_esc(lua_State *L)
 	size_t len;
 	char num[24];
 	const char *s = insert_text(L, 1, &len, num);
-	buf_add_html(sink(L), s, len);
+	out_add(L, lua_touserdata(L, lua_upvalueindex(1)), sink(L), s, len, true);
 	return 0;
 }
 
 /* __raw(v): {{{ v }}}. */
 static int w_raw(lua_State *L)
 {
+	const struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
 	if (lua_touserdata(L, 1) == &page_key) { /* {{{ content }}} in a page_raw template */
-		struct tmpl *t = lua_touserdata(L, lua_upvalueindex(1));
-		buf_add(sink(L), t->page, t->page_len);
+		out_add(L, t, sink(L), t->page, t->page_len, false);
 		return 0;
 	}
 	size_t len;
 	char num[24];
 	const char *s = insert_text(L, 1, &len, num);
-	buf_add(sink(L), s, len);
+	out_add(L, t, sink(L), s, len, false);
 	return 0;
 }
 
@@ -1394,7 +1575,7 @@ static int l_esc(lua_State *L)
 	char num[24];
 	const char *s = insert_text(L, 1, &len, num);
 	buf_reset(&t->scratch);
-	buf_add_html(&t->scratch, s, len);
+	out_add(L, t, &t->scratch, s, len, true);
 	lua_pushlstring(L, buf_cstr(&t->scratch), t->scratch.len);
 	return 1;
 }
@@ -1514,14 +1695,16 @@ static void render_include(lua_State *L, struct tmpl *t, struct buf *b, int at)
 		luaL_error(L, "includes nested more than %d deep (does \"%s\" include itself?)", MAX_DEPTH, name);
 	push_call(L, t, f, ctx); /* name ctx ctxs fn E writers... */
 	struct buf *saved = t->cur;
-	size_t old = b->len;
+	size_t old = b->len, held = saved && saved != b ? saved->len : 0; /* the caller's text, while b grows */
 	lua_pushvalue(L, ctx);
 	lua_rawseti(L, ctxs, t->depth + 2); /* preallocated: cannot fail */
 	t->depth++;
 	t->cur = b;
 	t->child_ns[t->depth + 1] = 0;
 	uint64_t t0 = now_ns();
+	t->out_held += held;
 	int r = lua_pcall(L, 1 + (int)ARRAY_SIZE(t->writers), 0, 0);
+	t->out_held -= held;
 	account(t, f, t->depth, t0);
 	t->depth--;
 	t->cur = saved;
@@ -1629,8 +1812,15 @@ static void include_cached_into(lua_State *L, struct tmpl *t, struct buf *b)
 	lua_settop(L, 3);
 	const char *name = luaL_checkstring(L, 1);
 	cache_key(L, t, name);
-	if (cache_get(t, name, b))
+	size_t old = b->len;
+	if (cache_get(t, name, b)) {
+		if (b->len > t->out_limit - (t->out_held < t->out_limit ? t->out_held : t->out_limit)) {
+			b->len = old;
+			b->ptr[old] = '\0';
+			output_over(L, t);
+		}
 		return;
+	}
 	lua_pushvalue(L, 1);
 	lua_pushvalue(L, 3); /* name key ctx name ctx */
 	size_t start = b->len;
@@ -1660,7 +1850,7 @@ static int insert_call(lua_State *L)
 	size_t len;
 	char num[24];
 	const char *s = insert_text(L, -1, &len, num);
-	buf_add(sink(L), s, len);
+	out_add(L, lua_touserdata(L, lua_upvalueindex(1)), sink(L), s, len, false);
 	return 0;
 }
 
@@ -1703,6 +1893,16 @@ static int render_entry(lua_State *L)
 	return 0;
 }
 
+/* After a render: an include buffer that a big page grew is not kept for every later page. */
+static void release_big_buffers(struct tmpl *t)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(t->bufs); i++)
+		if (t->bufs[i].alloc > KEEP_BUF_BYTES)
+			buf_release(&t->bufs[i]);
+	if (t->scratch.alloc > KEEP_BUF_BYTES)
+		buf_release(&t->scratch);
+}
+
 int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 {
 	lua_State *L = t->L;
@@ -1725,6 +1925,7 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 	int r = sandbox_call(L, 3, 0, f->path);
 	account(t, f, 0, t0);
 	t->cur = NULL;
+	release_big_buffers(t);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ctxs);
 	lua_pushnil(L);
 	lua_rawseti(L, -2, 1); /* let the context go */
@@ -1936,6 +2137,7 @@ struct tmpl *tmpl_open(const char *const *dirs, size_t ndirs)
 	int ret = 0;
 	t->cache = tmpl_cache_new();
 	t->own_cache = true;
+	t->out_limit = output_limit;
 	t->L = sandbox_new();
 	engine_setup(t);
 	if (collect_files(t, dirs, ndirs) < 0)
@@ -1969,6 +2171,11 @@ void tmpl_free(struct tmpl *t)
 		buf_release(&t->bufs[i]);
 	buf_release(&t->scratch);
 	free(t);
+}
+
+void tmpl_set_output_limit(struct tmpl *t, size_t bytes)
+{
+	t->out_limit = bytes;
 }
 
 struct lua_State *tmpl_lua(struct tmpl *t)

@@ -24,16 +24,28 @@
  *
  * Sandbox: base functions without load, loadfile, dofile, require or
  * collectgarbage; string (no dump), table, math, utf8, os.time/date/clock;
- * no io, package or debug; print writes to stderr.  A call (a render, a
- * hook) may allocate 512 MB beyond what its state held when it began (the
- * context tables C builds are not limited), and may use TMPL_BUDGET_MS of
- * CPU time (its thread's), so an endless loop ends after a second in
- * "time budget of 1000 ms exceeded (endless loop?)" at the script's line.
- * The budget is measured without slowing Lua down: a timer on the thread's
- * CPU clock signals the thread (a real-time signal, SA_RESTART) while a call
- * runs; see "limits" in template.c.  A legitimate render takes well under a
- * millisecond, so no build is near the limit; a script that is near it may
- * pass on a fast machine and fail on a slow one.
+ * no io, package or debug; print writes to stderr (1 MB a state, then
+ * nothing).  The library tables are
+ * read-only proxies, pairs() over them included, and the functions whose C
+ * work Lua cannot interrupt are replaced by bounded ones (luasafe.h: the
+ * pattern functions, string.rep, the table functions, no __gc, a guarded
+ * xpcall).
+ *
+ * Limits.  A Lua state (a worker's engine, the lint rules', a worker's
+ * redaction hook) holds at most TMPL_MEMORY_MB while its scripts run: what a
+ * script keeps from one call to the next counts, so this is a cap for the
+ * whole build, not per page (the context tables C builds are counted but
+ * never refused).  One render writes at most TMPL_OUTPUT_MB (each page, and
+ * each partial's text).  A call (a render, a hook, a rule) may use
+ * TMPL_BUDGET_MS of CPU time (its thread's), so an endless loop ends after a
+ * second in "time budget of 1000 ms exceeded (endless loop?)" at the
+ * script's line; C functions that loop (the pattern matcher) ask
+ * sandbox_check(), and a call still running ten budgets after it was told
+ * to stop ends the process (the backstop, see on_tick).  The budget is measured without slowing Lua down: a timer
+ * on the thread's CPU clock signals the thread (a real-time signal,
+ * SA_RESTART) while a call runs; see "limits" in template.c.  A legitimate
+ * render takes well under a millisecond, so no build is near the limit; a
+ * script that is near it may pass on a fast machine and fail on a slow one.
  * One struct tmpl per thread: a Lua state is not shared; there is no global
  * mutable state, so states in different threads are independent.
  */
@@ -47,6 +59,16 @@ struct tmpl;
 
 /* CPU milliseconds one render (or one hook call) may use before it fails. */
 #define TMPL_BUDGET_MS 1000L
+/* Megabytes a Lua state may hold, by default (--lua-memory). */
+#define TMPL_MEMORY_MB 1024
+/* Megabytes of text one render may write, by default (--page-output). */
+#define TMPL_OUTPUT_MB 256
+
+/*
+ * The memory and output limits of the states and engines made after this
+ * call, in bytes (0 keeps the default).  Call before any thread makes one.
+ */
+void sandbox_set_limits(size_t memory_bytes, size_t output_bytes);
 
 /*
  * Compile every *.html template and helpers.lua found in `dirs` (searched in
@@ -131,6 +153,19 @@ int sandbox_load(struct lua_State *L, const char *path);
 int sandbox_call(struct lua_State *L, int nargs, int nresults, const char *what);
 /* Set the time budget of a sandboxed state, in CPU milliseconds (tests). */
 void tmpl_set_budget(struct lua_State *L, long ms);
+/* Set the memory limit of a sandboxed state, in bytes (tests). */
+void sandbox_set_memory(struct lua_State *L, size_t bytes);
+/* Set the output limit of an engine, in bytes (tests). */
+void tmpl_set_output_limit(struct tmpl *t, size_t bytes);
+/*
+ * For C functions that loop: raise the time-budget error ("time budget of
+ * 1000 ms exceeded", at the calling script's line) when the running call has
+ * spent its budget; return otherwise.  Cheap: a flag, or the clock when the
+ * state polls.
+ */
+void sandbox_check(struct lua_State *L);
+/* Whether the running call has spent its budget (an error is on its way). */
+bool sandbox_spent(struct lua_State *L);
 /* Check the budget as when the system refuses a timer: by polling (tests). */
 void sandbox_poll_budget(struct lua_State *L);
 

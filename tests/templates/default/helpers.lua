@@ -10,3 +10,10 @@ function rawlen(t) return "helper rawlen" end
 function fail(x)
   return x.field
 end
+
+-- keeps what it is given from one page to the next (memory across renders)
+local kept = {}
+function keep(n)
+  kept[#kept + 1] = string.rep("k", n)
+  return #kept
+end
