@@ -43,6 +43,16 @@ static void keep_front(struct load *l, struct postmortem *pm, const char *text)
 	}
 }
 
+/* A Markdown file of len bytes is refused above markdown.max_size, before redaction and parsing. */
+static int markdown_size(const struct site *s, const char *path, size_t len)
+{
+	if (len <= (size_t)s->md_limits.max_size)
+		return 0;
+	struct loc loc = {path, 0, 0};
+	return error(&loc, "Markdown file too large (%zu bytes; expected at most %d: markdown.max_size)", len,
+		     s->md_limits.max_size);
+}
+
 static void load_one(void *ctx, size_t i, int worker)
 {
 	struct load *l = ctx;
@@ -51,7 +61,7 @@ static void load_one(void *ctx, size_t i, int worker)
 	size_t len;
 	pm->path = xstrdup(l->files[i].path);
 	pm->rel = path_join("postmortems", l->files[i].rel);
-	if (fs_read(pm->path, &text, &len) < 0)
+	if (fs_read(pm->path, &text, &len) < 0 || markdown_size(&l->c->site, pm->path, len) < 0)
 		return;
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
@@ -63,6 +73,7 @@ static void load_one(void *ctx, size_t i, int worker)
 	struct md_opts opts = {
 		.allow_html = l->c->site.allow_html,
 		.strip_internal = l->c->profile == PROFILE_PUBLIC,
+		.limits = &l->c->site.md_limits,
 	};
 	int parsed = markdown_parse(pm, &opts);
 	if (!l->keep_sources) {
@@ -190,8 +201,13 @@ static int load_page(struct corpus *c, struct strmap *slugs, const struct fs_ent
 	pg->rel = path_join("pages", f->rel);
 	if (page_slug(c, slugs, pg, f) < 0 || fs_read(f->path, &text, &len) < 0)
 		goto fail;
+	if (markdown_size(&c->site, pg->path, len) < 0) {
+		free(text);
+		goto fail;
+	}
 	struct md_opts opts = {.allow_html = c->site.allow_html,
-			       .strip_internal = c->profile == PROFILE_PUBLIC};
+			       .strip_internal = c->profile == PROFILE_PUBLIC,
+			       .limits = &c->site.md_limits};
 	if (frontmatter_page(pg, text, len, &body, &body_line) < 0) {
 		free(text);
 		goto fail;
