@@ -1,6 +1,7 @@
 /* corpus: find, read and parse every source file (see corpus.h). */
 #include "corpus.h"
 
+#include "deadline.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -53,22 +54,19 @@ static int markdown_size(const struct site *s, const char *path, size_t len)
 		     s->md_limits.max_size);
 }
 
-static void load_one(void *ctx, size_t i, int worker)
+/* Read, redact and parse pm (its path set); whether it is to be published. */
+static bool load_pm(struct load *l, struct postmortem *pm, int worker)
 {
-	struct load *l = ctx;
-	struct postmortem *pm = &l->pms[i];
 	char *text;
 	size_t len;
-	pm->path = xstrdup(l->files[i].path);
-	pm->rel = path_join("postmortems", l->files[i].rel);
 	if (fs_read(pm->path, &text, &len) < 0 || markdown_size(&l->c->site, pm->path, len) < 0)
-		return;
+		return false;
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
 		ret = redact_pm(l->c->redactor, worker, pm, text, len);
 	if (ret < 0 || !selected(l->c, pm)) {
 		free(text);
-		return;
+		return false;
 	}
 	struct md_opts opts = {
 		.allow_html = l->c->site.allow_html,
@@ -82,9 +80,18 @@ static void load_one(void *ctx, size_t i, int worker)
 	}
 	keep_front(l, pm, text);
 	free(text);
-	if (parsed < 0)
-		return;
-	l->ok[i] = true;
+	return parsed == 0;
+}
+
+static void load_one(void *ctx, size_t i, int worker)
+{
+	struct load *l = ctx;
+	struct postmortem *pm = &l->pms[i];
+	pm->path = xstrdup(l->files[i].path);
+	pm->rel = path_join("postmortems", l->files[i].rel);
+	deadline_file(pm->path);
+	l->ok[i] = load_pm(l, pm, worker);
+	deadline_file(NULL);
 }
 
 /* Newest first: by date, then by id. */
@@ -241,8 +248,10 @@ static int load_pages(struct corpus *c)
 			warning(&loc, "pages/ is flat: pages in sub-folders are not built");
 			continue;
 		}
+		deadline_file(files[i].path);
 		if (load_page(c, &slugs, &files[i]) < 0)
 			ret = -1;
+		deadline_file(NULL);
 	}
 	strmap_release(&slugs);
 	fs_entries_free(files, n);

@@ -43,7 +43,7 @@ struct md_limits {
 	int max_autolinks;     /* autolink starts in one word */
 };
 
-#define MD_LIMITS_DEFAULT {1 << 20, 32, 128, 100000, 256, 32}
+#define MD_LIMITS_DEFAULT {1 << 20, 32, 64, 100000, 128, 16}
 
 extern const struct md_limits md_limits_default;
 
