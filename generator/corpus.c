@@ -44,22 +44,12 @@ static void keep_front(struct load *l, struct postmortem *pm, const char *text)
 	}
 }
 
-/* A Markdown file of len bytes is refused above markdown.max_size, before redaction and parsing. */
-static int markdown_size(const struct site *s, const char *path, size_t len)
-{
-	if (len <= (size_t)s->md_limits.max_size)
-		return 0;
-	struct loc loc = {path, 0, 0};
-	return error(&loc, "Markdown file too large (%zu bytes; expected at most %d: markdown.max_size)", len,
-		     s->md_limits.max_size);
-}
-
 /* Read, redact and parse pm (its path set); whether it is to be published. */
 static bool load_pm(struct load *l, struct postmortem *pm, int worker)
 {
 	char *text;
 	size_t len;
-	if (fs_read(pm->path, &text, &len) < 0 || markdown_size(&l->c->site, pm->path, len) < 0)
+	if (fs_read(pm->path, &text, &len) < 0)
 		return false;
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
@@ -208,10 +198,6 @@ static int load_page(struct corpus *c, struct strmap *slugs, const struct fs_ent
 	pg->rel = path_join("pages", f->rel);
 	if (page_slug(c, slugs, pg, f) < 0 || fs_read(f->path, &text, &len) < 0)
 		goto fail;
-	if (markdown_size(&c->site, pg->path, len) < 0) {
-		free(text);
-		goto fail;
-	}
 	struct md_opts opts = {.allow_html = c->site.allow_html,
 			       .strip_internal = c->profile == PROFILE_PUBLIC,
 			       .limits = &c->site.md_limits};

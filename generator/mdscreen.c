@@ -31,6 +31,12 @@ static bool is_space(char c)
 	return is_blank(c) || c == '\n';
 }
 
+/* Blank as cmark-gfm sees a blank line ("\v" and "\f" are text to it: never fewer blank lines than it sees). */
+static bool line_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
 /* Where p (on the line starting at ls, numbered line) is, as a location. */
 static struct loc loc_at(const struct screen *s, int line, const char *ls, const char *p)
 {
@@ -62,16 +68,28 @@ static size_t list_marker(const char *p, const char *le)
 	return q == le || *q == ' ' || *q == '\t' ? (size_t)(q - p) : 0;
 }
 
+/* A footnote definition's "[^label]:": its length, else 0. */
+static size_t footnote_marker(const char *p, const char *le)
+{
+	if (le - p < 4 || p[0] != '[' || p[1] != '^')
+		return 0;
+	const char *close = memchr(p + 2, ']', (size_t)(le - p - 2));
+	return close && close + 1 < le && close[1] == ':' ? (size_t)(close + 2 - p) : 0;
+}
+
 /*
- * Read the container markers at the start of [*p, le): the estimate of the
- * containers the line is inside (markers, and two columns of indentation
- * each), leaving *p at the line's text.
+ * Read the container markers at the start of [*p, le) (block quotes, list
+ * items, footnote definitions): the estimate of the containers the line is
+ * inside (markers, and two columns of indentation each), leaving *p at the
+ * line's text.
  */
 static int containers(const char **p, const char *le)
 {
 	int depth = skip_cols(p, le) / 2;
 	for (;;) {
 		size_t n = *p < le && **p == '>' ? 1 : list_marker(*p, le);
+		if (!n)
+			n = footnote_marker(*p, le);
 		if (!n)
 			return depth;
 		*p += n;
@@ -180,7 +198,7 @@ static int screen_line(struct screen *s, const char *seg, const char *le)
 			     depth, s->lim->max_nesting);
 	}
 	const char *text = p;
-	while (p < le && is_blank(*p))
+	while (p < le && line_blank(*p))
 		p++;
 	if (p == le) { /* a blank line ends paragraphs and tables */
 		s->prev = NULL;
@@ -231,7 +249,7 @@ static bool has_blank_line(const char *p, const char *e)
 {
 	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
 		const char *q = ++p;
-		while (q < e && is_blank(*q))
+		while (q < e && line_blank(*q))
 			q++;
 		if (q < e && *q == '\n')
 			return true;
@@ -319,6 +337,11 @@ static int screen_autolinks(const struct screen *s)
 int md_screen(const char *src, size_t len, const struct md_limits *lim, const char *file, int line0)
 {
 	struct screen s = {.src = src, .end = src + len, .lim = lim, .file = file, .line0 = line0};
+	if (len > (size_t)lim->max_size) {
+		struct loc loc = {file, line0 + 1, 1};
+		return error(&loc, "Markdown body too large (%zu bytes; expected at most %d: markdown.max_size)", len,
+			     lim->max_size);
+	}
 	if (screen_lines(&s) < 0 || screen_images(&s) < 0 || screen_autolinks(&s) < 0)
 		return -1;
 	return 0;

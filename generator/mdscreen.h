@@ -5,11 +5,13 @@
  * Debian's cmark-gfm (0.29.0.gfm.6) lacks upstream's 2023 fixes: some
  * constructs cost time that grows with the product of two counts in the
  * same body (360 KB of "![[]()" took 36 s).  md_screen() reads a body once,
- * in linear time, and reports the first construct over its limit:
+ * in linear time, and reports the first construct over its limit (or a
+ * body longer than max_size):
  *
- *   nesting        block quotes and list items one inside another, as a
- *                  line writes them: ">", "-", "*", "+", "1." or "1)"
- *                  before the text, and two columns of indentation each.
+ *   nesting        block quotes, list items and footnote definitions one
+ *                  inside another, as a line writes them: ">", "-", "*",
+ *                  "+", "1.", "1)" or "[^x]:" before the text, and two
+ *                  columns of indentation each.
  *                  Every later line costs a step per open container.
  *   table columns  cells of a table's delimiter row, and of its header and
  *                  each of its rows ("|" counted): a row costs the square
@@ -35,7 +37,7 @@
 
 /* site.yaml's markdown.max_* settings. */
 struct md_limits {
-	int max_size;          /* bytes of a Markdown file (the loader checks it) */
+	int max_size;          /* bytes of a body */
 	int max_nesting;       /* block quotes and list items one inside another */
 	int max_table_columns; /* cells of a table row */
 	int max_table_cells;   /* cells of all the tables of one body */

@@ -46,6 +46,9 @@ static const struct screen_case cases[] = {
 	{"nesting with ordered items", "1. 2) 3. 4) 5. x\n", "pm.md:1:16: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
 	{"nesting after a lone CR", "x\r> > > > > y\n", "pm.md:1:13: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
 	{"a thematic break is not deep", "- - -\n\n* * *\n", ""},
+	{"footnote definitions nest", "[^a]: [^b]: > [^c]: - [^d]: [^e]: x\n", "pm.md:1:35: error: block quotes and lists nested 7 deep (expected at most 4: markdown.max_nesting)"},
+	{"a vertical tab is not a blank line to cmark-gfm", "|a|\n|-|\n\v\n{x|*8}\n", "pm.md:4:1: error: table row has 8 cells (expected at most 6: markdown.max_table_columns)"},
+	{"nor between images", "![[]()![[]()\n\f\n![[]()![[]()\n", "pm.md:3:7: error: more than 3 images (\"![\") in one paragraph (expected at most 3: markdown.max_images)"},
 	{"table at the limit", "|a|b|c|d|e|f|\n|-|-|-|-|-|-|\n|1|2|3|4|5|6|\n", ""},
 	{"table with too many columns", "a|b|c|d|e|f|g\n-|-|-|-|-|-|-\n", "pm.md:2:1: error: table has 7 columns (expected at most 6: markdown.max_table_columns)"},
 	{"table header too wide", "|{a|*9}\n|-|\n", "pm.md:1:1: error: table header has 9 cells (expected at most 6: markdown.max_table_columns)"},
@@ -85,6 +88,21 @@ static void test_cases(void)
 	}
 }
 
+/* A body longer than max_size is refused before it is read. */
+static void test_size(void)
+{
+	struct md_limits small = md_limits_default;
+	small.max_size = 10;
+	CHECK_INT(md_screen("0123456789", 10, &small, "pm.md", 4), 0);
+	CHECK_INT(md_screen("0123456789a", 11, &small, "pm.md", 4), -1);
+	size_t n;
+	const struct diag *d = diag_list(&n);
+	CHECK_INT(n, 1);
+	CHECK_STR(n ? d[0].msg : "", "Markdown body too large (11 bytes; expected at most 10: markdown.max_size)");
+	CHECK_INT(n ? d[0].line : 0, 5);
+	diag_clear();
+}
+
 /* The body starts at line line0 + 1 of its file. */
 static void test_line_offset(void)
 {
@@ -116,6 +134,7 @@ int main(void)
 	static const struct harness_case tests[] = {
 		TEST(test_cases),
 		TEST(test_line_offset),
+		TEST(test_size),
 		TEST(test_defaults_allow_prose),
 	};
 	return harness_run("mdscreen", tests, ARRAY_SIZE(tests));
