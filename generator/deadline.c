@@ -103,6 +103,7 @@ static void expire(void)
 	struct loc loc = {file, 0, 0};
 	error(file ? &loc : NULL, "--max-seconds %d ran out while %s%s (the build stopped; the previous output is kept)",
 	      limit_seconds, what ? what : "starting", file ? ", at this file" : "");
+	diag_hold(); /* the other threads' diagnostics stop here: the list is printed as it is */
 	if (cleanup_dir)
 		remove_dir(cleanup_dir);
 	if (on_expire)

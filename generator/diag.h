@@ -43,6 +43,12 @@ size_t diag_count(enum diag_level level);
 const struct diag *diag_list(size_t *n);
 /* Print all diagnostics to `out` in `fmt` and clear them. */
 void diag_flush(void *file, enum diag_format fmt);
+/*
+ * From now on, a thread adding a diagnostic waits forever: the caller can
+ * then list and print them safely while other threads still run, just
+ * before the process ends (--max-seconds).
+ */
+void diag_hold(void);
 void diag_clear(void);
 
 #endif
