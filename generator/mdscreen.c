@@ -4,7 +4,6 @@
 #include "diag.h"
 
 #include <stdlib.h>
-#include <strings.h>
 
 const struct md_limits md_limits_default = MD_LIMITS_DEFAULT;
 
@@ -18,6 +17,7 @@ struct screen {
 	const char *prev;   /* the text of the line before (after its container markers), NULL after a blank */
 	const char *prev_end, *prev_ls;
 	int table_cols;     /* columns of the table being read; 0 outside tables */
+	bool cr;            /* the body has a '\r' (most have none: lines then end at '\n' only) */
 	long cells;         /* table cells so far */
 };
 
@@ -179,11 +179,11 @@ static int screen_table(struct screen *s, const char *p, const char *le)
  * The end of the line starting at p: its '\n', a lone '\r' (cmark-gfm ends
  * lines there too), or the end of the body.
  */
-static const char *line_end(const char *p, const char *end)
+static const char *line_end(const char *p, const char *end, bool any_cr)
 {
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	const char *le = nl ? nl : end;
-	const char *cr = memchr(p, '\r', (size_t)(le - p));
+	const char *cr = any_cr ? memchr(p, '\r', (size_t)(le - p)) : NULL;
 	return cr && cr + 1 < le ? cr : le;
 }
 
@@ -218,8 +218,9 @@ static int screen_lines(struct screen *s)
 {
 	s->ls = s->src;
 	s->line = 1;
+	s->cr = memchr(s->src, '\r', (size_t)(s->end - s->src)) != NULL;
 	for (const char *seg = s->src;;) {
-		const char *le = line_end(seg, s->end);
+		const char *le = line_end(seg, s->end, s->cr);
 		if (screen_line(s, seg, le) < 0)
 			return -1;
 		if (le == s->end)
@@ -284,11 +285,15 @@ static bool autolink_start(const struct screen *s, const char *p)
 	case '@': return true;
 	case ':': return left >= 3 && p[1] == '/' && p[2] == '/';
 	case '&': return left >= 2 && (p[1] == '#' || (left >= 8 && !memcmp(p, "&commat;", 8)));
-	default: return before >= 3 && !strncasecmp(p - 3, "www", 3); /* its "." */
+	default: return before >= 3 && !memcmp(p - 3, "www", 3); /* its "." */
 	}
 }
 
-/* The autolink starts, in order, into *out (grown); how many. */
+/*
+ * The autolink starts, in order, into *out (grown); how many.  "www." as
+ * cmark-gfm matches it (lower case only), "://", "@", and "&#" or
+ * "&commat;" (an entity may spell "@" in the text the extension reads).
+ */
 static size_t autolink_starts(const struct screen *s, const char ***out, size_t *alloc)
 {
 	static const char chars[] = "@:&.";

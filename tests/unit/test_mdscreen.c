@@ -63,7 +63,8 @@ static const struct screen_case cases[] = {
 	{"a blank line ends the paragraph", "![[]()![[]()\n \t\n![[]()![[]()\n", ""},
 	{"autolinks in separate words", "www.a.com www.b.com a@b.c https://x.y\n", ""},
 	{"www in one word", "www.a_www.b_www.c_\n", "pm.md:1:13: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
-	{"emails in one word", "x\na@a.a@a.WWW.a\n", "pm.md:2:9: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
+	{"emails in one word", "x\na@a.a@a.www.a\n", "pm.md:2:9: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
+	{"cmark-gfm takes \"www.\" in lower case only", "WWW.a_WWW.b_Www.c_\n", ""},
 	{"entities in one word", "a&#64;b&commat;c://d\n", "pm.md:1:17: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
 };
 
