@@ -320,9 +320,10 @@ static int screen_autolinks(const struct screen *s)
 	size_t alloc = 0, n = autolink_starts(s, &at, &alloc);
 	const char *word_end = NULL;
 	int count = 0, ret = 0;
-	qsort(at, n, sizeof(*at), cmp_ptr);
+	if (n)
+		qsort(at, n, sizeof(*at), cmp_ptr);
 	for (size_t i = 0; i < n; i++) {
-		if (at[i] >= word_end) { /* a new word: find where it ends */
+		if (!word_end || at[i] >= word_end) { /* a new word: find where it ends */
 			for (word_end = at[i]; word_end < s->end && !is_space(*word_end);)
 				word_end++;
 			count = 0;
