@@ -294,7 +294,11 @@ static int parse_redact(struct site *s, const struct ynode *n)
 	return ret;
 }
 
-/* markdown: unsafe_html and the limits of the Markdown screen (mdscreen.h). */
+/*
+ * markdown: unsafe_html and the limits of the Markdown screen (mdscreen.h).
+ * site.yaml arrives with a pull request, so each limit has a ceiling at
+ * which a MiB of the worst Markdown still parses in seconds.
+ */
 static int parse_markdown(struct site *s, const struct ynode *n)
 {
 	static const struct {
@@ -303,11 +307,11 @@ static int parse_markdown(struct site *s, const struct ynode *n)
 		int max;
 	} limits[] = {
 		{"max_size", offsetof(struct md_limits, max_size), FS_MAX_FILE},
-		{"max_nesting", offsetof(struct md_limits, max_nesting), 1000},
-		{"max_table_columns", offsetof(struct md_limits, max_table_columns), 10000},
-		{"max_table_cells", offsetof(struct md_limits, max_table_cells), 100000000},
-		{"max_images", offsetof(struct md_limits, max_images), 100000},
-		{"max_autolinks", offsetof(struct md_limits, max_autolinks), 100000},
+		{"max_nesting", offsetof(struct md_limits, max_nesting), 128},
+		{"max_table_columns", offsetof(struct md_limits, max_table_columns), 1024},
+		{"max_table_cells", offsetof(struct md_limits, max_table_cells), 1000000},
+		{"max_images", offsetof(struct md_limits, max_images), 1024},
+		{"max_autolinks", offsetof(struct md_limits, max_autolinks), 256},
 	};
 	const struct ynode *u = ynode_get(n, "unsafe_html");
 	int ret = u ? parse_bool(u, "markdown.unsafe_html", &s->allow_html) : 0;

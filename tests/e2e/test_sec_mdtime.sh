@@ -67,7 +67,10 @@ assert_exit 1 "$AFTERMATH" check "$S"
 assert_stderr_contains "$S/postmortems/fine.md:8:1: error: Markdown body too large (6 bytes; expected at most 5: markdown.max_size)"
 printf 'markdown:\n  max_nesting: 0\n' > "$S/site.yaml"
 assert_exit 1 "$AFTERMATH" check "$S"
-assert_stderr_contains "$S/site.yaml:2:16: error: markdown.max_nesting must be a whole number from 1 to 1000 (got \"0\")"
+assert_stderr_contains "$S/site.yaml:2:16: error: markdown.max_nesting must be a whole number from 1 to 128 (got \"0\")"
+printf 'markdown:\n  max_images: 100000\n' > "$S/site.yaml"
+assert_exit 1 "$AFTERMATH" check "$S"
+assert_stderr_contains "$S/site.yaml:2:15: error: markdown.max_images must be a whole number from 1 to 1024 (got \"100000\")"
 rm "$S/site.yaml" "$S/postmortems/slow.md"
 
 t_begin "the sample site is not refused"
@@ -100,8 +103,9 @@ assert_same_tree "$T/out" "$T/out2"
 cp -a "$T/out" "$T/out.before"
 
 t_begin "--max-seconds ends a build stuck in cmark-gfm, keeping the previous site"
-printf 'markdown:\n  max_images: 100000\n' > "$S/site.yaml"
-slow rep '![[]()' 60000
+# site.yaml's ceilings: 8 MB of paragraphs of 1024 "![[]()" take cmark-gfm seconds
+printf 'markdown:\n  max_images: 1024\n  max_size: 16777216\n' > "$S/site.yaml"
+slow sh -c "awk 'BEGIN { for (j = 0; j < 1300; j++) { for (i = 0; i < 1024; i++) printf \"![[]()\"; printf \"\\n\\n\" } }'"
 assert_exit 1 timeout 60 "$AFTERMATH" build "$S" -o "$T/out" --max-seconds 2
 assert_stderr_contains "$S/postmortems/slow.md: error: --max-seconds 2 ran out while reading and parsing postmortems, at this file (the build stopped; the previous output is kept)"
 assert_same_tree "$T/out" "$T/out.before"

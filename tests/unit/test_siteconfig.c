@@ -94,7 +94,7 @@ static void test_errors(void)
 		{"aliases: [a, b]\n", "aliases must be a mapping from a canonical name to its other spellings (got a list)", 1, 10},
 		{"public: {leak: yes}\n", "unknown key \"leak\" in public (expected strip, redact, deny, show_ids)", 1, 10},
 		{"markdown:\n  max_size: 20000000\n", "markdown.max_size must be a whole number from 1 to 16777216 (got \"20000000\")", 2, 13},
-		{"markdown: {max_images: lots}\n", "markdown.max_images must be a whole number from 1 to 100000 (got \"lots\")", 1, 24},
+		{"markdown: {max_images: lots}\n", "markdown.max_images must be a whole number from 1 to 1024 (got \"lots\")", 1, 24},
 		{"- just\n- a list\n", "site.yaml must be a mapping of settings (got a list)", 1, 1},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
