@@ -30,13 +30,13 @@ _aftermath()
 	-o|--output)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0 ;;
-	--as-of|--base-url|--jobs|-j|--title|--port|--lua-memory|--page-output)
+	--as-of|--base-url|--jobs|-j|--title|--port|--lua-memory|--page-output|--max-seconds)
 		return 0 ;;
 	esac
 
 	case $cmd in
-	build) opts="--output --profile --as-of --base-url --jobs --strict --format --quiet --timings --allow-outside-links --lua-memory --page-output --help" ;;
-	check) opts="--profile --strict --format --quiet --jobs --allow-outside-links --lua-memory --help" ;;
+	build) opts="--output --profile --as-of --base-url --jobs --strict --format --quiet --timings --max-seconds --allow-outside-links --lua-memory --page-output --help" ;;
+	check) opts="--profile --strict --format --quiet --jobs --max-seconds --allow-outside-links --lua-memory --help" ;;
 	new) opts="--title --as-of --quiet --help" ;;
 	serve) opts="--port --output --profile --as-of --jobs --allow-outside-links --help" ;;
 	stats) opts="--as-of --profile --format --jobs --help" ;;

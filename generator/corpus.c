@@ -1,6 +1,7 @@
 /* corpus: find, read and parse every source file (see corpus.h). */
 #include "corpus.h"
 
+#include "deadline.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -43,26 +44,24 @@ static void keep_front(struct load *l, struct postmortem *pm, const char *text)
 	}
 }
 
-static void load_one(void *ctx, size_t i, int worker)
+/* Read, redact and parse pm (its path set); whether it is to be published. */
+static bool load_pm(struct load *l, struct postmortem *pm, int worker)
 {
-	struct load *l = ctx;
-	struct postmortem *pm = &l->pms[i];
 	char *text;
 	size_t len;
-	pm->path = xstrdup(l->files[i].path);
-	pm->rel = path_join("postmortems", l->files[i].rel);
 	if (fs_read(pm->path, &text, &len) < 0)
-		return;
+		return false;
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
 		ret = redact_pm(l->c->redactor, worker, pm, text, len);
 	if (ret < 0 || !selected(l->c, pm)) {
 		free(text);
-		return;
+		return false;
 	}
 	struct md_opts opts = {
 		.allow_html = l->c->site.allow_html,
 		.strip_internal = l->c->profile == PROFILE_PUBLIC,
+		.limits = &l->c->site.md_limits,
 	};
 	int parsed = markdown_parse(pm, &opts);
 	if (!l->keep_sources) {
@@ -71,9 +70,18 @@ static void load_one(void *ctx, size_t i, int worker)
 	}
 	keep_front(l, pm, text);
 	free(text);
-	if (parsed < 0)
-		return;
-	l->ok[i] = true;
+	return parsed == 0;
+}
+
+static void load_one(void *ctx, size_t i, int worker)
+{
+	struct load *l = ctx;
+	struct postmortem *pm = &l->pms[i];
+	pm->path = xstrdup(l->files[i].path);
+	pm->rel = path_join("postmortems", l->files[i].rel);
+	deadline_file(pm->path);
+	l->ok[i] = load_pm(l, pm, worker);
+	deadline_file(NULL);
 }
 
 /* Newest first: by date, then by id. */
@@ -191,7 +199,8 @@ static int load_page(struct corpus *c, struct strmap *slugs, const struct fs_ent
 	if (page_slug(c, slugs, pg, f) < 0 || fs_read(f->path, &text, &len) < 0)
 		goto fail;
 	struct md_opts opts = {.allow_html = c->site.allow_html,
-			       .strip_internal = c->profile == PROFILE_PUBLIC};
+			       .strip_internal = c->profile == PROFILE_PUBLIC,
+			       .limits = &c->site.md_limits};
 	if (frontmatter_page(pg, text, len, &body, &body_line) < 0) {
 		free(text);
 		goto fail;
@@ -225,8 +234,10 @@ static int load_pages(struct corpus *c)
 			warning(&loc, "pages/ is flat: pages in sub-folders are not built");
 			continue;
 		}
+		deadline_file(files[i].path);
 		if (load_page(c, &slugs, &files[i]) < 0)
 			ret = -1;
+		deadline_file(NULL);
 	}
 	strmap_release(&slugs);
 	fs_entries_free(files, n);

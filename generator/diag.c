@@ -103,6 +103,11 @@ static bool same_diag(const struct diag *a, const struct diag *b)
  * a template that fails the same way on every page it renders) collapsed
  * into one that says how many times it happened.
  */
+void diag_hold(void)
+{
+	pthread_mutex_lock(&diag_lock); /* never unlocked */
+}
+
 const struct diag *diag_list(size_t *n)
 {
 	if (!sorted) {

@@ -55,6 +55,12 @@ void diag_flush(void *file, enum diag_format fmt);
  * Call before diag_flush.
  */
 void diag_summary(struct buf *out);
+/*
+ * From now on, a thread adding a diagnostic waits forever: the caller can
+ * then list and print them safely while other threads still run, just
+ * before the process ends (--max-seconds).
+ */
+void diag_hold(void);
 void diag_clear(void);
 
 #endif

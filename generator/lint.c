@@ -1,6 +1,7 @@
 /* lint: Lua lint rules over the corpus (see lint.h). */
 #include "lint.h"
 
+#include "deadline.h"
 #include "fsutil.h"
 #include "luaglue.h"
 #include "template.h"
@@ -262,6 +263,7 @@ int lint_run(const struct corpus *c, const char *const *dirs, size_t ndirs)
 	int report = luaL_ref(L, LUA_REGISTRYINDEX);
 	for (size_t p = 0; p < c->npms; p++) {
 		l.pm = &c->pms[p];
+		deadline_file(l.pm->path);
 		push_pm(L, c, l.pm);
 		int pmt = luaL_ref(L, LUA_REGISTRYINDEX);
 		for (size_t r = 0; r < l.n; r++) {
@@ -277,6 +279,7 @@ int lint_run(const struct corpus *c, const char *const *dirs, size_t ndirs)
 				ret = -1;
 		}
 		luaL_unref(L, LUA_REGISTRYINDEX, pmt);
+		deadline_file(NULL);
 	}
 	for (size_t r = 0; r < l.n; r++) {
 		free(l.rules[r].id);

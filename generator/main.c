@@ -15,6 +15,7 @@
 #include "api.h"
 #include "confine.h"
 #include "corpus.h"
+#include "deadline.h"
 #include "diag.h"
 #include "feeds.h"
 #include "fsutil.h"
@@ -406,13 +407,16 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	double t_open = now_seconds();
 	if (output_open(&out, o->out_dir, o->content_dir, o->jobs) < 0)
 		goto out;
+	deadline_cleanup(out.tmp);
 	ret = EXIT_CONTENT;
+	deadline_stage("copying the theme's assets and static files");
 	char *static_dir = path_join(o->content_dir, "static");
 	int ok = render_assets(&ro, &out) | output_copy_tree(&out, static_dir, "");
 	free(static_dir);
 	double t0 = now_seconds(), c0 = cpu_seconds();
 	if (o->timings)
 		fprintf(stderr, "timings: open output and assets %.3f s\n", t0 - t_open);
+	deadline_stage("writing the search index, the API files and the feeds");
 	struct side_job api = {c, g, &ro, base_url, &out, 0};
 	pthread_t api_thread;
 	bool api_threaded = !pthread_create(&api_thread, NULL, write_api_and_feeds, &api);
@@ -428,12 +432,15 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 			now_seconds() - t0, cpu_seconds() - c0, peak_mb());
 	t0 = now_seconds();
 	c0 = cpu_seconds();
+	deadline_stage("rendering pages");
 	ok |= render_site(c, g, &ro, &out);
 	if (o->timings)
 		fprintf(stderr, "timings: pages %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n", now_seconds() - t0,
 			cpu_seconds() - c0, peak_mb());
+	deadline_stage("checking the public build for leaks");
 	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)
 		ok = -1;
+	deadline_disarm(); /* from here the old site is swapped out or the new one removed: never half */
 	if (ok < 0 || (o->strict && diag_count(DIAG_WARNING))) {
 		output_abort(&out);
 		goto out;
@@ -462,6 +469,16 @@ static void progress(const struct options *o, const char *what)
 	fflush(stderr);
 }
 
+/* --max-seconds ran out (deadline.h): print the diagnostics so far and the deadline's. */
+static void expire(void *ctx)
+{
+	const struct options *o = ctx;
+	progress(o, "");
+	report(o);
+	fflush(stdout); /* the process ends with _exit: stdio's buffers are not flushed for us */
+	fflush(stderr);
+}
+
 static int cmd_build(struct options *o, bool write)
 {
 	struct corpus c;
@@ -473,9 +490,11 @@ static int cmd_build(struct options *o, bool write)
 		return EXIT_USAGE;
 	}
 	progress(o, "reading and parsing postmortems...");
+	deadline_stage("reading and parsing postmortems");
 	corpus_load(&c, o->content_dir, o->profile, o->jobs, !write); /* check's lint rules read the sources */
 	double loaded = now_seconds(), cpu_loaded = cpu_seconds();
 	progress(o, "linking services, factors and related incidents...");
+	deadline_stage("linking services, factors and related postmortems");
 	graph_link(&g, &c, o->jobs);
 	double linked = now_seconds(), cpu_linked = cpu_seconds();
 	progress(o, write ? "rendering and writing pages..." : "");
@@ -488,6 +507,7 @@ static int cmd_build(struct options *o, bool write)
 		char *builtin = find_lint();
 		char *own = path_join(o->content_dir, "scripts/lint");
 		const char *dirs[] = {builtin, own};
+		deadline_stage("running the lint rules");
 		lint_run(&c, dirs, 2);
 		free(builtin);
 		free(own);
@@ -791,5 +811,6 @@ int main(int argc, char **argv)
 	if (!strcmp(o.command, "serve"))
 		return cmd_serve(&o);
 	o.exit_when_built = true;
+	deadline_start(o.max_seconds, expire, &o, EXIT_CONTENT);
 	return cmd_build(&o, !strcmp(o.command, "build"));
 }

@@ -974,6 +974,11 @@ static void parse(struct md *m, const char *body)
 	pthread_once(&extensions_once, extensions_init);
 	bump_now = &m->mem; /* until md_release: reading a node may allocate too */
 	prepare(m, body);
+	if (md_screen(m->src, m->srclen, m->opts->limits ? m->opts->limits : &md_limits_default, m->file, m->line0) < 0) {
+		m->ret = -1;
+		m->src = "";
+		m->srclen = 0;
+	}
 	m->entities = has_seq(m->src, m->srclen, "&#", 2);
 	if (needs_triggers(m->src, m->srclen))
 		pthread_rwlock_wrlock(&parse_lock);

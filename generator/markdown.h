@@ -21,6 +21,7 @@
 #ifndef AFTERMATH_MARKDOWN_H
 #define AFTERMATH_MARKDOWN_H
 
+#include "mdscreen.h"
 #include "model.h"
 #include "siteconfig.h"
 
@@ -30,6 +31,7 @@
 struct md_opts {
 	bool allow_html;     /* keep raw HTML (site.yaml markdown.unsafe_html) */
 	bool strip_internal; /* drop <!-- internal --> ... <!-- /internal --> blocks */
+	const struct md_limits *limits; /* what md_screen() allows (NULL: md_limits_default) */
 };
 
 /*
@@ -41,7 +43,8 @@ struct md_opts {
  * "[x]" means done, and a trailing "(owner: NAME, due: YYYY-MM-DD,
  * priority: must, ticket: X, status: in-progress, closed: YYYY-MM-DD)" is
  * parsed (with the front matter's spellings); pm->actions_from_body is then
- * set.  With opts->strip_internal, the lines from "<!-- internal -->" to
+ * set.  A body md_screen() refuses is reported and not parsed (it renders
+ * as nothing).  With opts->strip_internal, the lines from "<!-- internal -->" to
  * "<!-- /internal -->" are dropped before parsing.  Returns 0, or -1 after
  * reporting problems (an unclosed, nested or stray internal marker, a bad
  * annotation) at their file:line:col; the outputs are set either way.

@@ -14,9 +14,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* PCRE2 gives up (an error, never a silent pass) after this much backtracking. */
 #define MATCH_LIMIT 10000000u
+/*
+ * PCRE2's limits hold for one match, and a pattern may match at every
+ * character of a long text.  So a file (a postmortem or a page: all its
+ * fields, every rule) has a budget too: call k of pcre2_match gets
+ * FILE_STEPS / k of match limit (at most MATCH_LIMIT, at least CALL_STEPS),
+ * which adds up to FILE_STEPS times about ln(calls): a pattern that
+ * backtracks over the rest of the text at each match fails after a few
+ * hundred matches, while one that looks at a few characters a match never
+ * comes near it.  Work PCRE2 does not count (a scan of a long subject with
+ * no backtracking) is bounded by FILE_MATCHES and by FILE_SECONDS of the
+ * thread's CPU time.  Past any of them the file is an error naming the rule.
+ */
+#define FILE_STEPS 10000000u
+#define CALL_STEPS 1000u
+#define FILE_MATCHES 50000u
+#define FILE_SECONDS 5.0
+/* The heap PCRE2's interpreter may use for backtracking, in KiB. */
+#define HEAP_LIMIT (64u << 10)
 /* A hook's change is reported token by token up to this many edits, else as one span... */
 #define DIFF_MAX 400
 /* ...and up to edits times tokens this large, so a huge body costs no more than a small one. */
@@ -29,6 +48,9 @@ struct rule {
 
 struct slot {
 	pcre2_match_data *md;
+	pcre2_match_context *mctx; /* its limits change from call to call */
+	size_t calls, matches;     /* in the file being redacted (budget_reset) */
+	double cpu0;               /* the thread's CPU time when that file began */
 	lua_State *L;
 	bool tried, ok; /* the hook was loaded into L (ok: without error) */
 	struct redaction *log;
@@ -287,6 +309,62 @@ static int match_error(const struct rule *rule, int rc, const struct origin *o)
 	return -1;
 }
 
+static double thread_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Start a file's budget on slot sl. */
+static void budget_reset(struct redactor *r, int worker)
+{
+	struct slot *sl = &r->slots[worker >= 0 && worker < r->nslots ? worker : 0];
+	sl->calls = sl->matches = 0;
+	sl->cpu0 = thread_cpu();
+}
+
+/* What of a file's budget ran out. */
+enum spent { SPENT_NONE, SPENT_STEPS, SPENT_MATCHES, SPENT_CPU };
+
+/* A file over its budget: a diagnostic naming the rule and the file. */
+static int over_budget(const struct rule *rule, const struct slot *sl, const struct origin *o, enum spent what)
+{
+	char why[96];
+	if (what == SPENT_MATCHES)
+		snprintf(why, sizeof(why), "more than %u matches", FILE_MATCHES);
+	else if (what == SPENT_CPU)
+		snprintf(why, sizeof(why), "more than %.0f s of CPU time", FILE_SECONDS);
+	else
+		snprintf(why, sizeof(why), "the file's matching budget ran out");
+	error(&rule->src->loc, "redact pattern is too slow on %s%s%s: %s after %zu matches in the file "
+	      "(expected a pattern that does not scan or backtrack over the rest of the text at every match)",
+	      o->field, o->id ? " of " : "", o->id ? o->id : "", why, sl->matches);
+	note(&o->at, "the text it was matching starts here");
+	return -1;
+}
+
+/* One pcre2_match call from pos, within the file's budget (see FILE_STEPS). */
+static int budget_match(const struct rule *rule, struct slot *sl, const char *s, size_t len, size_t pos)
+{
+	size_t steps = FILE_STEPS / ++sl->calls;
+	pcre2_set_match_limit(sl->mctx, (uint32_t)(steps > MATCH_LIMIT ? MATCH_LIMIT : steps < CALL_STEPS ? CALL_STEPS : steps));
+	int rc = pcre2_match(rule->re, (PCRE2_SPTR)s, len, pos, PCRE2_NO_UTF_CHECK, sl->md, sl->mctx);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has no such limit */
+		rc = pcre2_match(rule->re, (PCRE2_SPTR)s, len, pos, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, sl->md, sl->mctx);
+	return rc;
+}
+
+/* Whether the file is past a budget PCRE2 does not see, and which. */
+static enum spent budget_spent(const struct slot *sl)
+{
+	if (sl->matches > FILE_MATCHES)
+		return SPENT_MATCHES;
+	if (sl->calls % 32 == 0 && thread_cpu() - sl->cpu0 > FILE_SECONDS)
+		return SPENT_CPU;
+	return SPENT_NONE;
+}
+
 static int rule_pass(struct redactor *r, struct slot *sl, size_t ri, struct work *w, const struct origin *o)
 {
 	const struct rule *rule = &r->rules[ri];
@@ -295,19 +373,21 @@ static int rule_pass(struct redactor *r, struct slot *sl, size_t ri, struct work
 	struct rebuild b = {BUF_INIT, NULL, NULL, 0};
 	struct buf rep = BUF_INIT;
 	bool changed = false;
+	int ret = 0;
 	while (pos <= len) {
-		int rc = pcre2_match(rule->re, (PCRE2_SPTR)s, len, pos, PCRE2_NO_UTF_CHECK, sl->md, r->mctx);
-		if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has no such limit */
-			rc = pcre2_match(rule->re, (PCRE2_SPTR)s, len, pos, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, sl->md,
-					 r->mctx);
+		int rc = budget_match(rule, sl, s, len, pos);
+		enum spent spent = budget_spent(sl);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
+		if (rc == PCRE2_ERROR_MATCHLIMIT && sl->calls > FILE_STEPS / MATCH_LIMIT)
+			spent = SPENT_STEPS; /* its own share was smaller than PCRE2's limit */
+		if (spent) {
+			ret = over_budget(rule, sl, o, spent);
+			goto out;
+		}
 		if (rc < 0) {
-			buf_release(&rep);
-			buf_release(&b.out);
-			free(b.ms);
-			free(b.me);
-			return match_error(rule, rc, o);
+			ret = match_error(rule, rc, o);
+			goto out;
 		}
 		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sl->md);
 		size_t ms = ov[0], me = ov[1];
@@ -315,6 +395,7 @@ static int rule_pass(struct redactor *r, struct slot *sl, size_t ri, struct work
 			pos = next_char(s, len, ms > pos ? ms : pos);
 			continue;
 		}
+		sl->matches++;
 		buf_reset(&rep);
 		expand(&rep, rule->src->replace, s, ov, rc == 0 ? 1 : rc);
 		rebuild_copy(&b, w, last, ms);
@@ -324,12 +405,18 @@ static int rule_pass(struct redactor *r, struct slot *sl, size_t ri, struct work
 		changed = true;
 		last = pos = me;
 	}
+	if (changed) {
+		rebuild_copy(&b, w, last, len);
+		rebuild_finish(&b, w);
+		b.out = (struct buf)BUF_INIT;
+		b.ms = b.me = NULL;
+	}
+out:
 	buf_release(&rep);
-	if (!changed)
-		return 0;
-	rebuild_copy(&b, w, last, len);
-	rebuild_finish(&b, w);
-	return 0;
+	buf_release(&b.out);
+	free(b.ms);
+	free(b.me);
+	return ret;
 }
 
 /* ---- public.strip in body annotations ------------------------------------------------ */
@@ -807,6 +894,7 @@ int redact_text(struct redactor *r, int worker, char **text, const char *field, 
 		o.at.line = 1;
 	if (!o.at.col)
 		o.at.col = 1;
+	budget_reset(r, worker);
 	return redact_with(r, worker, text, &o) < 0 ? -1 : 0;
 }
 
@@ -968,6 +1056,7 @@ int redact_pm(struct redactor *r, int worker, struct postmortem *pm, const char 
 	if (!src && active(r))
 		src = own = read_quiet(pm->path, &len);
 	struct pmctx x = {r, worker, pm, src, 0, 0};
+	budget_reset(r, worker);
 	if (src)
 		x.src_end = pm->body_line > 0 ? line_offset(src, len, pm->body_line) : len;
 	fm_text(&x, &pm->title, "title", &pm->title_loc);
@@ -997,6 +1086,7 @@ int redact_page(struct redactor *r, int worker, struct page *pg, char **body, in
 	const struct ynode *t = ynode_get(pg->front, "title");
 	struct origin o = {"page.title", NULL, pg->rel, {pg->path, 1, 1}, false, src, len};
 	int ret = 0;
+	budget_reset(r, worker);
 	if (src && body_line > 0)
 		o.src_end = line_offset(src, len, body_line);
 	if (t)
@@ -1027,6 +1117,7 @@ int redact_site(struct redactor *r, struct site *s)
 	char *src = s->path && active(r) ? read_quiet(s->path, &len) : NULL;
 	struct origin o = {"site", NULL, "site.yaml", {s->path, 1, 1}, false, src, len};
 	int ret = 0;
+	budget_reset(r, 0);
 	if (site_text(r, &o, &s->title, "site.title", node_loc(ynode_get(s->front, "title"))) < 0 ||
 	    site_text(r, &o, &s->description, "site.description", node_loc(ynode_get(s->front, "description"))) < 0)
 		ret = -1;
@@ -1150,6 +1241,7 @@ struct redactor *redactor_new(const struct site *s, const char *content_dir, int
 	r->rules = xcalloc(s->nredact ? s->nredact : 1, sizeof(*r->rules));
 	r->mctx = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(r->mctx, MATCH_LIMIT);
+	pcre2_set_heap_limit(r->mctx, HEAP_LIMIT);
 	for (size_t i = 0; i < s->nredact; i++) {
 		r->rules[r->nrules].src = &s->redact[i];
 		r->rules[r->nrules].re = compile(&s->redact[i]);
@@ -1163,8 +1255,11 @@ struct redactor *redactor_new(const struct site *s, const char *content_dir, int
 		if (r->rules[i].re && pcre2_pattern_info(r->rules[i].re, PCRE2_INFO_CAPTURECOUNT, &n) == 0 && n > groups)
 			groups = n;
 	}
-	for (int i = 0; i < r->nslots; i++)
+	for (int i = 0; i < r->nslots; i++) {
 		r->slots[i].md = pcre2_match_data_create(groups + 1, NULL);
+		r->slots[i].mctx = pcre2_match_context_create(NULL);
+		pcre2_set_heap_limit(r->slots[i].mctx, HEAP_LIMIT);
+	}
 	r->strip_keys = xcalloc(s->nstrip ? s->nstrip : 1, sizeof(char *));
 	for (size_t i = 0; i < s->nstrip; i++)
 		if (str_starts(s->strip[i], "action_items.") && s->strip[i][13])
@@ -1190,6 +1285,7 @@ struct redactor *redactor_new(const struct site *s, const char *content_dir, int
 static void slot_release(struct slot *sl)
 {
 	pcre2_match_data_free(sl->md);
+	pcre2_match_context_free(sl->mctx);
 	sandbox_free(sl->L);
 	for (size_t i = 0; i < sl->nlog; i++) {
 		free(sl->log[i].file);

@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include "charts.h"
+#include "deadline.h"
 #include "fsutil.h"
 #include "insights.h"
 #include "luaglue.h"
@@ -1632,6 +1633,7 @@ static void render_one(void *ctx, size_t i, int worker)
 	struct worker *w = &r->w[worker];
 	const struct page_job *j = &r->jobs[i];
 	lua_State *L = tmpl_lua(w->t);
+	deadline_file(j->kind == PG_PM ? r->bodies->pms[j->index].path : job_template[j->kind]);
 	char *url = job_url(r, j);
 	char *root = root_of(url);
 	int top = lua_gettop(L);
@@ -1653,6 +1655,7 @@ static void render_one(void *ctx, size_t i, int worker)
 		r->failed[i] = true;
 	free(path);
 out:
+	deadline_file(NULL);
 	lua_settop(L, top);
 	free(url);
 	free(root);

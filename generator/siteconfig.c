@@ -6,6 +6,8 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,7 @@ void site_init(struct site *s)
 	s->severities = str_list(4, sev);
 	s->nseverities = 4;
 	s->recurring_threshold = 2;
+	s->md_limits = md_limits_default;
 	s->id_pattern = xstrdup("PM-{year}-{seq:3}");
 	s->strip = str_list(4, strip);
 	s->nstrip = 4;
@@ -291,6 +294,37 @@ static int parse_redact(struct site *s, const struct ynode *n)
 	return ret;
 }
 
+/*
+ * markdown: unsafe_html and the limits of the Markdown screen (mdscreen.h).
+ * site.yaml arrives with a pull request, so each limit has a ceiling at
+ * which a MiB of the worst Markdown still parses in seconds.
+ */
+static int parse_markdown(struct site *s, const struct ynode *n)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+		int max;
+	} limits[] = {
+		{"max_size", offsetof(struct md_limits, max_size), FS_MAX_FILE},
+		{"max_nesting", offsetof(struct md_limits, max_nesting), 128},
+		{"max_table_columns", offsetof(struct md_limits, max_table_columns), 1024},
+		{"max_table_cells", offsetof(struct md_limits, max_table_cells), 1000000},
+		{"max_images", offsetof(struct md_limits, max_images), 1024},
+		{"max_autolinks", offsetof(struct md_limits, max_autolinks), 256},
+	};
+	const struct ynode *u = ynode_get(n, "unsafe_html");
+	int ret = u ? parse_bool(u, "markdown.unsafe_html", &s->allow_html) : 0;
+	for (size_t i = 0; i < ARRAY_SIZE(limits); i++) {
+		const struct ynode *v = ynode_get(n, limits[i].key);
+		char what[64];
+		snprintf(what, sizeof(what), "markdown.%s", limits[i].key);
+		if (v)
+			ret |= parse_int(v, what, 1, limits[i].max, (int *)((char *)&s->md_limits + limits[i].off));
+	}
+	return ret;
+}
+
 static int parse_public(struct site *s, const struct ynode *n)
 {
 	int ret = 0;
@@ -354,10 +388,8 @@ static int parse_key(struct site *s, const char *k, const struct ynode *v)
 	}
 	if (!strcmp(k, "recurring_threshold"))
 		return parse_int(v, "recurring_threshold", 1, 1000000, &s->recurring_threshold);
-	if (!strcmp(k, "markdown")) {
-		const struct ynode *u = ynode_get(v, "unsafe_html");
-		return u ? parse_bool(u, "markdown.unsafe_html", &s->allow_html) : 0;
-	}
+	if (!strcmp(k, "markdown"))
+		return parse_markdown(s, v);
 	if (!strcmp(k, "aliases"))
 		return parse_aliases(s, v);
 	if (!strcmp(k, "services"))

@@ -8,6 +8,7 @@
 #ifndef AFTERMATH_SITECONFIG_H
 #define AFTERMATH_SITECONFIG_H
 
+#include "mdscreen.h"
 #include "model.h"
 #include "yamltree.h"
 
@@ -49,6 +50,7 @@ struct site {
 	size_t nseverities;
 	int recurring_threshold;
 	bool allow_html; /* markdown.unsafe_html: keep raw HTML in bodies */
+	struct md_limits md_limits; /* markdown.max_*: what the Markdown screen allows */
 	char *id_pattern;  /* for `aftermath new`, default "PM-{year}-{seq:3}" */
 	struct alias *aliases;
 	size_t naliases;

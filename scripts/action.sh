@@ -2,7 +2,7 @@
 # action.sh: the shell of action.yml (the GitHub Action), run by the tests too.
 #
 # Inputs from the environment: INPUT_VERSION, INPUT_CONTENT_DIR, INPUT_PROFILE,
-# INPUT_STRICT, INPUT_OUTPUT, INPUT_COMMIT_TIME (see action.yml).  Writes
+# INPUT_STRICT, INPUT_OUTPUT, INPUT_COMMIT_TIME, INPUT_MAX_SECONDS (see action.yml).  Writes
 # output=, version= and as-of= to $GITHUB_OUTPUT when it is set.
 #
 #   1. aftermath: the one on PATH if it is the version asked for, else built
@@ -28,6 +28,8 @@ false) strict= ;;
 *) fail "strict must be true or false, not \"$INPUT_STRICT\"" ;;
 esac
 case $profile in internal | public) ;; *) fail "profile must be internal or public, not \"$profile\"" ;; esac
+max_seconds=${INPUT_MAX_SECONDS:-600}
+case $max_seconds in '' | *[!0-9]*) fail "max-seconds must be a whole number of seconds, not \"$max_seconds\"" ;; esac
 
 # 1. aftermath
 bin=""
@@ -72,10 +74,10 @@ fi
 say "aftermath $have: check and build $content ($profile profile, as of $as_of)"
 status=0
 # shellcheck disable=SC2086
-"$bin" check "$content" --profile "$profile" $strict --format github || status=$?
+"$bin" check "$content" --profile "$profile" $strict --format github --max-seconds "$max_seconds" || status=$?
 if [ "$status" = 0 ]; then
 	# shellcheck disable=SC2086
-	"$bin" build "$content" -o "$output" --profile "$profile" $strict || status=$?
+	"$bin" build "$content" -o "$output" --profile "$profile" $strict --max-seconds "$max_seconds" || status=$?
 fi
 if [ -n "${GITHUB_OUTPUT-}" ]; then
 	{

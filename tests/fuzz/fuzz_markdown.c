@@ -1,4 +1,8 @@
-/* libFuzzer target: any bytes as a Markdown body, rendered and its links resolved. */
+/*
+ * libFuzzer target: any bytes as a Markdown body, screened (mdscreen.c, with
+ * the default limits or with small ones that short inputs can reach),
+ * rendered and its links resolved.
+ */
 #include "markdown.h"
 
 #include <stdint.h>
@@ -20,7 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pm.path = xstrdup("fuzz.md");
 	pm.body = xstrndup((const char *)data, size);
 	pm.body_line = 1;
-	struct md_opts opts = {.allow_html = size % 3 == 0, .strip_internal = size % 2 == 0};
+	static const struct md_limits small = {1 << 20, 3, 4, 30, 2, 2};
+	struct md_opts opts = {.allow_html = size % 3 == 0, .strip_internal = size % 2 == 0,
+			       .limits = size % 5 < 2 ? &small : NULL};
+	if (size % 7 == 0) /* the screen alone, on the bytes as they came (no NUL, any byte) */
+		md_screen((const char *)data, size, &small, "fuzz.md", 0);
 	markdown_parse(&pm, &opts);
 	struct buf out = BUF_INIT;
 	link_resolve(&out, pm.html ? pm.html : "", resolve, NULL);

@@ -328,8 +328,10 @@ static void test_short_and_long_bodies(void)
 		buf_adds(&body, part);
 		n++;
 	}
+	struct md_limits lim = md_limits_default;
+	lim.max_size = 4 << 20; /* a site that allows long bodies (markdown.max_size) */
 	struct postmortem small = parse(part, (struct md_opts){0});
-	struct postmortem big = parse(buf_cstr(&body), (struct md_opts){0});
+	struct postmortem big = parse(buf_cstr(&body), (struct md_opts){.limits = &lim});
 	CHECK(small.html && big.html);
 	if (small.html && big.html) {
 		CHECK(strstr(big.html, "<h1 id=\"title\">Title</h1>") != NULL);
@@ -530,6 +532,66 @@ static void test_hostile_sizes(void)
 	CHECK_INT(diag_count(DIAG_ERROR), 0);
 }
 
+/*
+ * What cmark-gfm 0.29.0.gfm.6 parses in quadratic time (each took seconds to
+ * minutes at these sizes) is refused by the screen before it parses, with
+ * a diagnostic naming the construct and the setting, and renders as nothing.
+ */
+static void test_pathological(void)
+{
+	static const struct {
+		const char *piece, *head, *tail;
+		size_t n;
+		const char *diag;
+	} cases[] = {
+		{"![[]()", "", "", 60000, "pm.md:10:769: error: more than 128 images"},
+		{"a|", "|a|\n|-|\n", "", 20000, "pm.md:12:1: error: table row has 20000 cells"},
+		{"a|", "", "\n|-|\n", 20000, "pm.md:10:1: error: table header has 20000 cells"},
+		{"www.a_", "", "", 20000, "pm.md:10:97: error: more than 16 autolinks"},
+		{"a@a.", "", "", 30000, "pm.md:10:66: error: more than 16 autolinks"},
+		{"> ", "", "a\nb\nb\n", 20000, "pm.md:10:40001: error: block quotes and lists nested 20000 deep"},
+		{"|\n", "|a|b|c|d|e|f|g|h|i|j|\n|-|-|-|-|-|-|-|-|-|-|\n", "", 20000,
+		 "pm.md:10011:1: error: tables have more than 100000 cells"},
+		{"- ", "", "a\n", 40, "pm.md:10:81: error: block quotes and lists nested 40 deep"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct buf b = BUF_INIT;
+		buf_adds(&b, cases[i].head);
+		for (size_t k = 0; k < cases[i].n; k++)
+			buf_adds(&b, cases[i].piece);
+		buf_adds(&b, cases[i].tail);
+		struct postmortem pm = parse(buf_cstr(&b), (struct md_opts){0});
+		size_t n;
+		const struct diag *d = diag_list(&n);
+		struct buf got = BUF_INIT;
+		if (n)
+			buf_addf(&got, "%s:%d:%d: error: %s", d[0].file, d[0].line, d[0].col, d[0].msg);
+		CHECK(n == 1 && !strncmp(buf_cstr(&got), cases[i].diag, strlen(cases[i].diag)));
+		if (n != 1 || strncmp(buf_cstr(&got), cases[i].diag, strlen(cases[i].diag)))
+			fprintf(stderr, "  got \"%s\", want \"%s...\"\n", buf_cstr(&got), cases[i].diag);
+		CHECK_STR(pm.html, "");
+		buf_release(&got);
+		buf_release(&b);
+		pm_release(&pm);
+		diag_clear();
+	}
+}
+
+/* site.yaml's limits reach the screen; a body within them parses as before. */
+static void test_limits_option(void)
+{
+	struct md_limits lim = md_limits_default;
+	lim.max_nesting = 2;
+	struct postmortem pm = parse("> > > x\n", (struct md_opts){.limits = &lim});
+	CHECK_INT(diag_count(DIAG_ERROR), 1);
+	pm_release(&pm);
+	diag_clear();
+	pm = parse("> > x\n", (struct md_opts){.limits = &lim});
+	CHECK_STR(pm.html, "<blockquote>\n<blockquote>\n<p>x</p>\n</blockquote>\n</blockquote>\n");
+	CHECK_INT(diag_count(DIAG_ERROR), 0);
+	pm_release(&pm);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
@@ -542,6 +604,8 @@ int main(void)
 		TEST(test_no_body),
 		TEST(test_threads),
 		TEST(test_hostile_sizes),
+		TEST(test_pathological),
+		TEST(test_limits_option),
 	};
 	return harness_run("markdown", cases, ARRAY_SIZE(cases));
 }

@@ -218,6 +218,61 @@ static void test_runaway_pattern_is_an_error(void)
 	cleanup(&s);
 }
 
+/*
+ * PCRE2's limit holds for one match: a pattern that backtracks over the
+ * rest of the text at each of its matches stayed under it on every match and
+ * took minutes on 40 KB.  The file's budget ends it after a few hundred.
+ */
+static void test_budget_over_many_matches(void)
+{
+	struct site s;
+	site_with(&s, "public:\n  redact:\n    - pattern: 'q(?=(?:q|b)*$)'\n      replace: x\n", NULL);
+	struct redactor *r = redactor_new(&s, dir, 1);
+	char *t = xmalloc(40001);
+	memset(t, 'q', 40000);
+	t[40000] = '\0';
+	struct loc at = {"f.md", 9, 1};
+	CHECK(redact_text(r, 0, &t, "body", &at, true, "PM-7", NULL) < 0);
+	char *d0 = diag_text(0), *d1 = diag_text(1);
+	CHECK(str_starts(d0, "site.yaml:3:16: error: redact pattern is too slow on body of PM-7: the file's matching "
+			     "budget ran out after "));
+	CHECK_STR(d1, "f.md:9:1: note: the text it was matching starts here");
+	free(d0);
+	free(d1);
+	CHECK(t[0] == 'q'); /* the text is left as it was */
+	free(t);
+	redactor_free(r);
+	cleanup(&s);
+}
+
+/* Matches in one file are capped, and each file starts a new budget. */
+static void test_match_cap_and_fresh_budgets(void)
+{
+	struct site s;
+	site_with(&s, "public:\n  redact:\n    - pattern: 'q'\n      replace: x\n", NULL);
+	struct redactor *r = redactor_new(&s, dir, 1);
+	struct loc at = {"f.md", 1, 1};
+	char *t = xmalloc(60001);
+	memset(t, 'q', 60000);
+	t[60000] = '\0';
+	CHECK(redact_text(r, 0, &t, "body", &at, true, "PM-7", NULL) < 0);
+	char *d0 = diag_text(0);
+	CHECK(str_starts(d0, "site.yaml:3:16: error: redact pattern is too slow on body of PM-7: more than 50000 "
+			     "matches after 50001 matches"));
+	free(d0);
+	diag_clear();
+	for (int i = 0; i < 3; i++) { /* 3 x 40,000 matches: each text is within its own budget */
+		t[40000] = '\0';
+		memset(t, 'q', 40000);
+		CHECK(redact_text(r, 0, &t, "body", &at, true, "PM-7", NULL) == 0);
+		CHECK(t[0] == 'x' && t[39999] == 'x');
+	}
+	CHECK_INT(diag_count(DIAG_ERROR), 0);
+	free(t);
+	redactor_free(r);
+	cleanup(&s);
+}
+
 static void test_no_rules_no_change(void)
 {
 	struct site s;
@@ -543,6 +598,7 @@ int main(void)
 		TEST(test_pages_and_site),            TEST(test_diff_of_a_rewrite),
 		TEST(test_internal_markers_match_markdown), TEST(test_workers_share_nothing),
 		TEST(test_strip_reaches_body_annotations), TEST(test_runaway_pattern_is_an_error),
+		TEST(test_budget_over_many_matches), TEST(test_match_cap_and_fresh_budgets),
 	};
 	int ret = harness_run("redact", cases, ARRAY_SIZE(cases));
 	free(dir);

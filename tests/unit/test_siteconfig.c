@@ -38,6 +38,9 @@ static void test_defaults_without_file(void)
 	CHECK(!s.has_registry);
 	CHECK_INT(site_severity(&s, "sev2"), 1);
 	CHECK_STR(site_field(&s, "title"), "title");
+	CHECK_INT(s.md_limits.max_size, 1 << 20);
+	CHECK_INT(s.md_limits.max_nesting, 32);
+	CHECK_INT(s.md_limits.max_table_columns, 64);
 	site_release(&s);
 }
 
@@ -45,7 +48,8 @@ static void test_every_key(void)
 {
 	struct site s;
 	CHECK(load(&s, "title: KB\nseverities: [P1, P2]\nrecurring_threshold: 3\nvisibility: public\n"
-		       "markdown: {unsafe_html: true}\naliases: {payments-db: [payments database, pdb]}\n"
+		       "markdown: {unsafe_html: true, max_size: 2000, max_nesting: 3, max_table_columns: 4, max_table_cells: 5,"
+		       " max_images: 6, max_autolinks: 7}\naliases: {payments-db: [payments database, pdb]}\n"
 		       "services:\n  checkout-api: {description: Pays, team: Checkout, tier: 1, links: [{title: Runbook, url: 'https://r'}]}\n"
 		       "fields: {id: uuid, services: product}\n"
 		       "public: {strip: [owner], redact: [{pattern: 'secret-\\d+', replace: X}], deny: [Nightjar]}\n"
@@ -55,6 +59,12 @@ static void test_every_key(void)
 	CHECK_INT(s.recurring_threshold, 3);
 	CHECK_INT(s.default_visibility, VIS_PUBLIC);
 	CHECK(s.allow_html);
+	CHECK_INT(s.md_limits.max_size, 2000);
+	CHECK_INT(s.md_limits.max_nesting, 3);
+	CHECK_INT(s.md_limits.max_table_columns, 4);
+	CHECK_INT(s.md_limits.max_table_cells, 5);
+	CHECK_INT(s.md_limits.max_images, 6);
+	CHECK_INT(s.md_limits.max_autolinks, 7);
 	CHECK_INT(s.naliases, 1);
 	CHECK_INT(s.aliases[0].nnames, 2);
 	CHECK(s.has_registry);
@@ -83,6 +93,8 @@ static void test_errors(void)
 		{"fields: {ident: uuid}\n", "unknown field \"ident\" in fields (expected one of the front-matter fields: id, title, date, ...)", 1, 10},
 		{"aliases: [a, b]\n", "aliases must be a mapping from a canonical name to its other spellings (got a list)", 1, 10},
 		{"public: {leak: yes}\n", "unknown key \"leak\" in public (expected strip, redact, deny, show_ids)", 1, 10},
+		{"markdown:\n  max_size: 20000000\n", "markdown.max_size must be a whole number from 1 to 16777216 (got \"20000000\")", 2, 13},
+		{"markdown: {max_images: lots}\n", "markdown.max_images must be a whole number from 1 to 1024 (got \"lots\")", 1, 24},
 		{"- just\n- a list\n", "site.yaml must be a mapping of settings (got a list)", 1, 1},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
