@@ -29,6 +29,7 @@
 #include "search.h"
 #include "serve.h"
 #include "stats.h"
+#include "url.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -166,7 +167,12 @@ static int parse_options(struct options *o, int argc, char **argv)
 				return usage_error("unknown profile \"%s\" (expected internal or public)", optarg);
 			break;
 		case OPT_AS_OF: as_of = optarg; break;
-		case OPT_BASE_URL: o->base_url = optarg; break;
+		case OPT_BASE_URL:
+			if (!url_safe(optarg))
+				return usage_error("--base-url \"%s\" is not allowed (expected " URL_SAFE_EXPECTED ")",
+						   optarg);
+			o->base_url = optarg;
+			break;
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
