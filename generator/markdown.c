@@ -1,8 +1,10 @@
 /* markdown: cmark-gfm to HTML, toc, text, wiki-links, action items (see markdown.h). */
 #include "markdown.h"
 
+#include "sanitize.h"
 #include "slug.h"
 #include "strmap.h"
+#include "url.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
@@ -373,37 +375,6 @@ static void text_break(struct buf *b, char c)
 	buf_addch(b, c);
 }
 
-/*
- * Only http, https, mailto and relative URLs are safe.  Browsers ignore
- * leading blanks and control characters and tabs or newlines inside the
- * scheme ("java\tscript:"), so those are skipped before comparing.
- */
-static bool safe_url(const char *url)
-{
-	static const char *const allowed[] = {"http", "https", "mailto"};
-	char scheme[8];
-	size_t n = 0;
-	const char *p = url;
-	while (*p && (unsigned char)*p <= ' ')
-		p++;
-	for (; *p && *p != ':'; p++) {
-		if (*p == '/' || *p == '?' || *p == '#')
-			return true; /* a path, query or fragment before any ':' */
-		if ((unsigned char)*p <= ' ')
-			continue;
-		if (n == sizeof(scheme) - 1)
-			return false;
-		scheme[n++] = *p;
-	}
-	if (!*p)
-		return true;
-	scheme[n] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
-		if (!strcasecmp(scheme, allowed[i]))
-			return true;
-	return false;
-}
-
 /* Remove wiki-link marks that entities (&#26;) put into a string; NULL when there are none. */
 static char *unmarked(const char *s)
 {
@@ -456,7 +427,15 @@ static void visit_link(struct md *m, cmark_node *n)
 		cmark_node_set_title(n, title);
 		free(title);
 	}
-	if (!safe_url(cmark_node_get_url(n))) {
+	const char *url = cmark_node_get_url(n);
+	if (!url_safe(url)) {
+		struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+		struct buf q = BUF_INIT;
+		url_quote(&q, url, 60);
+		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+		warning(&loc, "%s URL \"%s\" dropped, its %s kept (expected " URL_SAFE_EXPECTED ")",
+			image ? "image" : "link", buf_cstr(&q), image ? "alt text" : "text");
+		buf_release(&q);
 		ALLOC_GROW(m->drops, m->ndrops + 1, m->drops_alloc);
 		m->drops[m->ndrops++] = n;
 	}
@@ -1046,8 +1025,14 @@ static char *finish(struct md *m)
 {
 	wikilinks(m);
 	headings(m);
-	return accessible(cmark_render_html_with_mem(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions,
-						     cmark_get_default_mem_allocator()));
+	char *html = cmark_render_html_with_mem(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions,
+						cmark_get_default_mem_allocator());
+	if (m->opts->allow_html) { /* the site's raw HTML, through the allow-list */
+		char *clean = html_sanitize(html, strlen(html), m->file, WIKILINK_MARK);
+		free(html);
+		html = clean;
+	}
+	return accessible(html);
 }
 
 static void md_release(struct md *m)
