@@ -18,6 +18,7 @@
 /* Longest wiki-link id, and how far past "[[" we look for its "]]". */
 #define WIKILINK_MAX 100
 #define WIKILINK_SCAN 256
+#define RAW_TAGS_MAX 5000 /* tags of raw HTML a document may keep (too_much_html) */
 
 /*
  * The extensions, looked up once (cmark-gfm's registry is not safe to fill
@@ -213,6 +214,7 @@ struct md {
 	struct buf text;     /* the body as plain text */
 	struct heading *heads;
 	size_t nheads, heads_alloc;
+	size_t raw_tags;    /* '<' in the raw HTML kept so far (too_much_html) */
 	cmark_node **drops; /* raw HTML and links with unsafe URLs, in document order */
 	size_t ndrops, drops_alloc;
 	cmark_node **texts; /* text nodes outside links that contain "[[" */
@@ -453,6 +455,26 @@ static void visit_code_block(struct md *m, cmark_node *n)
 	text_break(&m->text, '\n');
 }
 
+/*
+ * Whether the allowed raw HTML has gone past RAW_TAGS_MAX tags with node n:
+ * then it is an error, and n and the raw HTML after it are dropped.  (An
+ * HTML5 parser's work grows with the square of the tags left open: 10,000
+ * of them took gumbo 2 s, 40,000 took 15 s.)
+ */
+static bool too_much_html(struct md *m, cmark_node *n)
+{
+	if (m->raw_tags > RAW_TAGS_MAX)
+		return true;
+	for (const char *p = cmark_node_get_literal(n); p && (p = strchr(p, '<')); p++)
+		m->raw_tags++;
+	if (m->raw_tags <= RAW_TAGS_MAX)
+		return false;
+	struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+	m->ret = error(&loc, "more than %d tags of raw HTML; the rest of it is dropped (expected at most %d, "
+			     "or Markdown instead)", RAW_TAGS_MAX, RAW_TAGS_MAX);
+	return true;
+}
+
 static void visit_enter(struct md *m, cmark_node *n, int *in_link)
 {
 	switch (cmark_node_get_type(n)) {
@@ -471,7 +493,7 @@ static void visit_enter(struct md *m, cmark_node *n, int *in_link)
 		break;
 	case CMARK_NODE_HTML_BLOCK:
 	case CMARK_NODE_HTML_INLINE:
-		if (!m->opts->allow_html) {
+		if (!m->opts->allow_html || too_much_html(m, n)) {
 			ALLOC_GROW(m->drops, m->ndrops + 1, m->drops_alloc);
 			m->drops[m->ndrops++] = n;
 		}

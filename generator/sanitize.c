@@ -159,6 +159,8 @@ static void start_tag(struct san *s, const GumboElement *e)
 	buf_adds(&s->out, tag_void[e->tag] ? " />" : ">");
 }
 
+static void leave(struct san *s, const GumboNode *n);
+
 /* Writes node n's opening (or the whole of a leaf); returns whether to go into its children. */
 static bool enter(struct san *s, const GumboNode *n)
 {
@@ -182,7 +184,10 @@ static bool enter(struct san *s, const GumboNode *n)
 		warn_element(s, &n->v.element, ", its content kept");
 	else
 		start_tag(s, &n->v.element);
-	return !tag_void[n->v.element.tag] && n->v.element.children.length;
+	if (n->v.element.children.length)
+		return true;
+	leave(s, n); /* an empty element: its end tag now */
+	return false;
 }
 
 static void leave(struct san *s, const GumboNode *n)
