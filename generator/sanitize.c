@@ -311,6 +311,7 @@ char *html_sanitize(const char *html, size_t len, const char *file, char keep)
 	opts.fragment_namespace = GUMBO_NAMESPACE_HTML;
 	GumboOutput *g = gumbo_parse_with_options(&opts, html, len);
 	buf_grow(&s.out, len);
+	s.out.ptr[0] = '\0'; /* buf_grow leaves the bytes as they were */
 	walk(&s, g->root);
 	arena_free(s.mem);
 	if (stand_in[0])
