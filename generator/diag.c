@@ -22,40 +22,11 @@ static const char *level_name(enum diag_level l)
 	BUG("bad diag level %d", (int)l);
 }
 
-/* The length of the valid UTF-8 sequence at s (a non-ASCII lead byte), or 0. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-	if (!n || s[0] > 0xf4)
-		return 0;
-	for (size_t i = 1; i < n; i++) /* stops at the NUL: never reads past the string */
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return utf8_valid((const char *)s, n) == n ? n : 0; /* overlong forms, surrogates */
-}
-
-/*
- * s as it may reach a terminal: C0 controls, DEL and bytes that are not
- * UTF-8 as \xNN (\n, \r, \t as such), C1 controls (U+0080-U+009F) as
- * \u00NN, so a title with ESC[2J or a newline cannot redraw the screen or
- * forge a diagnostic line.
- */
+/* s with its control characters shown (buf_add_visible); allocated. */
 static char *visible(const char *s)
 {
 	struct buf b = BUF_INIT;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		size_t n = *p < 0x80 ? 1 : utf8_seq(p);
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			buf_addf(&b, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
-		else if (*p < 0x20 || *p == 0x7f || !n)
-			buf_addf(&b, "\\x%02x", *p);
-		else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
-			buf_addf(&b, "\\u%04x", p[1]);
-		else
-			buf_add(&b, p, n);
-		p += n ? n : 1;
-	}
+	buf_add_visible(&b, s, false);
 	return buf_detach(&b, NULL);
 }
 

@@ -649,6 +649,12 @@ static int cmd_stats(struct options *o)
 			api_stats_json(&b, &c, &g, o->as_of);
 		else
 			stats_text(&b, &c, &g, when_day(&w), o->as_of);
+		if (o->format != DIAG_JSON) { /* names from content, shown on a terminal: no control characters */
+			struct buf shown = BUF_INIT;
+			buf_add_visible(&shown, buf_cstr(&b), true);
+			buf_release(&b);
+			b = shown;
+		}
 		fwrite(buf_cstr(&b), 1, b.len, stdout);
 		buf_release(&b);
 	}

@@ -189,3 +189,12 @@ t_begin "too much raw HTML is an error, quickly"
 { printf -- '---\nid: R-2\ntitle: many\ndate: 2024-01-01\n---\n'; i=0; while [ $i -lt 1500 ]; do printf '<b a=%d><i b=%d><div c=%d><p d=%d>' $i $i $i $i; i=$((i + 1)); done; echo x; } > "$S/postmortems/many.md"
 assert_exit 1 timeout 60 "$AFTERMATH" build "$S" -o "$T/raw2" --as-of 2026-01-01
 assert_stderr_matches "many.md:6:[0-9]+: error: more than 5000 tags of raw HTML; the rest of it is dropped"
+
+t_begin "aftermath stats shows control characters in names escaped"
+rm -rf "$S" && mkdir -p "$S/postmortems"
+printf -- '---\nid: S-1\ntitle: s\ndate: 2024-01-01\nservices: ["svc\\e[2Jx"]\ncontributing_factors: ["fac\\u009b1m\\a"]\n---\nb\n' > "$S/postmortems/s.md"
+assert_exit 0 "$AFTERMATH" stats "$S" --as-of 2026-01-01
+if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$OUT"; then _fail "a control character reached the terminal"; else _pass; fi
+assert_stdout_contains 'svc\x1b[2Jx'
+assert_stdout_contains 'fac\u009b1m\x07'
+if grep -q "$(printf '\302\233')" "$OUT"; then _fail "a C1 control reached the terminal"; else _pass; fi
