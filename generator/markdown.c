@@ -475,6 +475,50 @@ static bool too_much_html(struct md *m, cmark_node *n)
 	return true;
 }
 
+/*
+ * html as GFM's tagfilter extension renders it (the tags it names shown as
+ * text), so that the allow-list does not report what the page shows.
+ */
+static void tag_filtered(struct buf *b, const char *html)
+{
+	static const char *const filtered[] = {"title", "textarea", "style", "xmp", "iframe",
+					       "noembed", "noframes", "script", "plaintext"};
+	for (const char *p = html; *p; p++) {
+		const char *t = p[0] == '<' ? p + 1 + (p[1] == '/') : NULL;
+		size_t k = ARRAY_SIZE(filtered);
+		if (t)
+			for (k = 0; k < ARRAY_SIZE(filtered); k++) {
+				size_t len = strlen(filtered[k]);
+				if (!strncasecmp(t, filtered[k], len) && strchr(" \t\n\r\f/>", t[len]) && t[len])
+					break;
+			}
+		if (k < ARRAY_SIZE(filtered))
+			buf_adds(b, "&lt;");
+		else
+			buf_addch(b, *p);
+	}
+	if (!b->ptr)
+		buf_adds(b, "");
+}
+
+/*
+ * What the allow-list will drop from raw HTML node n, as warnings at its
+ * place: the node alone through the sanitiser, its output thrown away (the
+ * page's HTML is sanitised whole in finish(), where the rendered HTML has
+ * no source lines to report).
+ */
+static void report_raw_html(struct md *m, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	if (!lit)
+		return;
+	struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+	struct buf b = BUF_INIT;
+	tag_filtered(&b, lit);
+	free(html_sanitize(b.ptr, b.len, &loc, WIKILINK_MARK));
+	buf_release(&b);
+}
+
 static void visit_enter(struct md *m, cmark_node *n, int *in_link)
 {
 	switch (cmark_node_get_type(n)) {
@@ -496,6 +540,8 @@ static void visit_enter(struct md *m, cmark_node *n, int *in_link)
 		if (!m->opts->allow_html || too_much_html(m, n)) {
 			ALLOC_GROW(m->drops, m->ndrops + 1, m->drops_alloc);
 			m->drops[m->ndrops++] = n;
+		} else {
+			report_raw_html(m, n);
 		}
 		break;
 	case CMARK_NODE_LINK:
@@ -1050,7 +1096,7 @@ static char *finish(struct md *m)
 	char *html = cmark_render_html_with_mem(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions,
 						cmark_get_default_mem_allocator());
 	if (m->opts->allow_html) { /* the site's raw HTML, through the allow-list */
-		char *clean = html_sanitize(html, strlen(html), m->file, WIKILINK_MARK);
+		char *clean = html_sanitize(html, strlen(html), NULL, WIKILINK_MARK);
 		free(html);
 		html = clean;
 	}

@@ -61,7 +61,7 @@ static bool listed(const char *const *list, size_t n, const char *s)
 
 struct san {
 	struct buf out;
-	struct loc loc; /* the file, for warnings */
+	const struct loc *report; /* where to report what is dropped; NULL: say nothing */
 	struct arena *mem;
 };
 
@@ -81,9 +81,11 @@ static void tag_name(struct buf *b, const GumboElement *e)
 
 static void warn_element(struct san *s, const GumboElement *e, const char *what)
 {
+	if (!s->report)
+		return;
 	struct buf name = BUF_INIT;
 	tag_name(&name, e);
-	warning(&s->loc, "raw HTML <%s> dropped%s (markdown.unsafe_html keeps only allow-listed HTML)",
+	warning(s->report, "raw HTML <%s> dropped%s (markdown.unsafe_html keeps only allow-listed HTML)",
 		buf_cstr(&name), what);
 	buf_release(&name);
 }
@@ -122,9 +124,11 @@ static bool attr_allowed(struct san *s, const GumboElement *e, const GumboAttrib
 	if (listed(url_attrs, ARRAY_SIZE(url_attrs), a->name)) {
 		if (url_safe(a->value))
 			return true;
+		if (!s->report)
+			return false;
 		struct buf q = BUF_INIT;
 		url_quote(&q, a->value, 60);
-		warning(&s->loc, "raw HTML %s \"%s\" on <%s> dropped (expected " URL_SAFE_EXPECTED ")", a->name,
+		warning(s->report, "raw HTML %s \"%s\" on <%s> dropped (expected " URL_SAFE_EXPECTED ")", a->name,
 			buf_cstr(&q), e->tag == GUMBO_TAG_A ? "a" : gumbo_normalized_tagname(e->tag));
 		buf_release(&q);
 		return false;
@@ -134,8 +138,9 @@ static bool attr_allowed(struct san *s, const GumboElement *e, const GumboAttrib
 	if (!strcmp(a->name, "type") && (e->tag == GUMBO_TAG_INPUT || (e->tag == GUMBO_TAG_OL && strlen(a->value) == 1 &&
 								  strchr("1aAiI", a->value[0]))))
 		return true;
-	warning(&s->loc, "raw HTML attribute %s on <%s> dropped (markdown.unsafe_html keeps only allow-listed HTML)",
-		a->name, gumbo_normalized_tagname(e->tag));
+	if (s->report)
+		warning(s->report, "raw HTML attribute %s on <%s> dropped (markdown.unsafe_html keeps only allow-listed HTML)",
+			a->name, gumbo_normalized_tagname(e->tag));
 	return false;
 }
 
@@ -289,7 +294,7 @@ static void unswap(struct buf *out, const char *stand_in, char keep)
 	out->ptr[out->len] = '\0';
 }
 
-char *html_sanitize(const char *html, size_t len, const char *file, char keep)
+char *html_sanitize(const char *html, size_t len, const struct loc *report, char keep)
 {
 	pthread_once(&tables_once, fill_tables);
 	char stand_in[4] = "";
@@ -301,7 +306,7 @@ char *html_sanitize(const char *html, size_t len, const char *file, char keep)
 		html = swapped;
 		len = strlen(swapped);
 	}
-	struct san s = {BUF_INIT, {file, 0, 0}, arena_new(4 * len + 4096)};
+	struct san s = {BUF_INIT, report, arena_new(4 * len + 4096)};
 	GumboOptions opts = kGumboDefaultOptions;
 	opts.allocator = arena_allocator;
 	opts.deallocator = arena_deallocator;

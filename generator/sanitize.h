@@ -12,8 +12,9 @@
  * text areas, base, meta, link and the like; other elements (form, font,
  * center, unknown ones) lose their tag and keep their content.  Comments and
  * every attribute not listed (on*, style, srcdoc, formaction, target, ...)
- * are dropped.  What is dropped is reported as a warning on `file` (the
- * rendered HTML has no source lines).
+ * are dropped.  What is dropped is a warning at `report` when that is not
+ * NULL (markdown checks each raw HTML node at its place for the warnings,
+ * then the whole rendered body silently for the output).
  *
  * Text and attribute values are written escaped the way cmark-gfm escapes
  * them (& < > "), void elements as "<br />", so the HTML of a body without
@@ -29,6 +30,6 @@
  * it).  The control byte `keep` (markdown's wiki-link mark), which a parser
  * would replace, comes back where it was in text.
  */
-char *html_sanitize(const char *html, size_t len, const char *file, char keep);
+char *html_sanitize(const char *html, size_t len, const struct loc *report, char keep);
 
 #endif

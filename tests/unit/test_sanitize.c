@@ -7,7 +7,8 @@
 /* html sanitized must be want, with `warnings` warnings. */
 static void check(const char *html, const char *want, size_t warnings)
 {
-	char *got = html_sanitize(html, strlen(html), "pm.md", '\x1a');
+	struct loc loc = {"pm.md", 1, 1};
+	char *got = html_sanitize(html, strlen(html), &loc, '\x1a');
 	CHECK_STR(got, want);
 	if (diag_count(DIAG_WARNING) != warnings)
 		fprintf(stderr, "for %s:\n", html);
@@ -97,11 +98,20 @@ static void test_deep_nesting(void)
 	for (size_t i = 0; i < n; i++)
 		buf_adds(&b, "<div>");
 	buf_adds(&b, "x");
-	char *got = html_sanitize(b.ptr, b.len, "pm.md", '\x1a');
+	char *got = html_sanitize(b.ptr, b.len, NULL, '\x1a');
 	CHECK(strstr(got, "x</div>") != NULL);
 	free(got);
 	diag_clear();
 	buf_release(&b);
+}
+
+/* Without a place to report, nothing is reported; the output is the same. */
+static void test_silent(void)
+{
+	char *got = html_sanitize("<b onclick=x>b</b><script>y</script>", 36, NULL, '\x1a');
+	CHECK_STR(got, "<b>b</b>");
+	CHECK_INT(diag_count(DIAG_WARNING), 0);
+	free(got);
 }
 
 int main(void)
@@ -115,6 +125,7 @@ int main(void)
 		TEST(test_comments_dropped_and_markup_balanced),
 		TEST(test_kept_byte),
 		TEST(test_deep_nesting),
+		TEST(test_silent),
 	};
 	return harness_run("sanitize", cases, ARRAY_SIZE(cases));
 }
