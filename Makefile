@@ -12,7 +12,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libcmark-gfm yaml-0.1 lua5.4 libpcre2-8 libmicrohttpd
+PKGS := libcmark-gfm yaml-0.1 lua5.4 libpcre2-8 libmicrohttpd gumbo
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 
@@ -54,7 +54,7 @@ endif
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) \
 	-DAFTERMATH_THEME_DIR='"$(PREFIX)/share/aftermath/layouts"' \
 	-DAFTERMATH_UPSTREAM='"$(UPSTREAM)"' $(CFLAGS)
-# Lua, cmark-gfm and libyaml are linked statically (their Debian -dev packages
+# Lua, cmark-gfm, libyaml and gumbo are linked statically (their Debian -dev packages
 # ship the .a files): calls into them then skip the PLT and position-independent
 # code, 4% of a 10k build (BENCHMARKS.md).  `make STATIC_DEPS=` links them as
 # shared libraries; the sanitizer builds always do.
@@ -63,7 +63,7 @@ ifneq ($(SANITIZE),)
 STATIC_DEPS :=
 endif
 ifneq ($(STATIC_DEPS),)
-DEP_LIBS = -Wl,-Bstatic -llua5.4 -lcmark-gfm-extensions -lcmark-gfm -lyaml -Wl,-Bdynamic \
+DEP_LIBS = -Wl,-Bstatic -llua5.4 -lcmark-gfm-extensions -lcmark-gfm -lyaml -lgumbo -Wl,-Bdynamic \
 	$(shell pkg-config --libs libpcre2-8 libmicrohttpd 2>/dev/null) -ldl
 else
 DEP_LIBS = $(PKG_LIBS)

@@ -257,15 +257,28 @@ void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g
 /* ---- actions.csv -------------------------------------------------------- */
 
 /* RFC 4180: quote a field holding a comma, quote or line break. */
+/*
+ * A cell a spreadsheet would read as a formula (starting with =, +, -, @,
+ * tab or CR) gets a ' in front and is quoted, as OWASP's "CSV injection"
+ * page recommends: the cell then shows the text as written after the quote.
+ */
+static bool csv_formula(const char *s)
+{
+	return *s && strchr("=+-@\t\r", *s);
+}
+
 static void csv_field(struct buf *b, const char *s)
 {
 	if (!s)
 		s = "";
-	if (!strpbrk(s, ",\"\r\n")) {
+	bool formula = csv_formula(s);
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		buf_adds(b, s);
 		return;
 	}
 	buf_addch(b, '"');
+	if (formula)
+		buf_addch(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			buf_addch(b, '"');

@@ -22,6 +22,14 @@ static const char *level_name(enum diag_level l)
 	BUG("bad diag level %d", (int)l);
 }
 
+/* s with its control characters shown (buf_add_visible); allocated. */
+static char *visible(const char *s)
+{
+	struct buf b = BUF_INIT;
+	buf_add_visible(&b, s, false);
+	return buf_detach(&b, NULL);
+}
+
 static void vadd(enum diag_level level, const struct loc *loc, const char *rule, const char *fmt,
 		 va_list ap)
 {
@@ -29,13 +37,14 @@ static void vadd(enum diag_level level, const struct loc *loc, const char *rule,
 	buf_vaddf(&msg, fmt, ap);
 	struct diag d = {
 		.level = level,
-		.file = xstrdup(loc && loc->file ? loc->file : ""),
+		.file = visible(loc && loc->file ? loc->file : ""),
 		.line = loc ? loc->line : 0,
 		.col = loc ? loc->col : 0,
-		.rule = rule ? xstrdup(rule) : NULL,
-		.msg = buf_detach(&msg, NULL),
+		.rule = rule ? visible(rule) : NULL,
+		.msg = visible(buf_cstr(&msg)),
 		.times = 1,
 	};
+	buf_release(&msg);
 	pthread_mutex_lock(&diag_lock);
 	ALLOC_GROW(diags, ndiags + 1, diags_alloc);
 	diags[ndiags++] = d;

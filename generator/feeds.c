@@ -3,9 +3,32 @@
 
 #include <string.h>
 
+/*
+ * Characters XML 1.0 forbids: C0 controls other than tab, LF and CR, and
+ * U+FFFE and U+FFFF (EF BF BE, EF BF BF).  Input is valid UTF-8.
+ */
+static size_t xml_forbidden(const char *s, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+		return 1;
+	if (c == 0xef && (unsigned char)s[i + 1] == 0xbf && ((unsigned char)s[i + 2] & 0xfe) == 0xbe)
+		return 3;
+	return 0;
+}
+
+/* s as XML text or attribute value: escaped (as HTML is), forbidden characters dropped. */
 static void xml_text(struct buf *b, const char *s)
 {
-	buf_add_html(b, s, strlen(s));
+	size_t start = 0, i = 0, skip;
+	for (; s[i]; i++) {
+		if (!(skip = xml_forbidden(s, i)))
+			continue;
+		buf_add_html(b, s + start, i - start);
+		i += skip - 1;
+		start = i + 1;
+	}
+	buf_add_html(b, s + start, i - start);
 }
 
 /* An RFC 3339 time for w (midnight UTC for a date). */
@@ -46,15 +69,21 @@ void feeds_atom(struct buf *b, const struct corpus *c, const char *base)
 		xml_text(b, pm->title);
 		buf_adds(b, "</title>\n<link href=\"");
 		xml_text(b, base);
-		buf_addf(b, "postmortems/%s/\"/>\n<id>", pm->slug);
+		buf_adds(b, "postmortems/");
+		xml_text(b, pm->slug);
+		buf_adds(b, "/\"/>\n<id>");
 		xml_text(b, base);
-		buf_addf(b, "postmortems/%s/</id>\n", pm->slug);
+		buf_adds(b, "postmortems/");
+		xml_text(b, pm->slug);
+		buf_adds(b, "/</id>\n");
 		rfc3339(when, pm->published.set ? &pm->published : &pm->date);
 		buf_addf(b, "<updated>%s</updated>\n", when);
 		rfc3339(when, &pm->date);
 		buf_addf(b, "<published>%s</published>\n<author><name>", when);
 		xml_text(b, c->site.title);
-		buf_addf(b, "</name></author>\n<category term=\"%s\"/>\n", c->site.severities[pm->severity]);
+		buf_adds(b, "</name></author>\n<category term=\"");
+		xml_text(b, c->site.severities[pm->severity]);
+		buf_adds(b, "\"/>\n");
 		if (pm->summary) {
 			buf_adds(b, "<summary>");
 			xml_text(b, pm->summary);

@@ -34,6 +34,7 @@
 #include "serve.h"
 #include "stats.h"
 #include "template.h"
+#include "url.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -161,7 +162,12 @@ static int parse_options(struct options *o, int argc, char **argv)
 				return usage_error("unknown profile \"%s\" (expected internal or public)", optarg);
 			break;
 		case OPT_AS_OF: as_of = optarg; break;
-		case OPT_BASE_URL: o->base_url = optarg; break;
+		case OPT_BASE_URL:
+			if (!url_safe(optarg))
+				return usage_error("--base-url \"%s\" is not allowed (expected " URL_SAFE_EXPECTED ")",
+						   optarg);
+			o->base_url = optarg;
+			break;
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -739,6 +745,12 @@ static int cmd_stats(struct options *o)
 			api_stats_json(&b, &c, &g, o->as_of);
 		else
 			stats_text(&b, &c, &g, when_day(&w), o->as_of);
+		if (o->format != DIAG_JSON) { /* names from content, shown on a terminal: no control characters */
+			struct buf shown = BUF_INIT;
+			buf_add_visible(&shown, buf_cstr(&b), true);
+			buf_release(&b);
+			b = shown;
+		}
 		fwrite(buf_cstr(&b), 1, b.len, stdout);
 		buf_release(&b);
 	}

@@ -1,8 +1,10 @@
 /* markdown: cmark-gfm to HTML, toc, text, wiki-links, action items (see markdown.h). */
 #include "markdown.h"
 
+#include "sanitize.h"
 #include "slug.h"
 #include "strmap.h"
+#include "url.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
@@ -16,6 +18,7 @@
 /* Longest wiki-link id, and how far past "[[" we look for its "]]". */
 #define WIKILINK_MAX 100
 #define WIKILINK_SCAN 256
+#define RAW_TAGS_MAX 5000 /* tags of raw HTML a document may keep (too_much_html) */
 
 /*
  * The extensions, looked up once (cmark-gfm's registry is not safe to fill
@@ -211,6 +214,7 @@ struct md {
 	struct buf text;     /* the body as plain text */
 	struct heading *heads;
 	size_t nheads, heads_alloc;
+	size_t raw_tags;    /* '<' in the raw HTML kept so far (too_much_html) */
 	cmark_node **drops; /* raw HTML and links with unsafe URLs, in document order */
 	size_t ndrops, drops_alloc;
 	cmark_node **texts; /* text nodes outside links that contain "[[" */
@@ -373,37 +377,6 @@ static void text_break(struct buf *b, char c)
 	buf_addch(b, c);
 }
 
-/*
- * Only http, https, mailto and relative URLs are safe.  Browsers ignore
- * leading blanks and control characters and tabs or newlines inside the
- * scheme ("java\tscript:"), so those are skipped before comparing.
- */
-static bool safe_url(const char *url)
-{
-	static const char *const allowed[] = {"http", "https", "mailto"};
-	char scheme[8];
-	size_t n = 0;
-	const char *p = url;
-	while (*p && (unsigned char)*p <= ' ')
-		p++;
-	for (; *p && *p != ':'; p++) {
-		if (*p == '/' || *p == '?' || *p == '#')
-			return true; /* a path, query or fragment before any ':' */
-		if ((unsigned char)*p <= ' ')
-			continue;
-		if (n == sizeof(scheme) - 1)
-			return false;
-		scheme[n++] = *p;
-	}
-	if (!*p)
-		return true;
-	scheme[n] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
-		if (!strcasecmp(scheme, allowed[i]))
-			return true;
-	return false;
-}
-
 /* Remove wiki-link marks that entities (&#26;) put into a string; NULL when there are none. */
 static char *unmarked(const char *s)
 {
@@ -456,7 +429,15 @@ static void visit_link(struct md *m, cmark_node *n)
 		cmark_node_set_title(n, title);
 		free(title);
 	}
-	if (!safe_url(cmark_node_get_url(n))) {
+	const char *url = cmark_node_get_url(n);
+	if (!url_safe(url)) {
+		struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+		struct buf q = BUF_INIT;
+		url_quote(&q, url, 60);
+		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+		warning(&loc, "%s URL \"%s\" dropped, its %s kept (expected " URL_SAFE_EXPECTED ")",
+			image ? "image" : "link", buf_cstr(&q), image ? "alt text" : "text");
+		buf_release(&q);
 		ALLOC_GROW(m->drops, m->ndrops + 1, m->drops_alloc);
 		m->drops[m->ndrops++] = n;
 	}
@@ -472,6 +453,70 @@ static void visit_code_block(struct md *m, cmark_node *n)
 	text_break(&m->text, '\n');
 	buf_adds(&m->text, cmark_node_get_literal(n));
 	text_break(&m->text, '\n');
+}
+
+/*
+ * Whether the allowed raw HTML has gone past RAW_TAGS_MAX tags with node n:
+ * then it is an error, and n and the raw HTML after it are dropped.  (An
+ * HTML5 parser's work grows with the square of the tags left open: 10,000
+ * of them took gumbo 2 s, 40,000 took 15 s.)
+ */
+static bool too_much_html(struct md *m, cmark_node *n)
+{
+	if (m->raw_tags > RAW_TAGS_MAX)
+		return true;
+	for (const char *p = cmark_node_get_literal(n); p && (p = strchr(p, '<')); p++)
+		m->raw_tags++;
+	if (m->raw_tags <= RAW_TAGS_MAX)
+		return false;
+	struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+	m->ret = error(&loc, "more than %d tags of raw HTML; the rest of it is dropped (expected at most %d, "
+			     "or Markdown instead)", RAW_TAGS_MAX, RAW_TAGS_MAX);
+	return true;
+}
+
+/*
+ * html as GFM's tagfilter extension renders it (the tags it names shown as
+ * text), so that the allow-list does not report what the page shows.
+ */
+static void tag_filtered(struct buf *b, const char *html)
+{
+	static const char *const filtered[] = {"title", "textarea", "style", "xmp", "iframe",
+					       "noembed", "noframes", "script", "plaintext"};
+	for (const char *p = html; *p; p++) {
+		const char *t = p[0] == '<' ? p + 1 + (p[1] == '/') : NULL;
+		size_t k = ARRAY_SIZE(filtered);
+		if (t)
+			for (k = 0; k < ARRAY_SIZE(filtered); k++) {
+				size_t len = strlen(filtered[k]);
+				if (!strncasecmp(t, filtered[k], len) && strchr(" \t\n\r\f/>", t[len]) && t[len])
+					break;
+			}
+		if (k < ARRAY_SIZE(filtered))
+			buf_adds(b, "&lt;");
+		else
+			buf_addch(b, *p);
+	}
+	if (!b->ptr)
+		buf_adds(b, "");
+}
+
+/*
+ * What the allow-list will drop from raw HTML node n, as warnings at its
+ * place: the node alone through the sanitiser, its output thrown away (the
+ * page's HTML is sanitised whole in finish(), where the rendered HTML has
+ * no source lines to report).
+ */
+static void report_raw_html(struct md *m, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	if (!lit)
+		return;
+	struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+	struct buf b = BUF_INIT;
+	tag_filtered(&b, lit);
+	free(html_sanitize(b.ptr, b.len, &loc, WIKILINK_MARK));
+	buf_release(&b);
 }
 
 static void visit_enter(struct md *m, cmark_node *n, int *in_link)
@@ -492,9 +537,11 @@ static void visit_enter(struct md *m, cmark_node *n, int *in_link)
 		break;
 	case CMARK_NODE_HTML_BLOCK:
 	case CMARK_NODE_HTML_INLINE:
-		if (!m->opts->allow_html) {
+		if (!m->opts->allow_html || too_much_html(m, n)) {
 			ALLOC_GROW(m->drops, m->ndrops + 1, m->drops_alloc);
 			m->drops[m->ndrops++] = n;
+		} else {
+			report_raw_html(m, n);
 		}
 		break;
 	case CMARK_NODE_LINK:
@@ -1051,8 +1098,14 @@ static char *finish(struct md *m)
 {
 	wikilinks(m);
 	headings(m);
-	return accessible(cmark_render_html_with_mem(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions,
-						     cmark_get_default_mem_allocator()));
+	char *html = cmark_render_html_with_mem(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions,
+						cmark_get_default_mem_allocator());
+	if (m->opts->allow_html) { /* the site's raw HTML, through the allow-list */
+		char *clean = html_sanitize(html, strlen(html), NULL, WIKILINK_MARK);
+		free(html);
+		html = clean;
+	}
+	return accessible(html);
 }
 
 static void md_release(struct md *m)

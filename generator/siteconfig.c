@@ -3,6 +3,7 @@
 
 #include "fsutil.h"
 #include "slug.h"
+#include "url.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -173,6 +174,16 @@ static int parse_aliases(struct site *s, const struct ynode *n)
 	return ret;
 }
 
+/* A URL the allow-list refuses (url.h), quoted with its controls shown. */
+static int bad_url(const struct ynode *n, const char *what)
+{
+	struct buf q = BUF_INIT;
+	url_quote(&q, n->scalar, 60);
+	error(&n->loc, "%s \"%s\" is not allowed (expected " URL_SAFE_EXPECTED ")", what, buf_cstr(&q));
+	buf_release(&q);
+	return -1;
+}
+
 static int parse_links(struct service_info *si, const struct ynode *n)
 {
 	if (n->type != YN_SEQ)
@@ -183,6 +194,8 @@ static int parse_links(struct service_info *si, const struct ynode *n)
 		const struct ynode *l = n->items[i], *t = ynode_get(l, "title"), *u = ynode_get(l, "url");
 		if (l->type != YN_MAP || !u || u->type != YN_SCALAR)
 			return error(&l->loc, "a link must be a mapping with a url (and a title)");
+		if (!url_safe(u->scalar))
+			return bad_url(u, "service link url");
 		si->link_urls[si->nlinks] = xstrdup(u->scalar);
 		si->link_titles[si->nlinks++] = xstrdup(t && t->type == YN_SCALAR ? t->scalar : u->scalar);
 	}
@@ -356,8 +369,11 @@ static int parse_key(struct site *s, const char *k, const struct ynode *v)
 		return get_text(v, "title", &s->title);
 	if (!strcmp(k, "description"))
 		return get_text(v, "description", &s->description);
-	if (!strcmp(k, "base_url"))
+	if (!strcmp(k, "base_url")) {
+		if (v->type == YN_SCALAR && !url_safe(v->scalar))
+			return bad_url(v, "base_url");
 		return get_text(v, "base_url", &s->base_url);
+	}
 	if (!strcmp(k, "language"))
 		return get_text(v, "language", &s->language);
 	if (!strcmp(k, "id_pattern"))

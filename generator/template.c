@@ -5,6 +5,7 @@
 #include "fsutil.h"
 #include "luasafe.h"
 #include "strmap.h"
+#include "url.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1590,6 +1591,17 @@ static int l_raw(lua_State *L)
 	return 1;
 }
 
+/* safe_url(v): v when it is a URL url_safe() allows (url.h), else nil. */
+static int l_safe_url(lua_State *L)
+{
+	const char *s = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1) : NULL;
+	if (s && url_safe(s))
+		lua_pushvalue(L, 1);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
 /*
  * __index of every render's environment (upvalues: helpers, library): a
  * name is looked up in the context, then the helpers, then the library.
@@ -2020,6 +2032,8 @@ static void engine_setup(struct tmpl *t)
 	lua_setfield(L, g, "esc");
 	lua_pushcfunction(L, l_raw);
 	lua_setfield(L, g, "raw");
+	lua_pushcfunction(L, l_safe_url);
+	lua_setfield(L, g, "safe_url");
 	lua_createtable(L, MAX_DEPTH + 2, 0);
 	t->ctxs = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pop(L, 1);

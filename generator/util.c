@@ -342,6 +342,37 @@ void buf_add_json(struct buf *b, const char *s, size_t len)
 	buf_add(b, s + start, len - start);
 }
 
+/* The length of the valid UTF-8 sequence at s (a non-ASCII lead byte), or 0. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+	if (!n || s[0] > 0xf4)
+		return 0;
+	for (size_t i = 1; i < n; i++) /* stops at the NUL: never reads past the string */
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return utf8_valid((const char *)s, n) == n ? n : 0; /* overlong forms, surrogates */
+}
+
+void buf_add_visible(struct buf *b, const char *s, bool keep_newlines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : utf8_seq(p);
+		if (*p == '\n' && keep_newlines)
+			buf_addch(b, '\n');
+		else if (*p == '\n' || *p == '\r' || *p == '\t')
+			buf_addf(b, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
+		else if (*p < 0x20 || *p == 0x7f || !n)
+			buf_addf(b, "\\x%02x", *p);
+		else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+			buf_addf(b, "\\u%04x", p[1]);
+		else
+			buf_add(b, p, n);
+		p += n ? n : 1;
+	}
+}
+
 void buf_reset(struct buf *b)
 {
 	b->len = 0;

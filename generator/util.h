@@ -132,6 +132,13 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 void buf_add_html(struct buf *b, const char *s, size_t len);
 /* Appends s as the inside of a JSON string (no quotes), escaping as JSON needs. */
 void buf_add_json(struct buf *b, const char *s, size_t len);
+/*
+ * Appends s as it may reach a terminal: C0 controls, DEL and bytes that are
+ * not UTF-8 as \xNN (\n, \r, \t as such; newlines kept with
+ * keep_newlines), C1 controls (U+0080-U+009F) as \u00NN, so a title with
+ * ESC[2J or a newline cannot redraw the screen or forge a diagnostic line.
+ */
+void buf_add_visible(struct buf *b, const char *s, bool keep_newlines);
 void buf_reset(struct buf *b);
 void buf_release(struct buf *b);
 char *buf_detach(struct buf *b, size_t *len);

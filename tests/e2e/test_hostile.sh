@@ -96,7 +96,10 @@ $P
 
 [x](javascript:alert(1)) <img src=x onerror=alert(1)>
 XSS
-assert_exit 0 "$AFTERMATH" build "$T/h" -o "$T/out3"
+# a base URL with the payload too, so the canonical link and og:url (written only for an absolute base) see one
+assert_exit 0 "$AFTERMATH" build "$T/h" -o "$T/out3" --base-url "https://kb.example/?$P"
+assert_contains "$T/out3/postmortems/h-xss/index.html" '<link rel="canonical" href="https://kb.example/?&lt;script&gt;'
+assert_contains "$T/out3/postmortems/h-xss/index.html" '<meta property="og:url" content="https://kb.example/?&lt;script&gt;'
 if grep -rl 'alert("xss")</script>' "$T/out3" | grep -v '\.csv$' > "$T/leaks"; then _fail "unescaped payload in: $(cat "$T/leaks" | tr '\n' ' ')"; else _pass; fi
 if grep -rl 'onerror=alert' "$T/out3" > "$T/leaks"; then _fail "raw HTML kept in: $(cat "$T/leaks")"; else _pass; fi
 if grep -rl 'href="javascript' "$T/out3" > "$T/leaks"; then _fail "javascript: link in: $(cat "$T/leaks")"; else _pass; fi

@@ -226,6 +226,17 @@ static void test_big_realloc(void)
 	big_free(v, small * sizeof(*v));
 }
 
+static void test_buf_add_visible(void)
+{
+	struct buf b = BUF_INIT;
+	buf_add_visible(&b, "a\x1b[31mb\x07\x7f\xc2\x9b\xc2\xa0\xff\xe2\x82 é\tx\ry\nz", false);
+	CHECK_STR(buf_cstr(&b), "a\\x1b[31mb\\x07\\x7f\\u009b\xc2\xa0\\xff\\xe2\\x82 é\\tx\\ry\\nz");
+	buf_reset(&b);
+	buf_add_visible(&b, "line 1\nline\x1b 2\n", true);
+	CHECK_STR(buf_cstr(&b), "line 1\nline\\x1b 2\n");
+	buf_release(&b);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
@@ -236,6 +247,7 @@ int main(void)
 		TEST(test_parallel_split),
 		TEST(test_big_realloc),
 		TEST(test_strmap),
+		TEST(test_buf_add_visible),
 	};
 	return harness_run("util", cases, ARRAY_SIZE(cases));
 }
