@@ -6,6 +6,7 @@
 #include "parallel.h"
 #include "slug.h"
 #include "strmap.h"
+#include "textfold.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <limits.h>
@@ -78,32 +79,82 @@ static bool word_char(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
 
-/* s folded for matching: ASCII lowercased, each run of blanks (and no-break spaces) one space. */
-static void fold(struct view *out, const char *s, size_t n, const uint32_t *map)
+/* How fold() writes text: for the needles (lowercased, blank runs one space) or for patterns (as written). */
+enum fold_mode { FOLD_MATCH, FOLD_PATTERN };
+
+static void fold_blank(struct view *out, bool *sp, enum fold_mode mode, char c, uint32_t off)
 {
-	bool sp = false;
+	if (mode == FOLD_PATTERN)
+		view_add(out, c, off);
+	else if (!*sp)
+		view_add(out, ' ', off);
+	*sp = true;
+}
+
+/*
+ * s in its normalised form (textfold.h): default-ignorable code points
+ * removed, look-alikes as the ASCII they stand for, spaces beyond ASCII
+ * as ' '; FOLD_MATCH also lowercases ASCII and makes each run of blanks
+ * one space.  Each byte maps to the offset of the character it comes
+ * from.  Never longer than s.  Returns whether a code point beyond ASCII
+ * was folded (the text reads differently to a pattern).
+ */
+static bool fold(struct view *out, const char *s, size_t n, const uint32_t *map, enum fold_mode mode)
+{
+	bool sp = false, changed = false;
 	view_reserve(out, n);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
-		bool nbsp = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0;
-		if (blank(c) || nbsp) {
-			if (!sp)
-				view_add(out, ' ', map_at(map, i));
-			sp = true;
-			i += nbsp;
+		uint32_t off = map_at(map, i), cp;
+		size_t len;
+		const char *ascii;
+		if (c < 0x80) {
+			if (blank(c))
+				fold_blank(out, &sp, mode, (char)c, off);
+			else {
+				sp = false;
+				view_add(out, (char)(mode == FOLD_MATCH && c >= 'A' && c <= 'Z' ? c + 32 : c), off);
+			}
+			i++;
 			continue;
 		}
-		sp = false;
-		view_add(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c), map_at(map, i));
+		if (!(len = textfold_utf8(s + i, n - i, &cp))) {
+			sp = false;
+			view_add(out, (char)c, off);
+			i++;
+			continue;
+		}
+		switch (textfold_cp(cp, &ascii)) {
+		case TEXTFOLD_DROP:
+			changed = true;
+			break;
+		case TEXTFOLD_SPACE:
+			changed |= cp != 0xA0; /* the one fold() always read as a blank */
+			fold_blank(out, &sp, mode, ' ', off);
+			break;
+		case TEXTFOLD_ASCII:
+			changed = true;
+			sp = false;
+			for (const char *a = ascii; *a; a++)
+				view_add(out, (char)(mode == FOLD_MATCH && *a >= 'A' && *a <= 'Z' ? *a + 32 : *a), off);
+			break;
+		case TEXTFOLD_SELF:
+			sp = false;
+			for (size_t k = 0; k < len; k++)
+				view_add(out, s[i + k], map_at(map, i + k));
+			break;
+		}
+		i += len;
 	}
 	view_end(out);
+	return changed;
 }
 
 /* A folded copy of s without leading and trailing blanks (needles). */
 static char *fold_str(const char *s)
 {
 	struct view v = {0};
-	fold(&v, s, strlen(s), NULL);
+	fold(&v, s, strlen(s), NULL, FOLD_MATCH);
 	size_t a = 0, b = v.len;
 	while (a < b && v.s[a] == ' ')
 		a++;
@@ -168,7 +219,11 @@ static size_t entity(const char *s, size_t n, uint32_t *cp)
 	static const struct {
 		const char *name;
 		uint32_t cp;
-	} named[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}, {"nbsp;", ' '}};
+	} named[] = {{"amp;", '&'},        {"lt;", '<'},       {"gt;", '>'},         {"quot;", '"'},
+		     {"apos;", '\''},       {"nbsp;", ' '},     {"shy;", 0xAD},       {"zwj;", 0x200D},
+		     {"zwnj;", 0x200C},     {"ensp;", 0x2002},  {"emsp;", 0x2003},    {"thinsp;", 0x2009},
+		     {"hairsp;", 0x200A},   {"NoBreak;", 0x2060}, {"ZeroWidthSpace;", 0x200B}, {"colon;", ':'},
+		     {"hyphen;", 0x2010},   {"dash;", 0x2010},  {"lpar;", '('},       {"rpar;", ')'}};
 	if (n > 3 && s[1] == '#') {
 		size_t used = 0, start = (s[2] == 'x' || s[2] == 'X') ? 3 : 2;
 		long v = 0;
@@ -712,7 +767,7 @@ static void demote_contained(const struct corpus *c, struct strmap *names, enum 
 	for (size_t k = 0; nd.n && k < names->cap; k++) {
 		if (!names->e[k].key)
 			continue;
-		fold(&v, names->e[k].key, strlen(names->e[k].key), NULL);
+		fold(&v, names->e[k].key, strlen(names->e[k].key), NULL, FOLD_MATCH);
 		ac_scan(&nd.ac, v.s, v.len, contained_hit, &x);
 	}
 	view_release(&v);
@@ -798,7 +853,7 @@ struct found {
 };
 
 struct worker {
-	struct view dec, flat, attrs, fold;
+	struct view dec, flat, attrs, fold, pat, raw;
 	pcre2_match_data *md;
 };
 
@@ -812,6 +867,7 @@ struct scan {
 	size_t nfiles;
 	struct found *found; /* per file */
 	bool *unreadable;    /* per file */
+	bool *undecodable;   /* per file: neither UTF-8, UTF-16, Windows-1252 nor a known binary */
 	struct worker *w;    /* per thread */
 };
 
@@ -891,10 +947,15 @@ static void scan_view(const struct scan *sc, struct worker *w, struct found *f, 
 		      const uint32_t *map, bool text)
 {
 	struct file_scan x = {sc, f, &w->fold};
-	fold(&w->fold, s, n, map);
+	bool folded = fold(&w->fold, s, n, map, FOLD_MATCH);
 	ac_scan(&sc->nd.ac, w->fold.s, w->fold.len, file_hit, &x);
-	if (text)
-		scan_patterns(sc, w, f, s, n, map);
+	if (!text || !sc->nre)
+		return;
+	scan_patterns(sc, w, f, s, n, map);
+	if (folded) { /* and as a pattern reads the normalised text: "10.１.２.３", "ОPS-1" */
+		fold(&w->pat, s, n, map, FOLD_PATTERN);
+		scan_patterns(sc, w, f, w->pat.s, w->pat.len, w->pat.map);
+	}
 }
 
 static bool markup(const char *path)
@@ -904,6 +965,119 @@ static bool markup(const char *path)
 		if (str_ends(path, ext[i]))
 			return true;
 	return false;
+}
+
+/* ---- files that are not UTF-8: decoded, or known binaries, or refused ------------------- */
+
+/* Formats whose first bytes say they are not text: images, fonts, archives, media. */
+static bool known_binary(const char *s, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len, at;
+	} formats[] = {
+		{"\x89PNG\r\n\x1a\n", 8, 0}, {"\xff\xd8\xff", 3, 0}, {"GIF87a", 6, 0}, {"GIF89a", 6, 0},
+		{"RIFF", 4, 0},              {"\0\0\1\0", 4, 0},     {"\0\0\2\0", 4, 0}, {"wOFF", 4, 0},
+		{"wOF2", 4, 0},              {"\0\1\0\0", 4, 0},     {"OTTO", 4, 0},     {"true", 4, 0},
+		{"ttcf", 4, 0},              {"%PDF-", 5, 0},        {"PK\3\4", 4, 0},   {"\x1f\x8b", 2, 0},
+		{"ftyp", 4, 4},              {"OggS", 4, 0},         {"ID3", 3, 0},      {"fLaC", 4, 0},
+		{"\0asm", 4, 0},             {"\x28\xb5\x2f\xfd", 4, 0}, {"BZh", 3, 0}, {"\xfd" "7zXZ", 5, 0},
+		{"II*\0", 4, 0},             {"MM\0*", 4, 0},        {"\x1a\x45\xdf\xa3", 4, 0}, {"BM", 2, 0},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (n >= formats[i].at + formats[i].len && !memcmp(s + formats[i].at, formats[i].magic, formats[i].len))
+			return true;
+	return false;
+}
+
+static void buf_add_utf8(struct buf *b, uint32_t cp)
+{
+	char tmp[4];
+	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+	for (size_t k = n - 1; k > 0; k--, cp >>= 6)
+		tmp[k] = (char)(0x80 | (cp & 0x3F));
+	tmp[0] = (char)(lead[n] | cp);
+	buf_add(b, tmp, n);
+}
+
+/* UTF-16 (big-endian when be) as UTF-8; false at an unpaired surrogate. */
+static bool from_utf16(struct buf *out, const unsigned char *s, size_t n, bool be)
+{
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		uint32_t u = be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
+		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+			uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3]) : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return false;
+			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+			i += 2;
+		} else if (u >= 0xD800 && u <= 0xDFFF) {
+			return false;
+		}
+		buf_add_utf8(out, u);
+	}
+	return n % 2 == 0;
+}
+
+/* UTF-16 without a BOM: most code units of a text have a zero high byte (0: not UTF-16, 1: LE, 2: BE). */
+static int utf16_guess(const unsigned char *s, size_t n)
+{
+	size_t zeros[2] = {0, 0}, m = n < 8192 ? n : 8192;
+	if (n < 4 || n % 2)
+		return 0;
+	for (size_t i = 0; i < m; i++)
+		zeros[i % 2] += !s[i];
+	if (zeros[1] * 10 >= m / 2 * 4 && zeros[0] * 10 < m / 2) /* 40% of high bytes zero, under 10% of low */
+		return 1;
+	if (zeros[0] * 10 >= m / 2 * 4 && zeros[1] * 10 < m / 2)
+		return 2;
+	return 0;
+}
+
+/* Windows-1252 (Latin-1 with its C1 printables) as UTF-8; false for bytes no text has (controls, holes). */
+static bool from_cp1252(struct buf *out, const unsigned char *s, size_t n)
+{
+	static const uint16_t c1[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+					0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+					0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+					0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if ((c < 0x20 && !blank(c)) || c == 0x7F || (c >= 0x80 && c < 0xA0 && !c1[c - 0x80]))
+			return false;
+		buf_add_utf8(out, c >= 0x80 && c < 0xA0 ? c1[c - 0x80] : c);
+	}
+	return true;
+}
+
+/*
+ * A file that is not UTF-8, as UTF-8 text: UTF-16 with a BOM or that looks
+ * like UTF-16, else Windows-1252.  Returns the text (*len bytes), NULL for
+ * a known binary format (*readable true) or for text it cannot read
+ * (*readable false: the build must not publish it).
+ */
+static char *decode_text(const char *data, size_t n, size_t *len, bool *readable)
+{
+	const unsigned char *s = (const unsigned char *)data;
+	struct buf b = BUF_INIT;
+	bool ok;
+	int guess;
+	*readable = true;
+	if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+		ok = from_utf16(&b, s + 2, n - 2, s[0] == 0xFE);
+	else if (known_binary(data, n))
+		return NULL;
+	else if ((guess = utf16_guess(s, n)))
+		ok = from_utf16(&b, s, n, guess == 2);
+	else
+		ok = from_cp1252(&b, s, n);
+	if (!ok) {
+		buf_release(&b);
+		*readable = false;
+		return NULL;
+	}
+	return buf_detach(&b, len);
 }
 
 static int cmp_hit_off(const void *va, const void *vb)
@@ -938,6 +1112,17 @@ static void scan_file(void *ctx, size_t i, int worker)
 		return;
 	}
 	bool text = utf8_valid(data, n) == n, csv = str_ends(path, ".csv");
+	if (!text) {
+		bool readable;
+		char *utf8 = decode_text(data, n, &n, &readable);
+		if (!readable)
+			sc->undecodable[i] = true;
+		if (utf8) { /* hits are placed in the decoded text, lines are the same */
+			free(data);
+			data = utf8;
+			text = true;
+		}
+	}
 	const char *v = data;
 	size_t vlen = n;
 	const uint32_t *map = NULL;
@@ -1114,7 +1299,7 @@ static void scan_source(struct src_scan *x, const char *path, const struct ynode
 		return;
 	bool *skip = internal_lines(s, n, &x->nlines);
 	node_lines(public_node, skip, x->nlines);
-	fold(&v, s, n, NULL);
+	fold(&v, s, n, NULL, FOLD_MATCH);
 	x->path = path;
 	x->raw = s;
 	x->folded = &v;
@@ -1294,11 +1479,14 @@ static void scan_release(struct scan *sc, int jobs)
 	}
 	free(sc->found);
 	free(sc->unreadable);
+	free(sc->undecodable);
 	for (int i = 0; i < jobs; i++) {
 		view_release(&sc->w[i].dec);
 		view_release(&sc->w[i].flat);
 		view_release(&sc->w[i].attrs);
 		view_release(&sc->w[i].fold);
+		view_release(&sc->w[i].pat);
+		view_release(&sc->w[i].raw);
 		pcre2_match_data_free(sc->w[i].md);
 	}
 	free(sc->w);
@@ -1334,6 +1522,7 @@ int leak_check(const struct corpus *c, const char *tree, const char *shown, int 
 		ret = -1;
 	sc.found = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(*sc.found));
 	sc.unreadable = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(bool));
+	sc.undecodable = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(bool));
 	sc.w = xcalloc((size_t)jobs, sizeof(*sc.w));
 	for (int i = 0; i < jobs; i++)
 		sc.w[i].md = pcre2_match_data_create(1, NULL);
@@ -1342,6 +1531,13 @@ int leak_check(const struct corpus *c, const char *tree, const char *shown, int 
 	for (size_t i = 0; i < sc.nfiles; i++) {
 		if (sc.unreadable[i])
 			ret = -1;
+		if (sc.undecodable[i]) {
+			char *path = shown ? path_join(shown, sc.files[i].rel) : xstrdup(sc.files[i].rel);
+			struct loc at = {path, 0, 0};
+			ret = error(&at, "the leak check cannot read this file (expected UTF-8, UTF-16 or Windows-1252 "
+				    "text, or an image, font or archive): a public build publishes nothing it cannot check");
+			free(path);
+		}
 		if (sc.found[i].unchecked) {
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(sc.found[i].rc, msg, sizeof(msg));
