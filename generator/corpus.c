@@ -42,6 +42,24 @@ static void keep_front(struct load *l, struct postmortem *pm, const char *text)
 		pm->front = NULL;
 	}
 }
+#define STRIP_KEYS_MAX 8
+
+/*
+ * How a build parses Markdown: a public build drops internal blocks and
+ * cuts the annotation keys of the action_items.KEY names in public.strip
+ * ("owner", "ticket"; pointed to in keys, room for STRIP_KEYS_MAX).
+ */
+static struct md_opts md_options(const struct corpus *c, const char **keys)
+{
+	size_t n = 0;
+	bool public = c->profile == PROFILE_PUBLIC;
+	for (size_t i = 0; public && i < c->site.nstrip && n < STRIP_KEYS_MAX; i++)
+		if (str_starts(c->site.strip[i], "action_items.") && c->site.strip[i][13])
+			keys[n++] = c->site.strip[i] + 13;
+	return (struct md_opts){.allow_html = c->site.allow_html, .strip_internal = public, .strip_keys = keys,
+				.nstrip_keys = n};
+}
+
 
 static void load_one(void *ctx, size_t i, int worker)
 {
@@ -60,10 +78,8 @@ static void load_one(void *ctx, size_t i, int worker)
 		free(text);
 		return;
 	}
-	struct md_opts opts = {
-		.allow_html = l->c->site.allow_html,
-		.strip_internal = l->c->profile == PROFILE_PUBLIC,
-	};
+	const char *keys[STRIP_KEYS_MAX];
+	struct md_opts opts = md_options(l->c, keys);
 	int parsed = markdown_parse(pm, &opts);
 	if (!l->keep_sources) {
 		free(pm->body);
@@ -190,8 +206,8 @@ static int load_page(struct corpus *c, struct strmap *slugs, const struct fs_ent
 	pg->rel = path_join("pages", f->rel);
 	if (page_slug(c, slugs, pg, f) < 0 || fs_read(f->path, &text, &len) < 0)
 		goto fail;
-	struct md_opts opts = {.allow_html = c->site.allow_html,
-			       .strip_internal = c->profile == PROFILE_PUBLIC};
+	const char *keys[STRIP_KEYS_MAX];
+	struct md_opts opts = md_options(c, keys);
 	if (frontmatter_page(pg, text, len, &body, &body_line) < 0) {
 		free(text);
 		goto fail;

@@ -4,6 +4,7 @@
 #include "fsutil.h"
 #include "markdown.h"
 #include "parallel.h"
+#include "redact.h"
 #include "slug.h"
 #include "strmap.h"
 #include "textfold.h"
@@ -23,7 +24,8 @@
 
 /* What a needle is; K_TITLE_FIELD is a title looked for only where it stands alone (found as K_TITLE). */
 /* K_INTERNAL_ID: a published postmortem's id in the sources, when the build shows public ids. */
-enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID };
+/* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket). */
+enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID, K_STRIPPED };
 
 /* ---- views: text with, for each byte, its offset in the file ---------------------- */
 
@@ -800,7 +802,216 @@ void leak_titles(const struct corpus *c, enum leak_title *mode, const char **why
 	strmap_release(&names);
 }
 
-static void build_needles(const struct corpus *c, struct needles *nd)
+/* ---- stripped values ------------------------------------------------------------------- */
+
+/* A value public.strip removes, looked for in the output (K_STRIPPED). */
+struct stripped {
+	char *text;
+	const char *field; /* "owner", "authors", "action_items.owner", "action_items.ticket" */
+	const char *id;    /* its postmortem's id in the sources */
+	struct loc at;     /* where the value is in the source, as near as known */
+	bool prose;        /* published text has it (a body, a title, a summary): not looked for */
+};
+
+struct strip_list {
+	const struct corpus *c;
+	struct stripped *v;
+	size_t n, alloc;
+	struct strmap seen;  /* folded texts added */
+	struct strmap shown; /* folded texts the site shows as something else: never looked for */
+};
+
+static bool strips(const struct site *s, const char *field)
+{
+	for (size_t i = 0; i < s->nstrip; i++)
+		if (!strcmp(s->strip[i], field))
+			return true;
+	return false;
+}
+
+/* Whether a stripped value can be looked for: 3 characters and a letter at least ("n/a" aside, numbers are everywhere). */
+static bool distinctive(const char *f)
+{
+	bool letter = false;
+	for (const char *p = f; *p; p++)
+		letter |= (*p >= 'a' && *p <= 'z') || (unsigned char)*p >= 0x80;
+	return letter && strlen(f) >= 3;
+}
+
+/* pm's id in its source (diagnostics are for the writers, who know it by that id). */
+static const char *source_id(const struct corpus *c, const struct postmortem *pm)
+{
+	size_t i = (size_t)(pm - c->pms);
+	return c->internal_ids && c->internal_ids[i] ? c->internal_ids[i] : pm->id;
+}
+
+static void strip_add(struct strip_list *l, const char *text, const char *field, const struct postmortem *pm,
+		      const struct loc *at)
+{
+	if (!text)
+		return;
+	char *f = fold_str(text);
+	if (distinctive(f) && strmap_get(&l->shown, f) == SIZE_MAX && strmap_get(&l->seen, f) == SIZE_MAX) {
+		strmap_put(&l->seen, f, l->n);
+		ALLOC_GROW(l->v, l->n + 1, l->alloc);
+		l->v[l->n++] = (struct stripped){xstrdup(text), field, source_id(l->c, pm), at ? *at : pm->id_loc, false};
+	}
+	free(f);
+}
+
+/* Every value of the fields public.strip names that the site shows anyway: a published name is not a leak. */
+static void shown_values(const struct corpus *c, struct strmap *m)
+{
+	const struct site *s = &c->site;
+	published_names(c, m);
+	for (size_t i = 0; i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		if (!strips(s, "owner"))
+			add_name(m, pm->owner);
+		for (size_t k = 0; k < pm->nauthors && !strips(s, "authors"); k++)
+			add_name(m, pm->authors[k].name);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			if (!strips(s, "action_items.owner"))
+				add_name(m, pm->actions[k].owner);
+			if (!strips(s, "action_items.ticket"))
+				add_name(m, pm->actions[k].ticket);
+		}
+	}
+}
+
+/* s without leading and trailing blanks, in place. */
+static char *trim_blanks(char *s)
+{
+	while (blank((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && blank((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+static const struct postmortem *pm_by_path(const struct corpus *c, const char *file)
+{
+	for (size_t i = 0; file && i < c->npms; i++)
+		if (!strcmp(c->pms[i].path, file))
+			return &c->pms[i];
+	return NULL;
+}
+
+/* What the redactor cut from body annotations on the source ("ticket: X"): the values. */
+static void stripped_by_redactor(const struct corpus *c, struct strip_list *l)
+{
+	size_t n = 0;
+	const struct redaction *v = c->redactor ? redactor_log(c->redactor, &n) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = v[i].rule == REDACT_STRIP ? strchr(v[i].before, ':') : NULL;
+		const struct postmortem *pm = colon ? pm_by_path(c, v[i].file) : NULL;
+		if (!pm)
+			continue;
+		struct loc at = {pm->path, v[i].line, v[i].col};
+		char *value = xstrdup(colon + 1);
+		strip_add(l, trim_blanks(value), strncmp(v[i].before, "ticket", 6) ? "action_items.owner" : "action_items.ticket",
+			  pm, &at);
+		free(value);
+	}
+}
+
+struct prose {
+	const struct needles *nd;
+	struct strip_list *l;
+	struct view v;
+};
+
+static void prose_hit(void *ctx, int needle, size_t start, size_t end)
+{
+	struct prose *x = ctx;
+	if (bounded(x->v.s, x->v.len, start, end, false))
+		x->l->v[x->nd->v[needle].index].prose = true;
+}
+
+static void prose_scan(struct prose *x, const char *text)
+{
+	if (!text)
+		return;
+	fold(&x->v, text, strlen(text), NULL, FOLD_MATCH);
+	ac_scan(&x->nd->ac, x->v.s, x->v.len, prose_hit, x);
+}
+
+/*
+ * Mark the values that published text has: bodies as published (the
+ * annotations already cut), pages, titles, summaries, action items.  A
+ * value the prose publishes is published: finding it as the field tells
+ * nothing more (and a ticket named in prose is the writer's choice).
+ */
+static void mark_prose(const struct corpus *c, struct strip_list *l)
+{
+	struct needles nd = {0};
+	struct view flat = {0}, attrs = {0};
+	struct prose x = {&nd, l, {0}};
+	for (size_t i = 0; i < l->n; i++)
+		needle_add(&nd, l->v[i].text, K_STRIPPED, i);
+	ac_build(&nd.ac);
+	for (size_t i = 0; nd.n && i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		prose_scan(&x, pm->text);
+		prose_scan(&x, pm->title);
+		prose_scan(&x, pm->summary);
+		prose_scan(&x, pm->impact.description);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			prose_scan(&x, pm->actions[k].title);
+			prose_scan(&x, pm->actions[k].success_criteria);
+		}
+	}
+	for (size_t i = 0; nd.n && i < c->npages; i++) {
+		const char *html = c->pages[i].html ? c->pages[i].html : "";
+		prose_scan(&x, c->pages[i].title);
+		flatten(&flat, &attrs, html, strlen(html));
+		prose_scan(&x, flat.s);
+	}
+	view_release(&x.v);
+	view_release(&flat);
+	view_release(&attrs);
+	ac_release(&nd.ac);
+	free(nd.v);
+}
+
+/* The values a public build strips, each once. */
+static void stripped_values(const struct corpus *c, struct strip_list *l)
+{
+	const struct site *s = &c->site;
+	l->c = c;
+	if (c->profile != PROFILE_PUBLIC)
+		return;
+	shown_values(c, &l->shown);
+	for (size_t i = 0; i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		if (strips(s, "owner"))
+			strip_add(l, pm->owner, "owner", pm, NULL);
+		for (size_t k = 0; k < pm->nauthors && strips(s, "authors"); k++)
+			strip_add(l, pm->authors[k].name, "authors", pm, &pm->authors[k].loc);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			if (strips(s, "action_items.owner"))
+				strip_add(l, pm->actions[k].owner, "action_items.owner", pm, &pm->actions[k].loc);
+			if (strips(s, "action_items.ticket"))
+				strip_add(l, pm->actions[k].ticket, "action_items.ticket", pm, &pm->actions[k].loc);
+		}
+		for (size_t k = 0; k < pm->nstripped; k++)
+			strip_add(l, pm->stripped[k], "action_items", pm, NULL);
+	}
+	stripped_by_redactor(c, l);
+	mark_prose(c, l);
+}
+
+static void strip_list_release(struct strip_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	free(l->v);
+	strmap_release(&l->seen);
+	strmap_release(&l->shown);
+}
+
+static void build_needles(const struct corpus *c, const struct strip_list *sl, struct needles *nd)
 {
 	enum leak_title *mode = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*mode));
 	const char **why = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*why));
@@ -829,6 +1040,9 @@ static void build_needles(const struct corpus *c, struct needles *nd)
 	}
 	for (size_t i = 0; i < c->site.ndeny; i++)
 		needle_add(nd, c->site.deny[i], K_DENY, i);
+	for (size_t i = 0; i < sl->n; i++)
+		if (!sl->v[i].prose)
+			needle_add(nd, sl->v[i].text, K_STRIPPED, i);
 	ac_build(&nd->ac);
 	free(mode);
 	free(why);
@@ -859,6 +1073,7 @@ struct worker {
 
 struct scan {
 	const struct corpus *c;
+	struct strip_list strip;
 	struct needles nd;
 	pcre2_code **re;
 	size_t nre;
@@ -1276,7 +1491,7 @@ static void src_hit(void *ctx, int needle, size_t start, size_t end)
 	struct leak *lk = &x->l->v[x->nd->v[needle].index];
 	enum kind k = lk->kind;
 	bool token = k == K_ID || k == K_INTERNAL_ID;
-	if ((token || k == K_TITLE) && !bounded(x->folded->s, x->folded->len, start, end, token))
+	if ((token || k == K_TITLE || k == K_STRIPPED) && !bounded(x->folded->s, x->folded->len, start, end, token))
 		return;
 	struct loc loc = loc_at(x->path, x->raw, x->folded->map[start]);
 	if (x->skip && loc.line <= x->nlines && x->skip[loc.line])
@@ -1316,8 +1531,9 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Where in the published sources each leaked text is. */
-static void locate(struct leaks *l, const struct corpus *c)
+static void locate(struct leaks *l, const struct scan *sc)
 {
+	const struct corpus *c = sc->c;
 	struct needles nd = {0};
 	for (size_t i = 0; i < l->n; i++) {
 		const struct leak *lk = &l->v[i];
@@ -1326,6 +1542,7 @@ static void locate(struct leaks *l, const struct corpus *c)
 				   : lk->kind == K_TITLE       ? h->title
 				   : lk->kind == K_DENY        ? c->site.deny[lk->index]
 				   : lk->kind == K_INTERNAL_ID ? c->internal_ids[lk->index]
+				   : lk->kind == K_STRIPPED    ? sc->strip.v[lk->index].text
 							       : lk->text;
 		needle_add(&nd, text, lk->kind, i);
 		if (lk->kind == K_ID || lk->kind == K_INTERNAL_ID) {
@@ -1389,6 +1606,15 @@ static struct loc deny_loc(const struct corpus *c, size_t i)
 	return loc;
 }
 
+/* A stripped value: at the first published source that has it (its own field, usually), notes at the others. */
+static void report_stripped(const struct leak *lk, const struct stripped *v, const char *w)
+{
+	error(lk->nsrc ? &lk->src[0] : &v->at, "\"%s\" (%s of %s) is stripped by public.strip but is in the output: %s",
+	      v->text, v->field, v->id, w);
+	for (size_t i = 1; i < lk->nsrc; i++)
+		note(&lk->src[i], "\"%s\" is here too: redact it where it is not the field", v->text);
+}
+
 static void report_leak(const struct leak *lk, const struct scan *sc, const char *shown)
 {
 	const struct corpus *c = sc->c;
@@ -1420,6 +1646,11 @@ static void report_leak(const struct leak *lk, const struct scan *sc, const char
 		for (size_t i = 0; i < lk->nsrc; i++)
 			if (strcmp(lk->src[i].file, pm->path) || lk->src[i].line != pm->id_loc.line)
 				note(&lk->src[i], "mentions %s", c->internal_ids[lk->index]);
+		buf_release(&where);
+		return;
+	}
+	if (lk->kind == K_STRIPPED) {
+		report_stripped(lk, &sc->strip.v[lk->index], w);
 		buf_release(&where);
 		return;
 	}
@@ -1496,6 +1727,7 @@ static void scan_release(struct scan *sc, int jobs)
 	pcre2_match_context_free(sc->mctx);
 	ac_release(&sc->nd.ac);
 	free(sc->nd.v);
+	strip_list_release(&sc->strip);
 	fs_entries_free(sc->files, sc->nfiles);
 }
 
@@ -1516,7 +1748,8 @@ int leak_check(const struct corpus *c, const char *tree, const char *shown, int 
 	struct leaks l = {NULL, 0, 0, STRMAP_INIT};
 	int ret = 0;
 	jobs = jobs < 1 ? 1 : jobs;
-	build_needles(c, &sc.nd);
+	stripped_values(c, &sc.strip);
+	build_needles(c, &sc.strip, &sc.nd);
 	compile_patterns(&sc);
 	if (fs_walk(tree, "", &sc.files, &sc.nfiles) < 0)
 		ret = -1;
@@ -1549,7 +1782,7 @@ int leak_check(const struct corpus *c, const char *tree, const char *shown, int 
 	}
 	collect(&l, &sc);
 	if (l.n) {
-		locate(&l, c);
+		locate(&l, &sc);
 		sort_array(l.v, l.n, sizeof(*l.v), cmp_leak);
 		for (size_t i = 0; i < l.n && i < MAX_LEAKS; i++)
 			report_leak(&l.v[i], &sc, shown);
