@@ -1327,7 +1327,7 @@ static void scan_file(void *ctx, size_t i, int worker)
 		return;
 	}
 	bool text = utf8_valid(data, n) == n, csv = str_ends(path, ".csv");
-	if (!text) {
+	if (!text || (memchr(data, '\0', n) && utf16_guess((const unsigned char *)data, n))) { /* "a\0b\0" is UTF-8 too */
 		bool readable;
 		char *utf8 = decode_text(data, n, &n, &readable);
 		if (!readable)
