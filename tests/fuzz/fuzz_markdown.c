@@ -20,7 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pm.path = xstrdup("fuzz.md");
 	pm.body = xstrndup((const char *)data, size);
 	pm.body_line = 1;
-	struct md_opts opts = {.allow_html = size % 3 == 0, .strip_internal = size % 2 == 0};
+	static const char *const keys[] = {"owner", "ticket"};
+	struct md_opts opts = {.allow_html = size % 3 == 0, .strip_internal = size % 2 == 0, .strip_keys = keys,
+			       .nstrip_keys = size % 5 ? 2 : 0};
 	markdown_parse(&pm, &opts);
 	struct buf out = BUF_INIT;
 	link_resolve(&out, pm.html ? pm.html : "", resolve, NULL);
