@@ -364,8 +364,12 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	if (o->timings)
 		fprintf(stderr, "timings: pages %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n", now_seconds() - t0,
 			cpu_seconds() - c0, peak_mb());
+	t0 = now_seconds();
+	c0 = cpu_seconds();
 	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)
 		ok = -1;
+	if (o->timings && c->profile == PROFILE_PUBLIC)
+		fprintf(stderr, "timings: leak check %.3f s (cpu %.3f s)\n", now_seconds() - t0, cpu_seconds() - c0);
 	if (ok < 0 || (o->strict && diag_count(DIAG_WARNING))) {
 		output_abort(&out);
 		goto out;
