@@ -455,6 +455,14 @@ static void test_unreadable_text_and_binaries(void)
 	CHECK_INT(check_one("static/a.zip", zip, sizeof(zip) - 1, "", &verdict), 0);
 	CHECK_STR(verdict, "ok");
 	free(verdict);
+	static const char bmp[] = "BM\x36\x01\0\0\0\0\0\0\x36\0\0\0\x28\0\xff\x01";
+	static const char bmw[] = "BMW Caf\xe9 zork\n"; /* starts like a BMP, is Latin-1 text */
+	CHECK_INT(check_one("static/a.bmp", bmp, sizeof(bmp) - 1, "", &verdict), 0);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+	CHECK_INT(check_one("static/cars.txt", bmw, sizeof(bmw) - 1, "\"zork\" (public.deny) is in the output", &verdict), -1);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
 }
 
 /* ---- stripped values ------------------------------------------------------------------- */
