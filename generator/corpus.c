@@ -412,6 +412,7 @@ void corpus_release(struct corpus *c)
 		page_release(&c->pages[i]);
 	free(c->pages);
 	strmap_release(&c->by_id);
+	strmap_release(&c->prose_values);
 	strmap_release(&c->all_ids);
 	for (size_t i = 0; i < c->nhidden; i++) {
 		free(c->hidden[i].id);

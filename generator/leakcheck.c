@@ -975,6 +975,15 @@ static void mark_prose(const struct corpus *c, struct strip_list *l)
 	free(nd.v);
 }
 
+static void strip_list_release(struct strip_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	free(l->v);
+	strmap_release(&l->seen);
+	strmap_release(&l->shown);
+}
+
 /* The values a public build strips, each once. */
 static void stripped_values(const struct corpus *c, struct strip_list *l)
 {
@@ -999,17 +1008,32 @@ static void stripped_values(const struct corpus *c, struct strip_list *l)
 			strip_add(l, pm->stripped[k], "action_items", pm, NULL);
 	}
 	stripped_by_redactor(c, l);
-	mark_prose(c, l);
+	if (!c->prose_noted) {
+		mark_prose(c, l);
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		char *f = fold_str(l->v[i].text);
+		l->v[i].prose = strmap_get(&c->prose_values, f) != SIZE_MAX;
+		free(f);
+	}
 }
 
-static void strip_list_release(struct strip_list *l)
+void leak_note_prose(struct corpus *c)
 {
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].text);
-	free(l->v);
-	strmap_release(&l->seen);
-	strmap_release(&l->shown);
+	struct strip_list l = {0};
+	c->prose_noted = false;
+	stripped_values(c, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		char *f = fold_str(l.v[i].text);
+		if (l.v[i].prose)
+			strmap_put(&c->prose_values, f, 0);
+		free(f);
+	}
+	c->prose_noted = true;
+	strip_list_release(&l);
 }
+
 
 static void build_needles(const struct corpus *c, const struct strip_list *sl, struct needles *nd)
 {

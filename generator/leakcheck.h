@@ -76,6 +76,15 @@
  */
 int leak_check(const struct corpus *c, const char *tree, const char *shown, int jobs);
 
+/*
+ * Note in c->prose_values the stripped values that published text has
+ * (bodies' plain text, titles, summaries, action items, pages), for
+ * leak_check to leave alone: call while pm->text is there (a public build
+ * drops it before rendering pages).  Without it leak_check reads pm->text
+ * itself.
+ */
+void leak_note_prose(struct corpus *c);
+
 /* How leak_check looks for the title of a left-out postmortem. */
 enum leak_title {
 	LEAK_TITLE_NOT,      /* not at all */

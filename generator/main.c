@@ -353,8 +353,9 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	if (api_threaded)
 		pthread_join(api_thread, NULL);
 	ok |= api.ret;
-	if (c->profile != PROFILE_PUBLIC) /* the leak check reads what a public build published */
-		corpus_drop_texts(c);       /* the index was their last reader: pages need the memory */
+	if (c->profile == PROFILE_PUBLIC) /* the leak check's last look at what the bodies published */
+		leak_note_prose(c);
+	corpus_drop_texts(c); /* the index was their last reader: pages need the memory */
 	if (o->timings)
 		fprintf(stderr, "timings: search index, api and feeds %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n",
 			now_seconds() - t0, cpu_seconds() - c0, peak_mb());
