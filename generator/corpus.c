@@ -43,6 +43,23 @@ static void keep_front(struct load *l, struct postmortem *pm, const char *text)
 		pm->front = NULL;
 	}
 }
+#define STRIP_KEYS_MAX 8
+
+/*
+ * How a build parses Markdown: a public build drops internal blocks and
+ * cuts the annotation keys of the action_items.KEY names in public.strip
+ * ("owner", "ticket"; pointed to in keys, room for STRIP_KEYS_MAX).
+ */
+static struct md_opts md_options(const struct corpus *c, const char **keys)
+{
+	size_t n = 0;
+	bool public = c->profile == PROFILE_PUBLIC;
+	for (size_t i = 0; public && i < c->site.nstrip && n < STRIP_KEYS_MAX; i++)
+		if (str_starts(c->site.strip[i], "action_items.") && c->site.strip[i][13])
+			keys[n++] = c->site.strip[i] + 13;
+	return (struct md_opts){.allow_html = c->site.allow_html, .strip_internal = public, .strip_keys = keys,
+				.nstrip_keys = n, .limits = &c->site.md_limits};
+}
 
 /* Read, redact and parse pm (its path set); whether it is to be published. */
 static bool load_pm(struct load *l, struct postmortem *pm, int worker)
@@ -58,11 +75,8 @@ static bool load_pm(struct load *l, struct postmortem *pm, int worker)
 		free(text);
 		return false;
 	}
-	struct md_opts opts = {
-		.allow_html = l->c->site.allow_html,
-		.strip_internal = l->c->profile == PROFILE_PUBLIC,
-		.limits = &l->c->site.md_limits,
-	};
+	const char *keys[STRIP_KEYS_MAX];
+	struct md_opts opts = md_options(l->c, keys);
 	int parsed = markdown_parse(pm, &opts);
 	if (!l->keep_sources) {
 		free(pm->body);
@@ -198,9 +212,8 @@ static int load_page(struct corpus *c, struct strmap *slugs, const struct fs_ent
 	pg->rel = path_join("pages", f->rel);
 	if (page_slug(c, slugs, pg, f) < 0 || fs_read(f->path, &text, &len) < 0)
 		goto fail;
-	struct md_opts opts = {.allow_html = c->site.allow_html,
-			       .strip_internal = c->profile == PROFILE_PUBLIC,
-			       .limits = &c->site.md_limits};
+	const char *keys[STRIP_KEYS_MAX];
+	struct md_opts opts = md_options(c, keys);
 	if (frontmatter_page(pg, text, len, &body, &body_line) < 0) {
 		free(text);
 		goto fail;
@@ -407,6 +420,7 @@ void corpus_release(struct corpus *c)
 		page_release(&c->pages[i]);
 	free(c->pages);
 	strmap_release(&c->by_id);
+	strmap_release(&c->prose_values);
 	strmap_release(&c->all_ids);
 	for (size_t i = 0; i < c->nhidden; i++) {
 		free(c->hidden[i].id);

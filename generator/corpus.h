@@ -47,6 +47,13 @@ struct corpus {
 	 * from the others published on that date ("2024-03-14-checkout").
 	 */
 	char **internal_ids;
+	/*
+	 * Public profile: the values public.strip removed that published text
+	 * has (folded), noted by leak_note_prose() before the texts are dropped;
+	 * the leak check does not look for them.  prose_noted says it ran.
+	 */
+	struct strmap prose_values;
+	bool prose_noted;
 };
 
 /*

@@ -4,8 +4,10 @@
 #include "fsutil.h"
 #include "markdown.h"
 #include "parallel.h"
+#include "redact.h"
 #include "slug.h"
 #include "strmap.h"
+#include "textfold.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <limits.h>
@@ -22,7 +24,8 @@
 
 /* What a needle is; K_TITLE_FIELD is a title looked for only where it stands alone (found as K_TITLE). */
 /* K_INTERNAL_ID: a published postmortem's id in the sources, when the build shows public ids. */
-enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID };
+/* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket). */
+enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID, K_STRIPPED };
 
 /* ---- views: text with, for each byte, its offset in the file ---------------------- */
 
@@ -78,32 +81,82 @@ static bool word_char(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
 
-/* s folded for matching: ASCII lowercased, each run of blanks (and no-break spaces) one space. */
-static void fold(struct view *out, const char *s, size_t n, const uint32_t *map)
+/* How fold() writes text: for the needles (lowercased, blank runs one space) or for patterns (as written). */
+enum fold_mode { FOLD_MATCH, FOLD_PATTERN };
+
+static void fold_blank(struct view *out, bool *sp, enum fold_mode mode, char c, uint32_t off)
 {
-	bool sp = false;
+	if (mode == FOLD_PATTERN)
+		view_add(out, c, off);
+	else if (!*sp)
+		view_add(out, ' ', off);
+	*sp = true;
+}
+
+/*
+ * s in its normalised form (textfold.h): default-ignorable code points
+ * removed, look-alikes as the ASCII they stand for, spaces beyond ASCII
+ * as ' '; FOLD_MATCH also lowercases ASCII and makes each run of blanks
+ * one space.  Each byte maps to the offset of the character it comes
+ * from.  Never longer than s.  Returns whether a code point beyond ASCII
+ * was folded (the text reads differently to a pattern).
+ */
+static bool fold(struct view *out, const char *s, size_t n, const uint32_t *map, enum fold_mode mode)
+{
+	bool sp = false, changed = false;
 	view_reserve(out, n);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
-		bool nbsp = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0;
-		if (blank(c) || nbsp) {
-			if (!sp)
-				view_add(out, ' ', map_at(map, i));
-			sp = true;
-			i += nbsp;
+		uint32_t off = map_at(map, i), cp;
+		size_t len;
+		const char *ascii;
+		if (c < 0x80) {
+			if (blank(c))
+				fold_blank(out, &sp, mode, (char)c, off);
+			else {
+				sp = false;
+				view_add(out, (char)(mode == FOLD_MATCH && c >= 'A' && c <= 'Z' ? c + 32 : c), off);
+			}
+			i++;
 			continue;
 		}
-		sp = false;
-		view_add(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c), map_at(map, i));
+		if (!(len = textfold_utf8(s + i, n - i, &cp))) {
+			sp = false;
+			view_add(out, (char)c, off);
+			i++;
+			continue;
+		}
+		switch (textfold_cp(cp, &ascii)) {
+		case TEXTFOLD_DROP:
+			changed = true;
+			break;
+		case TEXTFOLD_SPACE:
+			changed |= cp != 0xA0; /* the one fold() always read as a blank */
+			fold_blank(out, &sp, mode, ' ', off);
+			break;
+		case TEXTFOLD_ASCII:
+			changed = true;
+			sp = false;
+			for (const char *a = ascii; *a; a++)
+				view_add(out, (char)(mode == FOLD_MATCH && *a >= 'A' && *a <= 'Z' ? *a + 32 : *a), off);
+			break;
+		case TEXTFOLD_SELF:
+			sp = false;
+			for (size_t k = 0; k < len; k++)
+				view_add(out, s[i + k], map_at(map, i + k));
+			break;
+		}
+		i += len;
 	}
 	view_end(out);
+	return changed;
 }
 
 /* A folded copy of s without leading and trailing blanks (needles). */
 static char *fold_str(const char *s)
 {
 	struct view v = {0};
-	fold(&v, s, strlen(s), NULL);
+	fold(&v, s, strlen(s), NULL, FOLD_MATCH);
 	size_t a = 0, b = v.len;
 	while (a < b && v.s[a] == ' ')
 		a++;
@@ -168,7 +221,11 @@ static size_t entity(const char *s, size_t n, uint32_t *cp)
 	static const struct {
 		const char *name;
 		uint32_t cp;
-	} named[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}, {"nbsp;", ' '}};
+	} named[] = {{"amp;", '&'},        {"lt;", '<'},       {"gt;", '>'},         {"quot;", '"'},
+		     {"apos;", '\''},       {"nbsp;", ' '},     {"shy;", 0xAD},       {"zwj;", 0x200D},
+		     {"zwnj;", 0x200C},     {"ensp;", 0x2002},  {"emsp;", 0x2003},    {"thinsp;", 0x2009},
+		     {"hairsp;", 0x200A},   {"NoBreak;", 0x2060}, {"ZeroWidthSpace;", 0x200B}, {"colon;", ':'},
+		     {"hyphen;", 0x2010},   {"dash;", 0x2010},  {"lpar;", '('},       {"rpar;", ')'}};
 	if (n > 3 && s[1] == '#') {
 		size_t used = 0, start = (s[2] == 'x' || s[2] == 'X') ? 3 : 2;
 		long v = 0;
@@ -712,7 +769,7 @@ static void demote_contained(const struct corpus *c, struct strmap *names, enum 
 	for (size_t k = 0; nd.n && k < names->cap; k++) {
 		if (!names->e[k].key)
 			continue;
-		fold(&v, names->e[k].key, strlen(names->e[k].key), NULL);
+		fold(&v, names->e[k].key, strlen(names->e[k].key), NULL, FOLD_MATCH);
 		ac_scan(&nd.ac, v.s, v.len, contained_hit, &x);
 	}
 	view_release(&v);
@@ -745,7 +802,240 @@ void leak_titles(const struct corpus *c, enum leak_title *mode, const char **why
 	strmap_release(&names);
 }
 
-static void build_needles(const struct corpus *c, struct needles *nd)
+/* ---- stripped values ------------------------------------------------------------------- */
+
+/* A value public.strip removes, looked for in the output (K_STRIPPED). */
+struct stripped {
+	char *text;
+	const char *field; /* "owner", "authors", "action_items.owner", "action_items.ticket" */
+	const char *id;    /* its postmortem's id in the sources */
+	struct loc at;     /* where the value is in the source, as near as known */
+	bool prose;        /* published text has it (a body, a title, a summary): not looked for */
+};
+
+struct strip_list {
+	const struct corpus *c;
+	struct stripped *v;
+	size_t n, alloc;
+	struct strmap seen;  /* folded texts added */
+	struct strmap shown; /* folded texts the site shows as something else: never looked for */
+};
+
+static bool strips(const struct site *s, const char *field)
+{
+	for (size_t i = 0; i < s->nstrip; i++)
+		if (!strcmp(s->strip[i], field))
+			return true;
+	return false;
+}
+
+/* Whether a stripped value can be looked for: 3 characters and a letter at least ("n/a" aside, numbers are everywhere). */
+static bool distinctive(const char *f)
+{
+	bool letter = false;
+	for (const char *p = f; *p; p++)
+		letter |= (*p >= 'a' && *p <= 'z') || (unsigned char)*p >= 0x80;
+	return letter && strlen(f) >= 3;
+}
+
+/* pm's id in its source (diagnostics are for the writers, who know it by that id). */
+static const char *source_id(const struct corpus *c, const struct postmortem *pm)
+{
+	size_t i = (size_t)(pm - c->pms);
+	return c->internal_ids && c->internal_ids[i] ? c->internal_ids[i] : pm->id;
+}
+
+static void strip_add(struct strip_list *l, const char *text, const char *field, const struct postmortem *pm,
+		      const struct loc *at)
+{
+	if (!text)
+		return;
+	char *f = fold_str(text);
+	if (distinctive(f) && strmap_get(&l->shown, f) == SIZE_MAX && strmap_get(&l->seen, f) == SIZE_MAX) {
+		strmap_put(&l->seen, f, l->n);
+		ALLOC_GROW(l->v, l->n + 1, l->alloc);
+		l->v[l->n++] = (struct stripped){xstrdup(text), field, source_id(l->c, pm), at ? *at : pm->id_loc, false};
+	}
+	free(f);
+}
+
+/* Every value of the fields public.strip names that the site shows anyway: a published name is not a leak. */
+static void shown_values(const struct corpus *c, struct strmap *m)
+{
+	const struct site *s = &c->site;
+	published_names(c, m);
+	for (size_t i = 0; i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		if (!strips(s, "owner"))
+			add_name(m, pm->owner);
+		for (size_t k = 0; k < pm->nauthors && !strips(s, "authors"); k++)
+			add_name(m, pm->authors[k].name);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			if (!strips(s, "action_items.owner"))
+				add_name(m, pm->actions[k].owner);
+			if (!strips(s, "action_items.ticket"))
+				add_name(m, pm->actions[k].ticket);
+		}
+	}
+}
+
+/* s without leading and trailing blanks, in place. */
+static char *trim_blanks(char *s)
+{
+	while (blank((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && blank((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+static const struct postmortem *pm_by_path(const struct corpus *c, const char *file)
+{
+	for (size_t i = 0; file && i < c->npms; i++)
+		if (!strcmp(c->pms[i].path, file))
+			return &c->pms[i];
+	return NULL;
+}
+
+/* What the redactor cut from body annotations on the source ("ticket: X"): the values. */
+static void stripped_by_redactor(const struct corpus *c, struct strip_list *l)
+{
+	size_t n = 0;
+	const struct redaction *v = c->redactor ? redactor_log(c->redactor, &n) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = v[i].rule == REDACT_STRIP ? strchr(v[i].before, ':') : NULL;
+		const struct postmortem *pm = colon ? pm_by_path(c, v[i].file) : NULL;
+		if (!pm)
+			continue;
+		struct loc at = {pm->path, v[i].line, v[i].col};
+		char *value = xstrdup(colon + 1);
+		strip_add(l, trim_blanks(value), strncmp(v[i].before, "ticket", 6) ? "action_items.owner" : "action_items.ticket",
+			  pm, &at);
+		free(value);
+	}
+}
+
+struct prose {
+	const struct needles *nd;
+	struct strip_list *l;
+	struct view v;
+};
+
+static void prose_hit(void *ctx, int needle, size_t start, size_t end)
+{
+	struct prose *x = ctx;
+	if (bounded(x->v.s, x->v.len, start, end, false))
+		x->l->v[x->nd->v[needle].index].prose = true;
+}
+
+static void prose_scan(struct prose *x, const char *text)
+{
+	if (!text)
+		return;
+	fold(&x->v, text, strlen(text), NULL, FOLD_MATCH);
+	ac_scan(&x->nd->ac, x->v.s, x->v.len, prose_hit, x);
+}
+
+/*
+ * Mark the values that published text has: bodies as published (the
+ * annotations already cut), pages, titles, summaries, action items.  A
+ * value the prose publishes is published: finding it as the field tells
+ * nothing more (and a ticket named in prose is the writer's choice).
+ */
+static void mark_prose(const struct corpus *c, struct strip_list *l)
+{
+	struct needles nd = {0};
+	struct view flat = {0}, attrs = {0};
+	struct prose x = {&nd, l, {0}};
+	for (size_t i = 0; i < l->n; i++)
+		needle_add(&nd, l->v[i].text, K_STRIPPED, i);
+	ac_build(&nd.ac);
+	for (size_t i = 0; nd.n && i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		prose_scan(&x, pm->text);
+		prose_scan(&x, pm->title);
+		prose_scan(&x, pm->summary);
+		prose_scan(&x, pm->impact.description);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			prose_scan(&x, pm->actions[k].title);
+			prose_scan(&x, pm->actions[k].success_criteria);
+		}
+	}
+	for (size_t i = 0; nd.n && i < c->npages; i++) {
+		const char *html = c->pages[i].html ? c->pages[i].html : "";
+		prose_scan(&x, c->pages[i].title);
+		flatten(&flat, &attrs, html, strlen(html));
+		prose_scan(&x, flat.s);
+	}
+	view_release(&x.v);
+	view_release(&flat);
+	view_release(&attrs);
+	ac_release(&nd.ac);
+	free(nd.v);
+}
+
+static void strip_list_release(struct strip_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	free(l->v);
+	strmap_release(&l->seen);
+	strmap_release(&l->shown);
+}
+
+/* The values a public build strips, each once. */
+static void stripped_values(const struct corpus *c, struct strip_list *l)
+{
+	const struct site *s = &c->site;
+	l->c = c;
+	if (c->profile != PROFILE_PUBLIC)
+		return;
+	shown_values(c, &l->shown);
+	for (size_t i = 0; i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		if (strips(s, "owner"))
+			strip_add(l, pm->owner, "owner", pm, NULL);
+		for (size_t k = 0; k < pm->nauthors && strips(s, "authors"); k++)
+			strip_add(l, pm->authors[k].name, "authors", pm, &pm->authors[k].loc);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			if (strips(s, "action_items.owner"))
+				strip_add(l, pm->actions[k].owner, "action_items.owner", pm, &pm->actions[k].loc);
+			if (strips(s, "action_items.ticket"))
+				strip_add(l, pm->actions[k].ticket, "action_items.ticket", pm, &pm->actions[k].loc);
+		}
+		for (size_t k = 0; k < pm->nstripped; k++)
+			strip_add(l, pm->stripped[k], "action_items", pm, NULL);
+	}
+	stripped_by_redactor(c, l);
+	if (!c->prose_noted) {
+		mark_prose(c, l);
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		char *f = fold_str(l->v[i].text);
+		l->v[i].prose = strmap_get(&c->prose_values, f) != SIZE_MAX;
+		free(f);
+	}
+}
+
+void leak_note_prose(struct corpus *c)
+{
+	struct strip_list l = {0};
+	c->prose_noted = false;
+	stripped_values(c, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		char *f = fold_str(l.v[i].text);
+		if (l.v[i].prose)
+			strmap_put(&c->prose_values, f, 0);
+		free(f);
+	}
+	c->prose_noted = true;
+	strip_list_release(&l);
+}
+
+
+static void build_needles(const struct corpus *c, const struct strip_list *sl, struct needles *nd)
 {
 	enum leak_title *mode = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*mode));
 	const char **why = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*why));
@@ -774,6 +1064,9 @@ static void build_needles(const struct corpus *c, struct needles *nd)
 	}
 	for (size_t i = 0; i < c->site.ndeny; i++)
 		needle_add(nd, c->site.deny[i], K_DENY, i);
+	for (size_t i = 0; i < sl->n; i++)
+		if (!sl->v[i].prose)
+			needle_add(nd, sl->v[i].text, K_STRIPPED, i);
 	ac_build(&nd->ac);
 	free(mode);
 	free(why);
@@ -798,12 +1091,13 @@ struct found {
 };
 
 struct worker {
-	struct view dec, flat, attrs, fold;
+	struct view dec, flat, attrs, fold, pat, raw;
 	pcre2_match_data *md;
 };
 
 struct scan {
 	const struct corpus *c;
+	struct strip_list strip;
 	struct needles nd;
 	pcre2_code **re;
 	size_t nre;
@@ -812,6 +1106,7 @@ struct scan {
 	size_t nfiles;
 	struct found *found; /* per file */
 	bool *unreadable;    /* per file */
+	bool *undecodable;   /* per file: neither UTF-8, UTF-16, Windows-1252 nor a known binary */
 	struct worker *w;    /* per thread */
 };
 
@@ -891,10 +1186,15 @@ static void scan_view(const struct scan *sc, struct worker *w, struct found *f, 
 		      const uint32_t *map, bool text)
 {
 	struct file_scan x = {sc, f, &w->fold};
-	fold(&w->fold, s, n, map);
+	bool folded = fold(&w->fold, s, n, map, FOLD_MATCH);
 	ac_scan(&sc->nd.ac, w->fold.s, w->fold.len, file_hit, &x);
-	if (text)
-		scan_patterns(sc, w, f, s, n, map);
+	if (!text || !sc->nre)
+		return;
+	scan_patterns(sc, w, f, s, n, map);
+	if (folded) { /* and as a pattern reads the normalised text: "10.１.２.３", "ОPS-1" */
+		fold(&w->pat, s, n, map, FOLD_PATTERN);
+		scan_patterns(sc, w, f, w->pat.s, w->pat.len, w->pat.map);
+	}
 }
 
 static bool markup(const char *path)
@@ -904,6 +1204,121 @@ static bool markup(const char *path)
 		if (str_ends(path, ext[i]))
 			return true;
 	return false;
+}
+
+/* ---- files that are not UTF-8: decoded, or known binaries, or refused ------------------- */
+
+/* Formats whose first bytes say they are not text: images, fonts, archives, media. */
+static bool known_binary(const char *s, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len, at;
+	} formats[] = {
+		{"\x89PNG\r\n\x1a\n", 8, 0}, {"\xff\xd8\xff", 3, 0}, {"GIF87a", 6, 0}, {"GIF89a", 6, 0},
+		{"RIFF", 4, 0},              {"\0\0\1\0", 4, 0},     {"\0\0\2\0", 4, 0}, {"wOFF", 4, 0},
+		{"wOF2", 4, 0},              {"\0\1\0\0", 4, 0},     {"OTTO", 4, 0},     {"true\0", 5, 0},
+		{"ttcf", 4, 0},              {"%PDF-", 5, 0},        {"PK\3\4", 4, 0},   {"\x1f\x8b", 2, 0},
+		{"ftyp", 4, 4},              {"OggS", 4, 0},         {"ID3", 3, 0},      {"fLaC", 4, 0},
+		{"\0asm", 4, 0},             {"\x28\xb5\x2f\xfd", 4, 0}, {"BZh", 3, 0}, {"\xfd" "7zXZ", 5, 0},
+		{"II*\0", 4, 0},             {"MM\0*", 4, 0},        {"\x1a\x45\xdf\xa3", 4, 0},
+	};
+	if (n >= 10 && !memcmp(s, "BM", 2) && !memcmp(s + 6, "\0\0\0\0", 4)) /* BMP: its reserved bytes are 0 */
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (n >= formats[i].at + formats[i].len && !memcmp(s + formats[i].at, formats[i].magic, formats[i].len))
+			return true;
+	return false;
+}
+
+static void buf_add_utf8(struct buf *b, uint32_t cp)
+{
+	char tmp[4];
+	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+	for (size_t k = n - 1; k > 0; k--, cp >>= 6)
+		tmp[k] = (char)(0x80 | (cp & 0x3F));
+	tmp[0] = (char)(lead[n] | cp);
+	buf_add(b, tmp, n);
+}
+
+/* UTF-16 (big-endian when be) as UTF-8; false at an unpaired surrogate. */
+static bool from_utf16(struct buf *out, const unsigned char *s, size_t n, bool be)
+{
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		uint32_t u = be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
+		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+			uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3]) : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return false;
+			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+			i += 2;
+		} else if (u >= 0xD800 && u <= 0xDFFF) {
+			return false;
+		}
+		buf_add_utf8(out, u);
+	}
+	return n % 2 == 0;
+}
+
+/* UTF-16 without a BOM: most code units of a text have a zero high byte (0: not UTF-16, 1: LE, 2: BE). */
+static int utf16_guess(const unsigned char *s, size_t n)
+{
+	size_t zeros[2] = {0, 0}, m = n < 8192 ? n : 8192;
+	if (n < 4 || n % 2)
+		return 0;
+	for (size_t i = 0; i < m; i++)
+		zeros[i % 2] += !s[i];
+	if (zeros[1] * 10 >= m / 2 * 4 && zeros[0] * 10 < m / 2) /* 40% of high bytes zero, under 10% of low */
+		return 1;
+	if (zeros[0] * 10 >= m / 2 * 4 && zeros[1] * 10 < m / 2)
+		return 2;
+	return 0;
+}
+
+/* Windows-1252 (Latin-1 with its C1 printables) as UTF-8; false for bytes no text has (controls, holes). */
+static bool from_cp1252(struct buf *out, const unsigned char *s, size_t n)
+{
+	static const uint16_t c1[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+					0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+					0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+					0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if ((c < 0x20 && !blank(c)) || c == 0x7F || (c >= 0x80 && c < 0xA0 && !c1[c - 0x80]))
+			return false;
+		buf_add_utf8(out, c >= 0x80 && c < 0xA0 ? c1[c - 0x80] : c);
+	}
+	return true;
+}
+
+/*
+ * A file that is not UTF-8, as UTF-8 text: UTF-16 with a BOM or that looks
+ * like UTF-16, else Windows-1252.  Returns the text (*len bytes), NULL for
+ * a known binary format (*readable true) or for text it cannot read
+ * (*readable false: the build must not publish it).
+ */
+static char *decode_text(const char *data, size_t n, size_t *len, bool *readable)
+{
+	const unsigned char *s = (const unsigned char *)data;
+	struct buf b = BUF_INIT;
+	bool ok;
+	int guess;
+	*readable = true;
+	if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+		ok = from_utf16(&b, s + 2, n - 2, s[0] == 0xFE);
+	else if (known_binary(data, n))
+		return NULL;
+	else if ((guess = utf16_guess(s, n)))
+		ok = from_utf16(&b, s, n, guess == 2);
+	else
+		ok = from_cp1252(&b, s, n);
+	if (!ok) {
+		buf_release(&b);
+		*readable = false;
+		return NULL;
+	}
+	return buf_detach(&b, len);
 }
 
 static int cmp_hit_off(const void *va, const void *vb)
@@ -938,6 +1353,17 @@ static void scan_file(void *ctx, size_t i, int worker)
 		return;
 	}
 	bool text = utf8_valid(data, n) == n, csv = str_ends(path, ".csv");
+	if (!text || (memchr(data, '\0', n) && utf16_guess((const unsigned char *)data, n))) { /* "a\0b\0" is UTF-8 too */
+		bool readable;
+		char *utf8 = decode_text(data, n, &n, &readable);
+		if (!readable)
+			sc->undecodable[i] = true;
+		if (utf8) { /* hits are placed in the decoded text, lines are the same */
+			free(data);
+			data = utf8;
+			text = true;
+		}
+	}
 	const char *v = data;
 	size_t vlen = n;
 	const uint32_t *map = NULL;
@@ -1091,7 +1517,7 @@ static void src_hit(void *ctx, int needle, size_t start, size_t end)
 	struct leak *lk = &x->l->v[x->nd->v[needle].index];
 	enum kind k = lk->kind;
 	bool token = k == K_ID || k == K_INTERNAL_ID;
-	if ((token || k == K_TITLE) && !bounded(x->folded->s, x->folded->len, start, end, token))
+	if ((token || k == K_TITLE || k == K_STRIPPED) && !bounded(x->folded->s, x->folded->len, start, end, token))
 		return;
 	struct loc loc = loc_at(x->path, x->raw, x->folded->map[start]);
 	if (x->skip && loc.line <= x->nlines && x->skip[loc.line])
@@ -1114,7 +1540,7 @@ static void scan_source(struct src_scan *x, const char *path, const struct ynode
 		return;
 	bool *skip = internal_lines(s, n, &x->nlines);
 	node_lines(public_node, skip, x->nlines);
-	fold(&v, s, n, NULL);
+	fold(&v, s, n, NULL, FOLD_MATCH);
 	x->path = path;
 	x->raw = s;
 	x->folded = &v;
@@ -1131,8 +1557,9 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Where in the published sources each leaked text is. */
-static void locate(struct leaks *l, const struct corpus *c)
+static void locate(struct leaks *l, const struct scan *sc)
 {
+	const struct corpus *c = sc->c;
 	struct needles nd = {0};
 	for (size_t i = 0; i < l->n; i++) {
 		const struct leak *lk = &l->v[i];
@@ -1141,6 +1568,7 @@ static void locate(struct leaks *l, const struct corpus *c)
 				   : lk->kind == K_TITLE       ? h->title
 				   : lk->kind == K_DENY        ? c->site.deny[lk->index]
 				   : lk->kind == K_INTERNAL_ID ? c->internal_ids[lk->index]
+				   : lk->kind == K_STRIPPED    ? sc->strip.v[lk->index].text
 							       : lk->text;
 		needle_add(&nd, text, lk->kind, i);
 		if (lk->kind == K_ID || lk->kind == K_INTERNAL_ID) {
@@ -1204,6 +1632,15 @@ static struct loc deny_loc(const struct corpus *c, size_t i)
 	return loc;
 }
 
+/* A stripped value: at the first published source that has it (its own field, usually), notes at the others. */
+static void report_stripped(const struct leak *lk, const struct stripped *v, const char *w)
+{
+	error(lk->nsrc ? &lk->src[0] : &v->at, "\"%s\" (%s of %s) is stripped by public.strip but is in the output: %s",
+	      v->text, v->field, v->id, w);
+	for (size_t i = 1; i < lk->nsrc; i++)
+		note(&lk->src[i], "\"%s\" is here too: redact it where it is not the field", v->text);
+}
+
 static void report_leak(const struct leak *lk, const struct scan *sc, const char *shown)
 {
 	const struct corpus *c = sc->c;
@@ -1235,6 +1672,11 @@ static void report_leak(const struct leak *lk, const struct scan *sc, const char
 		for (size_t i = 0; i < lk->nsrc; i++)
 			if (strcmp(lk->src[i].file, pm->path) || lk->src[i].line != pm->id_loc.line)
 				note(&lk->src[i], "mentions %s", c->internal_ids[lk->index]);
+		buf_release(&where);
+		return;
+	}
+	if (lk->kind == K_STRIPPED) {
+		report_stripped(lk, &sc->strip.v[lk->index], w);
 		buf_release(&where);
 		return;
 	}
@@ -1294,11 +1736,14 @@ static void scan_release(struct scan *sc, int jobs)
 	}
 	free(sc->found);
 	free(sc->unreadable);
+	free(sc->undecodable);
 	for (int i = 0; i < jobs; i++) {
 		view_release(&sc->w[i].dec);
 		view_release(&sc->w[i].flat);
 		view_release(&sc->w[i].attrs);
 		view_release(&sc->w[i].fold);
+		view_release(&sc->w[i].pat);
+		view_release(&sc->w[i].raw);
 		pcre2_match_data_free(sc->w[i].md);
 	}
 	free(sc->w);
@@ -1308,6 +1753,7 @@ static void scan_release(struct scan *sc, int jobs)
 	pcre2_match_context_free(sc->mctx);
 	ac_release(&sc->nd.ac);
 	free(sc->nd.v);
+	strip_list_release(&sc->strip);
 	fs_entries_free(sc->files, sc->nfiles);
 }
 
@@ -1328,12 +1774,14 @@ int leak_check(const struct corpus *c, const char *tree, const char *shown, int 
 	struct leaks l = {NULL, 0, 0, STRMAP_INIT};
 	int ret = 0;
 	jobs = jobs < 1 ? 1 : jobs;
-	build_needles(c, &sc.nd);
+	stripped_values(c, &sc.strip);
+	build_needles(c, &sc.strip, &sc.nd);
 	compile_patterns(&sc);
 	if (fs_walk(tree, "", &sc.files, &sc.nfiles) < 0)
 		ret = -1;
 	sc.found = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(*sc.found));
 	sc.unreadable = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(bool));
+	sc.undecodable = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(bool));
 	sc.w = xcalloc((size_t)jobs, sizeof(*sc.w));
 	for (int i = 0; i < jobs; i++)
 		sc.w[i].md = pcre2_match_data_create(1, NULL);
@@ -1342,6 +1790,13 @@ int leak_check(const struct corpus *c, const char *tree, const char *shown, int 
 	for (size_t i = 0; i < sc.nfiles; i++) {
 		if (sc.unreadable[i])
 			ret = -1;
+		if (sc.undecodable[i]) {
+			char *path = shown ? path_join(shown, sc.files[i].rel) : xstrdup(sc.files[i].rel);
+			struct loc at = {path, 0, 0};
+			ret = error(&at, "the leak check cannot read this file (expected UTF-8, UTF-16 or Windows-1252 "
+				    "text, or an image, font or archive): a public build publishes nothing it cannot check");
+			free(path);
+		}
 		if (sc.found[i].unchecked) {
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(sc.found[i].rc, msg, sizeof(msg));
@@ -1353,7 +1808,7 @@ int leak_check(const struct corpus *c, const char *tree, const char *shown, int 
 	}
 	collect(&l, &sc);
 	if (l.n) {
-		locate(&l, c);
+		locate(&l, &sc);
 		sort_array(l.v, l.n, sizeof(*l.v), cmp_leak);
 		for (size_t i = 0; i < l.n && i < MAX_LEAKS; i++)
 			report_leak(&l.v[i], &sc, shown);

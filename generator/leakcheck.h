@@ -22,7 +22,22 @@
  *    postmortem's prose or be the start of a later incident's title;
  *  - every public.deny string, anywhere (inside words too), ignoring ASCII
  *    case and blank runs;
- *  - every public.redact pattern, as written (its own flags decide case).
+ *  - every public.redact pattern, as written (its own flags decide case),
+ *    on the text and, where folding changed it, on its normalised form;
+ *  - every value public.strip removed (owners, authors, action items'
+ *    owners and tickets, from the front matter and body annotations) as a
+ *    phrase, unless it is shorter than 3 characters or has no letter, is a
+ *    published name or the value of a field not stripped, or published
+ *    text (bodies as published, titles, summaries, action items) has it.
+ *
+ * Needles and text are compared in a normalised form (textfold.h):
+ * default-ignorable code points removed, Unicode spaces as blanks, NFKC
+ * and TS #39 look-alikes of ASCII as ASCII; positions are those of the
+ * original text.  A file that is not UTF-8 is decoded first (UTF-16 with a
+ * BOM or that looks like it, else Windows-1252); a known binary format
+ * (images, fonts, archives, media, by their first bytes) is searched as
+ * raw bytes; anything else is an error naming the file (the build must
+ * not publish what the check cannot read).
  *
  * Each file is scanned as it is, decoded (HTML character references such as
  * &amp; &#39; &#x27;, JSON and JavaScript escapes such as \" \u00e9 \/, CSV's
@@ -60,6 +75,15 @@
  * diagnostic when a file cannot be read).
  */
 int leak_check(const struct corpus *c, const char *tree, const char *shown, int jobs);
+
+/*
+ * Note in c->prose_values the stripped values that published text has
+ * (bodies' plain text, titles, summaries, action items, pages), for
+ * leak_check to leave alone: call while pm->text is there (a public build
+ * drops it before rendering pages).  Without it leak_check reads pm->text
+ * itself.
+ */
+void leak_note_prose(struct corpus *c);
 
 /* How leak_check looks for the title of a left-out postmortem. */
 enum leak_title {

@@ -432,6 +432,8 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	if (api_threaded)
 		pthread_join(api_thread, NULL);
 	ok |= api.ret;
+	if (c->profile == PROFILE_PUBLIC) /* the leak check's last look at what the bodies published */
+		leak_note_prose(c);
 	corpus_drop_texts(c); /* the index was their last reader: pages need the memory */
 	if (o->timings)
 		fprintf(stderr, "timings: search index, api and feeds %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n",
@@ -444,8 +446,12 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 		fprintf(stderr, "timings: pages %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n", now_seconds() - t0,
 			cpu_seconds() - c0, peak_mb());
 	deadline_stage("checking the public build for leaks");
+	t0 = now_seconds();
+	c0 = cpu_seconds();
 	if (ok >= 0 && c->profile == PROFILE_PUBLIC && leak_check(c, out.tmp, o->out_dir, o->jobs) < 0)
 		ok = -1;
+	if (o->timings && c->profile == PROFILE_PUBLIC)
+		fprintf(stderr, "timings: leak check %.3f s (cpu %.3f s)\n", now_seconds() - t0, cpu_seconds() - c0);
 	deadline_disarm(); /* from here the old site is swapped out or the new one removed: never half */
 	if (ok < 0 || (o->strict && diag_count(DIAG_WARNING))) {
 		output_abort(&out);

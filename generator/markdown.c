@@ -224,6 +224,8 @@ struct md {
 	struct wikilink *links;
 	size_t nlinks, links_alloc;
 	struct strmap ids; /* heading ids used so far */
+	char **stripped;   /* values cut from task items' annotations (md_opts.strip_keys) */
+	size_t nstripped, stripped_alloc;
 	struct bump mem;   /* cmark's memory for this document (bump_now while it is parsed) */
 	cmark_mem *cmem;   /* &bump_mem, or malloc's for a long document (BUMP_MAX) */
 	int ret;
@@ -1014,6 +1016,132 @@ static void body_actions(struct md *m, struct postmortem *pm)
 	pm->actions_from_body = pm->nactions > 0;
 }
 
+/* ---- public.strip in task items, as the parser read them ------------------------- */
+
+static size_t plain_len(cmark_node *n)
+{
+	struct buf b = BUF_INIT;
+	plain_text(&b, n);
+	size_t len = b.len;
+	buf_release(&b);
+	return len;
+}
+
+/* Drop n and every node after it. */
+static void drop_from(cmark_node *n)
+{
+	while (n) {
+		cmark_node *next = cmark_node_next(n);
+		cmark_node_unlink(n);
+		cmark_node_free(n);
+		n = next;
+	}
+}
+
+/* Keep the inlines below parent whose plain text is its first `keep` bytes (plain_text's count). */
+static void keep_inlines(cmark_node *parent, size_t keep)
+{
+	for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
+		size_t len = plain_len(c);
+		if (!keep) {
+			drop_from(c);
+			return;
+		}
+		if (keep >= len) {
+			keep -= len;
+			continue;
+		}
+		cmark_node_type t = cmark_node_get_type(c);
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+			char *lit = xstrndup(cmark_node_get_literal(c), keep);
+			cmark_node_set_literal(c, lit);
+			free(lit);
+		} else {
+			keep_inlines(c, keep);
+		}
+		drop_from(cmark_node_next(c));
+		return;
+	}
+}
+
+static bool strip_key(const struct md_opts *o, const char *key)
+{
+	for (size_t i = 0; i < o->nstrip_keys; i++)
+		if (same_word(key, o->strip_keys[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Cut the stripped keys from the trailing "(key: value, ...)" of the task
+ * item's text, found the way annotation() finds it; the kept keys stay, as
+ * text.  The values cut are recorded in m->stripped.
+ */
+static void strip_item(struct md *m, cmark_node *item)
+{
+	cmark_node *para = cmark_node_first_child(item);
+	struct buf t = BUF_INIT, kept = BUF_INIT;
+	if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+		return;
+	plain_text(&t, para);
+	char *text = t.ptr, *open = text ? strrchr(text, '(') : NULL;
+	size_t n = t.len, removed = 0;
+	if (!n || text[n - 1] != ')' || !open || !strchr(open, ':'))
+		goto out;
+	size_t at = (size_t)(open - text);
+	text[n - 1] = '\0';
+	char *save = NULL;
+	for (char *part = strtok_r(open + 1, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(part, ':');
+		if (colon) {
+			char *key = xstrndup(part, (size_t)(colon - part));
+			bool cut = strip_key(m->opts, trim(key));
+			free(key);
+			if (cut) {
+				ALLOC_GROW(m->stripped, m->nstripped + 1, m->stripped_alloc);
+				m->stripped[m->nstripped++] = xstrdup(trim(colon + 1));
+				removed++;
+				continue;
+			}
+		}
+		buf_addf(&kept, "%s%s", kept.len ? ", " : "", trim(part));
+	}
+	if (!removed)
+		goto out;
+	while (at && blank(text[at - 1]))
+		at--;
+	keep_inlines(para, at);
+	if (kept.len) {
+		cmark_node *k = cmark_node_new_with_mem(CMARK_NODE_TEXT, m->cmem);
+		char *s = xstrfmt("%s(%s)", at ? " " : "", kept.ptr);
+		cmark_node_set_literal(k, s);
+		free(s);
+		cmark_node_append_child(para, k);
+	}
+out:
+	buf_release(&t);
+	buf_release(&kept);
+}
+
+static void strip_tasks(struct md *m)
+{
+	cmark_node **items = NULL;
+	size_t n = 0, alloc = 0;
+	cmark_iter *it = cmark_iter_new(m->doc);
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_ITEM &&
+		    !strcmp(cmark_node_get_type_string(c), "tasklist")) {
+			ALLOC_GROW(items, n + 1, alloc);
+			items[n++] = c;
+		}
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < n; i++)
+		strip_item(m, items[i]);
+	free(items);
+}
+
 /* ---- driver -------------------------------------------------------------------- */
 
 static void parse(struct md *m, const char *body)
@@ -1039,6 +1167,8 @@ static void parse(struct md *m, const char *body)
 	m->doc = cmark_parser_finish(p);
 	cmark_parser_free(p);
 	pthread_rwlock_unlock(&parse_lock);
+	if (m->opts->nstrip_keys)
+		strip_tasks(m);
 	walk(m);
 	drop_unsafe(m);
 }
@@ -1123,6 +1253,9 @@ static void md_release(struct md *m)
 	free(m->heads);
 	free(m->drops);
 	free(m->texts);
+	for (size_t i = 0; i < m->nstripped; i++)
+		free(m->stripped[i]);
+	free(m->stripped);
 	strmap_release(&m->ids);
 	bump_release(&m->mem);
 	bump_now = NULL;
@@ -1140,6 +1273,10 @@ int markdown_parse(struct postmortem *pm, const struct md_opts *opts)
 	pm->ntoc = m.ntoc;
 	pm->wikilinks = m.links;
 	pm->nwikilinks = m.nlinks;
+	pm->stripped = m.stripped;
+	pm->nstripped = m.nstripped;
+	m.stripped = NULL;
+	m.nstripped = 0;
 	md_release(&m);
 	return m.ret;
 }

@@ -32,6 +32,14 @@ struct md_opts {
 	bool allow_html;     /* keep raw HTML (site.yaml markdown.unsafe_html) */
 	bool strip_internal; /* drop <!-- internal --> ... <!-- /internal --> blocks */
 	const struct md_limits *limits; /* what md_screen() allows (NULL: md_limits_default) */
+	/*
+	 * Annotation keys public.strip removes ("owner", "ticket"; borrowed):
+	 * cut from the trailing "(key: value, ...)" of every task item as the
+	 * parser read it (entities, escapes, emphasis and line breaks resolved),
+	 * before anything reads the tree; the values go to pm->stripped.
+	 */
+	const char *const *strip_keys;
+	size_t nstrip_keys;
 };
 
 /*

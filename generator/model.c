@@ -304,6 +304,9 @@ void pm_release(struct postmortem *pm)
 	free(pm->html);
 	toc_free(pm->toc, pm->ntoc);
 	free(pm->text);
+	for (size_t i = 0; i < pm->nstripped; i++)
+		free(pm->stripped[i]);
+	free(pm->stripped);
 	wikilinks_free(pm->wikilinks, pm->nwikilinks);
 	memset(pm, 0, sizeof(*pm));
 }

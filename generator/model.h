@@ -163,6 +163,8 @@ struct postmortem {
 	struct toc_entry *toc;
 	size_t ntoc;
 	char *text; /* the body as plain text (for search and snippets) */
+	char **stripped; /* values md_opts.strip_keys cut from the body's task items */
+	size_t nstripped;
 	struct wikilink *wikilinks;
 	size_t nwikilinks;
 };

@@ -35,7 +35,10 @@
  * action_items.ticket (any action_items.KEY), the key is cut from the
  * trailing "(owner: NAME, due: ..., ticket: X)" annotation of every
  * task-list line, so the value never reaches the page, the search index or
- * the tracker (an annotation left empty goes entirely).
+ * the tracker (an annotation left empty goes entirely).  This cut, by
+ * line, is what the publish report lists; markdown.c cuts the same keys
+ * again from the parsed task items (md_opts.strip_keys), which catches the
+ * spellings a line cannot show (a wrapped annotation, "owner&#58;").
  *
  * Every change is recorded with the place in the source where the replaced
  * text was: exact for bodies; for front matter and site.yaml values, the

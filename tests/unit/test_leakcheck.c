@@ -267,6 +267,288 @@ static void test_short_titles_only_alone(void)
 	done(&c);
 }
 
+/* ---- the normalised form: look-alikes, invisible characters, other encodings ---------- */
+
+/*
+ * leak_check over one output file `rel` holding text[0..len) in a fresh
+ * corpus: its return value, and "ok" when the diagnostics contain `want`
+ * (else the diagnostics, so a failure shows them).
+ */
+static int check_one(const char *rel, const char *text, size_t len, const char *want, char **verdict)
+{
+	struct corpus c;
+	corpus_new(&c);
+	char *path = xstrfmt("out/%s", rel), *out = in_dir("out");
+	write_file(path, text, len);
+	int ret = leak_check(&c, out, NULL, 1);
+	char *d = diags();
+	if (*want ? strstr(d, want) != NULL : !*d) {
+		free(d);
+		d = xstrdup("ok");
+	}
+	*verdict = d;
+	free(path);
+	free(out);
+	done(&c);
+	return ret;
+}
+
+struct leak_case {
+	const char *name; /* what the case hides the leak with */
+	const char *text; /* the HTML page */
+	const char *want; /* a line of the diagnostics */
+};
+
+#define DENY_ZORK "site.yaml:6:30: error: \"zork\" (public.deny) is in the output: x.html:1"
+#define DENY_NIGHTJAR "site.yaml:6:10: error: \"Project \"Nightjar\"\" (public.deny) is in the output: x.html:1"
+#define ID_PM1 "error: PM-1 is not published (the public profile keeps public, complete postmortems) but its id is in the output: x.html:1"
+#define TITLE_PM1 "error: PM-1 is not published but its title \"Tom & Jerry's database outage\" is in the output: x.html:1"
+#define PATTERN_1 "error: redact pattern 1 ('\\b10\\.\\d+\\.\\d+\\.\\d+\\b') still matches \"10.1.2.3\" in the output: x.html:1"
+
+static void run_cases(const struct leak_case *v, size_t n, int want_ret)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *verdict;
+		int ret = check_one("x.html", v[i].text, strlen(v[i].text), v[i].want, &verdict);
+		if (ret != want_ret || strcmp(verdict, "ok"))
+			fprintf(stderr, "case \"%s\" (returned %d):\n", v[i].name, ret);
+		CHECK_INT(ret, want_ret);
+		CHECK_STR(verdict, "ok");
+		free(verdict);
+	}
+}
+
+static void test_invisible_characters(void)
+{
+	static const struct leak_case cases[] = {
+		{"zero-width space U+200B", "<p>zo\xe2\x80\x8brk</p>\n", DENY_ZORK},
+		{"zero-width non-joiner U+200C", "<p>z\xe2\x80\x8cork</p>\n", DENY_ZORK},
+		{"zero-width joiner U+200D", "<p>zor\xe2\x80\x8dk</p>\n", DENY_ZORK},
+		{"word joiner U+2060", "<p>zo\xe2\x81\xa0rk</p>\n", DENY_ZORK},
+		{"byte order mark U+FEFF", "<p>zo\xef\xbb\xbfrk</p>\n", DENY_ZORK},
+		{"soft hyphen U+00AD", "<p>zo\xc2\xadrk</p>\n", DENY_ZORK},
+		{"&shy;", "<p>zo&shy;rk</p>\n", DENY_ZORK},
+		{"&#173;", "<p>zo&#173;rk</p>\n", DENY_ZORK},
+		{"&#xAD;", "<p>zo&#xAD;rk</p>\n", DENY_ZORK},
+		{"&ZeroWidthSpace;", "<p>zo&ZeroWidthSpace;rk</p>\n", DENY_ZORK},
+		{"\\u200b in JSON", "<p>zo\\u200brk</p>\n", DENY_ZORK},
+		{"left-to-right mark in an id", "<p>PM\xe2\x80\x8e-1</p>\n", ID_PM1},
+		{"variation selector in an id", "<p>P\xef\xb8\x8fM-1</p>\n", ID_PM1},
+		{"soft hyphens in a title", "<p>Tom &amp; Jer&shy;ry's data\xc2\xad" "base outage</p>\n", TITLE_PM1},
+		{"zero-width space in a pattern's match", "<p>10.\xe2\x80\x8b" "1.2.3</p>\n", PATTERN_1},
+		{"narrow no-break space U+202F", "<p>Project\xe2\x80\xaf\"Nightjar\"</p>\n", DENY_NIGHTJAR},
+		{"thin space U+2009", "<p>Project\xe2\x80\x89\"Nightjar\"</p>\n", DENY_NIGHTJAR},
+		{"ideographic space U+3000", "<p>Project\xe3\x80\x80\"Nightjar\"</p>\n", DENY_NIGHTJAR},
+		{"&thinsp;", "<p>Project&thinsp;&quot;Nightjar&quot;</p>\n", DENY_NIGHTJAR},
+		{"no-break space and a hair space", "<p>Project\xc2\xa0\xe2\x80\x8a\"Nightjar\"</p>\n", DENY_NIGHTJAR},
+	};
+	run_cases(cases, ARRAY_SIZE(cases), -1);
+}
+
+static void test_lookalikes(void)
+{
+	static const struct leak_case cases[] = {
+		{"fullwidth letters", "<p>\xef\xbd\x9a\xef\xbd\x8f\xef\xbd\x92\xef\xbd\x8b</p>\n", DENY_ZORK},
+		{"fullwidth id and hyphen", "<p>\xef\xbc\xb0\xef\xbc\xad\xef\xbc\x8d\xef\xbc\x91</p>\n", ID_PM1},
+		{"Cyrillic o", "<p>z\xd0\xberk</p>\n", DENY_ZORK},
+		{"Cyrillic capital EM in an id", "<p>P\xd0\x9c-1</p>\n", ID_PM1},
+		{"Greek capital RHO and MU", "<p>\xce\xa1\xce\x9c-1</p>\n", ID_PM1},
+		{"Greek omicron", "<p>z\xce\xbfrk</p>\n", DENY_ZORK},
+		{"mathematical bold", "<p>\xf0\x9d\x90\xb3\xf0\x9d\x90\xa8\xf0\x9d\x90\xab\xf0\x9d\x90\xa4</p>\n", DENY_ZORK},
+		{"mathematical sans-serif capitals in an id", "<p>\xf0\x9d\x96\xaf\xf0\x9d\x96\xac-1</p>\n", ID_PM1},
+		{"non-breaking hyphen U+2011", "<p>PM\xe2\x80\x91" "1</p>\n", ID_PM1},
+		{"minus sign U+2212", "<p>PM\xe2\x88\x92" "1</p>\n", ID_PM1},
+		{"&#x420; (Cyrillic ER) as a reference", "<p>&#x420;M-1</p>\n", ID_PM1},
+		{"Cyrillic e in a title", "<h2>Tom &amp; J\xd0\xb5rry's database outage</h2>\n", TITLE_PM1},
+		{"fullwidth digit in a pattern's match", "<p>10.\xef\xbc\x91.2.3</p>\n", PATTERN_1},
+		{"circled digit in a pattern's match", "<p>10.\xe2\x91\xa0.2.3</p>\n", PATTERN_1},
+	};
+	run_cases(cases, ARRAY_SIZE(cases), -1);
+}
+
+static void test_no_false_positives(void)
+{
+	static const struct leak_case cases[] = {
+		{"accented letters", "<p>Z\xc3\xbcrich, na\xc3\xafve, zo\xcc\x81rk-free</p>\n", ""},
+		{"Russian text", "<p>\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 zone</p>\n", ""},
+		{"a longer fullwidth id", "<p>\xef\xbc\xb0\xef\xbc\xad\xef\xbc\x8d\xef\xbc\x91\xef\xbc\x90</p>\n", ""},
+		{"typographic punctuation", "<p>\xe2\x80\x9cPM\xe2\x80\x9d \xe2\x80\x94 1\xe2\x80\xa6 zor\xe2\x80\x99k</p>\n", ""},
+		{"a joiner between words", "<p>Project\xe2\x80\x8d\"Nightjar\"s</p>\n", ""},
+	};
+	run_cases(cases, ARRAY_SIZE(cases), 0);
+}
+
+/* UTF-16 of an ASCII string, little- or big-endian, with a BOM or not. */
+static char *utf16(const char *s, bool be, bool bom, size_t *len)
+{
+	size_t n = strlen(s), k = 0;
+	char *out = xmalloc(2 * n + 2);
+	if (bom) {
+		out[k++] = be ? '\xfe' : '\xff';
+		out[k++] = be ? '\xff' : '\xfe';
+	}
+	for (size_t i = 0; i < n; i++) {
+		out[k++] = be ? '\0' : s[i];
+		out[k++] = be ? s[i] : '\0';
+	}
+	*len = k;
+	return out;
+}
+
+static void test_other_encodings(void)
+{
+	static const char page[] = "<p>Notes for the team: project zork,\nnear 10.1.2.3 and PM-1.</p>\n";
+	static const struct {
+		bool be, bom;
+	} forms[] = {{false, true}, {true, true}, {false, false}, {true, false}};
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+		size_t len;
+		char *text = utf16(page, forms[i].be, forms[i].bom, &len), *verdict;
+		CHECK_INT(check_one("notes.html", text, len, "\"zork\" (public.deny) is in the output: notes.html:1", &verdict),
+			  -1);
+		CHECK_STR(verdict, "ok");
+		free(verdict);
+		CHECK_INT(check_one("n.txt", text, len, "still matches \"10.1.2.3\" in the output: n.txt:2", &verdict), -1);
+		CHECK_STR(verdict, "ok");
+		free(verdict);
+		free(text);
+	}
+	static const char latin1[] = "Caf\xe9 notes: zork near 10.1.2.3\n";
+	static const char cp1252[] = "\x93zork\x94 \x96 see PM\x96" "1\n";
+	char *verdict;
+	CHECK_INT(check_one("a.txt", latin1, sizeof(latin1) - 1, "\"zork\" (public.deny) is in the output: a.txt:1", &verdict),
+		  -1);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+	CHECK_INT(check_one("a.txt", latin1, sizeof(latin1) - 1, "still matches \"10.1.2.3\"", &verdict), -1);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+	CHECK_INT(check_one("b.csv", cp1252, sizeof(cp1252) - 1, "but its id is in the output: b.csv:1", &verdict), -1);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+}
+
+static void test_unreadable_text_and_binaries(void)
+{
+	static const char junk[] = "\x01\x02\x03 not text \x04\x05\xff\x06";
+	static const char odd[] = "\xff\xfe\x00\xd8z\x00"; /* UTF-16 with an unpaired surrogate */
+	static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\x01\x02\x03";
+	static const char woff2[] = "wOF2\0\1\0\0\x03\x04\xfe";
+	static const char zip[] = "PK\3\4\x14\0\0\0\x08\0\xff\xfe";
+	char *verdict;
+	CHECK_INT(check_one("static/data.txt", junk, sizeof(junk) - 1,
+			    "static/data.txt:0:0: error: the leak check cannot read this file (expected UTF-8, UTF-16 or "
+			    "Windows-1252 text, or an image, font or archive)",
+			    &verdict),
+		  -1);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+	CHECK_INT(check_one("static/odd.html", odd, sizeof(odd) - 1, "cannot read this file", &verdict), -1);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+	CHECK_INT(check_one("static/logo.png", png, sizeof(png) - 1, "", &verdict), 0);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+	CHECK_INT(check_one("fonts/a.woff2", woff2, sizeof(woff2) - 1, "", &verdict), 0);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+	CHECK_INT(check_one("static/a.zip", zip, sizeof(zip) - 1, "", &verdict), 0);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+	static const char bmp[] = "BM\x36\x01\0\0\0\0\0\0\x36\0\0\0\x28\0\xff\x01";
+	static const char bmw[] = "BMW Caf\xe9 zork\n"; /* starts like a BMP, is Latin-1 text */
+	CHECK_INT(check_one("static/a.bmp", bmp, sizeof(bmp) - 1, "", &verdict), 0);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+	CHECK_INT(check_one("static/cars.txt", bmw, sizeof(bmw) - 1, "\"zork\" (public.deny) is in the output", &verdict), -1);
+	CHECK_STR(verdict, "ok");
+	free(verdict);
+}
+
+/* ---- stripped values ------------------------------------------------------------------- */
+
+static struct term term(const char *name)
+{
+	return (struct term){.name = xstrdup(name)};
+}
+
+/* PM-2 with an owner, authors and action items whose owners and tickets public.strip removes. */
+static void add_people(struct corpus *c)
+{
+	struct postmortem *pm = &c->pms[0];
+	pm->owner = xstrdup("Priya Natarajan");
+	pm->id_loc = (struct loc){pm->path, 2, 5};
+	pm->authors = xcalloc(2, sizeof(*pm->authors));
+	pm->authors[pm->nauthors++] = term("Tom Ruiz");
+	pm->authors[0].loc = (struct loc){pm->path, 7, 11};
+	pm->authors[pm->nauthors++] = term("Al"); /* too short to look for */
+	pm->actions = xcalloc(2, sizeof(*pm->actions));
+	pm->actions[0] = (struct action_item){.title = xstrdup("Alert on pool use"), .owner = xstrdup("Lee Park"),
+					      .ticket = xstrdup("OPS-1251"), .loc = {pm->path, 12, 3}};
+	pm->actions[1] = (struct action_item){.title = xstrdup("Size the pool"), .ticket = xstrdup("OPS-77")};
+	pm->nactions = 2;
+	pm->stripped = xcalloc(1, sizeof(char *));
+	pm->stripped[pm->nstripped++] = xstrdup("Dana Wrapped");
+	pm->text = xstrdup("The pool alert is OPS-77, as Al said.");
+}
+
+static void test_stripped_values(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	add_people(&c);
+	write_text("out/a.html", "<p>Owner: PRIYA\xc2\xa0NATARAJAN; by Tom Ruiz and Al.</p>\n");
+	write_text("out/api/actions.json", "[{\"title\": \"Alert on pool use\", \"owner\": \"Lee Park\", "
+					   "\"ticket\": \"OPS-1251\"}]\n");
+	write_text("out/b.html", "<li>Size the pool (owner: Dana&#x20;Wrapped), see OPS-77</li>\n");
+	write_text("out/c.html", "<p>Lee Parker and OPS-12510 are someone and something else.</p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 2), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 5 internal strings: the previous output is left as it was\n"
+		     "postmortems/pm-2.md:2:5: error: \"Dana Wrapped\" (action_items of PM-2) is stripped by public.strip but "
+		     "is in the output: b.html:1\n"
+		     "postmortems/pm-2.md:2:5: error: \"Priya Natarajan\" (owner of PM-2) is stripped by public.strip but is "
+		     "in the output: a.html:1\n"
+		     "postmortems/pm-2.md:7:11: error: \"Tom Ruiz\" (authors of PM-2) is stripped by public.strip but is in "
+		     "the output: a.html:1\n"
+		     "postmortems/pm-2.md:12:3: error: \"Lee Park\" (action_items.owner of PM-2) is stripped by public.strip "
+		     "but is in the output: api/actions.json:1\n"
+		     "postmortems/pm-2.md:12:3: error: \"OPS-1251\" (action_items.ticket of PM-2) is stripped by public.strip "
+		     "but is in the output: api/actions.json:1\n");
+	free(d);
+	free(out);
+	done(&c);
+}
+
+static void test_stripped_values_shown_elsewhere(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	add_people(&c);
+	free(c.site.strip[0]); /* keep owner: its values are shown, as any name */
+	c.site.strip[0] = xstrdup("action_items.owner");
+	c.pms[0].owner = (free(c.pms[0].owner), xstrdup("Lee Park"));
+	free(c.pms[0].text);
+	c.pms[0].text = xstrdup("Tom Ruiz, Dana Wrapped, OPS-77 and OPS-1251 in the body: prose.");
+	write_text("out/a.html", "<p>Lee Park, Tom Ruiz, Dana Wrapped, OPS-1251, OPS-77.</p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 1), 0);
+	char *d = diags();
+	CHECK_STR(d, "");
+	free(d);
+	/* as a build does it: noted while the text is there, then the text dropped */
+	leak_note_prose(&c);
+	free(c.pms[0].text);
+	c.pms[0].text = xstrdup("Nothing now.");
+	CHECK_INT(leak_check(&c, out, NULL, 1), 0);
+	d = diags();
+	CHECK_STR(d, "");
+	free(d);
+	free(out);
+	done(&c);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
@@ -276,6 +558,13 @@ int main(void)
 		TEST(test_binary_files_and_many_files),
 		TEST(test_which_titles_are_checked),
 		TEST(test_short_titles_only_alone),
+		TEST(test_invisible_characters),
+		TEST(test_lookalikes),
+		TEST(test_no_false_positives),
+		TEST(test_other_encodings),
+		TEST(test_unreadable_text_and_binaries),
+		TEST(test_stripped_values),
+		TEST(test_stripped_values_shown_elsewhere),
 	};
 	int ret = harness_run("leakcheck", cases, ARRAY_SIZE(cases));
 	free(dir);

@@ -359,6 +359,42 @@ static const char *const actions_body = "## Action items\n\n"
 					"priority: must, ticket: OPS-1)\n"
 					"- [ ] Second\n";
 
+/* public.strip: the annotation keys go from the parsed item, however the source spells them. */
+static void test_strip_annotation_keys(void)
+{
+	static const char *const keys[] = {"owner", "ticket"};
+	static const struct {
+		const char *body, *html, *stripped;
+	} cases[] = {
+		{"- [ ] Add an alert (owner: Lee Park, due: 2025-02-01)\n", "Add an alert (due: 2025-02-01)", "Lee Park"},
+		{"- [ ] Add an alert (due: 2025-02-01, owner:\n  Lee Park)\n", "Add an alert (due: 2025-02-01)", "Lee Park"},
+		{"- [ ] Add an alert (owner&#58; Lee Park, due: 2025-02-01)\n", "Add an alert (due: 2025-02-01)", "Lee Park"},
+		{"- [ ] Add an alert (owner\\: Lee Park)\n", "Add an alert</li>", "Lee Park"},
+		{"- [ ] Add an *alert* (*owner*: Lee Park, ticket: OPS-1)\n", "Add an <em>alert</em></li>", "Lee Park"},
+		{"- [ ] Add an alert (owner: **Lee\n  Park**)\n", "Add an alert</li>", "Lee Park"},
+		{"- [x] Add an alert (Owner: Lee Park, priority: must)\n", "Add an alert (priority: must)", "Lee Park"},
+		{"Some prose.\n\n- [ ] Elsewhere (ticket: OPS-9)\n", "Elsewhere</li>", "OPS-9"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct md_opts opts = {.strip_internal = true, .strip_keys = keys, .nstrip_keys = 2};
+		struct postmortem pm = parse(cases[i].body, opts);
+		bool html = pm.html && strstr(pm.html, cases[i].html) && !strstr(pm.html, "Lee") && !strstr(pm.html, "OPS");
+		if (!html)
+			fprintf(stderr, "case %zu: %s\n", i, pm.html ? pm.html : "(null)");
+		CHECK(html);
+		CHECK(pm.text && !strstr(pm.text, "Lee") && !strstr(pm.text, "OPS"));
+		CHECK(pm.nstripped >= 1);
+		if (pm.nstripped)
+			CHECK_STR(pm.stripped[0], cases[i].stripped);
+		pm_release(&pm);
+	}
+	struct postmortem pm = parse("- [ ] Keep this (due: 2025-02-01)\n- [ ] And (owner ) this\n",
+				     (struct md_opts){.strip_keys = keys, .nstrip_keys = 2});
+	CHECK(pm.html && strstr(pm.html, "Keep this (due: 2025-02-01)") && strstr(pm.html, "And (owner ) this"));
+	CHECK_INT(pm.nstripped, 0);
+	pm_release(&pm);
+}
+
 static void test_action_item_fields(void)
 {
 	struct postmortem pm = parse(actions_body, (struct md_opts){0});
@@ -600,6 +636,7 @@ int main(void)
 		TEST(test_link_resolve_without_markers),
 		TEST(test_short_and_long_bodies),
 		TEST(test_action_item_fields),
+		TEST(test_strip_annotation_keys),
 		TEST(test_front_matter_items_win),
 		TEST(test_no_body),
 		TEST(test_threads),
