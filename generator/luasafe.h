@@ -6,7 +6,8 @@
  * Each does what Lua's own does (same results, same messages) except:
  *  - string.find, match, gmatch and gsub run a pattern matcher that asks
  *    sandbox_check() every few thousand steps, so a backtracking pattern on a
- *    long subject ends at its time budget, at the script's line;
+ *    long subject ends at its time budget, at the script's line; a plain
+ *    find is glibc's memmem (linear, where Lua's search is quadratic);
  *  - string.rep of an empty string (or with n < 1) is "" at once (Lua's loops
  *    n times), and a result over LUASAFE_MAX_STRING bytes is an error;
  *  - table.insert, remove, move, concat and unpack take #t once (a __len
@@ -25,7 +26,7 @@ struct lua_State;
 
 /* The longest string string.rep makes. */
 #define LUASAFE_MAX_STRING ((size_t)256 << 20)
-/* The most elements table.move, concat and unpack take in one call. */
+/* The most elements one call of a table function loops over. */
 #define LUASAFE_MAX_RANGE ((long long)1 << 24)
 
 /*
