@@ -1,6 +1,7 @@
 /* corpus: find, read and parse every source file (see corpus.h). */
 #include "corpus.h"
 
+#include "fieldmap.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -16,6 +17,7 @@ struct load {
 	struct fs_entry *files;
 	struct postmortem *pms;
 	bool *ok;
+	bool *skipped; /* left out by import.on_invalid: skip */
 	bool keep_sources;
 };
 
@@ -43,9 +45,36 @@ static void keep_front(struct load *l, struct postmortem *pm, const char *text)
 	}
 }
 
+static void parse_one(struct load *l, size_t i, int worker);
+
+/* The "Action items" section that yielded no item (fieldmap.h): a warning, not a silent 0. */
+static void check_actions_section(const struct postmortem *pm)
+{
+	if (pm->actions_section.line && pm->nactions == 0)
+		warning(&pm->actions_section, "the \"Action items\" section has no item aftermath can read (expected a table with an Action and an Owner column, a task list or a list)");
+}
+
+/* import.on_invalid: skip: a file with errors is left out, its problems told as notes, and one warning. */
 static void load_one(void *ctx, size_t i, int worker)
 {
 	struct load *l = ctx;
+	const struct import_cfg *ic = l->c->site.import;
+	bool skip = ic && ic->skip_invalid;
+	if (skip)
+		diag_demote(true);
+	parse_one(l, i, worker);
+	if (!skip)
+		return;
+	diag_demote(false);
+	if (!l->ok[i] && l->pms[i].path) {
+		struct loc loc = {l->pms[i].path, 1, 1};
+		warning(&loc, "left out of the build (import.on_invalid: skip): its problems are the notes for this file");
+		l->skipped[i] = true;
+	}
+}
+
+static void parse_one(struct load *l, size_t i, int worker)
+{
 	struct postmortem *pm = &l->pms[i];
 	char *text;
 	size_t len;
@@ -73,6 +102,7 @@ static void load_one(void *ctx, size_t i, int worker)
 	free(text);
 	if (parsed < 0)
 		return;
+	check_actions_section(pm);
 	l->ok[i] = true;
 }
 
@@ -118,16 +148,19 @@ static int load_postmortems(struct corpus *c, int jobs, bool keep_sources)
 	free(dir);
 	l.pms = xcalloc(n, sizeof(*l.pms));
 	l.ok = xcalloc(n, sizeof(*l.ok));
+	l.skipped = xcalloc(n ? n : 1, sizeof(*l.skipped));
 	parallel_for(n, jobs, load_one, &l);
 	check_ids(c, &l, n);
 	c->nsources = n;
 	c->pms = xcalloc(n, sizeof(*c->pms));
 	c->hidden = xcalloc(n ? n : 1, sizeof(*c->hidden));
+	size_t nskipped = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (l.ok[i]) {
 			c->pms[c->npms++] = l.pms[i];
 			continue;
 		}
+		nskipped += l.skipped[i];
 		if (l.pms[i].id && l.pms[i].title && !selected(c, &l.pms[i])) {
 			struct hidden *h = &c->hidden[c->nhidden++];
 			h->id = xstrdup(l.pms[i].id);
@@ -140,11 +173,12 @@ static int load_postmortems(struct corpus *c, int jobs, bool keep_sources)
 	qsort(c->pms, c->npms, sizeof(*c->pms), cmp_pm);
 	for (size_t i = 0; i < c->npms; i++)
 		strmap_put(&c->by_id, c->pms[i].id, i);
-	if (n != c->npms && c->profile == PROFILE_INTERNAL)
+	if (n - nskipped != c->npms && c->profile == PROFILE_INTERNAL)
 		ret = -1;
 	fs_entries_free(l.files, n);
 	free(l.pms);
 	free(l.ok);
+	free(l.skipped);
 	return ret;
 }
 

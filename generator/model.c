@@ -276,6 +276,7 @@ void pm_release(struct postmortem *pm)
 	free(pm->slug);
 	free(pm->title);
 	free(pm->summary);
+	free(pm->source);
 	free(pm->owner);
 	free(pm->owner_slug);
 	terms_free(pm->authors, pm->nauthors);

@@ -141,6 +141,10 @@ struct postmortem {
 	struct action_item *actions;
 	size_t nactions;
 	bool actions_from_body; /* read from the "Action items" task list */
+	struct loc actions_section; /* the body's "Action items" section (line 0: none), for the warning when it yields no item */
+	bool actions_from_tasks;    /* markdown.c read them from a task list (not fieldmap from a table or list) */
+	bool impact_from_timeline;  /* impact times read from the body's timeline (fieldmap.h) */
+	char *source;               /* the original write-up's URL (source:), NULL when none */
 
 	/*
 	 * The whole front matter as parsed, unknown keys included: while the

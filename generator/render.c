@@ -351,6 +351,16 @@ static void push_durations(lua_State *L, const struct impact *im)
 	buf_release(&b);
 }
 
+/* What an imported postmortem's page says about where it was read from: pm.source, pm.impact_from_timeline, pm.actions_from_section. */
+static void push_import_marks(lua_State *L, const struct postmortem *pm)
+{
+	set_str(L, "source", pm->source);
+	if (pm->impact_from_timeline)
+		set_bool(L, "impact_from_timeline", true);
+	if (pm->actions_from_body && pm->actions_section.line && !pm->actions_from_tasks)
+		set_bool(L, "actions_from_section", true);
+}
+
 static void push_impact(lua_State *L, const struct impact *im)
 {
 	lua_createtable(L, 0, 6);
@@ -542,6 +552,8 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	}
 	lua_setfield(L, -2, "action_items");
 	set_bool(L, "actions_from_body", pm->actions_from_body);
+	if (pm->source || pm->impact_from_timeline || pm->actions_section.line) /* imported (fieldmap.h) */
+		push_import_marks(L, pm);
 	push_related(L, r, l);
 	lua_setfield(L, -2, "related");
 	if (l->newer != SIZE_MAX) {

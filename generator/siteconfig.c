@@ -1,6 +1,7 @@
 /* siteconfig: site.yaml, typed and validated (see siteconfig.h). */
 #include "siteconfig.h"
 
+#include "fieldmap.h"
 #include "fsutil.h"
 #include "slug.h"
 
@@ -8,12 +9,6 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const known_fields[] = {
-	"id",      "title",   "date",     "status",  "severity", "kind",    "visibility", "owner",   "authors",
-	"summary", "services", "contributing_factors", "tags", "impact", "published", "related", "featured",
-	"action_items",
-};
 
 static char **str_list(size_t n, const char *const *v)
 {
@@ -84,6 +79,7 @@ void site_release(struct site *s)
 	}
 	free(s->redact);
 	free_list(s->deny, s->ndeny);
+	import_cfg_free(s->import);
 	ynode_free(s->front);
 	memset(s, 0, sizeof(*s));
 }
@@ -225,34 +221,6 @@ static int parse_services(struct site *s, const struct ynode *n)
 	return ret;
 }
 
-static int parse_fields(struct site *s, const struct ynode *n)
-{
-	int ret = 0;
-	if (n->type != YN_MAP)
-		return error(&n->loc, "fields must be a mapping from our field name to yours (got %s)", ynode_kind(n));
-	s->fields = xcalloc(n->n ? n->n : 1, sizeof(*s->fields));
-	for (size_t i = 0; i < n->n; i++) {
-		bool known = false;
-		for (size_t k = 0; k < ARRAY_SIZE(known_fields); k++)
-			known |= !strcmp(n->keys[i], known_fields[k]);
-		if (!known) {
-			ret = error(&n->key_locs[i], "unknown field \"%s\" in fields (expected one of the front-matter fields: id, title, date, ...)",
-				    n->keys[i]);
-			continue;
-		}
-		if (n->items[i]->type != YN_SCALAR) {
-			ret = error(&n->items[i]->loc, "fields.%s must be a field name (got %s)", n->keys[i],
-				    ynode_kind(n->items[i]));
-			continue;
-		}
-		struct field_map *f = &s->fields[s->nfields++];
-		f->ours = xstrdup(n->keys[i]);
-		f->theirs = xstrdup(n->items[i]->scalar);
-		f->loc = n->items[i]->loc;
-	}
-	return ret;
-}
-
 static int check_pattern(const struct ynode *n)
 {
 	int code;
@@ -362,8 +330,9 @@ static int parse_key(struct site *s, const char *k, const struct ynode *v)
 		return parse_aliases(s, v);
 	if (!strcmp(k, "services"))
 		return parse_services(s, v);
-	if (!strcmp(k, "fields"))
-		return parse_fields(s, v);
+	int r = fieldmap_site_key(s, k, v); /* fields, defaults, import, taxonomies */
+	if (r <= 0)
+		return r;
 	if (!strcmp(k, "public"))
 		return parse_public(s, v);
 	return 0; /* unknown keys are kept in s->front for templates and hooks */
@@ -404,6 +373,8 @@ int site_load(struct site *s, const char *dir)
 	for (size_t i = 0; i < s->front->n; i++)
 		if (parse_key(s, s->front->keys[i], s->front->items[i]) < 0)
 			ret = -1;
+	if (fieldmap_site_check(s) < 0)
+		ret = -1;
 	return ret;
 }
 

@@ -1,0 +1,173 @@
+# Import (issue 19): collections written for other tools build unchanged, with what was read
+# checked: a foreign front-matter schema (fields:, defaults:, empty values), a team's archive
+# without front matter (file-name ids, timeline tables, Stats lists), the two common templates,
+# and misuse of every site.yaml key at its file:line:col.  Fixtures: tests/fixtures/import/.
+FX="$ROOT/tests/fixtures/import"
+
+# pm_json SITE ID FIELD...: a value of postmortem ID in SITE/api/postmortems.json ("a.b" for nested).
+pm_json() {
+	node -e 'const [f, id, ...path] = process.argv.slice(1);
+		const p = JSON.parse(require("fs").readFileSync(f + "/api/postmortems.json")).find(x => x.id === id);
+		let v = p; for (const k of path) v = v === undefined ? undefined : v[k];
+		console.log(v === undefined ? "(none)" : JSON.stringify(v));' "$@"
+}
+pm_count() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1] + "/api/postmortems.json")).length)' "$1"; }
+
+t_begin "a foreign schema builds: fields: with fallbacks, split and dotted targets, defaults:, empty values are notes"
+assert_exit 0 "$AFTERMATH" build "$FX/foreign" -o "$T/foreign" --as-of 2026-01-01
+assert_eq "$(pm_count "$T/foreign")" 5 "postmortems built (6 files, 1 left out)"
+assert_eq "$(grep -c 'hooli-undated.md:1:1: warning: left out of the build' "$ERR")" 1 "the skipped file named once"
+assert_stderr_contains 'hooli-undated.md:2:1: note: missing required field "date" (looked for start_time, Date in the front matter, then in the body)'
+assert_stderr_contains 'globex-cdn.md:6:10: note: product is empty: taken as absent (for services)'
+assert_not_contains "$ERR" "error:"
+S=5b0f2c1e-7d3a-4e51-9a7c-2f1d0c9e8b01
+assert_eq "$(pm_json "$T/foreign" $S services)" '["payments-api","dashboard"]' "services split at commas"
+assert_eq "$(pm_json "$T/foreign" $S factors)" '["config-change","database"]' "contributing_factors from categories"
+assert_eq "$(pm_json "$T/foreign" $S tags)" '["failover","replication"]' "tags from keywords"
+assert_eq "$(pm_json "$T/foreign" $S status)" '"complete"' "status from defaults"
+assert_eq "$(pm_json "$T/foreign" $S severity)" '"SEV3"' "severity from defaults"
+assert_contains "$T/foreign/postmortems/$S/index.html" '<dt>Original write-up</dt><dd><a href="https://example.com/rca/2019-07-10"'
+assert_contains "$T/foreign/postmortems/$S/index.html" '<span class="dur-label">Resolved</span><span class="dur-value">+2 h 45 min'
+G=8c1d0e5a-1b2c-4d3e-8f90-112233445566
+assert_eq "$(pm_json "$T/foreign" $G services)" '[]' "product: \"\" is absent"
+assert_eq "$(pm_json "$T/foreign" $G date)" '"2020-01-02"' "a date-time without T and zone is read"
+assert_contains "$T/foreign/postmortems/$G/index.html" '<span class="dur-label">Resolved</span><span class="dur-value">+2 h'
+assert_eq "$(pm_json "$T/foreign" 0a1b2c3d-0000-4000-8000-000000000003 title)" '"Invoices sent twice"' "title from the H1"
+assert_eq "$(pm_json "$T/foreign" 0a1b2c3d-0000-4000-8000-000000000004 title)" '"Initech no heading"' "title from the file name"
+assert_eq "$(pm_json "$T/foreign" 0a1b2c3d-0000-4000-8000-000000000005 date)" '"2022-11-15"' "date: [start_time, Date] falls back to a body line"
+assert_eq "$(pm_json "$T/foreign" 0a1b2c3d-0000-4000-8000-000000000005 tags)" '["indexing"]' "tags: [keywords, Category] falls back to a body line"
+
+t_begin "a team archive without front matter: ids from file names, timeline tables, Stats lists, action-item lists"
+assert_exit 0 "$AFTERMATH" build "$FX/team" -o "$T/team" --as-of 2026-01-01
+assert_eq "$(pm_count "$T/team")" 3 "postmortems built"
+assert_eq "$(pm_json "$T/team" PM2021-005 title)" '"All services returning 503"' "title"
+assert_eq "$(pm_json "$T/team" PM2021-005 date)" '"2021-06-22"' "date from the timeline's first row"
+assert_eq "$(pm_json "$T/team" PM2021-005 tags)" '["kubernetes"]' "Category: mapped to tags"
+assert_eq "$(pm_json "$T/team" PM2021-005 action_items total)" 3 "a plain list under Action Items"
+assert_eq "$(pm_json "$T/team" PM2021-005 action_items open)" 3 "plain items are open"
+P5="$T/team/postmortems/pm2021-005/index.html"
+assert_contains "$P5" '<time datetime="2021-06-22T08:21:00Z">08:21 UTC'
+assert_contains "$P5" '<span class="dur-label">Detected</span><span class="dur-value">+8 min'
+assert_contains "$P5" '<span class="dur-label">Mitigated</span><span class="dur-value">+19 min'
+assert_contains "$P5" '<span class="dur-label">Resolved</span><span class="dur-value">+25 min'
+assert_contains "$P5" 'These times are read from the timeline.'
+assert_eq "$(pm_json "$T/team" PM2021-009 action_items total)" 3 "a table under Action Items"
+assert_eq "$(pm_json "$T/team" PM2021-009 action_items done)" 1 "its Status column"
+assert_eq "$(pm_json "$T/team" PM2021-009 tags)" '["payments","queues"]' "a list in one line"
+assert_contains "$T/team/postmortems/pm2021-009/index.html" '<span class="dur-label">Detected</span><span class="dur-value">+40 min'
+assert_contains "$T/team/postmortems/pm2021-009/index.html" '<span class="dur-label">Resolved</span><span class="dur-value">+2 h'
+assert_stderr_contains 'PM2021-009 - Payment webhooks delayed.md:20:56: warning: deadline "next month" is not a date'
+assert_eq "$(grep -c 'Ana Silva' "$T/team/api/actions.csv")" 2 "owners from the table and from a task list's annotation"
+assert_contains "$T/team/api/actions.csv" "2021-08-10"
+assert_eq "$(pm_json "$T/team" PM2022-001 action_items total)" 2 "a task list (markdown.c's, as before)"
+assert_contains "$T/team/postmortems/pm2022-001/index.html" '<span class="dur-label">Resolved</span><span class="dur-value">+1 h 3 min'
+
+t_begin "the seeds' two templates: - Label: lines with an Action Item table; **Label:** lines with a bold Action Items: section"
+assert_exit 0 "$AFTERMATH" build "$FX/seeds" -o "$T/seeds" --as-of 2026-01-01
+assert_not_contains "$ERR" "warning:"
+assert_eq "$(pm_count "$T/seeds")" 2 "postmortems built"
+assert_eq "$(pm_json "$T/seeds" INC-2024-0042 title)" '"Checkout latency spike"' "H1 without \"Postmortem:\""
+assert_eq "$(pm_json "$T/seeds" INC-2024-0042 severity)" '"SEV2"' "- Severity:"
+assert_eq "$(pm_json "$T/seeds" INC-2024-0042 status)" '"complete"' "- Status:"
+assert_eq "$(pm_json "$T/seeds" INC-2024-0042 action_items total)" 3 "| Action Item | Owner | Deadline |"
+assert_contains "$T/seeds/api/actions.csv" "Lee Park"
+assert_contains "$T/seeds/api/actions.csv" "2024-02-20"
+assert_contains "$T/seeds/postmortems/inc-2024-0042/index.html" '<dt>Authors</dt><dd>Dana Ruiz, Lee Park</dd>'
+assert_eq "$(pm_json "$T/seeds" shakespeare-sonnet status)" '"complete"' "**Status:** Complete, action items in progress"
+assert_eq "$(pm_json "$T/seeds" shakespeare-sonnet action_items total)" 5 "**Action Items:** table"
+assert_contains "$T/seeds/postmortems/shakespeare-sonnet/index.html" '<time datetime="2015-10-21T14:54:00Z">'
+assert_contains "$T/seeds/postmortems/shakespeare-sonnet/index.html" '<span class="dur-label">Resolved</span><span class="dur-value">+1 h 6 min'
+assert_contains "$T/seeds/postmortems/shakespeare-sonnet/index.html" 'Read from the “Action items” section above.'
+
+t_begin "front matter with action items only in a table: read, not a silent 0; a section with none is a warning"
+assert_exit 0 "$AFTERMATH" build "$FX/seeds-fm" -o "$T/seeds-fm" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/seeds-fm" PM-2024-031 action_items total)" 2 "table items"
+assert_contains "$T/seeds-fm/api/actions.csv" "Ben Okafor"
+assert_stderr_contains 'pm-2024-032.md:6:1: warning: the "Action items" section has no item aftermath can read'
+assert_exit 1 "$AFTERMATH" build "$FX/seeds-fm" -o "$T/seeds-fm2" --as-of 2026-01-01 --strict
+
+t_begin "site.yaml misuse of fields:, defaults:, import:, taxonomies: is an error at its file:line:col"
+mkdir -p "$T/bad/postmortems"
+printf -- '---\nid: A-1\ntitle: T\ndate: 2024-01-01\n---\nx\n' > "$T/bad/postmortems/a.md"
+bad_site() { # YAML EXPECTED-DIAGNOSTIC
+	printf '%s\n' "$1" > "$T/bad/site.yaml"
+	assert_exit 1 "$AFTERMATH" check "$T/bad"
+	assert_stderr_contains "$T/bad/site.yaml:$2"
+}
+bad_site 'fields: {nope: x}' '1:10: error: unknown field "nope" in fields (expected id, title'
+bad_site 'fields: {impact.ended: x}' '1:10: error: unknown field "impact.ended" in fields'
+bad_site 'fields: {tags: {from: k, split: ""}}' '1:33: error: fields.tags.split must be the text between the values'
+bad_site 'fields: {id: []}' '1:14: error: fields.id is an empty list (expected at least one field name)'
+bad_site 'fields: {id: [uuid, {a: b}]}' '1:21: error: fields.id must be a field name (got a mapping)'
+bad_site 'fields: {title: {split: ","}}' '1:17: error: fields.title needs from: the author'
+bad_site 'fields: {date: {from: d, sep: x}}' '1:26: error: unknown key "sep" in fields.date (expected from, split)'
+bad_site 'fields: [id, uuid]' '1:9: error: fields must be a mapping from our field name to yours (got a list)'
+bad_site 'defaults: [status]' '1:11: error: defaults must be a mapping'
+bad_site 'defaults: {title: Untitled}' '1:12: error: defaults.title would give every postmortem the same title'
+bad_site 'defaults: {colour: red}' '1:12: error: unknown field "colour" in defaults'
+bad_site 'defaults: {severity: SEV9}' '1:22: error: unknown severity "SEV9" (expected SEV1, SEV2, SEV3, SEV4)'
+bad_site 'import: yes' '1:9: error: import must be a mapping of front_matter, on_invalid, read_body (got a text value)'
+bad_site 'import: {front_matter: maybe}' '1:24: error: unknown import.front_matter "maybe" (expected required, optional)'
+bad_site 'import: {on_invalid: ignore}' '1:22: error: unknown import.on_invalid "ignore" (expected error, skip)'
+bad_site 'import: {read_body: sometimes}' '1:21: error: import.read_body must be true or false'
+bad_site 'import: {frontmatter: optional}' '1:10: error: unknown key "frontmatter" in import (expected front_matter, on_invalid, read_body)'
+bad_site 'taxonomies: {services: {}}' '1:14: error: taxonomy name "services" is taken'
+bad_site 'taxonomies: {Bad-Name: {}}' '1:14: error: taxonomy name "Bad-Name" must be 1 to 40 lower-case letters'
+bad_site 'taxonomies: {company: {titel: X}}' '1:24: error: unknown key "titel" in taxonomies.company (expected title, singular)'
+bad_site 'taxonomies: [company]' '1:13: error: taxonomies must be a mapping'
+
+t_begin "fields: reads the author's names only: a swap is a swap, a self-mapping is the field, no chain or cycle"
+mkdir -p "$T/swap/postmortems"
+printf 'fields: {id: title, title: id, date: date}\n' > "$T/swap/site.yaml"
+printf -- '---\nid: The title\ntitle: S-1\ndate: 2024-01-01\n---\nx\n' > "$T/swap/postmortems/a.md"
+assert_exit 0 "$AFTERMATH" build "$T/swap" -o "$T/swap-out" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/swap-out" S-1 title)" '"The title"' "swapped"
+
+t_begin "without import: a file without front matter is an error as before; with it, a file without a date is one too"
+mkdir -p "$T/nofm/postmortems"
+printf '# Just a heading\n\nText.\n' > "$T/nofm/postmortems/x-1 - Just.md"
+assert_exit 1 "$AFTERMATH" check "$T/nofm"
+assert_stderr_contains 'x-1 - Just.md:1:1: error: missing front matter'
+printf 'import: {front_matter: optional}\n' > "$T/nofm/site.yaml"
+assert_exit 1 "$AFTERMATH" check "$T/nofm"
+assert_stderr_contains 'x-1 - Just.md:1:1: error: missing required field "date" (looked for date in the front matter, then in the body)'
+printf 'import: {front_matter: optional, on_invalid: skip}\n' > "$T/nofm/site.yaml"
+assert_exit 0 "$AFTERMATH" check "$T/nofm"
+assert_stderr_contains 'x-1 - Just.md:1:1: warning: left out of the build (import.on_invalid: skip)'
+
+t_begin "hostile body: thousands of labels, a huge action table, odd Unicode, empty cells, 100 columns"
+mkdir -p "$T/hb/postmortems"
+printf 'import: {front_matter: optional}\n' > "$T/hb/site.yaml"
+{
+	printf '# Many labels\n\nDate: 2024-01-01\n\n## Stats\n\n'
+	i=0; while [ $i -lt 5000 ]; do printf -- '- Label %d: value %d\n' $i $i; i=$((i + 1)); done
+	printf -- '- Приоритет: высокий\n- 日付: 2021-01-01\n- Owner: Zoë Ñúñez\n'
+	printf '\n## Action items\n\n| Action | Owner | Deadline |\n|---|---|---|\n'
+	i=0; while [ $i -lt 3000 ]; do printf '| Item %d | | |\n' $i; i=$((i + 1)); done
+	printf '|  | Nobody | 2024-01-01 |\n'
+} > "$T/hb/postmortems/hb-1 - Many.md"
+{
+	printf '# Wide\n\nDate: 2024-01-01\n\n## Action items\n\n|'
+	i=0; while [ $i -lt 100 ]; do printf ' c%d |' $i; i=$((i + 1)); done; printf '\n|'
+	i=0; while [ $i -lt 100 ]; do printf -- '---|'; i=$((i + 1)); done; printf '\n|'
+	i=0; while [ $i -lt 100 ]; do printf ' v%d |' $i; i=$((i + 1)); done; printf '\n'
+} > "$T/hb/postmortems/hb-2 - Wide.md"
+assert_exit 0 timeout 60 "$AFTERMATH" build "$T/hb" -o "$T/hb-out" --as-of 2026-01-01
+assert_stderr_contains 'hb-1 - Many.md:1006:3: warning: more than 1000 metadata lines in one file: the rest are not read'
+assert_stderr_contains 'warning: more than 1000 action items in one section: the rest are not read'
+assert_eq "$(pm_json "$T/hb-out" hb-1 action_items total)" 1000 "capped"
+assert_eq "$(pm_json "$T/hb-out" hb-2 action_items total)" 1 "a 100-column table: its first column"
+assert_contains "$T/hb-out/api/actions.csv" "v0"
+
+t_begin "file names: only punctuation, Unicode, a leading token without a digit"
+mkdir -p "$T/fn/postmortems"
+printf 'import: {front_matter: optional}\n' > "$T/fn/site.yaml"
+printf 'Date: 2024-01-01\n\nText.\n' > "$T/fn/postmortems/---.md"
+printf 'Date: 2024-01-02\n\nText.\n' > "$T/fn/postmortems/Ünïcödé outage.md"
+printf 'Date: 2024-01-03\n\nText.\n' > "$T/fn/postmortems/PM-7 – Dash title.md"
+assert_exit 1 "$AFTERMATH" check "$T/fn"
+assert_stderr_contains '---.md:1:1: error: missing required field "id"'
+rm "$T/fn/postmortems/---.md"
+assert_exit 0 "$AFTERMATH" build "$T/fn" -o "$T/fn-out" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/fn-out" "Ünïcödé-outage" title)" '"Ünïcödé outage"' "a name without an id token"
+assert_eq "$(pm_json "$T/fn-out" PM-7 title)" '"Dash title"' "an en dash after the token"
