@@ -8,6 +8,7 @@
 #include "parallel.h"
 #include "redact.h"
 #include "slug.h"
+#include "taxonomy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ static void keep_front(struct load *l, struct postmortem *pm, const char *text)
 	}
 }
 
-static void parse_one(struct load *l, size_t i, int worker);
+static int parse_one(struct load *l, size_t i, int worker);
 
 /* The "Action items" section that yielded no item (fieldmap.h): a warning, not a silent 0. */
 static void check_actions_section(const struct postmortem *pm)
@@ -62,18 +63,19 @@ static void load_one(void *ctx, size_t i, int worker)
 	bool skip = ic && ic->skip_invalid;
 	if (skip)
 		diag_demote(true);
-	parse_one(l, i, worker);
+	int ret = parse_one(l, i, worker);
 	if (!skip)
 		return;
 	diag_demote(false);
-	if (!l->ok[i] && l->pms[i].path) {
+	if (ret < 0) {
 		struct loc loc = {l->pms[i].path, 1, 1};
 		warning(&loc, "left out of the build (import.on_invalid: skip): its problems are the notes for this file");
 		l->skipped[i] = true;
 	}
 }
 
-static void parse_one(struct load *l, size_t i, int worker)
+/* -1 when the file has problems (reported), 0 when it loaded or is not selected. */
+static int parse_one(struct load *l, size_t i, int worker)
 {
 	struct postmortem *pm = &l->pms[i];
 	char *text;
@@ -81,13 +83,13 @@ static void parse_one(struct load *l, size_t i, int worker)
 	pm->path = xstrdup(l->files[i].path);
 	pm->rel = path_join("postmortems", l->files[i].rel);
 	if (fs_read(pm->path, &text, &len) < 0)
-		return;
+		return -1;
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
 		ret = redact_pm(l->c->redactor, worker, pm, text, len);
 	if (ret < 0 || !selected(l->c, pm)) {
 		free(text);
-		return;
+		return ret;
 	}
 	struct md_opts opts = {
 		.allow_html = l->c->site.allow_html,
@@ -101,9 +103,10 @@ static void parse_one(struct load *l, size_t i, int worker)
 	keep_front(l, pm, text);
 	free(text);
 	if (parsed < 0)
-		return;
+		return -1;
 	check_actions_section(pm);
 	l->ok[i] = true;
+	return 0;
 }
 
 /* Newest first: by date, then by id. */
@@ -204,6 +207,10 @@ static int page_slug(struct corpus *c, struct strmap *slugs, struct page *pg, co
 		if (!strcmp(pg->slug, generated[i]))
 			return error(&loc, "pages/%s would be at /%s/, which aftermath's own pages use (expected another file name)",
 				     f->rel, generated[i]);
+	for (size_t i = 0; c->site.import && i < c->site.import->ntax; i++)
+		if (!strcmp(pg->slug, c->site.import->tax[i].name))
+			return error(&loc, "pages/%s would be at /%s/, the page of the taxonomy %s (expected another file name)",
+				     f->rel, pg->slug, pg->slug);
 	size_t other = strmap_get(slugs, pg->slug);
 	if (other != SIZE_MAX)
 		return error(&loc, "pages/%s has the URL /%s/ of %s (expected one page per URL)", f->rel, pg->slug,
@@ -418,6 +425,7 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		ret = -1;
 	if (load_pages(c) < 0)
 		ret = -1;
+	taxonomy_build(c);
 	return ret;
 }
 
@@ -441,6 +449,7 @@ void corpus_release(struct corpus *c)
 		free(c->internal_ids[i]);
 	free(c->internal_ids);
 	redactor_free(c->redactor);
+	taxonomy_release(c);
 	site_release(&c->site);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));

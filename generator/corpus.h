@@ -17,6 +17,7 @@
 enum profile { PROFILE_INTERNAL, PROFILE_PUBLIC };
 
 struct redactor;
+struct tax_index;
 
 struct corpus {
 	char *dir; /* the content directory as given */
@@ -47,6 +48,8 @@ struct corpus {
 	 * from the others published on that date ("2024-03-14-checkout").
 	 */
 	char **internal_ids;
+	struct tax_index *tax; /* site.yaml taxonomies:, grouped (taxonomy.h); internal builds only */
+	size_t ntax;
 };
 
 /*

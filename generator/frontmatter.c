@@ -433,6 +433,23 @@ static void required(struct fm *f, const char *ours)
 	buf_release(&b);
 }
 
+/* site.yaml taxonomies: each a list of names, like tags (pm->taxa has one more entry, v NULL, at the end). */
+static void taxonomies_value(struct fm *f)
+{
+	const struct import_cfg *ic = f->site->import;
+	if (!ic || !ic->ntax)
+		return;
+	struct postmortem *pm = f->pm;
+	pm->taxa = xcalloc(ic->ntax + 1, sizeof(*pm->taxa));
+	for (size_t t = 0; t < ic->ntax; t++) {
+		const struct ynode *n = field(f, ic->tax[t].name);
+		if (n)
+			terms_value(f, n, ic->tax[t].name, &pm->taxa[t].v, &pm->taxa[t].n);
+		if (!pm->taxa[t].v)
+			pm->taxa[t].v = xcalloc(1, sizeof(struct term));
+	}
+}
+
 static void parse_fields(struct fm *f)
 {
 	struct postmortem *pm = f->pm;
@@ -501,6 +518,7 @@ static void parse_fields(struct fm *f)
 	}
 	if ((n = field(f, "action_items")))
 		actions_value(f, n);
+	taxonomies_value(f);
 }
 
 /*

@@ -283,6 +283,9 @@ void pm_release(struct postmortem *pm)
 	terms_free(pm->services, pm->nservices);
 	terms_free(pm->tags, pm->ntags);
 	terms_free(pm->related, pm->nrelated);
+	for (size_t t = 0; pm->taxa && pm->taxa[t].v; t++)
+		terms_free(pm->taxa[t].v, pm->taxa[t].n);
+	free(pm->taxa);
 	for (size_t i = 0; i < pm->nfactors; i++) {
 		free(pm->factors[i].name);
 		free(pm->factors[i].slug);

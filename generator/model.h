@@ -137,6 +137,10 @@ struct postmortem {
 	size_t ntags;
 	struct term *related;
 	size_t nrelated;
+	struct termlist {
+		struct term *v;
+		size_t n;
+	} *taxa; /* by site.yaml taxonomy (fieldmap.h), NULL when the site has none */
 	struct impact impact;
 	struct action_item *actions;
 	size_t nactions;

@@ -171,3 +171,33 @@ rm "$T/fn/postmortems/---.md"
 assert_exit 0 "$AFTERMATH" build "$T/fn" -o "$T/fn-out" --as-of 2026-01-01
 assert_eq "$(pm_json "$T/fn-out" "Ünïcödé-outage" title)" '"Ünïcödé outage"' "a name without an id token"
 assert_eq "$(pm_json "$T/fn-out" PM-7 title)" '"Dash title"' "an en dash after the token"
+
+t_begin "taxonomies: an index page, a page per term with its postmortems and action items, chips, by_<name> in stats.json"
+assert_exit 0 "$AFTERMATH" build "$FX/foreign" -o "$T/tax" --as-of 2026-01-01
+assert_file "$T/tax/company/index.html"
+assert_eq "$(ls "$T/tax/company" | tr '\n' ' ')" "globex hooli index.html initech stripe " "a page per term"
+assert_contains "$T/tax/company/index.html" '<h1>Companies</h1>'
+assert_contains "$T/tax/company/index.html" '<a href="../company/initech/">Initech</a>'
+assert_contains "$T/tax/company/initech/index.html" '<p class="node-kicker">Company</p>'
+assert_contains "$T/tax/company/initech/index.html" '<p class="lede">2 postmortems.</p>'
+assert_eq "$(grep -c 'class="pm-title"' "$T/tax/company/initech/index.html")" 2 "its postmortems listed"
+assert_contains "$T/tax/postmortems/5b0f2c1e-7d3a-4e51-9a7c-2f1d0c9e8b01/index.html" '<dt>Company</dt><dd><a class="term taxonomy-company" href="../../company/stripe/">Stripe</a>'
+assert_eq "$(node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1])); console.log(Object.keys(s.by_company).join(","))' "$T/tax/api/stats.json")" \
+	"globex,hooli,initech,stripe" "by_company in api/stats.json"
+mkdir -p "$T/taxs/postmortems"
+printf 'taxonomies: {team: {title: Teams, singular: Team}}\n' > "$T/taxs/site.yaml"
+printf -- '---\nid: T-1\ntitle: One\ndate: 2024-01-01\nteam: [Payments, payments, Ledger]\naction_items: [{title: Fix, owner: Ana}]\n---\nx\n' > "$T/taxs/postmortems/t1.md"
+printf -- '---\nid: T-2\ntitle: Two\ndate: 2024-01-02\nteam: Payments\n---\nx\n' > "$T/taxs/postmortems/t2.md"
+assert_exit 0 "$AFTERMATH" build "$T/taxs" -o "$T/taxs-out" --as-of 2026-01-01
+assert_contains "$T/taxs-out/team/payments/index.html" '<p class="lede">2 postmortems.</p>'
+assert_contains "$T/taxs-out/team/payments/index.html" 'Fix'
+assert_eq "$(node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1])); console.log(s.by_team.payments.total, s.by_team.ledger.total)' "$T/taxs-out/api/stats.json")" "1 1" "items counted once per term"
+mkdir -p "$T/taxs/pages"
+printf '# A page\n' > "$T/taxs/pages/team.md"
+assert_exit 1 "$AFTERMATH" check "$T/taxs"
+assert_stderr_contains 'pages/team.md:1:1: error: pages/team.md would be at /team/, the page of the taxonomy team'
+
+t_begin "public builds: no taxonomy pages; a file left out by the profile is not 'left out by on_invalid'"
+assert_exit 0 "$AFTERMATH" build "$FX/foreign" -o "$T/taxp" --as-of 2026-01-01 --profile public
+assert_no_file "$T/taxp/company/index.html"
+assert_eq "$(grep -c 'left out of the build' "$ERR")" 1 "only the file with a problem"
