@@ -341,6 +341,8 @@ static void explain_add(struct apply *ap, const char *field, const char *how, co
 	fs->loc = v->loc;
 	if (v->type == YN_SCALAR) {
 		fs->value = xstrdup(v->scalar);
+	} else if (v->type == YN_SEQ && v->n && v->items[0]->type == YN_MAP) {
+		fs->value = xstrfmt("%zu item%s", v->n, v->n == 1 ? "" : "s");
 	} else if (v->type == YN_SEQ) {
 		struct buf b = BUF_INIT;
 		for (size_t i = 0; i < v->n; i++)
@@ -502,7 +504,7 @@ static void note_empty(const char *name, const struct ynode *v, const char *ours
 
 static const struct fm_rule *rule_for(const struct import_cfg *ic, const char *ours)
 {
-	for (size_t i = 0; i < ic->nrules; i++)
+	for (size_t i = 0; ic && i < ic->nrules; i++)
 		if (!strcmp(ic->rules[i].ours, ours))
 			return &ic->rules[i];
 	return NULL;

@@ -428,8 +428,9 @@ static void required(struct fm *f, const char *ours)
 	}
 	struct buf b = BUF_INIT;
 	fieldmap_looked_for(f->site, ours, &b);
+	bool body = f->site->import && (f->site->import->read_body || !f->pm->front);
 	f->ret = error(&f->root->loc, "missing required field \"%s\" (looked for %s in the front matter%s)", ours,
-		       buf_cstr(&b), f->site->import->read_body ? ", then in the body" : "");
+		       buf_cstr(&b), body ? ", then in the body" : "");
 	buf_release(&b);
 }
 
@@ -590,7 +591,7 @@ int frontmatter_explain(struct postmortem *pm, const struct site *site, const ch
 		}
 	}
 	f.root = pm->front;
-	if (site->import) {
+	if (site->import || ex) { /* --explain: the same values, with where each came from */
 		mapped_fields(&f, ex);
 	} else {
 		parse_fields(&f);

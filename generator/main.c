@@ -20,6 +20,7 @@
 #include "fsutil.h"
 #include "graph.h"
 #include "insights.h"
+#include "explain.h"
 #include "leakcheck.h"
 #include "lint.h"
 #include "newpm.h"
@@ -66,6 +67,7 @@ static const char usage_text[] =
 	"commands:\n"
 	"  build [CONTENT_DIR]   build the site (default content dir: content)\n"
 	"  check [CONTENT_DIR]   check the postmortems and report problems; writes nothing\n"
+	"                        (--explain FILE: where each value of FILE came from)\n"
 	"  stats [CONTENT_DIR]   action-item and incident statistics (--format text or json)\n"
 	"  new [CONTENT_DIR]     write a new postmortem from the template and print its path\n"
 	"                        (--title T; the id is the next free one)\n"
@@ -101,6 +103,7 @@ struct options {
 	bool allow_outside_links; /* only from the command line: site.yaml arrives with the pull request */
 	enum diag_format format;
 	const char *title;
+	const char *explain; /* check --explain FILE */
 	bool out_set;
 	int port;
 	int max_seconds; /* serve: stop after this long (tests) */
@@ -143,7 +146,7 @@ static int parse_as_of(struct options *o, const char *arg)
 static int parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
-	       OPT_ALLOW_OUTSIDE };
+	       OPT_ALLOW_OUTSIDE, OPT_EXPLAIN };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -152,6 +155,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},           {"title", required_argument, NULL, OPT_TITLE},
 		{"timings", no_argument, NULL, OPT_TIMINGS},  {"port", required_argument, NULL, OPT_PORT},   {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
 		{"allow-outside-links", no_argument, NULL, OPT_ALLOW_OUTSIDE},
+		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -196,6 +200,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		case OPT_TITLE: o->title = optarg; break;
 		case OPT_TIMINGS: o->timings = true; break;
 		case OPT_ALLOW_OUTSIDE: o->allow_outside_links = true; break;
+		case OPT_EXPLAIN: o->explain = optarg; break;
 		case OPT_PORT:
 		case OPT_MAX_SECONDS: {
 			char *end;
@@ -680,6 +685,16 @@ static int cmd_stats(struct options *o)
 	return ret;
 }
 
+/* check --explain FILE: the values of one postmortem and where each came from (explain.h). */
+static int cmd_explain(struct options *o)
+{
+	if (strcmp(o->command, "check"))
+		return usage_error("--explain is an option of check (aftermath check %s --explain FILE)", o->content_dir);
+	int ret = explain_file(o->content_dir, o->explain, stdout);
+	int diag_ret = report(o);
+	return ret < 0 ? EXIT_CONTENT : diag_ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {.content_dir = "content", .out_dir = "public", .jobs = parallel_cpus()};
@@ -705,6 +720,8 @@ int main(int argc, char **argv)
 		return cmd_new(&o);
 	if (!strcmp(o.command, "serve"))
 		return cmd_serve(&o);
+	if (o.explain)
+		return cmd_explain(&o);
 	o.exit_when_built = true;
 	return cmd_build(&o, !strcmp(o.command, "build"));
 }

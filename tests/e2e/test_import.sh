@@ -201,3 +201,33 @@ t_begin "public builds: no taxonomy pages; a file left out by the profile is not
 assert_exit 0 "$AFTERMATH" build "$FX/foreign" -o "$T/taxp" --as-of 2026-01-01 --profile public
 assert_no_file "$T/taxp/company/index.html"
 assert_eq "$(grep -c 'left out of the build' "$ERR")" 1 "only the file with a problem"
+
+t_begin "check --explain FILE: every field with its value and where it came from"
+F5="$FX/team/postmortems/PM2021-005 - All services returning 503.md"
+assert_exit 0 "$AFTERMATH" check "$FX/team" --explain "$F5"
+assert_stdout_contains "$F5: what aftermath read"
+assert_eq "$(grep -A1 '^  id ' "$OUT" | tr -s ' ' | tr '\n' '|')" " id PM2021-005| from file name, $F5:1:1|" "id from the file name"
+assert_eq "$(grep -A1 '^  title ' "$OUT" | tr -s ' ' | tr '\n' '|')" " title All services returning 503| from body: H1, $F5:1:3|" "title from the H1"
+assert_eq "$(grep -A1 '^  date ' "$OUT" | tr -s ' ' | tr '\n' '|')" " date 2021-06-22T08:21:00Z| from timeline row, $F5:12:3|" "date from a timeline row"
+assert_eq "$(grep -A1 '^  status ' "$OUT" | tr -s ' ' | tr '\n' '|')" " status complete| from default (site.yaml), $FX/team/site.yaml:6:11|" "status from defaults"
+assert_eq "$(grep -A1 '^  tags ' "$OUT" | tr -s ' ' | tr '\n' '|')" " tags Kubernetes| from fields: Category (body line), $F5:24:13|" "tags mapped from a body line"
+assert_eq "$(grep -A1 '^  impact.mitigated ' "$OUT" | tr -s ' ' | tr '\n' '|')" " impact.mitigated 2021-06-22T08:40:00Z| from timeline row, $F5:14:3|" "a timeline row"
+assert_eq "$(grep -A1 '^  action_items ' "$OUT" | tr -s ' ' | tr '\n' '|')" " action_items 3 items| from body: the action-item section, $F5:28:1|" "action items"
+assert_eq "$(grep -A1 '^  severity ' "$OUT" | tr -s ' ' | tr '\n' '|')" " severity SEV4| aftermath's default (the last of site.yaml's severities)|" "aftermath's own default"
+F9="$FX/team/postmortems/PM2021-009 - Payment webhooks delayed.md"
+assert_exit 0 "$AFTERMATH" check "$FX/team" --explain "$F9"
+assert_eq "$(grep -A1 '^  impact.detected ' "$OUT" | tr -s ' ' | tr '\n' '|')" " impact.detected 2021-08-03T00:40:00Z| from body line: time to detection, $F9:7:22|" "a duration"
+G="$FX/foreign/postmortems/globex-cdn.md"
+assert_exit 0 "$AFTERMATH" check "$FX/foreign" --explain "$G"
+assert_eq "$(grep -A1 '^  id ' "$OUT" | tr -s ' ' | tr '\n' '|')" " id 8c1d0e5a-1b2c-4d3e-8f90-112233445566| from fields: uuid, $G:2:7|" "a mapped field"
+assert_eq "$(grep -A1 '^  impact.resolved ' "$OUT" | tr -s ' ' | tr '\n' '|')" " impact.resolved 2020-01-02T12:00:00Z| from fields: end_time, $G:5:11|" "a dotted target"
+assert_stderr_contains "$G:6:10: note: product is empty: taken as absent (for services)"
+assert_exit 0 "$AFTERMATH" check content --explain content/postmortems/2024/pm-2024-001.md
+assert_eq "$(grep -A1 '^  owner ' "$OUT" | tr -s ' ' | tr '\n' '|')" " owner Lee Park| from front matter, content/postmortems/2024/pm-2024-001.md:9:8|" "a field as written"
+assert_exit 1 "$AFTERMATH" check "$FX/foreign" --explain "$FX/foreign/postmortems/hooli-undated.md"
+assert_stdout_contains "what aftermath read (the file has errors: see below)"
+assert_stderr_contains 'hooli-undated.md:2:1: error: missing required field "date"'
+assert_exit 2 "$AFTERMATH" build content --explain content/postmortems/2024/pm-2024-001.md
+assert_stderr_contains "--explain is an option of check"
+assert_exit 1 "$AFTERMATH" check content --explain "$T/nope.md"
+assert_stderr_contains "nope.md: error: cannot read file"
