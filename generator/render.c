@@ -640,6 +640,10 @@ static void push_site(lua_State *L, const struct render *r)
 	lua_setfield(L, -2, "severities");
 	push_ynode(L, s->front);
 	lua_setfield(L, -2, "fields");
+	if (ynode_get(s->front, "params")) { /* the site's own values */
+		push_ynode(L, ynode_get(s->front, "params"));
+		lua_setfield(L, -2, "params");
+	}
 }
 
 static void worker_prepare(struct render *r, struct worker *w)

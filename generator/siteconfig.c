@@ -284,7 +284,55 @@ static int parse_public(struct site *s, const struct ynode *n)
 	return ret;
 }
 
-static int parse_key(struct site *s, const char *k, const struct ynode *v)
+/* Top-level keys read elsewhere (lint.c) or kept for templates (params:). */
+static const char *const other_keys[] = {"lint", "params"};
+static const char *const known_keys[] = {
+	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
+	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
+	"lint",     "params",
+};
+
+/* Edit distance of a and b, stopping at 3 (for "did you mean"). */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40 || (la > lb ? la - lb : lb - la) > 2)
+		return 3;
+	int d[41][41];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1; /* a swap: "fileds" */
+		}
+	return d[la][lb];
+}
+
+/* A key aftermath does not know: a warning (a typo like fileds: would be silent), with the nearest known key. */
+static void unknown_key(const char *k, const struct loc *loc)
+{
+	const char *best = NULL;
+	int bestd = 3;
+	for (size_t i = 0; i < ARRAY_SIZE(known_keys); i++) {
+		int d = distance(k, known_keys[i]);
+		if (d < bestd)
+			bestd = d, best = known_keys[i];
+	}
+	if (best)
+		warning(loc, "unknown key \"%s\" in site.yaml (did you mean \"%s\"? a site's own values go under params:)", k,
+			best);
+	else
+		warning(loc, "unknown key \"%s\" in site.yaml (a site's own values go under params:, which templates read as site.params)",
+			k);
+}
+
+static int parse_key(struct site *s, const char *k, const struct loc *kloc, const struct ynode *v)
 {
 	if (!strcmp(k, "title"))
 		return get_text(v, "title", &s->title);
@@ -335,7 +383,13 @@ static int parse_key(struct site *s, const char *k, const struct ynode *v)
 		return r;
 	if (!strcmp(k, "public"))
 		return parse_public(s, v);
-	return 0; /* unknown keys are kept in s->front for templates and hooks */
+	if (!strcmp(k, "params") && v->type != YN_MAP && !ynode_is_null(v))
+		return error(&v->loc, "params must be a mapping of the site's own values (got %s)", ynode_kind(v));
+	for (size_t i = 0; i < ARRAY_SIZE(other_keys); i++)
+		if (!strcmp(k, other_keys[i]))
+			return 0;
+	unknown_key(k, kloc); /* still kept in s->front for templates and hooks */
+	return 0;
 }
 
 int site_load(struct site *s, const char *dir)
@@ -371,7 +425,7 @@ int site_load(struct site *s, const char *dir)
 	if (s->front->type != YN_MAP)
 		return error(&s->front->loc, "site.yaml must be a mapping of settings (got %s)", ynode_kind(s->front));
 	for (size_t i = 0; i < s->front->n; i++)
-		if (parse_key(s, s->front->keys[i], s->front->items[i]) < 0)
+		if (parse_key(s, s->front->keys[i], &s->front->key_locs[i], s->front->items[i]) < 0)
 			ret = -1;
 	if (fieldmap_site_check(s) < 0)
 		ret = -1;

@@ -231,3 +231,22 @@ assert_exit 2 "$AFTERMATH" build content --explain content/postmortems/2024/pm-2
 assert_stderr_contains "--explain is an option of check"
 assert_exit 1 "$AFTERMATH" check content --explain "$T/nope.md"
 assert_stderr_contains "nope.md: error: cannot read file"
+
+t_begin "site.yaml: an unknown key is a warning at its file:line:col (a typo names the key it resembles); params: reach templates"
+mkdir -p "$T/keys/postmortems" "$T/keys/layouts"
+printf -- '---\nid: K-1\ntitle: T\ndate: 2024-01-01\n---\nx\n' > "$T/keys/postmortems/a.md"
+printf 'title: Keys\nfileds: {id: uuid}\nteam_name: Platform\nparams:\n  team_name: Platform\n  oncall: {url: https://oncall.example}\n' > "$T/keys/site.yaml"
+assert_exit 0 "$AFTERMATH" check "$T/keys"
+assert_stderr_contains "$T/keys/site.yaml:2:1: warning: unknown key \"fileds\" in site.yaml (did you mean \"fields\"? a site's own values go under params:)"
+assert_stderr_contains "$T/keys/site.yaml:3:1: warning: unknown key \"team_name\" in site.yaml (a site's own values go under params:, which templates read as site.params)"
+assert_eq "$(grep -c 'warning:' "$ERR")" 2 "params: itself is known"
+assert_exit 1 "$AFTERMATH" check "$T/keys" --strict
+printf '[{{ site.params.team_name }}|{{ site.params.oncall.url }}|{{ site.fields.team_name }}]\n' > "$T/keys/layouts/postmortem.html"
+assert_exit 0 "$AFTERMATH" build "$T/keys" -o "$T/keys-out" --as-of 2026-01-01
+assert_contains "$T/keys-out/postmortems/k-1/index.html" "[Platform|https://oncall.example|Platform]"
+printf 'params: [a, b]\n' > "$T/keys/site.yaml"
+assert_exit 1 "$AFTERMATH" check "$T/keys"
+assert_stderr_contains "$T/keys/site.yaml:1:9: error: params must be a mapping of the site's own values (got a list)"
+printf 'lint: {}\nparams: {}\n' > "$T/keys/site.yaml"
+assert_exit 0 "$AFTERMATH" check "$T/keys"
+assert_not_contains "$ERR" "warning:"
