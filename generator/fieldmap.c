@@ -761,7 +761,8 @@ static void resolve_impact(struct apply *ap)
 	static const char *const tl[] = {"started", "detected", "mitigated", "resolved"};
 	char how[128];
 	const struct ynode *own = from_author(ap, "impact", rule_for(ap->ic, "impact"), how, sizeof(how));
-	struct ynode *im = new_map(ap, ARRAY_SIZE(impact_keys) + 2, own ? own->loc : (struct loc){ap->pm->path, 1, 1});
+	size_t cap = ARRAY_SIZE(impact_keys) + (own && own->type == YN_MAP ? own->n : 0); /* the author's keys, unknown ones too */
+	struct ynode *im = new_map(ap, cap, own ? own->loc : (struct loc){ap->pm->path, 1, 1});
 	if (own && own->type != YN_MAP) {
 		map_set(ap->root, "impact", (struct ynode *)own); /* frontmatter.c says what is wrong with it */
 		return;

@@ -250,3 +250,15 @@ assert_stderr_contains "$T/keys/site.yaml:1:9: error: params must be a mapping o
 printf 'lint: {}\nparams: {}\n' > "$T/keys/site.yaml"
 assert_exit 0 "$AFTERMATH" check "$T/keys"
 assert_not_contains "$ERR" "warning:"
+
+t_begin "hostile front matter through fields:: an impact with many keys of its own and a dotted target, a 1,000-name split"
+mkdir -p "$T/hf/postmortems"
+printf 'fields: {impact.resolved: end, services: {from: product, split: ","}}\n' > "$T/hf/site.yaml"
+{
+	printf -- '---\nid: HF-1\ntitle: T\ndate: 2024-01-01\nend: 2024-01-01T05:00:00Z\nimpact:\n  started: 2024-01-01T01:00:00Z\n'
+	i=0; while [ $i -lt 40 ]; do printf '  extra_%d: %d\n' $i $i; i=$((i + 1)); done
+	printf 'product: "'; i=0; while [ $i -lt 1000 ]; do printf 's%d,' $i; i=$((i + 1)); done; printf ',,"\n---\nx\n'
+} > "$T/hf/postmortems/a.md"
+assert_exit 0 timeout 60 "$AFTERMATH" build "$T/hf" -o "$T/hf-out" --as-of 2026-01-01
+assert_contains "$T/hf-out/postmortems/hf-1/index.html" '<span class="dur-label">Resolved</span><span class="dur-value">+4 h'
+assert_eq "$(pm_json "$T/hf-out" HF-1 services | tr ',' '\n' | wc -l | tr -d ' ')" 1000 "services split"
