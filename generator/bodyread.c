@@ -158,6 +158,8 @@ static size_t named_day(const char *s, int *y, int *m, int *d)
 /* "08:21" or "08:21:05": bytes read, 0 if not. */
 static size_t clock_time(const char *s, int *h, int *mi, int *sec)
 {
+	if (!isdigit((unsigned char)s[0]))
+		return 0;
 	size_t k = isdigit((unsigned char)s[1]) ? 2 : 1;
 	if (digits(s, (int)k, h) < 0 || s[k] != ':' || digits(s + k + 1, 2, mi) < 0 || *h > 23 || *mi > 59)
 		return 0;
