@@ -2,6 +2,7 @@
 #include "fieldmap.h"
 
 #include "bodyread.h"
+#include "hooks.h"
 #include "siteconfig.h"
 #include "slug.h"
 
@@ -47,6 +48,7 @@ void import_cfg_free(struct import_cfg *ic)
 		free(ic->tax[i].singular);
 	}
 	free(ic->tax);
+	hooks_free(ic->hooks);
 	free(ic);
 }
 
@@ -286,6 +288,13 @@ int fieldmap_site_key(struct site *s, const char *key, const struct ynode *v)
 		return error(&v->loc, "defaults must be a mapping from our field name to a value (got %s)", ynode_kind(v));
 	cfg(s)->defaults = v;
 	return 0;
+}
+
+void fieldmap_site_hooks(struct site *s, const char *dir)
+{
+	struct hooks *h = hooks_open(dir);
+	if (h)
+		cfg(s)->hooks = h;
 }
 
 static int check_target(const struct import_cfg *ic, const char *name, const struct loc *loc, const char *what)
@@ -839,6 +848,8 @@ void fieldmap_apply(struct fm_result *res, const struct site *s, const struct po
 	memset(res, 0, sizeof(*res));
 	ap.a = arena_new(4096);
 	ap.cap = ARRAY_SIZE(ours_fields) + (ic ? ic->ntax : 0);
+	if (ic && ic->hooks && front && front->type == YN_MAP)
+		ap.cap += front->n; /* the author's other keys, for on_load */
 	ap.root = new_map(&ap, ap.cap, front ? front->loc : (struct loc){pm->path, 1, 1});
 	ap.root->arena = ap.a;
 	ap.body_read = ic && (ic->read_body || !front);
@@ -855,6 +866,19 @@ void fieldmap_apply(struct fm_result *res, const struct site *s, const struct po
 	for (size_t i = 0; ic && i < ic->ntax; i++)
 		resolve(&ap, ic->tax[i].name);
 	body_info_release(&ap.bi);
+	if (ic && ic->hooks) {
+		for (size_t i = 0; front && front->type == YN_MAP && i < front->n; i++)
+			if (!ynode_get(ap.root, front->keys[i]) && !ynode_is_empty(front->items[i]))
+				map_set(ap.root, front->keys[i], front->items[i]);
+		struct ynode *r = hooks_on_load(ic->hooks, ap.a, ap.root, pm->path, pm->rel, ex);
+		if (!r) {
+			res->failed = true;
+		} else if (r != ap.root) { /* the hooks' table: the arena goes with the root that is freed */
+			ap.root->arena = NULL;
+			r->arena = ap.a;
+			ap.root = r;
+		}
+	}
 	res->root = ap.root;
 }
 

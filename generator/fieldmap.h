@@ -21,6 +21,7 @@
 #include "yamltree.h"
 
 struct site;
+struct hooks;
 
 /* One `fields:` entry: our (possibly dotted) name, the author's names in order, an optional split. */
 struct fm_rule {
@@ -48,6 +49,7 @@ struct import_cfg {
 	bool read_body;               /* import.read_body (default: true when import: is given) */
 	struct taxonomy *tax;
 	size_t ntax;
+	struct hooks *hooks; /* scripts/NAME.lua with on_load (hooks.h); NULL when none */
 };
 
 /* Where one field's value came from (check --explain). */
@@ -72,6 +74,8 @@ struct explain {
  */
 int fieldmap_site_key(struct site *s, const char *key, const struct ynode *v);
 int fieldmap_site_check(struct site *s);
+/* The content directory's scripts/NAME.lua hooks into s->import (made when there are any). */
+void fieldmap_site_hooks(struct site *s, const char *dir);
 void import_cfg_free(struct import_cfg *ic);
 
 /* What fieldmap_apply() found besides the fields. */
@@ -80,6 +84,7 @@ struct fm_result {
 	bool actions_from_body;
 	bool impact_from_timeline;
 	struct loc actions_section; /* the body's "Action items" section (line 0: none) */
+	bool failed;               /* an on_load hook failed (reported) */
 };
 
 /*

@@ -548,7 +548,13 @@ static void mapped_fields(struct fm *f, struct explain *ex)
 	fieldmap_apply(&res, f->site, pm, pm->front, ex);
 	f->root = res.root;
 	f->mapped = true;
+	if (res.failed)
+		f->ret = -1;
 	parse_fields(f);
+	if (f->ret < 0 && f->site->import->hooks) {
+		struct loc loc = {pm->path, 1, 1};
+		note(&loc, "this file's fields went through the on_load hooks of scripts/");
+	}
 	pm->actions_from_body = res.actions_from_body && pm->nactions > 0;
 	pm->impact_from_timeline = res.impact_from_timeline;
 	pm->actions_section = res.actions_section;

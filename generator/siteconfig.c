@@ -398,6 +398,7 @@ int site_load(struct site *s, const char *dir)
 	char *text;
 	size_t len;
 	int ret = 0;
+	fieldmap_site_hooks(s, dir); /* scripts/NAME.lua's on_load (hooks.h) */
 	if (!fs_exists(path)) {
 		free(path);
 		return 0;

@@ -262,3 +262,43 @@ printf 'fields: {impact.resolved: end, services: {from: product, split: ","}}\n'
 assert_exit 0 timeout 60 "$AFTERMATH" build "$T/hf" -o "$T/hf-out" --as-of 2026-01-01
 assert_contains "$T/hf-out/postmortems/hf-1/index.html" '<span class="dur-label">Resolved</span><span class="dur-value">+4 h'
 assert_eq "$(pm_json "$T/hf-out" HF-1 services | tr ',' '\n' | wc -l | tr -d ' ')" 1000 "services split"
+
+t_begin "on_load hooks: scripts/*.lua change the fields before validation, in file order; errors name the script and line"
+mkdir -p "$T/hk/postmortems/archive" "$T/hk/scripts/lint"
+cat > "$T/hk/scripts/10-severity.lua" <<'LUA'
+-- Old write-ups say "P1".."P4": map them onto the site's severities.
+local map = {P1 = "SEV1", P2 = "SEV2", P3 = "SEV3", P4 = "SEV4"}
+function on_load(raw, file)
+  if raw.priority and map[raw.priority] then raw.severity = map[raw.priority] end
+  if file:match("/archive/") then raw.tags = raw.tags or {}; table.insert(raw.tags, "archive") end
+  return raw
+end
+LUA
+printf 'function on_load(raw, file)\n  if not raw.owner then raw.owner = "Unowned" end\n  return raw\nend\n' > "$T/hk/scripts/20-owner.lua"
+printf 'error("a lint rule is not a hook")\n' > "$T/hk/scripts/lint/not-a-hook.lua"
+printf -- '---\nid: H-1\ntitle: One\ndate: 2024-01-01\npriority: P2\n---\nx\n' > "$T/hk/postmortems/a.md"
+printf -- '---\nid: H-2\ntitle: Two\ndate: 2024-01-02\nowner: Ana\ntags: [db]\n---\nx\n' > "$T/hk/postmortems/archive/b.md"
+assert_exit 0 "$AFTERMATH" build "$T/hk" -o "$T/hk-out" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/hk-out" H-1 severity)" '"SEV2"' "severity set by a hook from an unknown key"
+assert_eq "$(pm_json "$T/hk-out" H-2 tags)" '["db","archive"]' "a list appended to"
+assert_contains "$T/hk-out/postmortems/h-1/index.html" '<dt>Owner</dt><dd><a href="../../owners/unowned/">Unowned</a>'
+assert_contains "$T/hk-out/postmortems/h-2/index.html" '<dt>Owner</dt><dd><a href="../../owners/ana/">Ana</a>'
+assert_exit 0 "$AFTERMATH" check "$T/hk" --explain "$T/hk/postmortems/a.md"
+assert_eq "$(grep -A1 '^  severity ' "$OUT" | tail -1 | tr -s ' ')" " from hook: on_load in $T/hk/scripts/10-severity.lua, $T/hk/scripts/10-severity.lua:3:1" "--explain names the hook"
+hook_fails() { # LUA EXPECTED
+	rm -f "$T/hk/scripts/"*.lua
+	printf "$1" > "$T/hk/scripts/bad.lua"
+	assert_exit 1 timeout 60 "$AFTERMATH" check "$T/hk"
+	assert_stderr_contains "$T/hk/scripts/bad.lua:$2"
+}
+hook_fails 'function on_load(raw, file)\n  error("boom")\nend\n' '2: error: boom'
+assert_stderr_contains "$T/hk/postmortems/a.md:1:1: note: while on_load of $T/hk/scripts/bad.lua ran on this file"
+hook_fails 'function on_load(raw, file)\n  while true do end\nend\n' '2: error: time budget of 1000 ms exceeded (endless loop?)'
+hook_fails 'function on_load(raw, file)\n  return nil\nend\n' '1:1: error: on_load must return the fields table (got nil)'
+hook_fails '\nfunction on_load(raw, file)\n  raw.severity = "SEV9"\n  return raw\nend\n' '2:1: error: unknown severity "SEV9"'
+hook_fails 'function on_load(raw, file)\n  raw.x = raw\n  return raw\nend\n' '1:1: error: on_load returned fields nested deeper than 64'
+hook_fails 'function on_load(raw, file)\n  raw.f = print\n  return raw\nend\n' '1:1: error: on_load returned a function among the fields'
+hook_fails 'function on_load(raw, file\n' '2: error:'
+hook_fails 'os.exit(1)\n' "1: error: attempt to call a nil value (field 'exit')"
+hook_fails 'function on_load(raw, file)\n  return {[1] = "a", x = "b"}\nend\n' '1:1: error: on_load returned a table with keys that are neither 1..n nor text'
+assert_stderr_contains "$T/hk/postmortems/a.md:1:1: note: this file's fields went through the on_load hooks of scripts/"
