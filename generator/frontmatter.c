@@ -551,7 +551,7 @@ static void mapped_fields(struct fm *f, struct explain *ex)
 	if (res.failed)
 		f->ret = -1;
 	parse_fields(f);
-	if (f->ret < 0 && f->site->import->hooks) {
+	if (f->ret < 0 && f->site->import && f->site->import->hooks) {
 		struct loc loc = {pm->path, 1, 1};
 		note(&loc, "this file's fields went through the on_load hooks of scripts/");
 	}

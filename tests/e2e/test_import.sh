@@ -302,3 +302,11 @@ hook_fails 'function on_load(raw, file\n' '2: error:'
 hook_fails 'os.exit(1)\n' "1: error: attempt to call a nil value (field 'exit')"
 hook_fails 'function on_load(raw, file)\n  return {[1] = "a", x = "b"}\nend\n' '1:1: error: on_load returned a table with keys that are neither 1..n nor text'
 assert_stderr_contains "$T/hk/postmortems/a.md:1:1: note: this file's fields went through the on_load hooks of scripts/"
+
+t_begin "check --explain on a file with errors in a site without import settings"
+mkdir -p "$T/ex/postmortems"
+printf -- '---\nid: E-1\ndate: 2024-01-01\nseverity: SEV9\n---\nx\n' > "$T/ex/postmortems/e.md"
+assert_exit 1 "$AFTERMATH" check "$T/ex" --explain "$T/ex/postmortems/e.md"
+assert_stdout_contains "what aftermath read (the file has errors: see below)"
+assert_stderr_contains "$T/ex/postmortems/e.md:2:1: error: missing required field \"title\""
+assert_stderr_contains "$T/ex/postmortems/e.md:4:11: error: unknown severity \"SEV9\""
