@@ -4,6 +4,7 @@
 #include "fieldmap.h"
 #include "frontmatter.h"
 #include "fsutil.h"
+#include "hooks.h"
 #include "markdown.h"
 #include "parallel.h"
 #include "redact.h"
@@ -87,6 +88,9 @@ static int parse_one(struct load *l, size_t i, int worker)
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
 		ret = redact_pm(l->c->redactor, worker, pm, text, len);
+	const struct import_cfg *ic = l->c->site.import;
+	if (ret == 0 && selected(l->c, pm) && ic && ic->hooks) /* on_postmortem: computed fields */
+		ret = hooks_on_postmortem(ic->hooks, pm, l->c->site.severities[pm->severity], &pm->computed);
 	if (ret < 0 || !selected(l->c, pm)) {
 		free(text);
 		return ret;

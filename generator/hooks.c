@@ -3,6 +3,7 @@
 
 #include "fieldmap.h"
 #include "fsutil.h"
+#include "model.h"
 #include "template.h"
 
 #include <lauxlib.h>
@@ -13,12 +14,16 @@
 #include <string.h>
 
 /* One thread's Lua state with every script loaded, and its on_load functions (registry refs). */
+struct hfunc {
+	int ref;            /* registry reference */
+	int line;           /* where it is defined */
+	const char *script; /* its script's path (the hooks' own strings) */
+};
+
 struct hstate {
 	lua_State *L;
-	int *refs;
-	int *lines;          /* where each on_load is defined */
-	const char **scripts; /* its script's path (the hooks' own strings) */
-	size_t n;
+	struct hfunc *load, *pm; /* on_load and on_postmortem of each script, in file order */
+	size_t nload, npm;
 	bool ok;
 };
 
@@ -73,9 +78,8 @@ void hooks_free(struct hooks *h)
 		return;
 	for (size_t i = 0; i < h->nstates; i++) {
 		sandbox_free(h->states[i]->L);
-		free(h->states[i]->refs);
-		free(h->states[i]->lines);
-		free(h->states[i]->scripts);
+		free(h->states[i]->load);
+		free(h->states[i]->pm);
 		free(h->states[i]);
 	}
 	free(h->states);
@@ -86,25 +90,31 @@ void hooks_free(struct hooks *h)
 	free(h);
 }
 
-/* Load script i into st: its on_load, if it defines one, is kept by reference. */
-static int load_script(const struct hooks *h, struct hstate *st, size_t i)
+/* Global `name`, when the script just run defined it as a function, into *fn (and the global cleared). */
+static void take(lua_State *L, const char *name, const char *script, struct hfunc *fn, size_t *n)
 {
-	lua_State *L = st->L;
-	if (sandbox_load(L, h->paths[i]) < 0 || sandbox_call(L, 0, 0, h->paths[i]) < 0)
-		return -1;
-	lua_getglobal(L, "on_load");
+	lua_getglobal(L, name);
 	if (!lua_isfunction(L, -1)) {
 		lua_pop(L, 1);
-		return 0;
+		return;
 	}
 	lua_Debug ar;
 	lua_pushvalue(L, -1);
 	lua_getinfo(L, ">S", &ar);
-	st->lines[st->n] = ar.linedefined > 0 ? ar.linedefined : 1;
-	st->scripts[st->n] = h->paths[i];
-	st->refs[st->n++] = luaL_ref(L, LUA_REGISTRYINDEX); /* pops the function */
+	fn[*n].line = ar.linedefined > 0 ? ar.linedefined : 1;
+	fn[*n].script = script;
+	fn[(*n)++].ref = luaL_ref(L, LUA_REGISTRYINDEX); /* pops the function */
 	lua_pushnil(L);
-	lua_setglobal(L, "on_load"); /* the next script defines its own */
+	lua_setglobal(L, name); /* the next script defines its own */
+}
+
+/* Run script i in st, keeping its on_load and on_postmortem. */
+static int load_script(const struct hooks *h, struct hstate *st, size_t i)
+{
+	if (sandbox_load(st->L, h->paths[i]) < 0 || sandbox_call(st->L, 0, 0, h->paths[i]) < 0)
+		return -1;
+	take(st->L, "on_load", h->paths[i], st->load, &st->nload);
+	take(st->L, "on_postmortem", h->paths[i], st->pm, &st->npm);
 	return 0;
 }
 
@@ -115,9 +125,8 @@ static struct hstate *state(struct hooks *h)
 		return mine.st;
 	struct hstate *st = xcalloc(1, sizeof(*st));
 	st->L = sandbox_new();
-	st->refs = xcalloc(h->npaths, sizeof(int));
-	st->lines = xcalloc(h->npaths, sizeof(int));
-	st->scripts = xcalloc(h->npaths, sizeof(char *));
+	st->load = xcalloc(h->npaths, sizeof(*st->load));
+	st->pm = xcalloc(h->npaths, sizeof(*st->pm));
 	st->ok = true;
 	for (size_t i = 0; i < h->npaths && st->ok; i++)
 		st->ok = load_script(h, st, i) == 0;
@@ -261,14 +270,15 @@ struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode
 		return NULL;
 	lua_State *L = st->L;
 	const struct ynode *cur = root;
-	for (size_t k = 0; k < st->n; k++) {
-		struct back b = {.a = a, .at = {st->scripts[k], st->lines[k], 1}};
-		lua_rawgeti(L, LUA_REGISTRYINDEX, st->refs[k]);
+	for (size_t k = 0; k < st->nload; k++) {
+		const struct hfunc *fn = &st->load[k];
+		struct back b = {.a = a, .at = {fn->script, fn->line, 1}};
+		lua_rawgeti(L, LUA_REGISTRYINDEX, fn->ref);
 		push_tree(L, cur, 0);
 		lua_pushstring(L, rel);
-		if (sandbox_call(L, 2, 1, st->scripts[k]) < 0) {
+		if (sandbox_call(L, 2, 1, fn->script) < 0) {
 			struct loc loc = {path, 1, 1};
-			note(&loc, "while on_load of %s ran on this file", st->scripts[k]);
+			note(&loc, "while on_load of %s ran on this file", fn->script);
 			return NULL;
 		}
 		if (!lua_istable(L, -1)) {
@@ -285,7 +295,7 @@ struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode
 			return NULL;
 		}
 		if (ex && next->type == YN_MAP)
-			explain_changes(ex, cur, next, st->scripts[k]);
+			explain_changes(ex, cur, next, fn->script);
 		cur = next;
 	}
 	if (cur->type != YN_MAP) { /* {} comes back as an empty list */
@@ -293,4 +303,157 @@ struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode
 		cur = m;
 	}
 	return (struct ynode *)cur;
+}
+
+/* ---- on_postmortem ------------------------------------------------------------- */
+
+static void set_s(lua_State *L, const char *k, const char *v)
+{
+	if (v) {
+		lua_pushstring(L, v);
+		lua_setfield(L, -2, k);
+	}
+}
+
+static void set_when_s(lua_State *L, const char *k, const struct when *w)
+{
+	char iso[21];
+	if (!w->set)
+		return;
+	when_iso(w, iso);
+	set_s(L, k, iso);
+}
+
+static void push_names(lua_State *L, const char *k, const struct term *t, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushstring(L, t[i].name);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, k);
+}
+
+/* The validated postmortem as hooks see it: our fields, typed values as text. */
+static void push_pm(lua_State *L, const struct postmortem *pm, const char *severity)
+{
+	luaL_checkstack(L, 8, "on_postmortem");
+	lua_createtable(L, 0, 24);
+	set_s(L, "id", pm->id);
+	set_s(L, "title", pm->title);
+	set_s(L, "file", pm->rel);
+	set_when_s(L, "date", &pm->date);
+	set_when_s(L, "published", &pm->published);
+	set_s(L, "status", status_name(pm->status));
+	set_s(L, "severity", severity);
+	set_s(L, "kind", kind_name(pm->kind));
+	set_s(L, "visibility", visibility_name(pm->visibility));
+	set_s(L, "owner", pm->owner);
+	set_s(L, "summary", pm->summary);
+	set_s(L, "source", pm->source);
+	push_names(L, "authors", pm->authors, pm->nauthors);
+	push_names(L, "services", pm->services, pm->nservices);
+	push_names(L, "tags", pm->tags, pm->ntags);
+	lua_createtable(L, (int)pm->nfactors, 0);
+	for (size_t i = 0; i < pm->nfactors; i++) {
+		lua_pushstring(L, pm->factors[i].name);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "contributing_factors");
+	lua_createtable(L, 0, 6);
+	set_when_s(L, "started", &pm->impact.started);
+	set_when_s(L, "detected", &pm->impact.detected);
+	set_when_s(L, "mitigated", &pm->impact.mitigated);
+	set_when_s(L, "resolved", &pm->impact.resolved);
+	if (pm->impact.customers_affected >= 0) {
+		lua_pushinteger(L, pm->impact.customers_affected);
+		lua_setfield(L, -2, "customers_affected");
+	}
+	set_s(L, "description", pm->impact.description);
+	lua_setfield(L, -2, "impact");
+	lua_createtable(L, (int)pm->nactions, 0);
+	for (size_t i = 0; i < pm->nactions; i++) {
+		const struct action_item *ai = &pm->actions[i];
+		lua_createtable(L, 0, 8);
+		set_s(L, "title", ai->title);
+		set_s(L, "owner", ai->owner);
+		set_when_s(L, "due", &ai->due);
+		set_when_s(L, "closed", &ai->closed);
+		set_s(L, "status", ai_status_name(ai->status));
+		if (ai->priority != PRI_NONE)
+			set_s(L, "priority", priority_name(ai->priority));
+		set_s(L, "ticket", ai->ticket);
+		set_s(L, "success_criteria", ai->success_criteria);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "action_items");
+}
+
+int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const char *severity, struct ynode **out)
+{
+	struct hstate *st = state(h);
+	*out = NULL;
+	if (!st->ok)
+		return -1;
+	if (!st->npm)
+		return 0;
+	lua_State *L = st->L;
+	struct arena *a = arena_new(1024);
+	struct ynode *all = ynode_new(a, YN_MAP, (struct loc){pm->path, 1, 1});
+	size_t cap = 0;
+	for (size_t k = 0; k < st->npm; k++) {
+		const struct hfunc *fn = &st->pm[k];
+		struct back b = {.a = a, .at = {fn->script, fn->line, 1}};
+		lua_rawgeti(L, LUA_REGISTRYINDEX, fn->ref);
+		push_pm(L, pm, severity);
+		if (sandbox_call(L, 1, 1, fn->script) < 0) {
+			struct loc loc = {pm->path, 1, 1};
+			note(&loc, "while on_postmortem of %s ran on this file", fn->script);
+			arena_free(a);
+			return -1;
+		}
+		if (lua_isnil(L, -1)) { /* nothing to add */
+			lua_pop(L, 1);
+			continue;
+		}
+		const struct ynode *got = lua_istable(L, -1) ? pull_value(L, &b, NULL, 0) : NULL;
+		if (!lua_istable(L, -1))
+			error(&b.at, "on_postmortem must return a table of computed fields or nil (got %s) for %s",
+			      luaL_typename(L, -1), pm->path);
+		lua_pop(L, 1);
+		if (!got || got->type != YN_MAP) {
+			if (got && got->type == YN_SEQ && !got->n)
+				continue; /* {} */
+			if (got)
+				error(&b.at, "on_postmortem must return a table of named fields (got a list) for %s", pm->path);
+			arena_free(a);
+			return -1;
+		}
+		for (size_t i = 0; i < got->n; i++) { /* a later script's value for a name wins */
+			size_t j = 0;
+			while (j < all->n && strcmp(all->keys[j], got->keys[i]))
+				j++;
+			if (j == all->n) {
+				if (all->n == cap) {
+					size_t ncap = cap ? 2 * cap : 8;
+					char **keys = arena_alloc(a, ncap * sizeof(char *));
+					struct loc *locs = arena_alloc(a, ncap * sizeof(struct loc));
+					struct ynode **items = arena_alloc(a, ncap * sizeof(struct ynode *));
+					if (cap) {
+						memcpy(keys, all->keys, cap * sizeof(char *));
+						memcpy(locs, all->key_locs, cap * sizeof(struct loc));
+						memcpy(items, all->items, cap * sizeof(struct ynode *));
+					}
+					all->keys = keys, all->key_locs = locs, all->items = items, cap = ncap;
+				}
+				all->n++;
+			}
+			all->keys[j] = got->keys[i];
+			all->key_locs[j] = got->key_locs[i];
+			all->items[j] = got->items[i];
+		}
+	}
+	all->arena = a;
+	*out = all;
+	return 0;
 }

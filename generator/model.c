@@ -277,6 +277,7 @@ void pm_release(struct postmortem *pm)
 	free(pm->title);
 	free(pm->summary);
 	free(pm->source);
+	ynode_free(pm->computed);
 	free(pm->owner);
 	free(pm->owner_slug);
 	terms_free(pm->authors, pm->nauthors);

@@ -149,6 +149,7 @@ struct postmortem {
 	bool actions_from_tasks;    /* markdown.c read them from a task list (not fieldmap from a table or list) */
 	bool impact_from_timeline;  /* impact times read from the body's timeline (fieldmap.h) */
 	char *source;               /* the original write-up's URL (source:), NULL when none */
+	struct ynode *computed;     /* on_postmortem hooks' fields (hooks.h), pm.computed in templates; NULL: none */
 
 	/*
 	 * The whole front matter as parsed, unknown keys included: while the

@@ -559,6 +559,10 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 		push_import_marks(L, pm);
 	if (r->c->ntax && pm->taxa)
 		push_pm_taxonomies(L, r, pm);
+	if (pm->computed) { /* on_postmortem hooks (hooks.h) */
+		push_ynode(L, pm->computed);
+		lua_setfield(L, -2, "computed");
+	}
 	push_related(L, r, l);
 	lua_setfield(L, -2, "related");
 	if (l->newer != SIZE_MAX) {

@@ -310,3 +310,32 @@ assert_exit 1 "$AFTERMATH" check "$T/ex" --explain "$T/ex/postmortems/e.md"
 assert_stdout_contains "what aftermath read (the file has errors: see below)"
 assert_stderr_contains "$T/ex/postmortems/e.md:2:1: error: missing required field \"title\""
 assert_stderr_contains "$T/ex/postmortems/e.md:4:11: error: unknown severity \"SEV9\""
+
+t_begin "on_postmortem hooks: computed fields templates read as pm.computed; errors name the script and line"
+mkdir -p "$T/hp/postmortems" "$T/hp/scripts" "$T/hp/layouts"
+cat > "$T/hp/scripts/metrics.lua" <<'LUA'
+function on_postmortem(pm)
+  local open = 0
+  for _, a in ipairs(pm.action_items) do if a.status ~= "done" then open = open + 1 end end
+  return {open_items = open, label = pm.severity .. "/" .. pm.status, services = #pm.services, started = pm.impact.started}
+end
+LUA
+printf 'function on_postmortem(pm)\n  return {label = "later wins"}\nend\n' > "$T/hp/scripts/z-last.lua"
+printf -- '---\nid: P-1\ntitle: One\ndate: 2024-01-01\nseverity: SEV2\nservices: [a, b]\nimpact: {started: 2024-01-01T10:00:00Z}\naction_items: [{title: x}, {title: y, status: done}]\n---\nx\n' > "$T/hp/postmortems/a.md"
+printf '[{{ pm.computed.open_items }}|{{ pm.computed.label }}|{{ pm.computed.services }}|{{ pm.computed.started }}]\n' > "$T/hp/layouts/postmortem.html"
+assert_exit 0 "$AFTERMATH" build "$T/hp" -o "$T/hp-out" --as-of 2026-01-01
+assert_contains "$T/hp-out/postmortems/p-1/index.html" "[1|later wins|2|2024-01-01T10:00:00Z]"
+rm "$T/hp/scripts/z-last.lua"
+pm_hook_fails() { # LUA EXPECTED
+	printf "$1" > "$T/hp/scripts/metrics.lua"
+	assert_exit 1 timeout 60 "$AFTERMATH" check "$T/hp"
+	assert_stderr_contains "$T/hp/scripts/metrics.lua:$2"
+}
+pm_hook_fails 'function on_postmortem(pm)\n  return pm.nope.x\nend\n' "2: error: attempt to index a nil value (field 'nope')"
+assert_stderr_contains "$T/hp/postmortems/a.md:1:1: note: while on_postmortem of $T/hp/scripts/metrics.lua ran on this file"
+pm_hook_fails 'function on_postmortem(pm)\n  return "x"\nend\n' '1:1: error: on_postmortem must return a table of computed fields or nil (got string)'
+pm_hook_fails 'function on_postmortem(pm)\n  return {1, 2}\nend\n' '1:1: error: on_postmortem must return a table of named fields (got a list)'
+pm_hook_fails 'function on_postmortem(pm)\n  while true do end\nend\n' '2: error: time budget of 1000 ms exceeded (endless loop?)'
+printf 'function on_postmortem(pm)\n  return nil\nend\n' > "$T/hp/scripts/metrics.lua"
+assert_exit 0 "$AFTERMATH" build "$T/hp" -o "$T/hp-out2" --as-of 2026-01-01
+assert_contains "$T/hp-out2/postmortems/p-1/index.html" "[|||]"
