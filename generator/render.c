@@ -621,6 +621,11 @@ static void push_site(lua_State *L, const struct render *r)
 	push_nav_item(L, "Factors", "factors/");
 	push_nav_item(L, "Actions", "actions/");
 	push_nav_item(L, "Metrics", "metrics/");
+	for (size_t t = 0; t < r->c->ntax; t++) { /* site.yaml taxonomies: */
+		char *url = xstrfmt("%s/", r->c->tax[t].t->name);
+		push_nav_item(L, r->c->tax[t].t->title, url);
+		free(url);
+	}
 	if (!start_page(r->c))
 		push_nav_item(L, "Start here", "start/");
 	for (size_t i = 0; i < r->c->npages; i++) {

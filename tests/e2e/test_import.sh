@@ -177,6 +177,7 @@ assert_exit 0 "$AFTERMATH" build "$FX/foreign" -o "$T/tax" --as-of 2026-01-01
 assert_file "$T/tax/company/index.html"
 assert_eq "$(ls "$T/tax/company" | tr '\n' ' ')" "globex hooli index.html initech stripe " "a page per term"
 assert_contains "$T/tax/company/index.html" '<h1>Companies</h1>'
+assert_contains "$T/tax/index.html" '<li><a href="./company/">Companies</a></li>'
 assert_contains "$T/tax/company/index.html" '<a href="../company/initech/">Initech</a>'
 assert_contains "$T/tax/company/initech/index.html" '<p class="node-kicker">Company</p>'
 assert_contains "$T/tax/company/initech/index.html" '<p class="lede">2 postmortems.</p>'
