@@ -4,6 +4,7 @@
 #include "fieldmap.h"
 #include "frontmatter.h"
 #include "fsutil.h"
+#include "hooks.h"
 #include "markdown.h"
 
 #include <stdlib.h>
@@ -58,6 +59,22 @@ static void print_builtin(FILE *out, const struct explain *ex, const struct post
 			"action_items", pm->nactions, "", pm->path, pm->actions[0].loc.line, pm->actions[0].loc.col);
 }
 
+/* What on_postmortem hooks add (pm.computed), each field with its value. */
+static int print_computed(FILE *out, const struct postmortem *pm, const struct site *s)
+{
+	struct ynode *computed;
+	if (hooks_on_postmortem(s->import->hooks, pm, s->severities[pm->severity], &computed) < 0)
+		return -1;
+	for (size_t i = 0; computed && i < computed->n; i++) {
+		const struct ynode *v = computed->items[i];
+		fprintf(out, "  computed.%-13s ", computed->keys[i]);
+		print_value(out, v->type == YN_SCALAR ? v->scalar : NULL);
+		fprintf(out, "\n  %-22s   from hook: on_postmortem, %s:%d:%d\n", "", v->loc.file, v->loc.line, v->loc.col);
+	}
+	ynode_free(computed);
+	return 0;
+}
+
 int explain_file(const char *dir, const char *file, FILE *out)
 {
 	struct site site;
@@ -82,6 +99,8 @@ int explain_file(const char *dir, const char *file, FILE *out)
 	for (size_t i = 0; i < ex.n; i++)
 		print_row(out, &ex.v[i]);
 	print_builtin(out, &ex, &pm, &site);
+	if (ret == 0 && site.import && site.import->hooks)
+		ret = print_computed(out, &pm, &site);
 	if (!ex.n && !site.import)
 		fprintf(out, "  (site.yaml has no fields:, defaults: or import:; every value is the front matter's as written)\n");
 out:

@@ -326,6 +326,8 @@ printf -- '---\nid: P-1\ntitle: One\ndate: 2024-01-01\nseverity: SEV2\nservices:
 printf '[{{ pm.computed.open_items }}|{{ pm.computed.label }}|{{ pm.computed.services }}|{{ pm.computed.started }}]\n' > "$T/hp/layouts/postmortem.html"
 assert_exit 0 "$AFTERMATH" build "$T/hp" -o "$T/hp-out" --as-of 2026-01-01
 assert_contains "$T/hp-out/postmortems/p-1/index.html" "[1|later wins|2|2024-01-01T10:00:00Z]"
+assert_exit 0 "$AFTERMATH" check "$T/hp" --explain "$T/hp/postmortems/a.md"
+assert_eq "$(grep -A1 '^  computed.label ' "$OUT" | tr -s ' ' | tr '\n' '|')" " computed.label later wins| from hook: on_postmortem, $T/hp/scripts/z-last.lua:1:1|" "--explain shows computed fields"
 rm "$T/hp/scripts/z-last.lua"
 pm_hook_fails() { # LUA EXPECTED
 	printf "$1" > "$T/hp/scripts/metrics.lua"
