@@ -342,3 +342,13 @@ pm_hook_fails 'function on_postmortem(pm)\n  while true do end\nend\n' '2: error
 printf 'function on_postmortem(pm)\n  return nil\nend\n' > "$T/hp/scripts/metrics.lua"
 assert_exit 0 "$AFTERMATH" build "$T/hp" -o "$T/hp-out2" --as-of 2026-01-01
 assert_contains "$T/hp-out2/postmortems/p-1/index.html" "[|||]"
+
+t_begin "source: only an http or https URL is shown; anything else is a warning at its line, a list an error"
+mkdir -p "$T/src/postmortems"
+printf -- '---\nid: S-1\ntitle: T\ndate: 2024-01-01\nsource: javascript:alert(1)\n---\nx\n' > "$T/src/postmortems/a.md"
+assert_exit 0 "$AFTERMATH" build "$T/src" -o "$T/src-out" --as-of 2026-01-01
+assert_stderr_contains "$T/src/postmortems/a.md:5:9: warning: source \"javascript:alert(1)\" is not an http or https URL; left out"
+assert_not_contains "$T/src-out/postmortems/s-1/index.html" "Original write-up"
+printf -- '---\nid: S-1\ntitle: T\ndate: 2024-01-01\nsource: [https://a.example]\n---\nx\n' > "$T/src/postmortems/a.md"
+assert_exit 1 "$AFTERMATH" check "$T/src"
+assert_stderr_contains "$T/src/postmortems/a.md:5:9: error: source must be a text value (got a list)"
