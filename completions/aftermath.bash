@@ -36,7 +36,7 @@ _aftermath()
 
 	case $cmd in
 	build) opts="--output --profile --as-of --base-url --jobs --strict --format --quiet --timings --max-seconds --allow-outside-links --lua-memory --page-output --help" ;;
-	check) opts="--profile --strict --format --quiet --jobs --max-seconds --allow-outside-links --lua-memory --help" ;;
+	check) opts="--profile --strict --format --quiet --jobs --max-seconds --allow-outside-links --lua-memory --explain --help" ;;
 	new) opts="--title --as-of --quiet --help" ;;
 	serve) opts="--port --output --profile --as-of --jobs --allow-outside-links --help" ;;
 	stats) opts="--as-of --profile --format --jobs --help" ;;

@@ -2,6 +2,7 @@
 #include "api.h"
 
 #include "stats.h"
+#include "taxonomy.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -113,6 +114,20 @@ static void group_by_nodes(struct group *gr, const struct corpus *c, const struc
 		size_t n = k == TERM_SERVICE ? l->nservices : l->nfactors;
 		for (size_t j = 0; j < n; j++)
 			counts_merge(&gr->counts[v[j]], &cnt);
+	}
+}
+
+/* Each item once per term of taxonomy x its postmortem has (taxonomy.h). */
+static void group_by_taxonomy(struct group *gr, const struct corpus *c, const struct tax_index *x, int64_t as_of_day)
+{
+	group_init(gr, x->nterms);
+	for (size_t j = 0; j < x->nterms; j++) {
+		gr->keys[j] = xstrdup(x->terms[j].slug);
+		for (size_t i = 0; i < x->terms[j].npms; i++) {
+			struct counts cnt;
+			counts_of_pm(&cnt, &c->pms[x->terms[j].pms[i]], as_of_day);
+			counts_merge(&gr->counts[j], &cnt);
+		}
 	}
 }
 
@@ -244,6 +259,13 @@ void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g
 	group_by_priority(&gr, c, day);
 	group_json(b, "by_priority", &gr);
 	group_release(&gr);
+	for (size_t t = 0; t < c->ntax; t++) { /* site.yaml taxonomies: by_<name> */
+		char *name = xstrfmt("by_%s", c->tax[t].t->name);
+		group_by_taxonomy(&gr, c, &c->tax[t], day);
+		group_json(b, name, &gr);
+		group_release(&gr);
+		free(name);
+	}
 	buf_adds(b, ",\n \"durations\": {\"by_severity\": {");
 	for (size_t s = 0; s < c->site.nseverities; s++) {
 		buf_adds(b, s ? ",\n  " : "\n  ");

@@ -2,12 +2,15 @@
 #include "corpus.h"
 
 #include "deadline.h"
+#include "fieldmap.h"
 #include "frontmatter.h"
 #include "fsutil.h"
+#include "hooks.h"
 #include "markdown.h"
 #include "parallel.h"
 #include "redact.h"
 #include "slug.h"
+#include "taxonomy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,7 @@ struct load {
 	struct fs_entry *files;
 	struct postmortem *pms;
 	bool *ok;
+	bool *skipped; /* left out by import.on_invalid: skip */
 	bool keep_sources;
 };
 
@@ -61,19 +65,55 @@ static struct md_opts md_options(const struct corpus *c, const char **keys)
 				.nstrip_keys = n, .limits = &c->site.md_limits};
 }
 
-/* Read, redact and parse pm (its path set); whether it is to be published. */
-static bool load_pm(struct load *l, struct postmortem *pm, int worker)
+static int parse_one(struct load *l, size_t i, int worker);
+
+/* The "Action items" section that yielded no item (fieldmap.h): a warning, not a silent 0. */
+static void check_actions_section(const struct postmortem *pm)
 {
+	if (pm->actions_section.line && pm->nactions == 0)
+		warning(&pm->actions_section, "the \"Action items\" section has no item aftermath can read (expected a table with an Action and an Owner column, a task list or a list)");
+}
+
+/* import.on_invalid: skip: a file with errors is left out, its problems told as notes, and one warning. */
+static void load_one(void *ctx, size_t i, int worker)
+{
+	struct load *l = ctx;
+	const struct import_cfg *ic = l->c->site.import;
+	bool skip = ic && ic->skip_invalid;
+	if (skip)
+		diag_demote(true);
+	deadline_file(l->files[i].path);
+	int ret = parse_one(l, i, worker);
+	deadline_file(NULL);
+	if (!skip)
+		return;
+	diag_demote(false);
+	if (ret < 0) {
+		struct loc loc = {l->pms[i].path, 1, 1};
+		warning(&loc, "left out of the build (import.on_invalid: skip): its problems are the notes for this file");
+		l->skipped[i] = true;
+	}
+}
+
+/* Read, redact and parse postmortem i: -1 when the file has problems (reported), 0 when it loaded or is not selected. */
+static int parse_one(struct load *l, size_t i, int worker)
+{
+	struct postmortem *pm = &l->pms[i];
 	char *text;
 	size_t len;
+	pm->path = xstrdup(l->files[i].path);
+	pm->rel = path_join("postmortems", l->files[i].rel);
 	if (fs_read(pm->path, &text, &len) < 0)
-		return false;
+		return -1;
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
 		ret = redact_pm(l->c->redactor, worker, pm, text, len);
+	const struct import_cfg *ic = l->c->site.import;
+	if (ret == 0 && selected(l->c, pm) && ic && ic->hooks) /* on_postmortem: computed fields */
+		ret = hooks_on_postmortem(ic->hooks, pm, l->c->site.severities[pm->severity], &pm->computed);
 	if (ret < 0 || !selected(l->c, pm)) {
 		free(text);
-		return false;
+		return ret;
 	}
 	const char *keys[STRIP_KEYS_MAX];
 	struct md_opts opts = md_options(l->c, keys);
@@ -84,18 +124,11 @@ static bool load_pm(struct load *l, struct postmortem *pm, int worker)
 	}
 	keep_front(l, pm, text);
 	free(text);
-	return parsed == 0;
-}
-
-static void load_one(void *ctx, size_t i, int worker)
-{
-	struct load *l = ctx;
-	struct postmortem *pm = &l->pms[i];
-	pm->path = xstrdup(l->files[i].path);
-	pm->rel = path_join("postmortems", l->files[i].rel);
-	deadline_file(pm->path);
-	l->ok[i] = load_pm(l, pm, worker);
-	deadline_file(NULL);
+	if (parsed < 0)
+		return -1;
+	check_actions_section(pm);
+	l->ok[i] = true;
+	return 0;
 }
 
 /* Newest first: by date, then by id. */
@@ -140,16 +173,19 @@ static int load_postmortems(struct corpus *c, int jobs, bool keep_sources)
 	free(dir);
 	l.pms = xcalloc(n, sizeof(*l.pms));
 	l.ok = xcalloc(n, sizeof(*l.ok));
+	l.skipped = xcalloc(n ? n : 1, sizeof(*l.skipped));
 	parallel_for(n, jobs, load_one, &l);
 	check_ids(c, &l, n);
 	c->nsources = n;
 	c->pms = xcalloc(n, sizeof(*c->pms));
 	c->hidden = xcalloc(n ? n : 1, sizeof(*c->hidden));
+	size_t nskipped = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (l.ok[i]) {
 			c->pms[c->npms++] = l.pms[i];
 			continue;
 		}
+		nskipped += l.skipped[i];
 		if (l.pms[i].id && l.pms[i].title && !selected(c, &l.pms[i])) {
 			struct hidden *h = &c->hidden[c->nhidden++];
 			h->id = xstrdup(l.pms[i].id);
@@ -162,11 +198,12 @@ static int load_postmortems(struct corpus *c, int jobs, bool keep_sources)
 	qsort(c->pms, c->npms, sizeof(*c->pms), cmp_pm);
 	for (size_t i = 0; i < c->npms; i++)
 		strmap_put(&c->by_id, c->pms[i].id, i);
-	if (n != c->npms && c->profile == PROFILE_INTERNAL)
+	if (n - nskipped != c->npms && c->profile == PROFILE_INTERNAL)
 		ret = -1;
 	fs_entries_free(l.files, n);
 	free(l.pms);
 	free(l.ok);
+	free(l.skipped);
 	return ret;
 }
 
@@ -192,6 +229,10 @@ static int page_slug(struct corpus *c, struct strmap *slugs, struct page *pg, co
 		if (!strcmp(pg->slug, generated[i]))
 			return error(&loc, "pages/%s would be at /%s/, which aftermath's own pages use (expected another file name)",
 				     f->rel, generated[i]);
+	for (size_t i = 0; c->site.import && i < c->site.import->ntax; i++)
+		if (!strcmp(pg->slug, c->site.import->tax[i].name))
+			return error(&loc, "pages/%s would be at /%s/, the page of the taxonomy %s (expected another file name)",
+				     f->rel, pg->slug, pg->slug);
 	size_t other = strmap_get(slugs, pg->slug);
 	if (other != SIZE_MAX)
 		return error(&loc, "pages/%s has the URL /%s/ of %s (expected one page per URL)", f->rel, pg->slug,
@@ -408,6 +449,7 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		ret = -1;
 	if (load_pages(c) < 0)
 		ret = -1;
+	taxonomy_build(c);
 	return ret;
 }
 
@@ -432,6 +474,7 @@ void corpus_release(struct corpus *c)
 		free(c->internal_ids[i]);
 	free(c->internal_ids);
 	redactor_free(c->redactor);
+	taxonomy_release(c);
 	site_release(&c->site);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));

@@ -17,6 +17,7 @@
 enum profile { PROFILE_INTERNAL, PROFILE_PUBLIC };
 
 struct redactor;
+struct tax_index;
 
 struct corpus {
 	char *dir; /* the content directory as given */
@@ -54,6 +55,8 @@ struct corpus {
 	 */
 	struct strmap prose_values;
 	bool prose_noted;
+	struct tax_index *tax; /* site.yaml taxonomies:, grouped (taxonomy.h); internal builds only */
+	size_t ntax;
 };
 
 /*

@@ -11,6 +11,7 @@ static struct diag *diags;
 static size_t ndiags, diags_alloc;
 static size_t counts[3];
 static bool sorted = true;
+static _Thread_local int demoted; /* diag_demote(): this thread's errors are notes */
 
 static const char *level_name(enum diag_level l)
 {
@@ -34,6 +35,8 @@ static void vadd(enum diag_level level, const struct loc *loc, const char *rule,
 		 va_list ap)
 {
 	struct buf msg = BUF_INIT;
+	if (level == DIAG_ERROR && demoted)
+		level = DIAG_NOTE;
 	buf_vaddf(&msg, fmt, ap);
 	struct diag d = {
 		.level = level,
@@ -51,6 +54,11 @@ static void vadd(enum diag_level level, const struct loc *loc, const char *rule,
 	counts[level]++;
 	sorted = false;
 	pthread_mutex_unlock(&diag_lock);
+}
+
+void diag_demote(bool on)
+{
+	demoted += on ? 1 : -1;
 }
 
 int error(const struct loc *loc, const char *fmt, ...)

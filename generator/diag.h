@@ -38,6 +38,13 @@ void note(const struct loc *loc, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void diag_add(enum diag_level level, const struct loc *loc, const char *rule, const char *fmt, ...)
 	ATTR_PRINTF(4, 5);
 
+/*
+ * While on (calls nest), errors reported by this thread are recorded as
+ * notes (error() still returns -1): for a file that import.on_invalid: skip
+ * leaves out, whose problems are told but do not fail the build.
+ */
+void diag_demote(bool on);
+
 size_t diag_count(enum diag_level level);
 /* Sorted view of all diagnostics so far; valid until the next diag_* call. */
 const struct diag *diag_list(size_t *n);

@@ -1,6 +1,7 @@
 /* frontmatter: a postmortem file to a typed struct postmortem (see frontmatter.h). */
 #include "frontmatter.h"
 
+#include "fieldmap.h"
 #include "markdown.h"
 #include "slug.h"
 
@@ -13,6 +14,7 @@ struct fm {
 	struct postmortem *pm;
 	const struct site *site;
 	const struct ynode *root;
+	bool mapped; /* root is fieldmap's tree, in our names */
 	int ret;
 };
 
@@ -103,9 +105,24 @@ static int split_file(const char *file, const char *text, size_t len, bool requi
 
 /* ---- typed values --------------------------------------------------------- */
 
+/* The value of our field `ours`; an empty one (null, "", [], {}) counts as absent. */
 static const struct ynode *field(const struct fm *f, const char *ours)
 {
-	return ynode_get(f->root, site_field(f->site, ours));
+	const struct ynode *n = ynode_get(f->root, f->mapped ? ours : site_field(f->site, ours));
+	return ynode_is_empty(n) ? NULL : n;
+}
+
+/* Fields whose empty value was an error before it counted as absent: a note says so. */
+static void note_empties(const struct fm *f)
+{
+	static const char *const once_errors[] = {"id", "title", "date", "status", "severity", "kind", "visibility",
+						  "featured"};
+	for (size_t i = 0; i < ARRAY_SIZE(once_errors); i++) {
+		const char *name = site_field(f->site, once_errors[i]);
+		const struct ynode *n = ynode_get(f->root, name);
+		if (n && ynode_is_empty(n))
+			note(&n->loc, "%s is empty: taken as absent", name);
+	}
 }
 
 static const char *shown(const struct ynode *n)
@@ -403,8 +420,35 @@ static void severity_value(struct fm *f, const struct ynode *n)
 
 static void required(struct fm *f, const char *ours)
 {
-	if (!field(f, ours))
+	if (field(f, ours))
+		return;
+	if (!f->mapped) {
 		f->ret = error(&f->root->loc, "missing required field \"%s\"", site_field(f->site, ours));
+		return;
+	}
+	struct buf b = BUF_INIT;
+	fieldmap_looked_for(f->site, ours, &b);
+	bool body = f->site->import && (f->site->import->read_body || !f->pm->front);
+	f->ret = error(&f->root->loc, "missing required field \"%s\" (looked for %s in the front matter%s)", ours,
+		       buf_cstr(&b), body ? ", then in the body" : "");
+	buf_release(&b);
+}
+
+/* site.yaml taxonomies: each a list of names, like tags (pm->taxa has one more entry, v NULL, at the end). */
+static void taxonomies_value(struct fm *f)
+{
+	const struct import_cfg *ic = f->site->import;
+	if (!ic || !ic->ntax)
+		return;
+	struct postmortem *pm = f->pm;
+	pm->taxa = xcalloc(ic->ntax + 1, sizeof(*pm->taxa));
+	for (size_t t = 0; t < ic->ntax; t++) {
+		const struct ynode *n = field(f, ic->tax[t].name);
+		if (n)
+			terms_value(f, n, ic->tax[t].name, &pm->taxa[t].v, &pm->taxa[t].n);
+		if (!pm->taxa[t].v)
+			pm->taxa[t].v = xcalloc(1, sizeof(struct term));
+	}
 }
 
 static void parse_fields(struct fm *f)
@@ -412,6 +456,8 @@ static void parse_fields(struct fm *f)
 	struct postmortem *pm = f->pm;
 	const struct ynode *n;
 	int e = 0;
+	if (!f->mapped)
+		note_empties(f);
 	required(f, "id");
 	required(f, "title");
 	required(f, "date");
@@ -465,8 +511,55 @@ static void parse_fields(struct fm *f)
 		factors_value(f, n);
 	if ((n = field(f, "impact")) && !ynode_is_null(n))
 		impact_value(f, n);
+	if ((n = field(f, "source")) && text_value(f, n, "source", &pm->source) == 0 &&
+	    strncmp(pm->source, "https://", 8) && strncmp(pm->source, "http://", 7)) {
+		warning(&n->loc, "source \"%s\" is not an http or https URL; left out", pm->source);
+		free(pm->source);
+		pm->source = NULL;
+	}
 	if ((n = field(f, "action_items")))
 		actions_value(f, n);
+	taxonomies_value(f);
+}
+
+/*
+ * Without site.yaml's import settings: when the front matter has no
+ * action_items, a table or plain list under "Action items" gives them (a task
+ * list under a heading is markdown.c's, with its annotations).
+ */
+static void body_actions(struct fm *f)
+{
+	struct postmortem *pm = f->pm;
+	if (ynode_get(f->root, site_field(f->site, "action_items")))
+		return;
+	struct ynode *list = fieldmap_body_actions(pm, &pm->actions_section);
+	if (!list)
+		return;
+	actions_value(f, list);
+	pm->actions_from_body = pm->nactions > 0;
+	ynode_free(list);
+}
+
+/* With import settings: the fields fieldmap finds, wherever they are. */
+static void mapped_fields(struct fm *f, struct explain *ex)
+{
+	struct postmortem *pm = f->pm;
+	struct fm_result res;
+	fieldmap_apply(&res, f->site, pm, pm->front, ex);
+	f->root = res.root;
+	f->mapped = true;
+	if (res.failed)
+		f->ret = -1;
+	parse_fields(f);
+	if (f->ret < 0 && f->site->import && f->site->import->hooks) {
+		struct loc loc = {pm->path, 1, 1};
+		note(&loc, "this file's fields went through the on_load hooks of scripts/");
+	}
+	pm->actions_from_body = res.actions_from_body && pm->nactions > 0;
+	pm->impact_from_timeline = res.impact_from_timeline;
+	pm->actions_section = res.actions_section;
+	ynode_free(res.root);
+	f->root = pm->front;
 }
 
 /* A copy of body without WIKILINK_MARK bytes. */
@@ -480,28 +573,42 @@ static char *clean_body(const char *body, size_t len)
 	return out;
 }
 
-int frontmatter_parse(struct postmortem *pm, const struct site *site, const char *text, size_t len)
+int frontmatter_explain(struct postmortem *pm, const struct site *site, const char *text, size_t len,
+			struct explain *ex)
 {
 	struct fm f = {.pm = pm, .site = site};
 	struct split sp;
+	bool optional = site->import && site->import->front_optional;
 	if (check_bytes(pm->path, text, len) < 0)
 		return -1;
-	if (split_file(pm->path, text, len, true, &sp) < 0)
+	if (split_file(pm->path, text, len, !optional, &sp) < 0)
 		return -1;
 	pm->body = clean_body(sp.body, (size_t)(text + len - sp.body));
 	pm->body_line = sp.body_line;
-	pm->yaml_off = (size_t)(sp.yaml - text);
-	pm->yaml_len = sp.yaml_len;
-	if (yaml_parse(pm->path, sp.yaml, sp.yaml_len, 2, &pm->front) < 0)
-		return -1;
-	if (!pm->front || pm->front->type != YN_MAP) {
-		struct loc loc = pm->front ? pm->front->loc : (struct loc){pm->path, 2, 1};
-		return error(&loc, "front matter must be a mapping of fields such as id:, title:, date: (got %s)",
-			     pm->front ? ynode_kind(pm->front) : "nothing");
+	if (sp.has_front) {
+		pm->yaml_off = (size_t)(sp.yaml - text);
+		pm->yaml_len = sp.yaml_len;
+		if (yaml_parse(pm->path, sp.yaml, sp.yaml_len, 2, &pm->front) < 0)
+			return -1;
+		if (!pm->front || pm->front->type != YN_MAP) {
+			struct loc loc = pm->front ? pm->front->loc : (struct loc){pm->path, 2, 1};
+			return error(&loc, "front matter must be a mapping of fields such as id:, title:, date: (got %s)",
+				     pm->front ? ynode_kind(pm->front) : "nothing");
+		}
 	}
 	f.root = pm->front;
-	parse_fields(&f);
+	if (site->import || ex) { /* --explain: the same values, with where each came from */
+		mapped_fields(&f, ex);
+	} else {
+		parse_fields(&f);
+		body_actions(&f);
+	}
 	return f.ret < 0 ? -1 : 0;
+}
+
+int frontmatter_parse(struct postmortem *pm, const struct site *site, const char *text, size_t len)
+{
+	return frontmatter_explain(pm, site, text, len, NULL);
 }
 
 int frontmatter_page(struct page *pg, const char *text, size_t len, const char **body, int *body_line)

@@ -22,6 +22,15 @@
 int frontmatter_parse(struct postmortem *pm, const struct site *site, const char *text, size_t len);
 
 /*
+ * The same, through site.yaml's fields:, defaults: and import: when given
+ * (fieldmap.h), and with a row in *ex (when not NULL) for every field found:
+ * where its value came from.
+ */
+struct explain;
+int frontmatter_explain(struct postmortem *pm, const struct site *site, const char *text, size_t len,
+			struct explain *ex);
+
+/*
  * The same split for a pages/ Markdown file file: the front matter (optional) gives
  * the title.  Fills pg->front, pg->title and returns the body through
  * body and body_line (pointing into text).  0 or -1.

@@ -9,6 +9,7 @@ static const char usage_text[] =
 	"commands:\n"
 	"  build [CONTENT_DIR]   build the site (default content dir: content)\n"
 	"  check [CONTENT_DIR]   check the postmortems and report problems; writes nothing\n"
+	"                        (--explain FILE: where each value of FILE came from)\n"
 	"  stats [CONTENT_DIR]   action-item and incident statistics (--format text or json)\n"
 	"  new [CONTENT_DIR]     write a new postmortem from the template and print its path\n"
 	"                        (--title T; the id is the next free one)\n"
@@ -82,7 +83,7 @@ static const struct command_help commands[] = {
 	 "  --page-output MB      template output one page may have (256)\n"},
 	{"check",
 	 "usage: aftermath check [CONTENT_DIR] [--profile internal|public] [--strict]\n"
-	 "                       [--format text|json|github|gitlab] [--quiet]\n"
+	 "                       [--format text|json|github|gitlab] [--quiet] [--explain FILE]\n"
 	 "\n"
 	 "Check every postmortem and page and run the lint rules; write nothing. Text\n"
 	 "diagnostics go to stderr and end with a summary (\"3 errors and 2 warnings in\n"
@@ -95,6 +96,9 @@ static const struct command_help commands[] = {
 	 "  --strict              warnings fail the check (exit 1)\n"
 	 "  --format FMT          text, json, github or gitlab\n"
 	 "  -q, --quiet           no summary line\n"
+	 "  --explain FILE        print every field of FILE (a postmortem), its value and\n"
+	 "                        where it came from (front matter, fields:, a default,\n"
+	 "                        the body, the timeline, the file name), then check it\n"
 	 "  --max-seconds N       stop after N seconds with an error (exit 1)\n"
 	 "  --allow-outside-links follow symbolic links out of CONTENT_DIR and the theme\n"
 	 "  --lua-memory MB       memory the lint rules' Lua state may hold (default: 1024)\n"},

@@ -23,6 +23,7 @@
 #include "help.h"
 #include "init.h"
 #include "insights.h"
+#include "explain.h"
 #include "leakcheck.h"
 #include "lint.h"
 #include "newpm.h"
@@ -84,6 +85,7 @@ struct options {
 	bool allow_outside_links; /* only from the command line: site.yaml arrives with the pull request */
 	enum diag_format format;
 	const char *title;
+	const char *explain; /* check --explain FILE */
 	bool out_set;
 	int port;        /* serve: 8080 unless given; 0: any free port */
 	int max_seconds; /* serve: stop after this long (tests) */
@@ -131,7 +133,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
 	       OPT_ALLOW_OUTSIDE, OPT_VERSION,
-	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT };
+	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -142,6 +144,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"allow-outside-links", no_argument, NULL, OPT_ALLOW_OUTSIDE},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"lua-memory", required_argument, NULL, OPT_LUA_MEMORY}, {"page-output", required_argument, NULL, OPT_PAGE_OUTPUT},
+		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -193,6 +196,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		case OPT_TITLE: o->title = optarg; break;
 		case OPT_TIMINGS: o->timings = true; break;
 		case OPT_ALLOW_OUTSIDE: o->allow_outside_links = true; break;
+		case OPT_EXPLAIN: o->explain = optarg; break;
 		case OPT_PORT:
 		case OPT_MAX_SECONDS: {
 			char *end;
@@ -797,6 +801,16 @@ static int cmd_init(const struct options *o)
 	return ret;
 }
 
+/* check --explain FILE: the values of one postmortem and where each came from (explain.h). */
+static int cmd_explain(struct options *o)
+{
+	if (strcmp(o->command, "check"))
+		return usage_error("--explain is an option of check (aftermath check %s --explain FILE)", o->content_dir);
+	int ret = explain_file(o->content_dir, o->explain, stdout);
+	int diag_ret = report(o);
+	return ret < 0 ? EXIT_CONTENT : diag_ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {.content_dir = "content", .out_dir = "public", .jobs = parallel_cpus(), .port = 8080};
@@ -828,6 +842,8 @@ int main(int argc, char **argv)
 		return cmd_new(&o);
 	if (!strcmp(o.command, "serve"))
 		return cmd_serve(&o);
+	if (o.explain)
+		return cmd_explain(&o);
 	o.exit_when_built = true;
 	deadline_start(o.max_seconds, expire, &o, EXIT_CONTENT);
 	return cmd_build(&o, !strcmp(o.command, "build"));

@@ -1014,6 +1014,7 @@ static void body_actions(struct md *m, struct postmortem *pm)
 				task_item(m, pm, item, &alloc);
 	}
 	pm->actions_from_body = pm->nactions > 0;
+	pm->actions_from_tasks = pm->nactions > 0;
 }
 
 /* ---- public.strip in task items, as the parser read them ------------------------- */

@@ -276,12 +276,17 @@ void pm_release(struct postmortem *pm)
 	free(pm->slug);
 	free(pm->title);
 	free(pm->summary);
+	free(pm->source);
+	ynode_free(pm->computed);
 	free(pm->owner);
 	free(pm->owner_slug);
 	terms_free(pm->authors, pm->nauthors);
 	terms_free(pm->services, pm->nservices);
 	terms_free(pm->tags, pm->ntags);
 	terms_free(pm->related, pm->nrelated);
+	for (size_t t = 0; pm->taxa && pm->taxa[t].v; t++)
+		terms_free(pm->taxa[t].v, pm->taxa[t].n);
+	free(pm->taxa);
 	for (size_t i = 0; i < pm->nfactors; i++) {
 		free(pm->factors[i].name);
 		free(pm->factors[i].slug);

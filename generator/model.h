@@ -137,10 +137,19 @@ struct postmortem {
 	size_t ntags;
 	struct term *related;
 	size_t nrelated;
+	struct termlist {
+		struct term *v;
+		size_t n;
+	} *taxa; /* by site.yaml taxonomy (fieldmap.h), NULL when the site has none */
 	struct impact impact;
 	struct action_item *actions;
 	size_t nactions;
 	bool actions_from_body; /* read from the "Action items" task list */
+	struct loc actions_section; /* the body's "Action items" section (line 0: none), for the warning when it yields no item */
+	bool actions_from_tasks;    /* markdown.c read them from a task list (not fieldmap from a table or list) */
+	bool impact_from_timeline;  /* impact times read from the body's timeline (fieldmap.h) */
+	char *source;               /* the original write-up's URL (source:), NULL when none */
+	struct ynode *computed;     /* on_postmortem hooks' fields (hooks.h), pm.computed in templates; NULL: none */
 
 	/*
 	 * The whole front matter as parsed, unknown keys included: while the

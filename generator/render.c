@@ -9,6 +9,7 @@
 #include "markdown.h"
 #include "parallel.h"
 #include "stats.h"
+#include "taxonomy.h"
 #include "template.h"
 
 #include <lauxlib.h>
@@ -18,7 +19,8 @@
 
 enum page_kind {
 	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
-	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START, PG_SEARCH
+	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START, PG_SEARCH,
+	PG_TAXONOMY, PG_TAX_TERM /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
 };
 
 /*
@@ -107,6 +109,7 @@ static void make_cards(struct render *r)
 }
 
 static const struct page *start_page(const struct corpus *c);
+static void push_pm_taxonomies(lua_State *L, const struct render *r, const struct postmortem *pm);
 
 /* ---- small Lua helpers -------------------------------------------------- */
 
@@ -352,6 +355,16 @@ static void push_durations(lua_State *L, const struct impact *im)
 	buf_release(&b);
 }
 
+/* What an imported postmortem's page says about where it was read from: pm.source, pm.impact_from_timeline, pm.actions_from_section. */
+static void push_import_marks(lua_State *L, const struct postmortem *pm)
+{
+	set_str(L, "source", pm->source);
+	if (pm->impact_from_timeline)
+		set_bool(L, "impact_from_timeline", true);
+	if (pm->actions_from_body && pm->actions_section.line && !pm->actions_from_tasks)
+		set_bool(L, "actions_from_section", true);
+}
+
 static void push_impact(lua_State *L, const struct impact *im)
 {
 	lua_createtable(L, 0, 6);
@@ -543,6 +556,14 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	}
 	lua_setfield(L, -2, "action_items");
 	set_bool(L, "actions_from_body", pm->actions_from_body);
+	if (pm->source || pm->impact_from_timeline || pm->actions_section.line) /* imported (fieldmap.h) */
+		push_import_marks(L, pm);
+	if (r->c->ntax && pm->taxa)
+		push_pm_taxonomies(L, r, pm);
+	if (pm->computed) { /* on_postmortem hooks (hooks.h) */
+		push_ynode(L, pm->computed);
+		lua_setfield(L, -2, "computed");
+	}
 	push_related(L, r, l);
 	lua_setfield(L, -2, "related");
 	if (l->newer != SIZE_MAX) {
@@ -601,6 +622,11 @@ static void push_site(lua_State *L, const struct render *r)
 	push_nav_item(L, "Factors", "factors/");
 	push_nav_item(L, "Actions", "actions/");
 	push_nav_item(L, "Metrics", "metrics/");
+	for (size_t t = 0; t < r->c->ntax; t++) { /* site.yaml taxonomies: */
+		char *url = xstrfmt("%s/", r->c->tax[t].t->name);
+		push_nav_item(L, r->c->tax[t].t->title, url);
+		free(url);
+	}
 	if (!start_page(r->c))
 		push_nav_item(L, "Start here", "start/");
 	for (size_t i = 0; i < r->c->npages; i++) {
@@ -624,6 +650,10 @@ static void push_site(lua_State *L, const struct render *r)
 	lua_setfield(L, -2, "severities");
 	push_ynode(L, s->front);
 	lua_setfield(L, -2, "fields");
+	if (ynode_get(s->front, "params")) { /* the site's own values */
+		push_ynode(L, ynode_get(s->front, "params"));
+		lua_setfield(L, -2, "params");
+	}
 }
 
 static void worker_prepare(struct render *r, struct worker *w)
@@ -1162,6 +1192,94 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 	lua_setfield(L, -2, field);
 }
 
+/* ---- taxonomies (site.yaml taxonomies:, taxonomy.h) --------------------------- */
+
+#define TAX_OF(index) ((index) >> 32)
+#define TERM_OF(index) ((index) & 0xffffffffu)
+
+static char *tax_url(const struct tax_index *x, const struct tax_term *tm)
+{
+	return tm ? xstrfmt("%s/%s/", x->t->name, tm->slug) : xstrfmt("%s/", x->t->name);
+}
+
+/* {name, title, singular, url} of taxonomy x. */
+static void push_taxonomy_head(lua_State *L, const struct tax_index *x)
+{
+	char *url = tax_url(x, NULL);
+	lua_createtable(L, 0, 4);
+	set_str(L, "name", x->t->name);
+	set_str(L, "title", x->t->title);
+	set_str(L, "singular", x->t->singular);
+	set_str(L, "url", url);
+	free(url);
+}
+
+/* {name, slug, url, count} of term tm. */
+static void push_term_ref(lua_State *L, const struct tax_index *x, const struct tax_term *tm)
+{
+	char *url = tax_url(x, tm);
+	lua_createtable(L, 0, 4);
+	set_str(L, "name", tm->name);
+	set_str(L, "slug", tm->slug);
+	set_str(L, "url", url);
+	set_int(L, "count", (long long)tm->npms);
+	free(url);
+}
+
+static void ctx_taxonomy(lua_State *L, const struct render *r, size_t t)
+{
+	const struct tax_index *x = &r->c->tax[t];
+	push_taxonomy_head(L, x);
+	lua_createtable(L, (int)x->nterms, 0);
+	for (size_t j = 0; j < x->nterms; j++) {
+		push_term_ref(L, x, &x->terms[j]);
+		append(L);
+	}
+	lua_setfield(L, -2, "terms");
+	lua_setfield(L, -2, "taxonomy");
+}
+
+static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_t index)
+{
+	const struct tax_index *x = &r->c->tax[TAX_OF(index)];
+	const struct tax_term *tm = &x->terms[TERM_OF(index)];
+	struct counts cnt;
+	push_term_ref(L, x, tm);
+	push_taxonomy_head(L, x);
+	lua_setfield(L, -2, "taxonomy");
+	push_summaries(L, r, w, tm->pms, tm->npms < NODE_LISTED ? tm->npms : NODE_LISTED);
+	lua_setfield(L, -2, "postmortems");
+	push_items_of(L, r, w, tm->pms, tm->npms, SIZE_MAX);
+	lua_setfield(L, -2, "open_items");
+	counts_of_pms(&cnt, r, tm->pms, tm->npms);
+	push_counts(L, &cnt);
+	lua_setfield(L, -2, "actions");
+	lua_setfield(L, -2, "term");
+}
+
+/* pm.taxonomies: [{name, title, singular, url, terms = [{name, url, count}]}], the taxonomies it has terms in. */
+static void push_pm_taxonomies(lua_State *L, const struct render *r, const struct postmortem *pm)
+{
+	lua_createtable(L, (int)r->c->ntax, 0);
+	for (size_t t = 0; t < r->c->ntax; t++) {
+		const struct tax_index *x = &r->c->tax[t];
+		if (!pm->taxa[t].n)
+			continue;
+		push_taxonomy_head(L, x);
+		lua_createtable(L, (int)pm->taxa[t].n, 0);
+		for (size_t k = 0; k < pm->taxa[t].n; k++) {
+			size_t j = taxonomy_term(x, pm->taxa[t].v[k].slug);
+			if (j == SIZE_MAX || (k && taxonomy_term(x, pm->taxa[t].v[k - 1].slug) == j))
+				continue;
+			push_term_ref(L, x, &x->terms[j]);
+			append(L);
+		}
+		lua_setfield(L, -2, "terms");
+		append(L);
+	}
+	lua_setfield(L, -2, "taxonomies");
+}
+
 /* ---- /actions/ and /metrics/ ------------------------------------------------ */
 
 /* The overdue table of /actions/ lists the latest this many; the CSV has all. */
@@ -1521,6 +1639,9 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_FACTOR:
 	case PG_TAG:
 	case PG_OWNER: return node_url(kinds[j->kind], &r->g->nodes[kinds[j->kind]][j->index]);
+	case PG_TAXONOMY: return tax_url(&r->c->tax[j->index], NULL);
+	case PG_TAX_TERM:
+		return tax_url(&r->c->tax[TAX_OF(j->index)], &r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
 	}
 	BUG("bad page kind %d", (int)j->kind);
 }
@@ -1530,7 +1651,8 @@ static const char *const job_template[] = {
 	[PG_SERVICES] = "services.html", [PG_SERVICE] = "service.html", [PG_FACTORS] = "factors.html",
 	[PG_FACTOR] = "factor.html",   [PG_TAG] = "tag.html",         [PG_OWNER] = "owner.html",
 	[PG_PAGE] = "page.html",       [PG_ACTIONS] = "actions.html", [PG_METRICS] = "metrics.html",
-	[PG_START] = "start.html",     [PG_SEARCH] = "search.html",
+	[PG_START] = "start.html",     [PG_SEARCH] = "search.html",   [PG_TAXONOMY] = "taxonomy.html",
+	[PG_TAX_TERM] = "term.html",
 };
 
 static const char *const job_kind_name[] = {
@@ -1538,7 +1660,8 @@ static const char *const job_kind_name[] = {
 	[PG_SERVICES] = "services", [PG_SERVICE] = "service", [PG_FACTORS] = "factors",
 	[PG_FACTOR] = "factor",     [PG_TAG] = "tag",         [PG_OWNER] = "owner",
 	[PG_PAGE] = "page",         [PG_ACTIONS] = "actions", [PG_METRICS] = "metrics",
-	[PG_START] = "start",       [PG_SEARCH] = "search",
+	[PG_START] = "start",       [PG_SEARCH] = "search",   [PG_TAXONOMY] = "taxonomy",
+	[PG_TAX_TERM] = "term",
 };
 
 static char *root_of(const char *url)
@@ -1567,6 +1690,8 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_METRICS: return "Incident metrics";
 	case PG_START: return start_page(r->c) ? start_page(r->c)->title : "Start here";
 	case PG_SEARCH: return "Search";
+	case PG_TAXONOMY: return r->c->tax[j->index].t->title;
+	case PG_TAX_TERM: return r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -1616,6 +1741,8 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	case PG_METRICS: ctx_metrics(L, r); break;
 	case PG_START: ctx_start(L, r, w, root); break;
 	case PG_SEARCH: break; /* search.js fills the page from the index */
+	case PG_TAXONOMY: ctx_taxonomy(L, r, j->index); break;
+	case PG_TAX_TERM: ctx_tax_term(L, r, w, j->index); break;
 	case PG_PAGE: {
 		const struct page *pg = &r->c->pages[j->index];
 		push_html(L, r, pg->html, root);
@@ -1691,6 +1818,11 @@ static void plan_jobs(struct render *r)
 		for (size_t i = 0; i < r->g->nnodes[k]; i++)
 			if (*r->g->nodes[k][i].slug)
 				add_job(r, &alloc, kinds[k], i);
+	}
+	for (size_t t = 0; t < r->c->ntax; t++) {
+		add_job(r, &alloc, PG_TAXONOMY, t);
+		for (size_t j = 0; j < r->c->tax[t].nterms && j <= 0xffffffffu; j++)
+			add_job(r, &alloc, PG_TAX_TERM, (size_t)t << 32 | j);
 	}
 	add_job(r, &alloc, PG_START, 0);
 	r->nlisting = r->njobs;

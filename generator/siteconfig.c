@@ -1,6 +1,7 @@
 /* siteconfig: site.yaml, typed and validated (see siteconfig.h). */
 #include "siteconfig.h"
 
+#include "fieldmap.h"
 #include "fsutil.h"
 #include "slug.h"
 #include "url.h"
@@ -11,12 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const known_fields[] = {
-	"id",      "title",   "date",     "status",  "severity", "kind",    "visibility", "owner",   "authors",
-	"summary", "services", "contributing_factors", "tags", "impact", "published", "related", "featured",
-	"action_items",
-};
 
 static char **str_list(size_t n, const char *const *v)
 {
@@ -88,6 +83,7 @@ void site_release(struct site *s)
 	}
 	free(s->redact);
 	free_list(s->deny, s->ndeny);
+	import_cfg_free(s->import);
 	ynode_free(s->front);
 	memset(s, 0, sizeof(*s));
 }
@@ -241,34 +237,6 @@ static int parse_services(struct site *s, const struct ynode *n)
 	return ret;
 }
 
-static int parse_fields(struct site *s, const struct ynode *n)
-{
-	int ret = 0;
-	if (n->type != YN_MAP)
-		return error(&n->loc, "fields must be a mapping from our field name to yours (got %s)", ynode_kind(n));
-	s->fields = xcalloc(n->n ? n->n : 1, sizeof(*s->fields));
-	for (size_t i = 0; i < n->n; i++) {
-		bool known = false;
-		for (size_t k = 0; k < ARRAY_SIZE(known_fields); k++)
-			known |= !strcmp(n->keys[i], known_fields[k]);
-		if (!known) {
-			ret = error(&n->key_locs[i], "unknown field \"%s\" in fields (expected one of the front-matter fields: id, title, date, ...)",
-				    n->keys[i]);
-			continue;
-		}
-		if (n->items[i]->type != YN_SCALAR) {
-			ret = error(&n->items[i]->loc, "fields.%s must be a field name (got %s)", n->keys[i],
-				    ynode_kind(n->items[i]));
-			continue;
-		}
-		struct field_map *f = &s->fields[s->nfields++];
-		f->ours = xstrdup(n->keys[i]);
-		f->theirs = xstrdup(n->items[i]->scalar);
-		f->loc = n->items[i]->loc;
-	}
-	return ret;
-}
-
 static int check_pattern(const struct ynode *n)
 {
 	int code;
@@ -363,7 +331,55 @@ static int parse_public(struct site *s, const struct ynode *n)
 	return ret;
 }
 
-static int parse_key(struct site *s, const char *k, const struct ynode *v)
+/* Top-level keys read elsewhere (lint.c) or kept for templates (params:). */
+static const char *const other_keys[] = {"lint", "params"};
+static const char *const known_keys[] = {
+	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
+	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
+	"lint",     "params",
+};
+
+/* Edit distance of a and b, stopping at 3 (for "did you mean"). */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40 || (la > lb ? la - lb : lb - la) > 2)
+		return 3;
+	int d[41][41];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1; /* a swap: "fileds" */
+		}
+	return d[la][lb];
+}
+
+/* A key aftermath does not know: a warning (a typo like fileds: would be silent), with the nearest known key. */
+static void unknown_key(const char *k, const struct loc *loc)
+{
+	const char *best = NULL;
+	int bestd = 3;
+	for (size_t i = 0; i < ARRAY_SIZE(known_keys); i++) {
+		int d = distance(k, known_keys[i]);
+		if (d < bestd)
+			bestd = d, best = known_keys[i];
+	}
+	if (best)
+		warning(loc, "unknown key \"%s\" in site.yaml (did you mean \"%s\"? a site's own values go under params:)", k,
+			best);
+	else
+		warning(loc, "unknown key \"%s\" in site.yaml (a site's own values go under params:, which templates read as site.params)",
+			k);
+}
+
+static int parse_key(struct site *s, const char *k, const struct loc *kloc, const struct ynode *v)
 {
 	if (!strcmp(k, "title"))
 		return get_text(v, "title", &s->title);
@@ -410,11 +426,18 @@ static int parse_key(struct site *s, const char *k, const struct ynode *v)
 		return parse_aliases(s, v);
 	if (!strcmp(k, "services"))
 		return parse_services(s, v);
-	if (!strcmp(k, "fields"))
-		return parse_fields(s, v);
+	int r = fieldmap_site_key(s, k, v); /* fields, defaults, import, taxonomies */
+	if (r <= 0)
+		return r;
 	if (!strcmp(k, "public"))
 		return parse_public(s, v);
-	return 0; /* unknown keys are kept in s->front for templates and hooks */
+	if (!strcmp(k, "params") && v->type != YN_MAP && !ynode_is_null(v))
+		return error(&v->loc, "params must be a mapping of the site's own values (got %s)", ynode_kind(v));
+	for (size_t i = 0; i < ARRAY_SIZE(other_keys); i++)
+		if (!strcmp(k, other_keys[i]))
+			return 0;
+	unknown_key(k, kloc); /* still kept in s->front for templates and hooks */
+	return 0;
 }
 
 int site_load(struct site *s, const char *dir)
@@ -423,6 +446,7 @@ int site_load(struct site *s, const char *dir)
 	char *text;
 	size_t len;
 	int ret = 0;
+	fieldmap_site_hooks(s, dir); /* scripts/NAME.lua's on_load (hooks.h) */
 	if (!fs_exists(path)) {
 		free(path);
 		return 0;
@@ -450,8 +474,10 @@ int site_load(struct site *s, const char *dir)
 	if (s->front->type != YN_MAP)
 		return error(&s->front->loc, "site.yaml must be a mapping of settings (got %s)", ynode_kind(s->front));
 	for (size_t i = 0; i < s->front->n; i++)
-		if (parse_key(s, s->front->keys[i], s->front->items[i]) < 0)
+		if (parse_key(s, s->front->keys[i], &s->front->key_locs[i], s->front->items[i]) < 0)
 			ret = -1;
+	if (fieldmap_site_check(s) < 0)
+		ret = -1;
 	return ret;
 }
 

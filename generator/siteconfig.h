@@ -42,6 +42,8 @@ struct field_map {
 	struct loc loc;
 };
 
+struct import_cfg;
+
 struct site {
 	char *path; /* "content/site.yaml" as used in diagnostics; NULL when absent */
 	char *title, *description, *base_url, *language;
@@ -65,6 +67,7 @@ struct site {
 	size_t nredact;
 	char **deny;
 	size_t ndeny;
+	struct import_cfg *import; /* fields:, defaults:, import:, taxonomies: (fieldmap.h); NULL when none is given */
 	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
 	struct ynode *front; /* the whole document (NULL when absent) */
 };

@@ -90,7 +90,7 @@ static void test_errors(void)
 		{"visibility: secret\n", "unknown visibility \"secret\" (expected internal, public)", 1, 13},
 		{"severities: []\n", "severities must name at least one severity", 1, 13},
 		{"public:\n  redact:\n    - pattern: '(unclosed'\n", "invalid redact pattern: missing closing parenthesis at offset 9", 3, 16},
-		{"fields: {ident: uuid}\n", "unknown field \"ident\" in fields (expected one of the front-matter fields: id, title, date, ...)", 1, 10},
+		{"fields: {ident: uuid}\n", "unknown field \"ident\" in fields (expected id, title, date, status, severity, kind, visibility, owner, authors, summary, services, contributing_factors, tags, impact, impact.started, impact.detected, impact.mitigated, impact.resolved, impact.customers_affected, impact.description, published, related, featured, source, action_items, or a name under taxonomies:)", 1, 10},
 		{"aliases: [a, b]\n", "aliases must be a mapping from a canonical name to its other spellings (got a list)", 1, 10},
 		{"public: {leak: yes}\n", "unknown key \"leak\" in public (expected strip, redact, deny, show_ids)", 1, 10},
 		{"markdown:\n  max_size: 20000000\n", "markdown.max_size must be a whole number from 1 to 16777216 (got \"20000000\")", 2, 13},
