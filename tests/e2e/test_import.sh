@@ -135,7 +135,8 @@ printf 'import: {front_matter: optional, on_invalid: skip}\n' > "$T/nofm/site.ya
 assert_exit 0 "$AFTERMATH" check "$T/nofm"
 assert_stderr_contains 'x-1 - Just.md:1:1: warning: left out of the build (import.on_invalid: skip)'
 
-t_begin "hostile body: thousands of labels, a huge action table, odd Unicode, empty cells, 100 columns"
+# (60 columns: past the body reader's 32, under the Markdown screen's 64, which refuses wider tables)
+t_begin "hostile body: thousands of labels, a huge action table, odd Unicode, empty cells, 60 columns"
 mkdir -p "$T/hb/postmortems"
 printf 'import: {front_matter: optional}\n' > "$T/hb/site.yaml"
 {
@@ -148,15 +149,15 @@ printf 'import: {front_matter: optional}\n' > "$T/hb/site.yaml"
 } > "$T/hb/postmortems/hb-1 - Many.md"
 {
 	printf '# Wide\n\nDate: 2024-01-01\n\n## Action items\n\n|'
-	i=0; while [ $i -lt 100 ]; do printf ' c%d |' $i; i=$((i + 1)); done; printf '\n|'
-	i=0; while [ $i -lt 100 ]; do printf -- '---|'; i=$((i + 1)); done; printf '\n|'
-	i=0; while [ $i -lt 100 ]; do printf ' v%d |' $i; i=$((i + 1)); done; printf '\n'
+	i=0; while [ $i -lt 60 ]; do printf ' c%d |' $i; i=$((i + 1)); done; printf '\n|'
+	i=0; while [ $i -lt 60 ]; do printf -- '---|'; i=$((i + 1)); done; printf '\n|'
+	i=0; while [ $i -lt 60 ]; do printf ' v%d |' $i; i=$((i + 1)); done; printf '\n'
 } > "$T/hb/postmortems/hb-2 - Wide.md"
 assert_exit 0 timeout 60 "$AFTERMATH" build "$T/hb" -o "$T/hb-out" --as-of 2026-01-01
 assert_stderr_contains 'hb-1 - Many.md:1006:3: warning: more than 1000 metadata lines in one file: the rest are not read'
 assert_stderr_contains 'warning: more than 1000 action items in one section: the rest are not read'
 assert_eq "$(pm_json "$T/hb-out" hb-1 action_items total)" 1000 "capped"
-assert_eq "$(pm_json "$T/hb-out" hb-2 action_items total)" 1 "a 100-column table: its first column"
+assert_eq "$(pm_json "$T/hb-out" hb-2 action_items total)" 1 "a 60-column table: its first column"
 assert_contains "$T/hb-out/api/actions.csv" "v0"
 
 t_begin "file names: only punctuation, Unicode, a leading token without a digit"
