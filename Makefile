@@ -6,6 +6,8 @@
 #   make asan       the same binary with AddressSanitizer (build/asan/aftermath)
 #   make ubsan      the same binary with UndefinedBehaviorSanitizer (build/ubsan/aftermath)
 #   make bench      the benchmarks behind BENCHMARKS.md
+#   make mutate     mutation testing (scripts/mutate; MODULES="stats slug" MUTANTS=40
+#                   JOBS=2 SEED=1): report in build/mutate/report.md; not part of make test
 #   make install    PREFIX=/usr/local: the binary and the default theme
 
 PREFIX ?= /usr/local
@@ -65,7 +67,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps site test check unit e2e browser asan ubsan sanitize-unit bench bench-search \
-	install clean fuzz
+	install clean fuzz mutate
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/aftermath $(BUILD)/gen-corpus
@@ -113,6 +115,11 @@ ubsan:
 
 # The unit-test binaries of the current BUILD (used by tests/run-all for the sanitizer pass).
 sanitize-unit: $(UNIT_BINS)
+
+# Mutation testing (docs/testing.md): each mutant is built and tested in a copy
+# of the tree under build/mutate/, never in the checkout.
+mutate: all $(UNIT_BINS)
+	scripts/mutate --build $(BUILD)
 
 bench: all
 	scripts/run-bench
