@@ -4,7 +4,11 @@
 #include "harness.h"
 #include "output.h"
 
+#include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char tmp[] = "/tmp/aftermath-test-output-XXXXXX";
@@ -22,6 +26,20 @@ static bool has_error(const char *needle)
 		if (strstr(d[i].msg, needle))
 			return true;
 	return false;
+}
+
+/* Entries of the test directory whose name contains `needle`. */
+static int entries_named(const char *needle)
+{
+	DIR *d = opendir(tmp);
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL)
+		if (strstr(de->d_name, needle))
+			n++;
+	if (d)
+		closedir(d);
+	return n;
 }
 
 static void test_refuses_content_and_ancestors(void)
@@ -66,6 +84,7 @@ static void test_swap_and_abort(void)
 	output_write(&o, "a/index.html", "one", 3);
 	output_write(&o, "stale.html", "old", 3);
 	CHECK(output_commit(&o) == 0);
+	CHECK_INT(entries_named("aftermath-tmp"), 0);
 	char *a = at("out/a/index.html"), *stale = at("out/stale.html"), *marker = at("out/" OUTPUT_MARKER);
 	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "one"));
 	free(data);
@@ -74,6 +93,8 @@ static void test_swap_and_abort(void)
 	CHECK(output_open(&o, out, content, 2) == 0);
 	output_write(&o, "a/index.html", "two", 3);
 	CHECK(output_commit(&o) == 0);
+	/* The old site, swapped out into the temporary, is gone with it. */
+	CHECK_INT(entries_named("aftermath-tmp"), 0);
 	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "two"));
 	free(data);
 	CHECK(!fs_exists(stale));
@@ -83,9 +104,13 @@ static void test_swap_and_abort(void)
 	output_abort(&o);
 	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "two"));
 	free(data);
-	/* Only the output dir is left beside the content: no temporary. */
-	char *tmpdir = at(".out.aftermath-tmp-0");
+	/* Only the output dir is left beside the content: no temporary (its
+	 * name has this process's id). */
+	char *rel = xstrfmt(".out.aftermath-tmp-%ld", (long)getpid());
+	char *tmpdir = at(rel);
 	CHECK(!fs_exists(tmpdir));
+	CHECK_INT(entries_named("aftermath-tmp"), 0);
+	free(rel);
 	free(tmpdir);
 	free(a);
 	free(stale);
@@ -132,6 +157,61 @@ static void test_write_paths(void)
 	free(content);
 }
 
+struct watcher {
+	const char *path;
+	atomic_bool stop;
+	atomic_long looks, misses;
+};
+
+static void *watch(void *arg)
+{
+	struct watcher *w = arg;
+	struct stat st;
+	while (!atomic_load(&w->stop)) {
+		if (stat(w->path, &st) < 0)
+			atomic_fetch_add(&w->misses, 1);
+		atomic_fetch_add(&w->looks, 1);
+	}
+	return NULL;
+}
+
+/*
+ * Atomicity bug class: a reader of the output directory always finds a whole
+ * site, before or after, never none.  A thread looks for index.html while the
+ * site is replaced again and again; a swap by delete-then-rename (or by two
+ * renames) leaves moments with no site, which the thread sees.
+ */
+static void test_atomic_swap_never_leaves_no_site(void)
+{
+	struct output o;
+	char *out = at("atomic"), *content = at("c"), *index = at("atomic/index.html");
+	fs_mkdirs(content);
+	CHECK(output_open(&o, out, content, 2) == 0);
+	output_write(&o, "index.html", "0", 1);
+	CHECK(output_commit(&o) == 0);
+	struct watcher w = {.path = index};
+	pthread_t th;
+	CHECK(pthread_create(&th, NULL, watch, &w) == 0);
+	for (int round = 0; round < 20; round++) {
+		CHECK(output_open(&o, out, content, 2) == 0);
+		for (int i = 0; i < 40; i++) {
+			char *p = xstrfmt("pms/pm-%02d/index.html", i);
+			output_write(&o, p, "x", 1);
+			free(p);
+		}
+		output_write(&o, "index.html", "1", 1);
+		CHECK(output_commit(&o) == 0);
+	}
+	atomic_store(&w.stop, true);
+	pthread_join(th, NULL);
+	CHECK(atomic_load(&w.looks) > 0);
+	CHECK_INT(atomic_load(&w.misses), 0);
+	CHECK_INT(entries_named("aftermath-tmp"), 0);
+	free(out);
+	free(content);
+	free(index);
+}
+
 /* rm -rf on threads: every level goes, a symbolic link is removed and not followed. */
 static void test_remove_tree(void)
 {
@@ -169,6 +249,7 @@ int main(void)
 		TEST(test_refuses_foreign_dir),
 		TEST(test_swap_and_abort),
 		TEST(test_write_paths),
+		TEST(test_atomic_swap_never_leaves_no_site),
 		TEST(test_remove_tree),
 	};
 	if (!mkdtemp(tmp))
