@@ -1,0 +1,138 @@
+# What a user would notice: each case is named after the bug class it guards
+# against, and was checked by applying the mutant it kills by hand (issue 23;
+# docs/testing.md).  Quick: fixture-sized inputs only.
+AS_OF=2026-11-23
+# users_site DIR: a copy of the fixture site to edit
+users_site() { rm -rf "$1"; cp -R tests/fixtures/site "$1"; }
+pm() { # FILE ID EXTRA-FRONT-MATTER-LINES [TITLE]: a small postmortem
+	printf -- '---\nid: %s\ntitle: %s\ndate: 2024-05-01\n%s---\nBody.\n' "$2" "${4:-A small postmortem}" "$3" > "$1"
+}
+# json FILE EXPR: the JavaScript expression EXPR over the parsed FILE (d)
+ujson() { node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2]))' "$1" "$2"; }
+
+t_begin "boundary (off by one): an item due exactly on the as-of date is not overdue, in HTML, CSV and stats"
+# FX-003's runbook item is open and due 2025-04-01; overdue means due *before* the as-of date (README).
+assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/due-on" --as-of 2025-04-01
+assert_contains "$T/due-on/api/actions.csv" 'FX-003,Add a runbook for the search alerts,Ana Diaz,2025-04-01,open,should,SRCH-9,false'
+assert_contains "$T/due-on/api/stats.json" '"action_items": {"total": 8, "done": 4, "open": 2, "in_progress": 1, "wont_do": 1, "overdue": 1, "completion_rate": 0.5714}'
+assert_contains "$T/due-on/api/stats.json" '"search": {"total": 2, "done": 1, "open": 1, "in_progress": 0, "wont_do": 0, "overdue": 0, "completion_rate": 0.5}'
+assert_contains "$T/due-on/actions/index.html" '<div class="tile is-late"><dt>Overdue</dt><dd>1</dd>'
+assert_not_contains "$T/due-on/actions/index.html" '<time datetime="2025-04-01">2025-04-01</time><strong class="late">'
+assert_exit 0 node tests/e2e/verify-stats.mjs tests/fixtures/site "$T/due-on" 2025-04-01
+# One day later it is overdue by one day, everywhere.
+assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/due-after" --as-of 2025-04-02
+assert_contains "$T/due-after/api/actions.csv" 'FX-003,Add a runbook for the search alerts,Ana Diaz,2025-04-01,open,should,SRCH-9,true'
+assert_contains "$T/due-after/api/stats.json" '"search": {"total": 2, "done": 1, "open": 1, "in_progress": 0, "wont_do": 0, "overdue": 1, "completion_rate": 0.5}'
+assert_contains "$T/due-after/actions/index.html" '<time datetime="2025-04-01">2025-04-01</time><strong class="late">1 day overdue</strong>'
+assert_contains "$T/due-after/actions/index.html" '<time datetime="2024-02-01">2024-02-01</time><strong class="late">426 days overdue</strong>'
+assert_exit 0 node tests/e2e/verify-stats.mjs tests/fixtures/site "$T/due-after" 2025-04-02
+
+t_begin "leftover temporary: a successful rebuild leaves nothing but the site beside it"
+mkdir -p "$T/swap"
+assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/swap/out" --as-of $AS_OF
+assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/swap/out" --as-of 2025-04-01
+assert_eq "$(ls -A "$T/swap")" "out" "entries beside the output"
+assert_contains "$T/swap/out/actions/index.html" 'as of 2025-04-01'
+
+t_begin "exit status 3 (I/O error): the new site cannot be swapped in; the old one stays"
+# The output's parent is sticky (like /tmp) and the old site belongs to root, so
+# another user may write the new site beside it but not move the old one.
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$T/io/app/build" "$T/io/app/scripts"
+	cp "$AFTERMATH" "$T/io/app/build/aftermath"
+	cp -R layouts "$T/io/app/layouts"
+	cp -R scripts/lint "$T/io/app/scripts/lint"
+	cp -R tests/fixtures/site "$T/io/c"
+	assert_exit 0 "$AFTERMATH" build "$T/io/c" -o "$T/io/sticky/out" --as-of $AS_OF
+	cp -R "$T/io/sticky/out" "$T/io/before"
+	chmod 755 "$T" && chmod -R a+rX "$T/io" && chmod 1777 "$T/io/sticky"
+	assert_exit 3 setpriv --reuid=65534 --regid=65534 --clear-groups "$T/io/app/build/aftermath" build "$T/io/c" \
+		-o "$T/io/sticky/out" --as-of 2025-04-01
+	assert_stderr_contains "$T/io/sticky/out: error: cannot move the old site aside: Operation not permitted"
+	assert_same_tree "$T/io/before" "$T/io/sticky/out"
+	rm -rf "$T/io/sticky"/.out.aftermath-tmp-*
+else
+	# Not root: the old site is ours, so it can always be moved; a parent that
+	# is a file is refused before anything is written (exit 2), not an I/O error.
+	: > "$T/io-file"
+	assert_exit 2 "$AFTERMATH" build tests/fixtures/site -o "$T/io-file/out" --as-of $AS_OF
+fi
+
+t_begin "slug collision: ids 'PM 1' and 'pm-1' name the same page, and that is an error, not a lost page"
+mkdir -p "$T/coll/postmortems"
+pm "$T/coll/postmortems/a.md" "PM 1" ""
+pm "$T/coll/postmortems/b.md" "pm-1" ""
+assert_exit 1 "$AFTERMATH" build "$T/coll" -o "$T/coll-out" --as-of $AS_OF
+assert_stderr_contains 'error: duplicate id "pm-1" (already used by'
+assert_stderr_contains 'which has the same page name)'
+assert_no_file "$T/coll-out/index.html"
+# Different pages are fine: 'PM 1' and 'PM 11'.
+pm "$T/coll/postmortems/b.md" "PM 11" ""
+assert_exit 0 "$AFTERMATH" build "$T/coll" -o "$T/coll-out" --as-of $AS_OF
+assert_file "$T/coll-out/postmortems/pm-1/index.html"
+assert_file "$T/coll-out/postmortems/pm-11/index.html"
+
+t_begin "alias table: 'status: review' is accepted as in-review, other spellings are not"
+mkdir -p "$T/rev/postmortems"
+pm "$T/rev/postmortems/a.md" "RV-1" "status: review
+"
+pm "$T/rev/postmortems/b.md" "RV-2" "status: In-Review
+"
+assert_exit 0 "$AFTERMATH" build "$T/rev" -o "$T/rev-out" --as-of $AS_OF
+assert_eq "$(ujson "$T/rev-out/api/postmortems.json" 'd.map(p => p.id + " " + p.status).join(",")')" "RV-1 in-review,RV-2 in-review" "statuses"
+pm "$T/rev/postmortems/b.md" "RV-2" "status: reviewed
+"
+assert_exit 1 "$AFTERMATH" check "$T/rev"
+assert_stderr_contains 'b.md:5:9: error: unknown status "reviewed" (expected draft, in-review, complete)'
+
+t_begin "default severity: a postmortem without one gets the last (least severe) of site.yaml's severities"
+users_site "$T/sev"
+pm "$T/sev/postmortems/nosev.md" "SV-1" ""
+assert_exit 0 "$AFTERMATH" build "$T/sev" -o "$T/sev-out" --as-of $AS_OF
+assert_eq "$(ujson "$T/sev-out/api/postmortems.json" 'd.find(p => p.id === "SV-1").severity')" "SEV4" "default severity"
+printf 'severities: [P1, P2, P3]\n' >> "$T/sev/site.yaml"
+sed -i 's/^severity: SEV[0-9]$/severity: P1/' "$T/sev/postmortems"/*/*.md
+assert_exit 0 "$AFTERMATH" build "$T/sev" -o "$T/sev-out" --as-of $AS_OF
+assert_eq "$(ujson "$T/sev-out/api/postmortems.json" 'd.find(p => p.id === "SV-1").severity')" "P3" "default severity of P1..P3"
+assert_eq "$(ujson "$T/sev-out/api/postmortems.json" 'd.find(p => p.id === "FX-001").severity')" "P1" "a given severity"
+
+t_begin "default visibility: site.yaml's visibility applies to a postmortem without one"
+mkdir -p "$T/vis/postmortems"
+pm "$T/vis/postmortems/a.md" "VI-1" "status: complete
+"
+pm "$T/vis/postmortems/b.md" "VI-2" "status: complete
+visibility: internal
+"
+assert_exit 0 "$AFTERMATH" build "$T/vis" -o "$T/vis-int" --profile public --as-of $AS_OF
+assert_eq "$(ujson "$T/vis-int/api/postmortems.json" 'd.length')" 0 "public postmortems (default internal)"
+printf 'visibility: public\n' > "$T/vis/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/vis" -o "$T/vis-pub" --profile public --as-of $AS_OF
+assert_eq "$(ujson "$T/vis-pub/api/postmortems.json" 'd.map(p => p.title).join(",")')" "A small postmortem" "public postmortems (default public)"
+assert_exit 0 "$AFTERMATH" build "$T/vis" -o "$T/vis-all" --as-of $AS_OF
+assert_eq "$(ujson "$T/vis-all/api/postmortems.json" 'd.map(p => p.id + " " + p.visibility).sort().join(",")')" "VI-1 public,VI-2 internal" "visibility in postmortems.json"
+
+t_begin "threshold: recurring_threshold decides which factors are recurring"
+users_site "$T/rec"
+assert_exit 0 "$AFTERMATH" build "$T/rec" -o "$T/rec2" --as-of $AS_OF
+assert_contains "$T/rec2/postmortems/fx-001/index.html" 'term factor recurring'
+sed -i 's/^recurring_threshold: 2/recurring_threshold: 3/' "$T/rec/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/rec" -o "$T/rec3" --as-of $AS_OF
+assert_not_contains "$T/rec3/postmortems/fx-001/index.html" 'term factor recurring'
+assert_contains "$T/rec3/factors/connection-pool-exhaustion/index.html" '<p class="node-kicker">Contributing factor · technical</p>'
+assert_eq "$(grep -c 'recurring' "$T/rec3/factors/index.html")" 1 "lines with 'recurring' on /factors/ (the legend only)"
+sed -i 's/^recurring_threshold: 3/recurring_threshold: 1/' "$T/rec/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/rec" -o "$T/rec1" --as-of $AS_OF
+assert_contains "$T/rec1/factors/alert-fatigue/index.html" 'term factor recurring">recurring'
+
+t_begin "link text: a link to a left-out postmortem reads 'an unpublished postmortem', in the page and the index"
+assert_exit 0 "$AFTERMATH" build tests/fixtures/public-canary -o "$T/unpub" --profile public --as-of $AS_OF
+assert_contains "$T/unpub/postmortems/2024-06-12-checkout/index.html" 'This looked like <span class="wikilink">an unpublished postmortem</span> at first'
+assert_contains "$T/unpub/search/index.js" 'looked like an unpublished postmortem at first'
+
+t_begin "cap: the feed has the 30 newest postmortems, no more"
+"$(dirname "$AFTERMATH")/gen-corpus" 40 "$T/feed" >/dev/null
+assert_eq "$?" 0 "gen-corpus"
+assert_exit 0 "$AFTERMATH" build "$T/feed" -o "$T/feed-out" --as-of $AS_OF
+assert_eq "$(grep -c '<entry>' "$T/feed-out/feed.xml")" 30 "feed entries"
+newest=$(ujson "$T/feed-out/api/postmortems.json" 'd[0].title')
+assert_contains "$T/feed-out/feed.xml" "$newest"
