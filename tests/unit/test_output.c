@@ -157,6 +157,74 @@ static void test_write_paths(void)
 	free(content);
 }
 
+/*
+ * Dropped-condition bug class in the ancestor test: an ancestor of the
+ * content is refused even when it is an old output of ours (so only the
+ * ancestor rule stops it), and a directory whose name merely starts like the
+ * content's is not an ancestor.
+ */
+static void test_ancestor_rule_alone(void)
+{
+	struct output o;
+	char *site = at("anc"), *content = at("anc/content"), *mark = at("anc/" OUTPUT_MARKER);
+	char *prefix = at("anc/cont"), *prefix2 = at("an");
+	fs_mkdirs(content);
+	fs_write(mark, "x", 1);
+	CHECK(output_open(&o, site, content, 2) < 0);
+	CHECK(has_error("refusing to write the site over the content directory"));
+	diag_clear();
+	CHECK(output_open(&o, prefix, content, 2) == 0);
+	output_abort(&o);
+	CHECK(output_open(&o, prefix2, content, 2) == 0);
+	output_abort(&o);
+	CHECK(diag_count(DIAG_ERROR) == 0);
+	diag_clear();
+	free(site);
+	free(content);
+	free(mark);
+	free(prefix);
+	free(prefix2);
+}
+
+/*
+ * Leftover bug class: a temporary left by an earlier run with the same pid
+ * (a crash) is emptied first, so none of its files is published; the marker
+ * is exactly its text; a copied tree arrives whole and is no error.
+ */
+static void test_stale_temporary_marker_and_copy(void)
+{
+	struct output o;
+	char *out = at("st"), *content = at("c"), *src = at("static-src");
+	char *rel = xstrfmt(".st.aftermath-tmp-%ld/stale.html", (long)getpid());
+	char *stale = at(rel), *stale_out = at("st/stale.html"), *mark = at("st/" OUTPUT_MARKER);
+	char *copied = at("st/files/a/b.txt"), *srcfile = at("static-src/a/b.txt");
+	fs_mkdirs(content);
+	CHECK(fs_write(stale, "old", 3) == 0);
+	CHECK(fs_write(srcfile, "bee", 3) == 0);
+	CHECK(output_open(&o, out, content, 2) == 0);
+	CHECK(output_copy_tree(&o, src, "files") == 0);
+	CHECK(output_commit(&o) == 0);
+	CHECK(!fs_exists(stale_out));
+	char *data;
+	size_t len;
+	CHECK(fs_read(mark, &data, &len) == 0);
+	CHECK_INT(len, strlen("This directory is written by aftermath and replaced on every build.\n"));
+	CHECK(len && !strcmp(data, "This directory is written by aftermath and replaced on every build.\n"));
+	free(data);
+	CHECK(fs_read(copied, &data, &len) == 0 && len == 3 && !strcmp(data, "bee"));
+	free(data);
+	CHECK(diag_count(DIAG_ERROR) == 0);
+	free(out);
+	free(content);
+	free(src);
+	free(rel);
+	free(stale);
+	free(stale_out);
+	free(mark);
+	free(copied);
+	free(srcfile);
+}
+
 struct watcher {
 	const char *path;
 	atomic_bool stop;
@@ -250,6 +318,8 @@ int main(void)
 		TEST(test_swap_and_abort),
 		TEST(test_write_paths),
 		TEST(test_atomic_swap_never_leaves_no_site),
+		TEST(test_ancestor_rule_alone),
+		TEST(test_stale_temporary_marker_and_copy),
 		TEST(test_remove_tree),
 	};
 	if (!mkdtemp(tmp))
