@@ -136,3 +136,46 @@ assert_exit 0 "$AFTERMATH" build "$T/feed" -o "$T/feed-out" --as-of $AS_OF
 assert_eq "$(grep -c '<entry>' "$T/feed-out/feed.xml")" 30 "feed entries"
 newest=$(ujson "$T/feed-out/api/postmortems.json" 'd[0].title')
 assert_contains "$T/feed-out/feed.xml" "$newest"
+
+# text FILE: the page's text, tags removed and blanks squeezed, for figures that span elements
+page_text() { sed 's/<[^>]*>/ /g' "$1" | tr -s ' \n\t' '   ' > "$1.txt"; }
+
+t_begin "figures: /metrics/ and /actions/ of the fixture, computed by hand (months, timeliness, buckets, recently closed)"
+assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/fig" --as-of 2025-04-02
+page_text "$T/fig/metrics/index.html"
+M="$T/fig/metrics/index.html.txt"
+# FX-001 (SEV1): detect 9, mitigate 40, resolve 90 min; FX-002 (SEV2): 20, 50, 90; both on checkout-api and payments-db.
+assert_contains "$M" '2 incidents counted; 1 near-miss and 1 drill are left out of durations.'
+assert_contains "$M" 'SEV1 1 9 min / 9 min 40 min / 40 min 1 h 30 min / 1 h 30 min'
+assert_contains "$M" 'SEV2 1 20 min / 20 min 50 min / 50 min 1 h 30 min / 1 h 30 min'
+assert_contains "$M" 'checkout-api 2 15 min / 20 min 45 min / 50 min 1 h 30 min / 1 h 30 min'
+assert_contains "$M" 'Resolved in Incidents under 15 min 0 15–60 min 0 1–4 h 2 4–24 h 0 1–7 days 0 over a week 0'
+# Published 2 and 19 days after resolution.
+assert_contains "$M" 'published a median of 10.5 days after resolution (p90: 19 days); 50% within 3 days and 50% within 7 days, over 2 postmortems with both dates.'
+# Months from the first postmortem's (2024-01) to the last's (2025-03, the drill's); FX-003 is a near-miss.
+assert_contains "$M" 'Month Incidents Near-misses 2024-01 1 0 2024-02 0 0 2024-03 0 0 2024-04 0 0 2024-05 0 0 2024-06 1 0 2024-07 0 0'
+assert_contains "$M" '2025-01 0 0 2025-02 0 1 2025-03 0 0 '
+page_text "$T/fig/actions/index.html"
+A="$T/fig/actions/index.html.txt"
+# As of 2025-04-02: FX-003's runbook is 1 day late, FX-002's item (due 2024-02-01) 426 days.
+assert_contains "$A" 'Late by Items 1–30 days 1 31–90 days 0 91–180 days 0 181–365 days 0 over a year 1'
+assert_contains "$A" 'Document the pool limits FX-002 Priya Natarajan 2024-06-15 Done closed 2024-06-10 should — Raise pool size, with a load test FX-001 Lee Park 2024-01-30 Done closed 2024-01-28 should — Alert on pool saturation FX-001 Lee Park 2024-01-25 Done closed 2024-01-20 must OPS-1 '
+
+t_begin "public profile: no owner pages even when owners are not stripped"
+mkdir -p "$T/own/postmortems"
+pm "$T/own/postmortems/a.md" "OW-1" "status: complete
+visibility: public
+owner: Dana Lee
+"
+printf 'public:\n  strip: []\n' > "$T/own/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/own" -o "$T/own-pub" --profile public --as-of $AS_OF
+assert_no_file "$T/own-pub/owners"
+assert_exit 0 "$AFTERMATH" build "$T/own" -o "$T/own-int" --as-of $AS_OF
+assert_file "$T/own-int/owners/dana-lee/index.html"
+
+t_begin "pages: a page without a title is named after its file, '-' and '_' read as spaces"
+mkdir -p "$T/pg/pages" "$T/pg/postmortems"
+pm "$T/pg/postmortems/a.md" "PG-1" ""
+printf 'Who is on call.\n' > "$T/pg/pages/on-call_rota.md"
+assert_exit 0 "$AFTERMATH" build "$T/pg" -o "$T/pg-out" --as-of $AS_OF
+assert_contains "$T/pg-out/on-call-rota/index.html" "<title>On call rota"

@@ -225,6 +225,29 @@ static void test_stale_temporary_marker_and_copy(void)
 	free(srcfile);
 }
 
+/* Boundary bug class: descriptor 0 is a descriptor (a daemon may run with stdin closed). */
+static void test_descriptor_zero_is_valid(void)
+{
+	struct output o;
+	char *out = at("fd0"), *content = at("c");
+	fs_mkdirs(content);
+	int saved = dup(0);
+	close(0);
+	int ret = output_open(&o, out, content, 2);
+	CHECK_INT(ret, 0);
+	CHECK_INT(o.tmp_fd, 0);
+	if (ret == 0) {
+		output_write(&o, "index.html", "x", 1);
+		CHECK(output_commit(&o) == 0);
+	}
+	dup2(saved, 0);
+	close(saved);
+	CHECK(diag_count(DIAG_ERROR) == 0);
+	diag_clear();
+	free(out);
+	free(content);
+}
+
 struct watcher {
 	const char *path;
 	atomic_bool stop;
@@ -320,6 +343,7 @@ int main(void)
 		TEST(test_atomic_swap_never_leaves_no_site),
 		TEST(test_ancestor_rule_alone),
 		TEST(test_stale_temporary_marker_and_copy),
+		TEST(test_descriptor_zero_is_valid),
 		TEST(test_remove_tree),
 	};
 	if (!mkdtemp(tmp))
