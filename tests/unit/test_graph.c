@@ -161,11 +161,51 @@ static void test_similar_prefers_rare_shared_terms(void)
 	corpus_release(&c);
 }
 
+/* Majority bug class: a factor's category is the one most of its postmortems give, not the last one seen. */
+static void test_category_majority(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 4);
+	factor(&c.pms[0], "alert fatigue", CAT_TECHNICAL);
+	factor(&c.pms[1], "alert fatigue", CAT_PROCESS);
+	factor(&c.pms[2], "alert fatigue", CAT_PROCESS);
+	factor(&c.pms[3], "alert fatigue", CAT_COMMUNICATION);
+	graph_link(&g, &c, 1);
+	const struct node *f = node(&g, TERM_FACTOR, "alert-fatigue");
+	CHECK_INT(f ? (int)f->category : -1, CAT_PROCESS);
+	graph_release(&g);
+	corpus_release(&c);
+}
+
+/* Order bug class: three recurrences of a factor are listed newest first. */
+static void test_recurrences_newest_first(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 4); /* P4 (April) ... P1 (January) */
+	factor(&c.pms[3], "retry storm", CAT_NONE);
+	done_item(&c.pms[3], "2024-01-20");
+	for (int i = 2; i >= 0; i--)
+		factor(&c.pms[i], "retry storm", CAT_NONE);
+	graph_link(&g, &c, 1);
+	const struct node *f = node(&g, TERM_FACTOR, "retry-storm");
+	CHECK_INT(f ? f->nrecurrences : 0, 3);
+	if (f && f->nrecurrences == 3) {
+		CHECK_STR(c.pms[f->recurrences[0]].id, "P4");
+		CHECK_STR(c.pms[f->recurrences[1]].id, "P3");
+		CHECK_STR(c.pms[f->recurrences[2]].id, "P2");
+	}
+	graph_release(&g);
+	corpus_release(&c);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
 		TEST(test_slugs_aliases_and_names), TEST(test_tie_goes_to_first_naming), TEST(test_recurred_after_fix),
 		TEST(test_related_backlinks_and_dangling), TEST(test_similar_prefers_rare_shared_terms),
+		TEST(test_category_majority), TEST(test_recurrences_newest_first),
 	};
 	return harness_run("graph", cases, ARRAY_SIZE(cases));
 }
