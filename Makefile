@@ -119,7 +119,8 @@ sanitize-unit: $(UNIT_BINS)
 # Mutation testing (docs/testing.md): each mutant is built and tested in a copy
 # of the tree under build/mutate/, never in the checkout.
 mutate: all $(UNIT_BINS)
-	scripts/mutate --build $(BUILD)
+	scripts/mutate --build $(BUILD) $(if $(MODULES),--modules "$(MODULES)") $(if $(MUTANTS),--mutants $(MUTANTS)) \
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(SEED),--seed $(SEED))
 
 bench: all
 	scripts/run-bench
