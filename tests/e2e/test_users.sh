@@ -179,3 +179,10 @@ pm "$T/pg/postmortems/a.md" "PG-1" ""
 printf 'Who is on call.\n' > "$T/pg/pages/on-call_rota.md"
 assert_exit 0 "$AFTERMATH" build "$T/pg" -o "$T/pg-out" --as-of $AS_OF
 assert_contains "$T/pg-out/on-call-rota/index.html" "<title>On call rota"
+
+t_begin "escaping: U+2028 and U+2029 in a body reach the search index escaped, never raw in the script"
+mkdir -p "$T/ls/postmortems"
+printf -- '---\nid: LS-1\ntitle: Line separator\ndate: 2024-05-01\n---\nThe zeppelin alarm\342\200\250rang and the\342\200\251pager too.\n' > "$T/ls/postmortems/a.md"
+assert_exit 0 "$AFTERMATH" build "$T/ls" -o "$T/ls-out" --as-of $AS_OF
+assert_contains "$T/ls-out/search/index.js" 'zeppelin alarm\u2028rang and the\u2029pager too.'
+assert_eq "$(grep -c "$(printf '\342\200\250\|\342\200\251')" "$T/ls-out/search/index.js")" 0 "lines of index.js with a raw U+2028 or U+2029"

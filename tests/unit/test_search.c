@@ -177,6 +177,14 @@ static void test_fixture_index(void)
 	/* typo keys: "transcod" without its first, second and third letter */
 	CHECK(strstr(js, "\"ranscod\",\"transcod\"") && strstr(js, "\"tanscod\",\"transcod\"") &&
 	      strstr(js, "\"trnscod\",\"transcod\""));
+	/* Table bug class: the index's parts in the order search.js reads them, every status facet counted */
+	const char *parts[] = {"\"t\":[", "],\"n\":[", "],\"p\":[", "],\"c\":[", "],\"x\":[", "],\"r\":["};
+	const char *at = js;
+	for (size_t i = 0; i < ARRAY_SIZE(parts) && at; i++)
+		if ((at = strstr(at, parts[i])) == NULL)
+			fprintf(stderr, "index part %s missing or out of order\n", parts[i]);
+	CHECK(at != NULL);
+	CHECK(strstr(js, "\"status\":[[\"draft\",\"draft\",1],[\"in-review\",\"in-review\",1],[\"complete\",\"complete\",6]]"));
 	/* a postmortem's card excerpt is the sentence around the term */
 	CHECK(strstr(js, "\"We were deploying a fix to the failover script when the zeppelin alarm finally cleared.\""));
 	buf_release(&n1);
