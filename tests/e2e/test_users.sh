@@ -186,3 +186,12 @@ printf -- '---\nid: LS-1\ntitle: Line separator\ndate: 2024-05-01\n---\nThe zepp
 assert_exit 0 "$AFTERMATH" build "$T/ls" -o "$T/ls-out" --as-of $AS_OF
 assert_contains "$T/ls-out/search/index.js" 'zeppelin alarm\u2028rang and the\u2029pager too.'
 assert_eq "$(grep -c "$(printf '\342\200\250\|\342\200\251')" "$T/ls-out/search/index.js")" 0 "lines of index.js with a raw U+2028 or U+2029"
+
+t_begin "dropped field: an action item's success criteria are shown with it"
+mkdir -p "$T/sc/postmortems"
+pm "$T/sc/postmortems/a.md" "SC-1" "action_items:
+  - title: Alert on saturation
+    success_criteria: the alert fires in the next load test
+"
+assert_exit 0 "$AFTERMATH" build "$T/sc" -o "$T/sc-out" --as-of $AS_OF
+assert_contains "$T/sc-out/postmortems/sc-1/index.html" '<span class="criteria">Done when: the alert fires in the next load test</span>'
