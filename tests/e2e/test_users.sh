@@ -195,3 +195,13 @@ pm "$T/sc/postmortems/a.md" "SC-1" "action_items:
 "
 assert_exit 0 "$AFTERMATH" build "$T/sc" -o "$T/sc-out" --as-of $AS_OF
 assert_contains "$T/sc-out/postmortems/sc-1/index.html" '<span class="criteria">Done when: the alert fires in the next load test</span>'
+
+t_begin "dropped condition: an empty 'summary:' is no summary (no empty lede, the site's description)"
+mkdir -p "$T/sn/postmortems"
+pm "$T/sn/postmortems/a.md" "SN-1" "summary:
+"
+printf 'description: What we learned\n' > "$T/sn/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/sn" -o "$T/sn-out" --as-of $AS_OF
+assert_contains "$T/sn-out/postmortems/sn-1/index.html" '<meta name="description" content="What we learned">'
+assert_not_contains "$T/sn-out/postmortems/sn-1/index.html" '<p class="lede"></p>'
+assert_not_contains "$T/sn-out/index.html" '<p class="pm-summary"></p>'
