@@ -149,6 +149,7 @@ assert_contains "$M" '2 incidents counted; 1 near-miss and 1 drill are left out 
 assert_contains "$M" 'SEV1 1 9 min / 9 min 40 min / 40 min 1 h 30 min / 1 h 30 min'
 assert_contains "$M" 'SEV2 1 20 min / 20 min 50 min / 50 min 1 h 30 min / 1 h 30 min'
 assert_contains "$M" 'checkout-api 2 15 min / 20 min 45 min / 50 min 1 h 30 min / 1 h 30 min'
+assert_contains "$M" 'payments-db 2 15 min / 20 min 45 min / 50 min 1 h 30 min / 1 h 30 min'
 assert_contains "$M" 'Resolved in Incidents under 15 min 0 15–60 min 0 1–4 h 2 4–24 h 0 1–7 days 0 over a week 0'
 # Published 2 and 19 days after resolution.
 assert_contains "$M" 'published a median of 10.5 days after resolution (p90: 19 days); 50% within 3 days and 50% within 7 days, over 2 postmortems with both dates.'
@@ -205,3 +206,21 @@ assert_exit 0 "$AFTERMATH" build "$T/sn" -o "$T/sn-out" --as-of $AS_OF
 assert_contains "$T/sn-out/postmortems/sn-1/index.html" '<meta name="description" content="What we learned">'
 assert_not_contains "$T/sn-out/postmortems/sn-1/index.html" '<p class="lede"></p>'
 assert_not_contains "$T/sn-out/index.html" '<p class="pm-summary"></p>'
+
+t_begin "figures: edge cases of /metrics/ and /actions/ (tests/fixtures/insights), computed by hand"
+assert_exit 0 "$AFTERMATH" build tests/fixtures/insights -o "$T/ins" --as-of $AS_OF
+page_text "$T/ins/metrics/index.html"
+M="$T/ins/metrics/index.html.txt"
+# IN-1 detect 0 (a zero duration counts), resolve 60; IN-2 detect 10, mitigate 20, resolve 30; IN-4 no times; IN-3 a drill.
+assert_contains "$M" '3 incidents counted; 0 near-misses and 1 drill are left out of durations.'
+assert_contains "$M" 'SEV1 3 5 min / 10 min 20 min / 20 min 45 min / 1 h '
+assert_contains "$M" 'Resolved in Incidents under 15 min 0 15–60 min 1 1–4 h 1 4–24 h 0'
+# Published 3 and 0 days after resolution; the drill (30 days) and IN-4 (never resolved) are left out.
+assert_contains "$M" 'published a median of 1.5 days after resolution (p90: 3 days); 100% within 3 days and 100% within 7 days, over 2 postmortems with both dates.'
+page_text "$T/ins/actions/index.html"
+# Closed: only done items with a closed date inside the months shown (the wont-do, the undated and the two outside are not).
+assert_contains "$T/ins/actions/index.html.txt" 'Month Opened Closed 2024-01 2 0 2024-02 3 1 2024-03 0 0 2024-04 0 0 '
+
+t_begin "cap: 'recently closed' lists the 20 latest, no more"
+page_text "$T/feed-out/actions/index.html"
+assert_eq "$(grep -o 'Done closed' "$T/feed-out/actions/index.html.txt" | wc -l)" 20 "recently closed rows"
