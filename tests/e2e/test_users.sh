@@ -171,6 +171,8 @@ owner: Dana Lee
 printf 'public:\n  strip: []\n' > "$T/own/site.yaml"
 assert_exit 0 "$AFTERMATH" build "$T/own" -o "$T/own-pub" --profile public --as-of $AS_OF
 assert_no_file "$T/own-pub/owners"
+assert_contains "$T/own-pub/postmortems/2024-05-01-a/index.html" '<div><dt>Owner</dt><dd>Dana Lee</dd></div>'
+assert_exit 0 node tests/e2e/check-links.mjs "$T/own-pub"
 assert_exit 0 "$AFTERMATH" build "$T/own" -o "$T/own-int" --as-of $AS_OF
 assert_file "$T/own-int/owners/dana-lee/index.html"
 
