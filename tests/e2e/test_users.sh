@@ -185,9 +185,10 @@ assert_contains "$T/pg-out/on-call-rota/index.html" "<title>On call rota"
 
 t_begin "escaping: U+2028 and U+2029 in a body reach the search index escaped, never raw in the script"
 mkdir -p "$T/ls/postmortems"
-printf -- '---\nid: LS-1\ntitle: Line separator\ndate: 2024-05-01\n---\nThe zeppelin alarm\342\200\250rang and the\342\200\251pager too.\n' > "$T/ls/postmortems/a.md"
+printf -- '---\nid: LS-1\ntitle: Line separator\ndate: 2024-05-01\n---\nThe zeppelin alarm\342\200\250rang and the\342\200\251pager too.\n\nNot a separator: \343\200\250 stays.\n' > "$T/ls/postmortems/a.md"
 assert_exit 0 "$AFTERMATH" build "$T/ls" -o "$T/ls-out" --as-of $AS_OF
 assert_contains "$T/ls-out/search/index.js" 'zeppelin alarm\u2028rang and the\u2029pager too.'
+assert_contains "$T/ls-out/search/index.js" "Not a separator: $(printf '\343\200\250') stays."
 assert_eq "$(grep -c "$(printf '\342\200\250\|\342\200\251')" "$T/ls-out/search/index.js")" 0 "lines of index.js with a raw U+2028 or U+2029"
 
 t_begin "dropped field: an action item's success criteria are shown with it"
