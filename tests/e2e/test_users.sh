@@ -227,3 +227,12 @@ assert_contains "$T/ins/actions/index.html.txt" 'Month Opened Closed 2024-01 2 0
 t_begin "cap: 'recently closed' lists the 20 latest, no more"
 page_text "$T/feed-out/actions/index.html"
 assert_eq "$(grep -o 'Done closed' "$T/feed-out/actions/index.html.txt" | wc -l)" 20 "recently closed rows"
+
+t_begin "dropped condition: an empty owner is no owner (no owner page, no empty link)"
+mkdir -p "$T/oe/postmortems"
+pm "$T/oe/postmortems/a.md" "OE-1" 'owner: ""
+'
+assert_exit 0 "$AFTERMATH" build "$T/oe" -o "$T/oe-out" --as-of $AS_OF
+assert_no_file "$T/oe-out/owners"
+assert_not_contains "$T/oe-out/postmortems/oe-1/index.html" 'href="../../owners/'
+assert_exit 0 node tests/e2e/check-links.mjs "$T/oe-out"
