@@ -236,3 +236,20 @@ assert_exit 0 "$AFTERMATH" build "$T/oe" -o "$T/oe-out" --as-of $AS_OF
 assert_no_file "$T/oe-out/owners"
 assert_not_contains "$T/oe-out/postmortems/oe-1/index.html" 'href="../../owners/'
 assert_exit 0 node tests/e2e/check-links.mjs "$T/oe-out"
+
+t_begin "boundaries of 'closed by month': an item done without a closed date is not closed in 1970; 19 closed items list 19"
+mkdir -p "$T/old/postmortems"
+pm "$T/old/postmortems/a.md" "OL-1" 'action_items:
+  - title: Done, no date
+    status: done
+'
+sed -i 's/^date: 2024-05-01$/date: 1969-12-15/' "$T/old/postmortems/a.md"
+printf -- '---\nid: OL-2\ntitle: Later\ndate: 1970-02-01\naction_items:\n' > "$T/old/postmortems/b.md"
+for i in $(seq 10 28); do
+	printf '  - title: Item %s\n    status: done\n    closed: 1970-02-%s\n' "$i" "$i" >> "$T/old/postmortems/b.md"
+done
+printf -- '---\nBody.\n' >> "$T/old/postmortems/b.md"
+assert_exit 0 "$AFTERMATH" build "$T/old" -o "$T/old-out" --as-of $AS_OF
+page_text "$T/old-out/actions/index.html"
+assert_contains "$T/old-out/actions/index.html.txt" 'Month Opened Closed 1969-12 1 0 1970-01 0 0 1970-02 19 19 '
+assert_eq "$(grep -o 'Done closed' "$T/old-out/actions/index.html.txt" | wc -l)" 19 "recently closed rows"
