@@ -234,6 +234,9 @@ static void test_fixture_index(void)
 		CHECK_STR(got, postings[i][1]);
 		free(got);
 	}
+	/* Dropped-field bug class: each postmortem's facet record (severity, status, year,
+	 * services, factors as varints), pinned like the postings above. */
+	CHECK(strstr(js, "\"a\":\"320131312110214121151002212162221412222161821310173031115\"}") != NULL);
 	/* a postmortem's card excerpt is the sentence around the term */
 	CHECK(strstr(js, "\"We were deploying a fix to the failover script when the zeppelin alarm finally cleared.\""));
 	buf_release(&n1);
@@ -305,6 +308,16 @@ static void test_sharded_index(void)
 	CHECK_STR(buf_cstr(&n1), buf_cstr(&n2));
 	CHECK(b1.len == b2.len && !memcmp(b1.ptr, b2.ptr, b1.len));
 	CHECK(total <= 1200 * 3072);
+	/* Shard planning bug class: the split of this corpus into files, pinned (the
+	 * browser's cold-query budget in test_search.mjs depends on it). */
+	CHECK_INT(total, 443791);
+	size_t dfiles = 0, tfiles = 0;
+	for (const char *line = buf_cstr(&n1); *line; line = strchr(line, '\n') + 1) {
+		dfiles += line[0] == 'd';
+		tfiles += line[0] == 't';
+	}
+	CHECK_INT(dfiles, 4);
+	CHECK_INT(tfiles, 18);
 	fprintf(stderr, "search: 1200 postmortems: %zu files, %zu bytes (%zu a postmortem)\n", files, total, total / 1200);
 	/* the manifest names the other parts by hashed file names */
 	char *index = xstrfmt("%s/search/index.js", out1), *data;
