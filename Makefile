@@ -6,6 +6,8 @@
 #   make asan       the same binary with AddressSanitizer (build/asan/aftermath)
 #   make ubsan      the same binary with UndefinedBehaviorSanitizer (build/ubsan/aftermath)
 #   make bench      the benchmarks behind BENCHMARKS.md
+#   make mutate     mutation testing (scripts/mutate; MODULES="stats slug" MUTANTS=40
+#                   JOBS=2 SEED=1): report in build/mutate/report.md; not part of make test
 #   make install    PREFIX=/usr/local (DESTDIR honoured): the binary, the theme, the
 #                   lint rules, the init templates, the man page and bash completion
 #   make deb        build/aftermath_VERSION_ARCH.deb (scripts/make-deb)
@@ -77,7 +79,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps site test check unit e2e browser asan ubsan sanitize-unit bench bench-search \
-	install install-files deb clean fuzz FORCE
+	install install-files deb clean fuzz mutate FORCE
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/aftermath $(BUILD)/gen-corpus
@@ -133,6 +135,12 @@ ubsan:
 
 # The unit-test binaries of the current BUILD (used by tests/run-all for the sanitizer pass).
 sanitize-unit: $(UNIT_BINS)
+
+# Mutation testing (docs/testing.md): each mutant is built and tested in a copy
+# of the tree under build/mutate/, never in the checkout.
+mutate: all $(UNIT_BINS)
+	scripts/mutate --build $(BUILD) $(if $(MODULES),--modules "$(MODULES)") $(if $(MUTANTS),--mutants $(MUTANTS)) \
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(SEED),--seed $(SEED))
 
 bench: all
 	scripts/run-bench

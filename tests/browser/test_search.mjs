@@ -162,6 +162,34 @@ test('search: fixture queries rank the expected postmortems first (words, ids, s
   } finally { await srv.close(); }
 });
 
+// Threshold bug class: one typo is forgiven in words of five letters or more
+// (README), so at 4 letters it must find nothing, at 5 and 6 it must find.
+const TYPO_THRESHOLD = [
+  ['lesk', {}, [], 0],          // 4 letters, one edit from "leak": not a typo match
+  ['poll', {}, [], 0],          // 4 letters, one edit from "pool"
+  ['alarn', {}, ['SR-002'], 1], // 5 letters, one edit from "alarm"
+  ['alamr', {}, ['SR-002'], 1], // 5 letters, a transposition
+  ['canart', {}, ['SR-001'], 1], // 6 letters, one edit from "canary"
+];
+
+test('search threshold: typo tolerance starts at exactly 5 letters (4: none; 5 and 6: found)', async ({ browser, ...env }) => {
+  const { fixture } = sites(env);
+  const srv = await serve(fixture);
+  try {
+    const { page, errors, close } = await open(browser, srv.url);
+    await ready(page);
+    const bad = [];
+    for (const [q, f, want, total] of TYPO_THRESHOLD) {
+      const r = await search(page, q, f);
+      if (JSON.stringify(r.ids) !== JSON.stringify(want) || r.total !== total)
+        bad.push(`${JSON.stringify(q)}: got ${r.ids.join(',')} (total ${r.total}), want ${want.join(',')} (total ${total})`);
+    }
+    await close();
+    assert(bad.length === 0, bad.join('; '));
+    noErrors(errors, 'typo threshold');
+  } finally { await srv.close(); }
+});
+
 test('search: results carry title, url, date, severity and a marked snippet; filters come with counts', async ({ browser, ...env }) => {
   const { fixture } = sites(env);
   const srv = await serve(fixture);

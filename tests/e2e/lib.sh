@@ -37,8 +37,10 @@ assert_contains() { # FILE TEXT
 	if grep -qF -- "$2" "$1" 2>/dev/null; then _pass; else _fail "$1 does not contain: $2"; fi
 }
 
-assert_not_contains() {
-	if ! grep -qF -- "$2" "$1" 2>/dev/null; then _pass; else _fail "$1 contains: $2"; fi
+assert_not_contains() { # FILE TEXT: the file exists and does not contain TEXT
+	if [ ! -f "$1" ]; then
+		_fail "missing file $1 (so it cannot be shown not to contain: $2)"
+	elif ! grep -qF -- "$2" "$1"; then _pass; else _fail "$1 contains: $2"; fi
 }
 
 assert_stderr_contains() { assert_contains "$ERR" "$1"; }

@@ -62,4 +62,5 @@ assert_exit 1 "$AFTERMATH" build "$T/terr" -o "$T/terr-out" --as-of 2026-11-23
 assert_eq "$(grep -c 'postmortem.html:1: error' "$ERR")" 1 "lines for the failing template"
 assert_stderr_contains "$T/terr/layouts/postmortem.html:1: error: attempt to index a nil value (field 'nope') (4 times)"
 run "$AFTERMATH" build "$T/terr" -o "$T/terr-out" --as-of 2026-11-23 --format json
+assert_eq "$RC" 1 "exit of the build with --format json"
 assert_stdout_contains '"times": 4'

@@ -44,6 +44,7 @@ assert_stdout_contains "can-201.md:52:1: body: \"Canarycustomer Inc\" -> \"a cus
 assert_stdout_contains "can-202.md:25:97: body: \"ticket: CANARYBODYTICKET-9\" -> \"\" (public.strip)"
 assert_stdout_contains "\"Project Canarydeny\""
 run "$AFTERMATH" check "$FIX" --profile public --as-of $AS_OF --format json
+assert_eq "$RC" 0 "exit of check --profile public --format json"
 assert_eq "$(json "$OUT" 'd.redactions.length')" 11 "redactions in the JSON report"
 assert_eq "$(json "$OUT" 'd.published.map(p => p.id).join(" ")')" "CAN-202 CAN-201" "published ids in the JSON report"
 assert_eq "$(json "$OUT" 'd.published.map(p => p.public_id).join(" ")')" "2025-03-04-slow 2024-06-12-checkout" "their public ids"
@@ -103,6 +104,7 @@ assert_exit 0 "$AFTERMATH" build "$T/c1k" -o "$T/p1k" --profile public --as-of $
 want=$(grep -l '^visibility: public' -r "$T/c1k/postmortems" | xargs grep -l '^status: complete' |
 	xargs sed -n 's/^id: //p' | sort)
 run "$AFTERMATH" check "$T/c1k" --profile public --as-of $AS_OF --format json
+assert_eq "$RC" 0 "exit of check --profile public on the 1k corpus"
 got=$(json "$OUT" 'd.published.map(p => p.id)' | sort)
 assert_eq "$got" "$want" "published ids (publish report)"
 assert_eq "$(json "$T/p1k/api/postmortems.json" 'd.length')" "$(echo "$want" | wc -l)" "entries in postmortems.json"
@@ -122,7 +124,7 @@ t_begin "1k corpus, public: statistics of the public set alone, and as the brief
 subset "$T/c1k" "$T/sub1k"
 assert_exit 0 "$AFTERMATH" build "$T/sub1k" -o "$T/sub1k-site" --as-of $AS_OF
 same_stats "$T/p1k" "$T/sub1k-site"
-assert_exit 0 node tests/e2e/verify-stats.mjs "$T/c1k" "$T/p1k" $AS_OF
+assert_exit 0 node tests/e2e/verify-stats.mjs "$T/c1k" "$T/p1k" $AS_OF public
 assert_stdout_contains "stats: 0 differences over"
 
 t_begin "1k corpus, public: with a redact rule for people's names (nothing stripped), no name in any output file"

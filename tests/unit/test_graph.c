@@ -161,11 +161,92 @@ static void test_similar_prefers_rare_shared_terms(void)
 	corpus_release(&c);
 }
 
+/* Majority bug class: a factor's category is the one most of its postmortems give, not the last one seen. */
+static void test_category_majority(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 4);
+	factor(&c.pms[0], "alert fatigue", CAT_TECHNICAL);
+	factor(&c.pms[1], "alert fatigue", CAT_PROCESS);
+	factor(&c.pms[2], "alert fatigue", CAT_PROCESS);
+	factor(&c.pms[3], "alert fatigue", CAT_COMMUNICATION);
+	graph_link(&g, &c, 1);
+	const struct node *f = node(&g, TERM_FACTOR, "alert-fatigue");
+	CHECK_INT(f ? (int)f->category : -1, CAT_PROCESS);
+	graph_release(&g);
+	corpus_release(&c);
+}
+
+/* Order bug class: three recurrences of a factor are listed newest first. */
+static void test_recurrences_newest_first(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 4); /* P4 (April) ... P1 (January) */
+	factor(&c.pms[3], "retry storm", CAT_NONE);
+	done_item(&c.pms[3], "2024-01-20");
+	for (int i = 2; i >= 0; i--)
+		factor(&c.pms[i], "retry storm", CAT_NONE);
+	graph_link(&g, &c, 1);
+	const struct node *f = node(&g, TERM_FACTOR, "retry-storm");
+	CHECK_INT(f ? f->nrecurrences : 0, 3);
+	if (f && f->nrecurrences == 3) {
+		CHECK_STR(c.pms[f->recurrences[0]].id, "P4");
+		CHECK_STR(c.pms[f->recurrences[1]].id, "P3");
+		CHECK_STR(c.pms[f->recurrences[2]].id, "P2");
+	}
+	graph_release(&g);
+	corpus_release(&c);
+}
+
+/*
+ * Order bug class in similar: equal scores go to the newer postmortem
+ * whatever order they were met in, and a better candidate met later moves
+ * ahead of the ones already listed.
+ */
+static void test_similar_ties_and_order(void)
+{
+	struct corpus c;
+	struct graph g;
+	corpus_new(&c, 8);
+	/* pms[0] shares "a factor" with pms[6] and "b factor" with pms[2]: equal scores,
+	 * met in the order 6 then 2 (terms by rarity, then name). */
+	factor(&c.pms[0], "a factor", CAT_NONE);
+	factor(&c.pms[0], "b factor", CAT_NONE);
+	factor(&c.pms[6], "a factor", CAT_NONE);
+	factor(&c.pms[2], "b factor", CAT_NONE);
+	/* pms[7] shares "x" with pms[3] (rarer, met first) and "y", "z" with pms[4] and pms[5]. */
+	factor(&c.pms[7], "x", CAT_NONE);
+	factor(&c.pms[3], "x", CAT_NONE);
+	for (size_t i = 4; i <= 5; i++) {
+		factor(&c.pms[i], "y", CAT_NONE);
+		factor(&c.pms[i], "z", CAT_NONE);
+	}
+	factor(&c.pms[7], "y", CAT_NONE);
+	factor(&c.pms[7], "z", CAT_NONE);
+	graph_link(&g, &c, 1);
+	CHECK_INT(g.pm[0].nrelated, 2);
+	if (g.pm[0].nrelated == 2) {
+		CHECK_INT(g.pm[0].related[0].pm, 2);
+		CHECK_INT(g.pm[0].related[1].pm, 6);
+	}
+	CHECK_INT(g.pm[7].nrelated, 3);
+	if (g.pm[7].nrelated == 3) {
+		CHECK_INT(g.pm[7].related[0].pm, 4);
+		CHECK_INT(g.pm[7].related[1].pm, 5);
+		CHECK_INT(g.pm[7].related[2].pm, 3);
+	}
+	graph_release(&g);
+	corpus_release(&c);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
 		TEST(test_slugs_aliases_and_names), TEST(test_tie_goes_to_first_naming), TEST(test_recurred_after_fix),
 		TEST(test_related_backlinks_and_dangling), TEST(test_similar_prefers_rare_shared_terms),
+		TEST(test_category_majority), TEST(test_recurrences_newest_first), TEST(test_similar_ties_and_order),
 	};
 	return harness_run("graph", cases, ARRAY_SIZE(cases));
 }

@@ -4,7 +4,11 @@
 #include "harness.h"
 #include "output.h"
 
+#include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char tmp[] = "/tmp/aftermath-test-output-XXXXXX";
@@ -22,6 +26,20 @@ static bool has_error(const char *needle)
 		if (strstr(d[i].msg, needle))
 			return true;
 	return false;
+}
+
+/* Entries of the test directory whose name contains `needle`. */
+static int entries_named(const char *needle)
+{
+	DIR *d = opendir(tmp);
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL)
+		if (strstr(de->d_name, needle))
+			n++;
+	if (d)
+		closedir(d);
+	return n;
 }
 
 static void test_refuses_content_and_ancestors(void)
@@ -66,6 +84,7 @@ static void test_swap_and_abort(void)
 	output_write(&o, "a/index.html", "one", 3);
 	output_write(&o, "stale.html", "old", 3);
 	CHECK(output_commit(&o) == 0);
+	CHECK_INT(entries_named("aftermath-tmp"), 0);
 	char *a = at("out/a/index.html"), *stale = at("out/stale.html"), *marker = at("out/" OUTPUT_MARKER);
 	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "one"));
 	free(data);
@@ -74,6 +93,8 @@ static void test_swap_and_abort(void)
 	CHECK(output_open(&o, out, content, 2) == 0);
 	output_write(&o, "a/index.html", "two", 3);
 	CHECK(output_commit(&o) == 0);
+	/* The old site, swapped out into the temporary, is gone with it. */
+	CHECK_INT(entries_named("aftermath-tmp"), 0);
 	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "two"));
 	free(data);
 	CHECK(!fs_exists(stale));
@@ -83,9 +104,13 @@ static void test_swap_and_abort(void)
 	output_abort(&o);
 	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "two"));
 	free(data);
-	/* Only the output dir is left beside the content: no temporary. */
-	char *tmpdir = at(".out.aftermath-tmp-0");
+	/* Only the output dir is left beside the content: no temporary (its
+	 * name has this process's id). */
+	char *rel = xstrfmt(".out.aftermath-tmp-%ld", (long)getpid());
+	char *tmpdir = at(rel);
 	CHECK(!fs_exists(tmpdir));
+	CHECK_INT(entries_named("aftermath-tmp"), 0);
+	free(rel);
 	free(tmpdir);
 	free(a);
 	free(stale);
@@ -132,6 +157,152 @@ static void test_write_paths(void)
 	free(content);
 }
 
+/*
+ * Dropped-condition bug class in the ancestor test: an ancestor of the
+ * content is refused even when it is an old output of ours (so only the
+ * ancestor rule stops it), and a directory whose name merely starts like the
+ * content's is not an ancestor.
+ */
+static void test_ancestor_rule_alone(void)
+{
+	struct output o;
+	char *site = at("anc"), *content = at("anc/content"), *mark = at("anc/" OUTPUT_MARKER);
+	char *prefix = at("anc/cont"), *prefix2 = at("an");
+	fs_mkdirs(content);
+	fs_write(mark, "x", 1);
+	CHECK(output_open(&o, site, content, 2) < 0);
+	CHECK(has_error("refusing to write the site over the content directory"));
+	diag_clear();
+	CHECK(output_open(&o, prefix, content, 2) == 0);
+	output_abort(&o);
+	CHECK(output_open(&o, prefix2, content, 2) == 0);
+	output_abort(&o);
+	CHECK(diag_count(DIAG_ERROR) == 0);
+	diag_clear();
+	free(site);
+	free(content);
+	free(mark);
+	free(prefix);
+	free(prefix2);
+}
+
+/*
+ * Leftover bug class: a temporary left by an earlier run with the same pid
+ * (a crash) is emptied first, so none of its files is published; the marker
+ * is exactly its text; a copied tree arrives whole and is no error.
+ */
+static void test_stale_temporary_marker_and_copy(void)
+{
+	struct output o;
+	char *out = at("st"), *content = at("c"), *src = at("static-src");
+	char *rel = xstrfmt(".st.aftermath-tmp-%ld/stale.html", (long)getpid());
+	char *stale = at(rel), *stale_out = at("st/stale.html"), *mark = at("st/" OUTPUT_MARKER);
+	char *copied = at("st/files/a/b.txt"), *srcfile = at("static-src/a/b.txt");
+	fs_mkdirs(content);
+	CHECK(fs_write(stale, "old", 3) == 0);
+	CHECK(fs_write(srcfile, "bee", 3) == 0);
+	CHECK(output_open(&o, out, content, 2) == 0);
+	CHECK(output_copy_tree(&o, src, "files") == 0);
+	CHECK(output_commit(&o) == 0);
+	CHECK(!fs_exists(stale_out));
+	char *data;
+	size_t len;
+	CHECK(fs_read(mark, &data, &len) == 0);
+	CHECK_INT(len, strlen("This directory is written by aftermath and replaced on every build.\n"));
+	CHECK(len && !strcmp(data, "This directory is written by aftermath and replaced on every build.\n"));
+	free(data);
+	CHECK(fs_read(copied, &data, &len) == 0 && len == 3 && !strcmp(data, "bee"));
+	free(data);
+	CHECK(diag_count(DIAG_ERROR) == 0);
+	free(out);
+	free(content);
+	free(src);
+	free(rel);
+	free(stale);
+	free(stale_out);
+	free(mark);
+	free(copied);
+	free(srcfile);
+}
+
+/* Boundary bug class: descriptor 0 is a descriptor (a daemon may run with stdin closed). */
+static void test_descriptor_zero_is_valid(void)
+{
+	struct output o;
+	char *out = at("fd0"), *content = at("c");
+	fs_mkdirs(content);
+	int saved = dup(0);
+	close(0);
+	int ret = output_open(&o, out, content, 2);
+	CHECK_INT(ret, 0);
+	CHECK_INT(o.tmp_fd, 0);
+	if (ret == 0) {
+		output_write(&o, "index.html", "x", 1);
+		CHECK(output_commit(&o) == 0);
+	}
+	dup2(saved, 0);
+	close(saved);
+	CHECK(diag_count(DIAG_ERROR) == 0);
+	diag_clear();
+	free(out);
+	free(content);
+}
+
+struct watcher {
+	const char *path;
+	atomic_bool stop;
+	atomic_long looks, misses;
+};
+
+static void *watch(void *arg)
+{
+	struct watcher *w = arg;
+	struct stat st;
+	while (!atomic_load(&w->stop)) {
+		if (stat(w->path, &st) < 0)
+			atomic_fetch_add(&w->misses, 1);
+		atomic_fetch_add(&w->looks, 1);
+	}
+	return NULL;
+}
+
+/*
+ * Atomicity bug class: a reader of the output directory always finds a whole
+ * site, before or after, never none.  A thread looks for index.html while the
+ * site is replaced again and again; a swap by delete-then-rename (or by two
+ * renames) leaves moments with no site, which the thread sees.
+ */
+static void test_atomic_swap_never_leaves_no_site(void)
+{
+	struct output o;
+	char *out = at("atomic"), *content = at("c"), *index = at("atomic/index.html");
+	fs_mkdirs(content);
+	CHECK(output_open(&o, out, content, 2) == 0);
+	output_write(&o, "index.html", "0", 1);
+	CHECK(output_commit(&o) == 0);
+	struct watcher w = {.path = index};
+	pthread_t th;
+	CHECK(pthread_create(&th, NULL, watch, &w) == 0);
+	for (int round = 0; round < 20; round++) {
+		CHECK(output_open(&o, out, content, 2) == 0);
+		for (int i = 0; i < 40; i++) {
+			char *p = xstrfmt("pms/pm-%02d/index.html", i);
+			output_write(&o, p, "x", 1);
+			free(p);
+		}
+		output_write(&o, "index.html", "1", 1);
+		CHECK(output_commit(&o) == 0);
+	}
+	atomic_store(&w.stop, true);
+	pthread_join(th, NULL);
+	CHECK(atomic_load(&w.looks) > 0);
+	CHECK_INT(atomic_load(&w.misses), 0);
+	CHECK_INT(entries_named("aftermath-tmp"), 0);
+	free(out);
+	free(content);
+	free(index);
+}
+
 /* rm -rf on threads: every level goes, a symbolic link is removed and not followed. */
 static void test_remove_tree(void)
 {
@@ -169,6 +340,10 @@ int main(void)
 		TEST(test_refuses_foreign_dir),
 		TEST(test_swap_and_abort),
 		TEST(test_write_paths),
+		TEST(test_atomic_swap_never_leaves_no_site),
+		TEST(test_ancestor_rule_alone),
+		TEST(test_stale_temporary_marker_and_copy),
+		TEST(test_descriptor_zero_is_valid),
 		TEST(test_remove_tree),
 	};
 	if (!mkdtemp(tmp))

@@ -149,6 +149,41 @@ static void list_files(const char *dir, struct buf *names, struct buf *bytes, si
 	free(search);
 }
 
+/* The i-th string of the JSON array that starts after `key` in js ("" when absent). */
+static char *nth_string(const char *js, const char *key, long want)
+{
+	const char *p = strstr(js, key);
+	if (!p)
+		return xstrdup("");
+	p += strlen(key);
+	for (long i = 0; *p == '"'; i++) {
+		const char *end = strchr(p + 1, '"');
+		if (!end)
+			break;
+		if (i == want)
+			return xstrndup(p + 1, (size_t)(end - p - 1));
+		p = end + 1;
+		if (*p == ',')
+			p++;
+	}
+	return xstrdup("");
+}
+
+/* The position of `term` in the index's term list, or -1. */
+static long term_index(const char *js, const char *term)
+{
+	for (long i = 0; i < 100000; i++) {
+		char *t = nth_string(js, "\"t\":[", i);
+		bool empty = !*t, same = !strcmp(t, term);
+		free(t);
+		if (same)
+			return i;
+		if (empty)
+			return -1;
+	}
+	return -1;
+}
+
 static void test_fixture_index(void)
 {
 	struct corpus c;
@@ -177,6 +212,31 @@ static void test_fixture_index(void)
 	/* typo keys: "transcod" without its first, second and third letter */
 	CHECK(strstr(js, "\"ranscod\",\"transcod\"") && strstr(js, "\"tanscod\",\"transcod\"") &&
 	      strstr(js, "\"trnscod\",\"transcod\""));
+	/* Table bug class: the index's parts in the order search.js reads them, every status facet counted */
+	const char *parts[] = {"\"t\":[", "],\"n\":[", "],\"p\":[", "],\"c\":[", "],\"x\":[", "],\"r\":["};
+	const char *at = js;
+	for (size_t i = 0; i < ARRAY_SIZE(parts) && at; i++)
+		if ((at = strstr(at, parts[i])) == NULL)
+			fprintf(stderr, "index part %s missing or out of order\n", parts[i]);
+	CHECK(at != NULL);
+	CHECK(strstr(js, "\"status\":[[\"draft\",\"draft\",1],[\"in-review\",\"in-review\",1],[\"complete\",\"complete\",6]]"));
+	/* Ranking bug class (field weights, impact levels): the postings of a few
+	 * terms, documents and levels, pinned from the index that passes the
+	 * browser's ranking tests (test_search.mjs FIXTURE); a change here changes
+	 * which postmortem a query puts first. */
+	static const char *const postings[][2] = {{"transcod", "g21rM"}, {"deploy", "bC1mLg"}, {"pool", "g1s"},
+						   {"checkout", "g14qq"}, {"runbook", "g3f"}, {"video", "g2o"}};
+	for (size_t i = 0; i < ARRAY_SIZE(postings); i++) {
+		long k = term_index(js, postings[i][0]);
+		char *got = nth_string(js, "],\"p\":[", k);
+		if (strcmp(got, postings[i][1]))
+			fprintf(stderr, "postings of %s: got %s\n", postings[i][0], got);
+		CHECK_STR(got, postings[i][1]);
+		free(got);
+	}
+	/* Dropped-field bug class: each postmortem's facet record (severity, status, year,
+	 * services, factors as varints), pinned like the postings above. */
+	CHECK(strstr(js, "\"a\":\"320131312110214121151002212162221412222161821310173031115\"}") != NULL);
 	/* a postmortem's card excerpt is the sentence around the term */
 	CHECK(strstr(js, "\"We were deploying a fix to the failover script when the zeppelin alarm finally cleared.\""));
 	buf_release(&n1);
@@ -248,6 +308,16 @@ static void test_sharded_index(void)
 	CHECK_STR(buf_cstr(&n1), buf_cstr(&n2));
 	CHECK(b1.len == b2.len && !memcmp(b1.ptr, b2.ptr, b1.len));
 	CHECK(total <= 1200 * 3072);
+	/* Shard planning bug class: the split of this corpus into files, pinned (the
+	 * browser's cold-query budget in test_search.mjs depends on it). */
+	CHECK_INT(total, 443791);
+	size_t dfiles = 0, tfiles = 0;
+	for (const char *line = buf_cstr(&n1); *line; line = strchr(line, '\n') + 1) {
+		dfiles += line[0] == 'd';
+		tfiles += line[0] == 't';
+	}
+	CHECK_INT(dfiles, 4);
+	CHECK_INT(tfiles, 18);
 	fprintf(stderr, "search: 1200 postmortems: %zu files, %zu bytes (%zu a postmortem)\n", files, total, total / 1200);
 	/* the manifest names the other parts by hashed file names */
 	char *index = xstrfmt("%s/search/index.js", out1), *data;

@@ -72,11 +72,40 @@ static void test_every_key(void)
 	CHECK_INT(s.services[0].tier, 1);
 	CHECK_STR(s.services[0].link_urls[0], "https://r");
 	CHECK_STR(site_field(&s, "services"), "product");
+	CHECK_STR(site_field(&s, "id"), "uuid"); /* the first mapping too */
 	CHECK_INT(s.nstrip, 1);
 	CHECK_INT(s.nredact, 1);
 	CHECK_STR(s.redact[0].replace, "X");
 	CHECK_INT(s.ndeny, 1);
 	CHECK(ynode_get(s.front, "custom") != NULL);
+	site_release(&s);
+}
+
+/* Alias-table bug class: every spelling of a boolean; numbers are decimal. */
+static void test_bool_spellings_and_numbers(void)
+{
+	static const struct {
+		const char *v;
+		bool want;
+	} cases[] = {{"true", true}, {"True", true}, {"TRUE", true}, {"yes", true}, {"Yes", true}, {"on", true},
+		     {"false", false}, {"False", false}, {"FALSE", false}, {"no", false}, {"No", false}, {"off", false}};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct site s;
+		char *yaml = xstrfmt("markdown: {unsafe_html: %s}\n", cases[i].v);
+		CHECK(load(&s, yaml) == 0);
+		if (s.allow_html != cases[i].want)
+			fprintf(stderr, "unsafe_html: %s read as %d\n", cases[i].v, s.allow_html);
+		CHECK(s.allow_html == cases[i].want);
+		free(yaml);
+		site_release(&s);
+	}
+	struct site s;
+	CHECK(load(&s, "recurring_threshold: 19\nfields: {tags: labels}\npublic: {redact: [{pattern: x, replace: [a]}]}\n") == 0);
+	CHECK_INT(s.recurring_threshold, 19);
+	CHECK_STR(site_field(&s, "tags"), "labels");
+	CHECK(s.nredact == 1 && !strcmp(s.redact[0].replace, "[redacted]")); /* a replace that is not text */
+	CHECK_INT(diag_count(DIAG_ERROR), 0);
+	diag_clear();
 	site_release(&s);
 }
 
@@ -96,6 +125,13 @@ static void test_errors(void)
 		{"markdown:\n  max_size: 20000000\n", "markdown.max_size must be a whole number from 1 to 16777216 (got \"20000000\")", 2, 13},
 		{"markdown: {max_images: lots}\n", "markdown.max_images must be a whole number from 1 to 1024 (got \"lots\")", 1, 24},
 		{"- just\n- a list\n", "site.yaml must be a mapping of settings (got a list)", 1, 1},
+		/* Dropped-condition bug class: a list where a text value belongs is an error, not a crash. */
+		{"visibility: [public]\n", "unknown visibility \"a list\" (expected internal, public)", 1, 13},
+		{"public:\n  redact:\n    - replace: X\n", "a redact rule must be a mapping with a pattern (and a replace)", 3, 7},
+		{"recurring_threshold: [2]\n", "recurring_threshold must be a whole number from 1 to 1000000 (got a list)", 1, 22},
+		{"markdown: {unsafe_html: maybe}\n", "markdown.unsafe_html must be true or false (got \"maybe\")", 1, 25},
+		/* The position of a bad byte counts lines and columns. */
+		{"title: ok\nxy: \xff\n", "invalid UTF-8 (byte 0xff)", 2, 5},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct site s;
@@ -115,6 +151,7 @@ int main(void)
 		TEST(test_defaults_without_file),
 		TEST(test_every_key),
 		TEST(test_errors),
+		TEST(test_bool_spellings_and_numbers),
 	};
 	if (!mkdtemp(dir))
 		return 1;

@@ -26,6 +26,11 @@ static void test_punctuation_runs_and_edges(void)
 	check_slug("a_b.c/d\\e", "a-b-c-d-e");
 	check_slug("TLS 1.3 / mTLS", "tls-1-3-mtls");
 	check_slug("!!!", "");
+	/* Boundary bug class: the ASCII just past 'z' and 'Z' and the digits' ends. */
+	check_slug("a{b|c}d~e", "a-b-c-d-e");
+	check_slug("[x]y^z`", "x-y-z");
+	check_slug("0-9 @A Z", "0-9-a-z");
+	check_slug("pm/2019", "pm-2019");
 	check_slug("", "");
 }
 
