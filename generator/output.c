@@ -163,8 +163,10 @@ int output_commit(struct output *o)
 	if (output_write(o, OUTPUT_MARKER, marker, sizeof(marker) - 1) < 0)
 		return -1;
 	close_tmp(o);
-	if (swap_in(o) < 0)
+	if (swap_in(o) < 0) {
+		output_abort(o); /* the new site goes; the old one is where it was */
 		return -1;
+	}
 	confine_add_root(o->dir, NULL); /* the site is ours: reading it back is allowed */
 	fs_remove_tree_jobs(o->tmp, o->jobs);
 	free(o->tmp);

@@ -37,7 +37,11 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 int output_write_buf(struct output *o, const char *rel, const struct buf *b);
 /* Copy every file below src_dir to rel_dir below the output root; 0 or -1. */
 int output_copy_tree(struct output *o, const char *src_dir, const char *rel_dir);
-/* Swap the finished tree in and remove the old one; 0 or -1. */
+/*
+ * Swap the finished tree in and remove the old one; 0, or -1 (with a
+ * diagnostic) when the swap fails: the new tree is removed then, the old
+ * site stays, and o holds nothing.
+ */
 int output_commit(struct output *o);
 /* Remove the temporary tree; the old output stays as it was. */
 void output_abort(struct output *o);

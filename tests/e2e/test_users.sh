@@ -50,7 +50,8 @@ if [ "$(id -u)" = 0 ]; then
 		-o "$T/io/sticky/out" --as-of 2025-04-01
 	assert_stderr_contains "$T/io/sticky/out: error: cannot move the old site aside: Operation not permitted"
 	assert_same_tree "$T/io/before" "$T/io/sticky/out"
-	rm -rf "$T/io/sticky"/.out.aftermath-tmp-*
+	# the new site, which could not be swapped in, is not left beside the old one
+	assert_eq "$(ls -A "$T/io/sticky")" "out" "what the sticky parent holds after the failed swap"
 else
 	# Not root: the old site is ours, so it can always be moved; a parent that
 	# is a file is refused before anything is written (exit 2), not an I/O error.

@@ -1,4 +1,5 @@
 /* Unit tests for output.c: refusals and the atomic swap. */
+#include "confine.h"
 #include "diag.h"
 #include "fsutil.h"
 #include "harness.h"
@@ -348,6 +349,7 @@ int main(void)
 	};
 	if (!mkdtemp(tmp))
 		return 1;
+	confine_add_root(tmp, NULL); /* as the program does for its content directory (confine.h) */
 	int ret = harness_run("output", cases, ARRAY_SIZE(cases));
 	fs_remove_tree(tmp);
 	return ret;
