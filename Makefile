@@ -121,7 +121,10 @@ site: all
 unit: deps $(UNIT_BINS)
 	@tests/run-unit $(UNIT_BINS)
 
-test: all $(UNIT_BINS)
+# The binaries are built on every core (a plain `make test`, as CI runs it,
+# built them one file at a time), after the dependencies are installed.
+test: deps
+	@$(MAKE) --no-print-directory -j"$$(nproc)" $(BUILD)/aftermath $(BUILD)/gen-corpus $(UNIT_BINS)
 	@tests/run-all $(BUILD)
 
 # Unit and end-to-end tests only (no browser, no sanitizer pass).
@@ -175,10 +178,21 @@ FUZZ_SECONDS ?= 20
 FUZZ_SRCS := $(filter-out generator/main.c,$(SRCS))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS)
+# The generator's objects are compiled once for every target (instrumented for
+# coverage, without libFuzzer's main), each target links them: make test's fuzz
+# stage compiled all of them again for each of its nine targets, one file at a time.
+FUZZ_OBJS := $(patsubst generator/%.c,build/fuzz/obj/%.o,$(FUZZ_SRCS))
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Igenerator $(PKG_CFLAGS) -DAFTERMATH_THEME_DIR='"/nonexistent"'
+
+build/fuzz/obj/%.o: generator/%.c
+	@mkdir -p build/fuzz/obj
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+
+-include $(wildcard build/fuzz/obj/*.d)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	@mkdir -p build/fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Igenerator $(PKG_CFLAGS) \
-		-DAFTERMATH_THEME_DIR='"/nonexistent"' -o $@ $< $(FUZZ_SRCS) $(PKG_LIBS) -lpthread -lm
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lpthread -lm
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
