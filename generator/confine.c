@@ -2,6 +2,7 @@
 #include "confine.h"
 
 #include "diag.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -16,7 +17,6 @@
 
 static struct root {
 	char *real; /* realpath, no trailing '/' unless it is "/" */
-	size_t len;
 	const char *what;
 } *roots;
 static size_t nroots, roots_alloc;
@@ -33,7 +33,7 @@ void confine_add_root(const char *dir, const char *what)
 			return;
 		}
 	ALLOC_GROW(roots, nroots + 1, roots_alloc);
-	roots[nroots++] = (struct root){real, strlen(real), what};
+	roots[nroots++] = (struct root){real, what};
 }
 
 void confine_allow_outside(bool allow)
@@ -49,13 +49,6 @@ void confine_reset(void)
 	roots = NULL;
 	nroots = roots_alloc = 0;
 	outside_allowed = false;
-}
-
-static bool inside(const struct root *r, const char *real)
-{
-	if (r->len == 1) /* "/" */
-		return true;
-	return !strncmp(real, r->real, r->len) && (real[r->len] == '/' || real[r->len] == '\0');
 }
 
 static bool kernel_fs(long type)
@@ -81,7 +74,7 @@ static void root_names(struct buf *b)
 static bool inside_a_root(const char *real)
 {
 	for (size_t i = 0; i < nroots; i++)
-		if (inside(&roots[i], real))
+		if (path_within(roots[i].real, real))
 			return true;
 	return false;
 }

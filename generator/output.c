@@ -13,15 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* True when `dir` is `path` or a directory above it (both absolute). */
-static bool is_same_or_ancestor(const char *dir, const char *path)
-{
-	size_t n = strlen(dir);
-	if (!strcmp(dir, "/"))
-		return true;
-	return !strncmp(dir, path, n) && (path[n] == '\0' || path[n] == '/');
-}
-
 static bool dir_is_empty(const char *path)
 {
 	DIR *d = opendir(path);
@@ -44,7 +35,7 @@ static int check_target(const char *out, const char *content)
 	struct loc loc = {out, 0, 0};
 	if (!strcmp(out, "/"))
 		return error(&loc, "refusing to write the site to / (choose an empty or new directory with -o)");
-	if (is_same_or_ancestor(out, content))
+	if (path_within(out, content))
 		return error(&loc, "refusing to write the site over the content directory %s (choose another directory with -o)",
 			     content);
 	if (!fs_exists(out))

@@ -127,15 +127,6 @@ char *serve_redirect(const char *path)
 	return buf_detach(&b, NULL);
 }
 
-/* True when real (a resolved path) is root or lies below it. */
-static bool below(const char *root, const char *real)
-{
-	size_t n = strlen(root);
-	if (n == 1 && root[0] == '/')
-		return real[0] == '/';
-	return !strncmp(real, root, n) && (real[n] == '/' || real[n] == '\0');
-}
-
 /*
  * Open a file to serve: only a regular file that really lies below root (no
  * symbolic link out of it).  A FIFO or a device is never opened for reading
@@ -146,7 +137,7 @@ static int open_served(const char *root, const char *file)
 {
 	char real[PATH_MAX];
 	struct stat st;
-	if (!realpath(file, real) || !below(root, real) || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
+	if (!realpath(file, real) || !path_within(root, real) || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
 		return -1;
 	int fd = open(real, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
@@ -256,7 +247,7 @@ static bool host_ok(struct MHD_Connection *conn)
 static bool served_dir(const char *root, const char *file)
 {
 	char real[PATH_MAX];
-	return realpath(file, real) && below(root, real) && fs_is_dir(real);
+	return realpath(file, real) && path_within(root, real) && fs_is_dir(real);
 }
 
 /* A directory asked for without its final '/' goes to it, so relative links resolve. */
@@ -381,9 +372,9 @@ static void watch_dir(struct watcher *w, const char *dir, const struct stat *st)
 /* Whether a link that resolves to `real` is followed: inside, or out on purpose (confine.h's rule). */
 static bool link_allowed(const struct watcher *w, const char *real)
 {
-	if (below(w->root, real))
+	if (path_within(w->root, real))
 		return true;
-	return w->follow_outside && !below("/proc", real) && !below("/sys", real);
+	return w->follow_outside && !path_within("/proc", real) && !path_within("/sys", real);
 }
 
 /* (The resolved path is on the heap: this recurses once a directory level.) */
