@@ -365,8 +365,6 @@ static void add_label(struct scan *sc, const struct line *l, const char *ls, con
 	strmap_put(&bi->labels, key, bi->nlabels);
 	free(key);
 	ALLOC_GROW(bi->label_vals, bi->nlabels + 1, bi->labels_alloc);
-	bi->label_names = xrealloc(bi->label_names, bi->labels_alloc * sizeof(char *));
-	bi->label_names[bi->nlabels] = xstrndup(ls, (size_t)(le - ls));
 	bi->label_vals[bi->nlabels++] = scalar(sc, vs, (size_t)(ve - vs), loc_of(sc, l, vs));
 }
 
@@ -985,9 +983,6 @@ void bodyread_scan(struct body_info *bi, struct arena *a, const char *file, cons
 void body_info_release(struct body_info *bi)
 {
 	strmap_release(&bi->labels);
-	for (size_t i = 0; i < bi->nlabels; i++)
-		free(bi->label_names[i]);
-	free(bi->label_names);
 	free(bi->label_vals);
 	memset(bi, 0, sizeof(*bi));
 }

@@ -34,7 +34,6 @@ enum { TL_STARTED, TL_DETECTED, TL_MITIGATED, TL_RESOLVED, TL_COUNT };
 struct body_info {
 	struct ynode *h1;          /* scalar: the first H1's text; NULL when none */
 	struct strmap labels;      /* lower-case label -> index into label_vals */
-	char **label_names;        /* as written, for --explain */
 	struct ynode **label_vals; /* scalars */
 	size_t nlabels, labels_alloc;
 	struct ynode *actions;     /* YN_SEQ of maps (title, owner, due, ...); NULL when none */

@@ -433,7 +433,7 @@ static struct ynode *split_value(struct apply *ap, const struct ynode *v, const 
 static bool is_list_field(const char *ours)
 {
 	return !strcmp(ours, "authors") || !strcmp(ours, "services") || !strcmp(ours, "tags") ||
-	       !strcmp(ours, "related") || !strcmp(ours, "contributing_factors") || find_taxonomy(NULL, ours);
+	       !strcmp(ours, "related") || !strcmp(ours, "contributing_factors");
 }
 
 static bool is_when_field(const char *ours)

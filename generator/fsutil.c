@@ -122,8 +122,10 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, bool r
 		add_file(w, path, rel);
 		return;
 	}
-	bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
-	if (stat(path, &st) < 0) {
+	/* lstat answers for anything but a link, which stat then follows */
+	int got = lstat(path, &st);
+	bool link = got == 0 && S_ISLNK(st.st_mode);
+	if (got < 0 || (link && stat(path, &st) < 0)) {
 		if (errno == ELOOP)
 			w->ret = error(&loc, "symbolic link loop");
 		else

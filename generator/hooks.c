@@ -167,11 +167,6 @@ struct back {
 
 static const struct ynode *pull_value(lua_State *L, struct back *b, const struct ynode *was, int depth);
 
-static int cmp_key(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The table on top of L as a list (keys 1..n) or a mapping (text keys, sorted). */
 static const struct ynode *pull_table(lua_State *L, struct back *b, const struct ynode *was, int depth)
 {
@@ -208,7 +203,7 @@ static const struct ynode *pull_table(lua_State *L, struct back *b, const struct
 		n->keys[n->n++] = arena_strndup(b->a, k, klen);
 		lua_pop(L, 1);
 	}
-	qsort(n->keys, n->n, sizeof(char *), cmp_key); /* the same order every run */
+	qsort(n->keys, n->n, sizeof(char *), cmp_str); /* the same order every run */
 	for (size_t i = 0; i < n->n && b->ret == 0; i++) {
 		lua_getfield(L, -1, n->keys[i]);
 		const struct ynode *w = ynode_get(was, n->keys[i]);

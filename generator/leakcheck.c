@@ -1091,7 +1091,7 @@ struct found {
 };
 
 struct worker {
-	struct view dec, flat, attrs, fold, pat, raw;
+	struct view dec, flat, attrs, fold, pat;
 	pcre2_match_data *md;
 };
 
@@ -1353,7 +1353,8 @@ static void scan_file(void *ctx, size_t i, int worker)
 		return;
 	}
 	bool text = utf8_valid(data, n) == n, csv = str_ends(path, ".csv");
-	if (!text || (memchr(data, '\0', n) && utf16_guess((const unsigned char *)data, n))) { /* "a\0b\0" is UTF-8 too */
+	/* "a\0b\0" is UTF-8 too; utf16_guess reads the first 8 KiB, so a NUL after them changes nothing */
+	if (!text || (memchr(data, '\0', n < 8192 ? n : 8192) && utf16_guess((const unsigned char *)data, n))) {
 		bool readable;
 		char *utf8 = decode_text(data, n, &n, &readable);
 		if (!readable)
@@ -1743,7 +1744,6 @@ static void scan_release(struct scan *sc, int jobs)
 		view_release(&sc->w[i].attrs);
 		view_release(&sc->w[i].fold);
 		view_release(&sc->w[i].pat);
-		view_release(&sc->w[i].raw);
 		pcre2_match_data_free(sc->w[i].md);
 	}
 	free(sc->w);

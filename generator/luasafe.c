@@ -588,6 +588,8 @@ static int safe_gsub(lua_State *L)
 	return 2;
 }
 
+static int call_original(lua_State *L);
+
 /* string.rep(s, n [, sep]): Lua's (upvalue 1) once the size is known to be sane. */
 static int safe_rep(lua_State *L)
 {
@@ -602,10 +604,7 @@ static int safe_rep(lua_State *L)
 	if (l + lsep > LUASAFE_MAX_STRING || (size_t)n > LUASAFE_MAX_STRING / (l + lsep))
 		return luaL_error(L, "string.rep would make more than %d MB (the limit of a string)",
 				  (int)(LUASAFE_MAX_STRING >> 20));
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 1);
-	return 1;
+	return call_original(L);
 }
 
 /* ---- the table library ---------------------------------------------------------- */

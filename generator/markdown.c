@@ -424,6 +424,12 @@ static void visit_text(struct md *m, cmark_node *n, int in_link)
 	}
 }
 
+/* Where node n starts in the file (its line offset by the front matter's). */
+static struct loc node_loc(const struct md *m, cmark_node *n)
+{
+	return (struct loc){m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+}
+
 static void visit_link(struct md *m, cmark_node *n)
 {
 	char *title = m->entities ? unmarked(cmark_node_get_title(n)) : NULL;
@@ -433,7 +439,7 @@ static void visit_link(struct md *m, cmark_node *n)
 	}
 	const char *url = cmark_node_get_url(n);
 	if (!url_safe(url)) {
-		struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+		struct loc loc = node_loc(m, n);
 		struct buf q = BUF_INIT;
 		url_quote(&q, url, 60);
 		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
@@ -471,7 +477,7 @@ static bool too_much_html(struct md *m, cmark_node *n)
 		m->raw_tags++;
 	if (m->raw_tags <= RAW_TAGS_MAX)
 		return false;
-	struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+	struct loc loc = node_loc(m, n);
 	m->ret = error(&loc, "more than %d tags of raw HTML; the rest of it is dropped (expected at most %d, "
 			     "or Markdown instead)", RAW_TAGS_MAX, RAW_TAGS_MAX);
 	return true;
@@ -514,7 +520,7 @@ static void report_raw_html(struct md *m, cmark_node *n)
 	const char *lit = cmark_node_get_literal(n);
 	if (!lit)
 		return;
-	struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+	struct loc loc = node_loc(m, n);
 	struct buf b = BUF_INIT;
 	tag_filtered(&b, lit);
 	free(html_sanitize(b.ptr, b.len, &loc, WIKILINK_MARK));
@@ -959,7 +965,7 @@ static void task_item(struct md *m, struct postmortem *pm, cmark_node *item, siz
 {
 	struct buf t = BUF_INIT;
 	cmark_node *para = cmark_node_first_child(item);
-	struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(item), cmark_node_get_start_column(item)};
+	struct loc loc = node_loc(m, item);
 	struct action_item a = {.status = cmark_gfm_extensions_get_tasklist_item_checked(item) ? AI_DONE : AI_OPEN,
 				.loc = loc};
 	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)

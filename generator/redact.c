@@ -316,10 +316,16 @@ static double thread_cpu(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Start a file's budget on slot sl. */
+/* The slot of a worker (slot 0 for the main thread and out-of-range workers). */
+static struct slot *slot_of(struct redactor *r, int worker)
+{
+	return &r->slots[worker >= 0 && worker < r->nslots ? worker : 0];
+}
+
+/* Start a file's budget on the worker's slot. */
 static void budget_reset(struct redactor *r, int worker)
 {
-	struct slot *sl = &r->slots[worker >= 0 && worker < r->nslots ? worker : 0];
+	struct slot *sl = slot_of(r, worker);
 	sl->calls = sl->matches = 0;
 	sl->cpu0 = thread_cpu();
 }
@@ -854,7 +860,7 @@ static int redact_with(struct redactor *r, int worker, char **text, const struct
 {
 	if (!*text || !(r->nrules || r->hook || (r->nstrip_keys && is_body(o))))
 		return 0;
-	struct slot *sl = &r->slots[worker >= 0 && worker < r->nslots ? worker : 0];
+	struct slot *sl = slot_of(r, worker);
 	struct work w = {BUF_INIT, NULL, NULL, *text, strlen(*text), NULL, 0, 0};
 	int ret = 0;
 	buf_add(&w.cur, w.orig, w.olen);
@@ -933,7 +939,7 @@ static void add_block(struct slot *sl, const struct origin *o, int first, int la
 static int redact_body(struct redactor *r, int worker, char **text, const struct origin *o)
 {
 	struct body b = {r, worker, *o, BUF_INIT, 0};
-	struct slot *sl = &r->slots[worker >= 0 && worker < r->nslots ? worker : 0];
+	struct slot *sl = slot_of(r, worker);
 	const char *p = *text, *seg = p;
 	int line = o->at.line, seg_line = line, open = 0;
 	while (*p) {

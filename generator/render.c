@@ -1267,9 +1267,12 @@ static void push_pm_taxonomies(lua_State *L, const struct render *r, const struc
 			continue;
 		push_taxonomy_head(L, x);
 		lua_createtable(L, (int)pm->taxa[t].n, 0);
+		size_t prev = SIZE_MAX; /* the values are sorted: a repeat follows its first */
 		for (size_t k = 0; k < pm->taxa[t].n; k++) {
 			size_t j = taxonomy_term(x, pm->taxa[t].v[k].slug);
-			if (j == SIZE_MAX || (k && taxonomy_term(x, pm->taxa[t].v[k - 1].slug) == j))
+			bool repeat = k && j == prev;
+			prev = j;
+			if (j == SIZE_MAX || repeat)
 				continue;
 			push_term_ref(L, x, &x->terms[j]);
 			append(L);

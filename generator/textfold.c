@@ -1,6 +1,8 @@
 /* textfold: one code point's folded form for the leak check (see textfold.h). */
 #include "textfold.h"
 
+#include "util.h"
+
 #include <stdbool.h>
 
 struct fold_entry {
@@ -14,7 +16,6 @@ struct fold_range {
 
 #include "textfold_table.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool in_ranges(const struct fold_range *r, size_t n, uint32_t cp)
 {
@@ -26,7 +27,7 @@ static bool in_ranges(const struct fold_range *r, size_t n, uint32_t cp)
 
 static const char *lookup(uint32_t cp)
 {
-	size_t lo = 0, hi = NELEM(fold_table);
+	size_t lo = 0, hi = ARRAY_SIZE(fold_table);
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (fold_table[mid].cp == cp)
@@ -43,9 +44,9 @@ enum textfold textfold_cp(uint32_t cp, const char **ascii)
 {
 	if (cp < 0x80)
 		return TEXTFOLD_SELF;
-	if (in_ranges(fold_ignorable, NELEM(fold_ignorable), cp))
+	if (in_ranges(fold_ignorable, ARRAY_SIZE(fold_ignorable), cp))
 		return TEXTFOLD_DROP;
-	if (in_ranges(fold_spaces, NELEM(fold_spaces), cp))
+	if (in_ranges(fold_spaces, ARRAY_SIZE(fold_spaces), cp))
 		return TEXTFOLD_SPACE;
 	*ascii = lookup(cp);
 	return *ascii ? TEXTFOLD_ASCII : TEXTFOLD_SELF;
