@@ -1193,6 +1193,7 @@ static int check_replacements(struct redactor *r)
 		struct origin o = {"replace", NULL, NULL, rule->loc, false, NULL, 0};
 		struct work w = {BUF_INIT, NULL, NULL, text, strlen(text), NULL, 0, 0};
 		buf_adds(&w.cur, text);
+		budget_reset(r, 0); /* each replacement is a text of its own, with its own budget */
 		for (size_t k = i + 1; k < r->nrules; k++)
 			rule_pass(r, &r->slots[0], k, &w, &o);
 		for (size_t k = 0; k < r->nrules; k++) {
