@@ -53,7 +53,7 @@ ifneq ($(SANITIZE),)
 MALLOC :=
 endif
 
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) \
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Igenerator $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) \
 	-DAFTERMATH_THEME_DIR='"$(PREFIX)/share/aftermath/layouts"' \
 	-DAFTERMATH_UPSTREAM='"$(UPSTREAM)"' $(CFLAGS)
 # Lua, cmark-gfm, libyaml and gumbo are linked statically (their Debian -dev packages
@@ -72,9 +72,12 @@ DEP_LIBS = $(PKG_LIBS)
 endif
 LDLIBS_ALL = $(SANFLAGS) $(DEP_LIBS) $(MALLOC) -lpthread -lm $(LDFLAGS)
 
-SRCS := $(sort $(wildcard generator/*.c))
-LIB_OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(filter-out generator/main.c,$(SRCS)))
-MAIN_OBJ := $(BUILD)/obj/main.o
+# The generator is one folder per stage of the pipeline (README, "How the code
+# is laid out"); a file includes by stage, "base/util.h", and
+# scripts/check-layers keeps each stage to the ones before it.
+SRCS := $(sort $(wildcard generator/*/*.c))
+LIB_OBJS := $(patsubst generator/%.c,$(BUILD)/obj/%.o,$(filter-out generator/cmd/main.c,$(SRCS)))
+MAIN_OBJ := $(BUILD)/obj/cmd/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -110,9 +113,9 @@ $(BUILD)/gen-corpus: scripts/gen-corpus.c
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@mkdir -p $(BUILD)/obj
-	$(CC) $(CFLAGS_ALL) -Igenerator -MMD -MP -MF $(BUILD)/obj/$(notdir $@).d -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(BUILD)/obj/$(notdir $@).d -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
 
--include $(wildcard $(BUILD)/obj/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
 
 site: all
 	$(BUILD)/aftermath build content -o public
@@ -175,7 +178,7 @@ deb: all
 # fuzz_luapattern (the sandbox's pattern matcher against Lua's own).
 # `make fuzz` builds them and runs each for FUZZ_SECONDS (default 20) on its seed corpus.
 FUZZ_SECONDS ?= 20
-FUZZ_SRCS := $(filter-out generator/main.c,$(SRCS))
+FUZZ_SRCS := $(filter-out generator/cmd/main.c,$(SRCS))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 # The generator's objects are compiled once for every target (instrumented for
@@ -185,10 +188,10 @@ FUZZ_OBJS := $(patsubst generator/%.c,build/fuzz/obj/%.o,$(FUZZ_SRCS))
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Igenerator $(PKG_CFLAGS) -DAFTERMATH_THEME_DIR='"/nonexistent"'
 
 build/fuzz/obj/%.o: generator/%.c
-	@mkdir -p build/fuzz/obj
+	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
 
--include $(wildcard build/fuzz/obj/*.d)
+-include $(wildcard build/fuzz/obj/*/*.d)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	@mkdir -p build/fuzz

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write generator/textfold_table.h: the look-alike table of textfold.c.
+"""Write generator/base/textfold_table.h: the look-alike table of textfold.c.
 
 Each entry maps one code point to the ASCII text it folds to (case kept;
 textfold lowercases ASCII afterwards when asked).  Three sources, in order

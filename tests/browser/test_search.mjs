@@ -1,4 +1,4 @@
-// Search: the index (generator/search.c) and its runtime (layouts/assets/search.js)
+// Search: the index (generator/search/search.c) and its runtime (layouts/assets/search.js)
 // in headless Chromium, on tests/search/site (each postmortem there is made for a
 // query below) and on a synthetic 1k corpus (build/gen-corpus), over http, under a
 // sub-path and from disk.

@@ -1,6 +1,6 @@
 /* libFuzzer target: any bytes as a postmortem file, through front matter and Markdown. */
-#include "frontmatter.h"
-#include "markdown.h"
+#include "load/frontmatter.h"
+#include "load/markdown.h"
 
 #include <stdint.h>
 #include <stdlib.h>

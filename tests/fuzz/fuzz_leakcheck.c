@@ -5,8 +5,8 @@
  * form and the matching.  One corpus, built once, has a left-out id and
  * title, deny strings, a redact pattern and stripped values.
  */
-#include "fsutil.h"
-#include "leakcheck.h"
+#include "base/fsutil.h"
+#include "publish/leakcheck.h"
 
 #include <stdint.h>
 #include <stdlib.h>

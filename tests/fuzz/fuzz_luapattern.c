@@ -7,8 +7,8 @@
  * Lua's matcher runs only when the sandbox's finished within its budget (the two do
  * the same steps), so a backtracking input never hangs the fuzzer.
  */
-#include "diag.h"
-#include "template.h"
+#include "base/diag.h"
+#include "lua/template.h"
 
 #include <lauxlib.h>
 #include <lua.h>

@@ -3,7 +3,7 @@
  * the default limits or with small ones that short inputs can reach),
  * rendered and its links resolved.
  */
-#include "markdown.h"
+#include "load/markdown.h"
 
 #include <stdint.h>
 #include <stdlib.h>

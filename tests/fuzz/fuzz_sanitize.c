@@ -1,5 +1,5 @@
 /* libFuzzer target: any bytes as raw HTML through the allow-list (markdown.unsafe_html). */
-#include "sanitize.h"
+#include "load/sanitize.h"
 
 #include <stdint.h>
 #include <stdlib.h>

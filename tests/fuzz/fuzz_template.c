@@ -1,7 +1,7 @@
 /* libFuzzer target: any bytes as a template, compiled and rendered in the sandbox, alone and as a page's wrapper. */
-#include "diag.h"
-#include "fsutil.h"
-#include "template.h"
+#include "base/diag.h"
+#include "base/fsutil.h"
+#include "lua/template.h"
 
 #include <lua.h>
 #include <stdint.h>

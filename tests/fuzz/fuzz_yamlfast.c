@@ -3,9 +3,9 @@
  * must accept too, with the same tree (values, styles, keys, locations);
  * otherwise the target aborts.
  */
-#include "diag.h"
-#include "yamlfast.h"
-#include "yamltree.h"
+#include "base/diag.h"
+#include "yaml/yamlfast.h"
+#include "yaml/yamltree.h"
 
 #include <stdint.h>
 #include <stdlib.h>

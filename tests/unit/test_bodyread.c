@@ -1,5 +1,5 @@
 /* Unit tests for bodyread: dates and durations as people write them, labels, sections, tables. */
-#include "bodyread.h"
+#include "load/bodyread.h"
 #include "harness.h"
 
 #include <stdlib.h>

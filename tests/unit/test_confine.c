@@ -1,7 +1,7 @@
 /* Unit tests for confine.c, through fsutil's readers: what a run may read. */
-#include "confine.h"
-#include "diag.h"
-#include "fsutil.h"
+#include "base/confine.h"
+#include "base/diag.h"
+#include "base/fsutil.h"
 #include "harness.h"
 
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* Unit tests for diag.c: what reaches the terminal, check's summary line and
  * GitLab's Code Quality report. */
-#include "diag.h"
+#include "base/diag.h"
 #include "harness.h"
 
 #include <stdio.h>

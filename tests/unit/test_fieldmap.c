@@ -1,7 +1,7 @@
 /* Unit tests for fieldmap: site.yaml fields:/defaults:/import:/taxonomies: and the fields of one postmortem. */
-#include "fieldmap.h"
+#include "load/fieldmap.h"
 #include "harness.h"
-#include "siteconfig.h"
+#include "model/siteconfig.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,10 +4,10 @@
  * line prints them, must equal tests/frontmatter/NAME.expect line for line
  * (an empty .expect: the file is valid).  One bad file per rule.
  */
-#include "frontmatter.h"
-#include "fsutil.h"
+#include "load/frontmatter.h"
+#include "base/fsutil.h"
 #include "harness.h"
-#include "markdown.h"
+#include "load/markdown.h"
 
 #include <stdlib.h>
 

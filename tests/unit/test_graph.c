@@ -1,7 +1,7 @@
 /* Unit tests for graph.c: names, aliases, recurrence, related and similar. */
-#include "graph.h"
+#include "analyze/graph.h"
 #include "harness.h"
-#include "slug.h"
+#include "model/slug.h"
 
 #include <stdlib.h>
 

@@ -5,10 +5,10 @@
  * diagnostics; near misses (longer ids, short titles in prose, a title a
  * published incident shares) must give none.
  */
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include "harness.h"
-#include "leakcheck.h"
-#include "slug.h"
+#include "publish/leakcheck.h"
+#include "model/slug.h"
 
 #include <stdlib.h>
 #include <unistd.h>

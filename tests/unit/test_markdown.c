@@ -7,7 +7,7 @@
  * once, and hostile sizes.
  */
 #include "harness.h"
-#include "markdown.h"
+#include "load/markdown.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
  * produce ("" for none).  Bodies are built from "PIECE*N" repeats.
  */
 #include "harness.h"
-#include "diag.h"
-#include "mdscreen.h"
+#include "base/diag.h"
+#include "model/mdscreen.h"
 
 #include <stdlib.h>
 

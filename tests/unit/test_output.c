@@ -1,9 +1,9 @@
 /* Unit tests for output.c: refusals and the atomic swap. */
-#include "confine.h"
-#include "diag.h"
-#include "fsutil.h"
+#include "base/confine.h"
+#include "base/diag.h"
+#include "base/fsutil.h"
 #include "harness.h"
-#include "output.h"
+#include "base/output.h"
 
 #include <dirent.h>
 #include <pthread.h>

@@ -3,12 +3,12 @@
  * should, every change is recorded at the source's line and column, internal
  * blocks are left to the Markdown stage, and bad rules or hooks are errors.
  */
-#include "frontmatter.h"
-#include "fsutil.h"
+#include "load/frontmatter.h"
+#include "base/fsutil.h"
 #include "harness.h"
-#include "markdown.h"
-#include "parallel.h"
-#include "redact.h"
+#include "load/markdown.h"
+#include "base/parallel.h"
+#include "publish/redact.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 /* Unit tests for sanitize.c: raw HTML through gumbo and the allow-list. */
 #include "harness.h"
-#include "sanitize.h"
+#include "load/sanitize.h"
 
 #include <stdlib.h>
 

@@ -5,14 +5,14 @@
  * fixture (tests/search/site) and for a larger corpus: what they hold, how
  * many there are, their size, and the same bytes for any thread count.
  */
-#include "corpus.h"
-#include "fsutil.h"
-#include "graph.h"
+#include "load/corpus.h"
+#include "base/fsutil.h"
+#include "analyze/graph.h"
 #include "harness.h"
-#include "output.h"
-#include "search.h"
-#include "slug.h"
-#include "tokenize.h"
+#include "base/output.h"
+#include "search/search.h"
+#include "model/slug.h"
+#include "search/tokenize.h"
 
 #include <stdlib.h>
 #include <string.h>

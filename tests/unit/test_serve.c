@@ -1,6 +1,6 @@
 /* Unit tests for serve.c: which Host names it answers, how request paths are cleaned, redirects. */
 #include "harness.h"
-#include "serve.h"
+#include "cmd/serve.h"
 
 #include <stdlib.h>
 

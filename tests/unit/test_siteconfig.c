@@ -1,7 +1,7 @@
 /* Unit tests for siteconfig.c: defaults, every key, and the diagnostics. */
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include "harness.h"
-#include "siteconfig.h"
+#include "model/siteconfig.h"
 
 #include <stdlib.h>
 

@@ -1,6 +1,6 @@
 /* Unit tests for slug.c: the one rule that makes names match. */
 #include "harness.h"
-#include "slug.h"
+#include "model/slug.h"
 
 #include <stdlib.h>
 

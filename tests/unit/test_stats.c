@@ -1,7 +1,7 @@
 /* Unit tests for stats.c and api.c's percentiles: the brief's definitions. */
-#include "api.h"
+#include "emit/api.h"
 #include "harness.h"
-#include "stats.h"
+#include "analyze/stats.h"
 
 static struct action_item item(enum ai_status st, const char *due)
 {

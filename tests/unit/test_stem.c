@@ -4,7 +4,7 @@
  * browser test holds search.js's stemmer to the same file.
  */
 #include "harness.h"
-#include "stem.h"
+#include "search/stem.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Unit tests for template.c: syntax, escaping, partials, overrides, errors, sandbox. */
-#include "diag.h"
-#include "fsutil.h"
+#include "base/diag.h"
+#include "base/fsutil.h"
 #include "harness.h"
-#include "template.h"
+#include "lua/template.h"
 
 #include <lauxlib.h>
 #include <lua.h>

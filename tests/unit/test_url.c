@@ -1,6 +1,6 @@
 /* Unit tests for url.c: the one scheme allow-list. */
 #include "harness.h"
-#include "url.h"
+#include "base/url.h"
 
 #include <stdlib.h>
 

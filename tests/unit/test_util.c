@@ -1,8 +1,8 @@
 /* Unit tests for util.c (UTF-8 validation, the string helpers hot paths use), strmap.c and parallel.c. */
 #include "harness.h"
-#include "parallel.h"
-#include "strmap.h"
-#include "util.h"
+#include "base/parallel.h"
+#include "base/strmap.h"
+#include "base/util.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>

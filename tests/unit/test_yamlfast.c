@@ -3,11 +3,11 @@
  * gives (values, styles, keys and every location), it declines what is
  * outside its subset, and it takes the front matter of the sample content.
  */
-#include "diag.h"
-#include "fsutil.h"
+#include "base/diag.h"
+#include "base/fsutil.h"
 #include "harness.h"
-#include "yamlfast.h"
-#include "yamltree.h"
+#include "yaml/yamlfast.h"
+#include "yaml/yamltree.h"
 
 #include <stdio.h>
 #include <stdlib.h>

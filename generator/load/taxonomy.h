@@ -1,0 +1,36 @@
+/*
+ * taxonomy: the site's own browsable dimensions (site.yaml taxonomies:).
+ *
+ * A taxonomy is a field of the postmortems' (after fields:), a list of names
+ * like tags: `company: Acme`.  taxonomy_build() groups the kept postmortems
+ * by each taxonomy's terms, matched by slug (slug.h), once, for every writer
+ * (the pages, api/stats.json).  A term's display name is its first spelling
+ * in corpus order (the newest postmortem's).  Internal builds only: a public
+ * build has no taxonomy pages, chips or groups (its values are not passed
+ * through public.redact).
+ */
+#ifndef AFTERMATH_TAXONOMY_H
+#define AFTERMATH_TAXONOMY_H
+
+#include "load/corpus.h"
+#include "load/fieldmap.h"
+
+struct tax_term {
+	char *slug, *name;
+	size_t *pms; /* postmortems with the term, newest first */
+	size_t npms;
+};
+
+struct tax_index {
+	const struct taxonomy *t; /* in site.import */
+	struct tax_term *terms;   /* sorted by slug */
+	size_t nterms;
+};
+
+/* The taxonomies of c's kept postmortems into c->tax (none in a public build). */
+void taxonomy_build(struct corpus *c);
+void taxonomy_release(struct corpus *c);
+/* Index of the term with `slug` in x, or SIZE_MAX. */
+size_t taxonomy_term(const struct tax_index *x, const char *slug);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * siteconfig: site.yaml, typed and validated.
+ *
+ * A missing site.yaml gives the defaults.  Unknown top-level keys are kept in
+ * `front` for templates and hooks.  Every string is owned by struct site and
+ * freed by site_release().
+ */
+#ifndef AFTERMATH_SITECONFIG_H
+#define AFTERMATH_SITECONFIG_H
+
+#include "model/mdscreen.h"
+#include "model/model.h"
+#include "yaml/yamltree.h"
+
+/* aliases: one canonical name and the other spellings that mean it. */
+struct alias {
+	char *canonical;
+	char **names;
+	size_t nnames;
+	struct loc loc;
+};
+
+/* An entry of the optional services: registry. */
+struct service_info {
+	char *name, *slug;
+	char *description, *team; /* NULL when not given */
+	int tier;                 /* 0 when not given */
+	char **link_titles, **link_urls;
+	size_t nlinks;
+	struct loc loc;
+};
+
+/* A public.redact rule; `pattern` in PCRE2 syntax. */
+struct redact_rule {
+	char *pattern, *replace;
+	struct loc loc;
+};
+
+/* fields: our field name -> the author's field name. */
+struct field_map {
+	char *ours, *theirs;
+	struct loc loc;
+};
+
+struct import_cfg;
+
+struct site {
+	char *path; /* "content/site.yaml" as used in diagnostics; NULL when absent */
+	char *title, *description, *base_url, *language;
+	enum visibility default_visibility;
+	char **severities;
+	size_t nseverities;
+	int recurring_threshold;
+	bool allow_html; /* markdown.unsafe_html: keep raw HTML in bodies */
+	struct md_limits md_limits; /* markdown.max_*: what the Markdown screen allows */
+	char *id_pattern;  /* for `aftermath new`, default "PM-{year}-{seq:3}" */
+	struct alias *aliases;
+	size_t naliases;
+	struct service_info *services; /* the registry; NULL when there is none */
+	size_t nservices;
+	bool has_registry;
+	struct field_map *fields;
+	size_t nfields;
+	char **strip; /* public.strip */
+	size_t nstrip;
+	struct redact_rule *redact;
+	size_t nredact;
+	char **deny;
+	size_t ndeny;
+	struct import_cfg *import; /* fields:, defaults:, import:, taxonomies: (fieldmap.h); NULL when none is given */
+	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
+	struct ynode *front; /* the whole document (NULL when absent) */
+};
+
+/* Defaults only: no file read. */
+void site_init(struct site *s);
+/*
+ * Read `dir`/site.yaml when it exists into *s (after site_init).  Returns 0,
+ * or -1 after reporting every problem found.
+ */
+int site_load(struct site *s, const char *dir);
+void site_release(struct site *s);
+
+/* Index of severity name in s->severities, or -1. */
+int site_severity(const struct site *s, const char *name);
+/* The author's name for our field `ours` (ours itself when not mapped). */
+const char *site_field(const struct site *s, const char *ours);
+
+#endif

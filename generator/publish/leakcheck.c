@@ -1,0 +1,1824 @@
+/* leakcheck: scan a public build's output for what must not be in it (see leakcheck.h). */
+#include "publish/leakcheck.h"
+
+#include "base/fsutil.h"
+#include "load/markdown.h"
+#include "base/parallel.h"
+#include "publish/redact.h"
+#include "model/slug.h"
+#include "base/strmap.h"
+#include "base/textfold.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <limits.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SHOWN_FILES 3 /* output files named per leak */
+#define MAX_NOTES 10  /* published sources noted per leak */
+#define MAX_LEAKS 100 /* leaks reported before "and N more" */
+#define MAX_SHOWN 80  /* bytes of a pattern's match quoted in a message */
+
+/* What a needle is; K_TITLE_FIELD is a title looked for only where it stands alone (found as K_TITLE). */
+/* K_INTERNAL_ID: a published postmortem's id in the sources, when the build shows public ids. */
+/* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket). */
+enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID, K_STRIPPED };
+
+/* ---- views: text with, for each byte, its offset in the file ---------------------- */
+
+struct view {
+	char *s;
+	uint32_t *map;
+	size_t len, alloc;
+};
+
+/* Room for n more bytes: every view is at most as long as the text it is made from. */
+static void view_reserve(struct view *v, size_t n)
+{
+	if (n + 1 > v->alloc) {
+		v->alloc = n + 1 > 4096 ? n + 1 : 4096;
+		v->s = xrealloc(v->s, v->alloc);
+		v->map = xrealloc(v->map, v->alloc * sizeof(*v->map));
+	}
+	v->len = 0;
+	v->s[0] = '\0';
+}
+
+static inline void view_add(struct view *v, char c, uint32_t off)
+{
+	v->map[v->len] = off;
+	v->s[v->len++] = c;
+}
+
+static void view_end(struct view *v)
+{
+	v->s[v->len] = '\0';
+}
+
+static void view_release(struct view *v)
+{
+	free(v->s);
+	free(v->map);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Offset in the file of byte i of a text whose map is `map` (NULL: the file itself). */
+static uint32_t map_at(const uint32_t *map, size_t i)
+{
+	return map ? map[i] : (uint32_t)i;
+}
+
+static bool blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static bool word_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+/* How fold() writes text: for the needles (lowercased, blank runs one space) or for patterns (as written). */
+enum fold_mode { FOLD_MATCH, FOLD_PATTERN };
+
+static void fold_blank(struct view *out, bool *sp, enum fold_mode mode, char c, uint32_t off)
+{
+	if (mode == FOLD_PATTERN)
+		view_add(out, c, off);
+	else if (!*sp)
+		view_add(out, ' ', off);
+	*sp = true;
+}
+
+/*
+ * s in its normalised form (textfold.h): default-ignorable code points
+ * removed, look-alikes as the ASCII they stand for, spaces beyond ASCII
+ * as ' '; FOLD_MATCH also lowercases ASCII and makes each run of blanks
+ * one space.  Each byte maps to the offset of the character it comes
+ * from.  Never longer than s.  Returns whether a code point beyond ASCII
+ * was folded (the text reads differently to a pattern).
+ */
+static bool fold(struct view *out, const char *s, size_t n, const uint32_t *map, enum fold_mode mode)
+{
+	bool sp = false, changed = false;
+	view_reserve(out, n);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t off = map_at(map, i), cp;
+		size_t len;
+		const char *ascii;
+		if (c < 0x80) {
+			if (blank(c))
+				fold_blank(out, &sp, mode, (char)c, off);
+			else {
+				sp = false;
+				view_add(out, (char)(mode == FOLD_MATCH && c >= 'A' && c <= 'Z' ? c + 32 : c), off);
+			}
+			i++;
+			continue;
+		}
+		if (!(len = textfold_utf8(s + i, n - i, &cp))) {
+			sp = false;
+			view_add(out, (char)c, off);
+			i++;
+			continue;
+		}
+		switch (textfold_cp(cp, &ascii)) {
+		case TEXTFOLD_DROP:
+			changed = true;
+			break;
+		case TEXTFOLD_SPACE:
+			changed |= cp != 0xA0; /* the one fold() always read as a blank */
+			fold_blank(out, &sp, mode, ' ', off);
+			break;
+		case TEXTFOLD_ASCII:
+			changed = true;
+			sp = false;
+			for (const char *a = ascii; *a; a++)
+				view_add(out, (char)(mode == FOLD_MATCH && *a >= 'A' && *a <= 'Z' ? *a + 32 : *a), off);
+			break;
+		case TEXTFOLD_SELF:
+			sp = false;
+			for (size_t k = 0; k < len; k++)
+				view_add(out, s[i + k], map_at(map, i + k));
+			break;
+		}
+		i += len;
+	}
+	view_end(out);
+	return changed;
+}
+
+/* A folded copy of s without leading and trailing blanks (needles). */
+static char *fold_str(const char *s)
+{
+	struct view v = {0};
+	fold(&v, s, strlen(s), NULL, FOLD_MATCH);
+	size_t a = 0, b = v.len;
+	while (a < b && v.s[a] == ' ')
+		a++;
+	while (b > a && v.s[b - 1] == ' ')
+		b--;
+	char *r = xstrndup(v.s + a, b - a);
+	view_release(&v);
+	return r;
+}
+
+/* ---- decoding: character references, backslash escapes, CSV quotes -------------------- */
+
+static void add_utf8(struct view *v, uint32_t cp, uint32_t off)
+{
+	if (cp < 0x80) {
+		view_add(v, (char)cp, off);
+	} else if (cp < 0x800) {
+		view_add(v, (char)(0xC0 | (cp >> 6)), off);
+		view_add(v, (char)(0x80 | (cp & 0x3F)), off);
+	} else if (cp < 0x10000) {
+		view_add(v, (char)(0xE0 | (cp >> 12)), off);
+		view_add(v, (char)(0x80 | ((cp >> 6) & 0x3F)), off);
+		view_add(v, (char)(0x80 | (cp & 0x3F)), off);
+	} else {
+		view_add(v, (char)(0xF0 | (cp >> 18)), off);
+		view_add(v, (char)(0x80 | ((cp >> 12) & 0x3F)), off);
+		view_add(v, (char)(0x80 | ((cp >> 6) & 0x3F)), off);
+		view_add(v, (char)(0x80 | (cp & 0x3F)), off);
+	}
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parse up to max hex digits (at least min); the value, or -1. */
+static long hex(const char *s, size_t n, size_t min, size_t max, size_t *used)
+{
+	long v = 0;
+	size_t i = 0;
+	while (i < n && i < max && hexval(s[i]) >= 0)
+		v = v * 16 + hexval(s[i++]);
+	*used = i;
+	return i >= min ? v : -1;
+}
+
+static bool valid_cp(long cp)
+{
+	return cp > 0 && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+}
+
+/* "&amp;", "&#39;", "&#x27;" ... at s: its length and code point, or 0. */
+static size_t entity(const char *s, size_t n, uint32_t *cp)
+{
+	static const struct {
+		const char *name;
+		uint32_t cp;
+	} named[] = {{"amp;", '&'},        {"lt;", '<'},       {"gt;", '>'},         {"quot;", '"'},
+		     {"apos;", '\''},       {"nbsp;", ' '},     {"shy;", 0xAD},       {"zwj;", 0x200D},
+		     {"zwnj;", 0x200C},     {"ensp;", 0x2002},  {"emsp;", 0x2003},    {"thinsp;", 0x2009},
+		     {"hairsp;", 0x200A},   {"NoBreak;", 0x2060}, {"ZeroWidthSpace;", 0x200B}, {"colon;", ':'},
+		     {"hyphen;", 0x2010},   {"dash;", 0x2010},  {"lpar;", '('},       {"rpar;", ')'}};
+	if (n > 3 && s[1] == '#') {
+		size_t used = 0, start = (s[2] == 'x' || s[2] == 'X') ? 3 : 2;
+		long v = 0;
+		if (start == 3) {
+			v = hex(s + 3, n - 3, 1, 6, &used);
+		} else {
+			while (start + used < n && used < 7 && s[start + used] >= '0' && s[start + used] <= '9')
+				v = v * 10 + (s[start + used++] - '0');
+			if (!used)
+				v = -1;
+		}
+		if (v < 0 || !valid_cp(v) || start + used >= n || s[start + used] != ';')
+			return 0;
+		*cp = (uint32_t)v;
+		return start + used + 1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(named); i++) {
+		size_t l = strlen(named[i].name);
+		if (n > l && !memcmp(s + 1, named[i].name, l)) {
+			*cp = named[i].cp;
+			return l + 1;
+		}
+	}
+	return 0;
+}
+
+/* "\n", "\u00e9", "\ud83d\ude00", "\x41", "\u{1F600}" ... at s: its length and code point, or 0. */
+static size_t escape(const char *s, size_t n, uint32_t *cp)
+{
+	static const char from[] = "nrtbf/\\\"'", to[] = "\n\r\t\b\f/\\\"'";
+	size_t used;
+	long v;
+	if (n < 2)
+		return 0;
+	const char *k = strchr(from, s[1]);
+	if (k && s[1]) {
+		*cp = (unsigned char)to[k - from];
+		return 2;
+	}
+	if (s[1] == 'x') {
+		v = hex(s + 2, n - 2, 2, 2, &used);
+		if (v <= 0)
+			return 0;
+		*cp = (uint32_t)v;
+		return 4;
+	}
+	if (s[1] != 'u')
+		return 0;
+	if (n > 3 && s[2] == '{') {
+		v = hex(s + 3, n - 3, 1, 6, &used);
+		if (v < 0 || !valid_cp(v) || 3 + used >= n || s[3 + used] != '}')
+			return 0;
+		*cp = (uint32_t)v;
+		return 4 + used;
+	}
+	v = hex(s + 2, n - 2, 4, 4, &used);
+	if (v < 0)
+		return 0;
+	if (v >= 0xD800 && v <= 0xDBFF && n >= 12 && s[6] == '\\' && s[7] == 'u') {
+		long lo = hex(s + 8, n - 8, 4, 4, &used);
+		if (lo >= 0xDC00 && lo <= 0xDFFF) {
+			*cp = (uint32_t)(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
+			return 12;
+		}
+	}
+	if (!valid_cp(v))
+		return 0;
+	*cp = (uint32_t)v;
+	return 6;
+}
+
+static void decode(struct view *out, const char *s, size_t n, const uint32_t *map, bool csv)
+{
+	view_reserve(out, n);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		size_t k = 0;
+		if (s[i] == '&')
+			k = entity(s + i, n - i, &cp);
+		else if (s[i] == '\\')
+			k = escape(s + i, n - i, &cp);
+		else if (csv && s[i] == '"' && i + 1 < n && s[i + 1] == '"') {
+			k = 2;
+			cp = '"';
+		}
+		if (k) {
+			add_utf8(out, cp, map_at(map, i));
+			i += k;
+		} else {
+			view_add(out, s[i], map_at(map, i));
+			i++;
+		}
+	}
+	view_end(out);
+}
+
+static bool needs_decoding(const char *s, size_t n, bool csv)
+{
+	return memchr(s, '&', n) || memchr(s, '\\', n) || (csv && memchr(s, '"', n));
+}
+
+/* ---- markup flattened: the text without tags, then every attribute value ---------------- */
+
+/* Tags that sit inside a word or phrase: removed without a trace, the others leave a BLOCK_MARK. */
+static bool inline_tag(const char *name, size_t len)
+{
+	static const char *const tags[] = {"a",    "abbr", "b",   "bdi", "bdo",  "cite",   "code", "data", "dfn",
+					   "em",   "i",    "kbd", "mark", "q",  "s",      "samp", "small", "span",
+					   "strong", "sub", "sup", "time", "u", "var",    "wbr"};
+	if (len > 6)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(tags); i++)
+		if (strlen(tags[i]) == len && !strncasecmp(tags[i], name, len))
+			return true;
+	return false;
+}
+
+/* What a block-level tag leaves in the text without its tags: a boundary no word crosses. */
+#define BLOCK_MARK '\x1f'
+
+/* Append s[from..to) to v as a field of its own: BLOCK_MARK "value". */
+static void add_field(struct view *v, const char *s, size_t from, size_t to)
+{
+	view_add(v, BLOCK_MARK, (uint32_t)from);
+	view_add(v, '"', (uint32_t)from);
+	for (size_t k = from; k < to; k++)
+		view_add(v, s[k], (uint32_t)k);
+	view_add(v, '"', (uint32_t)to);
+}
+
+static bool tag_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/';
+}
+
+/* The attribute values of the tag whose name ends at s[j], to attrs; the index after the tag. */
+static size_t tag_attrs(struct view *attrs, const char *s, size_t n, size_t j)
+{
+	while (j < n && s[j] != '>') {
+		if (tag_blank(s[j])) {
+			j++;
+			continue;
+		}
+		while (j < n && !tag_blank(s[j]) && s[j] != '=' && s[j] != '>') /* the attribute's name */
+			j++;
+		while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
+			j++;
+		if (j >= n || s[j] != '=')
+			continue;
+		for (j++; j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'); j++)
+			;
+		size_t from = j, to;
+		if (j < n && (s[j] == '"' || s[j] == '\'')) {
+			const char *q = memchr(s + j + 1, s[j], n - j - 1);
+			from = j + 1;
+			to = q ? (size_t)(q - s) : n;
+			j = q ? to + 1 : n;
+		} else {
+			while (j < n && !tag_blank(s[j]) && s[j] != '>')
+				j++;
+			to = j;
+		}
+		add_field(attrs, s, from, to);
+	}
+	return j < n ? j + 1 : n;
+}
+
+/*
+ * The markup s as text: tags removed (a block-level one leaves a
+ * BLOCK_MARK, an inline one nothing, so "<mark>Acme</mark> Corp" reads
+ * "Acme Corp"), comments' text and every attribute value kept, as fields,
+ * after the text.  Never longer than s.
+ */
+static void flatten(struct view *out, struct view *attrs, const char *s, size_t n)
+{
+	view_reserve(out, n + 1); /* and the mark between text and fields */
+	view_reserve(attrs, n);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		if (s[i] != '<') {
+			view_add(out, s[i], (uint32_t)i);
+			i++;
+			continue;
+		}
+		if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
+			const char *e = memmem(s + i + 4, n - i - 4, "-->", 3);
+			size_t end = e ? (size_t)(e - s) : n;
+			add_field(attrs, s, i + 4, end);
+			i = e ? end + 3 : n;
+			continue;
+		}
+		if (j < n && s[j] == '/')
+			j++;
+		if (j >= n || !((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '!' || s[j] == '?')) {
+			view_add(out, s[i], (uint32_t)i); /* a '<' that starts no tag */
+			i++;
+			continue;
+		}
+		size_t name = j;
+		while (j < n && (word_char((unsigned char)s[j]) || s[j] == '-' || s[j] == ':'))
+			j++;
+		if (!inline_tag(s + name, j - name))
+			view_add(out, BLOCK_MARK, (uint32_t)i);
+		i = tag_attrs(attrs, s, n, j);
+	}
+	view_add(out, BLOCK_MARK, (uint32_t)(n ? n - 1 : 0));
+	for (size_t k = 0; k < attrs->len; k++)
+		view_add(out, attrs->s[k], attrs->map[k]);
+	view_end(out);
+}
+
+/* ---- many strings at once: Aho-Corasick over folded text ---------------------------- */
+
+struct acnode {
+	int child, sibling; /* while building */
+	int fail, out, dict; /* out: a needle ending here; dict: the next state on the fail chain with one */
+	unsigned char label;
+};
+
+struct ac {
+	struct acnode *node;
+	size_t nnode, anode;
+	int *same; /* same[needle]: the next needle with the same text, or -1 */
+	size_t *len;
+	size_t nneedles, aneedles;
+	int *row;   /* states near the root: their row of dense, else -1 */
+	int *dense; /* rows of 256 next states, fail links followed */
+	bool *emit; /* a needle ends at the state or on its fail chain */
+	uint32_t *first, *count; /* each state's edges in label/target, sorted by label */
+	unsigned char *label;
+	int *target;
+};
+
+static int ac_new_node(struct ac *a, unsigned char label)
+{
+	ALLOC_GROW(a->node, a->nnode + 1, a->anode);
+	a->node[a->nnode] = (struct acnode){-1, -1, 0, -1, -1, label};
+	return (int)a->nnode++;
+}
+
+static int ac_child(const struct ac *a, int s, unsigned char c)
+{
+	for (int k = a->node[s].child; k >= 0; k = a->node[k].sibling)
+		if (a->node[k].label == c)
+			return k;
+	return -1;
+}
+
+/* Add needle number `id` (ids count up from 0) with folded text s. */
+static void ac_add(struct ac *a, const char *s, size_t len, int id)
+{
+	int st = 0;
+	if (!a->nnode)
+		ac_new_node(a, 0);
+	for (size_t i = 0; i < len; i++) {
+		int k = ac_child(a, st, (unsigned char)s[i]);
+		if (k < 0) {
+			k = ac_new_node(a, (unsigned char)s[i]);
+			a->node[k].sibling = a->node[st].child;
+			a->node[st].child = k;
+		}
+		st = k;
+	}
+	ALLOC_GROW(a->same, (size_t)id + 1, a->aneedles);
+	a->len = xrealloc(a->len, a->aneedles * sizeof(*a->len));
+	a->same[id] = a->node[st].out;
+	a->len[id] = len;
+	a->node[st].out = id;
+	a->nneedles = (size_t)id + 1;
+}
+
+static int cmp_label(const void *va, const void *vb, void *ctx)
+{
+	const struct ac *a = ctx;
+	return (int)a->node[*(const int *)va].label - (int)a->node[*(const int *)vb].label;
+}
+
+/* States with a dense row of next states: the shallow ones, where most bytes of a text are read. */
+#define DENSE_ROWS 4096
+
+/* Rows of next states for the states up to the depth DENSE_ROWS rows can hold (at least 1). */
+static void ac_dense(struct ac *a, const int *order, const int *depth)
+{
+	size_t nrows = 0;
+	int maxd = a->nnode > DENSE_ROWS ? depth[order[DENSE_ROWS]] - 1 : INT_MAX; /* order: by depth */
+	if (maxd < 1)
+		maxd = 1;
+	a->row = xmalloc(a->nnode * sizeof(int));
+	for (size_t i = 0; i < a->nnode; i++)
+		a->row[i] = depth[i] <= maxd ? (int)nrows++ : -1;
+	a->dense = xmalloc(nrows * 256 * sizeof(int));
+	for (size_t i = 0; i < a->nnode; i++) { /* breadth first: a fail state's row is ready */
+		int s = order[i];
+		if (a->row[s] < 0)
+			continue;
+		int *r = &a->dense[(size_t)a->row[s] * 256];
+		const int *fr = s ? &a->dense[(size_t)a->row[a->node[s].fail] * 256] : NULL;
+		for (int c = 0; c < 256; c++) {
+			int k = ac_child(a, s, (unsigned char)c);
+			r[c] = k >= 0 ? k : (s ? fr[c] : 0);
+		}
+	}
+}
+
+/* Fail links breadth first, then the edges flattened for scanning. */
+static void ac_build(struct ac *a)
+{
+	if (!a->nnode)
+		ac_new_node(a, 0);
+	int *queue = xmalloc(a->nnode * sizeof(int));
+	int *depth = xcalloc(a->nnode, sizeof(int));
+	size_t head = 0, tail = 0;
+	queue[tail++] = 0;
+	while (head < tail) {
+		int u = queue[head++];
+		for (int v = a->node[u].child; v >= 0; v = a->node[v].sibling) {
+			int f = a->node[u].fail, t = -1;
+			if (u) {
+				while (f && ac_child(a, f, a->node[v].label) < 0)
+					f = a->node[f].fail;
+				t = ac_child(a, f, a->node[v].label);
+			}
+			a->node[v].fail = t > 0 ? t : 0;
+			int fv = a->node[v].fail;
+			a->node[v].dict = a->node[fv].out >= 0 ? fv : a->node[fv].dict;
+			depth[v] = depth[u] + 1;
+			queue[tail++] = v;
+		}
+	}
+	a->first = xcalloc(a->nnode, sizeof(*a->first));
+	a->count = xcalloc(a->nnode, sizeof(*a->count));
+	a->label = xmalloc(a->nnode);
+	a->target = xmalloc(a->nnode * sizeof(int));
+	a->emit = xmalloc(a->nnode * sizeof(bool));
+	size_t e = 0;
+	for (size_t s = 0; s < a->nnode; s++) {
+		a->first[s] = (uint32_t)e;
+		for (int k = a->node[s].child; k >= 0; k = a->node[k].sibling)
+			a->target[e++] = k;
+		a->count[s] = (uint32_t)(e - a->first[s]);
+		sort_array_r(a->target + a->first[s], a->count[s], sizeof(int), cmp_label, a);
+		for (size_t i = a->first[s]; i < e; i++)
+			a->label[i] = a->node[a->target[i]].label;
+		a->emit[s] = a->node[s].out >= 0 || a->node[s].dict >= 0;
+	}
+	ac_dense(a, queue, depth);
+	free(depth);
+	free(queue);
+}
+
+static int ac_edge(const struct ac *a, int s, unsigned char c)
+{
+	size_t lo = a->first[s], hi = lo + a->count[s];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (a->label[mid] == c)
+			return a->target[mid];
+		if (a->label[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+typedef void (*ac_hit)(void *ctx, int needle, size_t start, size_t end);
+
+static void ac_scan(const struct ac *a, const char *s, size_t n, ac_hit fn, void *ctx)
+{
+	int st = 0;
+	if (!a->nneedles)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		for (;;) {
+			if (a->row[st] >= 0) {
+				st = a->dense[(size_t)a->row[st] * 256 + c];
+				break;
+			}
+			int t = ac_edge(a, st, c);
+			if (t >= 0) {
+				st = t;
+				break;
+			}
+			st = a->node[st].fail;
+		}
+		if (!a->emit[st])
+			continue;
+		for (int o = a->node[st].out >= 0 ? st : a->node[st].dict; o >= 0; o = a->node[o].dict)
+			for (int nd = a->node[o].out; nd >= 0; nd = a->same[nd])
+				fn(ctx, nd, i + 1 - a->len[nd], i + 1);
+	}
+}
+
+static void ac_release(struct ac *a)
+{
+	free(a->node);
+	free(a->same);
+	free(a->len);
+	free(a->first);
+	free(a->count);
+	free(a->label);
+	free(a->target);
+	free(a->row);
+	free(a->dense);
+	free(a->emit);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Whether s[start..end) stands alone: as a token (ids: "-" and "." join words) or a phrase. */
+static bool bounded(const char *s, size_t len, size_t start, size_t end, bool id)
+{
+	if (start > 0) {
+		unsigned char p = (unsigned char)s[start - 1];
+		if (word_char(p) && word_char((unsigned char)s[start]))
+			return false;
+		if (id && (p == '-' || p == '.') && start >= 2 && word_char((unsigned char)s[start - 2]))
+			return false;
+	}
+	if (end < len) {
+		unsigned char q = (unsigned char)s[end];
+		if (word_char(q) && word_char((unsigned char)s[end - 1]))
+			return false;
+		if (id && (q == '-' || q == '.') && end + 1 < len && word_char((unsigned char)s[end + 1]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether s[start..end) stands alone as a field: between '>' and '<' (an
+ * element's text; BLOCK_MARKs once the tags are gone) or between quotes
+ * (an attribute value, a JSON string, a quotation), blanks aside.
+ */
+static bool alone(const char *s, size_t len, size_t start, size_t end)
+{
+	if (start > 0 && s[start - 1] == ' ')
+		start--;
+	if (end < len && s[end] == ' ')
+		end++;
+	if (!start || end >= len)
+		return false;
+	char before = s[start - 1], after = s[end];
+	return (before == '>' && after == '<') || (before == BLOCK_MARK && after == BLOCK_MARK) ||
+	       (before == '"' && after == '"') || (before == '\'' && after == '\'');
+}
+
+/* ---- what to look for ------------------------------------------------------------------- */
+
+struct needle {
+	enum kind kind;
+	size_t index; /* into c->hidden or site.deny */
+};
+
+struct needles {
+	struct ac ac;
+	struct needle *v;
+	size_t n, alloc;
+};
+
+static void needle_add(struct needles *nd, const char *text, enum kind kind, size_t index)
+{
+	char *f = fold_str(text);
+	if (*f) {
+		ALLOC_GROW(nd->v, nd->n + 1, nd->alloc);
+		nd->v[nd->n] = (struct needle){kind, index};
+		ac_add(&nd->ac, f, strlen(f), (int)nd->n++);
+	}
+	free(f);
+}
+
+static size_t count_words(const char *s, size_t *chars)
+{
+	size_t words = 0;
+	*chars = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xC0) != 0x80)
+			(*chars)++;
+		if (word_char(*p) && (p == (const unsigned char *)s || !word_char(p[-1])))
+			words++;
+	}
+	return words;
+}
+
+static void add_name(struct strmap *m, const char *name)
+{
+	if (!name)
+		return;
+	char *f = fold_str(name);
+	strmap_put(m, f, 0);
+	free(f);
+}
+
+/* Every name the public site shows on its own: a hidden title equal to one is a coincidence. */
+static void published_names(const struct corpus *c, struct strmap *m)
+{
+	add_name(m, c->site.title);
+	for (size_t i = 0; i < c->site.nservices; i++)
+		add_name(m, c->site.services[i].name);
+	for (size_t i = 0; i < c->npages; i++)
+		add_name(m, c->pages[i].title);
+	for (size_t i = 0; i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		add_name(m, pm->title);
+		for (size_t k = 0; k < pm->nservices; k++)
+			add_name(m, pm->services[k].name);
+		for (size_t k = 0; k < pm->ntags; k++)
+			add_name(m, pm->tags[k].name);
+		for (size_t k = 0; k < pm->nfactors; k++)
+			add_name(m, pm->factors[k].name);
+	}
+}
+
+struct contained {
+	const struct needles *nd;
+	const struct view *name;
+	enum leak_title *mode;
+	const char **why;
+};
+
+static void contained_hit(void *ctx, int needle, size_t start, size_t end)
+{
+	struct contained *x = ctx;
+	size_t i = x->nd->v[needle].index;
+	if (x->mode[i] == LEAK_TITLE_ANYWHERE && bounded(x->name->s, x->name->len, start, end, false)) {
+		x->mode[i] = LEAK_TITLE_FIELD;
+		x->why[i] = "part of a published name";
+	}
+}
+
+/* Long titles inside a published name ("X" in "X, again") are only looked for alone. */
+static void demote_contained(const struct corpus *c, struct strmap *names, enum leak_title *mode, const char **why)
+{
+	struct needles nd = {0};
+	struct view v = {0};
+	for (size_t i = 0; i < c->nhidden; i++)
+		if (mode[i] == LEAK_TITLE_ANYWHERE)
+			needle_add(&nd, c->hidden[i].title, K_TITLE, i);
+	ac_build(&nd.ac);
+	struct contained x = {&nd, &v, mode, why};
+	for (size_t k = 0; nd.n && k < names->cap; k++) {
+		if (!names->e[k].key)
+			continue;
+		fold(&v, names->e[k].key, strlen(names->e[k].key), NULL, FOLD_MATCH);
+		ac_scan(&nd.ac, v.s, v.len, contained_hit, &x);
+	}
+	view_release(&v);
+	ac_release(&nd.ac);
+	free(nd.v);
+}
+
+void leak_titles(const struct corpus *c, enum leak_title *mode, const char **why)
+{
+	struct strmap names = STRMAP_INIT;
+	published_names(c, &names);
+	for (size_t i = 0; i < c->nhidden; i++) {
+		size_t chars, words = count_words(c->hidden[i].title, &chars);
+		char *f = fold_str(c->hidden[i].title);
+		mode[i] = LEAK_TITLE_ANYWHERE;
+		why[i] = NULL;
+		if (words < LEAK_FIELD_WORDS || chars < LEAK_FIELD_CHARS) {
+			mode[i] = LEAK_TITLE_NOT;
+			why[i] = "fewer than 2 words or 10 characters";
+		} else if (strmap_get(&names, f) != SIZE_MAX) {
+			mode[i] = LEAK_TITLE_NOT;
+			why[i] = "the same as a published name";
+		} else if (words < LEAK_PHRASE_WORDS || chars < LEAK_PHRASE_CHARS) {
+			mode[i] = LEAK_TITLE_FIELD;
+			why[i] = "shorter than 6 words or 30 characters";
+		}
+		free(f);
+	}
+	demote_contained(c, &names, mode, why);
+	strmap_release(&names);
+}
+
+/* ---- stripped values ------------------------------------------------------------------- */
+
+/* A value public.strip removes, looked for in the output (K_STRIPPED). */
+struct stripped {
+	char *text;
+	const char *field; /* "owner", "authors", "action_items.owner", "action_items.ticket" */
+	const char *id;    /* its postmortem's id in the sources */
+	struct loc at;     /* where the value is in the source, as near as known */
+	bool prose;        /* published text has it (a body, a title, a summary): not looked for */
+};
+
+struct strip_list {
+	const struct corpus *c;
+	struct stripped *v;
+	size_t n, alloc;
+	struct strmap seen;  /* folded texts added */
+	struct strmap shown; /* folded texts the site shows as something else: never looked for */
+};
+
+static bool strips(const struct site *s, const char *field)
+{
+	for (size_t i = 0; i < s->nstrip; i++)
+		if (!strcmp(s->strip[i], field))
+			return true;
+	return false;
+}
+
+/* Whether a stripped value can be looked for: 3 characters and a letter at least ("n/a" aside, numbers are everywhere). */
+static bool distinctive(const char *f)
+{
+	bool letter = false;
+	for (const char *p = f; *p; p++)
+		letter |= (*p >= 'a' && *p <= 'z') || (unsigned char)*p >= 0x80;
+	return letter && strlen(f) >= 3;
+}
+
+/* pm's id in its source (diagnostics are for the writers, who know it by that id). */
+static const char *source_id(const struct corpus *c, const struct postmortem *pm)
+{
+	size_t i = (size_t)(pm - c->pms);
+	return c->internal_ids && c->internal_ids[i] ? c->internal_ids[i] : pm->id;
+}
+
+static void strip_add(struct strip_list *l, const char *text, const char *field, const struct postmortem *pm,
+		      const struct loc *at)
+{
+	if (!text)
+		return;
+	char *f = fold_str(text);
+	if (distinctive(f) && strmap_get(&l->shown, f) == SIZE_MAX && strmap_get(&l->seen, f) == SIZE_MAX) {
+		strmap_put(&l->seen, f, l->n);
+		ALLOC_GROW(l->v, l->n + 1, l->alloc);
+		l->v[l->n++] = (struct stripped){xstrdup(text), field, source_id(l->c, pm), at ? *at : pm->id_loc, false};
+	}
+	free(f);
+}
+
+/* Every value of the fields public.strip names that the site shows anyway: a published name is not a leak. */
+static void shown_values(const struct corpus *c, struct strmap *m)
+{
+	const struct site *s = &c->site;
+	published_names(c, m);
+	for (size_t i = 0; i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		if (!strips(s, "owner"))
+			add_name(m, pm->owner);
+		for (size_t k = 0; k < pm->nauthors && !strips(s, "authors"); k++)
+			add_name(m, pm->authors[k].name);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			if (!strips(s, "action_items.owner"))
+				add_name(m, pm->actions[k].owner);
+			if (!strips(s, "action_items.ticket"))
+				add_name(m, pm->actions[k].ticket);
+		}
+	}
+}
+
+/* s without leading and trailing blanks, in place. */
+static char *trim_blanks(char *s)
+{
+	while (blank((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && blank((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+static const struct postmortem *pm_by_path(const struct corpus *c, const char *file)
+{
+	for (size_t i = 0; file && i < c->npms; i++)
+		if (!strcmp(c->pms[i].path, file))
+			return &c->pms[i];
+	return NULL;
+}
+
+/* What the redactor cut from body annotations on the source ("ticket: X"): the values. */
+static void stripped_by_redactor(const struct corpus *c, struct strip_list *l)
+{
+	size_t n = 0;
+	const struct redaction *v = c->redactor ? redactor_log(c->redactor, &n) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = v[i].rule == REDACT_STRIP ? strchr(v[i].before, ':') : NULL;
+		const struct postmortem *pm = colon ? pm_by_path(c, v[i].file) : NULL;
+		if (!pm)
+			continue;
+		struct loc at = {pm->path, v[i].line, v[i].col};
+		char *value = xstrdup(colon + 1);
+		strip_add(l, trim_blanks(value), strncmp(v[i].before, "ticket", 6) ? "action_items.owner" : "action_items.ticket",
+			  pm, &at);
+		free(value);
+	}
+}
+
+struct prose {
+	const struct needles *nd;
+	struct strip_list *l;
+	struct view v;
+};
+
+static void prose_hit(void *ctx, int needle, size_t start, size_t end)
+{
+	struct prose *x = ctx;
+	if (bounded(x->v.s, x->v.len, start, end, false))
+		x->l->v[x->nd->v[needle].index].prose = true;
+}
+
+static void prose_scan(struct prose *x, const char *text)
+{
+	if (!text)
+		return;
+	fold(&x->v, text, strlen(text), NULL, FOLD_MATCH);
+	ac_scan(&x->nd->ac, x->v.s, x->v.len, prose_hit, x);
+}
+
+/*
+ * Mark the values that published text has: bodies as published (the
+ * annotations already cut), pages, titles, summaries, action items.  A
+ * value the prose publishes is published: finding it as the field tells
+ * nothing more (and a ticket named in prose is the writer's choice).
+ */
+static void mark_prose(const struct corpus *c, struct strip_list *l)
+{
+	struct needles nd = {0};
+	struct view flat = {0}, attrs = {0};
+	struct prose x = {&nd, l, {0}};
+	for (size_t i = 0; i < l->n; i++)
+		needle_add(&nd, l->v[i].text, K_STRIPPED, i);
+	ac_build(&nd.ac);
+	for (size_t i = 0; nd.n && i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		prose_scan(&x, pm->text);
+		prose_scan(&x, pm->title);
+		prose_scan(&x, pm->summary);
+		prose_scan(&x, pm->impact.description);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			prose_scan(&x, pm->actions[k].title);
+			prose_scan(&x, pm->actions[k].success_criteria);
+		}
+	}
+	for (size_t i = 0; nd.n && i < c->npages; i++) {
+		const char *html = c->pages[i].html ? c->pages[i].html : "";
+		prose_scan(&x, c->pages[i].title);
+		flatten(&flat, &attrs, html, strlen(html));
+		prose_scan(&x, flat.s);
+	}
+	view_release(&x.v);
+	view_release(&flat);
+	view_release(&attrs);
+	ac_release(&nd.ac);
+	free(nd.v);
+}
+
+static void strip_list_release(struct strip_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	free(l->v);
+	strmap_release(&l->seen);
+	strmap_release(&l->shown);
+}
+
+/* The values a public build strips, each once. */
+static void stripped_values(const struct corpus *c, struct strip_list *l)
+{
+	const struct site *s = &c->site;
+	l->c = c;
+	if (c->profile != PROFILE_PUBLIC)
+		return;
+	shown_values(c, &l->shown);
+	for (size_t i = 0; i < c->npms; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		if (strips(s, "owner"))
+			strip_add(l, pm->owner, "owner", pm, NULL);
+		for (size_t k = 0; k < pm->nauthors && strips(s, "authors"); k++)
+			strip_add(l, pm->authors[k].name, "authors", pm, &pm->authors[k].loc);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			if (strips(s, "action_items.owner"))
+				strip_add(l, pm->actions[k].owner, "action_items.owner", pm, &pm->actions[k].loc);
+			if (strips(s, "action_items.ticket"))
+				strip_add(l, pm->actions[k].ticket, "action_items.ticket", pm, &pm->actions[k].loc);
+		}
+		for (size_t k = 0; k < pm->nstripped; k++)
+			strip_add(l, pm->stripped[k], "action_items", pm, NULL);
+	}
+	stripped_by_redactor(c, l);
+	if (!c->prose_noted) {
+		mark_prose(c, l);
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		char *f = fold_str(l->v[i].text);
+		l->v[i].prose = strmap_get(&c->prose_values, f) != SIZE_MAX;
+		free(f);
+	}
+}
+
+void leak_note_prose(struct corpus *c)
+{
+	struct strip_list l = {0};
+	c->prose_noted = false;
+	stripped_values(c, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		char *f = fold_str(l.v[i].text);
+		if (l.v[i].prose)
+			strmap_put(&c->prose_values, f, 0);
+		free(f);
+	}
+	c->prose_noted = true;
+	strip_list_release(&l);
+}
+
+
+static void build_needles(const struct corpus *c, const struct strip_list *sl, struct needles *nd)
+{
+	enum leak_title *mode = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*mode));
+	const char **why = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*why));
+	leak_titles(c, mode, why);
+	for (size_t i = 0; i < c->nhidden; i++) {
+		char *slug = slugify(c->hidden[i].id), *a = fold_str(c->hidden[i].id), *b = fold_str(slug);
+		needle_add(nd, c->hidden[i].id, K_ID, i);
+		if (strcmp(a, b))
+			needle_add(nd, slug, K_ID, i);
+		if (mode[i] != LEAK_TITLE_NOT)
+			needle_add(nd, c->hidden[i].title, mode[i] == LEAK_TITLE_FIELD ? K_TITLE_FIELD : K_TITLE, i);
+		free(slug);
+		free(a);
+		free(b);
+	}
+	for (size_t i = 0; c->internal_ids && i < c->npms; i++) {
+		if (!c->internal_ids[i])
+			continue;
+		char *slug = slugify(c->internal_ids[i]), *a = fold_str(c->internal_ids[i]), *b = fold_str(slug);
+		needle_add(nd, c->internal_ids[i], K_INTERNAL_ID, i);
+		if (strcmp(a, b))
+			needle_add(nd, slug, K_INTERNAL_ID, i);
+		free(slug);
+		free(a);
+		free(b);
+	}
+	for (size_t i = 0; i < c->site.ndeny; i++)
+		needle_add(nd, c->site.deny[i], K_DENY, i);
+	for (size_t i = 0; i < sl->n; i++)
+		if (!sl->v[i].prose)
+			needle_add(nd, sl->v[i].text, K_STRIPPED, i);
+	ac_build(&nd->ac);
+	free(mode);
+	free(why);
+}
+
+/* ---- scanning the output ---------------------------------------------------------------- */
+
+/* A leak found in one file: what (kind, index, the pattern's match) and where (byte, line). */
+struct hit {
+	enum kind kind;
+	size_t index;
+	char *text;
+	uint32_t off;
+	int line;
+};
+
+struct found {
+	struct hit *h;
+	size_t n, alloc;
+	bool unchecked; /* a pattern could not be run to the end */
+	int rule, rc;
+};
+
+struct worker {
+	struct view dec, flat, attrs, fold, pat;
+	pcre2_match_data *md;
+};
+
+struct scan {
+	const struct corpus *c;
+	struct strip_list strip;
+	struct needles nd;
+	pcre2_code **re;
+	size_t nre;
+	pcre2_match_context *mctx;
+	struct fs_entry *files;
+	size_t nfiles;
+	struct found *found; /* per file */
+	bool *unreadable;    /* per file */
+	bool *undecodable;   /* per file: neither UTF-8, UTF-16, Windows-1252 nor a known binary */
+	struct worker *w;    /* per thread */
+};
+
+static void add_hit(struct found *f, enum kind kind, size_t index, const char *text, size_t tlen, uint32_t off)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct hit *h = &f->h[i];
+		if (h->kind != kind || h->index != index)
+			continue;
+		if (text && (strlen(h->text) != tlen || memcmp(h->text, text, tlen)))
+			continue;
+		if (off < h->off)
+			h->off = off;
+		return;
+	}
+	ALLOC_GROW(f->h, f->n + 1, f->alloc);
+	f->h[f->n++] = (struct hit){kind, index, text ? xstrndup(text, tlen) : NULL, off, 0};
+}
+
+struct file_scan {
+	const struct scan *sc;
+	struct found *f;
+	const struct view *folded;
+};
+
+static void file_hit(void *ctx, int needle, size_t start, size_t end)
+{
+	struct file_scan *x = ctx;
+	const struct needle *n = &x->sc->nd.v[needle];
+	const struct view *v = x->folded;
+	bool token = n->kind == K_ID || n->kind == K_INTERNAL_ID;
+	if (n->kind != K_DENY && !bounded(v->s, v->len, start, end, token))
+		return;
+	if (n->kind == K_TITLE_FIELD && !alone(v->s, v->len, start, end))
+		return;
+	add_hit(x->f, n->kind == K_TITLE_FIELD ? K_TITLE : n->kind, n->index, NULL, 0, v->map[start]);
+}
+
+/* The index after the UTF-8 character at i (or after the byte, in invalid text). */
+static size_t next_char(const char *s, size_t n, size_t i)
+{
+	i++;
+	while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+static void scan_patterns(const struct scan *sc, struct worker *w, struct found *f, const char *s, size_t n,
+			  const uint32_t *map)
+{
+	for (size_t r = 0; r < sc->nre; r++) {
+		for (size_t pos = 0; pos <= n;) {
+			int rc = pcre2_match(sc->re[r], (PCRE2_SPTR)s, n, pos, 0, w->md, sc->mctx);
+			if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has no such limit */
+				rc = pcre2_match(sc->re[r], (PCRE2_SPTR)s, n, pos, PCRE2_NO_JIT, w->md, sc->mctx);
+			if (rc == PCRE2_ERROR_NOMATCH)
+				break;
+			if (rc < 0) { /* cannot tell: a failure, never a pass */
+				f->unchecked = true;
+				f->rule = (int)r;
+				f->rc = rc;
+				break;
+			}
+			const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(w->md);
+			if (ov[1] > ov[0]) {
+				size_t len = ov[1] - ov[0];
+				add_hit(f, K_PATTERN, r, s + ov[0], len > MAX_SHOWN ? MAX_SHOWN : len, map_at(map, ov[0]));
+				pos = ov[1];
+			} else {
+				pos = next_char(s, n, ov[0] > pos ? ov[0] : pos);
+			}
+		}
+	}
+}
+
+static void scan_view(const struct scan *sc, struct worker *w, struct found *f, const char *s, size_t n,
+		      const uint32_t *map, bool text)
+{
+	struct file_scan x = {sc, f, &w->fold};
+	bool folded = fold(&w->fold, s, n, map, FOLD_MATCH);
+	ac_scan(&sc->nd.ac, w->fold.s, w->fold.len, file_hit, &x);
+	if (!text || !sc->nre)
+		return;
+	scan_patterns(sc, w, f, s, n, map);
+	if (folded) { /* and as a pattern reads the normalised text: "10.１.２.３", "ОPS-1" */
+		fold(&w->pat, s, n, map, FOLD_PATTERN);
+		scan_patterns(sc, w, f, w->pat.s, w->pat.len, w->pat.map);
+	}
+}
+
+static bool markup(const char *path)
+{
+	static const char *const ext[] = {".html", ".htm", ".xhtml", ".xml", ".svg", ".atom", ".rss"};
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
+		if (str_ends(path, ext[i]))
+			return true;
+	return false;
+}
+
+/* ---- files that are not UTF-8: decoded, or known binaries, or refused ------------------- */
+
+/* Formats whose first bytes say they are not text: images, fonts, archives, media. */
+static bool known_binary(const char *s, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len, at;
+	} formats[] = {
+		{"\x89PNG\r\n\x1a\n", 8, 0}, {"\xff\xd8\xff", 3, 0}, {"GIF87a", 6, 0}, {"GIF89a", 6, 0},
+		{"RIFF", 4, 0},              {"\0\0\1\0", 4, 0},     {"\0\0\2\0", 4, 0}, {"wOFF", 4, 0},
+		{"wOF2", 4, 0},              {"\0\1\0\0", 4, 0},     {"OTTO", 4, 0},     {"true\0", 5, 0},
+		{"ttcf", 4, 0},              {"%PDF-", 5, 0},        {"PK\3\4", 4, 0},   {"\x1f\x8b", 2, 0},
+		{"ftyp", 4, 4},              {"OggS", 4, 0},         {"ID3", 3, 0},      {"fLaC", 4, 0},
+		{"\0asm", 4, 0},             {"\x28\xb5\x2f\xfd", 4, 0}, {"BZh", 3, 0}, {"\xfd" "7zXZ", 5, 0},
+		{"II*\0", 4, 0},             {"MM\0*", 4, 0},        {"\x1a\x45\xdf\xa3", 4, 0},
+	};
+	if (n >= 10 && !memcmp(s, "BM", 2) && !memcmp(s + 6, "\0\0\0\0", 4)) /* BMP: its reserved bytes are 0 */
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (n >= formats[i].at + formats[i].len && !memcmp(s + formats[i].at, formats[i].magic, formats[i].len))
+			return true;
+	return false;
+}
+
+static void buf_add_utf8(struct buf *b, uint32_t cp)
+{
+	char tmp[4];
+	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+	for (size_t k = n - 1; k > 0; k--, cp >>= 6)
+		tmp[k] = (char)(0x80 | (cp & 0x3F));
+	tmp[0] = (char)(lead[n] | cp);
+	buf_add(b, tmp, n);
+}
+
+/* UTF-16 (big-endian when be) as UTF-8; false at an unpaired surrogate. */
+static bool from_utf16(struct buf *out, const unsigned char *s, size_t n, bool be)
+{
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		uint32_t u = be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
+		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+			uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3]) : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return false;
+			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+			i += 2;
+		} else if (u >= 0xD800 && u <= 0xDFFF) {
+			return false;
+		}
+		buf_add_utf8(out, u);
+	}
+	return n % 2 == 0;
+}
+
+/* UTF-16 without a BOM: most code units of a text have a zero high byte (0: not UTF-16, 1: LE, 2: BE). */
+static int utf16_guess(const unsigned char *s, size_t n)
+{
+	size_t zeros[2] = {0, 0}, m = n < 8192 ? n : 8192;
+	if (n < 4 || n % 2)
+		return 0;
+	for (size_t i = 0; i < m; i++)
+		zeros[i % 2] += !s[i];
+	if (zeros[1] * 10 >= m / 2 * 4 && zeros[0] * 10 < m / 2) /* 40% of high bytes zero, under 10% of low */
+		return 1;
+	if (zeros[0] * 10 >= m / 2 * 4 && zeros[1] * 10 < m / 2)
+		return 2;
+	return 0;
+}
+
+/* Windows-1252 (Latin-1 with its C1 printables) as UTF-8; false for bytes no text has (controls, holes). */
+static bool from_cp1252(struct buf *out, const unsigned char *s, size_t n)
+{
+	static const uint16_t c1[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+					0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+					0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+					0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if ((c < 0x20 && !blank(c)) || c == 0x7F || (c >= 0x80 && c < 0xA0 && !c1[c - 0x80]))
+			return false;
+		buf_add_utf8(out, c >= 0x80 && c < 0xA0 ? c1[c - 0x80] : c);
+	}
+	return true;
+}
+
+/*
+ * A file that is not UTF-8, as UTF-8 text: UTF-16 with a BOM or that looks
+ * like UTF-16, else Windows-1252.  Returns the text (*len bytes), NULL for
+ * a known binary format (*readable true) or for text it cannot read
+ * (*readable false: the build must not publish it).
+ */
+static char *decode_text(const char *data, size_t n, size_t *len, bool *readable)
+{
+	const unsigned char *s = (const unsigned char *)data;
+	struct buf b = BUF_INIT;
+	bool ok;
+	int guess;
+	*readable = true;
+	if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+		ok = from_utf16(&b, s + 2, n - 2, s[0] == 0xFE);
+	else if (known_binary(data, n))
+		return NULL;
+	else if ((guess = utf16_guess(s, n)))
+		ok = from_utf16(&b, s, n, guess == 2);
+	else
+		ok = from_cp1252(&b, s, n);
+	if (!ok) {
+		buf_release(&b);
+		*readable = false;
+		return NULL;
+	}
+	return buf_detach(&b, len);
+}
+
+static int cmp_hit_off(const void *va, const void *vb)
+{
+	const struct hit *a = va, *b = vb;
+	return (a->off > b->off) - (a->off < b->off);
+}
+
+/* Lines of the hits of one file, in one pass. */
+static void hit_lines(struct found *f, const char *s, size_t n)
+{
+	size_t pos = 0;
+	int line = 1;
+	sort_array(f->h, f->n, sizeof(*f->h), cmp_hit_off);
+	for (size_t i = 0; i < f->n; i++) {
+		for (; pos < f->h[i].off && pos < n; pos++)
+			line += s[pos] == '\n';
+		f->h[i].line = line;
+	}
+}
+
+static void scan_file(void *ctx, size_t i, int worker)
+{
+	struct scan *sc = ctx;
+	struct worker *w = &sc->w[worker];
+	struct found *f = &sc->found[i];
+	const char *path = sc->files[i].path;
+	char *data;
+	size_t n;
+	if (fs_read(path, &data, &n) < 0) {
+		sc->unreadable[i] = true;
+		return;
+	}
+	bool text = utf8_valid(data, n) == n, csv = str_ends(path, ".csv");
+	/* "a\0b\0" is UTF-8 too; utf16_guess reads the first 8 KiB, so a NUL after them changes nothing */
+	if (!text || (memchr(data, '\0', n < 8192 ? n : 8192) && utf16_guess((const unsigned char *)data, n))) {
+		bool readable;
+		char *utf8 = decode_text(data, n, &n, &readable);
+		if (!readable)
+			sc->undecodable[i] = true;
+		if (utf8) { /* hits are placed in the decoded text, lines are the same */
+			free(data);
+			data = utf8;
+			text = true;
+		}
+	}
+	const char *v = data;
+	size_t vlen = n;
+	const uint32_t *map = NULL;
+	if (text && markup(path)) {
+		flatten(&w->flat, &w->attrs, data, n);
+		v = w->flat.s;
+		vlen = w->flat.len;
+		map = w->flat.map;
+	}
+	if (text && needs_decoding(v, vlen, csv)) { /* decoding only turns an escape into what it stands for */
+		decode(&w->dec, v, vlen, map, csv);
+		v = w->dec.s;
+		vlen = w->dec.len;
+		map = w->dec.map;
+	}
+	scan_view(sc, w, f, v, vlen, map, text);
+	hit_lines(f, data, n);
+	free(data);
+}
+
+/* ---- leaks: what was found where, and where it came from ---------------------------------- */
+
+struct where {
+	size_t file;
+	int line;
+};
+
+struct leak {
+	enum kind kind;
+	size_t index;
+	char *text; /* K_PATTERN: the match */
+	struct where *out;
+	size_t nout, aout;
+	struct loc *src; /* published sources that have it */
+	size_t nsrc, asrc;
+};
+
+struct leaks {
+	struct leak *v;
+	size_t n, alloc;
+	struct strmap by_key;
+};
+
+static struct leak *leak_for(struct leaks *l, const struct hit *h)
+{
+	char *key = xstrfmt("%d:%zu:%s", (int)h->kind, h->index, h->text ? h->text : "");
+	size_t i = strmap_get(&l->by_key, key);
+	if (i == SIZE_MAX) {
+		ALLOC_GROW(l->v, l->n + 1, l->alloc);
+		l->v[l->n] = (struct leak){h->kind, h->index, h->text ? xstrdup(h->text) : NULL, NULL, 0, 0, NULL, 0, 0};
+		i = l->n++;
+		strmap_put(&l->by_key, key, i);
+	}
+	free(key);
+	return &l->v[i];
+}
+
+static void collect(struct leaks *l, const struct scan *sc)
+{
+	for (size_t i = 0; i < sc->nfiles; i++) {
+		for (size_t k = 0; k < sc->found[i].n; k++) {
+			const struct hit *h = &sc->found[i].h[k];
+			struct leak *lk = leak_for(l, h);
+			if (lk->nout && lk->out[lk->nout - 1].file == i)
+				continue;
+			ALLOC_GROW(lk->out, lk->nout + 1, lk->aout);
+			lk->out[lk->nout++] = (struct where){i, h->line};
+		}
+	}
+}
+
+/* Lines of s that are not published: internal blocks (markers included). skip[line] for line <= nlines. */
+static bool *internal_lines(const char *s, size_t n, int *nlines)
+{
+	int lines = 1;
+	for (size_t i = 0; i < n; i++)
+		lines += s[i] == '\n';
+	bool *skip = xcalloc((size_t)lines + 2, sizeof(bool));
+	bool open = false;
+	int line = 1;
+	for (const char *p = s, *end = s + n; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		enum internal_marker marker = internal_marker(p, e);
+		if (marker == MARK_OPEN)
+			open = true;
+		skip[line] = open || marker == MARK_CLOSE;
+		if (marker == MARK_CLOSE)
+			open = false;
+		p = nl ? nl + 1 : end;
+	}
+	*nlines = lines;
+	return skip;
+}
+
+/* The lines of every node below n (site.yaml's public: section). */
+static void node_lines(const struct ynode *n, bool *skip, int nlines)
+{
+	if (!n)
+		return;
+	if (n->loc.line > 0 && n->loc.line <= nlines)
+		skip[n->loc.line] = true;
+	for (size_t i = 0; (n->type == YN_SEQ || n->type == YN_MAP) && i < n->n; i++) {
+		if (n->type == YN_MAP && n->key_locs[i].line > 0 && n->key_locs[i].line <= nlines)
+			skip[n->key_locs[i].line] = true;
+		node_lines(n->items[i], skip, nlines);
+	}
+}
+
+/* A source file read again to place a leak (no diagnostics: it was read once already); NULL if gone. */
+static char *read_quiet(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, len);
+}
+
+struct src_scan {
+	struct leaks *l;
+	const struct needles *nd; /* needle i -> leak index nd->v[i].index */
+	const char *path;
+	const char *raw;
+	const struct view *folded;
+	const bool *skip;
+	int nlines;
+};
+
+static struct loc loc_at(const char *path, const char *s, size_t off)
+{
+	struct loc loc = {path, 1, 1};
+	for (size_t i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			loc.line++;
+			loc.col = 1;
+		} else if (((unsigned char)s[i] & 0xC0) != 0x80)
+			loc.col++;
+	}
+	return loc;
+}
+
+static void src_hit(void *ctx, int needle, size_t start, size_t end)
+{
+	struct src_scan *x = ctx;
+	struct leak *lk = &x->l->v[x->nd->v[needle].index];
+	enum kind k = lk->kind;
+	bool token = k == K_ID || k == K_INTERNAL_ID;
+	if ((token || k == K_TITLE || k == K_STRIPPED) && !bounded(x->folded->s, x->folded->len, start, end, token))
+		return;
+	struct loc loc = loc_at(x->path, x->raw, x->folded->map[start]);
+	if (x->skip && loc.line <= x->nlines && x->skip[loc.line])
+		return;
+	if (lk->nsrc > MAX_NOTES)
+		return;
+	for (size_t i = 0; i < lk->nsrc; i++)
+		if (lk->src[i].line == loc.line && lk->src[i].col == loc.col && !strcmp(lk->src[i].file, loc.file))
+			return;
+	ALLOC_GROW(lk->src, lk->nsrc + 1, lk->asrc);
+	lk->src[lk->nsrc++] = loc;
+}
+
+static void scan_source(struct src_scan *x, const char *path, const struct ynode *public_node)
+{
+	size_t n;
+	struct view v = {0};
+	char *s = read_quiet(path, &n);
+	if (!s)
+		return;
+	bool *skip = internal_lines(s, n, &x->nlines);
+	node_lines(public_node, skip, x->nlines);
+	fold(&v, s, n, NULL, FOLD_MATCH);
+	x->path = path;
+	x->raw = s;
+	x->folded = &v;
+	x->skip = skip;
+	ac_scan(&x->nd->ac, v.s, v.len, src_hit, x);
+	view_release(&v);
+	free(skip);
+	free(s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Where in the published sources each leaked text is. */
+static void locate(struct leaks *l, const struct scan *sc)
+{
+	const struct corpus *c = sc->c;
+	struct needles nd = {0};
+	for (size_t i = 0; i < l->n; i++) {
+		const struct leak *lk = &l->v[i];
+		const struct hidden *h = lk->kind <= K_TITLE ? &c->hidden[lk->index] : NULL;
+		const char *text = lk->kind == K_ID            ? h->id
+				   : lk->kind == K_TITLE       ? h->title
+				   : lk->kind == K_DENY        ? c->site.deny[lk->index]
+				   : lk->kind == K_INTERNAL_ID ? c->internal_ids[lk->index]
+				   : lk->kind == K_STRIPPED    ? sc->strip.v[lk->index].text
+							       : lk->text;
+		needle_add(&nd, text, lk->kind, i);
+		if (lk->kind == K_ID || lk->kind == K_INTERNAL_ID) {
+			char *slug = slugify(text);
+			needle_add(&nd, slug, K_ID, i);
+			free(slug);
+		}
+	}
+	ac_build(&nd.ac);
+	struct src_scan x = {l, &nd, NULL, NULL, NULL, NULL, 0};
+	const char **paths = xcalloc(c->npms + c->npages + 1, sizeof(char *));
+	size_t np = 0;
+	for (size_t i = 0; i < c->npms; i++)
+		paths[np++] = c->pms[i].path;
+	sort_array(paths, np, sizeof(*paths), cmp_str);
+	for (size_t i = 0; i < c->npages; i++)
+		paths[np++] = c->pages[i].path;
+	for (size_t i = 0; i < np; i++)
+		scan_source(&x, paths[i], NULL);
+	if (c->site.path)
+		scan_source(&x, c->site.path, ynode_get(c->site.front, "public"));
+	free(paths);
+	ac_release(&nd.ac);
+	free(nd.v);
+}
+
+/* ---- reporting ----------------------------------------------------------------------------- */
+
+static void add_outputs(struct buf *b, const struct leak *lk, const struct scan *sc, const char *shown)
+{
+	for (size_t i = 0; i < lk->nout && i < SHOWN_FILES; i++) {
+		const char *rel = sc->files[lk->out[i].file].rel;
+		if (shown)
+			buf_addf(b, "%s%s/%s:%d", i ? ", " : "", shown, rel, lk->out[i].line);
+		else
+			buf_addf(b, "%s%s:%d", i ? ", " : "", rel, lk->out[i].line);
+	}
+	if (lk->nout > SHOWN_FILES)
+		buf_addf(b, " (and %zu more file%s)", lk->nout - SHOWN_FILES, lk->nout - SHOWN_FILES == 1 ? "" : "s");
+}
+
+/* Where a hidden postmortem's id or title is in its own file. */
+static struct loc hidden_loc(const struct hidden *h, const char *text)
+{
+	struct loc loc = {h->path, h->line, 0};
+	size_t n;
+	char *s = read_quiet(h->path, &n);
+	const char *hit = s ? strstr(s, text) : NULL;
+	if (hit)
+		loc = loc_at(h->path, s, (size_t)(hit - s));
+	free(s);
+	return loc;
+}
+
+static struct loc deny_loc(const struct corpus *c, size_t i)
+{
+	const struct ynode *d = ynode_get(ynode_get(c->site.front, "public"), "deny");
+	struct loc loc = {c->site.path, 0, 0};
+	if (d && d->type == YN_SEQ && i < d->n)
+		loc = d->items[i]->loc;
+	return loc;
+}
+
+/* A stripped value: at the first published source that has it (its own field, usually), notes at the others. */
+static void report_stripped(const struct leak *lk, const struct stripped *v, const char *w)
+{
+	error(lk->nsrc ? &lk->src[0] : &v->at, "\"%s\" (%s of %s) is stripped by public.strip but is in the output: %s",
+	      v->text, v->field, v->id, w);
+	for (size_t i = 1; i < lk->nsrc; i++)
+		note(&lk->src[i], "\"%s\" is here too: redact it where it is not the field", v->text);
+}
+
+static void report_leak(const struct leak *lk, const struct scan *sc, const char *shown)
+{
+	const struct corpus *c = sc->c;
+	struct buf where = BUF_INIT;
+	add_outputs(&where, lk, sc, shown);
+	const char *w = buf_cstr(&where);
+	size_t first = 0;
+	if (lk->kind == K_ID || lk->kind == K_TITLE) {
+		const struct hidden *h = &c->hidden[lk->index];
+		struct loc loc = hidden_loc(h, lk->kind == K_ID ? h->id : h->title);
+		if (lk->kind == K_ID)
+			error(&loc, "%s is not published (the public profile keeps public, complete postmortems) but its id "
+			      "is in the output: %s", h->id, w);
+		else
+			error(&loc, "%s is not published but its title \"%s\" is in the output: %s", h->id, h->title, w);
+		for (size_t i = 0; i < lk->nsrc; i++)
+			note(&lk->src[i], "mentions %s%s, which is not published", lk->kind == K_ID ? "" : "the title of ",
+			     h->id);
+		buf_release(&where);
+		return;
+	}
+	if (lk->kind == K_INTERNAL_ID) {
+		const struct postmortem *pm = &c->pms[lk->index];
+		error(&pm->id_loc, "%s is published as %s, but its internal id is in the output: %s", c->internal_ids[lk->index],
+		      pm->id, w);
+		note(&pm->id_loc, "ids in sequence would tell readers of the postmortems left out between them: write "
+			     "[[%s]] (a link to its public page) or redact it (public.show_ids: true publishes ids)",
+		     c->internal_ids[lk->index]);
+		for (size_t i = 0; i < lk->nsrc; i++)
+			if (strcmp(lk->src[i].file, pm->path) || lk->src[i].line != pm->id_loc.line)
+				note(&lk->src[i], "mentions %s", c->internal_ids[lk->index]);
+		buf_release(&where);
+		return;
+	}
+	if (lk->kind == K_STRIPPED) {
+		report_stripped(lk, &sc->strip.v[lk->index], w);
+		buf_release(&where);
+		return;
+	}
+	struct loc loc = lk->kind == K_DENY ? deny_loc(c, lk->index) : c->site.redact[lk->index].loc;
+	if (lk->nsrc) {
+		loc = lk->src[0];
+		first = 1;
+	}
+	if (lk->kind == K_DENY)
+		error(&loc, "\"%s\" (public.deny) is in the output: %s", c->site.deny[lk->index], w);
+	else
+		error(&loc, "redact pattern %zu ('%s') still matches \"%s\" in the output: %s", lk->index + 1,
+		      c->site.redact[lk->index].pattern, lk->text, w);
+	if (!lk->nsrc)
+		note(&loc, "no published source has it: it comes from the theme, static/ or a hook");
+	for (size_t i = first; i < lk->nsrc; i++)
+		note(&lk->src[i], "\"%s\" is here too", lk->kind == K_DENY ? c->site.deny[lk->index] : lk->text);
+	buf_release(&where);
+}
+
+static int cmp_leak(const void *va, const void *vb)
+{
+	const struct leak *a = va, *b = vb;
+	if (a->kind != b->kind)
+		return (int)a->kind - (int)b->kind;
+	if (a->index != b->index)
+		return a->index < b->index ? -1 : 1;
+	return strcmp(a->text ? a->text : "", b->text ? b->text : "");
+}
+
+/* ---- the check -------------------------------------------------------------------------------- */
+
+static void compile_patterns(struct scan *sc)
+{
+	const struct site *s = &sc->c->site;
+	sc->re = xcalloc(s->nredact ? s->nredact : 1, sizeof(*sc->re));
+	for (size_t i = 0; i < s->nredact; i++) {
+		int code;
+		PCRE2_SIZE off;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->redact[i].pattern, PCRE2_ZERO_TERMINATED,
+					       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+		if (!re) /* site_load refused it already */
+			BUG("redact pattern \"%s\" does not compile", s->redact[i].pattern);
+		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+		sc->re[sc->nre++] = re;
+	}
+	sc->mctx = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(sc->mctx, 10000000u);
+}
+
+static void scan_release(struct scan *sc, int jobs)
+{
+	for (size_t i = 0; i < sc->nfiles; i++) {
+		for (size_t k = 0; k < sc->found[i].n; k++)
+			free(sc->found[i].h[k].text);
+		free(sc->found[i].h);
+	}
+	free(sc->found);
+	free(sc->unreadable);
+	free(sc->undecodable);
+	for (int i = 0; i < jobs; i++) {
+		view_release(&sc->w[i].dec);
+		view_release(&sc->w[i].flat);
+		view_release(&sc->w[i].attrs);
+		view_release(&sc->w[i].fold);
+		view_release(&sc->w[i].pat);
+		pcre2_match_data_free(sc->w[i].md);
+	}
+	free(sc->w);
+	for (size_t i = 0; i < sc->nre; i++)
+		pcre2_code_free(sc->re[i]);
+	free(sc->re);
+	pcre2_match_context_free(sc->mctx);
+	ac_release(&sc->nd.ac);
+	free(sc->nd.v);
+	strip_list_release(&sc->strip);
+	fs_entries_free(sc->files, sc->nfiles);
+}
+
+static void leaks_release(struct leaks *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].text);
+		free(l->v[i].out);
+		free(l->v[i].src);
+	}
+	free(l->v);
+	strmap_release(&l->by_key);
+}
+
+int leak_check(const struct corpus *c, const char *tree, const char *shown, int jobs)
+{
+	struct scan sc = {.c = c};
+	struct leaks l = {NULL, 0, 0, STRMAP_INIT};
+	int ret = 0;
+	jobs = jobs < 1 ? 1 : jobs;
+	stripped_values(c, &sc.strip);
+	build_needles(c, &sc.strip, &sc.nd);
+	compile_patterns(&sc);
+	if (fs_walk(tree, "", &sc.files, &sc.nfiles) < 0)
+		ret = -1;
+	sc.found = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(*sc.found));
+	sc.unreadable = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(bool));
+	sc.undecodable = xcalloc(sc.nfiles ? sc.nfiles : 1, sizeof(bool));
+	sc.w = xcalloc((size_t)jobs, sizeof(*sc.w));
+	for (int i = 0; i < jobs; i++)
+		sc.w[i].md = pcre2_match_data_create(1, NULL);
+	if (sc.nd.n || sc.nre)
+		parallel_for(sc.nfiles, jobs, scan_file, &sc);
+	for (size_t i = 0; i < sc.nfiles; i++) {
+		if (sc.unreadable[i])
+			ret = -1;
+		if (sc.undecodable[i]) {
+			char *path = shown ? path_join(shown, sc.files[i].rel) : xstrdup(sc.files[i].rel);
+			struct loc at = {path, 0, 0};
+			ret = error(&at, "the leak check cannot read this file (expected UTF-8, UTF-16 or Windows-1252 "
+				    "text, or an image, font or archive): a public build publishes nothing it cannot check");
+			free(path);
+		}
+		if (sc.found[i].unchecked) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(sc.found[i].rc, msg, sizeof(msg));
+			char *path = shown ? path_join(shown, sc.files[i].rel) : xstrdup(sc.files[i].rel);
+			ret = error(&c->site.redact[sc.found[i].rule].loc, "cannot check %s for redact pattern %d: %s",
+				    path, sc.found[i].rule + 1, (const char *)msg);
+			free(path);
+		}
+	}
+	collect(&l, &sc);
+	if (l.n) {
+		locate(&l, &sc);
+		sort_array(l.v, l.n, sizeof(*l.v), cmp_leak);
+		for (size_t i = 0; i < l.n && i < MAX_LEAKS; i++)
+			report_leak(&l.v[i], &sc, shown);
+		if (l.n > MAX_LEAKS)
+			error(NULL, "%zu more leaks not shown", l.n - MAX_LEAKS);
+		error(NULL, "the public build leaks %zu internal string%s: the previous output is left as it was", l.n,
+		      l.n == 1 ? "" : "s");
+		ret = -1;
+	}
+	leaks_release(&l);
+	scan_release(&sc, jobs);
+	return ret;
+}

@@ -1,0 +1,1239 @@
+/*
+ * search: the client-side search index (see search.h).
+ *
+ * Four stages, each over arrays indexed by position so the output never
+ * depends on thread timing or hash order:
+ *   1. read: tokenize every postmortem's fields on the worker threads into a
+ *      list of (term, counts per field, first place in the text) per doc;
+ *   2. merge: in doc order, into one table of terms with their postings;
+ *   3. score: every posting's impact level, every term's best postmortems;
+ *   4. write: lay the terms out in shards by key and write the parts.
+ */
+#include "search/search.h"
+
+#include "load/markdown.h"
+
+#include "base/parallel.h"
+#include "base/strmap.h"
+#include "search/tokenize.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- parameters ----------------------------------------------------------- */
+
+enum text_field { F_TITLE, F_SUMMARY, F_BODY, NFIELDS };
+enum flag { FL_ID = 1, FL_SERVICE = 2, FL_FACTOR = 4, FL_TAG = 8 };
+
+/* BM25 per text field, then fields weighted: id, title, services, factors first. */
+static const double field_weight[NFIELDS] = {4.0, 1.5, 1.0};
+static const double field_b[NFIELDS] = {0.5, 0.5, 0.75};
+#define K1 1.2
+#define W_ID 8.0
+#define W_SERVICE 3.5
+#define W_FACTOR 3.0
+#define W_TAG 2.0
+
+#define PM_PER_FILE 50      /* at most one file per this many postmortems */
+#define MIN_FILE_BYTES 4096 /* gzipped: no point in splitting finer */
+#define EXCERPT_BYTES 180
+#define SUMMARY_BYTES 240
+#define TYPO_MIN 4          /* typo keys for stems of this many letters or more */
+#define NO_PLACE UINT32_MAX
+#define READ_BATCH 512      /* documents read (in parallel) between merges */
+
+static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/* ---- stage 1: read ------------------------------------------------------- */
+
+/* A term in one postmortem. */
+struct hit {
+	uint32_t term;    /* the reader's term id */
+	uint16_t tf[NFIELDS];
+	uint8_t flags;
+	bool in_summary;  /* `at` is in the summary, else in the body */
+	uint32_t at;      /* byte of the first match in summary or body, or NO_PLACE */
+};
+
+struct doc_hits {
+	struct hit *hits;
+	size_t nhits;
+	uint32_t len[NFIELDS]; /* terms per text field */
+	int worker;            /* whose term ids the hits use */
+};
+
+/* A hash table of byte strings (open addressing, the hash kept). */
+struct wtab {
+	struct wslot {
+		uint64_t hash;
+		char *key; /* NULL: empty */
+		size_t len;
+		size_t val;
+	} *slots;
+	size_t cap, n;
+};
+
+static struct wslot *wtab_slot(struct wtab *t, const char *key, size_t len, uint64_t hash)
+{
+	size_t i = (size_t)hash & (t->cap - 1);
+	while (t->slots[i].key &&
+	       (t->slots[i].hash != hash || t->slots[i].len != len || memcmp(t->slots[i].key, key, len)))
+		i = (i + 1) & (t->cap - 1);
+	return &t->slots[i];
+}
+
+/* The value for key, or SIZE_MAX. */
+static size_t wtab_get(struct wtab *t, const char *key, size_t len, uint64_t hash)
+{
+	if (!t->cap)
+		return SIZE_MAX;
+	struct wslot *sl = wtab_slot(t, key, len, hash);
+	return sl->key ? sl->val : SIZE_MAX;
+}
+
+static void wtab_put(struct wtab *t, const char *key, size_t len, uint64_t hash, size_t val)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		struct wtab bigger = {.cap = t->cap ? t->cap * 2 : 1024};
+		bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].key)
+				*wtab_slot(&bigger, t->slots[i].key, t->slots[i].len, t->slots[i].hash) = t->slots[i];
+		bigger.n = t->n;
+		free(t->slots);
+		*t = bigger;
+	}
+	struct wslot *sl = wtab_slot(t, key, len, hash);
+	if (!sl->key) {
+		sl->key = xstrndup(key, len);
+		sl->len = len;
+		sl->hash = hash;
+		t->n++;
+	}
+	sl->val = val;
+}
+
+static void wtab_release(struct wtab *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->slots[i].key);
+	free(t->slots);
+}
+
+/* One worker's caches: word -> term, and the hits of the doc being read. */
+struct reader {
+	struct wtab words;   /* lowercased word -> term id, or STOP */
+	struct wtab terms;   /* term -> term id */
+	char **term;         /* term id -> term */
+	size_t nterms, alloc;
+	size_t *slot;        /* term id -> index in the doc's hits, valid when stamp matches */
+	size_t *stamp;
+	size_t slot_alloc;
+	size_t *global;      /* term id -> the index's term, SIZE_MAX until merged */
+	size_t nglobal;      /* entries in global (terms read since are not in it yet) */
+};
+#define STOP (SIZE_MAX - 1)
+
+struct read_ctx {
+	const struct corpus *c;
+	const struct graph *g;
+	struct reader *readers;
+	struct doc_hits *docs;
+	size_t base;   /* read_one's i counts from here (docs are read in batches) */
+	char **bodies; /* out: a body's text with [[ID]] as the page shows it; NULL: pm->text has none */
+	size_t (*lens)[2]; /* out: the lengths of the body as indexed and of the summary */
+};
+
+/* [[ID]] reads as the title it links to; one not in this build (the public
+ * profile) as the page says it, without its id. */
+static bool body_link(void *vctx, const char *id, const char **url, const char **title)
+{
+	const struct corpus *c = vctx;
+	size_t i = corpus_find(c, id);
+	*url = NULL;
+	if (i != SIZE_MAX) {
+		*title = c->pms[i].title;
+		return true;
+	}
+	if (strmap_get(&c->all_ids, id) != SIZE_MAX) {
+		*title = "an unpublished postmortem";
+		return true;
+	}
+	return false;
+}
+
+static size_t reader_term(struct reader *r, struct token *t)
+{
+	uint64_t hash = hash_fnv1a(t->term, t->len);
+	size_t id = wtab_get(&r->words, t->term, t->len, hash);
+	if (id != SIZE_MAX)
+		return id;
+	char word[TOK_MAX_BYTES + 1];
+	size_t wlen = t->len;
+	memcpy(word, t->term, wlen + 1);
+	if (!tok_term(t)) {
+		wtab_put(&r->words, word, wlen, hash, STOP);
+		return STOP;
+	}
+	uint64_t thash = hash_fnv1a(t->term, t->len);
+	id = wtab_get(&r->terms, t->term, t->len, thash);
+	if (id == SIZE_MAX) {
+		id = r->nterms;
+		ALLOC_GROW(r->term, r->nterms + 1, r->alloc);
+		r->term[r->nterms++] = xstrndup(t->term, t->len);
+		wtab_put(&r->terms, t->term, t->len, thash, id);
+	}
+	wtab_put(&r->words, word, wlen, hash, id);
+	return id;
+}
+
+/* The doc's hit for term id, created when new. */
+static struct hit *doc_hit(struct reader *r, struct doc_hits *d, size_t *alloc, size_t id, size_t stamp)
+{
+	if (id >= r->slot_alloc) {
+		size_t n = r->slot_alloc;
+		ALLOC_GROW(r->slot, id + 1, r->slot_alloc);
+		r->stamp = xrealloc(r->stamp, r->slot_alloc * sizeof(*r->stamp));
+		memset(r->stamp + n, 0, (r->slot_alloc - n) * sizeof(*r->stamp));
+	}
+	if (r->stamp[id] == stamp)
+		return &d->hits[r->slot[id]];
+	r->stamp[id] = stamp;
+	r->slot[id] = d->nhits;
+	ALLOC_GROW(d->hits, d->nhits + 1, *alloc);
+	struct hit *h = &d->hits[d->nhits++];
+	memset(h, 0, sizeof(*h));
+	h->term = (uint32_t)id;
+	h->at = NO_PLACE;
+	return h;
+}
+
+struct reading {
+	struct reader *r;
+	struct doc_hits *d;
+	size_t alloc, stamp;
+};
+
+static void read_text(struct reading *rd, const char *text, enum text_field f)
+{
+	struct token t;
+	size_t pos = 0, len = text ? strlen(text) : 0;
+	while (tok_next_word(text, len, &pos, &t)) {
+		size_t id = reader_term(rd->r, &t);
+		if (id == STOP)
+			continue;
+		struct hit *h = doc_hit(rd->r, rd->d, &rd->alloc, id, rd->stamp);
+		if (h->tf[f] < UINT16_MAX)
+			h->tf[f]++;
+		rd->d->len[f]++;
+		if (f != F_TITLE && h->at == NO_PLACE) {
+			h->at = (uint32_t)t.start;
+			h->in_summary = f == F_SUMMARY;
+		}
+	}
+}
+
+static void read_flagged(struct reading *rd, const char *text, uint8_t flag)
+{
+	struct token t;
+	size_t pos = 0, len = strlen(text);
+	while (tok_next_word(text, len, &pos, &t)) {
+		size_t id = reader_term(rd->r, &t);
+		if (id != STOP)
+			doc_hit(rd->r, rd->d, &rd->alloc, id, rd->stamp)->flags |= flag;
+	}
+}
+
+static void read_nodes(struct reading *rd, const struct graph *g, enum term_kind k, const size_t *v, size_t n,
+		       uint8_t flag)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct node *nd = &g->nodes[k][v[i]];
+		read_flagged(rd, nd->name, flag);
+		read_flagged(rd, nd->slug, flag);
+	}
+}
+
+static void read_one(void *vctx, size_t i, int worker)
+{
+	struct read_ctx *ctx = vctx;
+	i += ctx->base;
+	const struct postmortem *pm = &ctx->c->pms[i];
+	const struct pm_links *l = &ctx->g->pm[i];
+	/* The hits are gathered in a struct on this thread's stack and stored once: neighbouring
+	 * documents are read by other workers, and their doc_hits share cache lines. */
+	struct doc_hits hits = {.worker = worker};
+	struct reading rd = {.r = &ctx->readers[worker], .d = &hits, .stamp = i + 1};
+	read_flagged(&rd, pm->id, FL_ID);
+	read_text(&rd, pm->title, F_TITLE);
+	read_text(&rd, pm->summary, F_SUMMARY);
+	const char *text = pm->text ? pm->text : "";
+	size_t len = strlen(text);
+	if (memmem(text, len, "[[", 2)) { /* a copy only for the few bodies with links */
+		struct buf body = BUF_INIT;
+		text_resolve(&body, text, body_link, (void *)ctx->c);
+		ctx->bodies[i] = buf_detach(&body, &len);
+		text = ctx->bodies[i];
+	}
+	ctx->lens[i][0] = len;
+	ctx->lens[i][1] = pm->summary ? strlen(pm->summary) : 0;
+	read_text(&rd, text, F_BODY);
+	read_nodes(&rd, ctx->g, TERM_SERVICE, l->services, l->nservices, FL_SERVICE);
+	read_nodes(&rd, ctx->g, TERM_FACTOR, l->factors, l->nfactors, FL_FACTOR);
+	read_nodes(&rd, ctx->g, TERM_TAG, l->tags, l->ntags, FL_TAG);
+	ctx->docs[i] = hits;
+}
+
+static void reader_release(struct reader *r)
+{
+	wtab_release(&r->words);
+	wtab_release(&r->terms);
+	for (size_t i = 0; i < r->nterms; i++)
+		free(r->term[i]);
+	free(r->term);
+	free(r->slot);
+	free(r->stamp);
+	free(r->global);
+}
+
+/* ---- stage 2: merge ------------------------------------------------------ */
+
+struct posting {
+	uint32_t doc;
+	uint16_t tf[NFIELDS];
+	uint8_t flags;
+	uint8_t level;
+	bool in_summary;
+	uint32_t at;
+};
+
+struct iterm {
+	char *s;
+	size_t len;
+	struct posting *p; /* by doc */
+	size_t np, alloc;
+	uint32_t cards[SEARCH_CARDS]; /* indices into p, best first */
+	size_t ncards;
+	size_t size;      /* estimated bytes in a shard, gzipped (term_size) */
+	size_t shard;
+};
+
+struct index {
+	const struct corpus *c;
+	const struct graph *g;
+	size_t ndocs;
+	uint32_t (*len)[NFIELDS]; /* per doc */
+	char **bodies;            /* per doc: the body's text as indexed, when not pm->text (see read_one) */
+	size_t (*lens)[2];        /* per doc: that text's length and the summary's (excerpts are cut from them) */
+	double avg[NFIELDS];
+	struct iterm *terms; /* sorted by string once merged */
+	size_t nterms, alloc;
+};
+
+/* The index's term for reader r's term id, created when new. */
+static size_t global_term(struct index *ix, struct strmap *map, struct reader *r, size_t id)
+{
+	if (r->nglobal < r->nterms) { /* terms this reader met since the last batch */
+		r->global = xrealloc(r->global, r->nterms * sizeof(size_t));
+		memset(r->global + r->nglobal, 0xff, (r->nterms - r->nglobal) * sizeof(size_t));
+		r->nglobal = r->nterms;
+	}
+	if (r->global[id] != SIZE_MAX)
+		return r->global[id];
+	size_t k = strmap_get(map, r->term[id]);
+	if (k == SIZE_MAX) {
+		k = ix->nterms;
+		ALLOC_GROW(ix->terms, ix->nterms + 1, ix->alloc);
+		memset(&ix->terms[k], 0, sizeof(ix->terms[k]));
+		ix->terms[k].s = xstrdup(r->term[id]);
+		ix->terms[k].len = strlen(r->term[id]);
+		ix->nterms++;
+		strmap_put(map, r->term[id], k);
+	}
+	r->global[id] = k;
+	return k;
+}
+
+static void merge_doc(struct index *ix, struct strmap *map, struct reader *r, size_t doc, const struct doc_hits *d)
+{
+	memcpy(ix->len[doc], d->len, sizeof(d->len));
+	for (size_t i = 0; i < d->nhits; i++) {
+		const struct hit *h = &d->hits[i];
+		size_t term = global_term(ix, map, r, h->term); /* may move ix->terms */
+		struct iterm *t = &ix->terms[term];
+		if (t->np == t->alloc) { /* a common word's postings grow past BIG_ARRAY_BYTES */
+			size_t n = t->alloc < 8 ? 8 : t->alloc * 2;
+			t->p = big_realloc(t->p, t->alloc * sizeof(*t->p), n * sizeof(*t->p));
+			t->alloc = n;
+		}
+		struct posting *p = &t->p[t->np++];
+		p->doc = (uint32_t)doc;
+		memcpy(p->tf, h->tf, sizeof(h->tf));
+		p->flags = h->flags;
+		p->in_summary = h->in_summary;
+		p->at = h->at;
+		p->level = 0;
+	}
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+	return strcmp(((const struct iterm *)a)->s, ((const struct iterm *)b)->s);
+}
+
+static void index_read(struct index *ix, int jobs)
+{
+	size_t n = ix->ndocs;
+	int workers = jobs < 1 ? 1 : jobs;
+	struct read_ctx ctx = {
+		.c = ix->c,
+		.g = ix->g,
+		.readers = xcalloc((size_t)workers, sizeof(struct reader)),
+		.docs = xcalloc(n ? n : 1, sizeof(struct doc_hits)),
+		.bodies = xcalloc(n ? n : 1, sizeof(char *)),
+		.lens = xcalloc(n ? n : 1, sizeof(*ctx.lens)),
+	};
+	struct strmap map = STRMAP_INIT;
+	ix->len = xcalloc(n ? n : 1, sizeof(*ix->len));
+	/* In batches, each merged (in document order) and freed before the next is read: the
+	 * hits of every document at once would double the stage's memory. */
+	for (ctx.base = 0; ctx.base < n; ctx.base += READ_BATCH) {
+		size_t end = n - ctx.base < READ_BATCH ? n : ctx.base + READ_BATCH;
+		parallel_for(end - ctx.base, workers, read_one, &ctx);
+		for (size_t i = ctx.base; i < end; i++) {
+			merge_doc(ix, &map, &ctx.readers[ctx.docs[i].worker], i, &ctx.docs[i]);
+			free(ctx.docs[i].hits);
+		}
+	}
+	strmap_release(&map);
+	for (int w = 0; w < workers; w++)
+		reader_release(&ctx.readers[w]);
+	free(ctx.readers);
+	free(ctx.docs);
+	ix->bodies = ctx.bodies;
+	ix->lens = ctx.lens;
+	sort_array(ix->terms, ix->nterms, sizeof(*ix->terms), cmp_term);
+}
+
+/* ---- stage 3: score ------------------------------------------------------ */
+
+static double saturate(double tf, double len_ratio, double b)
+{
+	return tf * (K1 + 1) / (tf + K1 * (1 - b + b * len_ratio));
+}
+
+static uint8_t impact_level(const struct index *ix, const struct posting *p)
+{
+	double impact = 0;
+	for (int f = 0; f < NFIELDS; f++) {
+		if (!p->tf[f])
+			continue;
+		double ratio = ix->avg[f] > 0 ? ix->len[p->doc][f] / ix->avg[f] : 1;
+		impact += field_weight[f] * saturate(p->tf[f], ratio, field_b[f]);
+	}
+	impact += (p->flags & FL_ID ? W_ID : 0) + (p->flags & FL_SERVICE ? W_SERVICE : 0) +
+		  (p->flags & FL_FACTOR ? W_FACTOR : 0) + (p->flags & FL_TAG ? W_TAG : 0);
+	double level = floor(log(impact / SEARCH_LEVEL_BASE) / log(SEARCH_LEVEL_RATIO) + 0.5);
+	return (uint8_t)(level < 0 ? 0 : level > SEARCH_LEVELS - 1 ? SEARCH_LEVELS - 1 : level);
+}
+
+/* Is posting a ranked before b: higher level, then newer (lower doc)? */
+static bool ranks_before(const struct posting *a, const struct posting *b)
+{
+	return a->level != b->level ? a->level > b->level : a->doc < b->doc;
+}
+
+/* The term's SEARCH_CARDS best postings, best first. */
+static void pick_cards(struct iterm *t)
+{
+	t->ncards = 0;
+	for (size_t i = 0; i < t->np; i++) {
+		size_t k = t->ncards;
+		if (k == SEARCH_CARDS && !ranks_before(&t->p[i], &t->p[t->cards[k - 1]]))
+			continue;
+		if (k < SEARCH_CARDS)
+			t->ncards++;
+		else
+			k--;
+		while (k > 0 && ranks_before(&t->p[i], &t->p[t->cards[k - 1]])) {
+			t->cards[k] = t->cards[k - 1];
+			k--;
+		}
+		t->cards[k] = (uint32_t)i;
+	}
+}
+
+static void score_term(void *vctx, size_t k, int worker)
+{
+	(void)worker;
+	struct index *ix = vctx;
+	struct iterm *t = &ix->terms[k];
+	for (size_t i = 0; i < t->np; i++)
+		t->p[i].level = impact_level(ix, &t->p[i]);
+	pick_cards(t);
+}
+
+/* Every posting's impact level and every term's cards; the terms in parallel. */
+static void index_score(struct index *ix, int jobs)
+{
+	double total[NFIELDS] = {0};
+	for (size_t i = 0; i < ix->ndocs; i++)
+		for (int f = 0; f < NFIELDS; f++)
+			total[f] += ix->len[i][f];
+	for (int f = 0; f < NFIELDS; f++)
+		ix->avg[f] = ix->ndocs ? total[f] / (double)ix->ndocs : 0;
+	parallel_for(ix->nterms, jobs, score_term, ix);
+}
+
+/* ---- encoding ------------------------------------------------------------ */
+
+void search_add_varint(struct buf *b, uint64_t v)
+{
+	while (v >= 32) {
+		buf_addch(b, alphabet[32 | (v & 31)]);
+		v >>= 5;
+	}
+	buf_addch(b, alphabet[v]);
+}
+
+/*
+ * s as a JSON string.  Only what JSON and JavaScript need is escaped: the
+ * files are scripts of their own (never inline in a page), so <, > and &
+ * stay as written, which keeps the index small and lets the public build's
+ * leak check see the text as it is.
+ */
+static void add_json_str(struct buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str, *run = s;
+	buf_addch(b, '"');
+	for (; *s; s++) {
+		bool line_sep = s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9);
+		if (*s != '"' && *s != '\\' && *s >= 0x20 && !line_sep)
+			continue;
+		buf_add(b, run, (size_t)(s - run));
+		if (line_sep) {
+			buf_addf(b, "\\u202%c", s[2] == 0xa8 ? '8' : '9');
+			s += 2;
+		} else if (*s < 0x20) {
+			buf_addf(b, "\\u%04x", *s);
+		} else {
+			buf_addf(b, "\\%c", *s);
+		}
+		run = s + 1;
+	}
+	buf_add(b, run, (size_t)(s - run));
+	buf_addch(b, '"');
+}
+
+/*
+ * A term's postings: "b" then a bitmap of the docs (6 docs a character, doc
+ * d at bit d % 6 of character d / 6), or "g" then the docs as varints (the
+ * first doc, then each doc - previous - 1); then one character per
+ * posting, in doc order, for its impact level.  The bitmap is used when it
+ * is shorter.
+ */
+static void encode_postings(struct buf *b, const struct iterm *t, size_t ndocs)
+{
+	struct buf gaps = BUF_INIT;
+	for (size_t i = 0; i < t->np; i++)
+		search_add_varint(&gaps, i ? t->p[i].doc - t->p[i - 1].doc - 1 : t->p[i].doc);
+	size_t bitmap_len = (ndocs + 5) / 6;
+	if (bitmap_len < gaps.len) {
+		unsigned char *bits = xcalloc(bitmap_len, 1);
+		for (size_t i = 0; i < t->np; i++)
+			bits[t->p[i].doc / 6] |= (unsigned char)(1u << (t->p[i].doc % 6));
+		buf_addch(b, 'b');
+		for (size_t i = 0; i < bitmap_len; i++)
+			buf_addch(b, alphabet[bits[i]]);
+		free(bits);
+	} else {
+		buf_addch(b, 'g');
+		buf_add(b, gaps.ptr, gaps.len);
+	}
+	buf_release(&gaps);
+	for (size_t i = 0; i < t->np; i++)
+		buf_addch(b, alphabet[t->p[i].level]);
+}
+
+/* ---- excerpts ------------------------------------------------------------ */
+
+static bool is_space(char ch)
+{
+	return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+}
+
+static bool ends_sentence(char ch)
+{
+	return ch == '.' || ch == '!' || ch == '?';
+}
+
+/* Does a sentence end just before text[i] ("... end. Next")? */
+static bool sentence_break(const char *text, size_t i)
+{
+	if (text[i - 1] == '\n')
+		return true;
+	return i >= 2 && is_space(text[i - 1]) && ends_sentence(text[i - 2]);
+}
+
+/* Move i back to the start of a UTF-8 character. */
+static size_t char_start(const char *text, size_t i)
+{
+	while (i > 0 && ((unsigned char)text[i] & 0xc0) == 0x80)
+		i--;
+	return i;
+}
+
+void search_excerpt(struct buf *b, const char *text, size_t len, size_t at, size_t max)
+{
+	if (at > len)
+		at = len;
+	size_t start = at, end = at;
+	while (start > 0 && at - start < max / 3 && !sentence_break(text, start))
+		start--;
+	bool cut_start = start > 0 && !sentence_break(text, start);
+	if (cut_start) {
+		while (start < at && !is_space(text[start]))
+			start++; /* at a word */
+	}
+	while (end < len && end - start < max && !(end > at && sentence_break(text, end)))
+		end++;
+	bool cut_end = end < len && !sentence_break(text, end);
+	if (cut_end) {
+		size_t cut = end;
+		while (cut > at && !is_space(text[cut]))
+			cut--;
+		end = cut > at ? cut : char_start(text, end);
+	}
+	while (start < end && is_space(text[start]))
+		start++;
+	while (end > start && is_space(text[end - 1]))
+		end--;
+	if (cut_end && end > start && ends_sentence(text[end - 1]))
+		cut_end = false;
+	if (cut_start)
+		buf_adds(b, "\xe2\x80\xa6");
+	bool space = false;
+	for (size_t i = start; i < end; i++) {
+		if (is_space(text[i])) {
+			space = true;
+			continue;
+		}
+		if (space)
+			buf_addch(b, ' ');
+		space = false;
+		buf_addch(b, text[i]);
+	}
+	if (cut_end)
+		buf_adds(b, "\xe2\x80\xa6");
+}
+
+/*
+ * The excerpt for a card: around the match, else the summary, else the
+ * body's start.  The lengths are the document's, measured once: a document
+ * has a card for each of its best terms, and measuring a 13 MB body for each
+ * took 34 s.
+ */
+static void card_excerpt(struct buf *b, const struct index *ix, const struct posting *p)
+{
+	const struct postmortem *pm = &ix->c->pms[p->doc];
+	const char *summary = pm->summary ? pm->summary : "";
+	const char *body = ix->bodies[p->doc] ? ix->bodies[p->doc] : pm->text ? pm->text : "";
+	size_t body_len = ix->lens[p->doc][0], summary_len = ix->lens[p->doc][1];
+	if (p->at != NO_PLACE && p->in_summary)
+		search_excerpt(b, summary, summary_len, p->at, EXCERPT_BYTES);
+	else if (p->at != NO_PLACE)
+		search_excerpt(b, body, body_len, p->at, EXCERPT_BYTES);
+	else if (*summary)
+		search_excerpt(b, summary, summary_len, 0, SUMMARY_BYTES);
+	else
+		search_excerpt(b, body, body_len, 0, EXCERPT_BYTES);
+}
+
+/* ---- stage 4: layout ----------------------------------------------------- */
+
+/* A typo key: `term` with its first or second letter deleted. */
+struct typo_key {
+	char *key;
+	size_t term;
+	size_t shard;
+};
+
+struct layout {
+	bool single;          /* every part in search/index.js */
+	size_t nterm_shards;
+	char **first_key;     /* of each term shard */
+	struct typo_key *typos;
+	size_t ntypos;
+	size_t ndoc_shards, docs_per_shard;
+	char **enc;           /* each term's encoded postings */
+	size_t *term_from, *typo_from; /* each shard's first term and typo key (nterm_shards + 1 each) */
+};
+
+static bool ascii_letters(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 'a' || *s > 'z')
+			return false;
+	return true;
+}
+
+static int cmp_typo(const void *va, const void *vb)
+{
+	const struct typo_key *a = va, *b = vb;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->term > b->term) - (a->term < b->term);
+}
+
+static void add_typo(struct layout *lo, size_t *alloc, char *key, size_t term)
+{
+	ALLOC_GROW(lo->typos, lo->ntypos + 1, *alloc);
+	lo->typos[lo->ntypos].key = key;
+	lo->typos[lo->ntypos].term = term;
+	lo->typos[lo->ntypos++].shard = 0;
+}
+
+/*
+ * For one-edit matches near the start, where a misspelt word sorts far from
+ * the term: each term without its first, second and third letter.  Edits
+ * there, and swaps of letters 0-1 and 1-2, meet these keys; any edit further
+ * on leaves the first two letters, so the browser finds those terms among
+ * the ones that share them.
+ */
+static void make_typo_keys(struct layout *lo, const struct index *ix)
+{
+	size_t alloc = 0;
+	for (size_t k = 0; k < ix->nterms; k++) {
+		const struct iterm *t = &ix->terms[k];
+		if (t->len < TYPO_MIN || !ascii_letters(t->s))
+			continue;
+		for (size_t at = 0; at < 3 && at + 2 < t->len; at++) {
+			char *key = xstrdup(t->s);
+			memmove(key + at, key + at + 1, t->len - at);
+			add_typo(lo, &alloc, key, k);
+		}
+	}
+	sort_array(lo->typos, lo->ntypos, sizeof(*lo->typos), cmp_typo);
+}
+
+static size_t record_size(const struct postmortem *pm)
+{
+	return strlen(pm->id) + strlen(pm->title) + 32;
+}
+
+/*
+ * Shards are balanced by what they weigh on the wire: about what gzip leaves
+ * of them.  Text (titles, excerpts, keys) shrinks to about a third, the
+ * postings' 6-bit characters to about three quarters.
+ */
+static size_t text_weight(size_t bytes)
+{
+	return bytes * 3 / 10;
+}
+
+static size_t term_size(const struct index *ix, const struct iterm *t, const char *enc)
+{
+	size_t cards = 0;
+	for (size_t i = 0; i < t->ncards; i++)
+		cards += record_size(&ix->c->pms[t->p[t->cards[i]].doc]) + EXCERPT_BYTES * 3 / 4;
+	return strlen(enc) * 3 / 4 + text_weight(t->len + cards + 12);
+}
+
+static size_t typo_size(const struct index *ix, const struct typo_key *y)
+{
+	return text_weight(strlen(y->key) + ix->terms[y->term].len + 6);
+}
+
+/*
+ * How many files: at most one per PM_PER_FILE postmortems, none smaller than
+ * MIN_FILE_BYTES; the manifest and the facets take one each, the rest are
+ * shared by term shards and doc shards in proportion to their bytes.
+ */
+static void plan_files(struct layout *lo, size_t ndocs, size_t term_bytes, size_t doc_bytes)
+{
+	size_t max_files = ndocs / PM_PER_FILE, total = term_bytes + doc_bytes;
+	size_t by_size = total / MIN_FILE_BYTES + 2;
+	if (max_files > by_size)
+		max_files = by_size;
+	lo->single = max_files < 4;
+	if (lo->single) {
+		lo->nterm_shards = lo->ndoc_shards = 1;
+		lo->docs_per_shard = ndocs ? ndocs : 1;
+		return;
+	}
+	size_t shards = max_files - 2;
+	lo->ndoc_shards = (size_t)((double)shards * (double)doc_bytes / (double)total + 0.5);
+	if (lo->ndoc_shards < 1)
+		lo->ndoc_shards = 1;
+	if (lo->ndoc_shards > shards - 1)
+		lo->ndoc_shards = shards - 1;
+	lo->docs_per_shard = (ndocs + lo->ndoc_shards - 1) / lo->ndoc_shards;
+	lo->ndoc_shards = (ndocs + lo->docs_per_shard - 1) / lo->docs_per_shard;
+	lo->nterm_shards = shards - lo->ndoc_shards;
+}
+
+/*
+ * Cut the key space (terms and typo keys, merged in key order) into
+ * nterm_shards ranges of about equal weight, never between equal keys.
+ */
+static void assign_shards(struct layout *lo, struct index *ix, size_t term_bytes)
+{
+	size_t want = lo->nterm_shards, left = term_bytes, target = term_bytes / (want ? want : 1) + 1;
+	size_t shard = 0, bytes = 0, ti = 0, yi = 0;
+	const char *prev = NULL;
+	lo->first_key = xcalloc(want, sizeof(char *));
+	lo->first_key[0] = xstrdup("");
+	while (ti < ix->nterms || yi < lo->ntypos) {
+		bool term = yi >= lo->ntypos ||
+			    (ti < ix->nterms && strcmp(ix->terms[ti].s, lo->typos[yi].key) <= 0);
+		const char *key = term ? ix->terms[ti].s : lo->typos[yi].key;
+		size_t size = term ? ix->terms[ti].size : typo_size(ix, &lo->typos[yi]);
+		/* cut where the shard comes nearest its share of what is left */
+		if (bytes && bytes + size / 2 >= target && shard + 1 < want && strcmp(prev, key)) {
+			lo->first_key[++shard] = xstrdup(key);
+			target = left / (want - shard) + 1;
+			bytes = 0;
+		}
+		bytes += size;
+		left -= size < left ? size : left;
+		if (term)
+			ix->terms[ti++].shard = shard;
+		else
+			lo->typos[yi++].shard = shard;
+		prev = key;
+	}
+	lo->nterm_shards = shard + 1;
+	/* shards are ranges of the key order: note where each one's terms and typo keys start */
+	lo->term_from = xcalloc(lo->nterm_shards + 1, sizeof(size_t));
+	lo->typo_from = xcalloc(lo->nterm_shards + 1, sizeof(size_t));
+	for (size_t sh = 0, k = 0, y = 0; sh <= lo->nterm_shards; sh++) {
+		while (k < ix->nterms && ix->terms[k].shard < sh)
+			k++;
+		while (y < lo->ntypos && lo->typos[y].shard < sh)
+			y++;
+		lo->term_from[sh] = k;
+		lo->typo_from[sh] = y;
+	}
+}
+
+static void index_layout(struct layout *lo, struct index *ix)
+{
+	size_t term_bytes = 0, doc_bytes = 0;
+	lo->enc = xcalloc(ix->nterms ? ix->nterms : 1, sizeof(char *));
+	for (size_t k = 0; k < ix->nterms; k++) {
+		struct buf b = BUF_INIT;
+		encode_postings(&b, &ix->terms[k], ix->ndocs);
+		lo->enc[k] = buf_detach(&b, NULL);
+		ix->terms[k].size = term_size(ix, &ix->terms[k], lo->enc[k]);
+		term_bytes += ix->terms[k].size;
+	}
+	make_typo_keys(lo, ix);
+	for (size_t i = 0; i < lo->ntypos; i++)
+		term_bytes += typo_size(ix, &lo->typos[i]);
+	for (size_t i = 0; i < ix->ndocs; i++) {
+		const struct postmortem *pm = &ix->c->pms[i];
+		doc_bytes += text_weight(record_size(pm) + (pm->summary ? strlen(pm->summary) : 0));
+	}
+	plan_files(lo, ix->ndocs, term_bytes, doc_bytes);
+	assign_shards(lo, ix, term_bytes);
+}
+
+static void layout_release(struct layout *lo, size_t nterms)
+{
+	for (size_t i = 0; i < lo->nterm_shards; i++)
+		free(lo->first_key[i]);
+	free(lo->first_key);
+	free(lo->term_from);
+	free(lo->typo_from);
+	for (size_t i = 0; i < lo->ntypos; i++)
+		free(lo->typos[i].key);
+	free(lo->typos);
+	for (size_t i = 0; i < nterms; i++)
+		free(lo->enc[i]);
+	free(lo->enc);
+}
+
+/* ---- stage 4: write ------------------------------------------------------ */
+
+static const char *const statuses[] = {"draft", "in-review", "complete"};
+
+/*
+ * id, title, date, severity (index), status (index), then the summary when
+ * given, then the slug when it is not the id lowercased.
+ */
+static void add_record_fields(struct buf *b, const struct postmortem *pm, const char *summary)
+{
+	char date[11];
+	when_date(&pm->date, date);
+	add_json_str(b, pm->id);
+	buf_addch(b, ',');
+	add_json_str(b, pm->title);
+	buf_addf(b, ",\"%s\",%d,%d", date, pm->severity, (int)pm->status);
+	if (summary) {
+		buf_addch(b, ',');
+		add_json_str(b, summary);
+	}
+	char *lower = xstrdup(pm->id);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (strcmp(lower, pm->slug)) {
+		buf_addch(b, ',');
+		add_json_str(b, pm->slug);
+	}
+	free(lower);
+}
+
+/* The shard's records and excerpts: each new one gets the next index. */
+struct shard_tables {
+	struct strmap excerpts;
+	struct buf x;        /* the "x" array's items */
+	size_t nx;
+	size_t *rec_of_doc;  /* doc -> record index + 1, 0 when none yet */
+	size_t *rec_docs;    /* record index -> doc */
+	size_t nrec, rec_alloc;
+};
+
+static size_t shard_excerpt(struct shard_tables *st, const struct index *ix, const struct posting *p)
+{
+	struct buf e = BUF_INIT;
+	card_excerpt(&e, ix, p);
+	size_t i = strmap_get(&st->excerpts, buf_cstr(&e));
+	if (i == SIZE_MAX) {
+		i = st->nx++;
+		strmap_put(&st->excerpts, buf_cstr(&e), i);
+		if (i)
+			buf_addch(&st->x, ',');
+		add_json_str(&st->x, buf_cstr(&e));
+	}
+	buf_release(&e);
+	return i;
+}
+
+static size_t shard_record(struct shard_tables *st, size_t doc)
+{
+	if (!st->rec_of_doc[doc]) {
+		ALLOC_GROW(st->rec_docs, st->nrec + 1, st->rec_alloc);
+		st->rec_docs[st->nrec++] = doc;
+		st->rec_of_doc[doc] = st->nrec;
+	}
+	return st->rec_of_doc[doc] - 1;
+}
+
+/*
+ * Term shard part: {"t": terms (sorted), "n": their document frequencies,
+ * "p": their postings (encode_postings), "c": their cards as varint pairs
+ * (record index, excerpt index), best first, "x": excerpts, "r": records
+ * [doc, id, title, date, severity, status(, slug)], "y": typo keys as a flat
+ * list key, term, key, term, ... (sorted by key; the term may live in
+ * another shard)}.
+ */
+static void write_term_shard(struct buf *b, const struct index *ix, const struct layout *lo, size_t shard)
+{
+	struct shard_tables st = {.excerpts = STRMAP_INIT, .x = BUF_INIT};
+	struct buf t = BUF_INIT, n = BUF_INIT, p = BUF_INIT, cards = BUF_INIT;
+	bool first = true;
+	st.rec_of_doc = xcalloc(ix->ndocs ? ix->ndocs : 1, sizeof(size_t));
+	for (size_t k = lo->term_from[shard]; k < lo->term_from[shard + 1]; k++) {
+		const struct iterm *tm = &ix->terms[k];
+		const char *sep = first ? "" : ",";
+		first = false;
+		buf_adds(&t, sep);
+		add_json_str(&t, tm->s);
+		buf_adds(&n, sep);
+		buf_add_uint(&n, tm->np);
+		buf_adds(&p, sep);
+		buf_addch(&p, '"');
+		buf_adds(&p, lo->enc[k]);
+		buf_addch(&p, '"');
+		buf_adds(&cards, sep);
+		buf_addch(&cards, '"');
+		for (size_t i = 0; i < tm->ncards; i++) {
+			const struct posting *ps = &tm->p[tm->cards[i]];
+			search_add_varint(&cards, shard_record(&st, ps->doc));
+			search_add_varint(&cards, shard_excerpt(&st, ix, ps));
+		}
+		buf_addch(&cards, '"');
+	}
+	static const char *const keys[] = {"{\"t\":[", "],\"n\":[", "],\"p\":[", "],\"c\":[", "],\"x\":["};
+	const struct buf *parts[] = {&t, &n, &p, &cards, &st.x};
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) { /* no printf: these are the shard's bulk */
+		buf_adds(b, keys[i]);
+		buf_add(b, buf_cstr(parts[i]), parts[i]->len);
+	}
+	buf_adds(b, "],\"r\":[");
+	for (size_t i = 0; i < st.nrec; i++) {
+		buf_adds(b, i ? ",[" : "[");
+		buf_add_uint(b, st.rec_docs[i]);
+		buf_addch(b, ',');
+		add_record_fields(b, &ix->c->pms[st.rec_docs[i]], NULL);
+		buf_addch(b, ']');
+	}
+	buf_adds(b, "],\"y\":[");
+	first = true;
+	for (size_t i = lo->typo_from[shard]; i < lo->typo_from[shard + 1]; i++) {
+		buf_adds(b, first ? "\"" : ",\"");
+		first = false;
+		buf_adds(b, lo->typos[i].key);
+		buf_adds(b, "\",\"");
+		buf_adds(b, ix->terms[lo->typos[i].term].s);
+		buf_addch(b, '"');
+	}
+	buf_adds(b, "]}");
+	strmap_release(&st.excerpts);
+	buf_release(&st.x);
+	free(st.rec_of_doc);
+	free(st.rec_docs);
+	buf_release(&t);
+	buf_release(&n);
+	buf_release(&p);
+	buf_release(&cards);
+}
+
+/* Doc shard part: {"r": [[id, title, date, severity, status, summary(, slug)], ...]}. */
+static void write_doc_shard(struct buf *b, const struct index *ix, size_t from, size_t to)
+{
+	buf_adds(b, "{\"r\":[");
+	for (size_t i = from; i < to; i++) {
+		const struct postmortem *pm = &ix->c->pms[i];
+		struct buf summary = BUF_INIT;
+		if (pm->summary)
+			search_excerpt(&summary, pm->summary, strlen(pm->summary), 0, SUMMARY_BYTES);
+		buf_adds(b, i > from ? ",[" : "[");
+		add_record_fields(b, pm, buf_cstr(&summary));
+		buf_addch(b, ']');
+		buf_release(&summary);
+	}
+	buf_adds(b, "]}");
+}
+
+/* Years of the corpus, newest first, and each doc's year index. */
+static size_t collect_years(const struct index *ix, char (*years)[5], size_t *doc_year)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ix->ndocs; i++) {
+		char date[11];
+		when_date(&ix->c->pms[i].date, date);
+		date[4] = '\0';
+		size_t k = 0;
+		while (k < n && strcmp(years[k], date))
+			k++;
+		if (k == n)
+			memcpy(years[n++], date, 5);
+		doc_year[i] = k;
+	}
+	/* docs are newest first, so years came newest first too */
+	return n;
+}
+
+static void add_facet(struct buf *b, const char *name, const char *value, const char *label, size_t count,
+		      bool first)
+{
+	if (first)
+		buf_addf(b, "\"%s\":[", name);
+	else
+		buf_addch(b, ',');
+	buf_addch(b, '[');
+	add_json_str(b, value);
+	buf_addch(b, ',');
+	add_json_str(b, label);
+	buf_addf(b, ",%zu]", count);
+}
+
+static void add_node_facet(struct buf *b, const struct graph *g, enum term_kind k, const char *name)
+{
+	for (size_t i = 0; i < g->nnodes[k]; i++)
+		add_facet(b, name, g->nodes[k][i].slug, g->nodes[k][i].name, g->nodes[k][i].npms, !i);
+	if (g->nnodes[k])
+		buf_adds(b, "],");
+	else
+		buf_addf(b, "\"%s\":[],", name);
+}
+
+/*
+ * Facets part: {"service", "factor", "severity", "status", "year": lists of
+ * [value, label, count], "a": every doc's values as varints: severity,
+ * status, year (indices into those lists), the number of services and
+ * their indices, the number of factors and their indices}.
+ */
+static void write_facets(struct buf *b, const struct index *ix)
+{
+	const struct corpus *c = ix->c;
+	const struct graph *g = ix->g;
+	size_t n = ix->ndocs, *doc_year = xcalloc(n ? n : 1, sizeof(size_t));
+	size_t *sev = xcalloc(c->site.nseverities + 1, sizeof(size_t)), st[3] = {0};
+	char (*years)[5] = xcalloc(n ? n : 1, sizeof(*years));
+	size_t nyears = collect_years(ix, years, doc_year);
+	size_t *year_count = xcalloc(nyears + 1, sizeof(size_t));
+	struct buf a = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const struct postmortem *pm = &c->pms[i];
+		const struct pm_links *l = &g->pm[i];
+		sev[pm->severity]++;
+		st[pm->status]++;
+		year_count[doc_year[i]]++;
+		search_add_varint(&a, (uint64_t)pm->severity);
+		search_add_varint(&a, pm->status);
+		search_add_varint(&a, doc_year[i]);
+		search_add_varint(&a, l->nservices);
+		for (size_t k = 0; k < l->nservices; k++)
+			search_add_varint(&a, l->services[k]);
+		search_add_varint(&a, l->nfactors);
+		for (size_t k = 0; k < l->nfactors; k++)
+			search_add_varint(&a, l->factors[k]);
+	}
+	buf_addch(b, '{');
+	add_node_facet(b, g, TERM_SERVICE, "service");
+	add_node_facet(b, g, TERM_FACTOR, "factor");
+	for (size_t i = 0; i < c->site.nseverities; i++)
+		add_facet(b, "severity", c->site.severities[i], c->site.severities[i], sev[i], !i);
+	buf_adds(b, c->site.nseverities ? "]," : "\"severity\":[],");
+	for (size_t i = 0; i < 3; i++)
+		add_facet(b, "status", statuses[i], statuses[i], st[i], !i);
+	buf_adds(b, "],");
+	for (size_t i = 0; i < nyears; i++)
+		add_facet(b, "year", years[i], years[i], year_count[i], !i);
+	buf_adds(b, nyears ? "]," : "\"year\":[],");
+	buf_addf(b, "\"a\":\"%s\"}", buf_cstr(&a));
+	buf_release(&a);
+	free(doc_year);
+	free(sev);
+	free(years);
+	free(year_count);
+}
+
+struct writer {
+	struct output *out;
+	struct buf files; /* the manifest's "files" members */
+	struct buf single; /* the parts of a single-file index */
+	bool single_file;
+	int ret;
+};
+
+/* Write part `name` to its own file, or keep it for search/index.js. */
+static void emit_part(struct writer *w, const char *name, struct buf *part)
+{
+	if (w->single_file) {
+		buf_addf(&w->single, ",\"%s\":", name);
+		buf_add(&w->single, part->ptr, part->len);
+		buf_reset(part);
+		return;
+	}
+	struct buf f = BUF_INIT;
+	buf_addf(&f, "aftermath.load({\"%s\":", name);
+	buf_add(&f, part->ptr, part->len);
+	buf_adds(&f, "});\n");
+	char *path = xstrfmt("search/%s.%08llx.js", name,
+			     (unsigned long long)(hash_fnv1a(f.ptr, f.len) & 0xffffffffULL));
+	if (output_write(w->out, path, f.ptr, f.len) < 0)
+		w->ret = -1;
+	buf_addf(&w->files, "%s\"%s\":\"%s\"", w->files.len ? "," : "", name, path);
+	free(path);
+	buf_release(&f);
+	buf_reset(part);
+}
+
+/*
+ * Manifest part: {"v": 1, "n": postmortems, "k": SEARCH_CARDS, "lb", "lr":
+ * the level base and ratio, "sev": severity names, "st": status names,
+ * "ds": docs per doc shard, "tk": the first key of each term shard (the
+ * first is ""), "files": part name -> file from the site root, for the
+ * parts not in search/index.js}.
+ */
+static void write_manifest(struct buf *b, const struct index *ix, const struct layout *lo, const struct buf *files)
+{
+	const struct site *s = &ix->c->site;
+	buf_addf(b, "{\"v\":1,\"n\":%zu,\"k\":%d,\"lb\":%g,\"lr\":%g,\"sev\":[", ix->ndocs, SEARCH_CARDS,
+		 SEARCH_LEVEL_BASE, SEARCH_LEVEL_RATIO);
+	for (size_t i = 0; i < s->nseverities; i++) {
+		buf_adds(b, i ? "," : "");
+		add_json_str(b, s->severities[i]);
+	}
+	buf_addf(b, "],\"st\":[\"%s\",\"%s\",\"%s\"],\"ds\":%zu,\"tk\":[", statuses[0], statuses[1], statuses[2],
+		 lo->docs_per_shard);
+	for (size_t i = 0; i < lo->nterm_shards; i++) {
+		buf_adds(b, i ? "," : "");
+		add_json_str(b, lo->first_key[i]);
+	}
+	buf_addf(b, "],\"files\":{%s}}", buf_cstr(files));
+}
+
+struct parts_ctx {
+	const struct index *ix;
+	const struct layout *lo;
+	struct buf *parts; /* facets, then term shards, then doc shards */
+};
+
+static void write_part(void *vctx, size_t i, int worker)
+{
+	struct parts_ctx *ctx = vctx;
+	const struct layout *lo = ctx->lo;
+	(void)worker;
+	if (i == 0) {
+		write_facets(&ctx->parts[0], ctx->ix);
+	} else if (i <= lo->nterm_shards) {
+		write_term_shard(&ctx->parts[i], ctx->ix, lo, i - 1);
+	} else {
+		size_t from = (i - 1 - lo->nterm_shards) * lo->docs_per_shard, to = from + lo->docs_per_shard;
+		write_doc_shard(&ctx->parts[i], ctx->ix, from, to < ctx->ix->ndocs ? to : ctx->ix->ndocs);
+	}
+}
+
+static int write_index(const struct index *ix, const struct layout *lo, struct output *out, int jobs)
+{
+	struct writer w = {.out = out, .files = BUF_INIT, .single = BUF_INIT, .single_file = lo->single};
+	size_t nparts = 1 + lo->nterm_shards + lo->ndoc_shards;
+	struct parts_ctx ctx = {.ix = ix, .lo = lo, .parts = xcalloc(nparts, sizeof(struct buf))};
+	parallel_for(nparts, jobs, write_part, &ctx);
+	for (size_t i = 0; i < nparts; i++) {
+		char name[32];
+		if (i == 0)
+			snprintf(name, sizeof(name), "f");
+		else if (i <= lo->nterm_shards)
+			snprintf(name, sizeof(name), "t%zu", i - 1);
+		else
+			snprintf(name, sizeof(name), "d%zu", i - 1 - lo->nterm_shards);
+		emit_part(&w, name, &ctx.parts[i]);
+		buf_release(&ctx.parts[i]);
+	}
+	free(ctx.parts);
+	struct buf f = BUF_INIT;
+	buf_adds(&f, "aftermath.load({\"m\":");
+	write_manifest(&f, ix, lo, &w.files);
+	buf_add(&f, w.single.ptr, w.single.len);
+	buf_adds(&f, "});\n");
+	if (output_write(out, "search/index.js", f.ptr, f.len) < 0)
+		w.ret = -1;
+	buf_release(&f);
+	buf_release(&w.files);
+	buf_release(&w.single);
+	return w.ret;
+}
+
+static void index_release(struct index *ix)
+{
+	for (size_t k = 0; k < ix->nterms; k++) {
+		free(ix->terms[k].s);
+		big_free(ix->terms[k].p, ix->terms[k].alloc * sizeof(*ix->terms[k].p));
+	}
+	free(ix->terms);
+	free(ix->len);
+	for (size_t i = 0; ix->bodies && i < ix->ndocs; i++)
+		free(ix->bodies[i]);
+	free(ix->bodies);
+	free(ix->lens);
+}
+
+int search_write(const struct corpus *c, const struct graph *g, const struct render_opts *o, struct output *out)
+{
+	struct index ix = {.c = c, .g = g, .ndocs = c->npms};
+	struct layout lo = {0};
+	index_read(&ix, o ? o->jobs : 1);
+	index_score(&ix, o ? o->jobs : 1);
+	index_layout(&lo, &ix);
+	int ret = write_index(&ix, &lo, out, o ? o->jobs : 1);
+	layout_release(&lo, ix.nterms);
+	index_release(&ix);
+	return ret;
+}
