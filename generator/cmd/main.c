@@ -34,7 +34,7 @@
 #include "search/search.h"
 #include "cmd/serve.h"
 #include "analyze/stats.h"
-#include "lua/template.h"
+#include "lua/sandbox.h"
 #include "base/url.h"
 
 #include <errno.h>

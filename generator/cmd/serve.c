@@ -1,6 +1,7 @@
 /* serve: local preview server with rebuild on change (see serve.h). */
 #include "cmd/serve.h"
 
+#include "base/confine.h"
 #include "base/fsutil.h"
 #include "base/strmap.h"
 

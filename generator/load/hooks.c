@@ -4,7 +4,7 @@
 #include "load/fieldmap.h"
 #include "base/fsutil.h"
 #include "model/model.h"
-#include "lua/template.h"
+#include "lua/sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>

@@ -4,7 +4,7 @@
 #include "base/fsutil.h"
 #include "load/markdown.h"
 #include "model/slug.h"
-#include "lua/template.h"
+#include "lua/sandbox.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <lauxlib.h>

@@ -10,7 +10,7 @@
 #include "base/parallel.h"
 #include "analyze/stats.h"
 #include "load/taxonomy.h"
-#include "lua/template.h"
+#include "render/template.h"
 
 #include <lauxlib.h>
 #include <lua.h>
