@@ -2,7 +2,7 @@
 #include "emit/api.h"
 
 #include "analyze/stats.h"
-#include "load/taxonomy.h"
+#include "analyze/taxonomy.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -174,20 +174,6 @@ static void group_by_priority(struct group *gr, const struct corpus *c, int64_t 
 		}
 }
 
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return x < y ? -1 : x > y;
-}
-
-void percentiles(long long *v, size_t n, double *median, long long *p90)
-{
-	sort_array(v, n, sizeof(*v), cmp_ll);
-	*median = n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
-	size_t rank = (size_t)ceil(0.9 * (double)n);
-	*p90 = v[rank ? rank - 1 : 0];
-}
-
 static void duration_json(struct buf *b, const char *name, long long *v, size_t n)
 {
 	double median;
@@ -259,9 +245,9 @@ void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g
 	group_by_priority(&gr, c, day);
 	group_json(b, "by_priority", &gr);
 	group_release(&gr);
-	for (size_t t = 0; t < c->ntax; t++) { /* site.yaml taxonomies: by_<name> */
-		char *name = xstrfmt("by_%s", c->tax[t].t->name);
-		group_by_taxonomy(&gr, c, &c->tax[t], day);
+	for (size_t t = 0; t < g->ntax; t++) { /* site.yaml taxonomies: by_<name> */
+		char *name = xstrfmt("by_%s", g->tax[t].t->name);
+		group_by_taxonomy(&gr, c, &g->tax[t], day);
 		group_json(b, name, &gr);
 		group_release(&gr);
 		free(name);

@@ -22,10 +22,5 @@ void api_postmortems_json(struct buf *out, const struct corpus *c, const struct 
 void api_stats_json(struct buf *out, const struct corpus *c, const struct graph *g, const char *as_of);
 void api_actions_csv(struct buf *out, const struct corpus *c, int64_t as_of_day);
 
-/*
- * The median (mean of the two middle values for an even count) and the
- * nearest-rank 90th percentile of v[0..n) (sorted in place); n > 0.
- */
-void percentiles(long long *v, size_t n, double *median, long long *p90);
 
 #endif

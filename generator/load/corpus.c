@@ -10,7 +10,6 @@
 #include "base/parallel.h"
 #include "publish/redact.h"
 #include "model/slug.h"
-#include "load/taxonomy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -435,7 +434,7 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		struct loc loc = {dir, 0, 0};
 		return error(&loc, "content directory not found");
 	}
-	int ret = site_load(&c->site, dir);
+	int ret = fieldmap_site_load(&c->site, dir);
 	if (ret < 0)
 		return ret; /* nothing else can be checked against a broken config */
 	if (profile == PROFILE_PUBLIC) {
@@ -449,7 +448,6 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		ret = -1;
 	if (load_pages(c) < 0)
 		ret = -1;
-	taxonomy_build(c);
 	return ret;
 }
 
@@ -474,13 +472,7 @@ void corpus_release(struct corpus *c)
 		free(c->internal_ids[i]);
 	free(c->internal_ids);
 	redactor_free(c->redactor);
-	taxonomy_release(c);
 	site_release(&c->site);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
-}
-
-size_t corpus_find(const struct corpus *c, const char *id)
-{
-	return strmap_get(&c->by_id, id);
 }

@@ -2,7 +2,7 @@
 #include "publish/leakcheck.h"
 
 #include "base/fsutil.h"
-#include "load/markdown.h"
+#include "model/internal.h"
 #include "base/parallel.h"
 #include "publish/redact.h"
 #include "model/slug.h"

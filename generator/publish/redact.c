@@ -2,7 +2,7 @@
 #include "publish/redact.h"
 
 #include "base/fsutil.h"
-#include "load/markdown.h"
+#include "model/internal.h"
 #include "model/slug.h"
 #include "lua/sandbox.h"
 

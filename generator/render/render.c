@@ -9,7 +9,7 @@
 #include "load/markdown.h"
 #include "base/parallel.h"
 #include "analyze/stats.h"
-#include "load/taxonomy.h"
+#include "analyze/taxonomy.h"
 #include "render/template.h"
 
 #include <lauxlib.h>
@@ -558,7 +558,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	set_bool(L, "actions_from_body", pm->actions_from_body);
 	if (pm->source || pm->impact_from_timeline || pm->actions_section.line) /* imported (fieldmap.h) */
 		push_import_marks(L, pm);
-	if (r->c->ntax && pm->taxa)
+	if (r->g->ntax && pm->taxa)
 		push_pm_taxonomies(L, r, pm);
 	if (pm->computed) { /* on_postmortem hooks (hooks.h) */
 		push_ynode(L, pm->computed);
@@ -622,9 +622,9 @@ static void push_site(lua_State *L, const struct render *r)
 	push_nav_item(L, "Factors", "factors/");
 	push_nav_item(L, "Actions", "actions/");
 	push_nav_item(L, "Metrics", "metrics/");
-	for (size_t t = 0; t < r->c->ntax; t++) { /* site.yaml taxonomies: */
-		char *url = xstrfmt("%s/", r->c->tax[t].t->name);
-		push_nav_item(L, r->c->tax[t].t->title, url);
+	for (size_t t = 0; t < r->g->ntax; t++) { /* site.yaml taxonomies: */
+		char *url = xstrfmt("%s/", r->g->tax[t].t->name);
+		push_nav_item(L, r->g->tax[t].t->title, url);
 		free(url);
 	}
 	if (!start_page(r->c))
@@ -1228,7 +1228,7 @@ static void push_term_ref(lua_State *L, const struct tax_index *x, const struct 
 
 static void ctx_taxonomy(lua_State *L, const struct render *r, size_t t)
 {
-	const struct tax_index *x = &r->c->tax[t];
+	const struct tax_index *x = &r->g->tax[t];
 	push_taxonomy_head(L, x);
 	lua_createtable(L, (int)x->nterms, 0);
 	for (size_t j = 0; j < x->nterms; j++) {
@@ -1241,7 +1241,7 @@ static void ctx_taxonomy(lua_State *L, const struct render *r, size_t t)
 
 static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_t index)
 {
-	const struct tax_index *x = &r->c->tax[TAX_OF(index)];
+	const struct tax_index *x = &r->g->tax[TAX_OF(index)];
 	const struct tax_term *tm = &x->terms[TERM_OF(index)];
 	struct counts cnt;
 	push_term_ref(L, x, tm);
@@ -1260,9 +1260,9 @@ static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_
 /* pm.taxonomies: [{name, title, singular, url, terms = [{name, url, count}]}], the taxonomies it has terms in. */
 static void push_pm_taxonomies(lua_State *L, const struct render *r, const struct postmortem *pm)
 {
-	lua_createtable(L, (int)r->c->ntax, 0);
-	for (size_t t = 0; t < r->c->ntax; t++) {
-		const struct tax_index *x = &r->c->tax[t];
+	lua_createtable(L, (int)r->g->ntax, 0);
+	for (size_t t = 0; t < r->g->ntax; t++) {
+		const struct tax_index *x = &r->g->tax[t];
 		if (!pm->taxa[t].n)
 			continue;
 		push_taxonomy_head(L, x);
@@ -1642,9 +1642,9 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_FACTOR:
 	case PG_TAG:
 	case PG_OWNER: return node_url(kinds[j->kind], &r->g->nodes[kinds[j->kind]][j->index]);
-	case PG_TAXONOMY: return tax_url(&r->c->tax[j->index], NULL);
+	case PG_TAXONOMY: return tax_url(&r->g->tax[j->index], NULL);
 	case PG_TAX_TERM:
-		return tax_url(&r->c->tax[TAX_OF(j->index)], &r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
+		return tax_url(&r->g->tax[TAX_OF(j->index)], &r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
 	}
 	BUG("bad page kind %d", (int)j->kind);
 }
@@ -1693,8 +1693,8 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_METRICS: return "Incident metrics";
 	case PG_START: return start_page(r->c) ? start_page(r->c)->title : "Start here";
 	case PG_SEARCH: return "Search";
-	case PG_TAXONOMY: return r->c->tax[j->index].t->title;
-	case PG_TAX_TERM: return r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
+	case PG_TAXONOMY: return r->g->tax[j->index].t->title;
+	case PG_TAX_TERM: return r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -1822,9 +1822,9 @@ static void plan_jobs(struct render *r)
 			if (*r->g->nodes[k][i].slug)
 				add_job(r, &alloc, kinds[k], i);
 	}
-	for (size_t t = 0; t < r->c->ntax; t++) {
+	for (size_t t = 0; t < r->g->ntax; t++) {
 		add_job(r, &alloc, PG_TAXONOMY, t);
-		for (size_t j = 0; j < r->c->tax[t].nterms && j <= 0xffffffffu; j++)
+		for (size_t j = 0; j < r->g->tax[t].nterms && j <= 0xffffffffu; j++)
 			add_job(r, &alloc, PG_TAX_TERM, (size_t)t << 32 | j);
 	}
 	add_job(r, &alloc, PG_START, 0);

@@ -14,19 +14,7 @@
 #include "load/corpus.h"
 #include "analyze/graph.h"
 #include "base/output.h"
-
-struct render_opts {
-	const char *const *layout_dirs; /* site's layouts first, then the theme */
-	size_t nlayout_dirs;
-	const char *as_of;    /* "YYYY-MM-DD" */
-	int64_t as_of_day;
-	const char *base_url; /* "/" or an absolute URL ending in '/' */
-	int jobs;
-	bool timings; /* print each template's calls and time to stderr (--timings) */
-	/* Asset paths (from the output root) by source name: set by render_assets(). */
-	char **asset_names, **asset_paths;
-	size_t nassets;
-};
+#include "model/renderopts.h"
 
 /*
  * Copy the theme's assets/ (site's files override the theme's) to

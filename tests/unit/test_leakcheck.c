@@ -7,6 +7,7 @@
  */
 #include "base/fsutil.h"
 #include "harness.h"
+#include "load/corpus.h"
 #include "publish/leakcheck.h"
 #include "model/slug.h"
 
