@@ -22,7 +22,7 @@
 #include "analyze/graph.h"
 #include "cmd/help.h"
 #include "cmd/init.h"
-#include "analyze/insights.h"
+#include "analyze/figures.h"
 #include "cmd/explain.h"
 #include "publish/leakcheck.h"
 #include "cmd/lint.h"
@@ -382,6 +382,7 @@ static double cpu_seconds(void)
 struct side_job {
 	const struct corpus *c;
 	const struct graph *g;
+	const struct figures *f;
 	const struct render_opts *ro;
 	const char *base_url;
 	struct output *out;
@@ -391,11 +392,11 @@ struct side_job {
 static void *write_api_and_feeds(void *arg)
 {
 	struct side_job *j = arg;
-	j->ret = api_write(j->c, j->g, j->ro, j->out) | feeds_write(j->c, j->g, j->base_url, j->out);
+	j->ret = api_write(j->c, j->g, j->f, j->ro, j->out) | feeds_write(j->c, j->g, j->base_url, j->out);
 	return NULL;
 }
 
-static int build_output(const struct options *o, struct corpus *c, struct graph *g)
+static int build_output(const struct options *o, struct corpus *c, struct graph *g, const struct figures *f)
 {
 	struct output out;
 	char *theme = find_theme();
@@ -427,7 +428,7 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	if (o->timings)
 		fprintf(stderr, "timings: open output and assets %.3f s\n", t0 - t_open);
 	deadline_stage("writing the search index, the API files and the feeds");
-	struct side_job api = {c, g, &ro, base_url, &out, 0};
+	struct side_job api = {c, g, f, &ro, base_url, &out, 0};
 	pthread_t api_thread;
 	bool api_threaded = !pthread_create(&api_thread, NULL, write_api_and_feeds, &api);
 	if (!api_threaded)
@@ -445,7 +446,7 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	t0 = now_seconds();
 	c0 = cpu_seconds();
 	deadline_stage("rendering pages");
-	ok |= render_site(c, g, &ro, &out);
+	ok |= render_site(c, g, f, &ro, &out);
 	if (o->timings)
 		fprintf(stderr, "timings: pages %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n", now_seconds() - t0,
 			cpu_seconds() - c0, peak_mb());
@@ -499,6 +500,8 @@ static int cmd_build(struct options *o, bool write)
 {
 	struct corpus c;
 	struct graph g;
+	struct figures f;
+	struct when asof;
 	double start = now_seconds(), cpu_start = cpu_seconds();
 	int ret = 0;
 	if (!fs_is_dir(o->content_dir)) {
@@ -512,6 +515,8 @@ static int cmd_build(struct options *o, bool write)
 	progress(o, "linking services, factors and related incidents...");
 	deadline_stage("linking services, factors and related postmortems");
 	graph_link(&g, &c, o->jobs);
+	when_parse(&asof, o->as_of);
+	figures_compute(&f, &c, &g, when_day(&asof));
 	double linked = now_seconds(), cpu_linked = cpu_seconds();
 	progress(o, write ? "rendering and writing pages..." : "");
 	if (o->timings)
@@ -538,7 +543,7 @@ static int cmd_build(struct options *o, bool write)
 		ret = report(o);
 		goto out;
 	}
-	ret = build_output(o, &c, &g);
+	ret = build_output(o, &c, &g, &f);
 	progress(o, "");
 	if (o->timings)
 		fprintf(stderr, "timings: render and write %.3f s (peak RSS %ld MB)\n", now_seconds() - linked, peak_mb());
@@ -555,6 +560,7 @@ out:
 	 * return: c and g stay on the stack, so leak checkers see them reachable.) */
 	if (o->exit_when_built)
 		exit(ret);
+	figures_release(&f);
 	graph_release(&g);
 	corpus_release(&c);
 	return ret;
@@ -578,51 +584,28 @@ static void stats_header(struct buf *b, const char *title)
 }
 
 /* The same figures as api/stats.json, as a table for people. */
-static void stats_text(struct buf *b, const struct corpus *c, const struct graph *g, int64_t day, const char *as_of)
+static void stats_text(struct buf *b, const struct corpus *c, const struct graph *g, const struct figures *f,
+		       const char *as_of)
 {
-	struct counts total = {0};
-	for (size_t i = 0; i < c->npms; i++) {
-		struct counts one;
-		counts_of_pm(&one, &c->pms[i], day);
-		counts_merge(&total, &one);
-	}
 	buf_addf(b, "%zu postmortems, as of %s (%s profile)\n", c->npms, as_of,
 		 c->profile == PROFILE_PUBLIC ? "public" : "internal");
 	stats_header(b, "action items");
-	stats_row(b, "all", &total);
+	stats_row(b, "all", &f->total);
 	stats_header(b, "by severity");
-	for (size_t s = 0; s < c->site.nseverities; s++) {
-		struct counts cnt = {0};
-		for (size_t i = 0; i < c->npms; i++) {
-			if (c->pms[i].severity != (int)s)
-				continue;
-			struct counts one;
-			counts_of_pm(&one, &c->pms[i], day);
-			counts_merge(&cnt, &one);
-		}
-		stats_row(b, c->site.severities[s], &cnt);
-	}
+	for (size_t s = 0; s < c->site.nseverities; s++)
+		stats_row(b, c->site.severities[s], &f->severity[s]);
 	static const enum term_kind kinds[] = {TERM_SERVICE, TERM_FACTOR};
 	static const char *const titles[] = {"by service", "by factor"};
 	for (int k = 0; k < 2; k++) {
 		stats_header(b, titles[k]);
-		for (size_t n = 0; n < g->nnodes[kinds[k]]; n++) {
-			const struct node *nd = &g->nodes[kinds[k]][n];
-			struct counts cnt = {0};
-			for (size_t p = 0; p < nd->npms; p++) {
-				struct counts one;
-				counts_of_pm(&one, &c->pms[nd->pms[p]], day);
-				counts_merge(&cnt, &one);
-			}
-			stats_row(b, nd->name, &cnt);
-		}
+		for (size_t n = 0; n < g->nnodes[kinds[k]]; n++)
+			stats_row(b, g->nodes[kinds[k]][n].name, &f->node[kinds[k]][n]);
 	}
-	struct insights in;
-	insights_compute(&in, c, g, day);
+	const struct insights *in = &f->in;
 	buf_addf(b, "\n%-34s %6s %14s %14s %14s\n", "minutes to (median / p90)", "count", "detect", "mitigate",
 		 "resolve");
 	for (size_t s = 0; s < c->site.nseverities; s++) {
-		const struct duration_row *r = &in.by_severity[s];
+		const struct duration_row *r = &in->by_severity[s];
 		const struct dist *d[3] = {&r->detect, &r->mitigate, &r->resolve};
 		buf_addf(b, "  %-32s %6zu", c->site.severities[s], r->count);
 		for (int k = 0; k < 3; k++) {
@@ -633,9 +616,8 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 		}
 		buf_addch(b, '\n');
 	}
-	buf_addf(b, "\n%zu incidents, %zu near-misses (durations exclude them), %zu drills\n", in.incidents,
-		 in.near_misses, in.drills);
-	insights_release(&in);
+	buf_addf(b, "\n%zu incidents, %zu near-misses (durations exclude them), %zu drills\n", in->incidents,
+		 in->near_misses, in->drills);
 }
 
 static int cmd_new(struct options *o)
@@ -739,6 +721,7 @@ static int cmd_stats(struct options *o)
 {
 	struct corpus c;
 	struct graph g;
+	struct figures f;
 	struct when w;
 	int ret;
 	if (!fs_is_dir(o->content_dir)) {
@@ -747,14 +730,15 @@ static int cmd_stats(struct options *o)
 	}
 	corpus_load(&c, o->content_dir, o->profile, o->jobs, false);
 	graph_link(&g, &c, o->jobs);
+	when_parse(&w, o->as_of);
+	figures_compute(&f, &c, &g, when_day(&w));
 	ret = report(o);
 	if (!ret) {
 		struct buf b = BUF_INIT;
-		when_parse(&w, o->as_of);
 		if (o->format == DIAG_JSON)
-			api_stats_json(&b, &c, &g, o->as_of);
+			api_stats_json(&b, &c, &g, &f, o->as_of);
 		else
-			stats_text(&b, &c, &g, when_day(&w), o->as_of);
+			stats_text(&b, &c, &g, &f, o->as_of);
 		if (o->format != DIAG_JSON) { /* names from content, shown on a terminal: no control characters */
 			struct buf shown = BUF_INIT;
 			buf_add_visible(&shown, buf_cstr(&b), true);
@@ -764,6 +748,7 @@ static int cmd_stats(struct options *o)
 		fwrite(buf_cstr(&b), 1, b.len, stdout);
 		buf_release(&b);
 	}
+	figures_release(&f);
 	graph_release(&g);
 	corpus_release(&c);
 	return ret;

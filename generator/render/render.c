@@ -4,7 +4,7 @@
 #include "render/charts.h"
 #include "base/deadline.h"
 #include "base/fsutil.h"
-#include "analyze/insights.h"
+#include "analyze/figures.h"
 #include "lua/luaglue.h"
 #include "load/markdown.h"
 #include "base/parallel.h"
@@ -57,10 +57,9 @@ struct render {
 	size_t njobs;
 	size_t nlisting; /* jobs[0..nlisting): the pages that list many postmortems (plan_jobs) */
 	bool *failed;
-	struct insights in;
+	const struct figures *f; /* every count and duration shown (analyze/figures.h) */
 	struct card *cards; /* by postmortem */
 	size_t *item_base;  /* by postmortem: the number of action items before its first */
-	struct counts *pm_counts; /* by postmortem: its action items counted (every group adds these up) */
 	char *card_text;
 };
 
@@ -268,7 +267,7 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 	lua_setfield(L, -2, "factors");
 	push_node_refs(L, r, TERM_TAG, l->tags, l->ntags);
 	lua_setfield(L, -2, "tags");
-	push_counts(L, &r->pm_counts[i]);
+	push_counts(L, &r->f->pm[i]);
 	lua_setfield(L, -2, "actions");
 }
 
@@ -715,15 +714,12 @@ static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 		all[i] = i;
 	push_overdue(L, r, w, all, r->c->npms, 10, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
-	struct counts total = {0};
-	for (size_t i = 0; i < r->c->npms; i++)
-		counts_merge(&total, &r->pm_counts[i]);
 	free(all);
 	lua_createtable(L, 0, 6);
 	set_int(L, "postmortems", (long long)r->c->npms);
 	set_int(L, "services", (long long)g->nnodes[TERM_SERVICE]);
 	set_int(L, "factors", (long long)g->nnodes[TERM_FACTOR]);
-	push_counts(L, &total);
+	push_counts(L, &r->f->total);
 	lua_setfield(L, -2, "actions");
 	lua_setfield(L, -2, "counts");
 }
@@ -796,13 +792,6 @@ static void push_items_of(lua_State *L, const struct render *r, struct worker *w
 			listed++;
 		}
 	}
-}
-
-static void counts_of_pms(struct counts *c, const struct render *r, const size_t *pms, size_t n)
-{
-	*c = (struct counts){0};
-	for (size_t i = 0; i < n; i++)
-		counts_merge(c, &r->pm_counts[pms[i]]);
 }
 
 static int date_part(const struct postmortem *pm, int which)
@@ -914,34 +903,16 @@ static void push_severity_mix(lua_State *L, const struct render *r, const size_t
 	free(count);
 }
 
-/* The counts of the action items owner node `owner` owns. */
-static void counts_owned(struct counts *c, const struct render *r, size_t owner)
-{
-	const struct node *nd = &r->g->nodes[TERM_OWNER][owner];
-	*c = (struct counts){0};
-	for (size_t p = 0; p < nd->npms; p++) {
-		const struct postmortem *pm = &r->c->pms[nd->pms[p]];
-		for (size_t a = 0; a < pm->nactions; a++)
-			if (owned_by(r, nd->pms[p], a, owner))
-				counts_add(c, &pm->actions[a], r->o->as_of_day);
-	}
-}
-
 /* Fields every node page and list shares: name, url, count, dates, action counts. */
 static void push_node_common(lua_State *L, const struct render *r, enum term_kind k, size_t i)
 {
 	const struct node *nd = &r->g->nodes[k][i];
-	struct counts cnt;
 	push_node_fresh(L, r, k, i);
 	if (nd->npms) {
 		set_when(L, "last_seen", &r->c->pms[nd->pms[0]].date, false);
 		set_when(L, "first_seen", &r->c->pms[nd->pms[nd->npms - 1]].date, false);
 	}
-	if (k == TERM_OWNER)
-		counts_owned(&cnt, r, i);
-	else
-		counts_of_pms(&cnt, r, nd->pms, nd->npms);
-	push_counts(L, &cnt);
+	push_counts(L, &r->f->node[k][i]);
 	lua_setfield(L, -2, "actions");
 	if (k == TERM_SERVICE && nd->info) {
 		set_str(L, "description", nd->info->description);
@@ -1243,7 +1214,6 @@ static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_
 {
 	const struct tax_index *x = &r->g->tax[TAX_OF(index)];
 	const struct tax_term *tm = &x->terms[TERM_OF(index)];
-	struct counts cnt;
 	push_term_ref(L, x, tm);
 	push_taxonomy_head(L, x);
 	lua_setfield(L, -2, "taxonomy");
@@ -1251,8 +1221,7 @@ static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_
 	lua_setfield(L, -2, "postmortems");
 	push_items_of(L, r, w, tm->pms, tm->npms, SIZE_MAX);
 	lua_setfield(L, -2, "open_items");
-	counts_of_pms(&cnt, r, tm->pms, tm->npms);
-	push_counts(L, &cnt);
+	push_counts(L, &r->f->term[TAX_OF(index)][TERM_OF(index)]);
 	lua_setfield(L, -2, "actions");
 	lua_setfield(L, -2, "term");
 }
@@ -1301,16 +1270,11 @@ static void push_node_groups(lua_State *L, const struct render *r, enum term_kin
 	lua_createtable(L, (int)r->g->nnodes[k], 0);
 	for (size_t i = 0; i < r->g->nnodes[k]; i++) {
 		const struct node *nd = &r->g->nodes[k][i];
-		struct counts cnt;
-		if (k == TERM_OWNER) {
-			counts_owned(&cnt, r, i);
-		} else {
-			counts_of_pms(&cnt, r, nd->pms, nd->npms);
-		}
-		if (!cnt.total)
+		const struct counts *cnt = &r->f->node[k][i];
+		if (!cnt->total)
 			continue;
 		char *url = node_url(k, nd);
-		push_group_row(L, nd->name, url, &cnt);
+		push_group_row(L, nd->name, url, cnt);
 		free(url);
 		append(L);
 	}
@@ -1321,12 +1285,7 @@ static void push_severity_groups(lua_State *L, const struct render *r)
 	const struct site *s = &r->c->site;
 	lua_createtable(L, (int)s->nseverities, 0);
 	for (size_t v = 0; v < s->nseverities; v++) {
-		struct counts cnt = {0};
-		for (size_t i = 0; i < r->c->npms; i++) {
-			if (r->c->pms[i].severity == (int)v)
-				counts_merge(&cnt, &r->pm_counts[i]);
-		}
-		push_group_row(L, s->severities[v], NULL, &cnt);
+		push_group_row(L, s->severities[v], NULL, &r->f->severity[v]);
 		append(L);
 	}
 }
@@ -1336,14 +1295,10 @@ static void push_priority_groups(lua_State *L, const struct render *r)
 	static const enum ai_priority pris[] = {PRI_MUST, PRI_SHOULD, PRI_NICE, PRI_NONE};
 	lua_createtable(L, 4, 0);
 	for (size_t p = 0; p < ARRAY_SIZE(pris); p++) {
-		struct counts cnt = {0};
-		for (size_t i = 0; i < r->c->npms; i++)
-			for (size_t k = 0; k < r->c->pms[i].nactions; k++)
-				if (r->c->pms[i].actions[k].priority == pris[p])
-					counts_add(&cnt, &r->c->pms[i].actions[k], r->o->as_of_day);
-		if (pris[p] == PRI_NONE && !cnt.total)
+		const struct counts *cnt = &r->f->priority[pris[p]];
+		if (pris[p] == PRI_NONE && !cnt->total)
 			continue;
-		push_group_row(L, pris[p] == PRI_NONE ? "no priority" : priority_name(pris[p]), NULL, &cnt);
+		push_group_row(L, pris[p] == PRI_NONE ? "no priority" : priority_name(pris[p]), NULL, cnt);
 		append(L);
 	}
 }
@@ -1413,17 +1368,15 @@ static void month_chart(lua_State *L, struct buf *svg, const char *key, const ch
 
 static void action_charts(lua_State *L, const struct render *r)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	struct buf svg = BUF_INIT;
 	size_t n = r->g->nnodes[TERM_SERVICE], m = 0;
 	const char **labels = xmalloc((n ? n : 1) * sizeof(char *));
 	double *values = xmalloc((n ? n : 1) * sizeof(double));
 	for (size_t i = 0; i < n; i++) {
 		const struct node *nd = &r->g->nodes[TERM_SERVICE][i];
-		struct counts cnt;
 		double rate;
-		counts_of_pms(&cnt, r, nd->pms, nd->npms);
-		if (!counts_rate(&cnt, &rate))
+		if (!counts_rate(&r->f->node[TERM_SERVICE][i], &rate))
 			continue;
 		labels[m] = nd->name;
 		values[m++] = rate * 100.0;
@@ -1443,14 +1396,12 @@ static void action_charts(lua_State *L, const struct render *r)
 
 static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	size_t *all = xmalloc((r->c->npms ? r->c->npms : 1) * sizeof(size_t));
-	struct counts total;
 	for (size_t i = 0; i < r->c->npms; i++)
 		all[i] = i;
-	counts_of_pms(&total, r, all, r->c->npms);
 	lua_createtable(L, 0, 12);
-	push_counts(L, &total);
+	push_counts(L, &r->f->total);
 	lua_setfield(L, -2, "counts");
 	push_node_groups(L, r, TERM_SERVICE);
 	lua_setfield(L, -2, "by_service");
@@ -1506,7 +1457,7 @@ static void push_duration_row(lua_State *L, const char *name, const char *url, c
 
 static void metric_charts(lua_State *L, const struct render *r)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	struct buf svg = BUF_INIT;
 	lua_createtable(L, 0, 3);
 	bucket_chart(L, &svg, "resolve_histogram", "Incidents by time to resolve", insights_resolve_bucket_name,
@@ -1530,7 +1481,7 @@ static void metric_charts(lua_State *L, const struct render *r)
 
 static void ctx_metrics(lua_State *L, struct render *r)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	lua_createtable(L, 0, 12);
 	set_int(L, "incidents", (long long)in->incidents);
 	set_int(L, "near_misses", (long long)in->near_misses);
@@ -1884,21 +1835,17 @@ static void worker_release(void *ctx, size_t i, int worker)
 	buf_release(&w->page);
 }
 
-int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, struct output *out)
+int render_site(struct corpus *c, const struct graph *g, const struct figures *f, struct render_opts *o,
+		struct output *out)
 {
-	struct render r = {.c = c, .bodies = c, .g = g, .o = o, .out = out};
+	struct render r = {.c = c, .bodies = c, .g = g, .f = f, .o = o, .out = out};
 	int jobs = o->jobs < 1 ? 1 : o->jobs;
 	int ret = 0;
 	plan_jobs(&r);
 	make_cards(&r);
 	r.item_base = xcalloc(c->npms ? c->npms : 1, sizeof(size_t));
-	r.pm_counts = xcalloc(c->npms ? c->npms : 1, sizeof(struct counts));
-	for (size_t i = 0; i < c->npms; i++) {
-		if (i)
-			r.item_base[i] = r.item_base[i - 1] + c->pms[i - 1].nactions;
-		counts_of_pm(&r.pm_counts[i], &c->pms[i], o->as_of_day);
-	}
-	insights_compute(&r.in, c, g, o->as_of_day);
+	for (size_t i = 1; i < c->npms; i++)
+		r.item_base[i] = r.item_base[i - 1] + c->pms[i - 1].nactions;
 	if ((size_t)jobs > r.njobs)
 		jobs = (int)r.njobs;
 	r.w = xcalloc((size_t)jobs, sizeof(*r.w));
@@ -1927,9 +1874,7 @@ out:
 	free(r.failed);
 	free(r.cards);
 	free(r.item_base);
-	free(r.pm_counts);
 	free(r.card_text);
-	insights_release(&r.in);
 	return ret;
 }
 
