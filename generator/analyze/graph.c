@@ -143,7 +143,7 @@ static void collect_pm(struct graph *g, struct collect *col, enum term_kind k, s
 			node_add_pm(&g->nodes[k][l->factors[j]], i);
 		break;
 	case TERM_OWNER: {
-		bool owners = g->c->profile == PROFILE_INTERNAL;
+		bool owners = g->c->allow.owners;
 		l->owner = SIZE_MAX;
 		if (owners && pm->owner && *pm->owner) {
 			l->owner = node_of(g, col, k, pm->owner, 0, i);

@@ -50,7 +50,7 @@ struct tax_index *taxonomy_build(const struct corpus *c, size_t *n)
 {
 	const struct import_cfg *ic = c->site.import;
 	*n = 0;
-	if (!ic || !ic->ntax || c->profile != PROFILE_INTERNAL)
+	if (!ic || !ic->ntax || !c->allow.taxonomies)
 		return NULL;
 	struct tax_index *tax = xcalloc(ic->ntax, sizeof(*tax));
 	*n = ic->ntax;

@@ -29,6 +29,7 @@
 #include "cmd/newpm.h"
 #include "base/output.h"
 #include "base/parallel.h"
+#include "publish/profile.h"
 #include "publish/publish.h"
 #include "render/render.h"
 #include "search/search.h"
@@ -511,6 +512,8 @@ static int cmd_build(struct options *o, bool write)
 	progress(o, "reading and parsing postmortems...");
 	deadline_stage("reading and parsing postmortems");
 	corpus_load(&c, o->content_dir, o->profile, o->jobs, !write); /* check's lint rules read the sources */
+	if (write)
+		profile_strip(&c); /* check strips after its lint rules, which judge the sources as written */
 	double loaded = now_seconds(), cpu_loaded = cpu_seconds();
 	progress(o, "linking services, factors and related incidents...");
 	deadline_stage("linking services, factors and related postmortems");
@@ -530,6 +533,7 @@ static int cmd_build(struct options *o, bool write)
 		const char *dirs[] = {builtin, own};
 		deadline_stage("running the lint rules");
 		lint_run(&c, dirs, 2);
+		profile_strip(&c);
 		free(builtin);
 		free(own);
 		struct buf pub = BUF_INIT;
@@ -729,6 +733,7 @@ static int cmd_stats(struct options *o)
 		return EXIT_USAGE;
 	}
 	corpus_load(&c, o->content_dir, o->profile, o->jobs, false);
+	profile_strip(&c);
 	graph_link(&g, &c, o->jobs);
 	when_parse(&w, o->as_of);
 	figures_compute(&f, &c, &g, when_day(&w));

@@ -174,19 +174,8 @@ static void csv_field(struct buf *b, const char *s)
 	buf_addch(b, '"');
 }
 
-static bool is_stripped(const struct corpus *c, const char *field)
-{
-	if (c->profile != PROFILE_PUBLIC)
-		return false;
-	for (size_t i = 0; i < c->site.nstrip; i++)
-		if (!strcmp(c->site.strip[i], field))
-			return true;
-	return false;
-}
-
 void api_actions_csv(struct buf *b, const struct corpus *c, int64_t as_of_day)
 {
-	bool no_owner = is_stripped(c, "action_items.owner"), no_ticket = is_stripped(c, "action_items.ticket");
 	buf_adds(b, "postmortem_id,title,owner,due,status,priority,ticket,overdue\r\n");
 	for (size_t i = 0; i < c->npms; i++) {
 		const struct postmortem *pm = &c->pms[i];
@@ -199,9 +188,9 @@ void api_actions_csv(struct buf *b, const struct corpus *c, int64_t as_of_day)
 			buf_addch(b, ',');
 			csv_field(b, a->title);
 			buf_addch(b, ',');
-			csv_field(b, no_owner ? "" : a->owner);
+			csv_field(b, a->owner); /* NULL when public.strip removed it (publish/profile.h) */
 			buf_addf(b, ",%s,%s,%s,", due, ai_status_name(a->status), priority_name(a->priority));
-			csv_field(b, no_ticket ? "" : a->ticket);
+			csv_field(b, a->ticket);
 			buf_addf(b, ",%s\r\n", ai_overdue(a, as_of_day) ? "true" : "false");
 		}
 	}

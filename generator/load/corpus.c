@@ -8,6 +8,7 @@
 #include "load/hooks.h"
 #include "load/markdown.h"
 #include "base/parallel.h"
+#include "publish/profile.h"
 #include "publish/redact.h"
 #include "model/slug.h"
 
@@ -448,6 +449,7 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		ret = -1;
 	if (load_pages(c) < 0)
 		ret = -1;
+	profile_allow(c);
 	return ret;
 }
 
@@ -472,6 +474,7 @@ void corpus_release(struct corpus *c)
 		free(c->internal_ids[i]);
 	free(c->internal_ids);
 	redactor_free(c->redactor);
+	profile_release(c);
 	site_release(&c->site);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));

@@ -15,10 +15,32 @@ enum profile { PROFILE_INTERNAL, PROFILE_PUBLIC };
 
 struct redactor;
 
+/*
+ * What the profile allows, decided once right after loading
+ * (publish/profile.h): writers read this, never the profile.
+ */
+struct allowed {
+	bool owners;       /* owner nodes, pages, lists and feed entries (no person is browsable in public builds) */
+	bool front_matter; /* pm.fields, the front matter as written, for templates */
+	bool taxonomies;   /* site.yaml taxonomies: grouped into pages (their values are not redacted) */
+};
+
+/* A value public.strip removed from a postmortem (publish/profile.h). */
+struct stripped_value {
+	char *text;
+	int field;      /* enum strip_field */
+	size_t pm;      /* index into pms */
+	struct loc loc; /* where it was written */
+};
+
 struct corpus {
 	char *dir; /* the content directory as given */
 	struct site site;
-	enum profile profile;
+	enum profile profile; /* shown as data (stats.json, site.profile); only load/ and publish/ decide by it */
+	struct allowed allow;
+	/* Public profile: the values public.strip removed, by postmortem, in field order. */
+	struct stripped_value *stripped;
+	size_t nstripped, stripped_alloc;
 	struct postmortem *pms; /* newest first */
 	size_t npms;
 	size_t nsources;        /* postmortem files found (before selection) */

@@ -1,6 +1,7 @@
 /* leakcheck: scan a public build's output for what must not be in it (see leakcheck.h). */
 #include "publish/leakcheck.h"
 
+#include "publish/profile.h"
 #include "base/fsutil.h"
 #include "model/internal.h"
 #include "base/parallel.h"
@@ -821,14 +822,6 @@ struct strip_list {
 	struct strmap shown; /* folded texts the site shows as something else: never looked for */
 };
 
-static bool strips(const struct site *s, const char *field)
-{
-	for (size_t i = 0; i < s->nstrip; i++)
-		if (!strcmp(s->strip[i], field))
-			return true;
-	return false;
-}
-
 /* Whether a stripped value can be looked for: 3 characters and a letter at least ("n/a" aside, numbers are everywhere). */
 static bool distinctive(const char *f)
 {
@@ -862,19 +855,15 @@ static void strip_add(struct strip_list *l, const char *text, const char *field,
 /* Every value of the fields public.strip names that the site shows anyway: a published name is not a leak. */
 static void shown_values(const struct corpus *c, struct strmap *m)
 {
-	const struct site *s = &c->site;
 	published_names(c, m);
-	for (size_t i = 0; i < c->npms; i++) {
+	for (size_t i = 0; i < c->npms; i++) { /* what public.strip left (publish/profile.h) */
 		const struct postmortem *pm = &c->pms[i];
-		if (!strips(s, "owner"))
-			add_name(m, pm->owner);
-		for (size_t k = 0; k < pm->nauthors && !strips(s, "authors"); k++)
+		add_name(m, pm->owner);
+		for (size_t k = 0; k < pm->nauthors; k++)
 			add_name(m, pm->authors[k].name);
 		for (size_t k = 0; k < pm->nactions; k++) {
-			if (!strips(s, "action_items.owner"))
-				add_name(m, pm->actions[k].owner);
-			if (!strips(s, "action_items.ticket"))
-				add_name(m, pm->actions[k].ticket);
+			add_name(m, pm->actions[k].owner);
+			add_name(m, pm->actions[k].ticket);
 		}
 	}
 }
@@ -987,23 +976,15 @@ static void strip_list_release(struct strip_list *l)
 /* The values a public build strips, each once. */
 static void stripped_values(const struct corpus *c, struct strip_list *l)
 {
-	const struct site *s = &c->site;
 	l->c = c;
 	if (c->profile != PROFILE_PUBLIC)
 		return;
 	shown_values(c, &l->shown);
+	size_t v = 0; /* c->stripped is by postmortem */
 	for (size_t i = 0; i < c->npms; i++) {
 		const struct postmortem *pm = &c->pms[i];
-		if (strips(s, "owner"))
-			strip_add(l, pm->owner, "owner", pm, NULL);
-		for (size_t k = 0; k < pm->nauthors && strips(s, "authors"); k++)
-			strip_add(l, pm->authors[k].name, "authors", pm, &pm->authors[k].loc);
-		for (size_t k = 0; k < pm->nactions; k++) {
-			if (strips(s, "action_items.owner"))
-				strip_add(l, pm->actions[k].owner, "action_items.owner", pm, &pm->actions[k].loc);
-			if (strips(s, "action_items.ticket"))
-				strip_add(l, pm->actions[k].ticket, "action_items.ticket", pm, &pm->actions[k].loc);
-		}
+		for (; v < c->nstripped && c->stripped[v].pm == i; v++)
+			strip_add(l, c->stripped[v].text, strip_field_names[c->stripped[v].field], pm, &c->stripped[v].loc);
 		for (size_t k = 0; k < pm->nstripped; k++)
 			strip_add(l, pm->stripped[k], "action_items", pm, NULL);
 	}

@@ -1,6 +1,7 @@
 /* redact: public.redact rules and scripts/redact.lua over published text (see redact.h). */
 #include "publish/redact.h"
 
+#include "publish/profile.h"
 #include "base/fsutil.h"
 #include "model/internal.h"
 #include "model/slug.h"
@@ -1220,14 +1221,14 @@ static int check_replacements(struct redactor *r)
 /* A public.strip name the build cannot strip would publish what it names: refuse it. */
 static int check_strip(const struct site *s)
 {
-	static const char *const known[] = {"owner", "authors", "action_items.owner", "action_items.ticket"};
+	const char *const *known = strip_field_names;
 	const struct ynode *list = ynode_get(ynode_get(s->front, "public"), "strip");
 	int ret = 0;
 	for (size_t i = 0; i < s->nstrip; i++) {
 		size_t k = 0;
-		while (k < ARRAY_SIZE(known) && strcmp(known[k], s->strip[i]))
+		while (k < NSTRIP_FIELDS && strcmp(known[k], s->strip[i]))
 			k++;
-		if (k < ARRAY_SIZE(known))
+		if (k < NSTRIP_FIELDS)
 			continue;
 		struct loc loc = {s->path, 0, 0};
 		if (list && list->type == YN_SEQ && i < list->n)

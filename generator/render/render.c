@@ -124,15 +124,6 @@ static void set_when(lua_State *L, const char *k, const struct when *w, bool iso
 	set_str(L, k, s);
 }
 
-static bool stripped(const struct render *r, const char *field)
-{
-	if (r->c->profile != PROFILE_PUBLIC)
-		return false;
-	for (size_t i = 0; i < r->c->site.nstrip; i++)
-		if (!strcmp(r->c->site.strip[i], field))
-			return true;
-	return false;
-}
 
 static void push_counts(lua_State *L, const struct counts *c)
 {
@@ -297,14 +288,12 @@ static void push_action_item(lua_State *L, const struct render *r, const struct 
 {
 	lua_createtable(L, 0, 12);
 	set_str(L, "title", a->title);
-	if (!stripped(r, "action_items.owner"))
-		set_str(L, "owner", a->owner);
+	set_str(L, "owner", a->owner); /* NULL when public.strip removed it (publish/profile.h) */
 	set_when(L, "due", &a->due, false);
 	set_str(L, "status", ai_status_name(a->status));
 	if (a->priority != PRI_NONE)
 		set_str(L, "priority", priority_name(a->priority));
-	if (!stripped(r, "action_items.ticket"))
-		set_str(L, "ticket", a->ticket);
+	set_str(L, "ticket", a->ticket);
 	set_when(L, "closed", &a->closed, false);
 	set_str(L, "success_criteria", a->success_criteria);
 	set_bool(L, "overdue", ai_overdue(a, r->o->as_of_day));
@@ -522,7 +511,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	const struct postmortem *pm = &r->c->pms[i];
 	const struct pm_links *l = &r->g->pm[i];
 	push_pm_summary(L, r, i);
-	if (pm->owner && !stripped(r, "owner")) {
+	if (pm->owner) {
 		lua_createtable(L, 0, 3);
 		set_str(L, "name", pm->owner);
 		if (l->owner != SIZE_MAX) {
@@ -534,7 +523,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 		lua_setfield(L, -2, "owner");
 	}
 	lua_createtable(L, (int)pm->nauthors, 0);
-	for (size_t k = 0; k < pm->nauthors && !stripped(r, "authors"); k++) {
+	for (size_t k = 0; k < pm->nauthors; k++) {
 		lua_pushstring(L, pm->authors[k].name);
 		append(L);
 	}
@@ -575,7 +564,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	}
 	push_recurred(L, r, l);
 	lua_setfield(L, -2, "recurred");
-	if (r->c->profile == PROFILE_INTERNAL)
+	if (r->c->allow.front_matter)
 		set_lazy(L, r, NULL, LAZY_PM_FIELDS, TERM_SERVICE, i);
 }
 
@@ -1407,7 +1396,7 @@ static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 	lua_setfield(L, -2, "by_service");
 	push_node_groups(L, r, TERM_FACTOR);
 	lua_setfield(L, -2, "by_factor");
-	if (r->c->profile == PROFILE_INTERNAL && !stripped(r, "action_items.owner")) {
+	if (r->c->allow.owners) {
 		push_node_groups(L, r, TERM_OWNER);
 		lua_setfield(L, -2, "by_owner");
 	}
@@ -1767,7 +1756,7 @@ static void plan_jobs(struct render *r)
 	add_job(r, &alloc, PG_ACTIONS, 0);
 	static const enum page_kind kinds[] = {PG_SERVICE, PG_FACTOR, PG_TAG, PG_OWNER};
 	for (int k = 0; k < NTERM_KINDS; k++) {
-		if (k == TERM_OWNER && r->c->profile == PROFILE_PUBLIC)
+		if (k == TERM_OWNER && !r->c->allow.owners)
 			continue;
 		for (size_t i = 0; i < r->g->nnodes[k]; i++)
 			if (*r->g->nodes[k][i].slug)
