@@ -163,7 +163,7 @@ install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/aftermath \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BUILD)/aftermath $(DESTDIR)$(PREFIX)/bin/aftermath
-	cp -R layouts init scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/
+	cp -R layouts init lint $(DESTDIR)$(PREFIX)/share/aftermath/
 	install -m 644 man/aftermath.1 $(DESTDIR)$(PREFIX)/share/man/man1/aftermath.1
 	install -m 644 completions/aftermath.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/aftermath

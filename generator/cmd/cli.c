@@ -187,7 +187,7 @@ char *find_theme(void)
 
 char *find_lint(void)
 {
-	return find_shipped("AFTERMATH_LINT", "scripts/lint", "lint", "blame-language.lua");
+	return find_shipped("AFTERMATH_LINT", "lint", "lint", "blame-language.lua");
 }
 
 void confine_roots(const struct options *o)
