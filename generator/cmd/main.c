@@ -85,6 +85,9 @@ struct options {
 	bool allow_outside_links; /* only from the command line: site.yaml arrives with the pull request */
 	enum diag_format format;
 	const char *title;
+	const char *severity, *owner, *date; /* new: --severity, --owner, --date (NULL: not given) */
+	const char **services;               /* new: every --service value, in order */
+	size_t nservices;
 	const char *explain; /* check --explain FILE */
 	bool out_set;
 	int port;        /* serve: 8080 unless given; 0: any free port */
@@ -133,7 +136,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
 	       OPT_ALLOW_OUTSIDE, OPT_VERSION,
-	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN };
+	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN, OPT_SEVERITY, OPT_SERVICE, OPT_DATE, OPT_OWNER };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -145,6 +148,8 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"lua-memory", required_argument, NULL, OPT_LUA_MEMORY}, {"page-output", required_argument, NULL, OPT_PAGE_OUTPUT},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
+		{"severity", required_argument, NULL, OPT_SEVERITY}, {"service", required_argument, NULL, OPT_SERVICE},
+		{"date", required_argument, NULL, OPT_DATE}, {"owner", required_argument, NULL, OPT_OWNER},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -194,6 +199,13 @@ static int parse_options(struct options *o, int argc, char **argv)
 			break;
 		case 'q': o->quiet = true; break;
 		case OPT_TITLE: o->title = optarg; break;
+		case OPT_SEVERITY: o->severity = optarg; break;
+		case OPT_OWNER: o->owner = optarg; break;
+		case OPT_DATE: o->date = optarg; break;
+		case OPT_SERVICE:
+			o->services = xrealloc(o->services, (o->nservices + 1) * sizeof(*o->services));
+			o->services[o->nservices++] = optarg;
+			break;
 		case OPT_TIMINGS: o->timings = true; break;
 		case OPT_ALLOW_OUTSIDE: o->allow_outside_links = true; break;
 		case OPT_EXPLAIN: o->explain = optarg; break;
@@ -228,6 +240,9 @@ static int parse_options(struct options *o, int argc, char **argv)
 		o->content_dir = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
+	const char *new_only = o->severity ? "--severity" : o->nservices ? "--service" : o->date ? "--date" : o->owner ? "--owner" : NULL;
+	if (new_only && strcmp(o->command, "new"))
+		return usage_error("%s is an option of new only (expected it after aftermath new)", new_only);
 	return parse_as_of(o, as_of);
 }
 
@@ -638,32 +653,54 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 	insights_release(&in);
 }
 
+/* new's text options: UTF-8 (they are written into a file that must be), and a real date. */
+static int check_new_options(const struct options *o)
+{
+	const char *texts[] = {o->title, o->owner, o->severity};
+	static const char *const names[] = {"--title", "--owner", "--severity"};
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+		if (texts[i] && utf8_valid(texts[i], strlen(texts[i])) < strlen(texts[i]))
+			return usage_error("%s is not valid UTF-8 (expected UTF-8 text)", names[i]);
+	for (size_t i = 0; i < o->nservices; i++)
+		if (utf8_valid(o->services[i], strlen(o->services[i])) < strlen(o->services[i]))
+			return usage_error("%s is not valid UTF-8 (expected UTF-8 text)", "--service");
+	struct when w;
+	if (o->date && (strlen(o->date) != 10 || when_parse(&w, o->date) < 0 || w.has_time))
+		return usage_error("invalid --date \"%s\" (expected YYYY-MM-DD)", o->date);
+	return 0;
+}
+
 static int cmd_new(struct options *o)
 {
 	struct corpus c;
 	char *theme = find_theme();
 	char *site_layouts = path_join(o->content_dir, "layouts");
 	const char *dirs[] = {site_layouts, theme};
-	const char *owner = getenv("GIT_AUTHOR_NAME");
-	char *path = NULL;
+	char *git_user = NULL, *path = NULL;
 	int ret;
-	if (!owner || !*owner)
-		owner = getenv("USER");
-	if (!owner || !*owner)
-		owner = "unassigned";
+	if ((ret = check_new_options(o)) != 0)
+		goto out;
 	if (!fs_is_dir(o->content_dir)) {
 		fprintf(stderr, "aftermath: content directory \"%s\" not found\n", o->content_dir);
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	/* The owner: --owner, else git's author (GIT_AUTHOR_NAME, then user.name), else none. */
+	const char *owner = o->owner;
+	if (!owner && getenv("GIT_AUTHOR_NAME") && *getenv("GIT_AUTHOR_NAME"))
+		owner = getenv("GIT_AUTHOR_NAME");
+	if (!owner)
+		owner = git_user = newpm_git_user(o->content_dir);
 	/* Existing files only matter for their ids: their problems are check's job. */
 	corpus_load(&c, o->content_dir, PROFILE_INTERNAL, o->jobs, false);
 	diag_clear();
-	ret = newpm_create(&c, dirs, 2, o->title ? o->title : "Untitled incident", o->as_of, owner, &path);
+	struct newpm_opts no = {.title = o->title, .date = o->date ? o->date : o->as_of, .owner = owner,
+				.severity = o->severity, .services = o->services, .nservices = o->nservices};
+	ret = newpm_create(&c, dirs, 2, &no, &path);
 	corpus_release(&c);
 	if (ret < 0) {
 		diag_flush(stderr, o->format);
-		ret = EXIT_CONTENT;
+		ret = ret == -2 ? EXIT_USAGE : EXIT_CONTENT;
 		goto out;
 	}
 	printf("%s\n", path);
@@ -671,6 +708,7 @@ static int cmd_new(struct options *o)
 		fprintf(stderr, "aftermath: wrote %s; fill it in, then run: aftermath check %s\n", path, o->content_dir);
 out:
 	free(path);
+	free(git_user);
 	free(theme);
 	free(site_layouts);
 	return ret;
@@ -830,16 +868,21 @@ int main(int argc, char **argv)
 	if (!strcmp(o.command, "init"))
 		o.content_dir = ".";
 	int ret = parse_options(&o, argc - 1, argv + 1);
-	if (ret)
+	if (ret) {
+		free(o.services);
 		return ret;
+	}
 	if (!strcmp(o.command, "init")) /* reads only what is shipped; writes O_NOFOLLOW */
 		return cmd_init(&o);
 	confine_roots(&o);
 	sandbox_set_limits(o.lua_memory_mb << 20, o.page_output_mb << 20); /* before any Lua state is made */
 	if (!strcmp(o.command, "stats"))
 		return cmd_stats(&o);
-	if (!strcmp(o.command, "new"))
-		return cmd_new(&o);
+	if (!strcmp(o.command, "new")) {
+		ret = cmd_new(&o);
+		free(o.services);
+		return ret;
+	}
 	if (!strcmp(o.command, "serve"))
 		return cmd_serve(&o);
 	if (o.explain)
