@@ -261,30 +261,6 @@ static int check_severity(const struct site *s, const char *name, const char **o
 	return -1;
 }
 
-/* The registry's spelling of name (through aliases:), or NULL. */
-static const char *registered(const struct site *s, const char *name)
-{
-	char *slug = slugify(name);
-	const char *canonical = NULL;
-	for (size_t a = 0; a < s->naliases && !canonical; a++)
-		for (size_t k = 0; k < s->aliases[a].nnames && !canonical; k++) {
-			char *as = slugify(s->aliases[a].names[k]);
-			if (!strcmp(as, slug))
-				canonical = s->aliases[a].canonical;
-			free(as);
-		}
-	if (canonical) {
-		free(slug);
-		slug = slugify(canonical);
-	}
-	const char *found = NULL;
-	for (size_t i = 0; i < s->nservices && !found; i++)
-		if (!strcmp(s->services[i].slug, slug))
-			found = s->services[i].name;
-	free(slug);
-	return found;
-}
-
 static int add_service(const struct site *s, struct scaffold *v, const char *name)
 {
 	char *slug = slugify(name);
@@ -294,7 +270,7 @@ static int add_service(const struct site *s, struct scaffold *v, const char *nam
 		return option_error(s, "services", "service \"%s\" in --service has no letters or digits%s", name,
 				    " (expected a name such as checkout-api)");
 	const char *spelling = name;
-	if (s->has_registry && !(spelling = registered(s, name))) {
+	if (s->has_registry && !(spelling = site_service_registered(s, name))) {
 		struct buf exp = BUF_INIT;
 		for (size_t i = 0; i < s->nservices; i++)
 			buf_addf(&exp, "%s%s", i ? ", " : "", s->services[i].name);
