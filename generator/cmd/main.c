@@ -538,8 +538,14 @@ static int cmd_build(struct options *o, bool write)
 		char *builtin = find_lint();
 		char *own = path_join(o->content_dir, "scripts/lint");
 		const char *dirs[] = {builtin, own};
+		char *theme = find_theme(), *site_layouts = path_join(o->content_dir, "layouts");
+		const char *layouts[] = {site_layouts, theme};
+		char *scaffold = newpm_template(layouts, 2); /* the template-text rule's reference */
 		deadline_stage("running the lint rules");
-		lint_run(&c, dirs, 2);
+		lint_run(&c, dirs, 2, scaffold);
+		free(scaffold);
+		free(theme);
+		free(site_layouts);
 		free(builtin);
 		free(own);
 		struct buf pub = BUF_INIT;
