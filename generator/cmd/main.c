@@ -349,7 +349,8 @@ static int check_output(const struct options *o, const struct buf *pub, size_t n
 	if (wrap)
 		fputs("}\n", stdout);
 	if (!o->quiet && o->format == DIAG_TEXT)
-		fprintf(stderr, "aftermath: %zu postmortems checked: %s\n", npms, buf_cstr(&summary));
+		fprintf(stderr, "aftermath: %zu %s checked: %s\n", npms, plural(npms, "postmortem", "postmortems"),
+			buf_cstr(&summary));
 	buf_release(&summary);
 	return ret;
 }
@@ -567,8 +568,8 @@ static int cmd_build(struct options *o, bool write)
 	if (!ret)
 		ret = diag_ret;
 	if (!ret && !o->quiet)
-		fprintf(stderr, "aftermath: built %zu postmortems into %s/ in %.2f s (as of %s, %s profile)\n",
-			c.npms, o->out_dir, now_seconds() - start, o->as_of,
+		fprintf(stderr, "aftermath: built %zu %s into %s/ in %.2f s (as of %s, %s profile)\n",
+			c.npms, plural(c.npms, "postmortem", "postmortems"), o->out_dir, now_seconds() - start, o->as_of,
 			o->profile == PROFILE_PUBLIC ? "public" : "internal");
 out:
 	/* The process ends here: the kernel takes the memory back at once, where
@@ -607,7 +608,7 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 		counts_of_pm(&one, &c->pms[i], day);
 		counts_merge(&total, &one);
 	}
-	buf_addf(b, "%zu postmortems, as of %s (%s profile)\n", c->npms, as_of,
+	buf_addf(b, "%zu %s, as of %s (%s profile)\n", c->npms, plural(c->npms, "postmortem", "postmortems"), as_of,
 		 c->profile == PROFILE_PUBLIC ? "public" : "internal");
 	stats_header(b, "action items");
 	stats_row(b, "all", &total);
@@ -654,8 +655,9 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 		}
 		buf_addch(b, '\n');
 	}
-	buf_addf(b, "\n%zu incidents, %zu near-misses (durations exclude them), %zu drills\n", in.incidents,
-		 in.near_misses, in.drills);
+	buf_addf(b, "\n%zu %s, %zu %s (durations exclude them), %zu %s\n", in.incidents,
+		 plural(in.incidents, "incident", "incidents"), in.near_misses,
+		 plural(in.near_misses, "near-miss", "near-misses"), in.drills, plural(in.drills, "drill", "drills"));
 	insights_release(&in);
 }
 

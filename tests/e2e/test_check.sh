@@ -74,7 +74,7 @@ assert_stderr_contains "$T/all/postmortems/a.md:4:7: error: date \"2024-02-30\" 
 assert_stderr_contains "$T/all/postmortems/a.md:5:11: error: unknown severity \"SEV9\" (expected SEV1, SEV2, SEV3, SEV4)"
 assert_stderr_contains "$T/all/postmortems/a.md:6:9: error: unknown status \"finished\" (expected draft, in-review, complete)"
 assert_stderr_contains "$T/all/postmortems/a.md:7:26: error: unknown service \"cart\" (not in site.yaml's services registry; add it there or use a registered name)"
-assert_stderr_contains "$T/all/postmortems/a.md:11:31: error: due \"someday\" in action item is not a date (expected YYYY-MM-DD)"
+assert_stderr_contains "$T/all/postmortems/a.md:11:32: error: due \"someday\" in action item is not a date (expected YYYY-MM-DD)"
 assert_stderr_contains "aftermath: 0 postmortems checked: 5 errors in 1 file"
 # the same services error in a file with nothing else wrong: told once
 printf -- '---\nid: ALL-2\ntitle: One\ndate: 2024-02-03\nservices: [cart]\n---\n' > "$T/all/postmortems/b.md"
