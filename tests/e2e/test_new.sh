@@ -166,3 +166,12 @@ assert_exit 2 "$AFTERMATH" new "$T/hostile" --owner "$(printf 'A\377')"
 assert_stderr_contains "aftermath: --owner is not valid UTF-8 (expected UTF-8 text)"
 assert_exit 2 "$AFTERMATH" new "$T/hostile" --service "$(printf 'x\300')"
 assert_stderr_contains "aftermath: --service is not valid UTF-8 (expected UTF-8 text)"
+
+t_begin "help, the man page and bash completion know new's options"
+assert_exit 0 "$AFTERMATH" help new
+for opt in --title --severity --service --date --owner; do
+	assert_stdout_contains "  $opt "
+	assert_contains man/aftermath.1 "$(printf '%s' "$opt" | sed 's/-/\\-/g')"
+done
+assert_eq "$(bash -c '. completions/aftermath.bash; COMP_WORDS=(aftermath new --s); COMP_CWORD=2; _aftermath; echo "${COMPREPLY[*]}"')" "--severity --service" "new --s<TAB>"
+assert_eq "$(bash -c '. completions/aftermath.bash; COMP_WORDS=(aftermath new "$1" --severity ""); COMP_CWORD=4; _aftermath; echo "${COMPREPLY[*]}"' _ "$T/own2")" "critical major minor" "new DIR --severity <TAB>: the site's severities"
