@@ -229,21 +229,17 @@ const char *newpm_default_severity(const struct site *s)
 	return s->severities[i >= 0 ? (size_t)i : s->nseverities - 1];
 }
 
-/* Where site.yaml names `key` (line 1 when it does not); the file is NULL without a site.yaml. */
-static struct loc site_key_loc(const struct site *s, const char *key)
-{
-	struct loc loc = {s->path, s->path ? 1 : 0, s->path ? 1 : 0};
-	for (size_t i = 0; s->front && s->front->type == YN_MAP && i < s->front->n; i++)
-		if (!strcmp(s->front->keys[i], key))
-			loc = s->front->key_locs[i];
-	return loc;
-}
-
-/* A command-line value the site does not allow: told at the site.yaml key it was checked against. */
+/*
+ * A command-line value the site does not allow: told at the site.yaml key it
+ * was checked against, or with no place when site.yaml does not have the key
+ * (the defaults apply) or key is NULL.
+ */
 static int option_error(const struct site *s, const char *key, const char *fmt, const char *a, const char *b)
 {
-	struct loc loc = site_key_loc(s, key);
-	return error(&loc, fmt, a, b);
+	for (size_t i = 0; key && s->front && s->front->type == YN_MAP && i < s->front->n; i++)
+		if (!strcmp(s->front->keys[i], key))
+			return error(&s->front->key_locs[i], fmt, a, b);
+	return error(NULL, fmt, a, b);
 }
 
 static int check_severity(const struct site *s, const char *name, const char **out)
@@ -267,7 +263,7 @@ static int add_service(const struct site *s, struct scaffold *v, const char *nam
 	bool named = *slug != '\0';
 	free(slug);
 	if (!named)
-		return option_error(s, "services", "service \"%s\" in --service has no letters or digits%s", name,
+		return option_error(s, NULL, "service \"%s\" in --service has no letters or digits%s", name,
 				    " (expected a name such as checkout-api)");
 	const char *spelling = name;
 	if (s->has_registry && !(spelling = site_service_registered(s, name))) {

@@ -77,10 +77,10 @@ t_begin "an unknown --service is a usage error at site.yaml's services, every on
 assert_exit 2 env SOURCE_DATE_EPOCH=1790000000 "$AFTERMATH" new "$T/reg" --service 'checkout-api,cart' --service billing --severity SEV9
 assert_stderr_contains "$T/reg/site.yaml:4:1: error: unknown service \"cart\" in --service (expected one of site.yaml's services: checkout-api, payments-db, search)"
 assert_stderr_contains "$T/reg/site.yaml:4:1: error: unknown service \"billing\" in --service"
-assert_stderr_contains "error: unknown severity \"SEV9\" in --severity (expected SEV1, SEV2, SEV3, SEV4)"
+assert_stderr_contains "aftermath: error: unknown severity \"SEV9\" in --severity (expected SEV1, SEV2, SEV3, SEV4)"
 assert_eq "$(ls "$T/reg/postmortems/2026" | wc -l | tr -d ' ')" 1 "files in 2026"
 assert_exit 2 "$AFTERMATH" new "$T/reg" --service '!!!'
-assert_stderr_contains "error: service \"!!!\" in --service has no letters or digits (expected a name such as checkout-api)"
+assert_stderr_contains "aftermath: error: service \"!!!\" in --service has no letters or digits (expected a name such as checkout-api)"
 
 t_begin "--date picks the year folder and the date; a bad one is a usage error"
 assert_exit 0 env GIT_AUTHOR_NAME=Ana "$AFTERMATH" new "$T/own2" --date 2025-03-04
