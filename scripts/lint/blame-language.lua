@@ -35,12 +35,16 @@ local function first_names(pm)
 end
 
 -- The body's prose as paragraphs: lines joined with one space, each part
--- remembering its line and the column its text starts at.  Code blocks and
--- tables are left out; a heading or a list item starts a paragraph of its own.
+-- remembering its line and the column its text starts at.  Code blocks,
+-- tables and HTML comments (the template's guidance) are left out; a heading
+-- or a list item starts a paragraph of its own.
 local function paragraphs(lines)
-  local paras, cur, fence = {}, nil, false
+  local paras, cur, fence, comment = {}, nil, false, false
   for _, line in ipairs(lines) do
     local t = line.text:gsub("\r$", "")
+    local in_comment = comment or (not fence and t:match("^%s*<!%-%-") ~= nil)
+    comment = in_comment and not t:find("-->", 1, true)
+    if in_comment then t = "" end
     local is_fence = t:match("^%s*```") or t:match("^%s*~~~")
     if is_fence then fence = not fence end
     local heading = t:match("^%s*#")

@@ -47,6 +47,8 @@ assert_contains "$T/got.txt" "$F:7:10: warning: in summary: \"careless\" blames 
 assert_contains "$T/got.txt" "$F:9:5: warning: in contributing_factors: \"human error\" ends the analysis"
 assert_contains "$T/got.txt" "$F:10:12: warning: in contributing_factors: \"operator error\" ends the analysis"
 assert_not_contains "$T/got.txt" "Ana is the subject"
+assert_not_contains "$T/got.txt" "$F:54:"
+assert_not_contains "$T/got.txt" "$F:55:"
 
 t_begin "template text left in and sections with only a comment, TBD, TODO or nothing"
 F=tests/fixtures/lint/postmortems/placeholder.md
