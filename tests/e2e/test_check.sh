@@ -79,5 +79,5 @@ assert_stderr_contains "aftermath: 0 postmortems checked: 5 errors in 1 file"
 # the same services error in a file with nothing else wrong: told once
 printf -- '---\nid: ALL-2\ntitle: One\ndate: 2024-02-03\nservices: [cart]\n---\n' > "$T/all/postmortems/b.md"
 assert_exit 1 "$AFTERMATH" check "$T/all"
-assert_eq "$(grep -c 'b.md:5:11: error: unknown service "cart"' "$ERR")" 1 "reports of b.md's service"
+assert_eq "$(grep -c 'b.md:5:12: error: unknown service "cart"' "$ERR")" 1 "reports of b.md's service"
 assert_eq "$(grep -c 'a.md:7:26: error: unknown service "cart"' "$ERR")" 1 "reports of a.md's service"
