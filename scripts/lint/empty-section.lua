@@ -5,12 +5,8 @@
 
 local placeholders = {tbd = true, todo = true, tba = true, tk = true, wip = true, ["..."] = true, ["…"] = true}
 
--- What the lines hold once comments and blanks are gone: nil (nothing), or the text.
-local function content(lines, from, to)
-  local text = {}
-  for _, line in ipairs(lines) do
-    if line.n > from and line.n < to then text[#text + 1] = line.text end
-  end
+-- What text (lines joined) holds once comments and blanks are gone, and whether it had a comment.
+local function content(text)
   local all = table.concat(text, "\n")
   local had_comment = all:find("<!--", 1, true) ~= nil
   all = all:gsub("<!%-%-.-%-%->", ""):gsub("<!%-%-.*$", "")
@@ -33,12 +29,16 @@ return {
   rationale = "An empty section reads as if nothing happened there; write it or remove it.",
   check = function(pm, report)
     if pm.status == "draft" then return end
-    local line_text = {}
-    for _, l in ipairs(pm.lines) do line_text[l.n] = l.text end
-    for i, s in ipairs(pm.sections) do
-      local nxt = pm.sections[i + 1]
-      local stop = nxt and nxt.line or math.huge
-      local text, had_comment = content(pm.lines, s.line, stop)
+    local line_text, under, k = {}, {}, 0 -- under[i]: the lines of section i
+    local sections = pm.sections
+    for _, l in ipairs(pm.lines) do
+      line_text[l.n] = l.text
+      while sections[k + 1] and sections[k + 1].line <= l.n do k = k + 1; under[k] = {} end
+      if k > 0 and l.n > sections[k].line then local u = under[k]; u[#u + 1] = l.text end
+    end
+    for i, s in ipairs(sections) do
+      local nxt = sections[i + 1]
+      local text, had_comment = content(under[i] or {})
       local parent = nxt and nxt.level > s.level and text == ""
       local tracked = string.lower(s.title):find("action items", 1, true) and #pm.action_items > 0 and
         not pm.actions_from_body

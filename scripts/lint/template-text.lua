@@ -57,8 +57,9 @@ return {
     end
     local fence = false
     for _, line in ipairs(pm.lines) do
-      local t = trim(line.text)
-      if t:match("^```") or t:match("^~~~") then fence = not fence end
+      local t = line.text:match("^%s*(.-)%s*$")
+      local c = t:sub(1, 1)
+      if (c == "`" or c == "~") and (t:match("^```") or t:match("^~~~")) then fence = not fence end
       if not fence and p.lines[t] then
         report(line.n, #line.text:match("^%s*") + 1, "template text left in: \"" .. t .. "\" (expected your own words)")
       end
