@@ -703,11 +703,12 @@ static int cmd_new(struct options *o)
 	corpus_load(&c, o->content_dir, PROFILE_INTERNAL, o->jobs, false);
 	diag_clear();
 	struct newpm_opts no = {.title = o->title, .date = o->date ? o->date : o->as_of, .owner = owner,
-				.severity = o->severity, .services = o->services, .nservices = o->nservices};
+				.owner_given = o->owner != NULL, .severity = o->severity, .services = o->services,
+				.nservices = o->nservices};
 	ret = newpm_create(&c, dirs, 2, &no, &path);
 	corpus_release(&c);
+	diag_flush(stderr, o->format);
 	if (ret < 0) {
-		diag_flush(stderr, o->format);
 		ret = ret == -2 ? EXIT_USAGE : EXIT_CONTENT;
 		goto out;
 	}

@@ -319,6 +319,18 @@ static int check_options(const struct site *s, const struct newpm_opts *o, struc
 	return ret;
 }
 
+/* A value given on the command line that the template has no place for: a warning, not a silent loss. */
+static void unused_options(const char *tpl, const struct newpm_opts *o, struct scaffold *v)
+{
+	static const char *const keys[] = {"{{severity}}", "{{services}}", "{{owner}}", "{{title}}"};
+	const bool given[] = {o->severity != NULL, v->nservices > 0, o->owner_given && v->owner, o->title != NULL};
+	static const char *const flags[] = {"--severity", "--service", "--owner", "--title"};
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (given[i] && !strstr(tpl, keys[i]))
+			warning(NULL, "%s is not written: the template has no %s (expected it in layouts/new/postmortem.md)",
+				flags[i], keys[i]);
+}
+
 char *newpm_git_user(const char *dir)
 {
 	int fd[2];
@@ -378,6 +390,7 @@ int newpm_create(const struct corpus *c, const char *const *layout_dirs, size_t 
 	if (!(id = newpm_next_id(c->site.id_pattern, atoi(o->date), &c->all_ids)))
 		goto out;
 	v.id = id;
+	unused_options(tpl, o, &v);
 	slug = slugify(id);
 	dir = xstrfmt("%s/postmortems/%.4s", c->dir, o->date);
 	*path = xstrfmt("%s/%s.md", dir, slug);

@@ -175,3 +175,10 @@ for opt in --title --severity --service --date --owner; do
 done
 assert_eq "$(bash -c '. completions/aftermath.bash; COMP_WORDS=(aftermath new --s); COMP_CWORD=2; _aftermath; echo "${COMPREPLY[*]}"')" "--severity --service" "new --s<TAB>"
 assert_eq "$(bash -c '. completions/aftermath.bash; COMP_WORDS=(aftermath new "$1" --severity ""); COMP_CWORD=4; _aftermath; echo "${COMPREPLY[*]}"' _ "$T/own2")" "critical major minor" "new DIR --severity <TAB>: the site's severities"
+
+t_begin "a value the site's own template has no place for is told, not lost"
+assert_exit 0 "$AFTERMATH" new "$T/kb" --date 2026-02-01 --severity SEV1 --service checkout-api --owner Ana --title Tt
+assert_stderr_contains "warning: --severity is not written: the template has no {{severity}} (expected it in layouts/new/postmortem.md)"
+assert_stderr_contains "warning: --service is not written: the template has no {{services}}"
+assert_stderr_contains "warning: --owner is not written: the template has no {{owner}}"
+assert_not_contains "$ERR" "--title is not written"
