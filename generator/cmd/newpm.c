@@ -376,7 +376,7 @@ char *newpm_git_user(const char *dir)
 int newpm_create(const struct corpus *c, const char *const *layout_dirs, size_t ndirs,
 		 const struct newpm_opts *o, char **path)
 {
-	struct scaffold v = {.title = o->title ? o->title : NEWPM_DEFAULT_TITLE, .date = o->date,
+	struct scaffold v = {.title = o->title && *o->title ? o->title : NEWPM_DEFAULT_TITLE, .date = o->date,
 			     .owner = o->owner && *o->owner ? o->owner : NULL, .site = &c->site};
 	char *tpl = NULL, *slug = NULL, *dir = NULL, *id = NULL;
 	struct buf text = BUF_INIT;

@@ -182,3 +182,11 @@ assert_stderr_contains "warning: --severity is not written: the template has no 
 assert_stderr_contains "warning: --service is not written: the template has no {{services}}"
 assert_stderr_contains "warning: --owner is not written: the template has no {{owner}}"
 assert_not_contains "$ERR" "--title is not written"
+
+t_begin "an empty --title gives the default title; an empty --owner, no owner line"
+assert_exit 0 env -u GIT_AUTHOR_NAME PATH="$T/nogit" HOME="$T/home" "$AFTERMATH" new "$T/gitkb" --date 2025-01-03 --title '' --owner ''
+F=$(cat "$OUT")
+assert_eq "$(fm "$F" title)" 'title: "Untitled incident"' "title line"
+assert_eq "$(fm "$F" owner)" "" "owner line"
+assert_exit 0 "$AFTERMATH" check "$T/gitkb"
+assert_not_contains "$ERR" "error:"
