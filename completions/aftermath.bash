@@ -30,14 +30,23 @@ _aftermath()
 	-o|--output)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0 ;;
-	--as-of|--base-url|--jobs|-j|--title|--port|--lua-memory|--page-output|--max-seconds)
+	--as-of|--base-url|--jobs|-j|--title|--port|--lua-memory|--page-output|--max-seconds|--date|--owner)
+		return 0 ;;
+	--severity)
+		local dir=content
+		[ "${COMP_WORDS[2]:0:1}" != - ] && [ -n "${COMP_WORDS[2]}" ] && [ "$COMP_CWORD" -gt 3 ] && dir=${COMP_WORDS[2]}
+		local sev
+		sev=$(sed -n 's/^severities:[[:space:]]*\[\(.*\)\].*/\1/p' "$dir/site.yaml" 2>/dev/null | tr -d ' ' | tr ',' ' ')
+		COMPREPLY=($(compgen -W "${sev:-SEV1 SEV2 SEV3 SEV4}" -- "$cur"))
+		return 0 ;;
+	--service)
 		return 0 ;;
 	esac
 
 	case $cmd in
 	build) opts="--output --profile --as-of --base-url --jobs --strict --format --quiet --timings --max-seconds --allow-outside-links --lua-memory --page-output --help" ;;
 	check) opts="--profile --strict --format --quiet --jobs --max-seconds --allow-outside-links --lua-memory --explain --help" ;;
-	new) opts="--title --as-of --quiet --help" ;;
+	new) opts="--title --severity --service --date --owner --as-of --quiet --help" ;;
 	serve) opts="--port --output --profile --as-of --jobs --allow-outside-links --help" ;;
 	stats) opts="--as-of --profile --format --jobs --help" ;;
 	init) opts="--quiet --help" ;;

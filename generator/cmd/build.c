@@ -111,8 +111,9 @@ int cmd_build(struct options *o)
 	if (!ret)
 		ret = diag_ret;
 	if (!ret && !o->quiet)
-		fprintf(stderr, "aftermath: built %zu postmortems into %s/ in %.2f s (as of %s, %s profile)\n", m.c.npms,
-			o->out_dir, steps_elapsed(&st), o->as_of, o->profile == PROFILE_PUBLIC ? "public" : "internal");
+		fprintf(stderr, "aftermath: built %zu %s into %s/ in %.2f s (as of %s, %s profile)\n", m.c.npms,
+			plural(m.c.npms, "postmortem", "postmortems"), o->out_dir, steps_elapsed(&st), o->as_of,
+			o->profile == PROFILE_PUBLIC ? "public" : "internal");
 	/* The process ends here: the kernel takes the memory back at once, where
 	 * freeing every node and YAML tree took 0.1 s of a 10k build.  (exit, not
 	 * return: m stays on the stack, so leak checkers see it reachable.) */

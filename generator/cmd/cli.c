@@ -55,7 +55,7 @@ int parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
 	       OPT_ALLOW_OUTSIDE, OPT_VERSION,
-	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN };
+	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN, OPT_SEVERITY, OPT_SERVICE, OPT_DATE, OPT_OWNER };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -67,6 +67,8 @@ int parse_options(struct options *o, int argc, char **argv)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"lua-memory", required_argument, NULL, OPT_LUA_MEMORY}, {"page-output", required_argument, NULL, OPT_PAGE_OUTPUT},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
+		{"severity", required_argument, NULL, OPT_SEVERITY}, {"service", required_argument, NULL, OPT_SERVICE},
+		{"date", required_argument, NULL, OPT_DATE}, {"owner", required_argument, NULL, OPT_OWNER},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -116,6 +118,13 @@ int parse_options(struct options *o, int argc, char **argv)
 			break;
 		case 'q': o->quiet = true; break;
 		case OPT_TITLE: o->title = optarg; break;
+		case OPT_SEVERITY: o->severity = optarg; break;
+		case OPT_OWNER: o->owner = optarg; break;
+		case OPT_DATE: o->date = optarg; break;
+		case OPT_SERVICE:
+			o->services = xrealloc(o->services, (o->nservices + 1) * sizeof(*o->services));
+			o->services[o->nservices++] = optarg;
+			break;
 		case OPT_TIMINGS: o->timings = true; break;
 		case OPT_ALLOW_OUTSIDE: o->allow_outside_links = true; break;
 		case OPT_EXPLAIN: o->explain = optarg; break;
@@ -150,6 +159,9 @@ int parse_options(struct options *o, int argc, char **argv)
 		o->content_dir = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
+	const char *new_only = o->severity ? "--severity" : o->nservices ? "--service" : o->date ? "--date" : o->owner ? "--owner" : NULL;
+	if (new_only && strcmp(o->command, "new"))
+		return usage_error("%s is an option of new only (expected it after aftermath new)", new_only);
 	return parse_as_of(o, as_of);
 }
 

@@ -29,6 +29,9 @@ struct options {
 	bool allow_outside_links; /* only from the command line: site.yaml arrives with the pull request */
 	enum diag_format format;
 	const char *title;
+	const char *severity, *owner, *date; /* new: --severity, --owner, --date (NULL: not given) */
+	const char **services;               /* new: every --service value, in order */
+	size_t nservices;
 	const char *explain; /* check --explain FILE */
 	bool out_set;
 	int port;        /* serve: 8080 unless given; 0: any free port */

@@ -12,7 +12,8 @@ static const char usage_text[] =
 	"                        (--explain FILE: where each value of FILE came from)\n"
 	"  stats [CONTENT_DIR]   action-item and incident statistics (--format text or json)\n"
 	"  new [CONTENT_DIR]     write a new postmortem from the template and print its path\n"
-	"                        (--title T; the id is the next free one)\n"
+	"                        (--title T, --severity S, --service NAME, --date YYYY-MM-DD,\n"
+	"                        --owner NAME; the id is the next free one)\n"
 	"  serve [CONTENT_DIR]   build, serve on 127.0.0.1 (--port P, default 8080), rebuild on change\n"
 	"  init [DIR]            start a knowledge base in a new or empty directory (default: .)\n"
 	"  help [COMMAND]        this text, or one command's options\n"
@@ -103,14 +104,25 @@ static const struct command_help commands[] = {
 	 "  --allow-outside-links follow symbolic links out of CONTENT_DIR and the theme\n"
 	 "  --lua-memory MB       memory the lint rules' Lua state may hold (default: 1024)\n"},
 	{"new",
-	 "usage: aftermath new [CONTENT_DIR] [--title T]\n"
+	 "usage: aftermath new [CONTENT_DIR] [--title T] [--severity S] [--service NAME]...\n"
+	 "                     [--date YYYY-MM-DD] [--owner NAME]\n"
 	 "\n"
 	 "Write CONTENT_DIR/postmortems/YEAR/<id>.md from the template (the site's\n"
 	 "layouts/new/postmortem.md, else the theme's) with the next free id of\n"
-	 "site.yaml's id_pattern, and print its path. Never overwrites a file.\n"
+	 "site.yaml's id_pattern, and print its path. Never overwrites a file. The\n"
+	 "impact times are left for you to fill in. A severity or service the site\n"
+	 "does not have is an error at its site.yaml key (exit 2), and nothing is\n"
+	 "written.\n"
 	 "\n"
 	 "  --title T             the postmortem's title\n"
-	 "  --as-of YYYY-MM-DD    its date (default: SOURCE_DATE_EPOCH, else today)\n"},
+	 "  --severity S          one of site.yaml's severities (default: defaults: severity,\n"
+	 "                        else the least severe)\n"
+	 "  --service NAME        a service, checked against site.yaml's services registry\n"
+	 "                        when it has one; repeat it or give a comma-separated list\n"
+	 "  --date YYYY-MM-DD     its date and year folder (default: --as-of, else\n"
+	 "                        SOURCE_DATE_EPOCH, else today)\n"
+	 "  --owner NAME          its owner and author (default: git's user.name; no owner\n"
+	 "                        line without git)\n"},
 	{"serve",
 	 "usage: aftermath serve [CONTENT_DIR] [--port P] [-o OUT_DIR] [--profile NAME]\n"
 	 "\n"

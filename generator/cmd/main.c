@@ -19,6 +19,7 @@
 #include "lua/sandbox.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -85,8 +86,10 @@ int main(int argc, char **argv)
 	if (!strcmp(o.command, "init"))
 		o.content_dir = ".";
 	int ret = parse_options(&o, argc - 1, argv + 1);
-	if (ret)
+	if (ret) {
+		free(o.services);
 		return ret;
+	}
 	if (!strcmp(o.command, "init")) /* reads only what is shipped; writes O_NOFOLLOW */
 		return cmd_init(&o);
 	confine_roots(&o);
@@ -95,8 +98,11 @@ int main(int argc, char **argv)
 		return usage_error("--explain is an option of check (aftermath check %s --explain FILE)", o.content_dir);
 	if (!strcmp(o.command, "stats"))
 		return cmd_stats(&o);
-	if (!strcmp(o.command, "new"))
-		return cmd_new(&o);
+	if (!strcmp(o.command, "new")) {
+		ret = cmd_new(&o);
+		free(o.services);
+		return ret;
+	}
 	if (!strcmp(o.command, "serve"))
 		return cmd_serve(&o);
 	o.exit_when_built = true;

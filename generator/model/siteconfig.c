@@ -481,6 +481,29 @@ int site_severity(const struct site *s, const char *name)
 	return -1;
 }
 
+const char *site_service_registered(const struct site *s, const char *name)
+{
+	char *slug = slugify(name);
+	const char *canonical = NULL;
+	for (size_t a = 0; a < s->naliases && !canonical; a++)
+		for (size_t k = 0; k < s->aliases[a].nnames && !canonical; k++) {
+			char *as = slugify(s->aliases[a].names[k]);
+			if (!strcmp(as, slug))
+				canonical = s->aliases[a].canonical;
+			free(as);
+		}
+	if (canonical) {
+		free(slug);
+		slug = slugify(canonical);
+	}
+	const char *found = NULL;
+	for (size_t i = 0; i < s->nservices && !found; i++)
+		if (!strcmp(s->services[i].slug, slug))
+			found = s->services[i].name;
+	free(slug);
+	return found;
+}
+
 const char *site_field(const struct site *s, const char *ours)
 {
 	for (size_t i = 0; i < s->nfields; i++)

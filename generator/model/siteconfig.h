@@ -87,6 +87,12 @@ void site_release(struct site *s);
 
 /* Index of severity name in s->severities, or -1. */
 int site_severity(const struct site *s, const char *name);
+/*
+ * The services registry's spelling of service `name`, compared by slug and
+ * through aliases: (graph.c's canonical name); NULL when the registry does
+ * not have it.  Owned by the site.
+ */
+const char *site_service_registered(const struct site *s, const char *name);
 /* The author's name for our field `ours` (ours itself when not mapped). */
 const char *site_field(const struct site *s, const char *ours);
 

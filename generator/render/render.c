@@ -1806,7 +1806,7 @@ static void print_template_timings(struct worker *w, int jobs)
 	}
 	sort_array(sum, n, sizeof(*sum), cmp_stat_self);
 	for (size_t i = 0; i < n && i < 8 && sum[i].calls; i++) {
-		fprintf(stderr, "timings:   template %s: %zu calls", sum[i].name, sum[i].calls);
+		fprintf(stderr, "timings:   template %s: %zu %s", sum[i].name, sum[i].calls, plural(sum[i].calls, "call", "calls"));
 		if (sum[i].cached)
 			fprintf(stderr, " (and %zu from include_cached)", sum[i].cached);
 		fprintf(stderr, ", %.3f s (%.3f s with its partials)\n", sum[i].self_seconds, sum[i].seconds);
