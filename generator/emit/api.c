@@ -229,6 +229,23 @@ static void durations_json(struct buf *b, const struct corpus *c, int severity)
 		free(v[k]);
 }
 
+/* Where the due dates came from: written in the postmortem, from site.yaml's policy (policy.h), or none. */
+static void due_sources_json(struct buf *b, const struct corpus *c)
+{
+	size_t written = 0, policy = 0, none = 0;
+	for (size_t i = 0; i < c->npms; i++)
+		for (size_t k = 0; k < c->pms[i].nactions; k++) {
+			const struct action_item *a = &c->pms[i].actions[k];
+			if (!a->due.set)
+				none++;
+			else if (a->due_by_policy)
+				policy++;
+			else
+				written++;
+		}
+	buf_addf(b, ",\n \"due_dates\": {\"written\": %zu, \"policy\": %zu, \"none\": %zu}", written, policy, none);
+}
+
 void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g, const char *as_of)
 {
 	struct when w;
@@ -243,6 +260,7 @@ void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g
 	buf_addf(b, "{\"as_of\": \"%s\", \"profile\": \"%s\", \"postmortems\": %zu,\n \"action_items\": ", as_of,
 		 c->profile == PROFILE_PUBLIC ? "public" : "internal", c->npms);
 	counts_json(b, &total);
+	due_sources_json(b, c);
 	struct group gr;
 	group_by_nodes(&gr, c, g, TERM_SERVICE, day);
 	group_json(b, "by_service", &gr);
@@ -322,7 +340,7 @@ static bool is_stripped(const struct corpus *c, const char *field)
 void api_actions_csv(struct buf *b, const struct corpus *c, int64_t as_of_day)
 {
 	bool no_owner = is_stripped(c, "action_items.owner"), no_ticket = is_stripped(c, "action_items.ticket");
-	buf_adds(b, "postmortem_id,title,owner,due,status,priority,ticket,overdue\r\n");
+	buf_adds(b, "postmortem_id,title,owner,due,status,priority,ticket,overdue,due_source\r\n");
 	for (size_t i = 0; i < c->npms; i++) {
 		const struct postmortem *pm = &c->pms[i];
 		for (size_t k = 0; k < pm->nactions; k++) {
@@ -337,7 +355,8 @@ void api_actions_csv(struct buf *b, const struct corpus *c, int64_t as_of_day)
 			csv_field(b, no_owner ? "" : a->owner);
 			buf_addf(b, ",%s,%s,%s,", due, ai_status_name(a->status), priority_name(a->priority));
 			csv_field(b, no_ticket ? "" : a->ticket);
-			buf_addf(b, ",%s\r\n", ai_overdue(a, as_of_day) ? "true" : "false");
+			buf_addf(b, ",%s,%s\r\n", ai_overdue(a, as_of_day) ? "true" : "false",
+				 !a->due.set ? "" : a->due_by_policy ? "policy" : "written");
 		}
 	}
 }

@@ -10,6 +10,7 @@
 
 #include "model/mdscreen.h"
 #include "model/model.h"
+#include "model/policy.h"
 #include "yaml/yamltree.h"
 
 /* aliases: one canonical name and the other spellings that mean it. */
@@ -24,6 +25,7 @@ struct alias {
 struct service_info {
 	char *name, *slug;
 	char *description, *team; /* NULL when not given */
+	char *owner;              /* who escalated action items go to (policy.h); NULL when not given */
 	int tier;                 /* 0 when not given */
 	char **link_titles, **link_urls;
 	size_t nlinks;
@@ -68,6 +70,7 @@ struct site {
 	char **deny;
 	size_t ndeny;
 	struct import_cfg *import; /* fields:, defaults:, import:, taxonomies: (fieldmap.h); NULL when none is given */
+	struct policy policy; /* policy: (policy.h) */
 	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
 	struct ynode *front; /* the whole document (NULL when absent) */
 };

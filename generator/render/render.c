@@ -301,6 +301,8 @@ static void push_action_item(lua_State *L, const struct render *r, const struct 
 	if (!stripped(r, "action_items.owner"))
 		set_str(L, "owner", a->owner);
 	set_when(L, "due", &a->due, false);
+	if (a->due_by_policy)
+		set_bool(L, "due_by_policy", true);
 	set_str(L, "status", ai_status_name(a->status));
 	if (a->priority != PRI_NONE)
 		set_str(L, "priority", priority_name(a->priority));
