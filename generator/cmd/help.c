@@ -11,6 +11,8 @@ static const char usage_text[] =
 	"  check [CONTENT_DIR]   check the postmortems and report problems; writes nothing\n"
 	"                        (--explain FILE: where each value of FILE came from)\n"
 	"  stats [CONTENT_DIR]   action-item and incident statistics (--format text or json)\n"
+	"  overdue [CONTENT_DIR] overdue, due-soon and escalated items and late write-ups, by\n"
+	"                        owner (--format text, markdown or json; --fail-on LEVEL)\n"
 	"  new [CONTENT_DIR]     write a new postmortem from the template and print its path\n"
 	"                        (--title T; the id is the next free one)\n"
 	"  serve [CONTENT_DIR]   build, serve on 127.0.0.1 (--port P, default 8080), rebuild on change\n"
@@ -126,6 +128,23 @@ static const struct command_help commands[] = {
 	 "\n"
 	 "Print the action-item and duration figures as a table, or api/stats.json's JSON\n"
 	 "with --format json.\n"},
+	{"overdue",
+	 "usage: aftermath overdue [CONTENT_DIR] [--format text|markdown|json] [--owner NAME]\n"
+	 "                         [--service S] [--fail-on must|should|any] [--base-url URL]\n"
+	 "                         [--as-of YYYY-MM-DD]\n"
+	 "\n"
+	 "The follow-through digest: overdue, due-soon and escalated action items and late\n"
+	 "write-ups (site.yaml's policy:), grouped by the person they are for, to post from\n"
+	 "a nightly CI job. An escalated item is listed under the owner of each of its\n"
+	 "services too.\n"
+	 "\n"
+	 "  --format FMT          text (default), markdown (for an issue or a chat) or json\n"
+	 "  --owner NAME          only what is for NAME (any spelling of the name)\n"
+	 "  --service S           only postmortems of service S\n"
+	 "  --fail-on LEVEL       exit 1 when an overdue item of priority must (must), must or\n"
+	 "                        should (should), or anything overdue or late (any) is listed\n"
+	 "  --base-url URL        the site's absolute URL: each postmortem linked\n"
+	 "  --as-of YYYY-MM-DD    the date overdue is measured against\n"},
 	{"init",
 	 "usage: aftermath init [DIR]\n"
 	 "\n"

@@ -27,6 +27,7 @@
 #include "publish/leakcheck.h"
 #include "cmd/lint.h"
 #include "cmd/newpm.h"
+#include "cmd/overdue.h"
 #include "base/output.h"
 #include "base/parallel.h"
 #include "publish/publish.h"
@@ -780,7 +781,7 @@ static int cmd_help(int argc, char **argv)
 		return usage_error("unexpected argument \"%s\" (expected one command)", argv[3]);
 	const char *text = help_command(argv[2]);
 	if (!text)
-		return usage_error("no help for \"%s\" (expected build, check, init, new, serve, stats or help)",
+		return usage_error("no help for \"%s\" (expected build, check, init, new, overdue, serve, stats or help)",
 				   argv[2]);
 	fputs(text, stdout);
 	return 0;
@@ -826,7 +827,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!help_command(o.command) || !strcmp(o.command, "help"))
-		return usage_error("unknown command \"%s\" (expected build, check, init, new, serve or stats)", o.command);
+		return usage_error("unknown command \"%s\" (expected build, check, init, new, overdue, serve or stats)", o.command);
+	if (!strcmp(o.command, "overdue")) /* its own options (overdue.h) */
+		return overdue_main(argc - 1, argv + 1);
 	if (!strcmp(o.command, "init"))
 		o.content_dir = ".";
 	int ret = parse_options(&o, argc - 1, argv + 1);

@@ -80,3 +80,82 @@ assert_stderr_contains 'site.yaml:4:19: error: policy.escalate_after must be a d
 assert_stderr_contains 'site.yaml:5:21: error: unknown severity "SEV7" in policy.write_up_within (expected SEV1, SEV2, SEV3, default)'
 assert_stderr_contains 'site.yaml:7:12: error: unknown key "owners" in policy.require.SEV1 (expected action_items, priority, owner, due)'
 assert_no_file "$T/var-out/index.html"
+
+t_begin "overdue: text digest grouped by owner, the escalated item under the service's owner"
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01
+assert_stdout_contains '2 overdue (1 escalated), 1 due soon, 1 late write-up.'
+assert_eq "$(grep -c '^[A-Z]' "$OUT")" 5 "the heading and four people"
+assert_eq "$(sed -n '/^Dana Boss$/,/^$/p' "$OUT" | grep -c 'Alert on pool saturation — PM-1 · owner Lee Park · must · due 2024-04-11 by policy · 20 days overdue')" 1 "escalated to Dana Boss"
+assert_eq "$(sed -n '/^Lee Park$/,/^$/p' "$OUT" | grep -c 'Alert on pool saturation — PM-1 · must · due 2024-04-11 by policy · 20 days overdue · escalated')" 1 "overdue for Lee Park"
+assert_eq "$(sed -n '/^Tom Ruiz$/,/^$/p' "$OUT" | grep -c 'PM-2 Search latency after the index rebuild — SEV1, in-review, write-up due 2024-04-25 · 6 days late')" 1 "late write-up for its owner"
+assert_stdout_contains 'Load-test the new pool size — PM-1 · should · due 2024-05-10 · in 9 days'
+
+t_begin "overdue: markdown with links, JSON stable, same bytes twice"
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --format markdown --base-url https://kb.example.com/sub
+assert_stdout_contains '## Follow-through as of 2024-05-01'
+assert_stdout_contains '### Dana Boss'
+assert_stdout_contains '- **Alert on pool saturation** — [PM-1](https://kb.example.com/sub/postmortems/pm-1/) · owner Lee Park · must · due 2024-04-11 by policy · 20 days overdue'
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --format json
+cp "$OUT" "$T/d1.json"
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --format json
+cp "$OUT" "$T/d2.json"
+assert_exit 0 cmp "$T/d1.json" "$T/d2.json"
+assert_exit 0 node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
+	const ok = d.as_of === "2024-05-01" && d.counts.overdue === 2 && d.counts.escalated === 1 && d.owners.length === 4
+		&& d.owners[1].owner === "Dana Boss" && d.owners[1].escalated[0].due_source === "policy"
+		&& d.owners[1].escalated[0].escalated_to[0] === "Dana Boss" && d.owners[3].late_write_ups[0].days_late === 6
+		&& d.owners[0].overdue[0].url === null;
+	process.exit(ok ? 0 : 1)' "$T/d1.json"
+
+t_begin "overdue: --owner and --service narrow the digest"
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --owner "dana boss"
+assert_stdout_contains '1 overdue (1 escalated), 0 due soon, 0 late write-ups.'
+assert_not_contains "$OUT" 'Ana Diaz'
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --service search
+assert_stdout_contains '1 overdue (0 escalated), 0 due soon, 1 late write-up.'
+assert_not_contains "$OUT" 'pool'
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --owner nobody
+assert_stdout_contains 'Nothing to follow up.'
+
+t_begin "overdue: --fail-on exits 1 only when such items are listed"
+assert_exit 1 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --fail-on must
+assert_exit 1 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --fail-on any
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-04-01 --fail-on any
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --fail-on should --owner "Tom Ruiz"
+assert_exit 1 "$AFTERMATH" overdue "$FX" --as-of 2024-05-01 --fail-on any --owner "Tom Ruiz"
+
+t_begin "overdue: usage errors exit 2"
+assert_exit 2 "$AFTERMATH" overdue "$FX" --format yaml
+assert_stderr_contains 'unknown format "yaml" (expected text, markdown or json)'
+assert_exit 2 "$AFTERMATH" overdue "$FX" --fail-on soon
+assert_stderr_contains 'unknown --fail-on "soon" (expected must, should or any)'
+assert_exit 2 "$AFTERMATH" overdue "$FX" --base-url 'javascript:alert(1)'
+assert_exit 2 "$AFTERMATH" overdue "$FX" --as-of 2024-13-01
+assert_exit 2 "$AFTERMATH" overdue "$T/nowhere"
+assert_exit 0 "$AFTERMATH" help overdue
+assert_stdout_contains 'usage: aftermath overdue [CONTENT_DIR]'
+
+t_begin "overdue: a hostile title stays on one line in text and Markdown"
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-10 --format markdown
+assert_stdout_contains '- **Rotate keys, now; really\\   BEGIN:VEVENT  SUMMARY:evil line two** — PM-3 · should · due 2024-05-20 · in 10 days'
+assert_exit 0 "$AFTERMATH" overdue "$FX" --as-of 2024-05-10
+assert_stdout_contains 'Rotate keys, now; really\ \r\nBEGIN:VEVENT\r\nSUMMARY:evil\nline two — PM-3'
+assert_eq "$(grep -c 'BEGIN' "$OUT")" 1 "lines naming BEGIN"
+
+t_begin "overdue: the digest equals an independent recomputation on the 1k corpus with a policy"
+"$(dirname "$AFTERMATH")/gen-corpus" 1000 "$T/c1k" >/dev/null
+{
+	echo "services:"
+	grep -rh '^services:' "$T/c1k/postmortems" | sed 's/services: //' | tr -d '[]' | tr ',' '\n' | sed 's/^ *//; s/ *$//' | sort -u |
+		awk '{ n++; if (n % 3) printf "  %s: {team: Team %d, owner: Owner %d}\n", $0, n % 4, n % 7; else printf "  %s: {team: Team %d}\n", $0, n % 4 }'
+	printf 'policy:\n  due: {must: 28d, should: 8w, default: 90d}\n  due_soon: 3w\n  escalate_after: 30d\n  write_up_within: {SEV1: 5d, SEV2: 1w, default: 400d}\n'
+} >>"$T/c1k/site.yaml"
+for d in 2026-11-23 2019-06-01; do
+	assert_exit 0 "$AFTERMATH" overdue "$T/c1k" --format json --as-of $d
+	cp "$OUT" "$T/digest-$d.json"
+	assert_exit 0 /usr/bin/python3 tests/e2e/verify-digest.py "$T/c1k" "$T/digest-$d.json" $d
+	assert_stdout_contains "digest: 0 differences over "
+done
+assert_eq "$(grep -c '"due_source": "policy"' "$T/digest-2026-11-23.json" | awk '$1 > 50 { print "many" }')" many "items with a policy due date"
+sed 's/"days_overdue": 3\([0-9]\)/"days_overdue": 4\1/' "$T/digest-2026-11-23.json" >"$T/digest-bad.json"
+assert_exit 1 /usr/bin/python3 tests/e2e/verify-digest.py "$T/c1k" "$T/digest-bad.json" 2026-11-23
