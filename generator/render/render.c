@@ -4,6 +4,7 @@
 #include "render/charts.h"
 #include "base/deadline.h"
 #include "base/fsutil.h"
+#include "analyze/followup.h"
 #include "analyze/insights.h"
 #include "lua/luaglue.h"
 #include "load/markdown.h"
@@ -62,6 +63,8 @@ struct render {
 	size_t *item_base;  /* by postmortem: the number of action items before its first */
 	struct counts *pm_counts; /* by postmortem: its action items counted (every group adds these up) */
 	char *card_text;
+	struct followup fu;      /* what needs following up (followup.h) */
+	unsigned char *fu_state; /* by item_base + k: FU_NONE, FU_SOON, FU_OVERDUE, FU_ESCALATED */
 };
 
 /*
@@ -109,6 +112,10 @@ static void make_cards(struct render *r)
 }
 
 static const struct page *start_page(const struct corpus *c);
+enum { FU_NONE, FU_SOON, FU_OVERDUE, FU_ESCALATED }; /* an item's follow-up state (render.fu_state) */
+static void set_followup_fields(lua_State *L, const struct render *r, size_t pm, size_t k);
+static void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want, size_t service);
+static void push_writeups(lua_State *L, const struct render *r, struct worker *w, int64_t min_late);
 static void push_pm_taxonomies(lua_State *L, const struct render *r, const struct postmortem *pm);
 
 /* ---- small Lua helpers -------------------------------------------------- */
@@ -328,6 +335,7 @@ static void push_listed_item(lua_State *L, const struct render *r, struct worker
 	if (lua_rawgeti(L, -1, key) == LUA_TNIL) {
 		lua_pop(L, 1);
 		push_action_item(L, r, &r->c->pms[pm].actions[k]);
+		set_followup_fields(L, r, pm, k);
 		push_summary(L, r, w, pm);
 		lua_setfield(L, -2, "pm");
 		lua_pushvalue(L, -1);
@@ -717,6 +725,8 @@ static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 		all[i] = i;
 	push_overdue(L, r, w, all, r->c->npms, 10, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
+	push_writeups(L, r, w, 0);
+	lua_setfield(L, -2, "late_write_ups");
 	struct counts total = {0};
 	for (size_t i = 0; i < r->c->npms; i++)
 		counts_merge(&total, &r->pm_counts[i]);
@@ -1155,6 +1165,12 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 		lua_setfield(L, -2, "open_items");
 		set_lazy(L, r, w, LAZY_NODE_OVERDUE, k, i);
 	}
+	if (k == TERM_SERVICE) {
+		push_followup_items(L, r, w, FU_ESCALATED, i);
+		lua_setfield(L, -2, "escalated");
+		if (r->c->profile == PROFILE_INTERNAL && nd->info) /* a person: internal builds only */
+			set_str(L, "owner", nd->info->owner);
+	}
 	if (k == TERM_SERVICE || k == TERM_FACTOR) {
 		push_tally(L, r, TERM_FACTOR, nd->pms, nd->npms, k == TERM_FACTOR ? i : SIZE_MAX);
 		lua_setfield(L, -2, k == TERM_FACTOR ? "related_factors" : "factors");
@@ -1443,6 +1459,106 @@ static void action_charts(lua_State *L, const struct render *r)
 	buf_release(&svg);
 }
 
+/* ---- follow-through (followup.h): escalated, due soon, late write-ups ---- */
+
+/* Lists of follow-up items on one page stop here (the digest and actions.csv have every one). */
+#define FOLLOWUP_LISTED 200
+
+static void followup_prepare(struct render *r)
+{
+	const struct corpus *c = r->c;
+	size_t total = c->npms ? r->item_base[c->npms - 1] + c->pms[c->npms - 1].nactions : 0;
+	followup_compute(&r->fu, c, r->o->as_of_day);
+	r->fu_state = xcalloc(total ? total : 1, 1);
+	for (size_t i = 0; i < r->fu.nitems; i++) {
+		const struct fu_item *it = &r->fu.items[i];
+		r->fu_state[r->item_base[it->pm] + it->item] = it->escalated ? FU_ESCALATED : it->overdue ? FU_OVERDUE : FU_SOON;
+	}
+}
+
+/* An item's due_soon/days_left, escalated and (internal builds: people) escalated_to. */
+static void set_followup_fields(lua_State *L, const struct render *r, size_t pm, size_t k)
+{
+	unsigned char st = r->fu_state[r->item_base[pm] + k];
+	if (st == FU_SOON) {
+		set_bool(L, "due_soon", true);
+		set_int(L, "days_left", (long long)(when_day(&r->c->pms[pm].actions[k].due) - r->o->as_of_day));
+	}
+	if (st != FU_ESCALATED)
+		return;
+	set_bool(L, "escalated", true);
+	if (r->c->profile != PROFILE_INTERNAL)
+		return;
+	const char *to[16];
+	size_t n = followup_escalate_to(r->g, pm, to, ARRAY_SIZE(to));
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushstring(L, to[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "escalated_to");
+}
+
+static bool has_service(const struct render *r, size_t pm, size_t service)
+{
+	const struct pm_links *l = &r->g->pm[pm];
+	for (size_t s = 0; s < l->nservices; s++)
+		if (l->services[s] == service)
+			return true;
+	return service == SIZE_MAX;
+}
+
+/* The items in state `want` (FU_SOON or FU_ESCALATED), of postmortems with `service` (SIZE_MAX: any), in followup order. */
+static void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want, size_t service)
+{
+	lua_newtable(L);
+	size_t listed = 0;
+	for (size_t i = 0; i < r->fu.nitems && listed < FOLLOWUP_LISTED; i++) {
+		const struct fu_item *it = &r->fu.items[i];
+		if (r->fu_state[r->item_base[it->pm] + it->item] != want || !has_service(r, it->pm, service))
+			continue;
+		push_listed_item(L, r, w, it->pm, it->item);
+		append(L);
+		listed++;
+	}
+}
+
+static void push_day(lua_State *L, const char *k, int64_t day)
+{
+	struct when d = {.set = true, .epoch = day * 86400};
+	set_when(L, k, &d, false);
+}
+
+/* Write-ups still draft or in review, late by more than min_late days (negative: due within -min_late days too). */
+static void push_writeups(lua_State *L, const struct render *r, struct worker *w, int64_t min_late)
+{
+	lua_newtable(L);
+	for (size_t i = 0; i < r->fu.nwriteups; i++) {
+		const struct fu_writeup *wu = &r->fu.writeups[i];
+		if (wu->days_late <= min_late)
+			continue;
+		lua_createtable(L, 0, 6);
+		push_summary(L, r, w, wu->pm);
+		lua_setfield(L, -2, "pm");
+		push_day(L, "from", wu->from_day);
+		push_day(L, "due", wu->due_day);
+		set_int(L, "days_late", (long long)wu->days_late);
+		if (r->c->profile == PROFILE_INTERNAL && !stripped(r, "owner"))
+			set_str(L, "owner", r->c->pms[wu->pm].owner);
+		append(L);
+	}
+}
+
+static void push_policy(lua_State *L, const struct render *r)
+{
+	const struct policy *p = &r->c->site.policy;
+	lua_createtable(L, 0, 4);
+	set_bool(L, "set", p->set);
+	set_int(L, "due_soon", p->due_soon);
+	if (p->escalate_after != POLICY_NONE)
+		set_int(L, "escalate_after", p->escalate_after);
+}
+
 static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 {
 	const struct insights *in = &r->in;
@@ -1469,6 +1585,14 @@ static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 	push_overdue(L, r, w, all, r->c->npms, ACTIONS_OVERDUE_LISTED, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
 	set_int(L, "overdue_listed", ACTIONS_OVERDUE_LISTED);
+	push_followup_items(L, r, w, FU_ESCALATED, SIZE_MAX);
+	lua_setfield(L, -2, "escalated");
+	push_followup_items(L, r, w, FU_SOON, SIZE_MAX);
+	lua_setfield(L, -2, "due_soon");
+	push_writeups(L, r, w, 0);
+	lua_setfield(L, -2, "late_write_ups");
+	push_policy(L, r);
+	lua_setfield(L, -2, "policy");
 	lua_createtable(L, (int)in->nrecently_closed, 0);
 	for (size_t i = 0; i < in->nrecently_closed; i++) {
 		const struct item_ref *ir = &in->recently_closed[i];
@@ -1901,6 +2025,7 @@ int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, 
 		counts_of_pm(&r.pm_counts[i], &c->pms[i], o->as_of_day);
 	}
 	insights_compute(&r.in, c, g, o->as_of_day);
+	followup_prepare(&r);
 	if ((size_t)jobs > r.njobs)
 		jobs = (int)r.njobs;
 	r.w = xcalloc((size_t)jobs, sizeof(*r.w));
@@ -1932,6 +2057,8 @@ out:
 	free(r.pm_counts);
 	free(r.card_text);
 	insights_release(&r.in);
+	followup_release(&r.fu);
+	free(r.fu_state);
 	return ret;
 }
 

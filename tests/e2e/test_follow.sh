@@ -159,3 +159,33 @@ done
 assert_eq "$(grep -c '"due_source": "policy"' "$T/digest-2026-11-23.json" | awk '$1 > 50 { print "many" }')" many "items with a policy due date"
 sed 's/"days_overdue": 3\([0-9]\)/"days_overdue": 4\1/' "$T/digest-2026-11-23.json" >"$T/digest-bad.json"
 assert_exit 1 /usr/bin/python3 tests/e2e/verify-digest.py "$T/c1k" "$T/digest-bad.json" 2026-11-23
+
+t_begin "escalation: on /actions/ and the service page, to the service's owner"
+A="$T/site/actions/index.html"
+assert_contains "$A" '<h2 id="escalated-title">Escalated</h2>'
+assert_eq "$(sed -n '/id="escalated-title"/,/<\/section>/p' "$A" | grep -c '<td class="ai-title">')" 1 "escalated items on /actions/"
+assert_contains "$A" '<span class="escalated">escalated to Dana Boss</span>'
+S="$T/site/services/checkout-api/index.html"
+assert_contains "$S" 'Owned by Payments · escalations go to Dana Boss'
+assert_contains "$S" '<caption>Escalated: overdue more than the policy allows, for Dana Boss'
+assert_not_contains "$T/site/services/search/index.html" 'Escalated:'
+assert_contains "$T/site/services/search/index.html" 'escalations go to Sam Lead'
+
+t_begin "due soon and late write-ups: on /actions/ and home"
+assert_contains "$A" '<h2 id="due-soon-title">Due soon</h2>'
+assert_contains "$A" '<span class="due-soon">due in 9 days</span>'
+assert_eq "$(sed -n '/id="writeups-title"/,/<\/section>/p' "$A" | grep -c '<li>')" 1 "late write-ups on /actions/"
+assert_contains "$A" '<span class="pm-id">PM-2</span> · SEV1 · In review · Tom Ruiz · <strong class="late">6 days late</strong>'
+H="$T/site/index.html"
+assert_contains "$H" '<h2 id="writeups-title" class="panel-title">Late write-ups</h2>'
+assert_contains "$H" '<a href="./postmortems/pm-2/">Search latency after the index rebuild</a>'
+assert_exit 0 "$AFTERMATH" build "$FX" -o "$T/early" --as-of 2024-04-25 --quiet
+assert_not_contains "$T/early/index.html" 'Late write-ups'
+assert_not_contains "$T/early/actions/index.html" 'id="escalated-title"'
+
+t_begin "a public build names no person: no escalation owner, no owner of anything"
+assert_exit 0 "$AFTERMATH" build "$FX" -o "$T/public" --as-of 2024-05-01 --profile public --quiet
+assert_contains "$T/public/actions/index.html" '<span class="escalated">escalated</span>'
+for name in "Dana Boss" "Sam Lead" "Lee Park" "Ana Diaz" "Priya Natarajan" "Tom Ruiz"; do
+	if grep -rqF "$name" "$T/public"; then _fail "the public build names $name: $(grep -rlF "$name" "$T/public" | head -3)"; else _pass; fi
+done
