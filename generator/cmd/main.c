@@ -13,6 +13,7 @@
  *   output_commit swap the new site in
  */
 #include "emit/api.h"
+#include "emit/calendar.h"
 #include "base/confine.h"
 #include "load/corpus.h"
 #include "base/deadline.h"
@@ -392,7 +393,8 @@ struct side_job {
 static void *write_api_and_feeds(void *arg)
 {
 	struct side_job *j = arg;
-	j->ret = api_write(j->c, j->g, j->ro, j->out) | feeds_write(j->c, j->g, j->base_url, j->out);
+	j->ret = api_write(j->c, j->g, j->ro, j->out) | feeds_write(j->c, j->g, j->base_url, j->out) |
+		 calendar_write(j->c, j->g, j->ro, j->out);
 	return NULL;
 }
 

@@ -189,3 +189,51 @@ assert_contains "$T/public/actions/index.html" '<span class="escalated">escalate
 for name in "Dana Boss" "Sam Lead" "Lee Park" "Ana Diaz" "Priya Natarajan" "Tom Ruiz"; do
 	if grep -rqF "$name" "$T/public"; then _fail "the public build names $name: $(grep -rlF "$name" "$T/public" | head -3)"; else _pass; fi
 done
+
+t_begin "calendars: every .ics parses (python3-icalendar), one event per open dated item, alarms, URLs"
+assert_exit 0 "$AFTERMATH" build "$FX" -o "$T/cal" --as-of 2024-05-01 --base-url https://kb.example.com/kb --quiet
+assert_file "$T/cal/actions/calendar/all.ics"
+assert_file "$T/cal/actions/calendar/owner/lee-park.ics"
+assert_file "$T/cal/actions/calendar/service/checkout-api.ics"
+assert_exit 0 /usr/bin/python3 tests/e2e/verify-ics.py "$T/cal" https://kb.example.com/kb/postmortems/
+assert_stdout_contains "ics: 8 files, 12 events, 0 problems"
+assert_eq "$(grep -c '^BEGIN:VEVENT' "$T/cal/actions/calendar/all.ics")" 4 "events in all.ics (a hostile title adds none)"
+assert_contains "$T/cal/actions/calendar/all.ics" 'SUMMARY:Rotate keys\, now\; really\\ \nBEGIN:VEVENT\nSUMMARY:evil\nline two'
+assert_contains "$T/cal/actions/calendar/all.ics" 'UID:pm-1-item-1@aftermath'
+assert_contains "$T/cal/actions/calendar/all.ics" 'DTSTAMP:20240501T000000Z'
+assert_contains "$T/cal/actions/calendar/all.ics" 'DTSTART;VALUE=DATE:20240411'
+assert_contains "$T/cal/actions/calendar/all.ics" 'TRIGGER:-P3D'
+assert_eq "$(grep -c '^BEGIN:VEVENT' "$T/cal/actions/calendar/owner/lee-park.ics")" 2 "Lee Park's open dated items"
+assert_contains "$T/cal/actions/index.html" '<a href="../actions/calendar/all.ics">'
+assert_contains "$T/cal/owners/lee-park/index.html" '<a href="../../actions/calendar/owner/lee-park.ics">'
+assert_contains "$T/cal/services/search/index.html" '<a href="../../actions/calendar/service/search.ics">'
+
+t_begin "calendars: UIDs are stable and the bytes depend only on the sources and the as-of date"
+assert_exit 0 "$AFTERMATH" build "$FX" -o "$T/cal2" --as-of 2024-05-01 --base-url https://kb.example.com/kb --quiet --jobs 1
+assert_same_tree "$T/cal/actions/calendar" "$T/cal2/actions/calendar"
+assert_exit 0 "$AFTERMATH" build "$FX" -o "$T/cal3" --as-of 2024-06-01 --quiet
+assert_eq "$(grep '^UID:' "$T/cal3/actions/calendar/all.ics")" "$(grep '^UID:' "$T/cal/actions/calendar/all.ics")" "UIDs on another day"
+assert_contains "$T/cal3/actions/calendar/all.ics" 'URL:/postmortems/pm-1/'
+
+t_begin "calendars: hostile and long titles fold at 75 octets and stay one event each"
+site_with postmortems/pm-5.md '---
+id: PM-5
+title: "Long; and, hostile"
+date: 2024-04-03
+status: draft
+severity: SEV3
+action_items:
+  - title: "ééééééééééééééééééééééééééééééééééééééééééééééééééééééééé 漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字 end"
+    due: 2024-05-02
+  - title: "cr alone\rEND:VCALENDAR\rBEGIN:VEVENT\tUID:x"
+    due: 2024-05-03
+---
+Body.'
+assert_exit 0 "$AFTERMATH" build "$T/var" -o "$T/cal4" --as-of 2024-05-01 --quiet
+assert_exit 0 /usr/bin/python3 tests/e2e/verify-ics.py "$T/cal4"
+assert_eq "$(grep -c '^BEGIN:VEVENT' "$T/cal4/actions/calendar/all.ics")" 6 "events"
+assert_eq "$(grep -c '^END:VCALENDAR' "$T/cal4/actions/calendar/all.ics")" 1 "calendars ended"
+
+t_begin "calendars: none in a public build, and no link to them"
+assert_no_file "$T/public/actions/calendar/all.ics"
+assert_not_contains "$T/public/actions/index.html" 'calendar'
