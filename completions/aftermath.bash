@@ -40,7 +40,7 @@ _aftermath()
 	esac
 
 	case $cmd in
-	build) opts="--output --profile --as-of --base-url --jobs --strict --format --quiet --timings --max-seconds --allow-outside-links --lua-memory --page-output --help" ;;
+	build) opts="--output --profile --as-of --since --base-url --jobs --strict --format --quiet --timings --max-seconds --allow-outside-links --lua-memory --page-output --help" ;;
 	check) opts="--profile --strict --format --quiet --jobs --max-seconds --allow-outside-links --lua-memory --explain --help" ;;
 	new) opts="--title --as-of --quiet --help" ;;
 	serve) opts="--port --output --profile --as-of --jobs --allow-outside-links --help" ;;

@@ -97,3 +97,128 @@ size_t followup_escalate_to(const struct graph *g, size_t pm, const char **out, 
 	}
 	return n;
 }
+
+/* ---- the review meeting --------------------------------------------------- */
+
+struct due_ref {
+	int64_t day;
+	size_t pm, item;
+};
+
+static int cmp_due_ref(const void *va, const void *vb)
+{
+	const struct due_ref *a = va, *b = vb;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if (a->pm != b->pm)
+		return a->pm < b->pm ? -1 : 1;
+	return a->item < b->item ? -1 : a->item > b->item;
+}
+
+static struct fu_team *team_of(struct fu_review *rv, size_t *alloc, const char *name)
+{
+	for (size_t i = 0; i < rv->nteams; i++)
+		if ((!name && !rv->teams[i].name) || (name && rv->teams[i].name && !strcmp(name, rv->teams[i].name)))
+			return &rv->teams[i];
+	ALLOC_GROW(rv->teams, rv->nteams + 1, *alloc);
+	rv->teams[rv->nteams] = (struct fu_team){.name = name};
+	return &rv->teams[rv->nteams++];
+}
+
+static int cmp_team(const void *va, const void *vb)
+{
+	const struct fu_team *a = va, *b = vb;
+	if (!a->name || !b->name)
+		return !a->name - !b->name;
+	return strcmp(a->name, b->name);
+}
+
+/* Item k of postmortem pm counted for each of its teams. */
+static void count_teams(struct fu_review *rv, size_t *alloc, const struct followup *f, const struct corpus *c,
+			const struct graph *g, const struct fu_ref *ref, bool escalated)
+{
+	const struct action_item *a = &c->pms[ref->pm].actions[ref->item];
+	const struct pm_links *l = &g->pm[ref->pm];
+	const char *names[16];
+	size_t n = 0;
+	for (size_t s = 0; s < l->nservices && n < ARRAY_SIZE(names); s++) {
+		const struct service_info *si = g->nodes[TERM_SERVICE][l->services[s]].info;
+		const char *t = si ? si->team : NULL;
+		bool seen = !t;
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = !strcmp(names[j], t);
+		if (!seen)
+			names[n++] = t;
+	}
+	bool done_since = a->status == AI_DONE && a->closed.set && when_day(&a->closed) >= rv->since_day &&
+			  when_day(&a->closed) <= f->as_of_day;
+	bool open = a->status == AI_OPEN || a->status == AI_IN_PROGRESS;
+	if (!done_since && !open)
+		return;
+	for (size_t j = 0; j < (n ? n : 1); j++) {
+		struct fu_team *t = team_of(rv, alloc, n ? names[j] : NULL);
+		t->done_since += done_since;
+		t->open += open;
+		t->overdue += ai_overdue(a, f->as_of_day);
+		t->escalated += escalated;
+	}
+}
+
+void followup_review(struct fu_review *rv, const struct followup *f, const struct corpus *c, const struct graph *g,
+		     int64_t since_day)
+{
+	size_t dalloc = 0, nalloc = 0, talloc = 0;
+	struct due_ref *due = NULL, *newly = NULL;
+	size_t ndue = 0, nnewly = 0;
+	memset(rv, 0, sizeof(*rv));
+	rv->since_day = since_day;
+	bool *escalated = NULL;
+	size_t total = 0, *base = xcalloc(c->npms ? c->npms : 1, sizeof(size_t));
+	for (size_t i = 0; i < c->npms; i++) {
+		base[i] = total;
+		total += c->pms[i].nactions;
+	}
+	escalated = xcalloc(total ? total : 1, sizeof(bool));
+	for (size_t i = 0; i < f->nitems; i++)
+		escalated[base[f->items[i].pm] + f->items[i].item] = f->items[i].escalated;
+	for (size_t i = 0; i < c->npms; i++)
+		for (size_t k = 0; k < c->pms[i].nactions; k++) {
+			const struct action_item *a = &c->pms[i].actions[k];
+			struct fu_ref ref = {i, k};
+			count_teams(rv, &talloc, f, c, g, &ref, escalated[base[i] + k]);
+			if (!a->due.set)
+				continue;
+			int64_t d = when_day(&a->due);
+			if (d >= f->as_of_day - REVIEW_WINDOW && d <= f->as_of_day + REVIEW_WINDOW) {
+				ALLOC_GROW(due, ndue + 1, dalloc);
+				due[ndue++] = (struct due_ref){d, i, k};
+			}
+			if (ai_overdue(a, f->as_of_day) && d >= since_day) {
+				ALLOC_GROW(newly, nnewly + 1, nalloc);
+				newly[nnewly++] = (struct due_ref){d, i, k}; /* the earliest due, the most days late, first */
+			}
+		}
+	sort_array(due, ndue, sizeof(*due), cmp_due_ref);
+	sort_array(newly, nnewly, sizeof(*newly), cmp_due_ref);
+	rv->due = xmalloc((ndue ? ndue : 1) * sizeof(*rv->due));
+	for (size_t i = 0; i < ndue; i++)
+		rv->due[i] = (struct fu_ref){due[i].pm, due[i].item};
+	rv->ndue = ndue;
+	rv->newly_overdue = xmalloc((nnewly ? nnewly : 1) * sizeof(*rv->newly_overdue));
+	for (size_t i = 0; i < nnewly; i++)
+		rv->newly_overdue[i] = (struct fu_ref){newly[i].pm, newly[i].item};
+	rv->nnewly_overdue = nnewly;
+	sort_array(rv->teams, rv->nteams, sizeof(*rv->teams), cmp_team);
+	free(due);
+	free(newly);
+	free(escalated);
+	free(base);
+}
+
+void followup_review_release(struct fu_review *rv)
+{
+	free(rv->due);
+	free(rv->newly_overdue);
+	free(rv->teams);
+	memset(rv, 0, sizeof(*rv));
+}

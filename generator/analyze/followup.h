@@ -44,6 +44,34 @@ struct followup {
 };
 
 void followup_compute(struct followup *f, const struct corpus *c, int64_t as_of_day);
+
+/*
+ * The review meeting's agenda (/actions/review/), since the previous review
+ * (since_day): items due within REVIEW_WINDOW days before or after the as-of
+ * date, whatever their status (by due date); items that became overdue
+ * since then (due on or after since_day, before the as-of date; most days
+ * late first); and by team (the services registry's team of each of the
+ * item's services, once each; NULL: none), items done since then (closed on
+ * or after since_day), open, overdue and escalated now.
+ */
+#define REVIEW_WINDOW 14
+struct fu_ref {
+	size_t pm, item;
+};
+struct fu_team {
+	const char *name; /* NULL: items of no team (last) */
+	size_t done_since, open, overdue, escalated;
+};
+struct fu_review {
+	int64_t since_day;
+	struct fu_ref *due, *newly_overdue;
+	size_t ndue, nnewly_overdue;
+	struct fu_team *teams;
+	size_t nteams;
+};
+void followup_review(struct fu_review *rv, const struct followup *f, const struct corpus *c, const struct graph *g,
+		     int64_t since_day);
+void followup_review_release(struct fu_review *rv);
 void followup_release(struct followup *f);
 
 /*

@@ -81,6 +81,7 @@ struct options {
 	const char *out_dir;
 	enum profile profile;
 	char as_of[11];
+	const char *since; /* build: the previous review's date (/actions/review/); NULL: 14 days before as_of */
 	const char *base_url;
 	int jobs;
 	bool strict, quiet, timings;
@@ -135,7 +136,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
 	       OPT_ALLOW_OUTSIDE, OPT_VERSION,
-	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN };
+	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN, OPT_SINCE };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -147,6 +148,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"lua-memory", required_argument, NULL, OPT_LUA_MEMORY}, {"page-output", required_argument, NULL, OPT_PAGE_OUTPUT},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
+		{"since", required_argument, NULL, OPT_SINCE},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -199,6 +201,13 @@ static int parse_options(struct options *o, int argc, char **argv)
 		case OPT_TIMINGS: o->timings = true; break;
 		case OPT_ALLOW_OUTSIDE: o->allow_outside_links = true; break;
 		case OPT_EXPLAIN: o->explain = optarg; break;
+		case OPT_SINCE: {
+			struct when w;
+			if (when_parse(&w, optarg) < 0 || w.has_time)
+				return usage_error("invalid --since date \"%s\" (expected YYYY-MM-DD)", optarg);
+			o->since = optarg;
+			break;
+		}
 		case OPT_PORT:
 		case OPT_MAX_SECONDS: {
 			char *end;
@@ -416,6 +425,9 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	struct when asof;
 	when_parse(&asof, o->as_of);
 	ro.as_of_day = when_day(&asof);
+	ro.since_day = ro.as_of_day - 14;
+	if (o->since && when_parse(&asof, o->since) == 0)
+		ro.since_day = when_day(&asof);
 	int ret = EXIT_USAGE;
 	double t_open = now_seconds();
 	if (output_open(&out, o->out_dir, o->content_dir, o->jobs) < 0)

@@ -21,7 +21,8 @@
 enum page_kind {
 	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
 	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START, PG_SEARCH,
-	PG_TAXONOMY, PG_TAX_TERM /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
+	PG_TAXONOMY, PG_TAX_TERM, /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
+	PG_REVIEW                 /* /actions/review/: internal builds */
 };
 
 /*
@@ -1559,6 +1560,55 @@ static void push_policy(lua_State *L, const struct render *r)
 		set_int(L, "escalate_after", p->escalate_after);
 }
 
+/* Items of refs, each a listed item with its pm (at most FOLLOWUP_LISTED). */
+static void push_refs(lua_State *L, const struct render *r, struct worker *w, const struct fu_ref *v, size_t n)
+{
+	lua_createtable(L, (int)(n < FOLLOWUP_LISTED ? n : FOLLOWUP_LISTED), 0);
+	for (size_t i = 0; i < n && i < FOLLOWUP_LISTED; i++) {
+		push_listed_item(L, r, w, v[i].pm, v[i].item);
+		append(L);
+	}
+}
+
+/* /actions/review/: the review meeting's agenda (followup_review in followup.h). */
+static void ctx_review(lua_State *L, struct render *r, struct worker *w)
+{
+	struct fu_review rv;
+	followup_review(&rv, &r->fu, r->c, r->g, r->o->since_day);
+	lua_createtable(L, 0, 12);
+	push_day(L, "since", rv.since_day);
+	push_day(L, "from", r->o->as_of_day - REVIEW_WINDOW);
+	push_day(L, "to", r->o->as_of_day + REVIEW_WINDOW);
+	set_int(L, "window", REVIEW_WINDOW);
+	push_refs(L, r, w, rv.due, rv.ndue);
+	lua_setfield(L, -2, "due");
+	set_int(L, "due_count", (long long)rv.ndue);
+	push_refs(L, r, w, rv.newly_overdue, rv.nnewly_overdue);
+	lua_setfield(L, -2, "newly_overdue");
+	set_int(L, "newly_overdue_count", (long long)rv.nnewly_overdue);
+	push_followup_items(L, r, w, FU_ESCALATED, SIZE_MAX);
+	lua_setfield(L, -2, "escalated");
+	set_int(L, "escalated_count", (long long)r->fu.nescalated);
+	push_writeups(L, r, w, -REVIEW_WINDOW - 1);
+	lua_setfield(L, -2, "write_ups");
+	lua_createtable(L, (int)rv.nteams, 0);
+	for (size_t i = 0; i < rv.nteams; i++) {
+		const struct fu_team *t = &rv.teams[i];
+		lua_createtable(L, 0, 5);
+		set_str(L, "name", t->name);
+		set_int(L, "done_since", (long long)t->done_since);
+		set_int(L, "open", (long long)t->open);
+		set_int(L, "overdue", (long long)t->overdue);
+		set_int(L, "escalated", (long long)t->escalated);
+		append(L);
+	}
+	lua_setfield(L, -2, "teams");
+	push_policy(L, r);
+	lua_setfield(L, -2, "policy");
+	lua_setfield(L, -2, "review");
+	followup_review_release(&rv);
+}
+
 static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 {
 	const struct insights *in = &r->in;
@@ -1771,6 +1821,7 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_TAXONOMY: return tax_url(&r->c->tax[j->index], NULL);
 	case PG_TAX_TERM:
 		return tax_url(&r->c->tax[TAX_OF(j->index)], &r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
+	case PG_REVIEW: return xstrdup("actions/review/");
 	}
 	BUG("bad page kind %d", (int)j->kind);
 }
@@ -1781,7 +1832,7 @@ static const char *const job_template[] = {
 	[PG_FACTOR] = "factor.html",   [PG_TAG] = "tag.html",         [PG_OWNER] = "owner.html",
 	[PG_PAGE] = "page.html",       [PG_ACTIONS] = "actions.html", [PG_METRICS] = "metrics.html",
 	[PG_START] = "start.html",     [PG_SEARCH] = "search.html",   [PG_TAXONOMY] = "taxonomy.html",
-	[PG_TAX_TERM] = "term.html",
+	[PG_TAX_TERM] = "term.html",     [PG_REVIEW] = "review.html",
 };
 
 static const char *const job_kind_name[] = {
@@ -1790,7 +1841,7 @@ static const char *const job_kind_name[] = {
 	[PG_FACTOR] = "factor",     [PG_TAG] = "tag",         [PG_OWNER] = "owner",
 	[PG_PAGE] = "page",         [PG_ACTIONS] = "actions", [PG_METRICS] = "metrics",
 	[PG_START] = "start",       [PG_SEARCH] = "search",   [PG_TAXONOMY] = "taxonomy",
-	[PG_TAX_TERM] = "term",
+	[PG_TAX_TERM] = "term",     [PG_REVIEW] = "review",
 };
 
 static char *root_of(const char *url)
@@ -1821,6 +1872,7 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_SEARCH: return "Search";
 	case PG_TAXONOMY: return r->c->tax[j->index].t->title;
 	case PG_TAX_TERM: return r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
+	case PG_REVIEW: return "Review agenda";
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -1872,6 +1924,7 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	case PG_SEARCH: break; /* search.js fills the page from the index */
 	case PG_TAXONOMY: ctx_taxonomy(L, r, j->index); break;
 	case PG_TAX_TERM: ctx_tax_term(L, r, w, j->index); break;
+	case PG_REVIEW: ctx_review(L, r, w); break;
 	case PG_PAGE: {
 		const struct page *pg = &r->c->pages[j->index];
 		push_html(L, r, pg->html, root);
@@ -1954,6 +2007,8 @@ static void plan_jobs(struct render *r)
 			add_job(r, &alloc, PG_TAX_TERM, (size_t)t << 32 | j);
 	}
 	add_job(r, &alloc, PG_START, 0);
+	if (r->c->profile == PROFILE_INTERNAL) /* an agenda that names owners */
+		add_job(r, &alloc, PG_REVIEW, 0);
 	r->nlisting = r->njobs;
 	for (size_t i = 0; i < r->c->npms; i++)
 		add_job(r, &alloc, PG_PM, i);

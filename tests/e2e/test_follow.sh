@@ -237,3 +237,29 @@ assert_eq "$(grep -c '^END:VCALENDAR' "$T/cal4/actions/calendar/all.ics")" 1 "ca
 t_begin "calendars: none in a public build, and no link to them"
 assert_no_file "$T/public/actions/calendar/all.ics"
 assert_not_contains "$T/public/actions/index.html" 'calendar'
+
+t_begin "review agenda: due ±14 days, late since --since, escalated, write-ups due, completion by team"
+assert_exit 0 "$AFTERMATH" build "$FX" -o "$T/rv" --as-of 2024-05-01 --since 2024-04-15 --quiet
+R="$T/rv/actions/review/index.html"
+assert_contains "$R" '<h1>Follow-through review</h1>'
+assert_contains "$R" 'As of <time datetime="2024-05-01">2024-05-01</time> · last review <time datetime="2024-04-15">2024-04-15</time>'
+assert_eq "$(sed -n '/id="rv-late"/,/<\/section>/p' "$R" | grep -c 'class="rv-item"')" 1 "late since 2024-04-15 (PM-2's, due 2024-04-25)"
+assert_eq "$(sed -n '/id="rv-due"/,/<\/section>/p' "$R" | grep -c 'class="rv-item"')" 2 "due 2024-04-17 to 2024-05-15"
+assert_eq "$(sed -n '/id="rv-esc"/,/<\/section>/p' "$R" | grep -c '<span class="rv-to">→ Dana Boss</span>')" 1 "escalated, to Dana Boss"
+assert_eq "$(sed -n '/id="rv-wu"/,/<\/section>/p' "$R" | grep -c '<li>')" 2 "write-ups late or due within 14 days"
+assert_contains "$R" '<tr><th scope="row">Payments</th><td>1</td><td>3</td><td class="late">1</td><td class="late">1</td></tr>'
+assert_contains "$R" '<tr><th scope="row">Discovery</th><td>0</td><td>1</td><td class="late">1</td><td>0</td></tr>'
+assert_contains "$T/rv/actions/index.html" '<a href="../actions/review/">'
+
+t_begin "review agenda: --since defaults to 14 days before the as-of date; bad --since is a usage error"
+assert_exit 0 "$AFTERMATH" build "$FX" -o "$T/rv2" --as-of 2024-05-01 --quiet
+assert_contains "$T/rv2/actions/review/index.html" 'last review <time datetime="2024-04-17">2024-04-17</time>'
+assert_exit 0 "$AFTERMATH" build "$FX" -o "$T/rv3" --as-of 2024-05-01 --since 2024-04-26 --quiet
+assert_contains "$T/rv3/actions/review/index.html" '<tr><th scope="row">Payments</th><td>0</td>'
+assert_eq "$(sed -n '/id="rv-late"/,/<\/section>/p' "$T/rv3/actions/review/index.html" | grep -c 'class="rv-item"')" 0 "late since 2024-04-26"
+assert_exit 2 "$AFTERMATH" build "$FX" -o "$T/rv4" --since yesterday
+assert_stderr_contains 'invalid --since date "yesterday" (expected YYYY-MM-DD)'
+
+t_begin "review agenda: internal builds only"
+assert_no_file "$T/public/actions/review/index.html"
+assert_not_contains "$T/public/actions/index.html" 'actions/review/'
