@@ -1731,6 +1731,10 @@ static void ctx_metrics(lua_State *L, struct render *r)
 	push_dist(L, "days", &in->timeliness);
 	set_int(L, "within3_pct", (long long)(in->within3 * 100.0 + 0.5));
 	set_int(L, "within7_pct", (long long)(in->within7 * 100.0 + 0.5));
+	if (in->npolicy) { /* measured against site.yaml's policy.write_up_within */
+		set_int(L, "policy_count", (long long)in->npolicy);
+		set_int(L, "within_policy_pct", (long long)(in->within_policy * 100.0 + 0.5));
+	}
 	lua_setfield(L, -2, "timeliness");
 	push_month_rows(L, "per_month", in, "incidents", in->incidents_per_month, "near_misses",
 			in->near_misses_per_month);

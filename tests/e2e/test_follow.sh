@@ -263,3 +263,14 @@ assert_stderr_contains 'invalid --since date "yesterday" (expected YYYY-MM-DD)'
 t_begin "review agenda: internal builds only"
 assert_no_file "$T/public/actions/review/index.html"
 assert_not_contains "$T/public/actions/index.html" 'actions/review/'
+
+t_begin "metrics: timeliness against policy.write_up_within"
+assert_contains "$T/rv/metrics/index.html" 'Against the policy'"'"'s deadline for their severity (<code>write_up_within</code>), <strong>100%</strong> of 1 postmortem were on time.'
+assert_not_contains "$T/plain/metrics/index.html" 'Against the policy'
+
+t_begin "lint: an item whose due date the policy gives is not reported as having none"
+assert_exit 0 "$AFTERMATH" check "$FX" --as-of 2024-05-01
+assert_not_contains "$ERR" '"Alert on pool saturation" has no due date'
+site_with site.yaml 'severities: [SEV1, SEV2, SEV3]'
+assert_exit 0 "$AFTERMATH" check "$T/var" --as-of 2024-05-01
+assert_stderr_contains '"Alert on pool saturation" has no due date'
