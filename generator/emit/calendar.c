@@ -136,32 +136,40 @@ static int finish(struct buf *b, struct output *out, const char *path)
 	return output_write_buf(out, path, b);
 }
 
-/* One buffer per node of kind k, each begun as a calendar named after the node. */
-static struct buf *node_calendars(struct feed *f, enum term_kind k, const char *what)
+static bool listed(const struct action_item *a)
 {
-	size_t n = f->g->nnodes[k];
-	struct buf *v = xcalloc(n ? n : 1, sizeof(*v));
-	for (size_t i = 0; i < n; i++) {
-		char *name = xstrfmt("action items of %s %s", what, f->g->nodes[k][i].name);
-		begin_calendar(&v[i], f, name);
-		free(name);
-	}
-	return v;
+	return (a->status == AI_OPEN || a->status == AI_IN_PROGRESS) && a->due.set;
 }
 
-static int write_nodes(struct feed *f, struct buf *v, enum term_kind k, const char *dir, struct output *out)
+/*
+ * One calendar per node of kind k, made and written one at a time (a 10k
+ * corpus's owner and service calendars are 17 MB together): the node's
+ * postmortems in corpus order, and for an owner only the items they own.
+ */
+static int write_nodes(struct feed *f, enum term_kind k, const char *what, const char *dir, struct output *out)
 {
 	int ret = 0;
+	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < f->g->nnodes[k]; i++) {
 		const struct node *nd = &f->g->nodes[k][i];
-		if (*nd->slug) {
-			char *path = xstrfmt("actions/calendar/%s/%s.ics", dir, nd->slug);
-			ret |= finish(&v[i], out, path);
-			free(path);
+		if (!*nd->slug)
+			continue;
+		buf_reset(&b);
+		char *name = xstrfmt("action items of %s %s", what, nd->name);
+		begin_calendar(&b, f, name);
+		free(name);
+		for (size_t p = 0; p < nd->npms; p++) {
+			const struct postmortem *pm = &f->c->pms[nd->pms[p]];
+			const size_t *owner = f->g->pm[nd->pms[p]].ai_owner;
+			for (size_t a = 0; a < pm->nactions; a++)
+				if (listed(&pm->actions[a]) && (k != TERM_OWNER || (owner && owner[a] == i)))
+					add_event(&b, f, nd->pms[p], a);
 		}
-		buf_release(&v[i]);
+		char *path = xstrfmt("actions/calendar/%s/%s.ics", dir, nd->slug);
+		ret |= finish(&b, out, path);
+		free(path);
 	}
-	free(v);
+	buf_release(&b);
 	return ret;
 }
 
@@ -176,29 +184,14 @@ int calendar_write(const struct corpus *c, const struct graph *g, const struct r
 	memcpy(f.stamp + 8, "T000000Z", 9);
 	struct buf all = BUF_INIT;
 	begin_calendar(&all, &f, "action items");
-	struct buf *owners = node_calendars(&f, TERM_OWNER, "owner");
-	struct buf *services = node_calendars(&f, TERM_SERVICE, "service");
-	struct buf ev = BUF_INIT;
-	for (size_t i = 0; i < c->npms; i++) {
-		const struct pm_links *l = &g->pm[i];
-		for (size_t k = 0; k < c->pms[i].nactions; k++) {
-			const struct action_item *a = &c->pms[i].actions[k];
-			if ((a->status != AI_OPEN && a->status != AI_IN_PROGRESS) || !a->due.set)
-				continue;
-			buf_reset(&ev);
-			add_event(&ev, &f, i, k);
-			buf_add(&all, ev.ptr, ev.len);
-			if (l->ai_owner && l->ai_owner[k] != SIZE_MAX)
-				buf_add(&owners[l->ai_owner[k]], ev.ptr, ev.len);
-			for (size_t s = 0; s < l->nservices; s++)
-				buf_add(&services[l->services[s]], ev.ptr, ev.len);
-		}
-	}
+	for (size_t i = 0; i < c->npms; i++)
+		for (size_t k = 0; k < c->pms[i].nactions; k++)
+			if (listed(&c->pms[i].actions[k]))
+				add_event(&all, &f, i, k);
 	int ret = finish(&all, out, "actions/calendar/all.ics");
-	ret |= write_nodes(&f, owners, TERM_OWNER, "owner", out);
-	ret |= write_nodes(&f, services, TERM_SERVICE, "service", out);
 	buf_release(&all);
-	buf_release(&ev);
+	ret |= write_nodes(&f, TERM_OWNER, "owner", "owner", out);
+	ret |= write_nodes(&f, TERM_SERVICE, "service", "service", out);
 	buf_release(&f.tmp);
 	return ret;
 }
