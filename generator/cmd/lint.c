@@ -268,6 +268,8 @@ static void push_pm(const struct lint *l, const struct corpus *c, const struct p
 		if (a->due.set) {
 			when_date(&a->due, d);
 			set_str(L, "due", d);
+			if (a->due_by_policy) /* site.yaml's policy.due gave it (policy.h) */
+				set_bool(L, "due_by_policy", true);
 		}
 		set_str(L, "status", ai_status_name(a->status));
 		set_str(L, "priority", priority_name(a->priority));

@@ -157,6 +157,7 @@ static int parse_one(struct load *l, size_t i, int worker)
 	if (parsed < 0)
 		return -1;
 	check_actions_section(pm);
+	policy_apply(&l->c->site.policy, pm, l->c->site.severities[pm->severity]); /* its errors fail the run, the file stays */
 	l->ok[i] = true;
 	return 0;
 }

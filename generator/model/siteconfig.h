@@ -10,6 +10,7 @@
 
 #include "model/mdscreen.h"
 #include "model/model.h"
+#include "model/policy.h"
 #include "yaml/yamltree.h"
 
 /* aliases: one canonical name and the other spellings that mean it. */
@@ -24,6 +25,7 @@ struct alias {
 struct service_info {
 	char *name, *slug;
 	char *description, *team; /* NULL when not given */
+	char *owner;              /* who escalated action items go to (policy.h); NULL when not given */
 	int tier;                 /* 0 when not given */
 	char **link_titles, **link_urls;
 	size_t nlinks;
@@ -70,6 +72,7 @@ struct site {
 	/* fields:, defaults:, import:, taxonomies:, read by the load stage (load/fieldmap.h); NULL when none is given */
 	struct import_cfg *import;
 	void (*import_free)(struct import_cfg *); /* how site_release frees it */
+	struct policy policy; /* policy: (policy.h) */
 	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
 	struct ynode *front; /* the whole document (NULL when absent) */
 };

@@ -34,7 +34,7 @@ assert_contains "$T/help-init" "non-empty"
 assert_exit 0 "$AFTERMATH" help
 assert_stdout_contains "init [DIR]"
 assert_exit 2 "$AFTERMATH" help frobnicate
-assert_stderr_contains 'no help for "frobnicate" (expected build, check, init, new, serve, stats or help)'
+assert_stderr_contains 'no help for "frobnicate" (expected build, check, init, new, overdue, serve, stats or help)'
 
 t_begin "SOURCE_DATE_EPOCH set but empty or malformed is a usage error naming it"
 for bad in "" "abc" " 1706659200" "-5" "17e8" "1706659200x"; do

@@ -8,7 +8,7 @@ assert_exit 2 "$AFTERMATH"
 
 t_begin "unknown command"
 assert_exit 2 "$AFTERMATH" frobnicate
-assert_stderr_contains 'unknown command "frobnicate" (expected build, check, init, new, serve or stats)'
+assert_stderr_contains 'unknown command "frobnicate" (expected build, check, init, new, overdue, serve or stats)'
 
 t_begin "unknown option"
 assert_exit 2 "$AFTERMATH" build --bogus
