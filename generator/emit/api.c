@@ -7,20 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void json_str(struct buf *b, const char *s)
-{
-	buf_addch(b, '"');
-	buf_add_json(b, s, strlen(s));
-	buf_addch(b, '"');
-}
-
 static void json_slugs(struct buf *b, const struct graph *g, enum term_kind k, const size_t *v, size_t n)
 {
 	buf_addch(b, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_adds(b, ", ");
-		json_str(b, g->nodes[k][v[i]].slug);
+		buf_add_json_str(b, g->nodes[k][v[i]].slug);
 	}
 	buf_addch(b, ']');
 }
@@ -34,11 +27,11 @@ void api_postmortems_json(struct buf *b, const struct corpus *c, const struct gr
 		char date[11];
 		when_date(&pm->date, date);
 		buf_adds(b, i ? ",\n {\"id\": " : "\n {\"id\": ");
-		json_str(b, pm->id);
+		buf_add_json_str(b, pm->id);
 		buf_adds(b, ", \"title\": ");
-		json_str(b, pm->title);
+		buf_add_json_str(b, pm->title);
 		buf_addf(b, ", \"date\": \"%s\", \"severity\": ", date);
-		json_str(b, c->site.severities[pm->severity]);
+		buf_add_json_str(b, c->site.severities[pm->severity]);
 		buf_addf(b, ", \"status\": \"%s\", \"visibility\": \"%s\", \"url\": ", status_name(pm->status),
 			 visibility_name(pm->visibility));
 		buf_adds(b, "\"postmortems/");
@@ -62,7 +55,7 @@ static void counts_entry(struct buf *b, bool *first, const char *key, const stru
 {
 	buf_adds(b, *first ? "\n  " : ",\n  ");
 	*first = false;
-	json_str(b, key);
+	buf_add_json_str(b, key);
 	buf_adds(b, ": ");
 	counts_json(b, cnt);
 }
@@ -134,7 +127,7 @@ void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g
 	for (size_t s = 0; s < c->site.nseverities; s++) {
 		const struct duration_row *r = &f->in.by_severity[s];
 		buf_adds(b, s ? ",\n  " : "\n  ");
-		json_str(b, c->site.severities[s]);
+		buf_add_json_str(b, c->site.severities[s]);
 		buf_addf(b, ": {\"count\": %zu", r->count);
 		dist_json(b, "detect_minutes", &r->detect);
 		dist_json(b, "mitigate_minutes", &r->mitigate);
