@@ -86,6 +86,10 @@ static void compute_durations(struct insights *in, const struct corpus *c, const
 			in->near_misses++;
 			continue;
 		}
+		if (pm->status == STATUS_DRAFT) { /* its times are still being written down */
+			in->drafts++;
+			continue;
+		}
 		in->incidents++;
 		samples_add(&sev[pm->severity], &pm->impact, c->npms);
 		for (size_t k = 0; k < g->pm[i].nservices; k++)

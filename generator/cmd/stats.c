@@ -54,9 +54,13 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 		}
 		buf_addch(b, '\n');
 	}
-	buf_addf(b, "\n%zu %s, %zu %s (durations exclude them), %zu %s\n", in->incidents,
+	buf_addf(b, "\n%zu %s, %zu %s (durations exclude them), %zu %s", in->incidents,
 		 plural(in->incidents, "incident", "incidents"), in->near_misses,
 		 plural(in->near_misses, "near-miss", "near-misses"), in->drills, plural(in->drills, "drill", "drills"));
+	if (in->drafts) /* incidents whose times are still being written down */
+		buf_addf(b, "; %zu %s still draft (left out of durations)", in->drafts,
+			 plural(in->drafts, "incident", "incidents"));
+	buf_addch(b, '\n');
 }
 
 int cmd_stats(struct options *o)

@@ -1649,6 +1649,7 @@ static void ctx_metrics(lua_State *L, struct render *r)
 	set_int(L, "incidents", (long long)in->incidents);
 	set_int(L, "near_misses", (long long)in->near_misses);
 	set_int(L, "drills", (long long)in->drills);
+	set_int(L, "drafts", (long long)in->drafts);
 	lua_createtable(L, (int)r->c->site.nseverities, 0);
 	for (size_t i = 0; i < r->c->site.nseverities; i++) {
 		push_duration_row(L, r->c->site.severities[i], NULL, &in->by_severity[i]);
