@@ -63,7 +63,7 @@ static void print_builtin(FILE *out, const struct explain *ex, const struct post
 static int print_computed(FILE *out, const struct postmortem *pm, const struct site *s)
 {
 	struct ynode *computed;
-	if (hooks_on_postmortem(s->import->hooks, pm, s->severities[pm->severity], &computed) < 0)
+	if (hooks_on_postmortem(s->import->hooks, pm, s, false, &computed) < 0)
 		return -1;
 	for (size_t i = 0; computed && i < computed->n; i++) {
 		const struct ynode *v = computed->items[i];

@@ -26,6 +26,43 @@ static void json_slugs(struct buf *b, const struct graph *g, enum term_kind k, c
 	buf_addch(b, ']');
 }
 
+/* A YAML tree as JSON: scalars as strings, lists as arrays, mappings as objects. */
+static void json_ynode(struct buf *b, const struct ynode *n)
+{
+	if (n->type == YN_SCALAR) {
+		json_str(b, n->scalar);
+		return;
+	}
+	buf_addch(b, n->type == YN_SEQ ? '[' : '{');
+	for (size_t i = 0; i < n->n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		if (n->type == YN_MAP) {
+			json_str(b, n->keys[i]);
+			buf_adds(b, ": ");
+		}
+		json_ynode(b, n->items[i]);
+	}
+	buf_addch(b, n->type == YN_SEQ ? ']' : '}');
+}
+
+/* pm's terms of each site.yaml taxonomy, by slug: , "taxonomies": {"company": ["acme"]}. */
+static void json_taxonomies(struct buf *b, const struct corpus *c, const struct postmortem *pm)
+{
+	buf_adds(b, ", \"taxonomies\": {");
+	for (size_t t = 0; t < c->ntax; t++) {
+		json_str(b, c->tax[t].t->name);
+		buf_adds(b, ": [");
+		for (size_t k = 0; pm->taxa && k < pm->taxa[t].n; k++) {
+			if (k)
+				buf_adds(b, ", ");
+			json_str(b, pm->taxa[t].v[k].slug);
+		}
+		buf_adds(b, t + 1 < c->ntax ? "], " : "]");
+	}
+	buf_addch(b, '}');
+}
+
 void api_postmortems_json(struct buf *b, const struct corpus *c, const struct graph *g, int64_t as_of_day)
 {
 	buf_addch(b, '[');
@@ -54,6 +91,12 @@ void api_postmortems_json(struct buf *b, const struct corpus *c, const struct gr
 		buf_adds(b, ", \"action_items\": ");
 		counts_of_pm(&cnt, pm, as_of_day);
 		counts_json(b, &cnt);
+		if (c->ntax) /* site.yaml taxonomies: */
+			json_taxonomies(b, c, pm);
+		if (pm->computed && pm->computed->n) { /* on_postmortem hooks' fields (hooks.h) */
+			buf_adds(b, ", \"computed\": ");
+			json_ynode(b, pm->computed);
+		}
 		buf_addch(b, '}');
 	}
 	buf_adds(b, c->npms ? "\n]\n" : "]\n");

@@ -49,7 +49,19 @@ void import_cfg_free(struct import_cfg *ic)
 	}
 	free(ic->tax);
 	hooks_free(ic->hooks);
+	free_strs(ic->computed_search.v, ic->computed_search.n);
+	free(ic->computed_search.locs);
+	free_strs(ic->computed_public.v, ic->computed_public.n);
+	free(ic->computed_public.locs);
 	free(ic);
+}
+
+bool name_list_has(const struct name_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], name))
+			return true;
+	return false;
 }
 
 bool ynode_is_empty(const struct ynode *n)
@@ -274,8 +286,52 @@ static int parse_taxonomies(struct site *s, const struct ynode *n)
 	return ret;
 }
 
+/* computed.search / computed.public: a name or a list of names of on_postmortem's fields. */
+static int parse_names(struct name_list *l, const struct ynode *n, const char *what)
+{
+	size_t cnt = n->type == YN_SEQ ? n->n : 1;
+	int ret = 0;
+	if (n->type == YN_MAP)
+		return error(&n->loc, "%s must be a list of computed field names (got a mapping)", what);
+	l->v = xcalloc(cnt ? cnt : 1, sizeof(char *));
+	l->locs = xcalloc(cnt ? cnt : 1, sizeof(struct loc));
+	for (size_t i = 0; i < cnt; i++) {
+		const struct ynode *it = n->type == YN_SEQ ? n->items[i] : n;
+		if (it->type != YN_SCALAR || !*it->scalar || ynode_is_null(it)) {
+			ret = error(&it->loc, "%s must be a list of computed field names (got %s)", what,
+				    it->type == YN_SCALAR ? "an empty name" : ynode_kind(it));
+			continue;
+		}
+		l->locs[l->n] = it->loc;
+		l->v[l->n++] = xstrdup(it->scalar);
+	}
+	return ret;
+}
+
+static int parse_computed(struct site *s, const struct ynode *n)
+{
+	struct import_cfg *ic = cfg(s);
+	int ret = 0;
+	if (n->type != YN_MAP)
+		return error(&n->loc, "computed must be a mapping of search, public (got %s)", ynode_kind(n));
+	ic->computed_loc = n->loc;
+	for (size_t i = 0; i < n->n; i++) {
+		const char *k = n->keys[i];
+		struct name_list *l = !strcmp(k, "search") ? &ic->computed_search
+				      : !strcmp(k, "public") ? &ic->computed_public
+							    : NULL;
+		if (!l)
+			ret = error(&n->key_locs[i], "unknown key \"%s\" in computed (expected search, public)", k);
+		else if (!l->n)
+			ret |= parse_names(l, n->items[i], !strcmp(k, "search") ? "computed.search" : "computed.public");
+	}
+	return ret;
+}
+
 int fieldmap_site_key(struct site *s, const char *key, const struct ynode *v)
 {
+	if (!strcmp(key, "computed"))
+		return parse_computed(s, v);
 	if (!strcmp(key, "fields"))
 		return parse_fields(s, v);
 	if (!strcmp(key, "import"))

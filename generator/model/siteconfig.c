@@ -336,7 +336,7 @@ static const char *const other_keys[] = {"lint", "params"};
 static const char *const known_keys[] = {
 	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
 	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
-	"lint",     "params",
+	"lint",     "params",      "computed",
 };
 
 /* Edit distance of a and b, stopping at 3 (for "did you mean"). */
@@ -426,7 +426,7 @@ static int parse_key(struct site *s, const char *k, const struct loc *kloc, cons
 		return parse_aliases(s, v);
 	if (!strcmp(k, "services"))
 		return parse_services(s, v);
-	int r = fieldmap_site_key(s, k, v); /* fields, defaults, import, taxonomies */
+	int r = fieldmap_site_key(s, k, v); /* fields, defaults, import, taxonomies, computed */
 	if (r <= 0)
 		return r;
 	if (!strcmp(k, "public"))

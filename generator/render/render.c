@@ -270,6 +270,10 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 	lua_setfield(L, -2, "tags");
 	push_counts(L, &r->pm_counts[i]);
 	lua_setfield(L, -2, "actions");
+	if (pm->computed) { /* on_postmortem hooks (hooks.h): in lists too */
+		push_ynode(L, pm->computed);
+		lua_setfield(L, -2, "computed");
+	}
 }
 
 /* Postmortem i's summary table: made the first time this worker needs it, then shared. */
@@ -560,10 +564,6 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 		push_import_marks(L, pm);
 	if (r->c->ntax && pm->taxa)
 		push_pm_taxonomies(L, r, pm);
-	if (pm->computed) { /* on_postmortem hooks (hooks.h) */
-		push_ynode(L, pm->computed);
-		lua_setfield(L, -2, "computed");
-	}
 	push_related(L, r, l);
 	lua_setfield(L, -2, "related");
 	if (l->newer != SIZE_MAX) {

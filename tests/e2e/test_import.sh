@@ -353,3 +353,66 @@ assert_not_contains "$T/src-out/postmortems/s-1/index.html" "Original write-up"
 printf -- '---\nid: S-1\ntitle: T\ndate: 2024-01-01\nsource: [https://a.example]\n---\nx\n' > "$T/src/postmortems/a.md"
 assert_exit 1 "$AFTERMATH" check "$T/src"
 assert_stderr_contains "$T/src/postmortems/a.md:5:9: error: source must be a text value (got a list)"
+
+t_begin "on_postmortem's computed fields: in lists, api/postmortems.json and (computed.search) the search records"
+mkdir -p "$T/cf/postmortems" "$T/cf/scripts" "$T/cf/layouts/partials"
+cat > "$T/cf/scripts/metrics.lua" <<'LUA'
+function on_postmortem(pm)
+  local open = 0
+  for _, a in ipairs(pm.action_items) do if a.status ~= "done" then open = open + 1 end end
+  return {open_items = open, lead = pm.owner or "nobody", team = {size = #pm.authors}}
+end
+LUA
+printf -- '---\nid: P-1\ntitle: One\ndate: 2024-01-01\nstatus: complete\nvisibility: public\nowner: Priya Natarajan\nauthors: [Priya Natarajan, Tom Ruiz]\naction_items: [{title: x, owner: Lee Park}, {title: y, status: done}]\n---\nx\n' > "$T/cf/postmortems/a.md"
+printf -- '---\nid: P-2\ntitle: Two\ndate: 2024-02-01\nstatus: complete\nvisibility: public\n---\ny\n' > "$T/cf/postmortems/b.md"
+printf '<ul class="cl">{%% for _, p in ipairs(list or {}) do %%}<li>{{ p.id }}:{{ p.computed and p.computed.open_items or "-" }}:{{ p.computed and p.computed.lead or "-" }}</li>{%% end %%}</ul>\n' > "$T/cf/layouts/partials/pm-list.html"
+printf '<p class="pc">[{{ pm.computed and pm.computed.lead or "-" }}]</p>\n' > "$T/cf/layouts/postmortem.html"
+printf 'computed:\n  search: [open_items, team]\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cf-out" --as-of 2026-01-01
+assert_contains "$T/cf-out/timeline/index.html" '<li>P-1:1:Priya Natarajan</li>'
+assert_contains "$T/cf-out/timeline/index.html" '<li>P-2:0:nobody</li>'
+assert_contains "$T/cf-out/postmortems/p-1/index.html" '[Priya Natarajan]'
+assert_eq "$(pm_json "$T/cf-out" P-1 computed)" '{"lead":"Priya Natarajan","open_items":"1","team":{"size":"2"}}' "computed in postmortems.json"
+assert_eq "$(pm_json "$T/cf-out" P-2 computed open_items)" '"0"' "every postmortem's"
+assert_contains "$T/cf-out/search/index.js" '["P-1","One","2024-01-01",3,2,"","p-1",{"open_items":"1","team":{"size":"2"}}]'
+assert_not_contains "$T/cf-out/search/index.js" '"lead"'
+printf '' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cf-out2" --as-of 2026-01-01
+assert_not_contains "$T/cf-out2/search/index.js" 'open_items'
+assert_eq "$(pm_json "$T/cf-out2" P-1 computed open_items)" '"1"' "postmortems.json has them without computed:"
+
+t_begin "computed fields in a public build: none unless computed.public names them; hooks do not see public.strip's fields"
+printf 'computed:\n  search: [open_items, lead]\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cfp" --as-of 2026-01-01 --profile public
+assert_not_contains "$T/cfp/timeline/index.html" ':1:'
+assert_contains "$T/cfp/postmortems/2024-01-01-one/index.html" '<p class="pc">[-]</p>'
+assert_eq "$(pm_json "$T/cfp" 2024-01-01-one computed)" '(none)' "no computed fields in a public postmortems.json"
+assert_not_contains "$T/cfp/search/index.js" 'open_items'
+printf 'computed:\n  search: [open_items, lead]\n  public: [open_items, lead]\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cfp2" --as-of 2026-01-01 --profile public
+assert_contains "$T/cfp2/timeline/index.html" '<li>2024-01-01-one:1:nobody</li>'
+assert_contains "$T/cfp2/postmortems/2024-01-01-one/index.html" '<p class="pc">[nobody]</p>'
+assert_eq "$(pm_json "$T/cfp2" 2024-01-01-one computed)" '{"lead":"nobody","open_items":"1"}' "computed.public's fields, from what the public build shows"
+assert_contains "$T/cfp2/search/index.js" '{"lead":"nobody","open_items":"1"}'
+assert_not_contains "$T/cfp2/search/index.js" 'Priya'
+assert_not_contains "$T/cfp2/postmortems/2024-01-01-one/index.html" 'Priya'
+printf 'function on_postmortem(pm)\n  return {leads = pm.authors[1] or "none", tickets = (pm.action_items[1] or {}).owner or "none"}\nend\n' > "$T/cf/scripts/metrics.lua"
+printf 'computed: {public: [leads, tickets]}\npublic: {strip: [authors]}\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cfp3" --as-of 2026-01-01 --profile public
+assert_eq "$(pm_json "$T/cfp3" 2024-01-01-one computed)" '{"leads":"none","tickets":"Lee Park"}' "only the fields public.strip names are hidden from hooks"
+
+t_begin "computed: misuse is an error at its line; a name no hook returns is a warning"
+printf 'function on_postmortem(pm)\n  return {open_items = 1}\nend\n' > "$T/cf/scripts/metrics.lua"
+cf_site_fails() { # YAML EXPECTED
+	printf "$1" > "$T/cf/site.yaml"
+	assert_exit 1 "$AFTERMATH" check "$T/cf"
+	assert_stderr_contains "$T/cf/site.yaml:$2"
+}
+cf_site_fails 'computed: [open_items]\n' '1:11: error: computed must be a mapping of search, public (got a list)'
+cf_site_fails 'computed:\n  serch: [open_items]\n' '2:3: error: unknown key "serch" in computed (expected search, public)'
+cf_site_fails 'computed:\n  search: {open_items: 1}\n' '2:11: error: computed.search must be a list of computed field names (got a mapping)'
+cf_site_fails 'computed:\n  public: [open_items, ""]\n' '2:24: error: computed.public must be a list of computed field names (got an empty name)'
+printf 'computed:\n  search: [open_itemz]\n  public: open_items\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" check "$T/cf"
+assert_stderr_contains "$T/cf/site.yaml:2:12: warning: computed.search names \"open_itemz\", which no on_postmortem hook returned"
+assert_not_contains "$ERR" '"open_items", which'
