@@ -661,6 +661,20 @@ static const struct ynode *from_file_name(struct apply *ap, const char *ours, co
 	return v;
 }
 
+/* The factors the body's "Contributing factors" list names (bodyread.h), with a note on the items that are sentences. */
+static const struct ynode *section_factors(struct apply *ap, const char **how)
+{
+	size_t n = ap->bi.factor_sentences;
+	if (n)
+		note(&ap->bi.sentence_loc,
+		     "%zu item%s of the contributing-factors list %s, not a factor's name: left in the text (a factor is a short item of at most %d words, a bold lead-in such as \"**Config drift**: ...\", or the words before a colon or dash)",
+		     n, n == 1 ? "" : "s", n == 1 ? "is a sentence" : "are sentences", FACTOR_MAX_WORDS);
+	if (!ap->bi.factors)
+		return NULL;
+	*how = "body: the contributing-factors section";
+	return ap->bi.factors;
+}
+
 /* What the body says about `ours`, NULL when nothing. */
 static const struct ynode *from_body(struct apply *ap, const char *ours, const char **how)
 {
@@ -689,6 +703,8 @@ static const struct ynode *from_body(struct apply *ap, const char *ours, const c
 		*how = "body line";
 		return body_value(ap, ours, v);
 	}
+	if (!strcmp(ours, "contributing_factors") && !rule_for(ap->ic, ours)) /* a fields: entry says where they are */
+		return section_factors(ap, how);
 	return NULL;
 }
 

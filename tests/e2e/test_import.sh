@@ -62,6 +62,28 @@ assert_contains "$T/team/api/actions.csv" "2021-08-10"
 assert_eq "$(pm_json "$T/team" PM2022-001 action_items total)" 2 "a task list (markdown.c's, as before)"
 assert_contains "$T/team/postmortems/pm2022-001/index.html" '<span class="dur-label">Resolved</span><span class="dur-value">+1 h 3 min'
 
+t_begin "contributing factors from the body's list: bold lead-ins, the words before a colon or dash, short items; sentences are a note"
+assert_exit 0 "$AFTERMATH" build "$FX/team" -o "$T/teamf" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/teamf" PM2021-005 factors)" '["config-drift","no-canary"]' "**Config drift**: ... and No canary - ..."
+assert_eq "$(pm_json "$T/teamf" PM2022-001 factors)" '["config-drift","memory-limits","missing-load-test"]' "an em dash, a short item, a link's text; the nested item is not one"
+assert_eq "$(pm_json "$T/teamf" PM2021-009 factors)" '[]' "a Root Causes list of sentences gives none"
+assert_stderr_contains 'PM2021-009 - Payment webhooks delayed.md:24:3: note: 2 items of the contributing-factors list are sentences, not a factor'"'"'s name: left in the text'
+assert_eq "$(grep -c 'contributing-factors list' "$ERR")" 1 "one note, for the file with sentences"
+assert_eq "$(ls "$T/teamf/factors" | tr '\n' ' ')" "config-drift index.html memory-limits missing-load-test no-canary " "a factor page per name, none per sentence"
+assert_contains "$T/teamf/factors/config-drift/index.html" '<h1>Config drift</h1>'
+assert_eq "$(grep -c 'class="pm-title"' "$T/teamf/factors/config-drift/index.html")" 2 "config drift recurs in two postmortems"
+assert_exit 0 "$AFTERMATH" check "$FX/team" --explain "$FX/team/postmortems/PM2022-001 - DNS resolution failures.md"
+assert_stdout_contains "from body: the contributing-factors section, $FX/team/postmortems/PM2022-001 - DNS resolution failures.md:21:1"
+cp -r "$FX/team" "$T/teamf-off"
+printf 'fields: {tags: Category, contributing_factors: Factors}\nimport: {front_matter: optional}\ndefaults: {status: complete}\n' > "$T/teamf-off/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/teamf-off" -o "$T/teamf-off-out" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/teamf-off-out" PM2021-005 factors)" '[]' "a fields: entry for contributing_factors turns the list off"
+assert_not_contains "$ERR" 'contributing-factors list'
+mkdir -p "$T/fmf/postmortems"
+printf -- '---\nid: F-1\ntitle: T\ndate: 2024-01-01\n---\n## Contributing factors\n- Config drift\n' > "$T/fmf/postmortems/a.md"
+assert_exit 0 "$AFTERMATH" build "$T/fmf" -o "$T/fmf-out" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/fmf-out" F-1 factors)" '[]' "without import: the body is not read for factors (as before)"
+
 t_begin "the seeds' two templates: - Label: lines with an Action Item table; **Label:** lines with a bold Action Items: section"
 assert_exit 0 "$AFTERMATH" build "$FX/seeds" -o "$T/seeds" --as-of 2026-01-01
 assert_not_contains "$ERR" "warning:"
@@ -159,6 +181,14 @@ assert_stderr_contains 'warning: more than 1000 action items in one section: the
 assert_eq "$(pm_json "$T/hb-out" hb-1 action_items total)" 1000 "capped"
 assert_eq "$(pm_json "$T/hb-out" hb-2 action_items total)" 1 "a 60-column table: its first column"
 assert_contains "$T/hb-out/api/actions.csv" "v0"
+{
+	printf '# Many factors\n\nDate: 2024-01-01\n\n## Contributing factors\n\n'
+	i=0; while [ $i -lt 3000 ]; do printf -- '- **Factor %d**: text\n- - - -\n- **\n-   \n' $i; i=$((i + 1)); done
+	printf -- '- **<script>alert(1)</script>**: x\n'
+} > "$T/hb/postmortems/hb-3 - Factors.md"
+assert_exit 0 timeout 60 "$AFTERMATH" build "$T/hb" -o "$T/hb-out2" --as-of 2026-01-01
+assert_stderr_contains 'hb-3 - Factors.md:407:3: warning: more than 100 contributing factors in one section: the rest are not read'
+assert_eq "$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).find(p => p.id === "hb-3").factors.length)' "$T/hb-out2/api/postmortems.json")" 100 "factors capped"
 
 t_begin "file names: only punctuation, Unicode, a leading token without a digit"
 mkdir -p "$T/fn/postmortems"
