@@ -440,6 +440,8 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		return error(&loc, "content directory not found");
 	}
 	int ret = site_load(&c->site, dir);
+	if (ret == 0)
+		ret = frontmatter_check_defaults(&c->site); /* once, not once per postmortem that takes one */
 	if (ret < 0)
 		return ret; /* nothing else can be checked against a broken config */
 	if (profile == PROFILE_PUBLIC) {

@@ -901,6 +901,34 @@ static void resolve_actions(struct apply *ap)
 	}
 }
 
+struct ynode *fieldmap_defaults(const struct site *s)
+{
+	const struct import_cfg *ic = s->import;
+	const struct ynode *d = ic ? ic->defaults : NULL;
+	if (!d || !d->n)
+		return NULL;
+	struct apply ap = {.site = s, .ic = ic};
+	ap.a = arena_new(1024);
+	struct ynode *root = new_map(&ap, d->n, d->loc), *im = NULL;
+	root->arena = ap.a;
+	for (size_t i = 0; i < d->n; i++) {
+		const char *k = d->keys[i];
+		struct ynode *v = d->items[i];
+		if (ynode_is_empty(v))
+			continue;
+		if (strncmp(k, "impact.", 7)) {
+			map_set(root, k, v);
+			continue;
+		}
+		if (!im) {
+			im = new_map(&ap, d->n, d->loc);
+			map_set(root, "impact", im);
+		}
+		map_set(im, k + 7, v);
+	}
+	return root;
+}
+
 void fieldmap_looked_for(const struct site *s, const char *ours, struct buf *out)
 {
 	const struct fm_rule *r = s->import ? rule_for(s->import, ours) : NULL;

@@ -115,6 +115,13 @@ void fieldmap_apply(struct fm_result *res, const struct site *s, const struct po
  */
 struct ynode *fieldmap_body_actions(const struct postmortem *pm, struct loc *section);
 
+/*
+ * site.yaml's defaults: as a tree in our names (dotted impact.* keys under
+ * impact), values at their site.yaml places, for frontmatter.c to validate
+ * once; NULL when there are none.  ynode_free it.
+ */
+struct ynode *fieldmap_defaults(const struct site *s);
+
 /* The names looked for `ours` in the front matter ("start_time, Date"; `ours` without a rule), appended to out. */
 void fieldmap_looked_for(const struct site *s, const char *ours, struct buf *out);
 

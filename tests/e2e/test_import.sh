@@ -138,6 +138,26 @@ bad_site 'taxonomies: {Bad-Name: {}}' '1:14: error: taxonomy name "Bad-Name" mus
 bad_site 'taxonomies: {company: {titel: X}}' '1:24: error: unknown key "titel" in taxonomies.company (expected title, singular)'
 bad_site 'taxonomies: [company]' '1:13: error: taxonomies must be a mapping'
 
+t_begin "defaults: validated once at site load: one diagnostic at the site.yaml line, however many postmortems take it"
+mkdir -p "$T/dv/postmortems"
+for i in 1 2 3 4 5; do printf -- '---\nid: D-%d\ntitle: T\ndate: 2024-01-0%d\n---\nx\n' $i $i > "$T/dv/postmortems/d$i.md"; done
+printf 'defaults:\n  severity: SEV9\n  status: finished\n  impact.started: soon\n' > "$T/dv/site.yaml"
+assert_exit 1 "$AFTERMATH" check "$T/dv"
+assert_eq "$(grep -c 'error:' "$ERR")" 3 "one error per bad default"
+assert_stderr_contains "$T/dv/site.yaml:2:13: error: unknown severity \"SEV9\" (expected SEV1, SEV2, SEV3, SEV4)"
+assert_stderr_contains "$T/dv/site.yaml:3:11: error:"
+assert_stderr_contains "$T/dv/site.yaml:4:19: error:"
+assert_not_contains "$ERR" 'times)'
+assert_not_contains "$ERR" 'postmortems/d'
+printf -- '---\nid: D-1\ntitle: T\ndate: 2024-01-01\nseverity: SEV1\nstatus: complete\nimpact: {started: 2024-01-01}\n---\nx\n' > "$T/dv/postmortems/d1.md"
+rm "$T/dv/postmortems/d"[2-5].md
+assert_exit 1 "$AFTERMATH" build "$T/dv" -o "$T/dv-out" --as-of 2026-01-01
+assert_stderr_contains "$T/dv/site.yaml:2:13: error: unknown severity \"SEV9\""
+assert_exit 1 "$AFTERMATH" check "$T/dv" --explain "$T/dv/postmortems/d1.md"
+assert_eq "$(grep -c 'error:' "$ERR")" 3 "--explain: the same, once"
+printf 'defaults:\n  severity: SEV2\n  impact.started: 2024-01-01T10:00:00Z\n' > "$T/dv/site.yaml"
+assert_exit 0 "$AFTERMATH" check "$T/dv"
+
 t_begin "fields: reads the author's names only: a swap is a swap, a self-mapping is the field, no chain or cycle"
 mkdir -p "$T/swap/postmortems"
 printf 'fields: {id: title, title: id, date: date}\n' > "$T/swap/site.yaml"
