@@ -53,10 +53,11 @@ static void json_taxonomies(struct buf *b, const struct corpus *c, const struct 
 	for (size_t t = 0; t < c->ntax; t++) {
 		json_str(b, c->tax[t].t->name);
 		buf_adds(b, ": [");
-		for (size_t k = 0; pm->taxa && k < pm->taxa[t].n; k++) {
+		const struct termlist *tl = pm->taxa ? &pm->taxa[c->tax[t].field] : NULL;
+		for (size_t k = 0; tl && k < tl->n; k++) {
 			if (k)
 				buf_adds(b, ", ");
-			json_str(b, pm->taxa[t].v[k].slug);
+			json_str(b, tl->v[k].slug);
 		}
 		buf_adds(b, t + 1 < c->ntax ? "], " : "]");
 	}

@@ -283,6 +283,9 @@ static int parse_taxonomies(struct site *s, const struct ynode *n)
 		if (t->name)
 			ic->ntax++;
 	}
+	s->taxonomies = xcalloc(ic->ntax ? ic->ntax : 1, sizeof(char *)); /* for the public profile (redact.c) */
+	for (size_t i = 0; i < ic->ntax; i++)
+		s->taxonomies[s->ntaxonomies++] = ic->tax[i].name;
 	return ret;
 }
 

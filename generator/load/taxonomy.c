@@ -46,16 +46,28 @@ static void build_one(struct tax_index *x, const struct corpus *c, size_t t)
 		qsort(x->terms, x->nterms, sizeof(*x->terms), cmp_term);
 }
 
+/* Whether a public build strips taxonomy `name` (public.strip). */
+static bool stripped(const struct corpus *c, const char *name)
+{
+	for (size_t i = 0; c->profile == PROFILE_PUBLIC && i < c->site.nstrip; i++)
+		if (!strcmp(c->site.strip[i], name))
+			return true;
+	return false;
+}
+
 void taxonomy_build(struct corpus *c)
 {
 	const struct import_cfg *ic = c->site.import;
-	if (!ic || !ic->ntax || c->profile != PROFILE_INTERNAL)
+	if (!ic || !ic->ntax)
 		return;
 	c->tax = xcalloc(ic->ntax, sizeof(*c->tax));
-	c->ntax = ic->ntax;
 	for (size_t t = 0; t < ic->ntax; t++) {
-		c->tax[t].t = &ic->tax[t];
-		build_one(&c->tax[t], c, t);
+		if (stripped(c, ic->tax[t].name))
+			continue;
+		struct tax_index *x = &c->tax[c->ntax++];
+		x->t = &ic->tax[t];
+		x->field = t;
+		build_one(x, c, t);
 	}
 }
 

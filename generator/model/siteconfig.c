@@ -76,6 +76,7 @@ void site_release(struct site *s)
 		free(s->fields[i].theirs);
 	}
 	free(s->fields);
+	free(s->taxonomies);
 	free_list(s->strip, s->nstrip);
 	for (size_t i = 0; i < s->nredact; i++) {
 		free(s->redact[i].pattern);

@@ -24,7 +24,7 @@
 
 /* What a needle is; K_TITLE_FIELD is a title looked for only where it stands alone (found as K_TITLE). */
 /* K_INTERNAL_ID: a published postmortem's id in the sources, when the build shows public ids. */
-/* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket). */
+/* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket, a taxonomy's term). */
 enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID, K_STRIPPED };
 
 /* ---- views: text with, for each byte, its offset in the file ---------------------- */
@@ -876,6 +876,9 @@ static void shown_values(const struct corpus *c, struct strmap *m)
 			if (!strips(s, "action_items.ticket"))
 				add_name(m, pm->actions[k].ticket);
 		}
+		for (size_t t = 0; pm->taxa && t < s->ntaxonomies; t++) /* site.yaml taxonomies: */
+			for (size_t k = 0; k < pm->taxa[t].n && !strips(s, s->taxonomies[t]); k++)
+				add_name(m, pm->taxa[t].v[k].name);
 	}
 }
 
@@ -1006,6 +1009,9 @@ static void stripped_values(const struct corpus *c, struct strip_list *l)
 		}
 		for (size_t k = 0; k < pm->nstripped; k++)
 			strip_add(l, pm->stripped[k], "action_items", pm, NULL);
+		for (size_t t = 0; pm->taxa && t < s->ntaxonomies; t++)
+			for (size_t k = 0; k < pm->taxa[t].n && strips(s, s->taxonomies[t]); k++)
+				strip_add(l, pm->taxa[t].v[k].name, s->taxonomies[t], pm, &pm->taxa[t].v[k].loc);
 	}
 	stripped_by_redactor(c, l);
 	if (!c->prose_noted) {

@@ -1263,13 +1263,14 @@ static void push_pm_taxonomies(lua_State *L, const struct render *r, const struc
 	lua_createtable(L, (int)r->c->ntax, 0);
 	for (size_t t = 0; t < r->c->ntax; t++) {
 		const struct tax_index *x = &r->c->tax[t];
-		if (!pm->taxa[t].n)
+		const struct termlist *tl = &pm->taxa[x->field];
+		if (!tl->n)
 			continue;
 		push_taxonomy_head(L, x);
-		lua_createtable(L, (int)pm->taxa[t].n, 0);
+		lua_createtable(L, (int)tl->n, 0);
 		size_t prev = SIZE_MAX; /* the values are sorted: a repeat follows its first */
-		for (size_t k = 0; k < pm->taxa[t].n; k++) {
-			size_t j = taxonomy_term(x, pm->taxa[t].v[k].slug);
+		for (size_t k = 0; k < tl->n; k++) {
+			size_t j = taxonomy_term(x, tl->v[k].slug);
 			bool repeat = k && j == prev;
 			prev = j;
 			if (j == SIZE_MAX || repeat)

@@ -249,10 +249,45 @@ printf '# A page\n' > "$T/taxs/pages/team.md"
 assert_exit 1 "$AFTERMATH" check "$T/taxs"
 assert_stderr_contains 'pages/team.md:1:1: error: pages/team.md would be at /team/, the page of the taxonomy team'
 
-t_begin "public builds: no taxonomy pages; a file left out by the profile is not 'left out by on_invalid'"
+t_begin "public builds: a file left out by the profile is not 'left out by on_invalid'"
 assert_exit 0 "$AFTERMATH" build "$FX/foreign" -o "$T/taxp" --as-of 2026-01-01 --profile public
-assert_no_file "$T/taxp/company/index.html"
 assert_eq "$(grep -c 'left out of the build' "$ERR")" 1 "only the file with a problem"
+
+t_begin "taxonomies in a public build: values through public.redact and redact.lua, public.strip leaves one out, a denied term fails the build"
+mkdir -p "$T/tp/postmortems" "$T/tp/scripts"
+printf 'taxonomies: {customer: {title: Customers, singular: Customer}, region: {title: Regions}}\nvisibility: public\npublic:\n  redact:\n    - pattern: "Acme Corp"\n      replace: "a retailer"\n' > "$T/tp/site.yaml"
+printf -- '---\nid: C-1\ntitle: Checkout down\ndate: 2024-01-01\nstatus: complete\ncustomer: [Acme Corp, Globex]\nregion: eu-west\n---\nx\n' > "$T/tp/postmortems/c1.md"
+printf -- '---\nid: C-2\ntitle: Search slow\ndate: 2024-02-01\nstatus: complete\ncustomer: Acme Corp\nregion: Larkspur Ring\n---\ny\n' > "$T/tp/postmortems/c2.md"
+printf 'function redact(text, field, doc)\n  if field == "region" then return (text:gsub("Larkspur Ring", "private region")) end\nend\n' > "$T/tp/scripts/redact.lua"
+assert_exit 0 "$AFTERMATH" build "$T/tp" -o "$T/tp-int" --as-of 2026-01-01
+assert_file "$T/tp-int/customer/acme-corp/index.html"
+assert_exit 0 "$AFTERMATH" build "$T/tp" -o "$T/tp-pub" --as-of 2026-01-01 --profile public
+assert_file "$T/tp-pub/customer/index.html"
+assert_file "$T/tp-pub/customer/a-retailer/index.html"
+assert_file "$T/tp-pub/region/private-region/index.html"
+assert_no_file "$T/tp-pub/customer/acme-corp/index.html"
+assert_contains "$T/tp-pub/customer/a-retailer/index.html" '<p class="lede">2 postmortems.</p>'
+assert_eq "$(grep -rl 'Acme\|Larkspur' "$T/tp-pub" | wc -l)" 0 "no redacted value in any output file"
+assert_contains "$T/tp-pub/postmortems/2024-01-01-checkout/index.html" '>a retailer</a>'
+assert_eq "$(node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1])); console.log(Object.keys(s.by_customer).join(","))' "$T/tp-pub/api/stats.json")" "a-retailer,globex" "by_customer from the redacted values"
+assert_eq "$(pm_json "$T/tp-pub" 2024-01-01-checkout taxonomies)" '{"customer":["a-retailer","globex"],"region":["eu-west"]}' "postmortems.json"
+printf 'taxonomies: {customer: {title: Customers}, region: {title: Regions}}\nvisibility: public\npublic:\n  strip: [owner, customer]\n' > "$T/tp/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/tp" -o "$T/tp-strip" --as-of 2026-01-01 --profile public
+assert_no_file "$T/tp-strip/customer/index.html"
+assert_file "$T/tp-strip/region/index.html"
+assert_eq "$(grep -rl 'Acme' "$T/tp-strip" | wc -l)" 0 "a stripped taxonomy's values are nowhere"
+assert_not_contains "$T/tp-strip/index.html" 'Customers'
+assert_eq "$(pm_json "$T/tp-strip" 2024-01-01-checkout taxonomies)" '{"region":["eu-west"]}' "postmortems.json without it"
+assert_not_contains "$T/tp-strip/api/stats.json" 'by_customer'
+printf 'taxonomies: {customer: {title: Customers}}\nvisibility: public\npublic:\n  deny: [Acme Corp]\n' > "$T/tp/site.yaml"
+rm "$T/tp/scripts/redact.lua"
+assert_exit 1 "$AFTERMATH" build "$T/tp" -o "$T/tp-deny" --as-of 2026-01-01 --profile public
+assert_stderr_contains "$T/tp/postmortems/c1.md:6:12: error: \"Acme Corp\" (public.deny) is in the output: "
+assert_stderr_contains 'customer/acme-corp/index.html'
+assert_no_file "$T/tp-deny/index.html"
+printf 'taxonomies: {customer: {title: Customers}}\nvisibility: public\npublic:\n  strip: [customers]\n' > "$T/tp/site.yaml"
+assert_exit 1 "$AFTERMATH" check "$T/tp" --profile public
+assert_stderr_contains "$T/tp/site.yaml:4:11: error: public.strip cannot remove \"customers\" (expected owner, authors, action_items.owner, action_items.ticket or a taxonomy's name)"
 
 t_begin "check --explain FILE: every field with its value and where it came from"
 F5="$FX/team/postmortems/PM2021-005 - All services returning 503.md"
