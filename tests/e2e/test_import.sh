@@ -137,6 +137,9 @@ bad_site 'taxonomies: {services: {}}' '1:14: error: taxonomy name "services" is 
 bad_site 'taxonomies: {Bad-Name: {}}' '1:14: error: taxonomy name "Bad-Name" must be 1 to 40 lower-case letters'
 bad_site 'taxonomies: {company: {titel: X}}' '1:24: error: unknown key "titel" in taxonomies.company (expected title, singular)'
 bad_site 'taxonomies: [company]' '1:13: error: taxonomies must be a mapping'
+bad_site 'taxonomies: {company: [Companies]}' '1:23: error: taxonomies.company must be a mapping of title and singular (got a list)'
+bad_site 'taxonomies: {company: {title: ""}}' '1:31: error: taxonomies.company.title must be a text value'
+bad_site 'taxonomies: {company: {singular: [a]}}' '1:34: error: taxonomies.company.singular must be a text value'
 
 t_begin "defaults: validated once at site load: one diagnostic at the site.yaml line, however many postmortems take it"
 mkdir -p "$T/dv/postmortems"
