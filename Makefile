@@ -110,10 +110,10 @@ $(BUILD)/gen-corpus: scripts/gen-corpus.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(BUILD)/obj/version.o
 	@mkdir -p $(dir $@)
 	@mkdir -p $(BUILD)/obj
-	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(BUILD)/obj/$(notdir $@).d -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(BUILD)/obj/$(notdir $@).d -o $@ $< $(LIB_OBJS) $(BUILD)/obj/version.o $(LDLIBS_ALL)
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
 
@@ -163,7 +163,7 @@ install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/aftermath \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BUILD)/aftermath $(DESTDIR)$(PREFIX)/bin/aftermath
-	cp -R layouts init scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/
+	cp -R layouts init lint $(DESTDIR)$(PREFIX)/share/aftermath/
 	install -m 644 man/aftermath.1 $(DESTDIR)$(PREFIX)/share/man/man1/aftermath.1
 	install -m 644 completions/aftermath.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/aftermath
@@ -193,9 +193,13 @@ build/fuzz/obj/%.o: generator/%.c
 
 -include $(wildcard build/fuzz/obj/*/*.d)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+build/fuzz/obj/version.c:
+	@mkdir -p $(dir $@)
+	echo 'const char aftermath_version[] = "fuzz";' >$@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) build/fuzz/obj/version.c
 	@mkdir -p build/fuzz
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lpthread -lm
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJS) build/fuzz/obj/version.c $(PKG_LIBS) -lpthread -lm
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \

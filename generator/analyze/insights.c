@@ -1,7 +1,6 @@
 /* insights: durations, timeliness and trends (see insights.h). */
 #include "analyze/insights.h"
 
-#include "emit/api.h"
 #include "analyze/stats.h"
 
 #include <stdio.h>

@@ -477,11 +477,3 @@ char *path_absolute(const char *p)
 	buf_release(&b);
 	return buf_detach(&out, NULL);
 }
-
-bool path_within(const char *root, const char *path)
-{
-	size_t n = strlen(root);
-	if (n == 1 && root[0] == '/')
-		return path[0] == '/';
-	return !strncmp(path, root, n) && (path[n] == '/' || path[n] == '\0');
-}

@@ -84,7 +84,7 @@ int explain_file(const char *dir, const char *file, FILE *out)
 	size_t len;
 	int ret = -1;
 	site_init(&site);
-	if (site_load(&site, dir) < 0 || frontmatter_check_defaults(&site) < 0)
+	if (fieldmap_site_load(&site, dir) < 0 || frontmatter_check_defaults(&site) < 0)
 		goto out;
 	if (fs_read(file, &text, &len) < 0)
 		goto out;

@@ -4,7 +4,7 @@
 #include "base/deadline.h"
 #include "base/fsutil.h"
 #include "lua/luaglue.h"
-#include "lua/template.h"
+#include "lua/sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>

@@ -1,8 +1,8 @@
 /*
  * lint: the checker's rules, written in Lua.
  *
- * Rules are Lua files: the default built-in rules in scripts/lint (installed
- * beside the binary) and the site's own rules in its scripts/lint folder, a site rule
+ * Rules are Lua files: the default built-in rules in lint/ (beside layouts/ in
+ * the source tree, installed under share/aftermath/lint) and the site's own rules in its scripts/lint folder, a site rule
  * replacing a built-in one with the same id.  Each file returns
  *
  *     return {

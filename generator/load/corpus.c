@@ -8,9 +8,9 @@
 #include "load/hooks.h"
 #include "load/markdown.h"
 #include "base/parallel.h"
+#include "publish/profile.h"
 #include "publish/redact.h"
 #include "model/slug.h"
-#include "load/taxonomy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +113,7 @@ static int parse_one(struct load *l, size_t i, int worker)
 		bool public_build = l->c->profile == PROFILE_PUBLIC;
 		ret = hooks_on_postmortem(ic->hooks, pm, &l->c->site, public_build, &pm->computed);
 		if (public_build) /* only what computed.public names is published */
-			hooks_keep_computed(pm->computed, &ic->computed_public);
+			fieldmap_keep_computed(pm->computed, &ic->computed_public);
 	}
 	if (ret < 0 || !selected(l->c, pm)) {
 		free(text);
@@ -439,7 +439,7 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		struct loc loc = {dir, 0, 0};
 		return error(&loc, "content directory not found");
 	}
-	int ret = site_load(&c->site, dir);
+	int ret = fieldmap_site_load(&c->site, dir);
 	if (ret == 0)
 		ret = frontmatter_check_defaults(&c->site); /* once, not once per postmortem that takes one */
 	if (ret < 0)
@@ -452,12 +452,12 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 	if (load_postmortems(c, jobs, keep_sources) < 0)
 		ret = -1;
 	else if (c->site.import) /* a name in computed: that no hook returned */
-		hooks_check_computed(c->site.import, c->pms, c->npms, profile == PROFILE_PUBLIC);
+		fieldmap_check_computed(c->site.import, c->pms, c->npms, profile == PROFILE_PUBLIC);
 	if (profile == PROFILE_PUBLIC && !c->site.show_ids && public_ids(c) < 0)
 		ret = -1;
 	if (load_pages(c) < 0)
 		ret = -1;
-	taxonomy_build(c);
+	profile_allow(c);
 	return ret;
 }
 
@@ -482,13 +482,8 @@ void corpus_release(struct corpus *c)
 		free(c->internal_ids[i]);
 	free(c->internal_ids);
 	redactor_free(c->redactor);
-	taxonomy_release(c);
+	profile_release(c);
 	site_release(&c->site);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
-}
-
-size_t corpus_find(const struct corpus *c, const char *id)
-{
-	return strmap_get(&c->by_id, id);
 }

@@ -100,6 +100,7 @@ static struct import_cfg *cfg(struct site *s)
 	if (!s->import) {
 		s->import = xcalloc(1, sizeof(*s->import));
 		s->import->read_body = false;
+		s->import_free = import_cfg_free;
 	}
 	return s->import;
 }
@@ -356,6 +357,20 @@ void fieldmap_site_hooks(struct site *s, const char *dir)
 		cfg(s)->hooks = h;
 }
 
+int fieldmap_site_load(struct site *s, const char *dir)
+{
+	fieldmap_site_hooks(s, dir);
+	int ret = site_load(s, dir);
+	if (!s->front || s->front->type != YN_MAP)
+		return ret;
+	for (size_t i = 0; i < s->front->n; i++)
+		if (fieldmap_site_key(s, s->front->keys[i], s->front->items[i]) < 0)
+			ret = -1;
+	if (fieldmap_site_check(s) < 0)
+		ret = -1;
+	return ret;
+}
+
 static int check_target(const struct import_cfg *ic, const char *name, const struct loc *loc, const char *what)
 {
 	if (known_field(name) || find_taxonomy(ic, name))
@@ -421,17 +436,6 @@ static void explain_add(struct apply *ap, const char *field, const char *how, co
 	} else {
 		fs->value = NULL;
 	}
-}
-
-void explain_release(struct explain *ex)
-{
-	for (size_t i = 0; i < ex->n; i++) {
-		free(ex->v[i].field);
-		free(ex->v[i].how);
-		free(ex->v[i].value);
-	}
-	free(ex->v);
-	memset(ex, 0, sizeof(*ex));
 }
 
 static struct ynode *new_scalar(struct apply *ap, const char *s, struct loc loc)
@@ -1004,4 +1008,44 @@ struct ynode *fieldmap_body_actions(const struct postmortem *pm, struct loc *sec
 	}
 	list->arena = a;
 	return list;
+}
+
+void fieldmap_keep_computed(struct ynode *computed, const struct name_list *keep)
+{
+	size_t k = 0;
+	if (!computed)
+		return;
+	for (size_t i = 0; i < computed->n; i++) {
+		if (!name_list_has(keep, computed->keys[i]))
+			continue;
+		computed->keys[k] = computed->keys[i];
+		computed->key_locs[k] = computed->key_locs[i];
+		computed->items[k++] = computed->items[i];
+	}
+	computed->n = k;
+}
+
+/* Whether some postmortem of pms has the computed field `name`. */
+static bool computed_somewhere(const struct postmortem *pms, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ynode_get(pms[i].computed, name))
+			return true;
+	return false;
+}
+
+void fieldmap_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n, bool public_build)
+{
+	const struct name_list *lists[] = {&ic->computed_search, &ic->computed_public};
+	static const char *const what[] = {"computed.search", "computed.public"};
+	for (size_t k = 0; k < 2 && n; k++) {
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const char *name = lists[k]->v[i];
+			if (public_build && k == 0 && !name_list_has(&ic->computed_public, name))
+				continue; /* left out of a public build: computed.public does not name it */
+			if (!computed_somewhere(pms, n, name))
+				warning(&lists[k]->locs[i], "%s names \"%s\", which no on_postmortem hook returned (expected a field of the table a scripts/NAME.lua on_postmortem returns)",
+					what[k], name);
+		}
+	}
 }

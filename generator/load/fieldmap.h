@@ -18,6 +18,7 @@
 #ifndef AFTERMATH_FIELDMAP_H
 #define AFTERMATH_FIELDMAP_H
 
+#include "model/fieldsource.h"
 #include "model/model.h"
 #include "yaml/yamltree.h"
 
@@ -63,19 +64,6 @@ struct import_cfg {
 	struct loc computed_loc;          /* the computed: key (line 0: not given) */
 };
 
-/* Where one field's value came from (check --explain). */
-struct field_source {
-	char *field; /* ours, dotted for impact.* */
-	char *how;   /* "front matter", "fields: uuid", "default", "body: H1", ... */
-	char *value; /* as read (a list shown as "a, b"); NULL for a mapping */
-	struct loc loc;
-};
-
-struct explain {
-	struct field_source *v;
-	size_t n, alloc;
-};
-
 /*
  * site.yaml key `key` (fields, defaults, import, taxonomies, computed) into
  * s->import (made on first use).  Returns 1 when the key is not one of
@@ -84,6 +72,12 @@ struct explain {
  * `fields:` target may be a taxonomy declared below it): 0 or -1.
  */
 int fieldmap_site_key(struct site *s, const char *key, const struct ynode *v);
+/*
+ * site.yaml as the load stage reads it: the hooks of `dir` (below), then
+ * site_load() (model/siteconfig.h), then its keys above, then the check.  0,
+ * or -1 after reporting every problem found.
+ */
+int fieldmap_site_load(struct site *s, const char *dir);
 int fieldmap_site_check(struct site *s);
 /* The content directory's scripts/NAME.lua hooks into s->import (made when there are any). */
 void fieldmap_site_hooks(struct site *s, const char *dir);
@@ -125,12 +119,21 @@ struct ynode *fieldmap_defaults(const struct site *s);
 /* The names looked for `ours` in the front matter ("start_time, Date"; `ours` without a rule), appended to out. */
 void fieldmap_looked_for(const struct site *s, const char *ours, struct buf *out);
 
+/* Keep only the computed fields `keep` names (a public build: site.yaml computed.public). */
+void fieldmap_keep_computed(struct ynode *computed, const struct name_list *keep);
+
+/*
+ * Warn, at its site.yaml line, of each name in computed.search and
+ * computed.public that no postmortem of pms has (a typo, or a hook that
+ * never returns it); in a public build, of the public ones only.
+ */
+void fieldmap_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n, bool public_build);
+
 /* Whether `name` is in list l. */
 bool name_list_has(const struct name_list *l, const char *name);
 
 /* Whether n is empty: null, "", [] or {}. */
 bool ynode_is_empty(const struct ynode *n);
 
-void explain_release(struct explain *ex);
 
 #endif

@@ -1,11 +1,11 @@
 /* hooks: the site's own Lua run on every postmortem as it loads (see hooks.h). */
 #include "load/hooks.h"
 
-#include "load/fieldmap.h"
+#include "model/fieldsource.h"
 #include "base/fsutil.h"
 #include "model/model.h"
 #include "model/siteconfig.h"
-#include "lua/template.h"
+#include "lua/sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -467,44 +467,4 @@ int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const stru
 	all->arena = a;
 	*out = all;
 	return 0;
-}
-
-void hooks_keep_computed(struct ynode *computed, const struct name_list *keep)
-{
-	size_t k = 0;
-	if (!computed)
-		return;
-	for (size_t i = 0; i < computed->n; i++) {
-		if (!name_list_has(keep, computed->keys[i]))
-			continue;
-		computed->keys[k] = computed->keys[i];
-		computed->key_locs[k] = computed->key_locs[i];
-		computed->items[k++] = computed->items[i];
-	}
-	computed->n = k;
-}
-
-/* Whether some postmortem of pms has the computed field `name`. */
-static bool computed_somewhere(const struct postmortem *pms, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (ynode_get(pms[i].computed, name))
-			return true;
-	return false;
-}
-
-void hooks_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n, bool public_build)
-{
-	const struct name_list *lists[] = {&ic->computed_search, &ic->computed_public};
-	static const char *const what[] = {"computed.search", "computed.public"};
-	for (size_t k = 0; k < 2 && n; k++) {
-		for (size_t i = 0; i < lists[k]->n; i++) {
-			const char *name = lists[k]->v[i];
-			if (public_build && k == 0 && !name_list_has(&ic->computed_public, name))
-				continue; /* left out of a public build: computed.public does not name it */
-			if (!computed_somewhere(pms, n, name))
-				warning(&lists[k]->locs[i], "%s names \"%s\", which no on_postmortem hook returned (expected a field of the table a scripts/NAME.lua on_postmortem returns)",
-					what[k], name);
-		}
-	}
 }

@@ -2,7 +2,7 @@
  * hooks: the site's own Lua run on every postmortem as it loads.
  *
  * Each scripts/NAME.lua of the content directory (not scripts/redact.lua, which
- * is redact.c's, nor the lint rules below scripts/lint/) may define
+ * is redact.c's, nor the site's lint rules below scripts/lint/) may define
  * on_load(raw, file): `raw` is the postmortem's fields as a table in our
  * names, after fields:, the body and defaults (fieldmap.h), every value a
  * string, list or table; `file` its path below the content directory.  It
@@ -50,19 +50,7 @@ struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode
  */
 struct postmortem;
 struct site;
-struct name_list;
-struct import_cfg;
 int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const struct site *s, bool public_build,
 			struct ynode **out);
-
-/* Keep only the computed fields `keep` names (a public build: site.yaml computed.public). */
-void hooks_keep_computed(struct ynode *computed, const struct name_list *keep);
-
-/*
- * Warn, at its site.yaml line, of each name in computed.search and
- * computed.public that no postmortem of pms has (a typo, or a hook that
- * never returns it); in a public build, of the public ones only.
- */
-void hooks_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n, bool public_build);
 
 #endif

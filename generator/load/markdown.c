@@ -233,39 +233,6 @@ struct md {
 
 /* ---- internal blocks ---------------------------------------------------- */
 
-static const char *skip_blanks(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static bool eat(const char **p, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-	if ((size_t)(end - *p) < n || strncasecmp(*p, word, n))
-		return false;
-	*p += n;
-	return true;
-}
-
-enum internal_marker internal_marker(const char *p, const char *end)
-{
-	bool closing;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "<!--"))
-		return NOT_MARKER;
-	p = skip_blanks(p, end);
-	closing = eat(&p, end, "/");
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "internal"))
-		return NOT_MARKER;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "-->") || skip_blanks(p, end) != end)
-		return NOT_MARKER;
-	return closing ? MARK_CLOSE : MARK_OPEN;
-}
-
 /* Append [p, end) without wiki-link marks. */
 static void add_unmarked(struct buf *out, const char *p, const char *end)
 {
@@ -282,8 +249,11 @@ static void add_unmarked(struct buf *out, const char *p, const char *end)
 /* Where the marker on line `line` (starting at p) begins. */
 static struct loc marker_loc(const struct md *m, int line, const char *p)
 {
-	const char *end = strchr(p, '\n');
-	const char *q = skip_blanks(p, end ? end : p + strlen(p));
+	const char *end = strchr(p, '\n'), *q = p;
+	if (!end)
+		end = p + strlen(p);
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+		q++;
 	return (struct loc){m->file, m->line0 + line, (int)(q - p) + 1};
 }
 

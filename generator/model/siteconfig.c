@@ -1,7 +1,6 @@
 /* siteconfig: site.yaml, typed and validated (see siteconfig.h). */
 #include "model/siteconfig.h"
 
-#include "load/fieldmap.h"
 #include "base/fsutil.h"
 #include "model/slug.h"
 #include "base/url.h"
@@ -84,7 +83,8 @@ void site_release(struct site *s)
 	}
 	free(s->redact);
 	free_list(s->deny, s->ndeny);
-	import_cfg_free(s->import);
+	if (s->import)
+		s->import_free(s->import);
 	ynode_free(s->front);
 	memset(s, 0, sizeof(*s));
 }
@@ -332,8 +332,12 @@ static int parse_public(struct site *s, const struct ynode *n)
 	return ret;
 }
 
-/* Top-level keys read elsewhere (lint.c) or kept for templates (params:). */
-static const char *const other_keys[] = {"lint", "params"};
+/*
+ * Top-level keys read elsewhere from s->front (lint.c's lint:; fieldmap.c's
+ * fields:, defaults:, import:, taxonomies: and computed:, by the load stage)
+ * or kept for templates (params:).
+ */
+static const char *const other_keys[] = {"lint", "params", "fields", "defaults", "import", "taxonomies", "computed"};
 static const char *const known_keys[] = {
 	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
 	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
@@ -427,9 +431,6 @@ static int parse_key(struct site *s, const char *k, const struct loc *kloc, cons
 		return parse_aliases(s, v);
 	if (!strcmp(k, "services"))
 		return parse_services(s, v);
-	int r = fieldmap_site_key(s, k, v); /* fields, defaults, import, taxonomies, computed */
-	if (r <= 0)
-		return r;
 	if (!strcmp(k, "public"))
 		return parse_public(s, v);
 	if (!strcmp(k, "params") && v->type != YN_MAP && !ynode_is_null(v))
@@ -447,7 +448,6 @@ int site_load(struct site *s, const char *dir)
 	char *text;
 	size_t len;
 	int ret = 0;
-	fieldmap_site_hooks(s, dir); /* scripts/NAME.lua's on_load (hooks.h) */
 	if (!fs_exists(path)) {
 		free(path);
 		return 0;
@@ -477,8 +477,6 @@ int site_load(struct site *s, const char *dir)
 	for (size_t i = 0; i < s->front->n; i++)
 		if (parse_key(s, s->front->keys[i], &s->front->key_locs[i], s->front->items[i]) < 0)
 			ret = -1;
-	if (fieldmap_site_check(s) < 0)
-		ret = -1;
 	return ret;
 }
 

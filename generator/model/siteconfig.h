@@ -67,7 +67,9 @@ struct site {
 	size_t nredact;
 	char **deny;
 	size_t ndeny;
-	struct import_cfg *import; /* fields:, defaults:, import:, taxonomies: (fieldmap.h); NULL when none is given */
+	/* fields:, defaults:, import:, taxonomies:, computed:, read by the load stage (load/fieldmap.h); NULL when none is given */
+	struct import_cfg *import;
+	void (*import_free)(struct import_cfg *); /* how site_release frees it */
 	const char **taxonomies; /* taxonomies:' names, in order (pm->taxa's), for the public profile; the names are import's */
 	size_t ntaxonomies;
 	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
@@ -78,7 +80,9 @@ struct site {
 void site_init(struct site *s);
 /*
  * Read `dir`/site.yaml when it exists into *s (after site_init).  Returns 0,
- * or -1 after reporting every problem found.
+ * or -1 after reporting every problem found.  The keys of later stages
+ * (fields:, defaults:, import:, taxonomies:, lint:) are left in s->front for
+ * them: fieldmap_site_load() (load/fieldmap.h) calls this and reads its own.
  */
 int site_load(struct site *s, const char *dir);
 void site_release(struct site *s);

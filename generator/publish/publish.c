@@ -2,39 +2,26 @@
 #include "publish/publish.h"
 
 #include "publish/leakcheck.h"
+#include "publish/profile.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define SHOW_CHARS 80 /* a redacted text longer than this is cut in the text report */
 
-/* The fields a public build strips when public.strip names them (redact.c checks the names). */
-static const char *const strippable[] = {"owner", "authors", "action_items.owner", "action_items.ticket"};
-
-static bool strips(const struct site *s, const char *field)
-{
-	for (size_t i = 0; i < s->nstrip; i++)
-		if (!strcmp(s->strip[i], field))
-			return true;
-	return false;
-}
-
-/* How many values of each strippable field pm has (those the build removes). */
 /* Postmortem i's id in the sources (the report is for the people who write them). */
 static const char *source_id(const struct corpus *c, size_t i)
 {
 	return c->internal_ids && c->internal_ids[i] ? c->internal_ids[i] : c->pms[i].id;
 }
 
-static void stripped_counts(const struct postmortem *pm, size_t counts[4])
+/* How many values of each strippable field public.strip removed from postmortem i (publish/profile.h). */
+static void stripped_counts(const struct corpus *c, size_t i, size_t counts[NSTRIP_FIELDS])
 {
-	counts[0] = pm->owner ? 1 : 0;
-	counts[1] = pm->nauthors;
-	counts[2] = counts[3] = 0;
-	for (size_t i = 0; i < pm->nactions; i++) {
-		counts[2] += pm->actions[i].owner != NULL;
-		counts[3] += pm->actions[i].ticket != NULL;
-	}
+	memset(counts, 0, NSTRIP_FIELDS * sizeof(size_t));
+	for (size_t v = 0; v < c->nstripped; v++)
+		if (c->stripped[v].pm == i)
+			counts[c->stripped[v].field]++;
 }
 
 /* ---- text ------------------------------------------------------------------------------- */
@@ -100,10 +87,10 @@ static void text_stripped(struct buf *b, const struct corpus *c)
 		buf_addf(b, " %s", c->site.strip[i]);
 	buf_adds(b, c->site.nstrip ? "):\n" : " nothing):\n");
 	for (size_t i = 0; i < c->npms; i++) {
-		size_t n[4], shown = 0;
-		stripped_counts(&c->pms[i], n);
-		for (size_t k = 0; k < 4; k++) {
-			if (!n[k] || !strips(&c->site, strippable[k]))
+		size_t n[NSTRIP_FIELDS], shown = 0;
+		stripped_counts(c, i, n);
+		for (size_t k = 0; k < NSTRIP_FIELDS; k++) {
+			if (!n[k])
 				continue;
 			if (!shown++)
 				buf_addf(b, "  %s: ", source_id(c, i));
@@ -230,12 +217,12 @@ static void json_stripped(struct buf *b, const struct corpus *c)
 	buf_adds(b, "],\n\"stripped\": [");
 	bool first = true;
 	for (size_t i = 0; i < c->npms; i++) {
-		size_t n[4];
-		stripped_counts(&c->pms[i], n);
+		size_t n[NSTRIP_FIELDS];
+		stripped_counts(c, i, n);
 		struct buf fields = BUF_INIT;
-		for (size_t k = 0; k < 4; k++)
-			if (n[k] && strips(&c->site, strippable[k]))
-				buf_addf(&fields, "%s\"%s\": %zu", fields.len ? ", " : "", strippable[k], n[k]);
+		for (size_t k = 0; k < NSTRIP_FIELDS; k++)
+			if (n[k])
+				buf_addf(&fields, "%s\"%s\": %zu", fields.len ? ", " : "", strip_field_names[k], n[k]);
 		if (fields.len) {
 			buf_adds(b, first ? "\n  {\"id\": " : ",\n  {\"id\": ");
 			json_str(b, source_id(c, i));

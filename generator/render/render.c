@@ -4,13 +4,13 @@
 #include "render/charts.h"
 #include "base/deadline.h"
 #include "base/fsutil.h"
-#include "analyze/insights.h"
+#include "analyze/figures.h"
 #include "lua/luaglue.h"
 #include "load/markdown.h"
 #include "base/parallel.h"
 #include "analyze/stats.h"
-#include "load/taxonomy.h"
-#include "lua/template.h"
+#include "analyze/taxonomy.h"
+#include "render/template.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -57,10 +57,9 @@ struct render {
 	size_t njobs;
 	size_t nlisting; /* jobs[0..nlisting): the pages that list many postmortems (plan_jobs) */
 	bool *failed;
-	struct insights in;
+	const struct figures *f; /* every count and duration shown (analyze/figures.h) */
 	struct card *cards; /* by postmortem */
 	size_t *item_base;  /* by postmortem: the number of action items before its first */
-	struct counts *pm_counts; /* by postmortem: its action items counted (every group adds these up) */
 	char *card_text;
 };
 
@@ -125,15 +124,6 @@ static void set_when(lua_State *L, const char *k, const struct when *w, bool iso
 	set_str(L, k, s);
 }
 
-static bool stripped(const struct render *r, const char *field)
-{
-	if (r->c->profile != PROFILE_PUBLIC)
-		return false;
-	for (size_t i = 0; i < r->c->site.nstrip; i++)
-		if (!strcmp(r->c->site.strip[i], field))
-			return true;
-	return false;
-}
 
 static void push_counts(lua_State *L, const struct counts *c)
 {
@@ -268,7 +258,7 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 	lua_setfield(L, -2, "factors");
 	push_node_refs(L, r, TERM_TAG, l->tags, l->ntags);
 	lua_setfield(L, -2, "tags");
-	push_counts(L, &r->pm_counts[i]);
+	push_counts(L, &r->f->pm[i]);
 	lua_setfield(L, -2, "actions");
 	if (pm->computed) { /* on_postmortem hooks (hooks.h): in lists too */
 		push_ynode(L, pm->computed);
@@ -302,14 +292,12 @@ static void push_action_item(lua_State *L, const struct render *r, const struct 
 {
 	lua_createtable(L, 0, 12);
 	set_str(L, "title", a->title);
-	if (!stripped(r, "action_items.owner"))
-		set_str(L, "owner", a->owner);
+	set_str(L, "owner", a->owner); /* NULL when public.strip removed it (publish/profile.h) */
 	set_when(L, "due", &a->due, false);
 	set_str(L, "status", ai_status_name(a->status));
 	if (a->priority != PRI_NONE)
 		set_str(L, "priority", priority_name(a->priority));
-	if (!stripped(r, "action_items.ticket"))
-		set_str(L, "ticket", a->ticket);
+	set_str(L, "ticket", a->ticket);
 	set_when(L, "closed", &a->closed, false);
 	set_str(L, "success_criteria", a->success_criteria);
 	set_bool(L, "overdue", ai_overdue(a, r->o->as_of_day));
@@ -527,7 +515,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	const struct postmortem *pm = &r->c->pms[i];
 	const struct pm_links *l = &r->g->pm[i];
 	push_pm_summary(L, r, i);
-	if (pm->owner && !stripped(r, "owner")) {
+	if (pm->owner) {
 		lua_createtable(L, 0, 3);
 		set_str(L, "name", pm->owner);
 		if (l->owner != SIZE_MAX) {
@@ -539,7 +527,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 		lua_setfield(L, -2, "owner");
 	}
 	lua_createtable(L, (int)pm->nauthors, 0);
-	for (size_t k = 0; k < pm->nauthors && !stripped(r, "authors"); k++) {
+	for (size_t k = 0; k < pm->nauthors; k++) {
 		lua_pushstring(L, pm->authors[k].name);
 		append(L);
 	}
@@ -562,7 +550,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	set_bool(L, "actions_from_body", pm->actions_from_body);
 	if (pm->source || pm->impact_from_timeline || pm->actions_section.line) /* imported (fieldmap.h) */
 		push_import_marks(L, pm);
-	if (r->c->ntax && pm->taxa)
+	if (r->g->ntax && pm->taxa)
 		push_pm_taxonomies(L, r, pm);
 	push_related(L, r, l);
 	lua_setfield(L, -2, "related");
@@ -576,7 +564,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	}
 	push_recurred(L, r, l);
 	lua_setfield(L, -2, "recurred");
-	if (r->c->profile == PROFILE_INTERNAL)
+	if (r->c->allow.front_matter)
 		set_lazy(L, r, NULL, LAZY_PM_FIELDS, TERM_SERVICE, i);
 }
 
@@ -622,9 +610,9 @@ static void push_site(lua_State *L, const struct render *r)
 	push_nav_item(L, "Factors", "factors/");
 	push_nav_item(L, "Actions", "actions/");
 	push_nav_item(L, "Metrics", "metrics/");
-	for (size_t t = 0; t < r->c->ntax; t++) { /* site.yaml taxonomies: */
-		char *url = xstrfmt("%s/", r->c->tax[t].t->name);
-		push_nav_item(L, r->c->tax[t].t->title, url);
+	for (size_t t = 0; t < r->g->ntax; t++) { /* site.yaml taxonomies: */
+		char *url = xstrfmt("%s/", r->g->tax[t].t->name);
+		push_nav_item(L, r->g->tax[t].t->title, url);
 		free(url);
 	}
 	if (!start_page(r->c))
@@ -715,15 +703,12 @@ static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 		all[i] = i;
 	push_overdue(L, r, w, all, r->c->npms, 10, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
-	struct counts total = {0};
-	for (size_t i = 0; i < r->c->npms; i++)
-		counts_merge(&total, &r->pm_counts[i]);
 	free(all);
 	lua_createtable(L, 0, 6);
 	set_int(L, "postmortems", (long long)r->c->npms);
 	set_int(L, "services", (long long)g->nnodes[TERM_SERVICE]);
 	set_int(L, "factors", (long long)g->nnodes[TERM_FACTOR]);
-	push_counts(L, &total);
+	push_counts(L, &r->f->total);
 	lua_setfield(L, -2, "actions");
 	lua_setfield(L, -2, "counts");
 }
@@ -796,13 +781,6 @@ static void push_items_of(lua_State *L, const struct render *r, struct worker *w
 			listed++;
 		}
 	}
-}
-
-static void counts_of_pms(struct counts *c, const struct render *r, const size_t *pms, size_t n)
-{
-	*c = (struct counts){0};
-	for (size_t i = 0; i < n; i++)
-		counts_merge(c, &r->pm_counts[pms[i]]);
 }
 
 static int date_part(const struct postmortem *pm, int which)
@@ -914,34 +892,16 @@ static void push_severity_mix(lua_State *L, const struct render *r, const size_t
 	free(count);
 }
 
-/* The counts of the action items owner node `owner` owns. */
-static void counts_owned(struct counts *c, const struct render *r, size_t owner)
-{
-	const struct node *nd = &r->g->nodes[TERM_OWNER][owner];
-	*c = (struct counts){0};
-	for (size_t p = 0; p < nd->npms; p++) {
-		const struct postmortem *pm = &r->c->pms[nd->pms[p]];
-		for (size_t a = 0; a < pm->nactions; a++)
-			if (owned_by(r, nd->pms[p], a, owner))
-				counts_add(c, &pm->actions[a], r->o->as_of_day);
-	}
-}
-
 /* Fields every node page and list shares: name, url, count, dates, action counts. */
 static void push_node_common(lua_State *L, const struct render *r, enum term_kind k, size_t i)
 {
 	const struct node *nd = &r->g->nodes[k][i];
-	struct counts cnt;
 	push_node_fresh(L, r, k, i);
 	if (nd->npms) {
 		set_when(L, "last_seen", &r->c->pms[nd->pms[0]].date, false);
 		set_when(L, "first_seen", &r->c->pms[nd->pms[nd->npms - 1]].date, false);
 	}
-	if (k == TERM_OWNER)
-		counts_owned(&cnt, r, i);
-	else
-		counts_of_pms(&cnt, r, nd->pms, nd->npms);
-	push_counts(L, &cnt);
+	push_counts(L, &r->f->node[k][i]);
 	lua_setfield(L, -2, "actions");
 	if (k == TERM_SERVICE && nd->info) {
 		set_str(L, "description", nd->info->description);
@@ -1228,7 +1188,7 @@ static void push_term_ref(lua_State *L, const struct tax_index *x, const struct 
 
 static void ctx_taxonomy(lua_State *L, const struct render *r, size_t t)
 {
-	const struct tax_index *x = &r->c->tax[t];
+	const struct tax_index *x = &r->g->tax[t];
 	push_taxonomy_head(L, x);
 	lua_createtable(L, (int)x->nterms, 0);
 	for (size_t j = 0; j < x->nterms; j++) {
@@ -1241,9 +1201,8 @@ static void ctx_taxonomy(lua_State *L, const struct render *r, size_t t)
 
 static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_t index)
 {
-	const struct tax_index *x = &r->c->tax[TAX_OF(index)];
+	const struct tax_index *x = &r->g->tax[TAX_OF(index)];
 	const struct tax_term *tm = &x->terms[TERM_OF(index)];
-	struct counts cnt;
 	push_term_ref(L, x, tm);
 	push_taxonomy_head(L, x);
 	lua_setfield(L, -2, "taxonomy");
@@ -1251,8 +1210,7 @@ static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_
 	lua_setfield(L, -2, "postmortems");
 	push_items_of(L, r, w, tm->pms, tm->npms, SIZE_MAX);
 	lua_setfield(L, -2, "open_items");
-	counts_of_pms(&cnt, r, tm->pms, tm->npms);
-	push_counts(L, &cnt);
+	push_counts(L, &r->f->term[TAX_OF(index)][TERM_OF(index)]);
 	lua_setfield(L, -2, "actions");
 	lua_setfield(L, -2, "term");
 }
@@ -1260,9 +1218,9 @@ static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_
 /* pm.taxonomies: [{name, title, singular, url, terms = [{name, url, count}]}], the taxonomies it has terms in. */
 static void push_pm_taxonomies(lua_State *L, const struct render *r, const struct postmortem *pm)
 {
-	lua_createtable(L, (int)r->c->ntax, 0);
-	for (size_t t = 0; t < r->c->ntax; t++) {
-		const struct tax_index *x = &r->c->tax[t];
+	lua_createtable(L, (int)r->g->ntax, 0);
+	for (size_t t = 0; t < r->g->ntax; t++) {
+		const struct tax_index *x = &r->g->tax[t];
 		const struct termlist *tl = &pm->taxa[x->field];
 		if (!tl->n)
 			continue;
@@ -1302,16 +1260,11 @@ static void push_node_groups(lua_State *L, const struct render *r, enum term_kin
 	lua_createtable(L, (int)r->g->nnodes[k], 0);
 	for (size_t i = 0; i < r->g->nnodes[k]; i++) {
 		const struct node *nd = &r->g->nodes[k][i];
-		struct counts cnt;
-		if (k == TERM_OWNER) {
-			counts_owned(&cnt, r, i);
-		} else {
-			counts_of_pms(&cnt, r, nd->pms, nd->npms);
-		}
-		if (!cnt.total)
+		const struct counts *cnt = &r->f->node[k][i];
+		if (!cnt->total)
 			continue;
 		char *url = node_url(k, nd);
-		push_group_row(L, nd->name, url, &cnt);
+		push_group_row(L, nd->name, url, cnt);
 		free(url);
 		append(L);
 	}
@@ -1322,12 +1275,7 @@ static void push_severity_groups(lua_State *L, const struct render *r)
 	const struct site *s = &r->c->site;
 	lua_createtable(L, (int)s->nseverities, 0);
 	for (size_t v = 0; v < s->nseverities; v++) {
-		struct counts cnt = {0};
-		for (size_t i = 0; i < r->c->npms; i++) {
-			if (r->c->pms[i].severity == (int)v)
-				counts_merge(&cnt, &r->pm_counts[i]);
-		}
-		push_group_row(L, s->severities[v], NULL, &cnt);
+		push_group_row(L, s->severities[v], NULL, &r->f->severity[v]);
 		append(L);
 	}
 }
@@ -1337,14 +1285,10 @@ static void push_priority_groups(lua_State *L, const struct render *r)
 	static const enum ai_priority pris[] = {PRI_MUST, PRI_SHOULD, PRI_NICE, PRI_NONE};
 	lua_createtable(L, 4, 0);
 	for (size_t p = 0; p < ARRAY_SIZE(pris); p++) {
-		struct counts cnt = {0};
-		for (size_t i = 0; i < r->c->npms; i++)
-			for (size_t k = 0; k < r->c->pms[i].nactions; k++)
-				if (r->c->pms[i].actions[k].priority == pris[p])
-					counts_add(&cnt, &r->c->pms[i].actions[k], r->o->as_of_day);
-		if (pris[p] == PRI_NONE && !cnt.total)
+		const struct counts *cnt = &r->f->priority[pris[p]];
+		if (pris[p] == PRI_NONE && !cnt->total)
 			continue;
-		push_group_row(L, pris[p] == PRI_NONE ? "no priority" : priority_name(pris[p]), NULL, &cnt);
+		push_group_row(L, pris[p] == PRI_NONE ? "no priority" : priority_name(pris[p]), NULL, cnt);
 		append(L);
 	}
 }
@@ -1414,17 +1358,15 @@ static void month_chart(lua_State *L, struct buf *svg, const char *key, const ch
 
 static void action_charts(lua_State *L, const struct render *r)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	struct buf svg = BUF_INIT;
 	size_t n = r->g->nnodes[TERM_SERVICE], m = 0;
 	const char **labels = xmalloc((n ? n : 1) * sizeof(char *));
 	double *values = xmalloc((n ? n : 1) * sizeof(double));
 	for (size_t i = 0; i < n; i++) {
 		const struct node *nd = &r->g->nodes[TERM_SERVICE][i];
-		struct counts cnt;
 		double rate;
-		counts_of_pms(&cnt, r, nd->pms, nd->npms);
-		if (!counts_rate(&cnt, &rate))
+		if (!counts_rate(&r->f->node[TERM_SERVICE][i], &rate))
 			continue;
 		labels[m] = nd->name;
 		values[m++] = rate * 100.0;
@@ -1444,20 +1386,18 @@ static void action_charts(lua_State *L, const struct render *r)
 
 static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	size_t *all = xmalloc((r->c->npms ? r->c->npms : 1) * sizeof(size_t));
-	struct counts total;
 	for (size_t i = 0; i < r->c->npms; i++)
 		all[i] = i;
-	counts_of_pms(&total, r, all, r->c->npms);
 	lua_createtable(L, 0, 12);
-	push_counts(L, &total);
+	push_counts(L, &r->f->total);
 	lua_setfield(L, -2, "counts");
 	push_node_groups(L, r, TERM_SERVICE);
 	lua_setfield(L, -2, "by_service");
 	push_node_groups(L, r, TERM_FACTOR);
 	lua_setfield(L, -2, "by_factor");
-	if (r->c->profile == PROFILE_INTERNAL && !stripped(r, "action_items.owner")) {
+	if (r->c->allow.owners) {
 		push_node_groups(L, r, TERM_OWNER);
 		lua_setfield(L, -2, "by_owner");
 	}
@@ -1507,7 +1447,7 @@ static void push_duration_row(lua_State *L, const char *name, const char *url, c
 
 static void metric_charts(lua_State *L, const struct render *r)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	struct buf svg = BUF_INIT;
 	lua_createtable(L, 0, 3);
 	bucket_chart(L, &svg, "resolve_histogram", "Incidents by time to resolve", insights_resolve_bucket_name,
@@ -1531,7 +1471,7 @@ static void metric_charts(lua_State *L, const struct render *r)
 
 static void ctx_metrics(lua_State *L, struct render *r)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	lua_createtable(L, 0, 12);
 	set_int(L, "incidents", (long long)in->incidents);
 	set_int(L, "near_misses", (long long)in->near_misses);
@@ -1643,9 +1583,9 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_FACTOR:
 	case PG_TAG:
 	case PG_OWNER: return node_url(kinds[j->kind], &r->g->nodes[kinds[j->kind]][j->index]);
-	case PG_TAXONOMY: return tax_url(&r->c->tax[j->index], NULL);
+	case PG_TAXONOMY: return tax_url(&r->g->tax[j->index], NULL);
 	case PG_TAX_TERM:
-		return tax_url(&r->c->tax[TAX_OF(j->index)], &r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
+		return tax_url(&r->g->tax[TAX_OF(j->index)], &r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
 	}
 	BUG("bad page kind %d", (int)j->kind);
 }
@@ -1694,8 +1634,8 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_METRICS: return "Incident metrics";
 	case PG_START: return start_page(r->c) ? start_page(r->c)->title : "Start here";
 	case PG_SEARCH: return "Search";
-	case PG_TAXONOMY: return r->c->tax[j->index].t->title;
-	case PG_TAX_TERM: return r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
+	case PG_TAXONOMY: return r->g->tax[j->index].t->title;
+	case PG_TAX_TERM: return r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -1817,15 +1757,15 @@ static void plan_jobs(struct render *r)
 	add_job(r, &alloc, PG_ACTIONS, 0);
 	static const enum page_kind kinds[] = {PG_SERVICE, PG_FACTOR, PG_TAG, PG_OWNER};
 	for (int k = 0; k < NTERM_KINDS; k++) {
-		if (k == TERM_OWNER && r->c->profile == PROFILE_PUBLIC)
+		if (k == TERM_OWNER && !r->c->allow.owners)
 			continue;
 		for (size_t i = 0; i < r->g->nnodes[k]; i++)
 			if (*r->g->nodes[k][i].slug)
 				add_job(r, &alloc, kinds[k], i);
 	}
-	for (size_t t = 0; t < r->c->ntax; t++) {
+	for (size_t t = 0; t < r->g->ntax; t++) {
 		add_job(r, &alloc, PG_TAXONOMY, t);
-		for (size_t j = 0; j < r->c->tax[t].nterms && j <= 0xffffffffu; j++)
+		for (size_t j = 0; j < r->g->tax[t].nterms && j <= 0xffffffffu; j++)
 			add_job(r, &alloc, PG_TAX_TERM, (size_t)t << 32 | j);
 	}
 	add_job(r, &alloc, PG_START, 0);
@@ -1885,21 +1825,17 @@ static void worker_release(void *ctx, size_t i, int worker)
 	buf_release(&w->page);
 }
 
-int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, struct output *out)
+int render_site(struct corpus *c, const struct graph *g, const struct figures *f, struct render_opts *o,
+		struct output *out)
 {
-	struct render r = {.c = c, .bodies = c, .g = g, .o = o, .out = out};
+	struct render r = {.c = c, .bodies = c, .g = g, .f = f, .o = o, .out = out};
 	int jobs = o->jobs < 1 ? 1 : o->jobs;
 	int ret = 0;
 	plan_jobs(&r);
 	make_cards(&r);
 	r.item_base = xcalloc(c->npms ? c->npms : 1, sizeof(size_t));
-	r.pm_counts = xcalloc(c->npms ? c->npms : 1, sizeof(struct counts));
-	for (size_t i = 0; i < c->npms; i++) {
-		if (i)
-			r.item_base[i] = r.item_base[i - 1] + c->pms[i - 1].nactions;
-		counts_of_pm(&r.pm_counts[i], &c->pms[i], o->as_of_day);
-	}
-	insights_compute(&r.in, c, g, o->as_of_day);
+	for (size_t i = 1; i < c->npms; i++)
+		r.item_base[i] = r.item_base[i - 1] + c->pms[i - 1].nactions;
 	if ((size_t)jobs > r.njobs)
 		jobs = (int)r.njobs;
 	r.w = xcalloc((size_t)jobs, sizeof(*r.w));
@@ -1928,9 +1864,7 @@ out:
 	free(r.failed);
 	free(r.cards);
 	free(r.item_base);
-	free(r.pm_counts);
 	free(r.card_text);
-	insights_release(&r.in);
 	return ret;
 }
 

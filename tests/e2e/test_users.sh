@@ -38,10 +38,10 @@ t_begin "exit status 3 (I/O error): the new site cannot be swapped in; the old o
 # The output's parent is sticky (like /tmp) and the old site belongs to root, so
 # another user may write the new site beside it but not move the old one.
 if [ "$(id -u)" = 0 ]; then
-	mkdir -p "$T/io/app/build" "$T/io/app/scripts"
+	mkdir -p "$T/io/app/build"
 	cp "$AFTERMATH" "$T/io/app/build/aftermath"
 	cp -R layouts "$T/io/app/layouts"
-	cp -R scripts/lint "$T/io/app/scripts/lint"
+	cp -R lint "$T/io/app/lint"
 	cp -R tests/fixtures/site "$T/io/c"
 	assert_exit 0 "$AFTERMATH" build "$T/io/c" -o "$T/io/sticky/out" --as-of $AS_OF
 	cp -R "$T/io/sticky/out" "$T/io/before"

@@ -1,5 +1,5 @@
-/* newpm: scaffold a postmortem from the template (see newpm.h). */
-#include "cmd/newpm.h"
+/* scaffold: a new postmortem from the template, for `aftermath new` (see scaffold.h). */
+#include "cmd/scaffold.h"
 
 #include "base/confine.h"
 

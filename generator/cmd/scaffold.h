@@ -1,13 +1,13 @@
 /*
- * newpm: `aftermath new`, a fresh postmortem from the template.
+ * scaffold: a fresh postmortem from the template, for `aftermath new` (cmd/new.c).
  *
  * The template is the site's layouts/new/postmortem.md, else the default
  * theme's.  It may use {{id}}, {{title}}, {{date}}, {{year}}, {{owner}} and
  * {{severities}}.  The id is the next free one in site.yaml's id_pattern
  * (default "PM-{year}-{seq:3}": PM-2026-001, PM-2026-002, ...).
  */
-#ifndef AFTERMATH_NEWPM_H
-#define AFTERMATH_NEWPM_H
+#ifndef AFTERMATH_SCAFFOLD_H
+#define AFTERMATH_SCAFFOLD_H
 
 #include "load/corpus.h"
 

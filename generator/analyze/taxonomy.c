@@ -1,7 +1,8 @@
 /* taxonomy: the site's own browsable dimensions (see taxonomy.h). */
-#include "load/taxonomy.h"
+#include "analyze/taxonomy.h"
 
 #include "base/strmap.h"
+#include "publish/profile.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,44 +47,41 @@ static void build_one(struct tax_index *x, const struct corpus *c, size_t t)
 		qsort(x->terms, x->nterms, sizeof(*x->terms), cmp_term);
 }
 
-/* Whether a public build strips taxonomy `name` (public.strip). */
+/* Whether a public build strips taxonomy `name` (public.strip): it then has no pages, chips or groups. */
 static bool stripped(const struct corpus *c, const char *name)
 {
-	for (size_t i = 0; c->profile == PROFILE_PUBLIC && i < c->site.nstrip; i++)
-		if (!strcmp(c->site.strip[i], name))
-			return true;
-	return false;
+	return c->profile == PROFILE_PUBLIC && profile_strips(&c->site, name);
 }
 
-void taxonomy_build(struct corpus *c)
+struct tax_index *taxonomy_build(const struct corpus *c, size_t *n)
 {
 	const struct import_cfg *ic = c->site.import;
-	if (!ic || !ic->ntax)
-		return;
-	c->tax = xcalloc(ic->ntax, sizeof(*c->tax));
+	*n = 0;
+	if (!ic || !ic->ntax || !c->allow.taxonomies)
+		return NULL;
+	struct tax_index *tax = xcalloc(ic->ntax, sizeof(*tax));
 	for (size_t t = 0; t < ic->ntax; t++) {
 		if (stripped(c, ic->tax[t].name))
 			continue;
-		struct tax_index *x = &c->tax[c->ntax++];
+		struct tax_index *x = &tax[(*n)++];
 		x->t = &ic->tax[t];
 		x->field = t;
 		build_one(x, c, t);
 	}
+	return tax;
 }
 
-void taxonomy_release(struct corpus *c)
+void taxonomy_release(struct tax_index *tax, size_t n)
 {
-	for (size_t t = 0; t < c->ntax; t++) {
-		for (size_t j = 0; j < c->tax[t].nterms; j++) {
-			free(c->tax[t].terms[j].slug);
-			free(c->tax[t].terms[j].name);
-			free(c->tax[t].terms[j].pms);
+	for (size_t t = 0; t < n; t++) {
+		for (size_t j = 0; j < tax[t].nterms; j++) {
+			free(tax[t].terms[j].slug);
+			free(tax[t].terms[j].name);
+			free(tax[t].terms[j].pms);
 		}
-		free(c->tax[t].terms);
+		free(tax[t].terms);
 	}
-	free(c->tax);
-	c->tax = NULL;
-	c->ntax = 0;
+	free(tax);
 }
 
 size_t taxonomy_term(const struct tax_index *x, const char *slug)
