@@ -395,9 +395,19 @@ static void visit_text(struct md *m, cmark_node *n, int in_link)
 }
 
 /* Where node n starts in the file (its line offset by the front matter's). */
-static struct loc node_loc(const struct md *m, cmark_node *n)
+/* cmark's byte column `col` of body line `line` as diagnostics count columns: in characters (diag.h). */
+static int char_col(struct md *m, int line, int col)
 {
-	return (struct loc){m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+	const char *s, *e;
+	if (col > 1 && source_line(m, line, &s, &e) && (size_t)(col - 1) <= (size_t)(e - s))
+		return diag_column(s, (size_t)(col - 1));
+	return col;
+}
+
+static struct loc node_loc(struct md *m, cmark_node *n)
+{
+	int line = cmark_node_get_start_line(n);
+	return (struct loc){m->file, m->line0 + line, char_col(m, line, cmark_node_get_start_column(n))};
 }
 
 static void visit_link(struct md *m, cmark_node *n)
@@ -732,7 +742,8 @@ static void split_wikilinks(struct md *m, cmark_node *t, struct buf *tmp)
 		if (w.open > p)
 			at = insert_after(at, text_node(m->cmem, p, (size_t)(w.open - p)));
 		at = insert_after(at, wikilink_node(m->cmem, &w, tmp));
-		struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(t), col};
+		int line = cmark_node_get_start_line(t);
+		struct loc loc = {m->file, m->line0 + line, char_col(m, line, col)};
 		ALLOC_GROW(m->links, m->nlinks + 1, m->links_alloc);
 		m->links[m->nlinks++] = (struct wikilink){xstrndup(w.id, w.idlen), loc};
 		p = w.end;

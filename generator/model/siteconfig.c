@@ -457,13 +457,7 @@ int site_load(struct site *s, const char *dir)
 		return -1;
 	size_t bad = utf8_valid(text, len);
 	if (bad < len) {
-		struct loc loc = {s->path, 1, 1};
-		for (size_t i = 0; i < bad; i++) {
-			if (text[i] == '\n')
-				loc.line++, loc.col = 1;
-			else
-				loc.col++;
-		}
+		struct loc loc = diag_loc_at(s->path, text, bad);
 		unsigned char byte = (unsigned char)text[bad];
 		free(text);
 		return error(&loc, "invalid UTF-8 (byte 0x%02x)", byte);

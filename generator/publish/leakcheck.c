@@ -766,18 +766,6 @@ struct src_scan {
 	int nlines;
 };
 
-static struct loc loc_at(const char *path, const char *s, size_t off)
-{
-	struct loc loc = {path, 1, 1};
-	for (size_t i = 0; i < off; i++) {
-		if (s[i] == '\n') {
-			loc.line++;
-			loc.col = 1;
-		} else if (((unsigned char)s[i] & 0xC0) != 0x80)
-			loc.col++;
-	}
-	return loc;
-}
 
 static void src_hit(void *ctx, int needle, size_t start, size_t end)
 {
@@ -787,7 +775,7 @@ static void src_hit(void *ctx, int needle, size_t start, size_t end)
 	bool token = k == K_ID || k == K_INTERNAL_ID;
 	if ((token || k == K_TITLE || k == K_STRIPPED) && !bounded(x->folded->s, x->folded->len, start, end, token))
 		return;
-	struct loc loc = loc_at(x->path, x->raw, x->folded->map[start]);
+	struct loc loc = diag_loc_at(x->path, x->raw, x->folded->map[start]);
 	if (x->skip && loc.line <= x->nlines && x->skip[loc.line])
 		return;
 	if (lk->nsrc > MAX_NOTES)
@@ -886,7 +874,7 @@ static struct loc hidden_loc(const struct hidden *h, const char *text)
 	char *s = read_quiet(h->path, &n);
 	const char *hit = s ? strstr(s, text) : NULL;
 	if (hit)
-		loc = loc_at(h->path, s, (size_t)(hit - s));
+		loc = diag_loc_at(h->path, s, (size_t)(hit - s));
 	free(s);
 	return loc;
 }
