@@ -39,8 +39,16 @@ void figures_compute(struct figures *f, const struct corpus *c, const struct gra
 		counts_of_pm(&f->pm[i], pm, as_of_day);
 		counts_merge(&f->total, &f->pm[i]);
 		counts_merge(&f->severity[pm->severity], &f->pm[i]);
-		for (size_t k = 0; k < pm->nactions; k++)
-			counts_add(&f->priority[pm->actions[k].priority], &pm->actions[k], as_of_day);
+		for (size_t k = 0; k < pm->nactions; k++) {
+			const struct action_item *a = &pm->actions[k];
+			counts_add(&f->priority[a->priority], a, as_of_day);
+			if (!a->due.set)
+				f->due_none++;
+			else if (a->due_by_policy)
+				f->due_policy++;
+			else
+				f->due_written++;
+		}
 	}
 	for (int k = 0; k < NTERM_KINDS; k++) {
 		f->node[k] = xcalloc(g->nnodes[k] ? g->nnodes[k] : 1, sizeof(struct counts));
@@ -61,6 +69,7 @@ void figures_compute(struct figures *f, const struct corpus *c, const struct gra
 			counts_of_pms(&f->term[t][j], f, x->terms[j].pms, x->terms[j].npms);
 	}
 	insights_compute(&f->in, c, g, as_of_day);
+	followup_compute(&f->fu, c, as_of_day);
 }
 
 void figures_release(struct figures *f)
@@ -73,5 +82,6 @@ void figures_release(struct figures *f)
 		free(f->term[t]);
 	free(f->term);
 	insights_release(&f->in);
+	followup_release(&f->fu);
 	memset(f, 0, sizeof(*f));
 }

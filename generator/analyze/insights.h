@@ -42,6 +42,8 @@ struct insights {
 	/* published - resolved, in days */
 	struct dist timeliness;
 	double within3, within7; /* shares 0..1 of those with both dates */
+	size_t npolicy;          /* of those, how many have a policy.write_up_within deadline (policy.h) */
+	double within_policy;    /* share 0..1 of those published by it */
 	/* months from the oldest to the newest postmortem, "YYYY-MM" */
 	char (*months)[12];
 	size_t nmonths;

@@ -22,6 +22,8 @@
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* The word for n of something: plural(1, "entry", "entries") is "entry", plural(0, ...) "entries". */
+#define plural(n, one, many) ((n) == 1 ? (one) : (many))
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -6,6 +6,7 @@
 #include "base/output.h"
 #include "cmd/pipeline.h"
 #include "emit/api.h"
+#include "emit/calendar.h"
 #include "emit/feeds.h"
 #include "publish/leakcheck.h"
 #include "render/render.h"
@@ -30,7 +31,8 @@ static void *write_api_and_feeds(void *arg)
 {
 	struct side_job *j = arg;
 	const struct site_model *m = j->m;
-	j->ret = api_write(&m->c, &m->g, &m->f, j->ro, j->out) | feeds_write(&m->c, &m->g, j->ro->base_url, j->out);
+	j->ret = api_write(&m->c, &m->g, &m->f, j->ro, j->out) | feeds_write(&m->c, &m->g, j->ro->base_url, j->out) |
+		 calendar_write(&m->c, &m->g, j->ro, j->out);
 	return NULL;
 }
 
@@ -64,6 +66,9 @@ static int write_site(const struct options *o, struct site_model *m, struct step
 	struct render_opts ro = {.layout_dirs = dirs, .nlayout_dirs = 2, .as_of = o->as_of, .as_of_day = when_day(&asof),
 				 .base_url = normalized_base_url(o->base_url, &m->c.site), .jobs = o->jobs,
 				 .timings = o->timings};
+	ro.since_day = ro.as_of_day - 14; /* the previous review: --since, else two weeks ago */
+	if (o->since && when_parse(&asof, o->since) == 0)
+		ro.since_day = when_day(&asof);
 	int ret = EXIT_USAGE, ok;
 	step(st, "open output and assets", "copying the theme's assets and static files");
 	if (output_open(&out, o->out_dir, o->content_dir, o->jobs) < 0)
@@ -111,8 +116,9 @@ int cmd_build(struct options *o)
 	if (!ret)
 		ret = diag_ret;
 	if (!ret && !o->quiet)
-		fprintf(stderr, "aftermath: built %zu postmortems into %s/ in %.2f s (as of %s, %s profile)\n", m.c.npms,
-			o->out_dir, steps_elapsed(&st), o->as_of, o->profile == PROFILE_PUBLIC ? "public" : "internal");
+		fprintf(stderr, "aftermath: built %zu %s into %s/ in %.2f s (as of %s, %s profile)\n", m.c.npms,
+			plural(m.c.npms, "postmortem", "postmortems"), o->out_dir, steps_elapsed(&st), o->as_of,
+			o->profile == PROFILE_PUBLIC ? "public" : "internal");
 	/* The process ends here: the kernel takes the memory back at once, where
 	 * freeing every node and YAML tree took 0.1 s of a 10k build.  (exit, not
 	 * return: m stays on the stack, so leak checkers see it reachable.) */

@@ -5,6 +5,7 @@
 #include "cmd/explain.h"
 #include "cmd/lint.h"
 #include "cmd/pipeline.h"
+#include "cmd/scaffold.h"
 #include "publish/profile.h"
 #include "publish/publish.h"
 
@@ -32,7 +33,8 @@ static int check_output(const struct options *o, const struct buf *pub, size_t n
 	if (wrap)
 		fputs("}\n", stdout);
 	if (!o->quiet && o->format == DIAG_TEXT)
-		fprintf(stderr, "aftermath: %zu postmortems checked: %s\n", npms, buf_cstr(&summary));
+		fprintf(stderr, "aftermath: %zu %s checked: %s\n", npms, plural(npms, "postmortem", "postmortems"),
+			buf_cstr(&summary));
 	buf_release(&summary);
 	return ret;
 }
@@ -61,7 +63,13 @@ int cmd_check(struct options *o)
 	char *builtin = find_lint();
 	char *own = path_join(o->content_dir, "scripts/lint");
 	const char *dirs[] = {builtin, own};
-	lint_run(&m.c, dirs, 2);
+	char *theme = find_theme(), *site_layouts = path_join(o->content_dir, "layouts");
+	const char *layouts[] = {site_layouts, theme};
+	char *scaffold = newpm_template(layouts, 2); /* the template-text rule's reference */
+	lint_run(&m.c, dirs, 2, scaffold);
+	free(scaffold);
+	free(theme);
+	free(site_layouts);
 	free(builtin);
 	free(own);
 	steps_end(&st);

@@ -24,13 +24,13 @@ int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-static int parse_as_of(struct options *o, const char *arg)
+int cli_as_of(char out[11], const char *arg)
 {
 	struct when w;
 	if (arg) {
 		if (when_parse(&w, arg) < 0 || w.has_time)
 			return usage_error("invalid --as-of date \"%s\" (expected YYYY-MM-DD)", arg);
-		when_date(&w, o->as_of);
+		when_date(&w, out);
 		return 0;
 	}
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -47,7 +47,7 @@ static int parse_as_of(struct options *o, const char *arg)
 		t = (time_t)v;
 	}
 	w = (struct when){.set = true, .epoch = (int64_t)t / 86400 * 86400};
-	when_date(&w, o->as_of);
+	when_date(&w, out);
 	return 0;
 }
 
@@ -55,7 +55,7 @@ int parse_options(struct options *o, int argc, char **argv)
 {
 	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
 	       OPT_ALLOW_OUTSIDE, OPT_VERSION,
-	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN };
+	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN, OPT_SEVERITY, OPT_SERVICE, OPT_DATE, OPT_OWNER, OPT_SINCE };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
 		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -67,6 +67,9 @@ int parse_options(struct options *o, int argc, char **argv)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"lua-memory", required_argument, NULL, OPT_LUA_MEMORY}, {"page-output", required_argument, NULL, OPT_PAGE_OUTPUT},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
+		{"since", required_argument, NULL, OPT_SINCE},
+		{"severity", required_argument, NULL, OPT_SEVERITY}, {"service", required_argument, NULL, OPT_SERVICE},
+		{"date", required_argument, NULL, OPT_DATE}, {"owner", required_argument, NULL, OPT_OWNER},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -116,9 +119,23 @@ int parse_options(struct options *o, int argc, char **argv)
 			break;
 		case 'q': o->quiet = true; break;
 		case OPT_TITLE: o->title = optarg; break;
+		case OPT_SEVERITY: o->severity = optarg; break;
+		case OPT_OWNER: o->owner = optarg; break;
+		case OPT_DATE: o->date = optarg; break;
+		case OPT_SERVICE:
+			o->services = xrealloc(o->services, (o->nservices + 1) * sizeof(*o->services));
+			o->services[o->nservices++] = optarg;
+			break;
 		case OPT_TIMINGS: o->timings = true; break;
 		case OPT_ALLOW_OUTSIDE: o->allow_outside_links = true; break;
 		case OPT_EXPLAIN: o->explain = optarg; break;
+		case OPT_SINCE: {
+			struct when w;
+			if (when_parse(&w, optarg) < 0 || w.has_time)
+				return usage_error("invalid --since date \"%s\" (expected YYYY-MM-DD)", optarg);
+			o->since = optarg;
+			break;
+		}
 		case OPT_PORT:
 		case OPT_MAX_SECONDS: {
 			char *end;
@@ -150,7 +167,10 @@ int parse_options(struct options *o, int argc, char **argv)
 		o->content_dir = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
-	return parse_as_of(o, as_of);
+	const char *new_only = o->severity ? "--severity" : o->nservices ? "--service" : o->date ? "--date" : o->owner ? "--owner" : NULL;
+	if (new_only && strcmp(o->command, "new"))
+		return usage_error("%s is an option of new only (expected it after aftermath new)", new_only);
+	return cli_as_of(o->as_of, as_of);
 }
 
 char *find_shipped(const char *env, const char *rel, const char *installed, const char *probe)

@@ -23,12 +23,16 @@ struct options {
 	const char *out_dir;
 	enum profile profile;
 	char as_of[11];
+	const char *since; /* build: the previous review's date (/actions/review/); NULL: 14 days before as_of */
 	const char *base_url;
 	int jobs;
 	bool strict, quiet, timings;
 	bool allow_outside_links; /* only from the command line: site.yaml arrives with the pull request */
 	enum diag_format format;
 	const char *title;
+	const char *severity, *owner, *date; /* new: --severity, --owner, --date (NULL: not given) */
+	const char **services;               /* new: every --service value, in order */
+	size_t nservices;
 	const char *explain; /* check --explain FILE */
 	bool out_set;
 	int port;        /* serve: 8080 unless given; 0: any free port */
@@ -40,6 +44,8 @@ struct options {
 
 /* "aftermath: " fmt (with arg), a hint, on stderr; EXIT_USAGE. */
 int usage_error(const char *fmt, const char *arg);
+/* --as-of `arg`, else SOURCE_DATE_EPOCH, else today (UTC), into out; 0 or EXIT_USAGE after a message. */
+int cli_as_of(char out[11], const char *arg);
 /* argv after the command into *o (defaults set by the caller); 0 or EXIT_USAGE after a message. */
 int parse_options(struct options *o, int argc, char **argv);
 

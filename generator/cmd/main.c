@@ -2,7 +2,7 @@
  * aftermath: a static site generator for a postmortem knowledge base.
  *
  * main.c reads the command and its options (cli.h) and runs the command's
- * file: build.c, check.c, stats.c, new.c, serve.c, init.c or help.c.  The
+ * file: build.c, check.c, stats.c, new.c, overdue.c, serve.c, init.c or help.c.  The
  * pipeline they share is pipeline.h (load, profile, link, count); build.c
  * writes the site from it.
  */
@@ -14,11 +14,13 @@
 #include "cmd/help.h"
 #include "cmd/init.h"
 #include "cmd/new.h"
+#include "cmd/overdue.h"
 #include "cmd/serve.h"
 #include "cmd/stats.h"
 #include "lua/sandbox.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -60,7 +62,7 @@ static int cmd_help(int argc, char **argv)
 		return usage_error("unexpected argument \"%s\" (expected one command)", argv[3]);
 	const char *text = help_command(argv[2]);
 	if (!text)
-		return usage_error("no help for \"%s\" (expected build, check, init, new, serve, stats or help)",
+		return usage_error("no help for \"%s\" (expected build, check, init, new, overdue, serve, stats or help)",
 				   argv[2]);
 	fputs(text, stdout);
 	return 0;
@@ -81,12 +83,16 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!help_command(o.command) || !strcmp(o.command, "help"))
-		return usage_error("unknown command \"%s\" (expected build, check, init, new, serve or stats)", o.command);
+		return usage_error("unknown command \"%s\" (expected build, check, init, new, overdue, serve or stats)", o.command);
+	if (!strcmp(o.command, "overdue")) /* its own options (overdue.h) */
+		return overdue_main(argc - 1, argv + 1);
 	if (!strcmp(o.command, "init"))
 		o.content_dir = ".";
 	int ret = parse_options(&o, argc - 1, argv + 1);
-	if (ret)
+	if (ret) {
+		free(o.services);
 		return ret;
+	}
 	if (!strcmp(o.command, "init")) /* reads only what is shipped; writes O_NOFOLLOW */
 		return cmd_init(&o);
 	confine_roots(&o);
@@ -95,8 +101,11 @@ int main(int argc, char **argv)
 		return usage_error("--explain is an option of check (aftermath check %s --explain FILE)", o.content_dir);
 	if (!strcmp(o.command, "stats"))
 		return cmd_stats(&o);
-	if (!strcmp(o.command, "new"))
-		return cmd_new(&o);
+	if (!strcmp(o.command, "new")) {
+		ret = cmd_new(&o);
+		free(o.services);
+		return ret;
+	}
 	if (!strcmp(o.command, "serve"))
 		return cmd_serve(&o);
 	o.exit_when_built = true;

@@ -25,7 +25,7 @@ static void stats_header(struct buf *b, const char *title)
 static void stats_text(struct buf *b, const struct corpus *c, const struct graph *g, const struct figures *f,
 		       const char *as_of)
 {
-	buf_addf(b, "%zu postmortems, as of %s (%s profile)\n", c->npms, as_of,
+	buf_addf(b, "%zu %s, as of %s (%s profile)\n", c->npms, plural(c->npms, "postmortem", "postmortems"), as_of,
 		 c->profile == PROFILE_PUBLIC ? "public" : "internal");
 	stats_header(b, "action items");
 	stats_row(b, "all", &f->total);
@@ -54,8 +54,9 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 		}
 		buf_addch(b, '\n');
 	}
-	buf_addf(b, "\n%zu incidents, %zu near-misses (durations exclude them), %zu drills\n", in->incidents,
-		 in->near_misses, in->drills);
+	buf_addf(b, "\n%zu %s, %zu %s (durations exclude them), %zu %s\n", in->incidents,
+		 plural(in->incidents, "incident", "incidents"), in->near_misses,
+		 plural(in->near_misses, "near-miss", "near-misses"), in->drills, plural(in->drills, "drill", "drills"));
 }
 
 int cmd_stats(struct options *o)

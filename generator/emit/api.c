@@ -149,6 +149,9 @@ void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g
 	buf_addf(b, "{\"as_of\": \"%s\", \"profile\": \"%s\", \"postmortems\": %zu,\n \"action_items\": ", as_of,
 		 c->profile == PROFILE_PUBLIC ? "public" : "internal", c->npms);
 	counts_json(b, &f->total);
+	/* where the due dates came from: written in the postmortem, from site.yaml's policy (policy.h), or none */
+	buf_addf(b, ",\n \"due_dates\": {\"written\": %zu, \"policy\": %zu, \"none\": %zu}", f->due_written,
+		 f->due_policy, f->due_none);
 	nodes_json(b, "by_service", g, f, TERM_SERVICE);
 	nodes_json(b, "by_factor", g, f, TERM_FACTOR);
 	nodes_json(b, "by_owner", g, f, TERM_OWNER);
@@ -220,7 +223,7 @@ static void csv_field(struct buf *b, const char *s)
 
 void api_actions_csv(struct buf *b, const struct corpus *c, int64_t as_of_day)
 {
-	buf_adds(b, "postmortem_id,title,owner,due,status,priority,ticket,overdue\r\n");
+	buf_adds(b, "postmortem_id,title,owner,due,status,priority,ticket,overdue,due_source\r\n");
 	for (size_t i = 0; i < c->npms; i++) {
 		const struct postmortem *pm = &c->pms[i];
 		for (size_t k = 0; k < pm->nactions; k++) {
@@ -235,7 +238,8 @@ void api_actions_csv(struct buf *b, const struct corpus *c, int64_t as_of_day)
 			csv_field(b, a->owner); /* NULL when public.strip removed it (publish/profile.h) */
 			buf_addf(b, ",%s,%s,%s,", due, ai_status_name(a->status), priority_name(a->priority));
 			csv_field(b, a->ticket);
-			buf_addf(b, ",%s\r\n", ai_overdue(a, as_of_day) ? "true" : "false");
+			buf_addf(b, ",%s,%s\r\n", ai_overdue(a, as_of_day) ? "true" : "false",
+				 !a->due.set ? "" : a->due_by_policy ? "policy" : "written");
 		}
 	}
 }

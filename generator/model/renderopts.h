@@ -15,6 +15,7 @@ struct render_opts {
 	size_t nlayout_dirs;
 	const char *as_of;    /* "YYYY-MM-DD" */
 	int64_t as_of_day;
+	int64_t since_day;    /* the previous review (--since), for /actions/review/ */
 	const char *base_url; /* "/" or an absolute URL ending in '/' */
 	int jobs;
 	bool timings; /* print each template's calls and time to stderr (--timings) */

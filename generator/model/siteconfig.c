@@ -37,6 +37,7 @@ void site_init(struct site *s)
 	s->id_pattern = xstrdup("PM-{year}-{seq:3}");
 	s->strip = str_list(4, strip);
 	s->nstrip = 4;
+	policy_init(&s->policy);
 }
 
 static void free_list(char **v, size_t n)
@@ -66,6 +67,7 @@ void site_release(struct site *s)
 		free(si->slug);
 		free(si->description);
 		free(si->team);
+		free(si->owner);
 		free_list(si->link_titles, si->nlinks);
 		free_list(si->link_urls, si->nlinks);
 	}
@@ -85,6 +87,7 @@ void site_release(struct site *s)
 	free_list(s->deny, s->ndeny);
 	if (s->import)
 		s->import_free(s->import);
+	policy_release(&s->policy);
 	ynode_free(s->front);
 	memset(s, 0, sizeof(*s));
 }
@@ -208,7 +211,7 @@ static int parse_service(struct service_info *si, const char *name, const struct
 	if (ynode_is_null(n))
 		return 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "service \"%s\" must be a mapping of description, team, tier, links (got %s)", name,
+		return error(&n->loc, "service \"%s\" must be a mapping of description, team, owner, tier, links (got %s)", name,
 			     ynode_kind(n));
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i];
@@ -217,6 +220,8 @@ static int parse_service(struct service_info *si, const char *name, const struct
 			ret |= get_text(v, "description", &si->description);
 		else if (!strcmp(k, "team"))
 			ret |= get_text(v, "team", &si->team);
+		else if (!strcmp(k, "owner"))
+			ret |= get_text(v, "owner", &si->owner);
 		else if (!strcmp(k, "tier"))
 			ret |= parse_int(v, "tier", 1, 5, &si->tier);
 		else if (!strcmp(k, "links"))
@@ -337,11 +342,11 @@ static int parse_public(struct site *s, const struct ynode *n)
  * fields:, defaults:, import:, taxonomies: and computed:, by the load stage)
  * or kept for templates (params:).
  */
-static const char *const other_keys[] = {"lint", "params", "fields", "defaults", "import", "taxonomies", "computed"};
+static const char *const other_keys[] = {"lint", "params", "fields", "defaults", "import", "taxonomies", "computed", "policy"};
 static const char *const known_keys[] = {
 	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
 	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
-	"lint",     "params",      "computed",
+	"lint",     "params",      "computed", "policy",
 };
 
 /* Edit distance of a and b, stopping at 3 (for "did you mean"). */
@@ -471,6 +476,9 @@ int site_load(struct site *s, const char *dir)
 	for (size_t i = 0; i < s->front->n; i++)
 		if (parse_key(s, s->front->keys[i], &s->front->key_locs[i], s->front->items[i]) < 0)
 			ret = -1;
+	const struct ynode *policy = ynode_get(s->front, "policy"); /* after severities:, whatever the order */
+	if (policy && policy_parse(&s->policy, policy, s->severities, s->nseverities) < 0)
+		ret = -1;
 	return ret;
 }
 
@@ -480,6 +488,29 @@ int site_severity(const struct site *s, const char *name)
 		if (!strcasecmp(s->severities[i], name))
 			return (int)i;
 	return -1;
+}
+
+const char *site_service_registered(const struct site *s, const char *name)
+{
+	char *slug = slugify(name);
+	const char *canonical = NULL;
+	for (size_t a = 0; a < s->naliases && !canonical; a++)
+		for (size_t k = 0; k < s->aliases[a].nnames && !canonical; k++) {
+			char *as = slugify(s->aliases[a].names[k]);
+			if (!strcmp(as, slug))
+				canonical = s->aliases[a].canonical;
+			free(as);
+		}
+	if (canonical) {
+		free(slug);
+		slug = slugify(canonical);
+	}
+	const char *found = NULL;
+	for (size_t i = 0; i < s->nservices && !found; i++)
+		if (!strcmp(s->services[i].slug, slug))
+			found = s->services[i].name;
+	free(slug);
+	return found;
 }
 
 const char *site_field(const struct site *s, const char *ours)

@@ -10,6 +10,7 @@
 
 #include "model/mdscreen.h"
 #include "model/model.h"
+#include "model/policy.h"
 #include "yaml/yamltree.h"
 
 /* aliases: one canonical name and the other spellings that mean it. */
@@ -24,6 +25,7 @@ struct alias {
 struct service_info {
 	char *name, *slug;
 	char *description, *team; /* NULL when not given */
+	char *owner;              /* who escalated action items go to (policy.h); NULL when not given */
 	int tier;                 /* 0 when not given */
 	char **link_titles, **link_urls;
 	size_t nlinks;
@@ -72,6 +74,7 @@ struct site {
 	void (*import_free)(struct import_cfg *); /* how site_release frees it */
 	const char **taxonomies; /* taxonomies:' names, in order (pm->taxa's), for the public profile; the names are import's */
 	size_t ntaxonomies;
+	struct policy policy; /* policy: (policy.h) */
 	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
 	struct ynode *front; /* the whole document (NULL when absent) */
 };
@@ -89,6 +92,12 @@ void site_release(struct site *s);
 
 /* Index of severity name in s->severities, or -1. */
 int site_severity(const struct site *s, const char *name);
+/*
+ * The services registry's spelling of service `name`, compared by slug and
+ * through aliases: (graph.c's canonical name); NULL when the registry does
+ * not have it.  Owned by the site.
+ */
+const char *site_service_registered(const struct site *s, const char *name);
 /* The author's name for our field `ours` (ours itself when not mapped). */
 const char *site_field(const struct site *s, const char *ours);
 

@@ -5,6 +5,7 @@
 #include "base/deadline.h"
 #include "base/fsutil.h"
 #include "analyze/figures.h"
+#include "analyze/followup.h"
 #include "lua/luaglue.h"
 #include "load/markdown.h"
 #include "base/parallel.h"
@@ -20,7 +21,8 @@
 enum page_kind {
 	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
 	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START, PG_SEARCH,
-	PG_TAXONOMY, PG_TAX_TERM /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
+	PG_TAXONOMY, PG_TAX_TERM, /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
+	PG_REVIEW                 /* /actions/review/: internal builds */
 };
 
 /*
@@ -61,6 +63,7 @@ struct render {
 	struct card *cards; /* by postmortem */
 	size_t *item_base;  /* by postmortem: the number of action items before its first */
 	char *card_text;
+	unsigned char *fu_state; /* by item_base + k: FU_NONE, FU_SOON, FU_OVERDUE, FU_ESCALATED */
 };
 
 /*
@@ -108,6 +111,10 @@ static void make_cards(struct render *r)
 }
 
 static const struct page *start_page(const struct corpus *c);
+enum { FU_NONE, FU_SOON, FU_OVERDUE, FU_ESCALATED }; /* an item's follow-up state (render.fu_state) */
+static void set_followup_fields(lua_State *L, const struct render *r, size_t pm, size_t k);
+static void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want, size_t service);
+static void push_writeups(lua_State *L, const struct render *r, struct worker *w, int64_t min_late);
 static void push_pm_taxonomies(lua_State *L, const struct render *r, const struct postmortem *pm);
 
 /* ---- small Lua helpers -------------------------------------------------- */
@@ -294,6 +301,8 @@ static void push_action_item(lua_State *L, const struct render *r, const struct 
 	set_str(L, "title", a->title);
 	set_str(L, "owner", a->owner); /* NULL when public.strip removed it (publish/profile.h) */
 	set_when(L, "due", &a->due, false);
+	if (a->due_by_policy)
+		set_bool(L, "due_by_policy", true);
 	set_str(L, "status", ai_status_name(a->status));
 	if (a->priority != PRI_NONE)
 		set_str(L, "priority", priority_name(a->priority));
@@ -318,6 +327,7 @@ static void push_listed_item(lua_State *L, const struct render *r, struct worker
 	if (lua_rawgeti(L, -1, key) == LUA_TNIL) {
 		lua_pop(L, 1);
 		push_action_item(L, r, &r->c->pms[pm].actions[k]);
+		set_followup_fields(L, r, pm, k);
 		push_summary(L, r, w, pm);
 		lua_setfield(L, -2, "pm");
 		lua_pushvalue(L, -1);
@@ -703,6 +713,8 @@ static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 		all[i] = i;
 	push_overdue(L, r, w, all, r->c->npms, 10, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
+	push_writeups(L, r, w, 0);
+	lua_setfield(L, -2, "late_write_ups");
 	free(all);
 	lua_createtable(L, 0, 6);
 	set_int(L, "postmortems", (long long)r->c->npms);
@@ -1113,6 +1125,12 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 		lua_setfield(L, -2, "open_items");
 		set_lazy(L, r, w, LAZY_NODE_OVERDUE, k, i);
 	}
+	if (k == TERM_SERVICE) {
+		push_followup_items(L, r, w, FU_ESCALATED, i);
+		lua_setfield(L, -2, "escalated");
+		if (r->c->allow.owners && nd->info) /* a person: internal builds only */
+			set_str(L, "owner", nd->info->owner);
+	}
 	if (k == TERM_SERVICE || k == TERM_FACTOR) {
 		push_tally(L, r, TERM_FACTOR, nd->pms, nd->npms, k == TERM_FACTOR ? i : SIZE_MAX);
 		lua_setfield(L, -2, k == TERM_FACTOR ? "related_factors" : "factors");
@@ -1384,6 +1402,154 @@ static void action_charts(lua_State *L, const struct render *r)
 	buf_release(&svg);
 }
 
+/* ---- follow-through (followup.h): escalated, due soon, late write-ups ---- */
+
+/* Lists of follow-up items on one page stop here (the digest and actions.csv have every one). */
+#define FOLLOWUP_LISTED 200
+
+static void followup_prepare(struct render *r)
+{
+	const struct corpus *c = r->c;
+	size_t total = c->npms ? r->item_base[c->npms - 1] + c->pms[c->npms - 1].nactions : 0;
+	r->fu_state = xcalloc(total ? total : 1, 1);
+	for (size_t i = 0; i < r->f->fu.nitems; i++) {
+		const struct fu_item *it = &r->f->fu.items[i];
+		r->fu_state[r->item_base[it->pm] + it->item] = it->escalated ? FU_ESCALATED : it->overdue ? FU_OVERDUE : FU_SOON;
+	}
+}
+
+/* An item's due_soon/days_left, escalated and (internal builds: people) escalated_to. */
+static void set_followup_fields(lua_State *L, const struct render *r, size_t pm, size_t k)
+{
+	unsigned char st = r->fu_state[r->item_base[pm] + k];
+	if (st == FU_SOON) {
+		set_bool(L, "due_soon", true);
+		set_int(L, "days_left", (long long)(when_day(&r->c->pms[pm].actions[k].due) - r->o->as_of_day));
+	}
+	if (st != FU_ESCALATED)
+		return;
+	set_bool(L, "escalated", true);
+	if (!r->c->allow.owners)
+		return;
+	const char *to[16];
+	size_t n = followup_escalate_to(r->g, pm, to, ARRAY_SIZE(to));
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushstring(L, to[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "escalated_to");
+}
+
+static bool has_service(const struct render *r, size_t pm, size_t service)
+{
+	const struct pm_links *l = &r->g->pm[pm];
+	for (size_t s = 0; s < l->nservices; s++)
+		if (l->services[s] == service)
+			return true;
+	return service == SIZE_MAX;
+}
+
+/* The items in state `want` (FU_SOON or FU_ESCALATED), of postmortems with `service` (SIZE_MAX: any), in followup order. */
+static void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want, size_t service)
+{
+	lua_newtable(L);
+	size_t listed = 0;
+	for (size_t i = 0; i < r->f->fu.nitems && listed < FOLLOWUP_LISTED; i++) {
+		const struct fu_item *it = &r->f->fu.items[i];
+		if (r->fu_state[r->item_base[it->pm] + it->item] != want || !has_service(r, it->pm, service))
+			continue;
+		push_listed_item(L, r, w, it->pm, it->item);
+		append(L);
+		listed++;
+	}
+}
+
+static void push_day(lua_State *L, const char *k, int64_t day)
+{
+	struct when d = {.set = true, .epoch = day * 86400};
+	set_when(L, k, &d, false);
+}
+
+/* Write-ups still draft or in review, late by more than min_late days (negative: due within -min_late days too). */
+static void push_writeups(lua_State *L, const struct render *r, struct worker *w, int64_t min_late)
+{
+	lua_newtable(L);
+	for (size_t i = 0; i < r->f->fu.nwriteups; i++) {
+		const struct fu_writeup *wu = &r->f->fu.writeups[i];
+		if (wu->days_late <= min_late)
+			continue;
+		lua_createtable(L, 0, 6);
+		push_summary(L, r, w, wu->pm);
+		lua_setfield(L, -2, "pm");
+		push_day(L, "from", wu->from_day);
+		push_day(L, "due", wu->due_day);
+		set_int(L, "days_late", (long long)wu->days_late);
+		if (r->c->allow.owners) /* NULL when public.strip removed it */
+			set_str(L, "owner", r->c->pms[wu->pm].owner);
+		append(L);
+	}
+}
+
+static void push_policy(lua_State *L, const struct render *r)
+{
+	const struct policy *p = &r->c->site.policy;
+	lua_createtable(L, 0, 4);
+	set_bool(L, "set", p->set);
+	set_int(L, "due_soon", p->due_soon);
+	if (p->escalate_after != POLICY_NONE)
+		set_int(L, "escalate_after", p->escalate_after);
+}
+
+/* Items of refs, each a listed item with its pm (at most FOLLOWUP_LISTED). */
+static void push_refs(lua_State *L, const struct render *r, struct worker *w, const struct fu_ref *v, size_t n)
+{
+	lua_createtable(L, (int)(n < FOLLOWUP_LISTED ? n : FOLLOWUP_LISTED), 0);
+	for (size_t i = 0; i < n && i < FOLLOWUP_LISTED; i++) {
+		push_listed_item(L, r, w, v[i].pm, v[i].item);
+		append(L);
+	}
+}
+
+/* /actions/review/: the review meeting's agenda (followup_review in followup.h). */
+static void ctx_review(lua_State *L, struct render *r, struct worker *w)
+{
+	struct fu_review rv;
+	followup_review(&rv, &r->f->fu, r->c, r->g, r->o->since_day);
+	lua_createtable(L, 0, 12);
+	push_day(L, "since", rv.since_day);
+	push_day(L, "from", r->o->as_of_day - REVIEW_WINDOW);
+	push_day(L, "to", r->o->as_of_day + REVIEW_WINDOW);
+	set_int(L, "window", REVIEW_WINDOW);
+	push_refs(L, r, w, rv.due, rv.ndue);
+	lua_setfield(L, -2, "due");
+	set_int(L, "due_count", (long long)rv.ndue);
+	push_refs(L, r, w, rv.newly_overdue, rv.nnewly_overdue);
+	lua_setfield(L, -2, "newly_overdue");
+	set_int(L, "newly_overdue_count", (long long)rv.nnewly_overdue);
+	push_followup_items(L, r, w, FU_ESCALATED, SIZE_MAX);
+	lua_setfield(L, -2, "escalated");
+	set_int(L, "escalated_count", (long long)r->f->fu.nescalated);
+	push_writeups(L, r, w, -REVIEW_WINDOW - 1);
+	lua_setfield(L, -2, "write_ups");
+	lua_createtable(L, (int)rv.nteams, 0);
+	for (size_t i = 0; i < rv.nteams; i++) {
+		const struct fu_team *t = &rv.teams[i];
+		lua_createtable(L, 0, 5);
+		set_str(L, "name", t->name);
+		set_int(L, "done_since", (long long)t->done_since);
+		set_int(L, "open", (long long)t->open);
+		set_int(L, "overdue", (long long)t->overdue);
+		set_int(L, "escalated", (long long)t->escalated);
+		append(L);
+	}
+	lua_setfield(L, -2, "teams");
+	push_policy(L, r);
+	lua_setfield(L, -2, "policy");
+	lua_setfield(L, -2, "review");
+	followup_review_release(&rv);
+}
+
 static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 {
 	const struct insights *in = &r->f->in;
@@ -1408,6 +1574,14 @@ static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 	push_overdue(L, r, w, all, r->c->npms, ACTIONS_OVERDUE_LISTED, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
 	set_int(L, "overdue_listed", ACTIONS_OVERDUE_LISTED);
+	push_followup_items(L, r, w, FU_ESCALATED, SIZE_MAX);
+	lua_setfield(L, -2, "escalated");
+	push_followup_items(L, r, w, FU_SOON, SIZE_MAX);
+	lua_setfield(L, -2, "due_soon");
+	push_writeups(L, r, w, 0);
+	lua_setfield(L, -2, "late_write_ups");
+	push_policy(L, r);
+	lua_setfield(L, -2, "policy");
 	lua_createtable(L, (int)in->nrecently_closed, 0);
 	for (size_t i = 0; i < in->nrecently_closed; i++) {
 		const struct item_ref *ir = &in->recently_closed[i];
@@ -1496,6 +1670,10 @@ static void ctx_metrics(lua_State *L, struct render *r)
 	push_dist(L, "days", &in->timeliness);
 	set_int(L, "within3_pct", (long long)(in->within3 * 100.0 + 0.5));
 	set_int(L, "within7_pct", (long long)(in->within7 * 100.0 + 0.5));
+	if (in->npolicy) { /* measured against site.yaml's policy.write_up_within */
+		set_int(L, "policy_count", (long long)in->npolicy);
+		set_int(L, "within_policy_pct", (long long)(in->within_policy * 100.0 + 0.5));
+	}
 	lua_setfield(L, -2, "timeliness");
 	push_month_rows(L, "per_month", in, "incidents", in->incidents_per_month, "near_misses",
 			in->near_misses_per_month);
@@ -1586,6 +1764,7 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_TAXONOMY: return tax_url(&r->g->tax[j->index], NULL);
 	case PG_TAX_TERM:
 		return tax_url(&r->g->tax[TAX_OF(j->index)], &r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
+	case PG_REVIEW: return xstrdup("actions/review/");
 	}
 	BUG("bad page kind %d", (int)j->kind);
 }
@@ -1596,7 +1775,7 @@ static const char *const job_template[] = {
 	[PG_FACTOR] = "factor.html",   [PG_TAG] = "tag.html",         [PG_OWNER] = "owner.html",
 	[PG_PAGE] = "page.html",       [PG_ACTIONS] = "actions.html", [PG_METRICS] = "metrics.html",
 	[PG_START] = "start.html",     [PG_SEARCH] = "search.html",   [PG_TAXONOMY] = "taxonomy.html",
-	[PG_TAX_TERM] = "term.html",
+	[PG_TAX_TERM] = "term.html",     [PG_REVIEW] = "review.html",
 };
 
 static const char *const job_kind_name[] = {
@@ -1605,7 +1784,7 @@ static const char *const job_kind_name[] = {
 	[PG_FACTOR] = "factor",     [PG_TAG] = "tag",         [PG_OWNER] = "owner",
 	[PG_PAGE] = "page",         [PG_ACTIONS] = "actions", [PG_METRICS] = "metrics",
 	[PG_START] = "start",       [PG_SEARCH] = "search",   [PG_TAXONOMY] = "taxonomy",
-	[PG_TAX_TERM] = "term",
+	[PG_TAX_TERM] = "term",     [PG_REVIEW] = "review",
 };
 
 static char *root_of(const char *url)
@@ -1636,6 +1815,7 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_SEARCH: return "Search";
 	case PG_TAXONOMY: return r->g->tax[j->index].t->title;
 	case PG_TAX_TERM: return r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
+	case PG_REVIEW: return "Review agenda";
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -1687,6 +1867,7 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	case PG_SEARCH: break; /* search.js fills the page from the index */
 	case PG_TAXONOMY: ctx_taxonomy(L, r, j->index); break;
 	case PG_TAX_TERM: ctx_tax_term(L, r, w, j->index); break;
+	case PG_REVIEW: ctx_review(L, r, w); break;
 	case PG_PAGE: {
 		const struct page *pg = &r->c->pages[j->index];
 		push_html(L, r, pg->html, root);
@@ -1769,6 +1950,8 @@ static void plan_jobs(struct render *r)
 			add_job(r, &alloc, PG_TAX_TERM, (size_t)t << 32 | j);
 	}
 	add_job(r, &alloc, PG_START, 0);
+	if (r->c->allow.owners) /* an agenda that names owners */
+		add_job(r, &alloc, PG_REVIEW, 0);
 	r->nlisting = r->njobs;
 	for (size_t i = 0; i < r->c->npms; i++)
 		add_job(r, &alloc, PG_PM, i);
@@ -1807,7 +1990,7 @@ static void print_template_timings(struct worker *w, int jobs)
 	}
 	sort_array(sum, n, sizeof(*sum), cmp_stat_self);
 	for (size_t i = 0; i < n && i < 8 && sum[i].calls; i++) {
-		fprintf(stderr, "timings:   template %s: %zu calls", sum[i].name, sum[i].calls);
+		fprintf(stderr, "timings:   template %s: %zu %s", sum[i].name, sum[i].calls, plural(sum[i].calls, "call", "calls"));
 		if (sum[i].cached)
 			fprintf(stderr, " (and %zu from include_cached)", sum[i].cached);
 		fprintf(stderr, ", %.3f s (%.3f s with its partials)\n", sum[i].self_seconds, sum[i].seconds);
@@ -1836,6 +2019,7 @@ int render_site(struct corpus *c, const struct graph *g, const struct figures *f
 	r.item_base = xcalloc(c->npms ? c->npms : 1, sizeof(size_t));
 	for (size_t i = 1; i < c->npms; i++)
 		r.item_base[i] = r.item_base[i - 1] + c->pms[i - 1].nactions;
+	followup_prepare(&r);
 	if ((size_t)jobs > r.njobs)
 		jobs = (int)r.njobs;
 	r.w = xcalloc((size_t)jobs, sizeof(*r.w));
@@ -1865,6 +2049,7 @@ out:
 	free(r.cards);
 	free(r.item_base);
 	free(r.card_text);
+	free(r.fu_state);
 	return ret;
 }
 
