@@ -477,3 +477,17 @@ char *path_absolute(const char *p)
 	buf_release(&b);
 	return buf_detach(&out, NULL);
 }
+
+char *fs_read_quiet(const char *path, size_t *len)
+{
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, len);
+}

@@ -61,4 +61,11 @@ char *path_join(const char *a, const char *b);
 /* Absolute, normalized path (no symlinks resolved for missing tails); caller frees. */
 char *path_absolute(const char *p);
 
+/*
+ * Read a file again without diagnostics (it was read once already, and
+ * reported then): its contents (*len bytes, NUL-terminated, "" when empty;
+ * caller frees), or NULL when it cannot be read now.
+ */
+char *fs_read_quiet(const char *path, size_t *len);
+
 #endif

@@ -134,6 +134,8 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 void buf_add_html(struct buf *b, const char *s, size_t len);
 /* Appends s as the inside of a JSON string (no quotes), escaping as JSON needs. */
 void buf_add_json(struct buf *b, const char *s, size_t len);
+/* s as a JSON string, quotes included; null for NULL. */
+void buf_add_json_str(struct buf *b, const char *s);
 /*
  * Appends s as it may reach a terminal: C0 controls, DEL and bytes that are
  * not UTF-8 as \xNN (\n, \r, \t as such; newlines kept with

@@ -276,17 +276,6 @@ static char *pm_url(const struct digest *d, size_t pm)
 	return xstrfmt("%spostmortems/%s/", d->o->base_url, d->c->pms[pm].slug);
 }
 
-static void jstr(struct buf *b, const char *s)
-{
-	if (!s) {
-		buf_adds(b, "null");
-		return;
-	}
-	buf_addch(b, '"');
-	buf_add_json(b, s, strlen(s));
-	buf_addch(b, '"');
-}
-
 static void json_item(struct buf *b, const struct digest *d, size_t index)
 {
 	const struct fu_item *it = &d->f->items[index];
@@ -295,15 +284,15 @@ static void json_item(struct buf *b, const struct digest *d, size_t index)
 	char due[11];
 	day_text(due, it->due_day);
 	buf_adds(b, "{\"postmortem\": ");
-	jstr(b, pm->id);
+	buf_add_json_str(b, pm->id);
 	buf_adds(b, ", \"postmortem_title\": ");
-	jstr(b, pm->title);
+	buf_add_json_str(b, pm->title);
 	buf_addf(b, ", \"item\": %zu, \"title\": ", it->item);
-	jstr(b, a->title);
+	buf_add_json_str(b, a->title);
 	buf_adds(b, ", \"owner\": ");
-	jstr(b, item_owner(d, it));
+	buf_add_json_str(b, item_owner(d, it));
 	buf_adds(b, ", \"priority\": ");
-	jstr(b, a->priority == PRI_NONE ? NULL : priority_name(a->priority));
+	buf_add_json_str(b, a->priority == PRI_NONE ? NULL : priority_name(a->priority));
 	buf_addf(b, ", \"status\": \"%s\", \"due\": \"%s\", \"due_source\": \"%s\", ", ai_status_name(a->status), due,
 		 a->due_by_policy ? "policy" : "written");
 	buf_addf(b, "\"%s\": %lld, \"escalated\": %s, \"escalated_to\": [", it->overdue ? "days_overdue" : "days_left",
@@ -312,17 +301,17 @@ static void json_item(struct buf *b, const struct digest *d, size_t index)
 	size_t n = it->escalated ? followup_escalate_to(d->g, it->pm, to, ARRAY_SIZE(to)) : 0;
 	for (size_t k = 0; k < n; k++) {
 		buf_adds(b, k ? ", " : "");
-		jstr(b, to[k]);
+		buf_add_json_str(b, to[k]);
 	}
 	buf_adds(b, "], \"services\": [");
 	const struct pm_links *l = &d->g->pm[it->pm];
 	for (size_t s = 0; s < l->nservices; s++) {
 		buf_adds(b, s ? ", " : "");
-		jstr(b, d->g->nodes[TERM_SERVICE][l->services[s]].slug);
+		buf_add_json_str(b, d->g->nodes[TERM_SERVICE][l->services[s]].slug);
 	}
 	char *url = pm_url(d, it->pm);
 	buf_adds(b, "], \"url\": ");
-	jstr(b, url);
+	buf_add_json_str(b, url);
 	free(url);
 	buf_addch(b, '}');
 }
@@ -335,17 +324,17 @@ static void json_writeup(struct buf *b, const struct digest *d, size_t index)
 	day_text(from, w->from_day);
 	day_text(due, w->due_day);
 	buf_adds(b, "{\"postmortem\": ");
-	jstr(b, pm->id);
+	buf_add_json_str(b, pm->id);
 	buf_adds(b, ", \"title\": ");
-	jstr(b, pm->title);
+	buf_add_json_str(b, pm->title);
 	buf_adds(b, ", \"severity\": ");
-	jstr(b, d->c->site.severities[pm->severity]);
+	buf_add_json_str(b, d->c->site.severities[pm->severity]);
 	buf_addf(b, ", \"status\": \"%s\", \"owner\": ", status_name(pm->status));
-	jstr(b, pm_owner(d, w->pm));
+	buf_add_json_str(b, pm_owner(d, w->pm));
 	buf_addf(b, ", \"from\": \"%s\", \"due\": \"%s\", \"days_late\": %lld, \"url\": ", from, due,
 		 (long long)w->days_late);
 	char *url = pm_url(d, w->pm);
-	jstr(b, url);
+	buf_add_json_str(b, url);
 	free(url);
 	buf_addch(b, '}');
 }
@@ -366,7 +355,7 @@ static void format_json(struct buf *b, const struct digest *d)
 	for (size_t i = 0; i < d->ngroups; i++) {
 		const struct group *gr = &d->groups[i];
 		buf_adds(b, i ? ",\n  {\"owner\": " : "\n  {\"owner\": ");
-		jstr(b, gr->name);
+		buf_add_json_str(b, gr->name);
 		for (int l = 0; l < 4; l++) {
 			buf_addf(b, ",\n   \"%s\": [", list_key[l]);
 			for (size_t k = 0; k < gr->n[l]; k++) {

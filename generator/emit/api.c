@@ -7,20 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void json_str(struct buf *b, const char *s)
-{
-	buf_addch(b, '"');
-	buf_add_json(b, s, strlen(s));
-	buf_addch(b, '"');
-}
-
 static void json_slugs(struct buf *b, const struct graph *g, enum term_kind k, const size_t *v, size_t n)
 {
 	buf_addch(b, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_adds(b, ", ");
-		json_str(b, g->nodes[k][v[i]].slug);
+		buf_add_json_str(b, g->nodes[k][v[i]].slug);
 	}
 	buf_addch(b, ']');
 }
@@ -29,7 +22,7 @@ static void json_slugs(struct buf *b, const struct graph *g, enum term_kind k, c
 static void json_ynode(struct buf *b, const struct ynode *n)
 {
 	if (n->type == YN_SCALAR) {
-		json_str(b, n->scalar);
+		buf_add_json_str(b, n->scalar);
 		return;
 	}
 	buf_addch(b, n->type == YN_SEQ ? '[' : '{');
@@ -37,7 +30,7 @@ static void json_ynode(struct buf *b, const struct ynode *n)
 		if (i)
 			buf_adds(b, ", ");
 		if (n->type == YN_MAP) {
-			json_str(b, n->keys[i]);
+			buf_add_json_str(b, n->keys[i]);
 			buf_adds(b, ": ");
 		}
 		json_ynode(b, n->items[i]);
@@ -50,13 +43,13 @@ static void json_taxonomies(struct buf *b, const struct graph *g, const struct p
 {
 	buf_adds(b, ", \"taxonomies\": {");
 	for (size_t t = 0; t < g->ntax; t++) {
-		json_str(b, g->tax[t].t->name);
+		buf_add_json_str(b, g->tax[t].t->name);
 		buf_adds(b, ": [");
 		const struct termlist *tl = pm->taxa ? &pm->taxa[g->tax[t].field] : NULL;
 		for (size_t k = 0; tl && k < tl->n; k++) {
 			if (k)
 				buf_adds(b, ", ");
-			json_str(b, tl->v[k].slug);
+			buf_add_json_str(b, tl->v[k].slug);
 		}
 		buf_adds(b, t + 1 < g->ntax ? "], " : "]");
 	}
@@ -72,11 +65,11 @@ void api_postmortems_json(struct buf *b, const struct corpus *c, const struct gr
 		char date[11];
 		when_date(&pm->date, date);
 		buf_adds(b, i ? ",\n {\"id\": " : "\n {\"id\": ");
-		json_str(b, pm->id);
+		buf_add_json_str(b, pm->id);
 		buf_adds(b, ", \"title\": ");
-		json_str(b, pm->title);
+		buf_add_json_str(b, pm->title);
 		buf_addf(b, ", \"date\": \"%s\", \"severity\": ", date);
-		json_str(b, c->site.severities[pm->severity]);
+		buf_add_json_str(b, c->site.severities[pm->severity]);
 		buf_addf(b, ", \"status\": \"%s\", \"visibility\": \"%s\", \"url\": ", status_name(pm->status),
 			 visibility_name(pm->visibility));
 		buf_adds(b, "\"postmortems/");
@@ -106,7 +99,7 @@ static void counts_entry(struct buf *b, bool *first, const char *key, const stru
 {
 	buf_adds(b, *first ? "\n  " : ",\n  ");
 	*first = false;
-	json_str(b, key);
+	buf_add_json_str(b, key);
 	buf_adds(b, ": ");
 	counts_json(b, cnt);
 }
@@ -178,7 +171,7 @@ void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g
 	for (size_t s = 0; s < c->site.nseverities; s++) {
 		const struct duration_row *r = &f->in.by_severity[s];
 		buf_adds(b, s ? ",\n  " : "\n  ");
-		json_str(b, c->site.severities[s]);
+		buf_add_json_str(b, c->site.severities[s]);
 		buf_addf(b, ": {\"count\": %zu", r->count);
 		dist_json(b, "detect_minutes", &r->detect);
 		dist_json(b, "mitigate_minutes", &r->mitigate);

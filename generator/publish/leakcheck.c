@@ -741,21 +741,6 @@ static void node_lines(const struct ynode *n, bool *skip, int nlines)
 	}
 }
 
-/* A source file read again to place a leak (no diagnostics: it was read once already); NULL if gone. */
-static char *read_quiet(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return buf_detach(&b, len);
-}
-
 struct src_scan {
 	struct leaks *l;
 	const struct needles *nd; /* needle i -> leak index nd->v[i].index */
@@ -791,7 +776,7 @@ static void scan_source(struct src_scan *x, const char *path, const struct ynode
 {
 	size_t n;
 	struct view v = {0};
-	char *s = read_quiet(path, &n);
+	char *s = fs_read_quiet(path, &n);
 	if (!s)
 		return;
 	bool *skip = internal_lines(s, n, &x->nlines);
@@ -871,7 +856,7 @@ static struct loc hidden_loc(const struct hidden *h, const char *text)
 {
 	struct loc loc = {h->path, h->line, 0};
 	size_t n;
-	char *s = read_quiet(h->path, &n);
+	char *s = fs_read_quiet(h->path, &n);
 	const char *hit = s ? strstr(s, text) : NULL;
 	if (hit)
 		loc = diag_loc_at(h->path, s, (size_t)(hit - s));

@@ -160,29 +160,18 @@ static void text_deny(struct buf *b, const struct site *s)
 
 /* ---- JSON -------------------------------------------------------------------------------- */
 
-static void json_str(struct buf *b, const char *s)
-{
-	if (!s) {
-		buf_adds(b, "null");
-		return;
-	}
-	buf_addch(b, '"');
-	buf_add_json(b, s, strlen(s));
-	buf_addch(b, '"');
-}
-
 static void json_published(struct buf *b, const struct corpus *c)
 {
 	buf_adds(b, "\"published\": [");
 	for (size_t i = 0; i < c->npms; i++) {
 		buf_adds(b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
-		json_str(b, source_id(c, i));
+		buf_add_json_str(b, source_id(c, i));
 		buf_adds(b, ", \"public_id\": ");
-		json_str(b, c->pms[i].id);
+		buf_add_json_str(b, c->pms[i].id);
 		buf_adds(b, ", \"title\": ");
-		json_str(b, c->pms[i].title);
+		buf_add_json_str(b, c->pms[i].title);
 		buf_adds(b, ", \"path\": ");
-		json_str(b, c->pms[i].path);
+		buf_add_json_str(b, c->pms[i].path);
 		buf_addch(b, '}');
 	}
 	buf_adds(b, "],\n");
@@ -194,14 +183,14 @@ static void json_left_out(struct buf *b, const struct corpus *c, const enum leak
 	for (size_t i = 0; i < c->nhidden; i++) {
 		const struct hidden *h = &c->hidden[i];
 		buf_adds(b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
-		json_str(b, h->id);
+		buf_add_json_str(b, h->id);
 		buf_adds(b, ", \"title\": ");
-		json_str(b, h->title);
+		buf_add_json_str(b, h->title);
 		buf_adds(b, ", \"path\": ");
-		json_str(b, h->path);
+		buf_add_json_str(b, h->path);
 		static const char *const modes[] = {"no", "alone", "anywhere"};
 		buf_addf(b, ", \"line\": %d, \"title_checked\": \"%s\", \"because\": ", h->line, modes[mode[i]]);
-		json_str(b, why[i]);
+		buf_add_json_str(b, why[i]);
 		buf_addch(b, '}');
 	}
 	buf_adds(b, "],\n");
@@ -212,7 +201,7 @@ static void json_stripped(struct buf *b, const struct corpus *c)
 	buf_adds(b, "\"strip\": [");
 	for (size_t i = 0; i < c->site.nstrip; i++) {
 		buf_adds(b, i ? ", " : "");
-		json_str(b, c->site.strip[i]);
+		buf_add_json_str(b, c->site.strip[i]);
 	}
 	buf_adds(b, "],\n\"stripped\": [");
 	bool first = true;
@@ -225,7 +214,7 @@ static void json_stripped(struct buf *b, const struct corpus *c)
 				buf_addf(&fields, "%s\"%s\": %zu", fields.len ? ", " : "", strip_field_names[k], n[k]);
 		if (fields.len) {
 			buf_adds(b, first ? "\n  {\"id\": " : ",\n  {\"id\": ");
-			json_str(b, source_id(c, i));
+			buf_add_json_str(b, source_id(c, i));
 			buf_addf(b, ", \"fields\": {%s}}", buf_cstr(&fields));
 			first = false;
 		}
@@ -239,9 +228,9 @@ static void json_blocks(struct buf *b, const struct internal_block *v, size_t n)
 	buf_adds(b, "\"internal_blocks\": [");
 	for (size_t i = 0; i < n; i++) {
 		buf_adds(b, i ? ",\n  {\"path\": " : "\n  {\"path\": ");
-		json_str(b, v[i].file);
+		buf_add_json_str(b, v[i].file);
 		buf_addf(b, ", \"first\": %d, \"last\": %d, \"id\": ", v[i].first, v[i].last);
-		json_str(b, v[i].id);
+		buf_add_json_str(b, v[i].id);
 		buf_addch(b, '}');
 	}
 	buf_adds(b, "],\n");
@@ -252,15 +241,15 @@ static void json_redactions(struct buf *b, const struct redaction *v, size_t n)
 	buf_adds(b, "\"redactions\": [");
 	for (size_t i = 0; i < n; i++) {
 		buf_adds(b, i ? ",\n  {\"path\": " : "\n  {\"path\": ");
-		json_str(b, v[i].file);
+		buf_add_json_str(b, v[i].file);
 		buf_addf(b, ", \"line\": %d, \"col\": %d, \"id\": ", v[i].line, v[i].col);
-		json_str(b, v[i].id);
+		buf_add_json_str(b, v[i].id);
 		buf_adds(b, ", \"field\": ");
-		json_str(b, v[i].field);
+		buf_add_json_str(b, v[i].field);
 		buf_adds(b, ", \"before\": ");
-		json_str(b, v[i].before);
+		buf_add_json_str(b, v[i].before);
 		buf_adds(b, ", \"after\": ");
-		json_str(b, v[i].after);
+		buf_add_json_str(b, v[i].after);
 		if (v[i].rule >= 0)
 			buf_addf(b, ", \"rule\": %d}", v[i].rule + 1);
 		else
@@ -274,7 +263,7 @@ static void json_deny(struct buf *b, const struct site *s)
 	buf_adds(b, "\"deny\": [");
 	for (size_t i = 0; i < s->ndeny; i++) {
 		buf_adds(b, i ? ", " : "");
-		json_str(b, s->deny[i]);
+		buf_add_json_str(b, s->deny[i]);
 	}
 	buf_adds(b, "]}\n");
 }

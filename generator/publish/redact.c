@@ -198,24 +198,6 @@ static size_t offset_of(const char *src, size_t len, int line, int col)
 	return i < len ? i : len;
 }
 
-/* Read a file without diagnostics (it was read once already); NULL when it cannot be. */
-static char *read_quiet(const char *path, size_t *len)
-{
-	FILE *f = path ? fopen(path, "rb") : NULL;
-	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	if (!b.ptr)
-		return xstrdup("");
-	return buf_detach(&b, NULL);
-}
-
 /* ---- placing and recording ----------------------------------------------------- */
 
 static struct loc place(const struct origin *o, const struct work *w, const struct change *c)
@@ -877,7 +859,7 @@ int redact_pm(struct redactor *r, int worker, struct postmortem *pm, const char 
 {
 	char *own = NULL;
 	if (!src && active(r))
-		src = own = read_quiet(pm->path, &len);
+		src = own = fs_read_quiet(pm->path, &len);
 	struct pmctx x = {r, worker, pm, src, 0, 0};
 	budget_reset(r, worker);
 	if (src)
@@ -907,7 +889,7 @@ int redact_pm(struct redactor *r, int worker, struct postmortem *pm, const char 
 int redact_page(struct redactor *r, int worker, struct page *pg, char **body, int body_line)
 {
 	size_t len = 0;
-	char *src = active(r) ? read_quiet(pg->path, &len) : NULL;
+	char *src = active(r) ? fs_read_quiet(pg->path, &len) : NULL;
 	const struct ynode *t = ynode_get(pg->front, "title");
 	struct origin o = {"page.title", NULL, pg->rel, {pg->path, 1, 1}, false, src, len};
 	int ret = 0;
@@ -939,7 +921,7 @@ static int site_text(struct redactor *r, const struct origin *base, char **text,
 int redact_site(struct redactor *r, struct site *s)
 {
 	size_t len = 0;
-	char *src = s->path && active(r) ? read_quiet(s->path, &len) : NULL;
+	char *src = s->path && active(r) ? fs_read_quiet(s->path, &len) : NULL;
 	struct origin o = {"site", NULL, "site.yaml", {s->path, 1, 1}, false, src, len};
 	int ret = 0;
 	budget_reset(r, 0);
