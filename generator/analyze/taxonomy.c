@@ -2,6 +2,7 @@
 #include "analyze/taxonomy.h"
 
 #include "base/strmap.h"
+#include "publish/profile.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,12 @@ static void build_one(struct tax_index *x, const struct corpus *c, size_t t)
 		qsort(x->terms, x->nterms, sizeof(*x->terms), cmp_term);
 }
 
+/* Whether a public build strips taxonomy `name` (public.strip): it then has no pages, chips or groups. */
+static bool stripped(const struct corpus *c, const char *name)
+{
+	return c->profile == PROFILE_PUBLIC && profile_strips(&c->site, name);
+}
+
 struct tax_index *taxonomy_build(const struct corpus *c, size_t *n)
 {
 	const struct import_cfg *ic = c->site.import;
@@ -53,10 +60,13 @@ struct tax_index *taxonomy_build(const struct corpus *c, size_t *n)
 	if (!ic || !ic->ntax || !c->allow.taxonomies)
 		return NULL;
 	struct tax_index *tax = xcalloc(ic->ntax, sizeof(*tax));
-	*n = ic->ntax;
 	for (size_t t = 0; t < ic->ntax; t++) {
-		tax[t].t = &ic->tax[t];
-		build_one(&tax[t], c, t);
+		if (stripped(c, ic->tax[t].name))
+			continue;
+		struct tax_index *x = &tax[(*n)++];
+		x->t = &ic->tax[t];
+		x->field = t;
+		build_one(x, c, t);
 	}
 	return tax;
 }

@@ -63,7 +63,7 @@ static void print_builtin(FILE *out, const struct explain *ex, const struct post
 static int print_computed(FILE *out, const struct postmortem *pm, const struct site *s)
 {
 	struct ynode *computed;
-	if (hooks_on_postmortem(s->import->hooks, pm, s->severities[pm->severity], &computed) < 0)
+	if (hooks_on_postmortem(s->import->hooks, pm, s, false, &computed) < 0)
 		return -1;
 	for (size_t i = 0; computed && i < computed->n; i++) {
 		const struct ynode *v = computed->items[i];
@@ -84,7 +84,7 @@ int explain_file(const char *dir, const char *file, FILE *out)
 	size_t len;
 	int ret = -1;
 	site_init(&site);
-	if (fieldmap_site_load(&site, dir) < 0)
+	if (fieldmap_site_load(&site, dir) < 0 || frontmatter_check_defaults(&site) < 0)
 		goto out;
 	if (fs_read(file, &text, &len) < 0)
 		goto out;

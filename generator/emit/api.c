@@ -18,6 +18,44 @@ static void json_slugs(struct buf *b, const struct graph *g, enum term_kind k, c
 	buf_addch(b, ']');
 }
 
+/* A YAML tree as JSON: scalars as strings, lists as arrays, mappings as objects. */
+static void json_ynode(struct buf *b, const struct ynode *n)
+{
+	if (n->type == YN_SCALAR) {
+		buf_add_json_str(b, n->scalar);
+		return;
+	}
+	buf_addch(b, n->type == YN_SEQ ? '[' : '{');
+	for (size_t i = 0; i < n->n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		if (n->type == YN_MAP) {
+			buf_add_json_str(b, n->keys[i]);
+			buf_adds(b, ": ");
+		}
+		json_ynode(b, n->items[i]);
+	}
+	buf_addch(b, n->type == YN_SEQ ? ']' : '}');
+}
+
+/* pm's terms of each site.yaml taxonomy, by slug: , "taxonomies": {"company": ["acme"]}. */
+static void json_taxonomies(struct buf *b, const struct graph *g, const struct postmortem *pm)
+{
+	buf_adds(b, ", \"taxonomies\": {");
+	for (size_t t = 0; t < g->ntax; t++) {
+		buf_add_json_str(b, g->tax[t].t->name);
+		buf_adds(b, ": [");
+		const struct termlist *tl = pm->taxa ? &pm->taxa[g->tax[t].field] : NULL;
+		for (size_t k = 0; tl && k < tl->n; k++) {
+			if (k)
+				buf_adds(b, ", ");
+			buf_add_json_str(b, tl->v[k].slug);
+		}
+		buf_adds(b, t + 1 < g->ntax ? "], " : "]");
+	}
+	buf_addch(b, '}');
+}
+
 void api_postmortems_json(struct buf *b, const struct corpus *c, const struct graph *g, const struct figures *f)
 {
 	buf_addch(b, '[');
@@ -44,6 +82,12 @@ void api_postmortems_json(struct buf *b, const struct corpus *c, const struct gr
 		json_slugs(b, g, TERM_TAG, l->tags, l->ntags);
 		buf_adds(b, ", \"action_items\": ");
 		counts_json(b, &f->pm[i]);
+		if (g->ntax) /* site.yaml taxonomies: */
+			json_taxonomies(b, g, pm);
+		if (pm->computed && pm->computed->n) { /* on_postmortem hooks' fields (hooks.h) */
+			buf_adds(b, ", \"computed\": ");
+			json_ynode(b, pm->computed);
+		}
 		buf_addch(b, '}');
 	}
 	buf_adds(b, c->npms ? "\n]\n" : "]\n");

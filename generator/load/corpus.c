@@ -139,8 +139,12 @@ static int parse_one(struct load *l, size_t i, int worker)
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
 		ret = redact_pm(l->c->redactor, worker, pm, text, len);
 	const struct import_cfg *ic = l->c->site.import;
-	if (ret == 0 && selected(l->c, pm) && ic && ic->hooks) /* on_postmortem: computed fields */
-		ret = hooks_on_postmortem(ic->hooks, pm, l->c->site.severities[pm->severity], &pm->computed);
+	if (ret == 0 && selected(l->c, pm) && ic && ic->hooks) { /* on_postmortem: computed fields */
+		bool public_build = l->c->profile == PROFILE_PUBLIC;
+		ret = hooks_on_postmortem(ic->hooks, pm, &l->c->site, public_build, &pm->computed);
+		if (public_build) /* only what computed.public names is published */
+			fieldmap_keep_computed(pm->computed, &ic->computed_public);
+	}
 	if (ret < 0 || !selected(l->c, pm)) {
 		free(text);
 		return ret;
@@ -467,6 +471,8 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		return error(&loc, "content directory not found");
 	}
 	int ret = fieldmap_site_load(&c->site, dir);
+	if (ret == 0)
+		ret = frontmatter_check_defaults(&c->site); /* once, not once per postmortem that takes one */
 	if (ret < 0)
 		return ret; /* nothing else can be checked against a broken config */
 	if (profile == PROFILE_PUBLIC) {
@@ -476,6 +482,8 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 	}
 	if (load_postmortems(c, jobs, keep_sources) < 0)
 		ret = -1;
+	else if (c->site.import) /* a name in computed: that no hook returned */
+		fieldmap_check_computed(c->site.import, c->pms, c->npms, profile == PROFILE_PUBLIC);
 	if (profile == PROFILE_PUBLIC && !c->site.show_ids && public_ids(c) < 0)
 		ret = -1;
 	if (load_pages(c) < 0)

@@ -1,7 +1,8 @@
 /*
  * fieldmap: a postmortem's fields in our names, wherever the author put them.
  *
- * Owns site.yaml's `fields:`, `defaults:`, `import:` and `taxonomies:`.  For
+ * Owns site.yaml's `fields:`, `defaults:`, `import:`, `taxonomies:` and
+ * `computed:` (where on_postmortem's fields may go, hooks.h).  For
  * each field of ours, fieldmap_apply() takes the first present, non-empty
  * value of: the names `fields:` gives for it, in order (front matter keys,
  * then the body's metadata labels), else the front matter key of that name;
@@ -41,6 +42,13 @@ struct taxonomy {
 	struct loc loc;
 };
 
+/* Names of on_postmortem's computed fields, each where site.yaml gives it (computed.search, computed.public). */
+struct name_list {
+	char **v;
+	struct loc *locs;
+	size_t n;
+};
+
 struct import_cfg {
 	struct fm_rule *rules;
 	size_t nrules;
@@ -51,10 +59,13 @@ struct import_cfg {
 	struct taxonomy *tax;
 	size_t ntax;
 	struct hooks *hooks; /* scripts/NAME.lua with on_load (hooks.h); NULL when none */
+	struct name_list computed_search; /* computed fields written into the search records */
+	struct name_list computed_public; /* computed fields a public build may publish (default: none) */
+	struct loc computed_loc;          /* the computed: key (line 0: not given) */
 };
 
 /*
- * site.yaml key `key` (fields, defaults, import, taxonomies) into
+ * site.yaml key `key` (fields, defaults, import, taxonomies, computed) into
  * s->import (made on first use).  Returns 1 when the key is not one of
  * these, 0 when read, -1 after reporting its problems at file:line:col.
  * fieldmap_site_check() then checks what depends on the whole file (a
@@ -98,8 +109,28 @@ void fieldmap_apply(struct fm_result *res, const struct site *s, const struct po
  */
 struct ynode *fieldmap_body_actions(const struct postmortem *pm, struct loc *section);
 
+/*
+ * site.yaml's defaults: as a tree in our names (dotted impact.* keys under
+ * impact), values at their site.yaml places, for frontmatter.c to validate
+ * once; NULL when there are none.  ynode_free it.
+ */
+struct ynode *fieldmap_defaults(const struct site *s);
+
 /* The names looked for `ours` in the front matter ("start_time, Date"; `ours` without a rule), appended to out. */
 void fieldmap_looked_for(const struct site *s, const char *ours, struct buf *out);
+
+/* Keep only the computed fields `keep` names (a public build: site.yaml computed.public). */
+void fieldmap_keep_computed(struct ynode *computed, const struct name_list *keep);
+
+/*
+ * Warn, at its site.yaml line, of each name in computed.search and
+ * computed.public that no postmortem of pms has (a typo, or a hook that
+ * never returns it); in a public build, of the public ones only.
+ */
+void fieldmap_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n, bool public_build);
+
+/* Whether `name` is in list l. */
+bool name_list_has(const struct name_list *l, const char *name);
 
 /* Whether n is empty: null, "", [] or {}. */
 bool ynode_is_empty(const struct ynode *n);

@@ -14,7 +14,8 @@ struct fm {
 	struct postmortem *pm;
 	const struct site *site;
 	const struct ynode *root;
-	bool mapped; /* root is fieldmap's tree, in our names */
+	bool mapped;   /* root is fieldmap's tree, in our names */
+	bool defaults; /* root is site.yaml's defaults: (nothing is required) */
 	int ret;
 };
 
@@ -407,7 +408,7 @@ static void severity_value(struct fm *f, const struct ynode *n)
 
 static void required(struct fm *f, const char *ours)
 {
-	if (field(f, ours))
+	if (field(f, ours) || f->defaults)
 		return;
 	if (!f->mapped) {
 		f->ret = error(&f->root->loc, "missing required field \"%s\"", site_field(f->site, ours));
@@ -590,6 +591,21 @@ int frontmatter_explain(struct postmortem *pm, const struct site *site, const ch
 		parse_fields(&f);
 		body_actions(&f);
 	}
+	return f.ret < 0 ? -1 : 0;
+}
+
+int frontmatter_check_defaults(const struct site *site)
+{
+	struct ynode *root = fieldmap_defaults(site);
+	if (!root)
+		return 0;
+	struct postmortem pm = {0};
+	pm.path = xstrdup(site->path ? site->path : "site.yaml");
+	pm.rel = xstrdup("site.yaml");
+	struct fm f = {.pm = &pm, .site = site, .root = root, .mapped = true, .defaults = true};
+	parse_fields(&f);
+	ynode_free(root);
+	pm_release(&pm);
 	return f.ret < 0 ? -1 : 0;
 }
 

@@ -22,7 +22,7 @@ struct redactor;
 struct allowed {
 	bool owners;       /* owner nodes, pages, lists and feed entries (no person is browsable in public builds) */
 	bool front_matter; /* pm.fields, the front matter as written, for templates */
-	bool taxonomies;   /* site.yaml taxonomies: grouped into pages (their values are not redacted) */
+	bool taxonomies;   /* site.yaml taxonomies: grouped into pages (public builds too: redacted, strippable) */
 };
 
 /* A value public.strip removed from a postmortem (publish/profile.h). */

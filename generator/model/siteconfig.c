@@ -77,6 +77,7 @@ void site_release(struct site *s)
 		free(s->fields[i].theirs);
 	}
 	free(s->fields);
+	free(s->taxonomies);
 	free_list(s->strip, s->nstrip);
 	for (size_t i = 0; i < s->nredact; i++) {
 		free(s->redact[i].pattern);
@@ -338,14 +339,14 @@ static int parse_public(struct site *s, const struct ynode *n)
 
 /*
  * Top-level keys read elsewhere from s->front (lint.c's lint:; fieldmap.c's
- * fields:, defaults:, import: and taxonomies:, by the load stage) or kept for
- * templates (params:).
+ * fields:, defaults:, import:, taxonomies: and computed:, by the load stage)
+ * or kept for templates (params:).
  */
-static const char *const other_keys[] = {"lint", "params", "fields", "defaults", "import", "taxonomies", "policy"};
+static const char *const other_keys[] = {"lint", "params", "fields", "defaults", "import", "taxonomies", "computed", "policy"};
 static const char *const known_keys[] = {
 	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
 	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
-	"lint",     "params",      "policy",
+	"lint",     "params",      "computed", "policy",
 };
 
 /* Edit distance of a and b, stopping at 3 (for "did you mean"). */

@@ -69,9 +69,11 @@ struct site {
 	size_t nredact;
 	char **deny;
 	size_t ndeny;
-	/* fields:, defaults:, import:, taxonomies:, read by the load stage (load/fieldmap.h); NULL when none is given */
+	/* fields:, defaults:, import:, taxonomies:, computed:, read by the load stage (load/fieldmap.h); NULL when none is given */
 	struct import_cfg *import;
 	void (*import_free)(struct import_cfg *); /* how site_release frees it */
+	const char **taxonomies; /* taxonomies:' names, in order (pm->taxa's), for the public profile; the names are import's */
+	size_t ntaxonomies;
 	struct policy policy; /* policy: (policy.h) */
 	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
 	struct ynode *front; /* the whole document (NULL when absent) */

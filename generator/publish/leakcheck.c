@@ -25,7 +25,7 @@
 
 /* What a needle is; K_TITLE_FIELD is a title looked for only where it stands alone (found as K_TITLE). */
 /* K_INTERNAL_ID: a published postmortem's id in the sources, when the build shows public ids. */
-/* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket). */
+/* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket, a taxonomy's term). */
 enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID, K_STRIPPED };
 
 
@@ -248,6 +248,7 @@ static void strip_add(struct strip_list *l, const char *text, const char *field,
 /* Every value of the fields public.strip names that the site shows anyway: a published name is not a leak. */
 static void shown_values(const struct corpus *c, struct strmap *m)
 {
+	const struct site *s = &c->site;
 	published_names(c, m);
 	for (size_t i = 0; i < c->npms; i++) { /* what public.strip left (publish/profile.h) */
 		const struct postmortem *pm = &c->pms[i];
@@ -258,6 +259,9 @@ static void shown_values(const struct corpus *c, struct strmap *m)
 			add_name(m, pm->actions[k].owner);
 			add_name(m, pm->actions[k].ticket);
 		}
+		for (size_t t = 0; pm->taxa && t < s->ntaxonomies; t++) /* site.yaml taxonomies: */
+			for (size_t k = 0; k < pm->taxa[t].n && !profile_strips(s, s->taxonomies[t]); k++)
+				add_name(m, pm->taxa[t].v[k].name);
 	}
 }
 
@@ -369,6 +373,7 @@ static void strip_list_release(struct strip_list *l)
 /* The values a public build strips, each once. */
 static void stripped_values(const struct corpus *c, struct strip_list *l)
 {
+	const struct site *s = &c->site;
 	l->c = c;
 	if (c->profile != PROFILE_PUBLIC)
 		return;
@@ -380,6 +385,9 @@ static void stripped_values(const struct corpus *c, struct strip_list *l)
 			strip_add(l, c->stripped[v].text, strip_field_names[c->stripped[v].field], pm, &c->stripped[v].loc);
 		for (size_t k = 0; k < pm->nstripped; k++)
 			strip_add(l, pm->stripped[k], "action_items", pm, NULL);
+		for (size_t t = 0; pm->taxa && t < s->ntaxonomies; t++) /* a taxonomy public.strip names: no pages (taxonomy.h) */
+			for (size_t k = 0; k < pm->taxa[t].n && profile_strips(s, s->taxonomies[t]); k++)
+				strip_add(l, pm->taxa[t].v[k].name, s->taxonomies[t], pm, &pm->taxa[t].v[k].loc);
 	}
 	stripped_by_redactor(c, l);
 	if (!c->prose_noted) {

@@ -872,6 +872,8 @@ int redact_pm(struct redactor *r, int worker, struct postmortem *pm, const char 
 	redact_terms(&x, pm->tags, pm->ntags, "tags");
 	for (size_t i = 0; i < pm->nfactors; i++)
 		fm_name(&x, &pm->factors[i].name, &pm->factors[i].slug, "factors", &pm->factors[i].loc);
+	for (size_t t = 0; pm->taxa && t < r->site->ntaxonomies; t++) /* site.yaml taxonomies: the field is the name */
+		redact_terms(&x, pm->taxa[t].v, pm->taxa[t].n, r->site->taxonomies[t]);
 	fm_text(&x, &pm->impact.description, "impact.description",
 		node_loc(ynode_get(front(r, pm, "impact"), "description")));
 	redact_actions(&x, pm);
@@ -1016,6 +1018,15 @@ static int check_replacements(struct redactor *r)
 	return ret;
 }
 
+/* Whether `name` is one of site.yaml's taxonomies. */
+static bool site_taxonomy(const struct site *s, const char *name)
+{
+	for (size_t i = 0; i < s->ntaxonomies; i++)
+		if (!strcmp(s->taxonomies[i], name))
+			return true;
+	return false;
+}
+
 /* A public.strip name the build cannot strip would publish what it names: refuse it. */
 static int check_strip(const struct site *s)
 {
@@ -1026,13 +1037,13 @@ static int check_strip(const struct site *s)
 		size_t k = 0;
 		while (k < NSTRIP_FIELDS && strcmp(known[k], s->strip[i]))
 			k++;
-		if (k < NSTRIP_FIELDS)
+		if (k < NSTRIP_FIELDS || site_taxonomy(s, s->strip[i]))
 			continue;
 		struct loc loc = {s->path, 0, 0};
 		if (list && list->type == YN_SEQ && i < list->n)
 			loc = list->items[i]->loc;
 		ret = error(&loc, "public.strip cannot remove \"%s\" (expected owner, authors, action_items.owner, "
-			    "action_items.ticket); use a redact rule or an internal block", s->strip[i]);
+			    "action_items.ticket or a taxonomy's name); use a redact rule or an internal block", s->strip[i]);
 	}
 	return ret;
 }

@@ -267,6 +267,10 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 	lua_setfield(L, -2, "tags");
 	push_counts(L, &r->f->pm[i]);
 	lua_setfield(L, -2, "actions");
+	if (pm->computed) { /* on_postmortem hooks (hooks.h): in lists too */
+		push_ynode(L, pm->computed);
+		lua_setfield(L, -2, "computed");
+	}
 }
 
 /* Postmortem i's summary table: made the first time this worker needs it, then shared. */
@@ -558,10 +562,6 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 		push_import_marks(L, pm);
 	if (r->g->ntax && pm->taxa)
 		push_pm_taxonomies(L, r, pm);
-	if (pm->computed) { /* on_postmortem hooks (hooks.h) */
-		push_ynode(L, pm->computed);
-		lua_setfield(L, -2, "computed");
-	}
 	push_related(L, r, l);
 	lua_setfield(L, -2, "related");
 	if (l->newer != SIZE_MAX) {
@@ -1239,13 +1239,14 @@ static void push_pm_taxonomies(lua_State *L, const struct render *r, const struc
 	lua_createtable(L, (int)r->g->ntax, 0);
 	for (size_t t = 0; t < r->g->ntax; t++) {
 		const struct tax_index *x = &r->g->tax[t];
-		if (!pm->taxa[t].n)
+		const struct termlist *tl = &pm->taxa[x->field];
+		if (!tl->n)
 			continue;
 		push_taxonomy_head(L, x);
-		lua_createtable(L, (int)pm->taxa[t].n, 0);
+		lua_createtable(L, (int)tl->n, 0);
 		size_t prev = SIZE_MAX; /* the values are sorted: a repeat follows its first */
-		for (size_t k = 0; k < pm->taxa[t].n; k++) {
-			size_t j = taxonomy_term(x, pm->taxa[t].v[k].slug);
+		for (size_t k = 0; k < tl->n; k++) {
+			size_t j = taxonomy_term(x, tl->v[k].slug);
 			bool repeat = k && j == prev;
 			prev = j;
 			if (j == SIZE_MAX || repeat)
