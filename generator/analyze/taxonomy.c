@@ -2,7 +2,6 @@
 #include "analyze/taxonomy.h"
 
 #include "base/strmap.h"
-#include "publish/profile.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,12 +46,6 @@ static void build_one(struct tax_index *x, const struct corpus *c, size_t t)
 		qsort(x->terms, x->nterms, sizeof(*x->terms), cmp_term);
 }
 
-/* Whether a public build strips taxonomy `name` (public.strip): it then has no pages, chips or groups. */
-static bool stripped(const struct corpus *c, const char *name)
-{
-	return c->profile == PROFILE_PUBLIC && profile_strips(&c->site, name);
-}
-
 struct tax_index *taxonomy_build(const struct corpus *c, size_t *n)
 {
 	const struct import_cfg *ic = c->site.import;
@@ -61,7 +54,7 @@ struct tax_index *taxonomy_build(const struct corpus *c, size_t *n)
 		return NULL;
 	struct tax_index *tax = xcalloc(ic->ntax, sizeof(*tax));
 	for (size_t t = 0; t < ic->ntax; t++) {
-		if (stripped(c, ic->tax[t].name))
+		if (!c->allow.taxonomy[t]) /* public.strip names it: no pages, chips or groups (publish/profile.h) */
 			continue;
 		struct tax_index *x = &tax[(*n)++];
 		x->t = &ic->tax[t];

@@ -23,6 +23,7 @@ struct allowed {
 	bool owners;       /* owner nodes, pages, lists and feed entries (no person is browsable in public builds) */
 	bool front_matter; /* pm.fields, the front matter as written, for templates */
 	bool taxonomies;   /* site.yaml taxonomies: grouped into pages (public builds too: redacted, strippable) */
+	bool *taxonomy;    /* by taxonomy (site.import->tax): shown; false for one public.strip names */
 };
 
 /* A value public.strip removed from a postmortem (publish/profile.h). */

@@ -1,6 +1,7 @@
 /* profile: what the profile allows, and public.strip applied once (see profile.h). */
 #include "publish/profile.h"
 
+#include "model/importcfg.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,11 @@ void profile_allow(struct corpus *c)
 	c->allow.owners = internal;
 	c->allow.front_matter = internal;
 	c->allow.taxonomies = true; /* redacted as tags are; one public.strip names has no pages (analyze/taxonomy.h) */
+	const struct import_cfg *ic = c->site.import;
+	size_t ntax = ic ? ic->ntax : 0;
+	c->allow.taxonomy = xcalloc(ntax ? ntax : 1, sizeof(bool));
+	for (size_t t = 0; t < ntax; t++)
+		c->allow.taxonomy[t] = internal || !profile_strips(&c->site, ic->tax[t].name);
 }
 
 void profile_strip(struct corpus *c)
@@ -75,6 +81,8 @@ void profile_strip(struct corpus *c)
 
 void profile_release(struct corpus *c)
 {
+	free(c->allow.taxonomy);
+	c->allow.taxonomy = NULL;
 	for (size_t i = 0; i < c->nstripped; i++)
 		free(c->stripped[i].text);
 	free(c->stripped);
