@@ -84,6 +84,7 @@ void site_release(struct site *s)
 	free(s->redact);
 	free_list(s->deny, s->ndeny);
 	import_cfg_free(s->import);
+	site_links_release(&s->links);
 	ynode_free(s->front);
 	memset(s, 0, sizeof(*s));
 }
@@ -336,7 +337,7 @@ static const char *const other_keys[] = {"lint", "params"};
 static const char *const known_keys[] = {
 	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
 	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
-	"lint",     "params",
+	"lint",     "params",      "tickets",  "edit_url",   "teams",
 };
 
 /* Edit distance of a and b, stopping at 3 (for "did you mean"). */
@@ -431,6 +432,9 @@ static int parse_key(struct site *s, const char *k, const struct loc *kloc, cons
 		return r;
 	if (!strcmp(k, "public"))
 		return parse_public(s, v);
+	r = site_links_key(&s->links, k, v); /* tickets, edit_url, teams */
+	if (r <= 0)
+		return r;
 	if (!strcmp(k, "params") && v->type != YN_MAP && !ynode_is_null(v))
 		return error(&v->loc, "params must be a mapping of the site's own values (got %s)", ynode_kind(v));
 	for (size_t i = 0; i < ARRAY_SIZE(other_keys); i++)
@@ -478,6 +482,9 @@ int site_load(struct site *s, const char *dir)
 			ret = -1;
 	if (fieldmap_site_check(s) < 0)
 		ret = -1;
+	for (size_t i = 0; s->links.nteams && s->import && i < s->import->ntax; i++)
+		if (!strcmp(s->import->tax[i].name, "teams"))
+			ret = error(&s->links.teams[0].loc, "teams: and the taxonomy \"teams\" would both be at /teams/ (expected one of them)");
 	return ret;
 }
 

@@ -10,6 +10,7 @@
 
 #include "model/mdscreen.h"
 #include "model/model.h"
+#include "model/sitelinks.h"
 #include "yaml/yamltree.h"
 
 /* aliases: one canonical name and the other spellings that mean it. */
@@ -68,6 +69,7 @@ struct site {
 	char **deny;
 	size_t ndeny;
 	struct import_cfg *import; /* fields:, defaults:, import:, taxonomies: (fieldmap.h); NULL when none is given */
+	struct site_links links; /* tickets:, edit_url:, teams: (sitelinks.h) */
 	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
 	struct ynode *front; /* the whole document (NULL when absent) */
 };
