@@ -1736,7 +1736,7 @@ static void metric_charts(lua_State *L, const struct render *r)
 		sev[i] = r->c->site.severities[i];
 		med[i] = in->by_severity[i].resolve.count ? in->by_severity[i].resolve.median : 0;
 	}
-	chart_hbars(&svg, "Median minutes to resolve by severity", sev, med, ns, 0, " min");
+	chart_hbars_minutes(&svg, "Median time to resolve by severity", sev, med, ns);
 	set_svg(L, "resolve_by_severity", &svg);
 	struct series s[2] = {{"incidents", in->incidents_per_month}, {"near-misses", in->near_misses_per_month}};
 	month_chart(L, &svg, "per_month", "Incidents and near-misses per month", in, s);
