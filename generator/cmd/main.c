@@ -334,7 +334,7 @@ static int check_output(const struct options *o, const struct buf *pub, size_t n
 	if (wrap)
 		fputs("}\n", stdout);
 	if (!o->quiet && o->format == DIAG_TEXT)
-		fprintf(stderr, "aftermath: %zu postmortems checked: %s\n", npms, buf_cstr(&summary));
+		fprintf(stderr, "aftermath: %zu postmortem%s checked: %s\n", npms, npms == 1 ? "" : "s", buf_cstr(&summary));
 	buf_release(&summary);
 	return ret;
 }
@@ -546,8 +546,8 @@ static int cmd_build(struct options *o, bool write)
 	if (!ret)
 		ret = diag_ret;
 	if (!ret && !o->quiet)
-		fprintf(stderr, "aftermath: built %zu postmortems into %s/ in %.2f s (as of %s, %s profile)\n",
-			c.npms, o->out_dir, now_seconds() - start, o->as_of,
+		fprintf(stderr, "aftermath: built %zu postmortem%s into %s/ in %.2f s (as of %s, %s profile)\n",
+			c.npms, c.npms == 1 ? "" : "s", o->out_dir, now_seconds() - start, o->as_of,
 			o->profile == PROFILE_PUBLIC ? "public" : "internal");
 out:
 	/* The process ends here: the kernel takes the memory back at once, where
@@ -586,7 +586,7 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 		counts_of_pm(&one, &c->pms[i], day);
 		counts_merge(&total, &one);
 	}
-	buf_addf(b, "%zu postmortems, as of %s (%s profile)\n", c->npms, as_of,
+	buf_addf(b, "%zu postmortem%s, as of %s (%s profile)\n", c->npms, c->npms == 1 ? "" : "s", as_of,
 		 c->profile == PROFILE_PUBLIC ? "public" : "internal");
 	stats_header(b, "action items");
 	stats_row(b, "all", &total);
@@ -633,8 +633,9 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 		}
 		buf_addch(b, '\n');
 	}
-	buf_addf(b, "\n%zu incidents, %zu near-misses (durations exclude them), %zu drills\n", in.incidents,
-		 in.near_misses, in.drills);
+	buf_addf(b, "\n%zu incident%s, %zu near-miss%s (durations exclude them), %zu drill%s\n", in.incidents,
+		 in.incidents == 1 ? "" : "s", in.near_misses, in.near_misses == 1 ? "" : "es", in.drills,
+		 in.drills == 1 ? "" : "s");
 	insights_release(&in);
 }
 

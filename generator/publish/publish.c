@@ -313,8 +313,8 @@ void publish_report(struct buf *out, const struct corpus *c, struct redactor *r,
 		json_redactions(out, log, nlog);
 		json_deny(out, &c->site);
 	} else {
-		buf_addf(out, "publish report for %s (public profile): %zu of %zu postmortems published\n", c->dir, c->npms,
-			 c->nsources);
+		buf_addf(out, "publish report for %s (public profile): %zu of %zu postmortem%s published\n", c->dir, c->npms,
+			 c->nsources, c->nsources == 1 ? "" : "s");
 		text_published(out, c);
 		text_left_out(out, c, mode, why);
 		text_stripped(out, c);

@@ -16,7 +16,7 @@ return {
           end
         end
         if entries < 2 then
-          report(s.line, 1, "the timeline has " .. entries .. " entries; list what happened, in UTC, from the first sign to recovery")
+          report(s.line, 1, "the timeline has " .. entries .. (entries == 1 and " entry" or " entries") .. "; list what happened, in UTC, from the first sign to recovery")
         end
         return
       end

@@ -89,7 +89,7 @@ assert_stderr_contains 'unknown format "gitlib" (expected text, json, github or 
 
 t_begin "check ends with a one-line summary on stderr in text mode"
 assert_exit 1 "$AFTERMATH" check $B
-assert_eq "$(tail -1 "$ERR")" "aftermath: 1 postmortems checked: 7 errors in 5 files" "summary of the broken fixture"
+assert_eq "$(tail -1 "$ERR")" "aftermath: 1 postmortem checked: 7 errors in 5 files" "summary of the broken fixture"
 assert_eq "$(cat "$OUT")" "" "stdout of check"
 assert_exit 0 "$AFTERMATH" check tests/fixtures/lint
 assert_eq "$(tail -1 "$ERR")" "aftermath: 8 postmortems checked: 11 warnings in 6 files" "summary of warnings"
@@ -97,9 +97,9 @@ mkdir -p "$T/mixed/postmortems"
 printf -- '---\nid: M-1\ntitle: T\ndate: 2024-01-01\nseverity: SEV9\n---\n' > "$T/mixed/postmortems/a.md"
 printf -- '---\nid: M-2\ntitle: T\ndate: 2024-01-01\nimpact:\n  started: 2024-01-01T10:00:00Z\n  resolved: 2024-01-01T09:00:00Z\n---\n' > "$T/mixed/postmortems/b.md"
 assert_exit 1 "$AFTERMATH" check "$T/mixed"
-assert_stderr_matches '^aftermath: [0-9]+ postmortems checked: 1 error and 1 warning in 2 files$'
+assert_stderr_matches '^aftermath: [0-9]+ postmortems? checked: 1 error and 1 warning in 2 files$'
 assert_exit 0 "$AFTERMATH" check tests/fixtures/lint-clean
-assert_eq "$(tail -1 "$ERR")" "aftermath: 1 postmortems checked: no errors or warnings" "summary of a clean check"
+assert_eq "$(tail -1 "$ERR")" "aftermath: 1 postmortem checked: no errors or warnings" "summary of a clean check"
 assert_exit 1 "$AFTERMATH" check $B --quiet
 assert_not_contains "$ERR" "postmortems checked"
 assert_exit 1 "$AFTERMATH" check $B --format github

@@ -11,7 +11,7 @@ assert_not_contains "$T/got.txt" 'Investigate the pool'
 
 t_begin "a clean postmortem passes every rule"
 assert_exit 0 "$AFTERMATH" check tests/fixtures/lint-clean --strict
-assert_stderr_contains "aftermath: 1 postmortems checked: no errors or warnings"
+assert_stderr_contains "aftermath: 1 postmortem checked: no errors or warnings"
 
 t_begin "warnings fail check --strict"
 assert_exit 1 "$AFTERMATH" check tests/fixtures/lint --strict

@@ -234,7 +234,7 @@ mkdir -p "$T/oe/postmortems"
 pm "$T/oe/postmortems/a.md" "OE-1" 'owner: ""
 '
 assert_exit 0 "$AFTERMATH" build "$T/oe" -o "$T/oe-out" --as-of $AS_OF
-assert_no_file "$T/oe-out/owners"
+assert_eq "$(ls "$T/oe-out/owners")" "index.html" "owners/ holds its index and no owner page"
 assert_not_contains "$T/oe-out/postmortems/oe-1/index.html" 'href="../../owners/'
 assert_exit 0 node tests/e2e/check-links.mjs "$T/oe-out"
 
