@@ -98,3 +98,25 @@ test('phone: the home page shows "Start here", recurring factors and overdue ite
     assert(start < recent && factors < recent && overdue < recent, `panels at ${start}, ${factors}, ${overdue}; recent at ${recent}`);
   } finally { await srv.close(); }
 });
+
+for (const scheme of ['light', 'dark']) {
+  test(`phone: axe finds no serious or critical violation at 390 px (${scheme})`, async ({ browser, sample }) => {
+    const { readFileSync } = await import('node:fs');
+    const { createRequire } = await import('node:module');
+    const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const srv = await serve(sample);
+    const found = [];
+    try {
+      for (const path of ['', 'postmortems/pm-2025-009/', 'actions/', 'services/checkout-api/', 'owners/priya-natarajan/', 'teams/checkout/']) {
+        const { page, close } = await open(browser, srv.url + path, { ...PHONE, colorScheme: scheme });
+        await page.addScriptTag({ content: AXE });
+        const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+        await close();
+        for (const v of result.violations)
+          if (v.impact === 'serious' || v.impact === 'critical')
+            found.push(`/${path}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join('; ')}`);
+      }
+    } finally { await srv.close(); }
+    assert(found.length === 0, found.join('\n      '));
+  });
+}
