@@ -120,3 +120,41 @@ for (const scheme of ['light', 'dark']) {
     assert(found.length === 0, found.join('\n      '));
   });
 }
+
+// Words of the names in sidebars and chips that a line break cuts in two, at this width.
+async function brokenWords(page) {
+  return page.evaluate(() => {
+    const found = [];
+    for (const el of document.querySelectorAll('.node-list a, .term, .shared a, time, .pm-id')) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        const re = /[^\s]+/g;
+        for (let m = re.exec(t.data); m; m = re.exec(t.data)) {
+          const r = document.createRange();
+          r.setStart(t, m.index);
+          r.setEnd(t, m.index + m[0].length);
+          const tops = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+          if (tops.size > 1) found.push(`"${m[0]}" in "${el.textContent.trim().slice(0, 40)}"`);
+        }
+      }
+    }
+    return found;
+  });
+}
+
+test('names in sidebars and chips break between words, never inside one (390 to 1280 px)', async ({ browser, sample }) => {
+  const srv = await serve(sample);
+  const problems = [];
+  try {
+    for (const width of [390, 600, 900, 1100, 1280]) {
+      const { page, close } = await open(browser, srv.url, { viewport: { width, height: 900 } });
+      for (const path of ['', 'services/checkout-api/', 'factors/connection-pool-exhaustion/', 'postmortems/pm-2025-009/',
+        'postmortems/pm-2025-011/', 'actions/', 'factors/'])  {
+        await page.goto(srv.url + path);
+        for (const w of await brokenWords(page)) problems.push(`${width} px /${path}: ${w}`);
+      }
+      await close();
+    }
+  } finally { await srv.close(); }
+  assert(problems.length === 0, `${problems.length} words cut:\n      ` + problems.slice(0, 12).join('\n      '));
+});

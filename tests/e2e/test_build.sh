@@ -47,8 +47,8 @@ assert_contains "$T/site/factors/connection-pool-exhaustion/index.html" '<h1>con
 
 t_begin "recurring factor and recurred after a fix"
 assert_contains "$P" 'Recurred after a fix'
-assert_contains "$P" 'whose action item for it was closed on 2024-01-28'
-assert_contains "$T/site/factors/connection-pool-exhaustion/index.html" "fix closed on 2024-01-28"
+assert_contains "$P" 'whose action item for it was closed on <time datetime="2024-01-28">2024-01-28</time>'
+assert_contains "$T/site/factors/connection-pool-exhaustion/index.html" 'fix closed on <time datetime="2024-01-28">2024-01-28</time>'
 assert_contains "$T/site/postmortems/fx-001/index.html" 'term factor recurring'
 assert_not_contains "$T/site/factors/alert-fatigue/index.html" 'term factor recurring">recurring'
 
@@ -73,7 +73,7 @@ assert_contains "$T/site/api/actions.csv" 'FX-001,"Raise pool size, with a load 
 assert_contains "$T/site/api/actions.csv" 'FX-003,Add a runbook for the search alerts,Ana Diaz,2025-04-01,open,should,SRCH-9,true'
 
 t_begin "as-of date decides overdue and is shown"
-assert_contains "$T/site/actions/index.html" 'as of 2026-11-23'
+assert_contains "$T/site/actions/index.html" 'as of <time datetime="2026-11-23">2026-11-23</time>'
 assert_exit 0 "$AFTERMATH" build tests/fixtures/site -o "$T/early" --as-of 2024-01-31
 assert_contains "$T/early/api/stats.json" '"overdue": 0'
 assert_exit 0 env SOURCE_DATE_EPOCH=1706659200 "$AFTERMATH" build tests/fixtures/site -o "$T/sde"
