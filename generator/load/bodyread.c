@@ -64,7 +64,7 @@ static const char *trim_end(const char *s, const char *e)
 
 static struct loc loc_of(const struct scan *sc, const struct line *l, const char *p)
 {
-	return (struct loc){sc->file, l->no, (int)(p - l->s) + 1};
+	return (struct loc){sc->file, l->no, diag_column(l->s, (size_t)(p - l->s))};
 }
 
 static struct ynode *scalar(struct scan *sc, const char *s, size_t n, struct loc loc)

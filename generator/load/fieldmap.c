@@ -88,6 +88,7 @@ static struct import_cfg *cfg(struct site *s)
 	if (!s->import) {
 		s->import = xcalloc(1, sizeof(*s->import));
 		s->import->read_body = false;
+		s->import_free = import_cfg_free;
 	}
 	return s->import;
 }
@@ -297,6 +298,24 @@ void fieldmap_site_hooks(struct site *s, const char *dir)
 		cfg(s)->hooks = h;
 }
 
+int fieldmap_site_load(struct site *s, const char *dir)
+{
+	fieldmap_site_hooks(s, dir);
+	int ret = site_load(s, dir);
+	if (!s->front || s->front->type != YN_MAP)
+		return ret;
+	for (size_t i = 0; i < s->front->n; i++)
+		if (fieldmap_site_key(s, s->front->keys[i], s->front->items[i]) < 0)
+			ret = -1;
+	if (fieldmap_site_check(s) < 0)
+		ret = -1;
+	for (size_t i = 0; s->links.nteams && s->import && i < s->import->ntax; i++) /* both would be /teams/ */
+		if (!strcmp(s->import->tax[i].name, "teams"))
+			ret = error(&s->links.teams[0].loc,
+				    "teams: and the taxonomy \"teams\" would both be at /teams/ (expected one of them)");
+	return ret;
+}
+
 static int check_target(const struct import_cfg *ic, const char *name, const struct loc *loc, const char *what)
 {
 	if (known_field(name) || find_taxonomy(ic, name))
@@ -362,17 +381,6 @@ static void explain_add(struct apply *ap, const char *field, const char *how, co
 	} else {
 		fs->value = NULL;
 	}
-}
-
-void explain_release(struct explain *ex)
-{
-	for (size_t i = 0; i < ex->n; i++) {
-		free(ex->v[i].field);
-		free(ex->v[i].how);
-		free(ex->v[i].value);
-	}
-	free(ex->v);
-	memset(ex, 0, sizeof(*ex));
 }
 
 static struct ynode *new_scalar(struct apply *ap, const char *s, struct loc loc)

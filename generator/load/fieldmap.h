@@ -17,6 +17,7 @@
 #ifndef AFTERMATH_FIELDMAP_H
 #define AFTERMATH_FIELDMAP_H
 
+#include "model/fieldsource.h"
 #include "model/model.h"
 #include "yaml/yamltree.h"
 
@@ -52,19 +53,6 @@ struct import_cfg {
 	struct hooks *hooks; /* scripts/NAME.lua with on_load (hooks.h); NULL when none */
 };
 
-/* Where one field's value came from (check --explain). */
-struct field_source {
-	char *field; /* ours, dotted for impact.* */
-	char *how;   /* "front matter", "fields: uuid", "default", "body: H1", ... */
-	char *value; /* as read (a list shown as "a, b"); NULL for a mapping */
-	struct loc loc;
-};
-
-struct explain {
-	struct field_source *v;
-	size_t n, alloc;
-};
-
 /*
  * site.yaml key `key` (fields, defaults, import, taxonomies) into
  * s->import (made on first use).  Returns 1 when the key is not one of
@@ -73,6 +61,12 @@ struct explain {
  * `fields:` target may be a taxonomy declared below it): 0 or -1.
  */
 int fieldmap_site_key(struct site *s, const char *key, const struct ynode *v);
+/*
+ * site.yaml as the load stage reads it: the hooks of `dir` (below), then
+ * site_load() (model/siteconfig.h), then its keys above, then the check.  0,
+ * or -1 after reporting every problem found.
+ */
+int fieldmap_site_load(struct site *s, const char *dir);
 int fieldmap_site_check(struct site *s);
 /* The content directory's scripts/NAME.lua hooks into s->import (made when there are any). */
 void fieldmap_site_hooks(struct site *s, const char *dir);
@@ -110,6 +104,5 @@ void fieldmap_looked_for(const struct site *s, const char *ours, struct buf *out
 /* Whether n is empty: null, "", [] or {}. */
 bool ynode_is_empty(const struct ynode *n);
 
-void explain_release(struct explain *ex);
 
 #endif

@@ -20,29 +20,16 @@ struct fm {
 
 /* ---- splitting the file ------------------------------------------------- */
 
-/* Location of byte `off` of text in `file`. */
-static struct loc loc_at(const char *file, const char *text, size_t off)
-{
-	struct loc loc = {file, 1, 1};
-	for (size_t i = 0; i < off; i++) {
-		if (text[i] == '\n')
-			loc.line++, loc.col = 1;
-		else
-			loc.col++;
-	}
-	return loc;
-}
-
 static int check_bytes(const char *file, const char *text, size_t len)
 {
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
-		struct loc loc = loc_at(file, text, (size_t)(nul - text));
+		struct loc loc = diag_loc_at(file, text, (size_t)(nul - text));
 		return error(&loc, "file contains a NUL byte (is it a binary file?)");
 	}
 	size_t bad = utf8_valid(text, len);
 	if (bad < len) {
-		struct loc loc = loc_at(file, text, bad);
+		struct loc loc = diag_loc_at(file, text, bad);
 		return error(&loc, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8", (unsigned char)text[bad]);
 	}
 	return 0;

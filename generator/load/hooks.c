@@ -1,10 +1,10 @@
 /* hooks: the site's own Lua run on every postmortem as it loads (see hooks.h). */
 #include "load/hooks.h"
 
-#include "load/fieldmap.h"
+#include "model/fieldsource.h"
 #include "base/fsutil.h"
 #include "model/model.h"
-#include "lua/template.h"
+#include "lua/sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>

@@ -2,7 +2,7 @@
  * hooks: the site's own Lua run on every postmortem as it loads.
  *
  * Each scripts/NAME.lua of the content directory (not scripts/redact.lua, which
- * is redact.c's, nor the lint rules below scripts/lint/) may define
+ * is redact.c's, nor the site's lint rules below scripts/lint/) may define
  * on_load(raw, file): `raw` is the postmortem's fields as a table in our
  * names, after fields:, the body and defaults (fieldmap.h), every value a
  * string, list or table; `file` its path below the content directory.  It

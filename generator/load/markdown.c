@@ -233,39 +233,6 @@ struct md {
 
 /* ---- internal blocks ---------------------------------------------------- */
 
-static const char *skip_blanks(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static bool eat(const char **p, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-	if ((size_t)(end - *p) < n || strncasecmp(*p, word, n))
-		return false;
-	*p += n;
-	return true;
-}
-
-enum internal_marker internal_marker(const char *p, const char *end)
-{
-	bool closing;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "<!--"))
-		return NOT_MARKER;
-	p = skip_blanks(p, end);
-	closing = eat(&p, end, "/");
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "internal"))
-		return NOT_MARKER;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "-->") || skip_blanks(p, end) != end)
-		return NOT_MARKER;
-	return closing ? MARK_CLOSE : MARK_OPEN;
-}
-
 /* Append [p, end) without wiki-link marks. */
 static void add_unmarked(struct buf *out, const char *p, const char *end)
 {
@@ -282,8 +249,11 @@ static void add_unmarked(struct buf *out, const char *p, const char *end)
 /* Where the marker on line `line` (starting at p) begins. */
 static struct loc marker_loc(const struct md *m, int line, const char *p)
 {
-	const char *end = strchr(p, '\n');
-	const char *q = skip_blanks(p, end ? end : p + strlen(p));
+	const char *end = strchr(p, '\n'), *q = p;
+	if (!end)
+		end = p + strlen(p);
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+		q++;
 	return (struct loc){m->file, m->line0 + line, (int)(q - p) + 1};
 }
 
@@ -425,9 +395,19 @@ static void visit_text(struct md *m, cmark_node *n, int in_link)
 }
 
 /* Where node n starts in the file (its line offset by the front matter's). */
-static struct loc node_loc(const struct md *m, cmark_node *n)
+/* cmark's byte column `col` of body line `line` as diagnostics count columns: in characters (diag.h). */
+static int char_col(struct md *m, int line, int col)
 {
-	return (struct loc){m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+	const char *s, *e;
+	if (col > 1 && source_line(m, line, &s, &e) && (size_t)(col - 1) <= (size_t)(e - s))
+		return diag_column(s, (size_t)(col - 1));
+	return col;
+}
+
+static struct loc node_loc(struct md *m, cmark_node *n)
+{
+	int line = cmark_node_get_start_line(n);
+	return (struct loc){m->file, m->line0 + line, char_col(m, line, cmark_node_get_start_column(n))};
 }
 
 static void visit_link(struct md *m, cmark_node *n)
@@ -762,7 +742,8 @@ static void split_wikilinks(struct md *m, cmark_node *t, struct buf *tmp)
 		if (w.open > p)
 			at = insert_after(at, text_node(m->cmem, p, (size_t)(w.open - p)));
 		at = insert_after(at, wikilink_node(m->cmem, &w, tmp));
-		struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(t), col};
+		int line = cmark_node_get_start_line(t);
+		struct loc loc = {m->file, m->line0 + line, char_col(m, line, col)};
 		ALLOC_GROW(m->links, m->nlinks + 1, m->links_alloc);
 		m->links[m->nlinks++] = (struct wikilink){xstrndup(w.id, w.idlen), loc};
 		p = w.end;
@@ -899,16 +880,19 @@ static void set_text(char **field, const char *v)
 	*field = xstrdup(v);
 }
 
-static int set_field(struct action_item *a, const struct loc *loc, const char *key, const char *v)
+static int set_field(struct action_item *a, const struct loc *loc, const struct loc *key_loc, const char *key,
+		     const char *v)
 {
 	if (!*v)
-		return error(loc, "%s in action item has no value (expected %s: VALUE)", key, key);
+		return error(key_loc, "%s in action item has no value (expected %s: VALUE)", key, key);
 	if (same_word(key, "owner")) {
 		set_text(&a->owner, v);
 		free(a->owner_slug);
 		a->owner_slug = slugify(v);
 	} else if (same_word(key, "ticket")) {
 		set_text(&a->ticket, v);
+	} else if (same_word(key, "success_criteria")) {
+		set_text(&a->success_criteria, v);
 	} else if (same_word(key, "due") || same_word(key, "closed")) {
 		struct when *w = same_word(key, "due") ? &a->due : &a->closed;
 		if (when_parse(w, v) < 0)
@@ -920,21 +904,64 @@ static int set_field(struct action_item *a, const struct loc *loc, const char *k
 		if (!ai_status_parse(v, &a->status))
 			return error(loc, "unknown status \"%s\" in action item (expected " AI_STATUS_EXPECTED ")", v);
 	} else {
-		return error(loc, "unknown key \"%s\" in action item "
-			     "(expected owner, due, priority, ticket, status, closed)", key);
+		return error(key_loc, "unknown key \"%s\" in action item "
+			     "(expected owner, due, priority, ticket, status, closed, success_criteria)", key);
 	}
 	return 0;
 }
 
+/* The last occurrence of needle in [s, e), or NULL. */
+static const char *last_in(const char *s, const char *e, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *found = NULL;
+	for (const char *p = s; n && p + n <= e; p++)
+		if (!memcmp(p, needle, n))
+			found = p;
+	return found;
+}
+
+/*
+ * Where `what` (after `key`, when given) is in the source of paragraph
+ * para: the last line of it that has them, searched from the paragraph's
+ * end, where the annotation is.  `fallback` (the item) when the source
+ * spells them otherwise (an entity, emphasis).
+ */
+static struct loc part_loc(struct md *m, cmark_node *para, const char *key, const char *what, struct loc fallback,
+			   struct loc *key_loc)
+{
+	if (key_loc)
+		*key_loc = fallback;
+	if (!para || !*what)
+		return fallback;
+	int first = cmark_node_get_start_line(para), last = cmark_node_get_end_line(para);
+	for (int line = last; line >= first; line--) {
+		const char *s, *e;
+		if (!source_line(m, line, &s, &e))
+			continue;
+		const char *from = key ? last_in(s, e, key) : s;
+		const char *at = from ? last_in(from + (key ? strlen(key) : 0), e, what) : NULL;
+		if (!at)
+			continue;
+		if (key_loc)
+			*key_loc = (struct loc){m->file, m->line0 + line, (int)(from - s) + 1};
+		return (struct loc){m->file, m->line0 + line, (int)(at - s) + 1};
+	}
+	return fallback;
+}
+
 /*
  * Cut a trailing "(key: value, key: value)" off text and apply it.  A
- * trailing parenthesis without a ':' is part of the title.
+ * trailing parenthesis without a ':' is part of the title.  A part without
+ * a ':' after success_criteria continues its value ("p99 < 200 ms, for a
+ * week").  Each problem is told at its value in the source.
  */
-static int annotation(struct action_item *a, const struct loc *loc, char *text)
+static int annotation(struct md *m, cmark_node *para, struct action_item *a, const struct loc *loc, char *text)
 {
 	size_t n = strlen(text);
 	char *open = strrchr(text, '(');
 	int ret = 0;
+	bool criteria = false; /* the last part set success_criteria */
 	if (!n || text[n - 1] != ')' || !open || !strchr(open, ':'))
 		return 0;
 	text[n - 1] = '\0';
@@ -942,14 +969,26 @@ static int annotation(struct action_item *a, const struct loc *loc, char *text)
 	char *save = NULL;
 	for (char *part = strtok_r(open + 1, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(part, ':');
+		if (!colon && criteria && *trim(part)) {
+			char *more = xstrfmt("%s, %s", a->success_criteria, trim(part));
+			free(a->success_criteria);
+			a->success_criteria = more;
+			continue;
+		}
 		if (!colon) {
-			ret = error(loc, "\"%s\" in action-item annotation has no value (expected key: value)",
+			struct loc at = part_loc(m, para, NULL, trim(part), *loc, NULL);
+			ret = error(&at, "\"%s\" in action-item annotation has no value (expected key: value)",
 				    trim(part));
 			continue;
 		}
 		*colon = '\0';
-		if (set_field(a, loc, trim(part), trim(colon + 1)) < 0)
+		const char *key = trim(part), *value = trim(colon + 1);
+		struct loc key_at, at = part_loc(m, para, key, *value ? value : ":", *loc, &key_at);
+		criteria = same_word(key, "success_criteria");
+		if (set_field(a, &at, &key_at, key, value) < 0) {
 			ret = -1;
+			criteria = false;
+		}
 	}
 	trim(text);
 	return ret;
@@ -974,7 +1013,7 @@ static void task_item(struct md *m, struct postmortem *pm, cmark_node *item, siz
 	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
 		plain_text(&t, para);
 	char *text = buf_detach(&t, NULL);
-	if (annotation(&a, &loc, text) < 0)
+	if (annotation(m, para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH ? para : NULL, &a, &loc, text) < 0)
 		m->ret = -1;
 	char *title = trim(text);
 	if (!*title) {

@@ -208,7 +208,7 @@ rm -r "$T/tm/pages"
 
 t_begin "charts write durations as the tables do, and a phrase for one is singular"
 mkdir -p "$T/one/postmortems"
-printf -- '---\nid: O-1\ntitle: One\ndate: 2025-01-01\nimpact:\n  started: 2025-01-01T10:00:00Z\n  resolved: 2025-01-03T16:30:00Z\n---\n## Timeline\n\n- 10:00 it broke\n' >"$T/one/postmortems/o1.md"
+printf -- '---\nid: O-1\ntitle: One\ndate: 2025-01-01\nstatus: complete\nimpact:\n  started: 2025-01-01T10:00:00Z\n  resolved: 2025-01-03T16:30:00Z\n---\n## Timeline\n\n- 10:00 it broke\n' >"$T/one/postmortems/o1.md"
 assert_exit 0 "$AFTERMATH" build "$T/one" -o "$T/one-o" --as-of 2026-01-01
 assert_contains "$T/one-o/metrics/index.html" 'class="chart-value">2 d 6 h</text>'
 assert_not_contains "$T/one-o/metrics/index.html" '3270 min'

@@ -18,7 +18,7 @@ static int site_from(struct site *s, const char *yaml)
 	fputs(yaml, f);
 	fclose(f);
 	site_init(s);
-	int ret = site_load(s, dir);
+	int ret = fieldmap_site_load(s, dir);
 	remove(path);
 	rmdir(dir);
 	free(path);

@@ -27,9 +27,9 @@ struct tax_index {
 	size_t nterms;
 };
 
-/* The taxonomies of c's kept postmortems into c->tax (none in a public build). */
-void taxonomy_build(struct corpus *c);
-void taxonomy_release(struct corpus *c);
+/* The taxonomies of c's kept postmortems, *n of them (none in a public build: NULL); graph_link() keeps them in g->tax. */
+struct tax_index *taxonomy_build(const struct corpus *c, size_t *n);
+void taxonomy_release(struct tax_index *tax, size_t n);
 /* Index of the term with `slug` in x, or SIZE_MAX. */
 size_t taxonomy_term(const struct tax_index *x, const char *slug);
 
