@@ -421,6 +421,24 @@ static bool already_related(const struct pm_links *l, size_t pm)
 	return false;
 }
 
+/* Incidents first, then near-misses, then drills: a drill shares services with everything. */
+static int kind_tier(const struct graph *g, size_t p)
+{
+	enum pm_kind k = g->c->pms[p].kind;
+	return k == KIND_INCIDENT ? 0 : k == KIND_NEAR_MISS ? 1 : 2;
+}
+
+/* Whether candidate p (score sp) ranks above q (score sq): by kind, then score, then the newer. */
+static bool ranks_above(const struct graph *g, size_t p, double sp, size_t q, double sq)
+{
+	int tp = kind_tier(g, p), tq = kind_tier(g, q);
+	if (tp != tq)
+		return tp < tq;
+	if (sp != sq)
+		return sp > sq;
+	return p < q;
+}
+
 static void similar_one(void *ctx, size_t i, int worker)
 {
 	struct similar *s = ctx;
@@ -447,14 +465,13 @@ static void similar_one(void *ctx, size_t i, int worker)
 		double sc = score[p];
 		score[p] = 0;
 		/* Most candidates lose to the last of a full list: skip them before the related check. */
-		if (nbest == GRAPH_SIMILAR &&
-		    (sc < best_score[nbest - 1] || (sc == best_score[nbest - 1] && p > best[nbest - 1].pm)))
+		if (nbest == GRAPH_SIMILAR && !ranks_above(g, p, sc, best[nbest - 1].pm, best_score[nbest - 1]))
 			continue;
 		if (already_related(l, p))
 			continue;
-		/* Insert keeping best first; ties go to the newer (smaller index). */
+		/* Insert keeping best first (ranks_above). */
 		size_t at = nbest;
-		while (at > 0 && (sc > best_score[at - 1] || (sc == best_score[at - 1] && p < best[at - 1].pm)))
+		while (at > 0 && ranks_above(g, p, sc, best[at - 1].pm, best_score[at - 1]))
 			at--;
 		if (at >= GRAPH_SIMILAR)
 			continue;

@@ -7,8 +7,8 @@
  * its most common spelling.  It also links postmortems to each other:
  * explicit references (related: and [[ID]] wiki-links), the backlinks they
  * imply, and the most similar others by shared services and factors, each
- * weighted by how rare it is (bounded work per postmortem, so the whole is
- * near-linear).  Finally it finds factors that recurred after an earlier
+ * weighted by how rare it is, incidents before near-misses before drills
+ * (bounded work per postmortem, so the whole is near-linear).  Finally it finds factors that recurred after an earlier
  * postmortem's action item for them was closed as done.
  *
  * Postmortem indices are positions in corpus->pms (newest first).  Node

@@ -104,7 +104,8 @@ static void url_entry(struct buf *b, const char *base, const char *path)
 
 void feeds_sitemap(struct buf *b, const struct corpus *c, const struct graph *g, const char *base)
 {
-	static const char *const fixed[] = {"", "timeline/", "services/", "factors/", "actions/", "metrics/"};
+	static const char *const fixed[] = {"",         "postmortems/", "timeline/", "services/",
+					    "factors/", "tags/",        "actions/",  "metrics/"};
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
@@ -118,6 +119,8 @@ void feeds_sitemap(struct buf *b, const struct corpus *c, const struct graph *g,
 	for (int k = 0; k < NTERM_KINDS; k++) {
 		if (k == TERM_OWNER && !c->allow.owners)
 			continue;
+		if (k == TERM_OWNER)
+			url_entry(b, base, "owners/"); /* the index; tags/ is in fixed */
 		for (size_t i = 0; i < g->nnodes[k]; i++) {
 			buf_reset(&path);
 			buf_addf(&path, "%s/%s/", term_kind_dir((enum term_kind)k), g->nodes[k][i].slug);

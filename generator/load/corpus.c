@@ -264,6 +264,9 @@ static int page_slug(struct corpus *c, struct strmap *slugs, struct page *pg, co
 		if (!strcmp(pg->slug, generated[i]))
 			return error(&loc, "pages/%s would be at /%s/, which aftermath's own pages use (expected another file name)",
 				     f->rel, generated[i]);
+	if (c->site.links.nteams && !strcmp(pg->slug, "teams"))
+		return error(&loc, "pages/%s would be at /teams/, the index of site.yaml's teams (expected another file name)",
+			     f->rel);
 	for (size_t i = 0; c->site.import && i < c->site.import->ntax; i++)
 		if (!strcmp(pg->slug, c->site.import->tax[i].name))
 			return error(&loc, "pages/%s would be at /%s/, the page of the taxonomy %s (expected another file name)",

@@ -368,6 +368,10 @@ int fieldmap_site_load(struct site *s, const char *dir)
 			ret = -1;
 	if (fieldmap_site_check(s) < 0)
 		ret = -1;
+	for (size_t i = 0; s->links.nteams && s->import && i < s->import->ntax; i++) /* both would be /teams/ */
+		if (!strcmp(s->import->tax[i].name, "teams"))
+			ret = error(&s->links.teams[0].loc,
+				    "teams: and the taxonomy \"teams\" would both be at /teams/ (expected one of them)");
 	return ret;
 }
 

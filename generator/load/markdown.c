@@ -479,8 +479,9 @@ static void heading_id(struct md *m, const char *text, struct buf *id)
 
 /*
  * cmark's renderer gives headings no id, so each heading becomes a custom
- * block holding a custom inline that writes <hN id="ID"> and </hN> around
- * the heading's own inlines: the same HTML cmark writes, plus the id.  The
+ * block holding a custom inline that writes <hN id="ID"> and, after a
+ * permalink (<a class="anchor" href="#ID">#</a>), </hN> around the
+ * heading's own inlines: the same HTML cmark writes, plus the id and link.  The
  * heading itself must outlive the rendering: its inlines may still point
  * into its text (raw HTML does); it does, in the document's memory.
  */
@@ -497,7 +498,9 @@ static void heading_replace(cmark_mem *mem, cmark_node *h, const char *id, struc
 	buf_adds(tmp, "\">");
 	cmark_node_set_on_enter(tag, buf_cstr(tmp));
 	buf_reset(tmp);
-	buf_adds(tmp, "</h");
+	buf_adds(tmp, "<a class=\"anchor\" href=\"#"); /* the permalink */
+	buf_add_html(tmp, id, strlen(id));
+	buf_adds(tmp, "\" aria-label=\"Link to this section\">#</a></h");
 	buf_addch(tmp, digit);
 	buf_addch(tmp, '>');
 	cmark_node_set_on_exit(tag, buf_cstr(tmp));

@@ -22,6 +22,7 @@ struct redactor;
 struct allowed {
 	bool owners;       /* owner nodes, pages, lists and feed entries (no person is browsable in public builds) */
 	bool front_matter; /* pm.fields, the front matter as written, for templates */
+	bool sources;      /* links to the source files ("Edit this page"): a file name carries the internal id */
 	bool taxonomies;   /* site.yaml taxonomies: grouped into pages (public builds too: redacted, strippable) */
 	bool *taxonomy;    /* by taxonomy (site.import->tax): shown; false for one public.strip names */
 };

@@ -88,6 +88,7 @@ void site_release(struct site *s)
 	if (s->import)
 		s->import_free(s->import);
 	policy_release(&s->policy);
+	site_links_release(&s->links);
 	ynode_free(s->front);
 	memset(s, 0, sizeof(*s));
 }
@@ -346,7 +347,7 @@ static const char *const other_keys[] = {"lint", "params", "fields", "defaults",
 static const char *const known_keys[] = {
 	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
 	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
-	"lint",     "params",      "computed", "policy",
+	"lint",     "params",      "computed", "policy",   "tickets",    "edit_url",   "teams",
 };
 
 /* Edit distance of a and b, stopping at 3 (for "did you mean"). */
@@ -438,6 +439,9 @@ static int parse_key(struct site *s, const char *k, const struct loc *kloc, cons
 		return parse_services(s, v);
 	if (!strcmp(k, "public"))
 		return parse_public(s, v);
+	int r = site_links_key(&s->links, k, v); /* tickets, edit_url, teams */
+	if (r <= 0)
+		return r;
 	if (!strcmp(k, "params") && v->type != YN_MAP && !ynode_is_null(v))
 		return error(&v->loc, "params must be a mapping of the site's own values (got %s)", ynode_kind(v));
 	for (size_t i = 0; i < ARRAY_SIZE(other_keys); i++)

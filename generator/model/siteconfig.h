@@ -11,6 +11,7 @@
 #include "model/mdscreen.h"
 #include "model/model.h"
 #include "model/policy.h"
+#include "model/sitelinks.h"
 #include "yaml/yamltree.h"
 
 /* aliases: one canonical name and the other spellings that mean it. */
@@ -75,6 +76,7 @@ struct site {
 	const char **taxonomies; /* taxonomies:' names, in order (pm->taxa's), for the public profile; the names are import's */
 	size_t ntaxonomies;
 	struct policy policy; /* policy: (policy.h) */
+	struct site_links links; /* tickets:, edit_url:, teams: (sitelinks.h) */
 	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
 	struct ynode *front; /* the whole document (NULL when absent) */
 };

@@ -60,6 +60,7 @@ void profile_allow(struct corpus *c)
 	bool internal = c->profile == PROFILE_INTERNAL;
 	c->allow.owners = internal;
 	c->allow.front_matter = internal;
+	c->allow.sources = internal;
 	c->allow.taxonomies = true; /* redacted as tags are; one public.strip names has no pages (analyze/taxonomy.h) */
 	const struct import_cfg *ic = c->site.import;
 	size_t ntax = ic ? ic->ntax : 0;

@@ -1,6 +1,8 @@
 /* charts: SVG bar and column charts (see charts.h). */
 #include "render/charts.h"
 
+#include "analyze/stats.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +38,24 @@ static void format_value(char *s, size_t n, double v, const char *unit)
 		snprintf(s, n, "%.1f%s", v, unit);
 }
 
+/* A bar's value label: with a unit ("83%"), or as a duration ("2 d 6 h") when unit is NULL. */
+static void bar_value(char *s, size_t n, double v, const char *unit)
+{
+	if (unit) {
+		format_value(s, n, v, unit);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	duration_text(&b, (long long)(v + 0.5));
+	snprintf(s, n, "%s", buf_cstr(&b));
+	buf_release(&b);
+}
+
+void chart_hbars_minutes(struct buf *out, const char *title, const char *const *labels, const double *minutes, size_t n)
+{
+	chart_hbars(out, title, labels, minutes, n, 0, NULL);
+}
+
 void chart_hbars(struct buf *out, const char *title, const char *const *labels, const double *values, size_t n,
 		 double max, const char *unit)
 {
@@ -55,10 +75,22 @@ void chart_hbars(struct buf *out, const char *title, const char *const *labels, 
 		text(out, LABEL_W - 8, y + BAR_H * 0.7, "end", "chart-label", labels[i]);
 		buf_addf(out, "<rect class=\"chart-bar\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" rx=\"3\"/>",
 			 LABEL_W, y, w < 0 ? 0 : w, BAR_H);
-		format_value(v, sizeof(v), values[i], unit);
+		bar_value(v, sizeof(v), values[i], unit);
 		text(out, LABEL_W + (w < 0 ? 0 : w) + 6, y + BAR_H * 0.7, "start", "chart-value", v);
 	}
 	buf_adds(out, "</svg>");
+}
+
+/* A label centred on x under a column, moved in so that it is not cut at either edge. */
+static void axis_label(struct buf *out, double x, double y, const char *s)
+{
+	double half = (double)strlen(s) * 3.6; /* about half its width at 12 px */
+	if (x + half > WIDTH - 2)
+		text(out, WIDTH - 2, y, "end", "chart-axis", s);
+	else if (x - half < 2)
+		text(out, 2, y, "start", "chart-axis", s);
+	else
+		text(out, x, y, "middle", "chart-axis", s);
 }
 
 void chart_columns(struct buf *out, const char *title, const char *const *labels, size_t n,
@@ -94,10 +126,10 @@ void chart_columns(struct buf *out, const char *title, const char *const *labels
 			buf_add_html(out, series[s].name, strlen(series[s].name));
 			buf_adds(out, "</title></rect>");
 		}
-		/* Label every column when few, else about 12 labels. */
-		size_t every = n > 12 ? (n + 11) / 12 : 1;
+		/* Label every column when few, else about 8 labels ("2025-03" is 50 units wide). */
+		size_t every = n > 8 ? (n + 7) / 8 : 1;
 		if (i % every == 0)
-			text(out, x0 + slot * 0.4, height - bottom + 16, "middle", "chart-axis", labels[i]);
+			axis_label(out, x0 + slot * 0.4, height - bottom + 16, labels[i]);
 	}
 	for (size_t s = 0; s < nseries; s++) {
 		double x = left + (double)s * 140;

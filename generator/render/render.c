@@ -12,6 +12,7 @@
 #include "analyze/stats.h"
 #include "analyze/taxonomy.h"
 #include "render/template.h"
+#include "model/slug.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -22,7 +23,8 @@ enum page_kind {
 	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
 	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START, PG_SEARCH,
 	PG_TAXONOMY, PG_TAX_TERM, /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
-	PG_REVIEW                 /* /actions/review/: internal builds */
+	PG_REVIEW,                /* /actions/review/: internal builds */
+	PG_POSTMORTEMS, PG_TAGS, PG_OWNERS, PG_TEAMS, PG_TEAM /* the indexes of postmortems/, tags/, owners/; teams: */
 };
 
 /*
@@ -295,18 +297,37 @@ static void push_summaries(lua_State *L, const struct render *r, struct worker *
 	}
 }
 
-static void push_action_item(lua_State *L, const struct render *r, const struct action_item *a)
+/* t.ticket_url: the ticket in site.yaml's tickets: template (a ticket that is a URL itself links as it is). */
+static void push_ticket_url(lua_State *L, const struct render *r, const char *ticket)
 {
+	struct buf b = BUF_INIT;
+	if (ticket && !str_starts(ticket, "http://") && !str_starts(ticket, "https://") &&
+	    site_ticket_url(&r->c->site.links, ticket, &b))
+		set_str(L, "ticket_url", buf_cstr(&b));
+	buf_release(&b);
+}
+
+/* Item k of postmortem pm; owner_url when its owner has a page (internal builds). */
+static void push_action_item(lua_State *L, const struct render *r, size_t pm, size_t k)
+{
+	const struct action_item *a = &r->c->pms[pm].actions[k];
+	size_t owner = r->g->pm[pm].ai_owner[k]; /* SIZE_MAX in public builds: no owner nodes */
 	lua_createtable(L, 0, 12);
 	set_str(L, "title", a->title);
 	set_str(L, "owner", a->owner); /* NULL when public.strip removed it (publish/profile.h) */
+	if (owner != SIZE_MAX && *r->g->nodes[TERM_OWNER][owner].slug) {
+		char *url = node_url(TERM_OWNER, &r->g->nodes[TERM_OWNER][owner]);
+		set_str(L, "owner_url", url);
+		free(url);
+	}
 	set_when(L, "due", &a->due, false);
 	if (a->due_by_policy)
 		set_bool(L, "due_by_policy", true);
 	set_str(L, "status", ai_status_name(a->status));
 	if (a->priority != PRI_NONE)
 		set_str(L, "priority", priority_name(a->priority));
-	set_str(L, "ticket", a->ticket);
+	set_str(L, "ticket", a->ticket); /* NULL when public.strip removed it */
+	push_ticket_url(L, r, a->ticket);
 	set_when(L, "closed", &a->closed, false);
 	set_str(L, "success_criteria", a->success_criteria);
 	set_bool(L, "overdue", ai_overdue(a, r->o->as_of_day));
@@ -326,7 +347,7 @@ static void push_listed_item(lua_State *L, const struct render *r, struct worker
 	lua_rawgeti(L, LUA_REGISTRYINDEX, w->items_ref);
 	if (lua_rawgeti(L, -1, key) == LUA_TNIL) {
 		lua_pop(L, 1);
-		push_action_item(L, r, &r->c->pms[pm].actions[k]);
+		push_action_item(L, r, pm, k);
 		set_followup_fields(L, r, pm, k);
 		push_summary(L, r, w, pm);
 		lua_setfield(L, -2, "pm");
@@ -388,15 +409,35 @@ static void push_link(lua_State *L, const struct render *r, size_t i)
 	set_lstr(L, "url", k->url, k->url_len);
 	set_str(L, "date", k->date);
 	set_str(L, "severity", r->c->site.severities[k->severity]);
+	set_str(L, "kind", kind_name(r->c->pms[i].kind));
 }
 
+/* t[key]: the nodes of kind k in both a and b (a's order): what two postmortems share. */
+static void push_shared(lua_State *L, const struct render *r, enum term_kind k, const size_t *a, size_t na,
+			const size_t *b, size_t nb, const char *key)
+{
+	lua_newtable(L);
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (a[i] == b[j]) {
+				push_node_ref(L, r, k, a[i]);
+				append(L);
+				break;
+			}
+	lua_setfield(L, -2, key);
+}
+
+/* pm.related: each with why, and the services and factors it shares with this one (the reason it is similar). */
 static void push_related(lua_State *L, const struct render *r, const struct pm_links *l)
 {
 	static const char *const why[] = {"related", "links here", "similar"};
 	lua_createtable(L, (int)l->nrelated, 0);
 	for (size_t k = 0; k < l->nrelated; k++) {
+		const struct pm_links *o = &r->g->pm[l->related[k].pm];
 		push_link(L, r, l->related[k].pm);
 		set_str(L, "why", why[l->related[k].why]);
+		push_shared(L, r, TERM_SERVICE, l->services, l->nservices, o->services, o->nservices, "shared_services");
+		push_shared(L, r, TERM_FACTOR, l->factors, l->nfactors, o->factors, o->nfactors, "shared_factors");
 		append(L);
 	}
 }
@@ -553,7 +594,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	lua_setfield(L, -2, "durations");
 	lua_createtable(L, (int)pm->nactions, 0);
 	for (size_t k = 0; k < pm->nactions; k++) {
-		push_action_item(L, r, &pm->actions[k]);
+		push_action_item(L, r, i, k);
 		append(L);
 	}
 	lua_setfield(L, -2, "action_items");
@@ -615,7 +656,7 @@ static void push_site(lua_State *L, const struct render *r)
 		set_str(L, r->o->asset_names[i], r->o->asset_paths[i]);
 	lua_setfield(L, -2, "assets");
 	lua_createtable(L, 8, 0);
-	push_nav_item(L, "Postmortems", "timeline/");
+	push_nav_item(L, "Postmortems", "postmortems/");
 	push_nav_item(L, "Services", "services/");
 	push_nav_item(L, "Factors", "factors/");
 	push_nav_item(L, "Actions", "actions/");
@@ -720,6 +761,7 @@ static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 	set_int(L, "postmortems", (long long)r->c->npms);
 	set_int(L, "services", (long long)g->nnodes[TERM_SERVICE]);
 	set_int(L, "factors", (long long)g->nnodes[TERM_FACTOR]);
+	set_int(L, "owners", (long long)g->nnodes[TERM_OWNER]);
 	push_counts(L, &r->f->total);
 	lua_setfield(L, -2, "actions");
 	lua_setfield(L, -2, "counts");
@@ -904,6 +946,174 @@ static void push_severity_mix(lua_State *L, const struct render *r, const size_t
 	free(count);
 }
 
+/* ---- teams (site.yaml teams:, sitelinks.h; internal builds only: they name people) ---- */
+
+static bool has_teams(const struct render *r)
+{
+	return r->c->allow.owners && r->c->site.links.nteams; /* team pages name people */
+}
+
+static char *team_url(const struct team *t)
+{
+	return xstrfmt("teams/%s/", t->slug);
+}
+
+/* t.team_url: the page of the team named `name` (a service's team:), when site.yaml has that team. */
+static void push_team_url(lua_State *L, const struct render *r, const char *name)
+{
+	if (!name || !has_teams(r))
+		return;
+	char *slug = slugify(name);
+	for (size_t i = 0; i < r->c->site.links.nteams; i++)
+		if (!strcmp(r->c->site.links.teams[i].slug, slug)) {
+			char *url = team_url(&r->c->site.links.teams[i]);
+			set_str(L, "team_url", url);
+			free(url);
+			break;
+		}
+	free(slug);
+}
+
+/* The owner node of each member of team t that owns anything, each once, into out (t->nmembers long). */
+static size_t team_owners(const struct render *r, const struct team *t, size_t *out)
+{
+	size_t n = 0;
+	for (size_t m = 0; m < t->nmembers; m++) {
+		char *slug = graph_canonical(r->g, t->members[m]);
+		size_t o = graph_find(r->g, TERM_OWNER, slug);
+		free(slug);
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = out[k] == o;
+		if (o != SIZE_MAX && !seen)
+			out[n++] = o;
+	}
+	return n;
+}
+
+static int cmp_size(const void *va, const void *vb)
+{
+	size_t a = *(const size_t *)va, b = *(const size_t *)vb;
+	return a < b ? -1 : a > b;
+}
+
+/* The postmortems of the given owner nodes, each once, newest first; *n gets how many. */
+static size_t *owners_pms(const struct render *r, const size_t *owners, size_t nowners, size_t *n)
+{
+	size_t total = 0, k = 0;
+	for (size_t i = 0; i < nowners; i++)
+		total += r->g->nodes[TERM_OWNER][owners[i]].npms;
+	size_t *v = xmalloc((total ? total : 1) * sizeof(size_t));
+	for (size_t i = 0; i < nowners; i++) {
+		const struct node *nd = &r->g->nodes[TERM_OWNER][owners[i]];
+		memcpy(v + k, nd->pms, nd->npms * sizeof(size_t));
+		k += nd->npms;
+	}
+	sort_array(v, total, sizeof(size_t), cmp_size);
+	k = 0;
+	for (size_t i = 0; i < total; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	*n = k;
+	return v;
+}
+
+static void push_node_common(lua_State *L, const struct render *r, enum term_kind k, size_t i);
+
+/*
+ * Team t: {name, slug, url, count, actions, members = [{name, url, count,
+ * actions}]}; with `full`, also its postmortems (owned by, or with action
+ * items of, a member) and the open items its members own.
+ */
+static void push_team(lua_State *L, struct render *r, struct worker *w, size_t ti, bool full)
+{
+	const struct team *t = &r->c->site.links.teams[ti];
+	size_t *owners = xmalloc((t->nmembers ? t->nmembers : 1) * sizeof(size_t));
+	size_t nowners = team_owners(r, t, owners), npms;
+	size_t *pms = owners_pms(r, owners, nowners, &npms);
+	struct counts total = {0};
+	char *url = team_url(t);
+	lua_createtable(L, 0, 8);
+	set_str(L, "name", t->name);
+	set_str(L, "slug", t->slug);
+	set_str(L, "url", url);
+	set_int(L, "count", (long long)npms);
+	lua_createtable(L, (int)t->nmembers, 0);
+	for (size_t m = 0; m < t->nmembers; m++) {
+		char *slug = graph_canonical(r->g, t->members[m]);
+		size_t o = graph_find(r->g, TERM_OWNER, slug);
+		free(slug);
+		if (o == SIZE_MAX) { /* owns nothing yet */
+			lua_createtable(L, 0, 2);
+			set_str(L, "name", t->members[m]);
+			set_int(L, "count", 0);
+		} else {
+			push_node_common(L, r, TERM_OWNER, o);
+		}
+		append(L);
+	}
+	lua_setfield(L, -2, "members");
+	for (size_t i = 0; i < nowners; i++) /* an owner's node counts: the items it owns (figures.h) */
+		counts_merge(&total, &r->f->node[TERM_OWNER][owners[i]]);
+	push_counts(L, &total);
+	lua_setfield(L, -2, "actions");
+	if (full) {
+		push_summaries(L, r, w, pms, npms < NODE_LISTED ? npms : NODE_LISTED);
+		lua_setfield(L, -2, "postmortems");
+		lua_newtable(L); /* open items */
+		size_t listed = 0;
+		for (size_t i = 0; i < npms && listed < NODE_LISTED; i++) {
+			const struct postmortem *pm = &r->c->pms[pms[i]];
+			for (size_t k = 0; k < pm->nactions && listed < NODE_LISTED; k++) {
+				enum ai_status st = pm->actions[k].status;
+				bool mine = false;
+				for (size_t o = 0; o < nowners && !mine; o++)
+					mine = r->g->pm[pms[i]].ai_owner[k] == owners[o];
+				if ((st != AI_OPEN && st != AI_IN_PROGRESS) || !mine)
+					continue;
+				push_listed_item(L, r, w, pms[i], k);
+				append(L);
+				listed++;
+			}
+		}
+		lua_setfield(L, -2, "open_items");
+	}
+	free(url);
+	free(pms);
+	free(owners);
+}
+
+/* owner.teams: the teams an owner node is in ({name, url}). */
+static void push_owner_teams(lua_State *L, const struct render *r, size_t owner)
+{
+	lua_newtable(L);
+	for (size_t ti = 0; has_teams(r) && ti < r->c->site.links.nteams; ti++) {
+		const struct team *t = &r->c->site.links.teams[ti];
+		bool in = false;
+		for (size_t m = 0; m < t->nmembers && !in; m++) {
+			char *slug = graph_canonical(r->g, t->members[m]);
+			in = !strcmp(slug, r->g->nodes[TERM_OWNER][owner].slug);
+			free(slug);
+		}
+		if (!in)
+			continue;
+		char *url = team_url(t);
+		push_nav_item(L, t->name, url);
+		free(url);
+	}
+	lua_setfield(L, -2, "teams");
+}
+
+static void ctx_teams(lua_State *L, struct render *r, struct worker *w)
+{
+	lua_createtable(L, (int)r->c->site.links.nteams, 0);
+	for (size_t ti = 0; ti < r->c->site.links.nteams; ti++) {
+		push_team(L, r, w, ti, false);
+		append(L);
+	}
+	lua_setfield(L, -2, "teams");
+}
+
 /* Fields every node page and list shares: name, url, count, dates, action counts. */
 static void push_node_common(lua_State *L, const struct render *r, enum term_kind k, size_t i)
 {
@@ -918,6 +1128,7 @@ static void push_node_common(lua_State *L, const struct render *r, enum term_kin
 	if (k == TERM_SERVICE && nd->info) {
 		set_str(L, "description", nd->info->description);
 		set_str(L, "team", nd->info->team);
+		push_team_url(L, r, nd->info->team);
 		if (nd->info->tier)
 			set_int(L, "tier", nd->info->tier);
 		lua_createtable(L, (int)nd->info->nlinks, 0);
@@ -1119,6 +1330,8 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 	push_node_common(L, r, k, i);
 	push_summaries(L, r, w, nd->pms, nd->npms < NODE_LISTED ? nd->npms : NODE_LISTED);
 	lua_setfield(L, -2, "postmortems");
+	if (k == TERM_OWNER)
+		push_owner_teams(L, r, i);
 	if (k == TERM_SERVICE || k == TERM_FACTOR || k == TERM_OWNER) {
 		size_t owner = k == TERM_OWNER ? i : SIZE_MAX;
 		push_items_of(L, r, w, nd->pms, nd->npms, owner);
@@ -1633,7 +1846,7 @@ static void metric_charts(lua_State *L, const struct render *r)
 		sev[i] = r->c->site.severities[i];
 		med[i] = in->by_severity[i].resolve.count ? in->by_severity[i].resolve.median : 0;
 	}
-	chart_hbars(&svg, "Median minutes to resolve by severity", sev, med, ns, 0, " min");
+	chart_hbars_minutes(&svg, "Median time to resolve by severity", sev, med, ns);
 	set_svg(L, "resolve_by_severity", &svg);
 	struct series s[2] = {{"incidents", in->incidents_per_month}, {"near-misses", in->near_misses_per_month}};
 	month_chart(L, &svg, "per_month", "Incidents and near-misses per month", in, s);
@@ -1766,6 +1979,11 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_TAX_TERM:
 		return tax_url(&r->g->tax[TAX_OF(j->index)], &r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
 	case PG_REVIEW: return xstrdup("actions/review/");
+	case PG_POSTMORTEMS: return xstrdup("postmortems/");
+	case PG_TAGS: return xstrdup("tags/");
+	case PG_OWNERS: return xstrdup("owners/");
+	case PG_TEAMS: return xstrdup("teams/");
+	case PG_TEAM: return team_url(&r->c->site.links.teams[j->index]);
 	}
 	BUG("bad page kind %d", (int)j->kind);
 }
@@ -1777,6 +1995,8 @@ static const char *const job_template[] = {
 	[PG_PAGE] = "page.html",       [PG_ACTIONS] = "actions.html", [PG_METRICS] = "metrics.html",
 	[PG_START] = "start.html",     [PG_SEARCH] = "search.html",   [PG_TAXONOMY] = "taxonomy.html",
 	[PG_TAX_TERM] = "term.html",     [PG_REVIEW] = "review.html",
+	[PG_POSTMORTEMS] = "timeline.html", [PG_TAGS] = "tags.html", [PG_OWNERS] = "owners.html",
+	[PG_TEAMS] = "teams.html",     [PG_TEAM] = "team.html",
 };
 
 static const char *const job_kind_name[] = {
@@ -1786,6 +2006,8 @@ static const char *const job_kind_name[] = {
 	[PG_PAGE] = "page",         [PG_ACTIONS] = "actions", [PG_METRICS] = "metrics",
 	[PG_START] = "start",       [PG_SEARCH] = "search",   [PG_TAXONOMY] = "taxonomy",
 	[PG_TAX_TERM] = "term",     [PG_REVIEW] = "review",
+	[PG_POSTMORTEMS] = "postmortems", [PG_TAGS] = "tags", [PG_OWNERS] = "owners",
+	[PG_TEAMS] = "teams",       [PG_TEAM] = "team",
 };
 
 static char *root_of(const char *url)
@@ -1817,6 +2039,11 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_TAXONOMY: return r->g->tax[j->index].t->title;
 	case PG_TAX_TERM: return r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
 	case PG_REVIEW: return "Review agenda";
+	case PG_POSTMORTEMS: return "Postmortems";
+	case PG_TAGS: return "Tags";
+	case PG_OWNERS: return "Owners";
+	case PG_TEAMS: return "Teams";
+	case PG_TEAM: return r->c->site.links.teams[j->index].name;
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -1836,6 +2063,12 @@ static void push_page(lua_State *L, const struct render *r, const struct page_jo
 		set_str(L, "description", r->c->pms[j->index].summary);
 	else
 		set_str(L, "description", r->c->site.description);
+	/* "Edit this page": internal builds only (the source path names the internal id). */
+	const char *rel = j->kind == PG_PM ? r->c->pms[j->index].rel : j->kind == PG_PAGE ? r->c->pages[j->index].rel : NULL;
+	struct buf edit = BUF_INIT;
+	if (r->c->allow.sources && site_edit_url(&r->c->site.links, rel, &edit))
+		set_str(L, "edit_url", buf_cstr(&edit));
+	buf_release(&edit);
 }
 
 static void push_context(lua_State *L, struct render *r, struct worker *w, const struct page_job *j,
@@ -1869,6 +2102,14 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	case PG_TAXONOMY: ctx_taxonomy(L, r, j->index); break;
 	case PG_TAX_TERM: ctx_tax_term(L, r, w, j->index); break;
 	case PG_REVIEW: ctx_review(L, r, w); break;
+	case PG_POSTMORTEMS: ctx_timeline(L, r, w); break;
+	case PG_TAGS: ctx_node_list(L, r, TERM_TAG, "tags"); break;
+	case PG_OWNERS: ctx_node_list(L, r, TERM_OWNER, "owners"); break;
+	case PG_TEAMS: ctx_teams(L, r, w); break;
+	case PG_TEAM:
+		push_team(L, r, w, j->index, true);
+		lua_setfield(L, -2, "team");
+		break;
 	case PG_PAGE: {
 		const struct page *pg = &r->c->pages[j->index];
 		push_html(L, r, pg->html, root);
@@ -1953,6 +2194,9 @@ static void plan_jobs(struct render *r)
 	add_job(r, &alloc, PG_START, 0);
 	if (r->c->allow.owners) /* an agenda that names owners */
 		add_job(r, &alloc, PG_REVIEW, 0);
+	add_job(r, &alloc, PG_POSTMORTEMS, 0);
+	for (size_t t = 0; has_teams(r) && t < r->c->site.links.nteams; t++)
+		add_job(r, &alloc, PG_TEAM, t);
 	r->nlisting = r->njobs;
 	for (size_t i = 0; i < r->c->npms; i++)
 		add_job(r, &alloc, PG_PM, i);
@@ -1960,6 +2204,11 @@ static void plan_jobs(struct render *r)
 	add_job(r, &alloc, PG_FACTORS, 0);
 	add_job(r, &alloc, PG_METRICS, 0);
 	add_job(r, &alloc, PG_SEARCH, 0);
+	add_job(r, &alloc, PG_TAGS, 0);
+	if (r->c->allow.owners) /* names people */
+		add_job(r, &alloc, PG_OWNERS, 0);
+	if (has_teams(r))
+		add_job(r, &alloc, PG_TEAMS, 0);
 	for (size_t i = 0; i < r->c->npages; i++)
 		if (strcmp(r->c->pages[i].slug, "start")) /* pages/start.md is the intro of /start/ */
 			add_job(r, &alloc, PG_PAGE, i);

@@ -13,7 +13,8 @@ const PAGE_TYPES = {
   home: '', postmortem: 'postmortems/pm-2024-003/', timeline: 'timeline/', services: 'services/',
   service: 'services/checkout-api/', factors: 'factors/', factor: 'factors/connection-pool-exhaustion/',
   tag: 'tags/database/', owner: 'owners/priya-natarajan/', actions: 'actions/', metrics: 'metrics/',
-  page: 'start/', review: 'actions/review/',
+  page: 'start/', review: 'actions/review/', postmortems: 'postmortems/', tags: 'tags/', owners: 'owners/',
+  teams: 'teams/', team: 'teams/checkout/', about: 'about/',
 };
 
 for (const scheme of ['light', 'dark']) {

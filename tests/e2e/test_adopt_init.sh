@@ -27,7 +27,7 @@ assert_stdout_contains "$T/kb-new/postmortems/2026/pm-2026-001.md"
 
 t_begin "site.yaml names every key siteconfig reads, each explained"
 for key in title description base_url language visibility severities recurring_threshold id_pattern markdown \
-	unsafe_html aliases services fields lint public strip redact deny show_ids; do
+	unsafe_html aliases services fields lint public strip redact deny show_ids tickets edit_url teams; do
 	if grep -qE "^#? *$key:" "$T/kb/site.yaml"; then _pass; else _fail "site.yaml has no $key"; fi
 done
 assert_eq "$(grep -c '^#' "$T/kb/site.yaml" | awk '$1 > 20')" "$(grep -c '^#' "$T/kb/site.yaml")" "comment lines"

@@ -163,7 +163,7 @@ assert_exit 1 /usr/bin/python3 tests/e2e/verify-digest.py "$T/c1k" "$T/digest-ba
 t_begin "escalation: on /actions/ and the service page, to the service's owner"
 A="$T/site/actions/index.html"
 assert_contains "$A" '<h2 id="escalated-title">Escalated</h2>'
-assert_eq "$(sed -n '/id="escalated-title"/,/<\/section>/p' "$A" | grep -c '<td class="ai-title">')" 1 "escalated items on /actions/"
+assert_eq "$(sed -n '/id="escalated-title"/,/<\/section>/p' "$A" | grep -c '<td class="ai-title"')" 1 "escalated items on /actions/"
 assert_contains "$A" '<span class="escalated">escalated to Dana Boss</span>'
 S="$T/site/services/checkout-api/index.html"
 assert_contains "$S" 'Owned by Payments · escalations go to Dana Boss'

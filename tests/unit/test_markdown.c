@@ -334,9 +334,9 @@ static void test_short_and_long_bodies(void)
 	struct postmortem big = parse(buf_cstr(&body), (struct md_opts){.limits = &lim});
 	CHECK(small.html && big.html);
 	if (small.html && big.html) {
-		CHECK(strstr(big.html, "<h1 id=\"title\">Title</h1>") != NULL);
-		CHECK(strstr(small.html, "<h2 id=\"root-cause\">Root cause</h2>") != NULL);
-		CHECK(strstr(big.html, "<h2 id=\"root-cause\">Root cause</h2>") != NULL);
+		CHECK(strstr(big.html, "<h1 id=\"title\">Title<a class=\"anchor\" href=\"#title\" aria-label=\"Link to this section\">#</a></h1>") != NULL);
+		CHECK(strstr(small.html, "<h2 id=\"root-cause\">Root cause<a class=\"anchor\" href=\"#root-cause\" aria-label=\"Link to this section\">#</a></h2>") != NULL);
+		CHECK(strstr(big.html, "<h2 id=\"root-cause\">Root cause<a class=\"anchor\" href=\"#root-cause\" aria-label=\"Link to this section\">#</a></h2>") != NULL);
 		CHECK_INT(occurrences(big.html, "<h2 id=\"root-cause-"), n - 1);
 		CHECK_INT(occurrences(small.html, "<table>"), 1);
 		CHECK_INT(occurrences(big.html, "<table>"), n);
