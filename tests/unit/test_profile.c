@@ -86,7 +86,7 @@ static void test_public_strips_every_named_field(void)
 	profile_strip(&c);
 	CHECK_INT(c.nstripped, 6);
 	/* a public build shows no owner pages, no raw front matter; taxonomy pages, redacted (issue 19) */
-	CHECK(!c.allow.owners && !c.allow.front_matter && c.allow.taxonomies);
+	CHECK(!c.allow.owners && !c.allow.front_matter && !c.allow.sources && c.allow.taxonomies);
 	release(&c);
 }
 
@@ -113,7 +113,7 @@ static void test_internal_is_left_alone(void)
 	CHECK_STR(c.pms[0].owner, "Priya Natarajan");
 	CHECK_STR(c.pms[0].actions[0].ticket, "OPS-1251");
 	CHECK_INT(c.nstripped, 0);
-	CHECK(c.allow.owners && c.allow.front_matter && c.allow.taxonomies);
+	CHECK(c.allow.owners && c.allow.front_matter && c.allow.sources && c.allow.taxonomies);
 	release(&c);
 }
 
