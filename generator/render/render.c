@@ -1955,60 +1955,137 @@ static void ctx_start(lua_State *L, struct render *r, struct worker *w, const ch
 
 /* ---- running the jobs ---------------------------------------------------- */
 
+/*
+ * The page kinds, one row each: what a page of the kind is called in
+ * templates (page.kind), its template, its URL from the root ("" for home)
+ * and its title, fixed or its item's (the item is the job's index: a
+ * postmortem, a node, a taxonomy, a team...), and how its context is made.
+ * plan_jobs() decides which pages a build has.
+ */
+struct page_kind_def {
+	const char *name;
+	const char *template;
+	const char *url;   /* NULL: item_url */
+	const char *title; /* NULL: item_title */
+	char *(*item_url)(const struct render *r, size_t index);
+	const char *(*item_title)(const struct render *r, size_t index);
+	/* The page's own fields of the context table on top of L (NULL: none). */
+	void (*context)(lua_State *L, struct render *r, struct worker *w, size_t index, const char *root);
+};
+
+static char *pm_url(const struct render *r, size_t i) { return xstrdup(r->cards[i].url); }
+static const char *pm_title(const struct render *r, size_t i) { return r->c->pms[i].title; }
+static char *page_url(const struct render *r, size_t i) { return xstrfmt("%s/", r->c->pages[i].slug); }
+static const char *page_title(const struct render *r, size_t i) { return r->c->pages[i].title; }
+static const char *site_title(const struct render *r, size_t i) { (void)i; return r->c->site.title; }
+static const char *start_title(const struct render *r, size_t i)
+{
+	(void)i;
+	return start_page(r->c) ? start_page(r->c)->title : "Start here";
+}
+static char *node_url_of(const struct render *r, enum term_kind k, size_t i) { return node_url(k, &r->g->nodes[k][i]); }
+static char *service_url(const struct render *r, size_t i) { return node_url_of(r, TERM_SERVICE, i); }
+static char *factor_url(const struct render *r, size_t i) { return node_url_of(r, TERM_FACTOR, i); }
+static char *tag_url(const struct render *r, size_t i) { return node_url_of(r, TERM_TAG, i); }
+static char *owner_url(const struct render *r, size_t i) { return node_url_of(r, TERM_OWNER, i); }
+static const char *service_title(const struct render *r, size_t i) { return r->g->nodes[TERM_SERVICE][i].name; }
+static const char *factor_title(const struct render *r, size_t i) { return r->g->nodes[TERM_FACTOR][i].name; }
+static const char *tag_title(const struct render *r, size_t i) { return r->g->nodes[TERM_TAG][i].name; }
+static const char *owner_title(const struct render *r, size_t i) { return r->g->nodes[TERM_OWNER][i].name; }
+static char *taxonomy_url(const struct render *r, size_t t) { return tax_url(&r->g->tax[t], NULL); }
+static const char *taxonomy_title(const struct render *r, size_t t) { return r->g->tax[t].t->title; }
+static char *term_url(const struct render *r, size_t index)
+{
+	const struct tax_index *x = &r->g->tax[TAX_OF(index)];
+	return tax_url(x, &x->terms[TERM_OF(index)]);
+}
+static const char *term_title(const struct render *r, size_t index)
+{
+	return r->g->tax[TAX_OF(index)].terms[TERM_OF(index)].name;
+}
+static char *team_url_of(const struct render *r, size_t i) { return team_url(&r->c->site.links.teams[i]); }
+static const char *team_title(const struct render *r, size_t i) { return r->c->site.links.teams[i].name; }
+
+static void pm_page_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	(void)w;
+	push_pm_full(L, r, i, root);
+	lua_setfield(L, -2, "pm");
+	free(r->bodies->pms[i].html); /* Lua has its copy; one job per postmortem */
+	r->bodies->pms[i].html = NULL;
+}
+static void extra_page_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	(void)w;
+	const struct page *pg = &r->c->pages[i];
+	push_html(L, r, pg->html, root);
+	lua_setfield(L, -2, "content_html");
+	push_toc(L, pg->toc, pg->ntoc);
+	lua_setfield(L, -2, "toc");
+}
+#define UNUSED_INDEX (void)i, (void)root
+static void home_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_home(L, r, w); }
+static void timeline_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_timeline(L, r, w); }
+static void services_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_node_list(L, r, TERM_SERVICE, "services"); }
+static void tags_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_node_list(L, r, TERM_TAG, "tags"); }
+static void owners_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_node_list(L, r, TERM_OWNER, "owners"); }
+static void factors_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_factors(L, r); }
+static void service_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_node(L, r, w, TERM_SERVICE, i, "service"); }
+static void factor_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_node(L, r, w, TERM_FACTOR, i, "factor"); }
+static void tag_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_node(L, r, w, TERM_TAG, i, "tag"); }
+static void owner_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_node(L, r, w, TERM_OWNER, i, "owner"); }
+static void actions_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_actions(L, r, w); }
+static void metrics_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_metrics(L, r); }
+static void start_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)i; ctx_start(L, r, w, root); }
+static void taxonomy_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)w, (void)root; ctx_taxonomy(L, r, i); }
+static void term_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_tax_term(L, r, w, i); }
+static void review_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_review(L, r, w); }
+static void teams_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_teams(L, r, w); }
+static void team_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	(void)root;
+	push_team(L, r, w, i, true);
+	lua_setfield(L, -2, "team");
+}
+#undef UNUSED_INDEX
+
+static const struct page_kind_def page_kinds[] = {
+	[PG_HOME] = {"home", "home.html", "", NULL, NULL, site_title, home_ctx},
+	[PG_PM] = {"postmortem", "postmortem.html", NULL, NULL, pm_url, pm_title, pm_page_ctx},
+	[PG_TIMELINE] = {"timeline", "timeline.html", "timeline/", "Timeline", NULL, NULL, timeline_ctx},
+	[PG_POSTMORTEMS] = {"postmortems", "timeline.html", "postmortems/", "Postmortems", NULL, NULL, timeline_ctx},
+	[PG_SERVICES] = {"services", "services.html", "services/", "Services", NULL, NULL, services_ctx},
+	[PG_SERVICE] = {"service", "service.html", NULL, NULL, service_url, service_title, service_ctx},
+	[PG_FACTORS] = {"factors", "factors.html", "factors/", "Contributing factors", NULL, NULL, factors_ctx},
+	[PG_FACTOR] = {"factor", "factor.html", NULL, NULL, factor_url, factor_title, factor_ctx},
+	[PG_TAGS] = {"tags", "tags.html", "tags/", "Tags", NULL, NULL, tags_ctx},
+	[PG_TAG] = {"tag", "tag.html", NULL, NULL, tag_url, tag_title, tag_ctx},
+	[PG_OWNERS] = {"owners", "owners.html", "owners/", "Owners", NULL, NULL, owners_ctx},
+	[PG_OWNER] = {"owner", "owner.html", NULL, NULL, owner_url, owner_title, owner_ctx},
+	[PG_TEAMS] = {"teams", "teams.html", "teams/", "Teams", NULL, NULL, teams_ctx},
+	[PG_TEAM] = {"team", "team.html", NULL, NULL, team_url_of, team_title, team_ctx},
+	[PG_PAGE] = {"page", "page.html", NULL, NULL, page_url, page_title, extra_page_ctx},
+	[PG_ACTIONS] = {"actions", "actions.html", "actions/", "Action items", NULL, NULL, actions_ctx},
+	[PG_REVIEW] = {"review", "review.html", "actions/review/", "Review agenda", NULL, NULL, review_ctx},
+	[PG_METRICS] = {"metrics", "metrics.html", "metrics/", "Incident metrics", NULL, NULL, metrics_ctx},
+	[PG_START] = {"start", "start.html", "start/", NULL, NULL, start_title, start_ctx},
+	[PG_SEARCH] = {"search", "search.html", "search/", "Search", NULL, NULL, NULL}, /* search.js fills it */
+	[PG_TAXONOMY] = {"taxonomy", "taxonomy.html", NULL, NULL, taxonomy_url, taxonomy_title, taxonomy_ctx},
+	[PG_TAX_TERM] = {"term", "term.html", NULL, NULL, term_url, term_title, term_ctx},
+};
+
 /* URL of a page from the root, "" for home; caller frees. */
 static char *job_url(const struct render *r, const struct page_job *j)
 {
-	static const enum term_kind kinds[] = {[PG_SERVICE] = TERM_SERVICE, [PG_FACTOR] = TERM_FACTOR,
-					       [PG_TAG] = TERM_TAG, [PG_OWNER] = TERM_OWNER};
-	switch (j->kind) {
-	case PG_HOME: return xstrdup("");
-	case PG_PM: return xstrdup(r->cards[j->index].url);
-	case PG_TIMELINE: return xstrdup("timeline/");
-	case PG_SERVICES: return xstrdup("services/");
-	case PG_FACTORS: return xstrdup("factors/");
-	case PG_PAGE: return xstrfmt("%s/", r->c->pages[j->index].slug);
-	case PG_ACTIONS: return xstrdup("actions/");
-	case PG_METRICS: return xstrdup("metrics/");
-	case PG_START: return xstrdup("start/");
-	case PG_SEARCH: return xstrdup("search/");
-	case PG_SERVICE:
-	case PG_FACTOR:
-	case PG_TAG:
-	case PG_OWNER: return node_url(kinds[j->kind], &r->g->nodes[kinds[j->kind]][j->index]);
-	case PG_TAXONOMY: return tax_url(&r->g->tax[j->index], NULL);
-	case PG_TAX_TERM:
-		return tax_url(&r->g->tax[TAX_OF(j->index)], &r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
-	case PG_REVIEW: return xstrdup("actions/review/");
-	case PG_POSTMORTEMS: return xstrdup("postmortems/");
-	case PG_TAGS: return xstrdup("tags/");
-	case PG_OWNERS: return xstrdup("owners/");
-	case PG_TEAMS: return xstrdup("teams/");
-	case PG_TEAM: return team_url(&r->c->site.links.teams[j->index]);
-	}
-	BUG("bad page kind %d", (int)j->kind);
+	const struct page_kind_def *k = &page_kinds[j->kind];
+	return k->url ? xstrdup(k->url) : k->item_url(r, j->index);
 }
 
-static const char *const job_template[] = {
-	[PG_HOME] = "home.html",       [PG_PM] = "postmortem.html",   [PG_TIMELINE] = "timeline.html",
-	[PG_SERVICES] = "services.html", [PG_SERVICE] = "service.html", [PG_FACTORS] = "factors.html",
-	[PG_FACTOR] = "factor.html",   [PG_TAG] = "tag.html",         [PG_OWNER] = "owner.html",
-	[PG_PAGE] = "page.html",       [PG_ACTIONS] = "actions.html", [PG_METRICS] = "metrics.html",
-	[PG_START] = "start.html",     [PG_SEARCH] = "search.html",   [PG_TAXONOMY] = "taxonomy.html",
-	[PG_TAX_TERM] = "term.html",     [PG_REVIEW] = "review.html",
-	[PG_POSTMORTEMS] = "timeline.html", [PG_TAGS] = "tags.html", [PG_OWNERS] = "owners.html",
-	[PG_TEAMS] = "teams.html",     [PG_TEAM] = "team.html",
-};
-
-static const char *const job_kind_name[] = {
-	[PG_HOME] = "home",         [PG_PM] = "postmortem", [PG_TIMELINE] = "timeline",
-	[PG_SERVICES] = "services", [PG_SERVICE] = "service", [PG_FACTORS] = "factors",
-	[PG_FACTOR] = "factor",     [PG_TAG] = "tag",         [PG_OWNER] = "owner",
-	[PG_PAGE] = "page",         [PG_ACTIONS] = "actions", [PG_METRICS] = "metrics",
-	[PG_START] = "start",       [PG_SEARCH] = "search",   [PG_TAXONOMY] = "taxonomy",
-	[PG_TAX_TERM] = "term",     [PG_REVIEW] = "review",
-	[PG_POSTMORTEMS] = "postmortems", [PG_TAGS] = "tags", [PG_OWNERS] = "owners",
-	[PG_TEAMS] = "teams",       [PG_TEAM] = "team",
-};
+static const char *job_title(const struct render *r, const struct page_job *j)
+{
+	const struct page_kind_def *k = &page_kinds[j->kind];
+	return k->title ? k->title : k->item_title(r, j->index);
+}
 
 static char *root_of(const char *url)
 {
@@ -2021,37 +2098,10 @@ static char *root_of(const char *url)
 	return buf_detach(&b, NULL);
 }
 
-static const char *job_title(const struct render *r, const struct page_job *j)
-{
-	static const enum term_kind kinds[] = {[PG_SERVICE] = TERM_SERVICE, [PG_FACTOR] = TERM_FACTOR,
-					       [PG_TAG] = TERM_TAG, [PG_OWNER] = TERM_OWNER};
-	switch (j->kind) {
-	case PG_HOME: return r->c->site.title;
-	case PG_PM: return r->c->pms[j->index].title;
-	case PG_TIMELINE: return "Timeline";
-	case PG_SERVICES: return "Services";
-	case PG_FACTORS: return "Contributing factors";
-	case PG_PAGE: return r->c->pages[j->index].title;
-	case PG_ACTIONS: return "Action items";
-	case PG_METRICS: return "Incident metrics";
-	case PG_START: return start_page(r->c) ? start_page(r->c)->title : "Start here";
-	case PG_SEARCH: return "Search";
-	case PG_TAXONOMY: return r->g->tax[j->index].t->title;
-	case PG_TAX_TERM: return r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
-	case PG_REVIEW: return "Review agenda";
-	case PG_POSTMORTEMS: return "Postmortems";
-	case PG_TAGS: return "Tags";
-	case PG_OWNERS: return "Owners";
-	case PG_TEAMS: return "Teams";
-	case PG_TEAM: return r->c->site.links.teams[j->index].name;
-	default: return r->g->nodes[kinds[j->kind]][j->index].name;
-	}
-}
-
 static void push_page(lua_State *L, const struct render *r, const struct page_job *j, const char *url)
 {
 	lua_createtable(L, 0, 6);
-	set_str(L, "kind", job_kind_name[j->kind]);
+	set_str(L, "kind", page_kinds[j->kind].name);
 	set_str(L, "title", job_title(r, j));
 	set_str(L, "url", url);
 	if (str_starts(r->o->base_url, "http://") || str_starts(r->o->base_url, "https://")) {
@@ -2080,45 +2130,8 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	lua_setfield(L, -2, "site");
 	push_page(L, r, j, url);
 	lua_setfield(L, -2, "page");
-	switch (j->kind) {
-	case PG_HOME: ctx_home(L, r, w); break;
-	case PG_PM:
-		push_pm_full(L, r, j->index, root);
-		lua_setfield(L, -2, "pm");
-		free(r->bodies->pms[j->index].html); /* Lua has its copy; one job per postmortem */
-		r->bodies->pms[j->index].html = NULL;
-		break;
-	case PG_TIMELINE: ctx_timeline(L, r, w); break;
-	case PG_SERVICES: ctx_node_list(L, r, TERM_SERVICE, "services"); break;
-	case PG_FACTORS: ctx_factors(L, r); break;
-	case PG_SERVICE: ctx_node(L, r, w, TERM_SERVICE, j->index, "service"); break;
-	case PG_FACTOR: ctx_node(L, r, w, TERM_FACTOR, j->index, "factor"); break;
-	case PG_TAG: ctx_node(L, r, w, TERM_TAG, j->index, "tag"); break;
-	case PG_OWNER: ctx_node(L, r, w, TERM_OWNER, j->index, "owner"); break;
-	case PG_ACTIONS: ctx_actions(L, r, w); break;
-	case PG_METRICS: ctx_metrics(L, r); break;
-	case PG_START: ctx_start(L, r, w, root); break;
-	case PG_SEARCH: break; /* search.js fills the page from the index */
-	case PG_TAXONOMY: ctx_taxonomy(L, r, j->index); break;
-	case PG_TAX_TERM: ctx_tax_term(L, r, w, j->index); break;
-	case PG_REVIEW: ctx_review(L, r, w); break;
-	case PG_POSTMORTEMS: ctx_timeline(L, r, w); break;
-	case PG_TAGS: ctx_node_list(L, r, TERM_TAG, "tags"); break;
-	case PG_OWNERS: ctx_node_list(L, r, TERM_OWNER, "owners"); break;
-	case PG_TEAMS: ctx_teams(L, r, w); break;
-	case PG_TEAM:
-		push_team(L, r, w, j->index, true);
-		lua_setfield(L, -2, "team");
-		break;
-	case PG_PAGE: {
-		const struct page *pg = &r->c->pages[j->index];
-		push_html(L, r, pg->html, root);
-		lua_setfield(L, -2, "content_html");
-		push_toc(L, pg->toc, pg->ntoc);
-		lua_setfield(L, -2, "toc");
-		break;
-	}
-	}
+	if (page_kinds[j->kind].context)
+		page_kinds[j->kind].context(L, r, w, j->index, root);
 }
 
 static void render_one(void *ctx, size_t i, int worker)
@@ -2127,7 +2140,7 @@ static void render_one(void *ctx, size_t i, int worker)
 	struct worker *w = &r->w[worker];
 	const struct page_job *j = &r->jobs[i];
 	lua_State *L = tmpl_lua(w->t);
-	deadline_file(j->kind == PG_PM ? r->bodies->pms[j->index].path : job_template[j->kind]);
+	deadline_file(j->kind == PG_PM ? r->bodies->pms[j->index].path : page_kinds[j->kind].template);
 	char *url = job_url(r, j);
 	char *root = root_of(url);
 	int top = lua_gettop(L);
@@ -2135,7 +2148,7 @@ static void render_one(void *ctx, size_t i, int worker)
 	lua_pushvalue(L, -1); /* ctx ctx */
 	buf_reset(&w->content);
 	buf_reset(&w->page);
-	if (tmpl_render(w->t, job_template[j->kind], &w->content) < 0) {
+	if (tmpl_render(w->t, page_kinds[j->kind].template, &w->content) < 0) {
 		r->failed[i] = true;
 		goto out;
 	}
