@@ -32,6 +32,7 @@
 
 #include "base/util.h"
 #include "lua/sandbox.h"
+#include "render/textcache.h"
 
 struct lua_State;
 struct tmpl;
@@ -70,18 +71,12 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out);
  */
 int tmpl_render_page(struct tmpl *t, const char *name, const char *text, size_t len, struct buf *out);
 
-/* Text include_cached() may hold (per cache) before it starts over. */
-#define TMPL_CACHE_BYTES (128u << 20)
-
 /*
- * include_cached()'s texts.  Each engine has its own; the engines of one
- * build (one per worker) can share one, which is thread-safe, so a partial is
- * rendered once per build rather than once per worker.  The cache must
- * outlive the engines that use it.
+ * include_cached()'s texts (textcache.h).  Each engine has its own; the
+ * engines of one build (one per worker) can share one, which is thread-safe,
+ * so a partial is rendered once per build rather than once per worker.  The
+ * cache must outlive the engines that use it.
  */
-struct tmpl_cache;
-struct tmpl_cache *tmpl_cache_new(void);
-void tmpl_cache_free(struct tmpl_cache *c);
 void tmpl_share_cache(struct tmpl *t, struct tmpl_cache *c);
 
 /* What each template cost so far (for --timings): its renders and includes. */
