@@ -1,6 +1,8 @@
 /* hooks: the site's own Lua run on every postmortem as it loads (see hooks.h). */
 #include "load/hooks.h"
 
+#include "lua/luaglue.h"
+
 #include "model/fieldsource.h"
 #include "base/fsutil.h"
 #include "model/model.h"
@@ -142,23 +144,6 @@ static struct hstate *state(struct hooks *h)
 
 /* ---- YAML tree <-> Lua table ------------------------------------------------ */
 
-static void push_tree(lua_State *L, const struct ynode *n, int depth)
-{
-	luaL_checkstack(L, 4, "fields nested too deep");
-	if (n->type == YN_SCALAR) {
-		lua_pushstring(L, n->scalar);
-		return;
-	}
-	lua_createtable(L, n->type == YN_SEQ ? (int)n->n : 0, n->type == YN_MAP ? (int)n->n : 0);
-	for (size_t i = 0; i < n->n && depth < YAML_MAX_DEPTH; i++) {
-		push_tree(L, n->items[i], depth + 1);
-		if (n->type == YN_SEQ)
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		else
-			lua_setfield(L, -2, n->keys[i]);
-	}
-}
-
 struct back {
 	struct arena *a;
 	struct loc at; /* where a value a hook made is reported */
@@ -270,7 +255,7 @@ struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode
 		const struct hfunc *fn = &st->load[k];
 		struct back b = {.a = a, .at = {fn->script, fn->line, 1}};
 		lua_rawgeti(L, LUA_REGISTRYINDEX, fn->ref);
-		push_tree(L, cur, 0);
+		push_ynode(L, cur);
 		lua_pushstring(L, rel);
 		if (sandbox_call(L, 2, 1, fn->script) < 0) {
 			struct loc loc = {path, 1, 1};

@@ -47,4 +47,12 @@ static inline void append(lua_State *L)
 	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 }
 
+/*
+ * The YAML tree n as Lua values: a text value a string, a list a sequence, a
+ * mapping a table by key; nil for NULL.  At most YAML_MAX_DEPTH levels (the
+ * parsers' own limit), with Lua's stack checked as it goes.
+ */
+struct ynode;
+void push_ynode(lua_State *L, const struct ynode *n);
+
 #endif

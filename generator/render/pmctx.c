@@ -31,27 +31,6 @@ void push_counts(lua_State *L, const struct counts *c)
 	}
 }
 
-/* A YAML tree as Lua values: scalars are strings, lists arrays, maps tables. */
-static void push_ynode(lua_State *L, const struct ynode *n)
-{
-	if (!n) {
-		lua_pushnil(L);
-		return;
-	}
-	if (n->type == YN_SCALAR) {
-		lua_pushstring(L, n->scalar);
-		return;
-	}
-	lua_createtable(L, n->type == YN_SEQ ? (int)n->n : 0, n->type == YN_MAP ? (int)n->n : 0);
-	for (size_t i = 0; i < n->n; i++) {
-		push_ynode(L, n->items[i]);
-		if (n->type == YN_SEQ)
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		else
-			lua_setfield(L, -2, n->keys[i]);
-	}
-}
-
 /* pm.fields: the front matter as written (parsed again from its text: a build does not keep the tree). */
 static void push_front(lua_State *L, const struct postmortem *pm)
 {
