@@ -146,7 +146,7 @@ sanitize-unit: $(UNIT_BINS)
 # of the tree under build/mutate/, never in the checkout.
 mutate: all $(UNIT_BINS)
 	scripts/mutate --build $(BUILD) $(if $(MODULES),--modules "$(MODULES)") $(if $(MUTANTS),--mutants $(MUTANTS)) \
-		$(if $(JOBS),--jobs $(JOBS)) $(if $(SEED),--seed $(SEED))
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT))
 
 bench: all
 	scripts/run-bench
