@@ -188,6 +188,32 @@ static void test_deny_and_patterns(void)
 	done(&c);
 }
 
+/*
+ * Leak-check bug class: a deny string spelled with character references
+ * to look-alikes, decoded to the wrong character and so never folded back
+ * to ASCII.  One file per UTF-8 length of the decoded look-alike: two
+ * bytes (Cyrillic o, &#x43E;), three (fullwidth z, &#xFF5A;) and four
+ * (mathematical sans-serif letters beyond U+FFFF, &#x1D5D3; and decimal
+ * &#120259;).
+ */
+static void test_deny_word_in_references_to_look_alikes(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	write_text("out/a.html", "<p>z&#x43E;rk</p>\n");
+	write_text("out/b.html", "<p>&#xFF5A;ork</p>\n");
+	write_text("out/c.html", "<p>&#x1D5D3;&#x1D5C8;&#120267;&#x1D5C4;</p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 2), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "site.yaml:6:30: error: \"zork\" (public.deny) is in the output: a.html:1, b.html:1, c.html:1\n"
+		     "site.yaml:6:30: note: no published source has it: it comes from the theme, static/ or a hook\n");
+	free(d);
+	free(out);
+	done(&c);
+}
+
 static void test_binary_files_and_many_files(void)
 {
 	struct corpus c;
@@ -555,6 +581,7 @@ int main(void)
 		TEST(test_clean_tree),
 		TEST(test_ids_and_titles_in_every_encoding),
 		TEST(test_deny_and_patterns),
+		TEST(test_deny_word_in_references_to_look_alikes),
 		TEST(test_binary_files_and_many_files),
 		TEST(test_which_titles_are_checked),
 		TEST(test_short_titles_only_alone),
