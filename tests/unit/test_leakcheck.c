@@ -214,6 +214,25 @@ static void test_deny_word_in_references_to_look_alikes(void)
 	done(&c);
 }
 
+/* Leak-check bug class: a quoted CSV field's first letters lost when quotes are decoded. */
+static void test_deny_word_at_the_start_of_a_quoted_csv_field(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	write_text("out/api/a.csv", "id,title\nPM-2,\"zork ate it\"\n");
+	write_text("out/api/b.csv", "id,title\nPM-2,\"said \"\"zork\"\"\"\n");
+	write_text("out/api/c.csv", "id,title\nPM-2,\"a\",\"zo\"\"rk\"\n"); /* zo"rk is not zork */
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 2), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "site.yaml:6:30: error: \"zork\" (public.deny) is in the output: api/a.csv:2, api/b.csv:2\n"
+		     "site.yaml:6:30: note: no published source has it: it comes from the theme, static/ or a hook\n");
+	free(d);
+	free(out);
+	done(&c);
+}
+
 /* Leak-check bug class: hex digits a-f and A-F read wrong ("&#x7a;" is z). */
 static void test_deny_word_in_hex_references_either_case(void)
 {
@@ -652,6 +671,7 @@ int main(void)
 		TEST(test_deny_and_patterns),
 		TEST(test_deny_word_in_references_to_look_alikes),
 		TEST(test_deny_word_in_hex_references_either_case),
+		TEST(test_deny_word_at_the_start_of_a_quoted_csv_field),
 		TEST(test_deny_word_split_by_every_inline_tag),
 		TEST(test_binary_files_and_many_files),
 		TEST(test_which_titles_are_checked),
