@@ -130,6 +130,18 @@ static const struct output_case outputs[] = {
 	{THEME, "footer.html", "{year = 2026}", "default footer\n"},
 	/* issue 17: string.rep of nothing a quadrillion times is "" at once (Lua's looped for days) */
 	{THEME, "sec-rep-empty.html", "{}", "[][][ab,ab]\n"},
+	/* Template bug class: a function of the safe library missing (every one a theme may call). */
+	{THEME, "safe-base.html", "{}",
+	 "string function function function function function function function function function function "
+	 "function function function function function function\n"},
+	/* raw() and esc() give one string each, whatever they are given (a number as its text, nil as ""). */
+	{THEME, "raw-esc-values.html", "{}", "string string 1 1 [] true 7 &lt;b&gt;\n"},
+	/* Injection bug class: safe_url() lets a script URL through.  Only links url_safe() allows come back;
+	 * anything else (javascript:, data:, mixed case, a number) is nil. */
+	{THEME, "safe-url.html",
+	 "{a = 'https://kb.example/a?b=1&c=2', b = 'javascript:alert(1)', c = '/postmortems/pm-1/',"
+	 " d = 'JaVaScRiPt:alert(1)', e = 'data:text/html,<script>alert(1)</script>', f = 42}",
+	 "[https://kb.example/a?b=1&amp;c=2] [] [/postmortems/pm-1/] [] [] [] true 1\n"},
 	/* pairs() over the library still walks it */
 	{THEME, "sec-pairs-ok.html", "{}", "true 7\n"},
 };
