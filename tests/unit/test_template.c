@@ -146,6 +146,8 @@ static const struct output_case outputs[] = {
 	 * "%}" in a string on the line after a comment (the comment ends at its line). */
 	{THEME, "long-bracket.html", "{}", "[x ]== }} y]\n"},
 	{THEME, "comment-lines.html", "{}", "[%}]\n"},
+	/* Injection bug class: {{ s, t }} with t written as template text (unescaped) in a run. */
+	{THEME, "run-comma.html", "{s = 'a', t = '<b>'}", "<p>a|a</p>\n"},
 	/* pairs() over the library still walks it */
 	{THEME, "sec-pairs-ok.html", "{}", "true 7\n"},
 };
@@ -219,6 +221,8 @@ static const struct error_case errors[] = {
 	{"recurse.html", "{}",
 	 D "recurse.html:1: error: includes nested more than 32 deep (does \"recurse\" include itself?)\n", 0},
 	{"include-missing.html", "{}", D "include-missing.html:1: error: no template \"nope\" to include\n", 0},
+	{"include-badctx.html", "{}",
+	 D "include-badctx.html:1: error: the context of include(\"partials/greeting\") must be a table, not number\n", 0},
 	{"include-noarg.html", "{}",
 	 D "include-noarg.html:1: error: bad argument #1 to 'include' (string expected, got no value)\n", 0},
 	{"include-lines.html", "{}", D "include-lines.html:2: error: attempt to index a nil value (global 'nope')\n", 0},
@@ -316,6 +320,18 @@ static void test_include_cached(void)
 	got = render(t, "cached.html", "{items = {{key = 'a', name = 'fresh'}}}");
 	CHECK_STR(got, "[fresh]\n");
 	free(got);
+	tmpl_free(t);
+	/*
+	 * Cache bug class: a cached partial that itself includes a cached
+	 * partial stored under the inner one's key (the key is worked out
+	 * again after the render).  The outer text is kept under "a" and the
+	 * inner one under "a-in": each comes back as it was, and the last
+	 * call gets the inner text, never the outer.
+	 */
+	t = tmpl_open(theme, 1);
+	char *nest = render(t, "cached-nested.html", "{items = {{key = 'a', name = 'one'}, {key = 'a', name = 'two'}}}");
+	CHECK_STR(nest, "<one|[one-in]>;<one|[one-in]>;[one-in]\n");
+	free(nest);
 	tmpl_free(t);
 }
 
@@ -528,7 +544,12 @@ static void test_output_limit(void)
 		free(s);
 		check_diagnostics(want[i]);
 	}
-	char *s = render(t, "override.html", "{}"); /* the limit is a page's, not the engine's */
+	/* Boundary bug class: a page of exactly the limit refused (1 MB: 1048575 bytes and a newline). */
+	char *s = render(t, "sec-output-exact.html", "{}");
+	CHECK(s != NULL && strlen(s) == ((size_t)1 << 20));
+	free(s);
+	check_diagnostics("");
+	s = render(t, "override.html", "{}"); /* the limit is a page's, not the engine's */
 	CHECK_STR(s, "default override\n");
 	free(s);
 	tmpl_free(t);
