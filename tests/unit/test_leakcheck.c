@@ -233,6 +233,70 @@ static void test_deny_word_at_the_start_of_a_quoted_csv_field(void)
 	done(&c);
 }
 
+/*
+ * Leak-check bug class: the error about a deny string put at the wrong
+ * place.  Inside a word of a published postmortem ("xxzorkxx"), the error
+ * is at that line (deny strings are found inside words); written as a
+ * block list in site.yaml, the entry's own line is not a published source.
+ */
+static void test_deny_word_located_at_its_source(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	write_text("postmortems/pm-2.md", "---\nid: PM-2\ntitle: Checkout slow after deploy\ndate: 2024-01-01\n---\n"
+					  "Our xxzorkxx cluster.\n");
+	write_text("out/a.html", "<p>Our xxzorkxx cluster.</p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "postmortems/pm-2.md:6:7: error: \"zork\" (public.deny) is in the output: a.html:1\n");
+	free(d);
+	free(out);
+	done(&c);
+
+	corpus_new(&c);
+	out = in_dir("out");
+	write_text("site.yaml", "title: Status history\npublic:\n  deny:\n    - Project \"Nightjar\"\n    - zork\n");
+	site_release(&c.site);
+	site_init(&c.site);
+	CHECK(site_load(&c.site, dir) == 0);
+	write_text("out/a.html", "<p>xxzorkxx</p>\n");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "site.yaml:5:7: error: \"zork\" (public.deny) is in the output: a.html:1\n"
+		     "site.yaml:5:7: note: no published source has it: it comes from the theme, static/ or a hook\n");
+	free(d);
+	free(out);
+	done(&c);
+}
+
+/*
+ * Leak-check bug class: a static file in Windows-1252 decoded with the
+ * wrong characters for 0x80..0x9F (0x99 is the trade mark sign, "TM" once
+ * folded), or a text file taken for a bzip2 archive because it starts with
+ * "BZ" (only "BZh" is one): the left-out title in it is then missed.
+ */
+static void test_title_in_windows_1252_text(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	hide(&c, "PM-8", "Widget TM outage in the west region", "postmortems/pm-1.md", 2);
+	write_text("out/static/a.txt", "Notes: Widget \x99 outage in the west region.\n");
+	write_text("out/static/b.txt", "BZ notes: Widget \x99 outage in the west region.\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	char *d = diags();
+	CHECK(strstr(d, "error: PM-8 is not published but its title \"Widget TM outage in the west region\" is in the "
+			"output: static/a.txt:1, static/b.txt:1\n") != NULL);
+	if (!strstr(d, "static/a.txt:1, static/b.txt:1\n"))
+		CHECK_STR(d, "(the title found in static/a.txt and static/b.txt)");
+	free(d);
+	free(out);
+	done(&c);
+}
+
 /* Leak-check bug class: hex digits a-f and A-F read wrong ("&#x7a;" is z). */
 static void test_deny_word_in_hex_references_either_case(void)
 {
@@ -760,6 +824,8 @@ int main(void)
 		TEST(test_deny_and_patterns),
 		TEST(test_deny_word_in_references_to_look_alikes),
 		TEST(test_deny_word_in_hex_references_either_case),
+		TEST(test_deny_word_located_at_its_source),
+		TEST(test_title_in_windows_1252_text),
 		TEST(test_deny_word_at_the_start_of_a_quoted_csv_field),
 		TEST(test_deny_word_split_by_every_inline_tag),
 		TEST(test_binary_files_and_many_files),
