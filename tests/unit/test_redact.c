@@ -200,6 +200,33 @@ static void test_replacement_groups(void)
 	cleanup(&s);
 }
 
+/*
+ * Redaction bug class: a group that took no part in the match, or one past
+ * the last that did, written as stale or random text instead of nothing.
+ * Rule 1 sets group 1 on "xy"; rule 2's ${1} is a group it does not have,
+ * rule 3's (a)? group 1 takes no part in "b", rule 4's $2 is past the two
+ * groups that matched "cd".
+ */
+static void test_replacement_groups_that_did_not_match(void)
+{
+	struct site s;
+	site_with(&s,
+		  "public:\n  redact:\n"
+		  "    - pattern: '(x)y'\n      replace: '<$1>'\n"
+		  "    - pattern: 'q'\n      replace: '[${1}]'\n"
+		  "    - pattern: '(a)?b'\n      replace: '{$1}'\n"
+		  "    - pattern: '(c)d(e)?'\n      replace: '($1|$2|$3)'\n",
+		  NULL);
+	struct redactor *r = redactor_new(&s, dir, 1);
+	char *t = xstrdup("xy q b cd");
+	struct loc at = {"f.md", 3, 5};
+	CHECK(redact_text(r, 0, &t, "summary", &at, true, "X-1", "f.md") == 0);
+	CHECK_STR(t, "<x> [] {} (c||)");
+	free(t);
+	redactor_free(r);
+	cleanup(&s);
+}
+
 static void test_runaway_pattern_is_an_error(void)
 {
 	struct site s;
@@ -593,7 +620,8 @@ static void test_workers_share_nothing(void)
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_rules_fields_and_locations), TEST(test_replacement_groups), TEST(test_no_rules_no_change),
+		TEST(test_rules_fields_and_locations), TEST(test_replacement_groups), TEST(test_replacement_groups_that_did_not_match),
+		TEST(test_no_rules_no_change),
 		TEST(test_hook_changes_are_diffed),   TEST(test_hook_errors),         TEST(test_replacement_that_would_leak),
 		TEST(test_pages_and_site),            TEST(test_diff_of_a_rewrite),
 		TEST(test_internal_markers_match_markdown), TEST(test_workers_share_nothing),
