@@ -592,6 +592,35 @@ static void redact_one(void *ctx, size_t i, int worker)
 	CHECK(redact_text(p->r, worker, &p->texts[i], "body", &at, true, NULL, NULL) == 0);
 }
 
+/*
+ * Strip bug class: the annotations of a line that is not a task stripped
+ * (or of one that is, kept).  A task is a list item whose box is [ ], [x]
+ * or [X]; an ordered item's number has at most 9 digits (CommonMark).
+ */
+static void test_strip_only_task_lines(void)
+{
+	struct site s;
+	struct postmortem pm;
+	const char *text = "---\nid: PM-6\ntitle: T\ndate: 2024-01-01\n---\n"
+			   "## Action items\n\n"
+			   "- [X] Upper box (owner: Up Per)\n"
+			   "- [?] Not a box (owner: Q Person)\n\n"
+			   "123456789. [ ] Nine digits (owner: Nine Digits)\n\n"
+			   "1234567890. [ ] Ten digits (owner: Ten Digits)\n";
+	site_with(&s, "title: T\n", NULL);
+	CHECK(load_pm(&pm, &s, "pm.md", text) == 0);
+	struct redactor *r = redactor_new(&s, dir, 1);
+	CHECK(redact_pm(r, 0, &pm, NULL, 0) == 0);
+	CHECK_STR(pm.body, "## Action items\n\n"
+			   "- [X] Upper box\n"
+			   "- [?] Not a box (owner: Q Person)\n\n"
+			   "123456789. [ ] Nine digits\n\n"
+			   "1234567890. [ ] Ten digits (owner: Ten Digits)\n");
+	redactor_free(r);
+	pm_release(&pm);
+	cleanup(&s);
+}
+
 static void test_workers_share_nothing(void)
 {
 	struct site s;
@@ -625,7 +654,7 @@ int main(void)
 		TEST(test_hook_changes_are_diffed),   TEST(test_hook_errors),         TEST(test_replacement_that_would_leak),
 		TEST(test_pages_and_site),            TEST(test_diff_of_a_rewrite),
 		TEST(test_internal_markers_match_markdown), TEST(test_workers_share_nothing),
-		TEST(test_strip_reaches_body_annotations), TEST(test_runaway_pattern_is_an_error),
+		TEST(test_strip_reaches_body_annotations), TEST(test_strip_only_task_lines), TEST(test_runaway_pattern_is_an_error),
 		TEST(test_budget_over_many_matches), TEST(test_match_cap_and_fresh_budgets),
 	};
 	int ret = harness_run("redact", cases, ARRAY_SIZE(cases));
