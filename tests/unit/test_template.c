@@ -412,6 +412,31 @@ static void test_render_page(void)
 }
 
 /* An error leaves `out` as it was, with what the caller had put there. */
+/*
+ * Profile bug class: a partial's self time cut by the time of a sibling's
+ * includes (the include time at its depth not reset): stat-d includes
+ * nothing, so all of its time is its own, after stat-b's include of stat-c.
+ */
+static void test_self_time_of_a_partial_after_a_sibling(void)
+{
+	struct tmpl *t = tmpl_open(theme, 1);
+	char *got = render(t, "stat-top.html", "{}");
+	CHECK_STR(got, "c|d\n");
+	free(got);
+	size_t n;
+	struct tmpl_stat *st = tmpl_stats(t, &n);
+	int seen = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(st[i].name, "partials/stat-d.html") || !strcmp(st[i].name, "partials/stat-c.html")) {
+			seen++;
+			CHECK_INT(st[i].calls, 1);
+			CHECK(st[i].self_seconds == st[i].seconds);
+		}
+	CHECK_INT(seen, 2);
+	free(st);
+	tmpl_free(t);
+}
+
 static void test_error_keeps_output(void)
 {
 	struct tmpl *t = tmpl_open(theme, 1);
@@ -852,6 +877,7 @@ int main(void)
 		TEST(test_page),
 		TEST(test_errors),
 		TEST(test_include_cached),
+		TEST(test_self_time_of_a_partial_after_a_sibling),
 		TEST(test_render_page),
 		TEST(test_error_keeps_output),
 		TEST(test_compile_errors),
