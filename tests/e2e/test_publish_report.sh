@@ -155,3 +155,13 @@ cat >"$T/want.json" <<'EOF'
 "deny": ["Project Canarydeny", "say \"hi\" \\ there"],
 EOF
 assert_eq "$(sed '/^"diagnostics"/,$d' "$OUT" | diff "$T/want.json" -)" "" "the JSON report (before its diagnostics) against the expected text"
+
+t_begin "publish report with public.show_ids: the internal ids, no public ones"
+sed -i 's/^public:$/public:\n  show_ids: true/' "$T/site/site.yaml"
+cd "$T" || exit 3
+run "$AFTERMATH" check site --profile public --as-of 2026-11-23
+cd "$ROOT" || exit 3
+assert_eq "$RC" 0 "exit of check --profile public (show_ids)"
+assert_stdout_contains "  site/postmortems/2025/can-203.md  CAN-203  2025-06-01  Queue backlog after a config push"
+assert_stdout_contains "  CAN-201: 1 owner, 2 action-item owners, 2 tickets"
+assert_not_contains "$OUT" " as 2025-"

@@ -465,6 +465,8 @@ static void test_compile_errors(void)
 			  "tests/templates/broken/near-include-cached.html:1: error: <eof> expected near 'include_cached'\n"
 			  "tests/templates/broken/near-include.html:1: error: <eof> expected near 'include'\n"
 			  "tests/templates/broken/near-raw.html:1: error: <eof> expected near '{{{'\n"
+			  /* Location bug class: a NUL byte's column counted from the start of the file */
+			  "tests/templates/broken/nul.html:2:3: error: NUL byte in template\n"
 			  "tests/templates/broken/return.html:1: error: <eof> expected near template text\n"
 			  "tests/templates/broken/syntax.html:7: error: ')' expected near '}'\n"
 			  "tests/templates/broken/unclosed-expr.html:2:6: error: unclosed {{ (expected }})\n"
