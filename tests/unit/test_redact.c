@@ -227,6 +227,59 @@ static void test_replacement_groups_that_did_not_match(void)
 	cleanup(&s);
 }
 
+/*
+ * Redaction bug classes: a pattern with more than nine groups whose ${10}
+ * comes out empty (match data sized for nine), a redactor made for 0
+ * workers (it has one), and the log of two rules changing the same place
+ * in rule order (rule 2 rewrites what rule 1 wrote).
+ */
+static void test_ten_groups_zero_workers_and_rule_order(void)
+{
+	struct site s;
+	site_with(&s,
+		  "public:\n  redact:\n"
+		  "    - pattern: '(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)'\n      replace: '[$1${10}${11}]'\n"
+		  "    - pattern: 'secret'\n      replace: 'X'\n"
+		  "    - pattern: 'X'\n      replace: 'Y'\n",
+		  NULL);
+	struct redactor *r = redactor_new(&s, dir, 0);
+	char *t = xstrdup("abcdefghijk and a secret");
+	struct loc at = {"f.md", 3, 5};
+	CHECK(redact_text(r, 0, &t, "summary", &at, true, "X-1", "f.md") == 0);
+	CHECK_STR(t, "[ajk] and a Y");
+	static const char *const want[] = {
+		"f.md:3:5: summary: abcdefghijk -> [ajk] (0)",
+		"f.md:3:23: summary: secret -> X (1)",
+		"f.md:3:23: summary: X -> Y (2)",
+	};
+	check_log(r, want, ARRAY_SIZE(want));
+	free(t);
+	redactor_free(r);
+	cleanup(&s);
+}
+
+/* Diff bug class: a hook deleting one of two equal words reported as changing the wrong span. */
+static void test_diff_of_a_deleted_repeat(void)
+{
+	struct site s;
+	site_with(&s, "title: T\n", "function redact(text) return (text:gsub('very very', 'very')) end\n");
+	struct redactor *r = redactor_new(&s, dir, 1);
+	char *t = xstrdup("a very very long day");
+	struct loc at = {"f.md", 1, 1};
+	CHECK(redact_text(r, 0, &t, "body", &at, true, NULL, NULL) == 0);
+	CHECK_STR(t, "a very long day");
+	size_t n;
+	const struct redaction *log = redactor_log(r, &n);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_STR(log[0].before, "very ");
+		CHECK_STR(log[0].after, "");
+	}
+	free(t);
+	redactor_free(r);
+	cleanup(&s);
+}
+
 static void test_runaway_pattern_is_an_error(void)
 {
 	struct site s;
@@ -604,7 +657,8 @@ static void test_strip_only_task_lines(void)
 	const char *text = "---\nid: PM-6\ntitle: T\ndate: 2024-01-01\n---\n"
 			   "## Action items\n\n"
 			   "- [X] Upper box (owner: Up Per)\n"
-			   "- [?] Not a box (owner: Q Person)\n\n"
+			   "- [?] Not a box (owner: Q Person)\n"
+			   "- [ ]Glued (owner: Glu Ed)\n\n"
 			   "123456789. [ ] Nine digits (owner: Nine Digits)\n\n"
 			   "1234567890. [ ] Ten digits (owner: Ten Digits)\n";
 	site_with(&s, "title: T\n", NULL);
@@ -613,7 +667,8 @@ static void test_strip_only_task_lines(void)
 	CHECK(redact_pm(r, 0, &pm, NULL, 0) == 0);
 	CHECK_STR(pm.body, "## Action items\n\n"
 			   "- [X] Upper box\n"
-			   "- [?] Not a box (owner: Q Person)\n\n"
+			   "- [?] Not a box (owner: Q Person)\n"
+			   "- [ ]Glued (owner: Glu Ed)\n\n"
 			   "123456789. [ ] Nine digits\n\n"
 			   "1234567890. [ ] Ten digits (owner: Ten Digits)\n");
 	redactor_free(r);
@@ -650,6 +705,7 @@ int main(void)
 {
 	static const struct harness_case cases[] = {
 		TEST(test_rules_fields_and_locations), TEST(test_replacement_groups), TEST(test_replacement_groups_that_did_not_match),
+		TEST(test_ten_groups_zero_workers_and_rule_order), TEST(test_diff_of_a_deleted_repeat),
 		TEST(test_no_rules_no_change),
 		TEST(test_hook_changes_are_diffed),   TEST(test_hook_errors),         TEST(test_replacement_that_would_leak),
 		TEST(test_pages_and_site),            TEST(test_diff_of_a_rewrite),
