@@ -9,6 +9,7 @@
 #   make mutate     mutation testing (scripts/mutate; MODULES="stats slug" MUTANTS=40
 #                   JOBS=2 SEED=1 OUT=dir RESUME=report.json): report in build/mutate/report.md;
 #                   not part of make test
+#   make format     clang-format (.clang-format) over generator/ and the C tests
 #   make install    PREFIX=/usr/local (DESTDIR honoured): the binary, the theme, the
 #                   lint rules, the init templates, the man page and bash completion
 #   make deb        build/aftermath_VERSION_ARCH.deb (scripts/make-deb)
@@ -82,7 +83,7 @@ MAIN_OBJ := $(BUILD)/obj/cmd/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps site test check unit e2e browser asan ubsan sanitize-unit bench bench-search \
+.PHONY: all deps site test check unit e2e browser asan ubsan sanitize-unit bench bench-search format \
 	install install-files deb clean fuzz mutate FORCE
 .DEFAULT_GOAL := all
 
@@ -111,10 +112,10 @@ $(BUILD)/gen-corpus: scripts/gen-corpus.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(BUILD)/obj/version.o
 	@mkdir -p $(dir $@)
 	@mkdir -p $(BUILD)/obj
-	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(BUILD)/obj/$(notdir $@).d -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(BUILD)/obj/$(notdir $@).d -o $@ $< $(LIB_OBJS) $(BUILD)/obj/version.o $(LDLIBS_ALL)
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
 
@@ -149,6 +150,13 @@ mutate: all $(UNIT_BINS)
 	scripts/mutate --build $(BUILD) $(if $(MODULES),--modules "$(MODULES)") $(if $(MUTANTS),--mutants $(MUTANTS)) \
 		$(if $(JOBS),--jobs $(JOBS)) $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT)) $(if $(RESUME),--resume $(RESUME))
 
+# The C sources in the house style (.clang-format); make test's first stage
+# fails when a file is not (tests/run-all).  The generated table is left as written.
+FORMAT_SRCS = $(filter-out generator/base/textfold_table.h,$(wildcard generator/*/*.[ch])) \
+	$(wildcard tests/unit/*.[ch] tests/fuzz/*.c)
+format:
+	clang-format -i $(FORMAT_SRCS)
+
 bench: all
 	scripts/run-bench
 
@@ -164,7 +172,7 @@ install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/aftermath \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BUILD)/aftermath $(DESTDIR)$(PREFIX)/bin/aftermath
-	cp -R layouts init scripts/lint $(DESTDIR)$(PREFIX)/share/aftermath/
+	cp -R layouts init lint $(DESTDIR)$(PREFIX)/share/aftermath/
 	install -m 644 man/aftermath.1 $(DESTDIR)$(PREFIX)/share/man/man1/aftermath.1
 	install -m 644 completions/aftermath.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/aftermath
@@ -194,9 +202,13 @@ build/fuzz/obj/%.o: generator/%.c
 
 -include $(wildcard build/fuzz/obj/*/*.d)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+build/fuzz/obj/version.c:
+	@mkdir -p $(dir $@)
+	echo 'const char aftermath_version[] = "fuzz";' >$@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) build/fuzz/obj/version.c
 	@mkdir -p build/fuzz
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lpthread -lm
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJS) build/fuzz/obj/version.c $(PKG_LIBS) -lpthread -lm
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \

@@ -35,7 +35,7 @@
 #include "load/corpus.h"
 #include "analyze/graph.h"
 #include "base/output.h"
-#include "render/render.h"
+#include "model/renderopts.h"
 
 /* Impact quantization: level L stands for SEARCH_LEVEL_BASE * SEARCH_LEVEL_RATIO^L. */
 #define SEARCH_LEVELS 64
