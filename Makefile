@@ -7,7 +7,8 @@
 #   make ubsan      the same binary with UndefinedBehaviorSanitizer (build/ubsan/aftermath)
 #   make bench      the benchmarks behind BENCHMARKS.md
 #   make mutate     mutation testing (scripts/mutate; MODULES="stats slug" MUTANTS=40
-#                   JOBS=2 SEED=1): report in build/mutate/report.md; not part of make test
+#                   JOBS=2 SEED=1 OUT=dir RESUME=report.json): report in build/mutate/report.md;
+#                   not part of make test
 #   make format     clang-format (.clang-format) over generator/ and the C tests
 #   make install    PREFIX=/usr/local (DESTDIR honoured): the binary, the theme, the
 #                   lint rules, the init templates, the man page and bash completion
@@ -147,7 +148,7 @@ sanitize-unit: $(UNIT_BINS)
 # of the tree under build/mutate/, never in the checkout.
 mutate: all $(UNIT_BINS)
 	scripts/mutate --build $(BUILD) $(if $(MODULES),--modules "$(MODULES)") $(if $(MUTANTS),--mutants $(MUTANTS)) \
-		$(if $(JOBS),--jobs $(JOBS)) $(if $(SEED),--seed $(SEED))
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT)) $(if $(RESUME),--resume $(RESUME))
 
 # The C sources in the house style (.clang-format); make test's first stage
 # fails when a file is not (tests/run-all).  The generated table is left as written.

@@ -161,6 +161,43 @@ static void test_similar_prefers_rare_shared_terms(void)
 	corpus_release(&c);
 }
 
+/*
+ * Budget bug class: the rarest shared term scored last, after a common one
+ * used up the walk's budget (4000 postings).  4201 postmortems share a
+ * service; the newest and the oldest alone share a factor.  The walk scores
+ * the rare factor first, so the oldest is the newest's most similar, though
+ * the service's 4000 nearest postings do not reach it.
+ */
+static void test_similar_rare_term_first_within_the_budget(void)
+{
+	struct corpus c;
+	struct graph g;
+	size_t n = 4201;
+	memset(&c, 0, sizeof(c));
+	site_init(&c.site);
+	c.dir = xstrdup("t");
+	c.pms = xcalloc(n, sizeof(*c.pms));
+	c.npms = n;
+	for (size_t i = 0; i < n; i++) {
+		struct postmortem *pm = &c.pms[i];
+		pm->id = xstrfmt("P%zu", n - i);
+		pm->slug = slugify(pm->id);
+		pm->title = xstrfmt("Incident %zu", n - i);
+		pm->path = xstrdup("x.md");
+		pm->date = (struct when){.set = true, .epoch = (int64_t)(n - i) * 86400};
+		strmap_put(&c.by_id, pm->id, i);
+		strmap_put(&c.all_ids, pm->id, i);
+		term(&pm->services, &pm->nservices, "web");
+	}
+	factor(&c.pms[0], "clock skew", CAT_NONE);
+	factor(&c.pms[n - 1], "clock skew", CAT_NONE);
+	graph_link(&g, &c, 2);
+	CHECK(g.pm[0].nrelated >= 1);
+	CHECK(g.pm[0].nrelated && g.pm[0].related[0].pm == n - 1 && g.pm[0].related[0].why == REL_SIMILAR);
+	graph_release(&g);
+	corpus_release(&c);
+}
+
 /* Majority bug class: a factor's category is the one most of its postmortems give, not the last one seen. */
 static void test_category_majority(void)
 {
@@ -246,6 +283,7 @@ int main(void)
 	static const struct harness_case cases[] = {
 		TEST(test_slugs_aliases_and_names), TEST(test_tie_goes_to_first_naming), TEST(test_recurred_after_fix),
 		TEST(test_related_backlinks_and_dangling), TEST(test_similar_prefers_rare_shared_terms),
+		TEST(test_similar_rare_term_first_within_the_budget),
 		TEST(test_category_majority), TEST(test_recurrences_newest_first), TEST(test_similar_ties_and_order),
 	};
 	return harness_run("graph", cases, ARRAY_SIZE(cases));

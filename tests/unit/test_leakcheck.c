@@ -190,6 +190,184 @@ static void test_deny_and_patterns(void)
 	done(&c);
 }
 
+/*
+ * Leak-check bug class: a deny string spelled with character references
+ * to look-alikes, decoded to the wrong character and so never folded back
+ * to ASCII.  One file per UTF-8 length of the decoded look-alike: two
+ * bytes (Cyrillic o, &#x43E;), three (fullwidth z, &#xFF5A;) and four
+ * (mathematical sans-serif letters beyond U+FFFF, &#x1D5D3; and decimal
+ * &#120259;).
+ */
+static void test_deny_word_in_references_to_look_alikes(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	write_text("out/a.html", "<p>z&#x43E;rk</p>\n");
+	write_text("out/b.html", "<p>&#xFF5A;ork</p>\n");
+	write_text("out/c.html", "<p>&#x1D5D3;&#x1D5C8;&#120267;&#x1D5C4;</p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 2), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "site.yaml:6:30: error: \"zork\" (public.deny) is in the output: a.html:1, b.html:1, c.html:1\n"
+		     "site.yaml:6:30: note: no published source has it: it comes from the theme, static/ or a hook\n");
+	free(d);
+	free(out);
+	done(&c);
+}
+
+/* Leak-check bug class: a quoted CSV field's first letters lost when quotes are decoded. */
+static void test_deny_word_at_the_start_of_a_quoted_csv_field(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	write_text("out/api/a.csv", "id,title\nPM-2,\"zork ate it\"\n");
+	write_text("out/api/b.csv", "id,title\nPM-2,\"said \"\"zork\"\"\"\n");
+	write_text("out/api/c.csv", "id,title\nPM-2,\"a\",\"zo\"\"rk\"\n"); /* zo"rk is not zork */
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 2), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "site.yaml:6:30: error: \"zork\" (public.deny) is in the output: api/a.csv:2, api/b.csv:2\n"
+		     "site.yaml:6:30: note: no published source has it: it comes from the theme, static/ or a hook\n");
+	free(d);
+	free(out);
+	done(&c);
+}
+
+/*
+ * Leak-check bug class: the error about a deny string put at the wrong
+ * place.  Inside a word of a published postmortem ("xxzorkxx"), the error
+ * is at that line (deny strings are found inside words); written as a
+ * block list in site.yaml, the entry's own line is not a published source.
+ */
+static void test_deny_word_located_at_its_source(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	write_text("postmortems/pm-2.md", "---\nid: PM-2\ntitle: Checkout slow after deploy\ndate: 2024-01-01\n---\n"
+					  "Our xxzorkxx cluster.\n");
+	write_text("out/a.html", "<p>Our xxzorkxx cluster.</p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "postmortems/pm-2.md:6:7: error: \"zork\" (public.deny) is in the output: a.html:1\n");
+	free(d);
+	free(out);
+	done(&c);
+
+	corpus_new(&c);
+	out = in_dir("out");
+	write_text("site.yaml", "title: Status history\npublic:\n  deny:\n    - Project \"Nightjar\"\n    - zork\n");
+	site_release(&c.site);
+	site_init(&c.site);
+	CHECK(site_load(&c.site, dir) == 0);
+	write_text("out/a.html", "<p>xxzorkxx</p>\n");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "site.yaml:5:7: error: \"zork\" (public.deny) is in the output: a.html:1\n"
+		     "site.yaml:5:7: note: no published source has it: it comes from the theme, static/ or a hook\n");
+	free(d);
+	free(out);
+	done(&c);
+}
+
+/*
+ * Leak-check bug class: a static file in Windows-1252 decoded with the
+ * wrong characters for 0x80..0x9F (0x99 is the trade mark sign, "TM" once
+ * folded), or a text file taken for a bzip2 archive because it starts with
+ * "BZ" (only "BZh" is one): the left-out title in it is then missed.
+ */
+static void test_title_in_windows_1252_text(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	hide(&c, "PM-8", "Widget TM outage in the west region", "postmortems/pm-1.md", 2);
+	write_text("out/static/a.txt", "Notes: Widget \x99 outage in the west region.\n");
+	write_text("out/static/b.txt", "BZ notes: Widget \x99 outage in the west region.\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	char *d = diags();
+	CHECK(strstr(d, "error: PM-8 is not published but its title \"Widget TM outage in the west region\" is in the "
+			"output: static/a.txt:1, static/b.txt:1\n") != NULL);
+	if (!strstr(d, "static/a.txt:1, static/b.txt:1\n"))
+		CHECK_STR(d, "(the title found in static/a.txt and static/b.txt)");
+	free(d);
+	free(out);
+	done(&c);
+}
+
+/* Leak-check bug class: hex digits a-f and A-F read wrong ("&#x7a;" is z). */
+static void test_deny_word_in_hex_references_either_case(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	write_text("out/a.html", "<p>&#x7a;ork</p>\n");
+	write_text("out/b.js", "x=\"\\u007Aork\"\n");
+	write_text("out/c.html", "<p>&#X7A;&#x6F;&#x72;&#x6b;</p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 2), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "site.yaml:6:30: error: \"zork\" (public.deny) is in the output: a.html:1, b.js:1, c.html:1\n"
+		     "site.yaml:6:30: note: no published source has it: it comes from the theme, static/ or a hook\n");
+	free(d);
+	free(out);
+	done(&c);
+}
+
+/*
+ * Leak-check bug class: a deny word split by an inline tag ("z<kbd>o</kbd>rk"
+ * reads "zork" on the page) not found.  Every inline tag, in lower and
+ * upper case and with an attribute; a block tag ("zo</p><p>rk", two
+ * paragraphs) is a boundary, and a longer name that starts like an inline
+ * one (<spanner>, <qq>) is not inline.
+ */
+static void test_deny_word_split_by_every_inline_tag(void)
+{
+	static const char *const tags[] = {"a",    "abbr", "b",   "bdi", "bdo",  "cite",   "code", "data", "dfn",
+					   "em",   "i",    "kbd", "mark", "q",  "s",      "samp", "small", "span",
+					   "strong", "sub", "sup", "time", "u", "var"};
+	for (size_t i = 0; i < ARRAY_SIZE(tags); i++) {
+		struct corpus c;
+		corpus_new(&c);
+		char *html = xstrfmt("<p>z<%s>o</%s>rk</p>\n", tags[i], tags[i]);
+		write_text("out/lower.html", html);
+		free(html);
+		char upper[16];
+		size_t k = 0;
+		for (; tags[i][k]; k++)
+			upper[k] = (char)(tags[i][k] - 32);
+		upper[k] = '\0';
+		html = xstrfmt("<p>zo<%s class=\"x\">r</%s>k</p>\n", upper, upper);
+		write_text("out/upper.html", html);
+		free(html);
+		write_text("out/block.html", "<p>zo</p><p>rk</p><div>z</div>ork<spanner>zo</spanner>rk zo<qq>rk</qq>\n");
+		char *out = in_dir("out");
+		CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+		char *d = diags();
+		if (!strstr(d, "\"zork\" (public.deny) is in the output: lower.html:1, upper.html:1\n")) {
+			fprintf(stderr, "inline tag <%s>:\n", tags[i]);
+			CHECK_STR(d, "... \"zork\" (public.deny) is in the output: lower.html:1, upper.html:1 ...");
+		}
+		free(d);
+		free(out);
+		done(&c);
+	}
+	struct corpus c; /* <wbr> has no end tag */
+	corpus_new(&c);
+	write_text("out/wbr.html", "<p>zo<wbr>rk</p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	char *d = diags();
+	CHECK(strstr(d, "\"zork\" (public.deny) is in the output: wbr.html:1\n") != NULL);
+	free(d);
+	free(out);
+	done(&c);
+}
+
 static void test_binary_files_and_many_files(void)
 {
 	struct corpus c;
@@ -246,6 +424,69 @@ static void test_which_titles_are_checked(void)
 	done(&c);
 }
 
+/*
+ * Leak-check bug class: a left-out title that is also a name the public
+ * site shows (a published postmortem's service, tag or factor) reported
+ * as a leak, failing every public build.  Each kind of name in turn.
+ */
+static void test_title_equal_to_a_published_term_is_not_checked(void)
+{
+	for (int kind = 0; kind < 3; kind++) {
+		struct corpus c;
+		corpus_new(&c);
+		struct postmortem *pm = &c.pms[0];
+		const char *name = "Payments gateway cluster";
+		if (kind == 0) {
+			pm->services = xcalloc(1, sizeof(*pm->services));
+			pm->services[0].name = xstrdup(name);
+			pm->nservices = 1;
+		} else if (kind == 1) {
+			pm->tags = xcalloc(1, sizeof(*pm->tags));
+			pm->tags[0].name = xstrdup(name);
+			pm->ntags = 1;
+		} else {
+			pm->factors = xcalloc(1, sizeof(*pm->factors));
+			pm->factors[0].name = xstrdup(name);
+			pm->nfactors = 1;
+		}
+		hide(&c, "PM-5", name, "postmortems/pm-1.md", 2);
+		enum leak_title mode[4];
+		const char *why[4];
+		leak_titles(&c, mode, why);
+		CHECK_INT(mode[3], LEAK_TITLE_NOT);
+		CHECK_STR(why[3] ? why[3] : "(null)", "the same as a published name");
+		write_text("out/services/index.html", "<ul><li><a href=\"x/\">Payments gateway cluster</a></li></ul>\n");
+		char *out = in_dir("out");
+		CHECK_INT(leak_check(&c, out, NULL, 1), 0);
+		char *d = diags();
+		CHECK_STR(d, "");
+		free(d);
+		free(out);
+		done(&c);
+	}
+}
+
+/*
+ * Leak-check bug class: a title that ends in punctuation missed when a
+ * word follows it at once ("...twice?</em>Nobody" reads "twice?Nobody"):
+ * the phrase ends at a boundary because its last character is no letter.
+ */
+static void test_title_ending_in_punctuation_before_a_word(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	hide(&c, "PM-7", "Why did the primary database fail over twice?", "postmortems/pm-1.md", 2);
+	write_text("out/a.html", "<p>Q: <em>why did the primary database fail over twice?</em>Nobody knew.</p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	char *d = diags();
+	CHECK(strstr(d, "error: PM-7 is not published but its title \"Why did the primary database fail over twice?\" "
+			"is in the output: a.html:1\n") != NULL);
+	free(d);
+	free(out);
+	done(&c);
+}
+
 static void test_short_titles_only_alone(void)
 {
 	struct corpus c;
@@ -264,6 +505,32 @@ static void test_short_titles_only_alone(void)
 		     "outage\" is in the output: b.html:2, c.json:1\n"
 		     "postmortems/pm-5.md:3:8: error: PM-5 is not published but its title \"Tom & Jerry's database "
 		     "outage after the migration\" is in the output: a.html:2\n");
+	free(d);
+	free(out);
+	done(&c);
+}
+
+/*
+ * Leak-check bug class: a short left-out title missed in an attribute
+ * value (a tooltip or an image's alt text shows it as it is): double,
+ * single and unquoted values, blanks of every kind (CR, tab, form feed)
+ * between attributes and around '='.  PM-1's title is checked where it
+ * stands alone.
+ */
+static void test_short_title_as_an_attribute_value(void)
+{
+	struct corpus c;
+	corpus_new(&c);
+	write_text("out/a.html", "<p><a href=\"x\"\rtitle=\"Tom &amp; Jerry&#39;s database outage\">more</a></p>\n");
+	write_text("out/b.html", "<p><img\talt='Tom &amp; Jerry&#39;s database outage'\fsrc=x></p>\n");
+	write_text("out/c.html", "<p><abbr title \r=\t\"Tom &amp; Jerry&#39;s database outage\">T</abbr></p>\n");
+	write_text("out/d.html", "<p><abbr title=Tom&#32;&amp;&#32;Jerry&#39;s&#32;database&#32;outage>T</abbr></p>\n");
+	char *out = in_dir("out");
+	CHECK_INT(leak_check(&c, out, NULL, 1), -1);
+	char *d = diags();
+	CHECK_STR(d, "error: the public build leaks 1 internal string: the previous output is left as it was\n"
+		     "postmortems/pm-1.md:3:8: error: PM-1 is not published but its title \"Tom & Jerry's database "
+		     "outage\" is in the output: a.html:1, b.html:1, c.html:1 (and 1 more file)\n");
 	free(d);
 	free(out);
 	done(&c);
@@ -559,9 +826,18 @@ int main(void)
 		TEST(test_clean_tree),
 		TEST(test_ids_and_titles_in_every_encoding),
 		TEST(test_deny_and_patterns),
+		TEST(test_deny_word_in_references_to_look_alikes),
+		TEST(test_deny_word_in_hex_references_either_case),
+		TEST(test_deny_word_located_at_its_source),
+		TEST(test_title_in_windows_1252_text),
+		TEST(test_deny_word_at_the_start_of_a_quoted_csv_field),
+		TEST(test_deny_word_split_by_every_inline_tag),
 		TEST(test_binary_files_and_many_files),
 		TEST(test_which_titles_are_checked),
 		TEST(test_short_titles_only_alone),
+		TEST(test_title_equal_to_a_published_term_is_not_checked),
+		TEST(test_title_ending_in_punctuation_before_a_word),
+		TEST(test_short_title_as_an_attribute_value),
 		TEST(test_invisible_characters),
 		TEST(test_lookalikes),
 		TEST(test_no_false_positives),

@@ -287,6 +287,20 @@ static void test_link_resolve(void)
 	pm_release(&pm);
 }
 
+/* Wiki-link bug class: an id with an apostrophe or a quote asked for still escaped (O&#39;Brien: never found). */
+static void test_link_resolve_quotes_in_ids(void)
+{
+	struct postmortem pm = parse("See [[O'Brien's \"lab\"]] and [[a &amp;lt; b]].\n", (struct md_opts){0});
+	struct resolver_log log = {BUF_INIT};
+	struct buf out = BUF_INIT;
+	link_resolve(&out, pm.html, resolver, &log);
+	CHECK_STR(buf_cstr(&log.ids), "O'Brien's \"lab\"\na &lt; b\n");
+	CHECK_STR(buf_cstr(&out), "<p>See [[O&#39;Brien&#39;s &quot;lab&quot;]] and [[a &amp;lt; b]].</p>\n");
+	buf_release(&out);
+	buf_release(&log.ids);
+	pm_release(&pm);
+}
+
 static void test_link_resolve_without_markers(void)
 {
 	struct resolver_log log = {BUF_INIT};
@@ -634,6 +648,7 @@ int main(void)
 		TEST(test_case_file),
 		TEST(test_link_resolve),
 		TEST(test_link_resolve_without_markers),
+		TEST(test_link_resolve_quotes_in_ids),
 		TEST(test_short_and_long_bodies),
 		TEST(test_action_item_fields),
 		TEST(test_strip_annotation_keys),

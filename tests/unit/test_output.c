@@ -6,6 +6,7 @@
 #include "base/output.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -249,6 +250,38 @@ static void test_descriptor_zero_is_valid(void)
 	free(content);
 }
 
+/*
+ * Bug class: a refusal closing a descriptor it never opened.  The caller's
+ * struct output is not initialised (output_open fills it in); when the
+ * output directory is refused, output_abort must not close whatever number
+ * the struct happened to hold -- here a pipe the caller still uses.
+ */
+static void test_refusal_closes_no_caller_descriptor(void)
+{
+	char *content = at("rc"), *foreign = at("rc-foreign"), *file = at("rc-foreign/mine.txt");
+	fs_mkdirs(content);
+	fs_mkdirs(foreign);
+	fs_write(file, "not a site", 10);
+	int p[2];
+	CHECK(pipe(p) == 0);
+	for (int round = 0; round < 2; round++) {
+		struct output o;
+		memset(&o, 0, sizeof(o));
+		o.tmp_fd = p[round]; /* what the stack held before output_open */
+		CHECK(output_open(&o, round ? content : foreign, content, 2) < 0);
+		diag_clear();
+		CHECK(fcntl(p[round], F_GETFD) != -1); /* still open */
+	}
+	CHECK(write(p[1], "x", 1) == 1);
+	char c = 0;
+	CHECK(read(p[0], &c, 1) == 1 && c == 'x');
+	close(p[0]);
+	close(p[1]);
+	free(content);
+	free(foreign);
+	free(file);
+}
+
 struct watcher {
 	const char *path;
 	atomic_bool stop;
@@ -345,6 +378,7 @@ int main(void)
 		TEST(test_ancestor_rule_alone),
 		TEST(test_stale_temporary_marker_and_copy),
 		TEST(test_descriptor_zero_is_valid),
+		TEST(test_refusal_closes_no_caller_descriptor),
 		TEST(test_remove_tree),
 	};
 	if (!mkdtemp(tmp))

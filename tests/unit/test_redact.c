@@ -200,6 +200,86 @@ static void test_replacement_groups(void)
 	cleanup(&s);
 }
 
+/*
+ * Redaction bug class: a group that took no part in the match, or one past
+ * the last that did, written as stale or random text instead of nothing.
+ * Rule 1 sets group 1 on "xy"; rule 2's ${1} is a group it does not have,
+ * rule 3's (a)? group 1 takes no part in "b", rule 4's $2 is past the two
+ * groups that matched "cd".
+ */
+static void test_replacement_groups_that_did_not_match(void)
+{
+	struct site s;
+	site_with(&s,
+		  "public:\n  redact:\n"
+		  "    - pattern: '(x)y'\n      replace: '<$1>'\n"
+		  "    - pattern: 'q'\n      replace: '[${1}]'\n"
+		  "    - pattern: '(a)?b'\n      replace: '{$1}'\n"
+		  "    - pattern: '(c)d(e)?'\n      replace: '($1|$2|$3)'\n",
+		  NULL);
+	struct redactor *r = redactor_new(&s, dir, 1);
+	char *t = xstrdup("xy q b cd");
+	struct loc at = {"f.md", 3, 5};
+	CHECK(redact_text(r, 0, &t, "summary", &at, true, "X-1", "f.md") == 0);
+	CHECK_STR(t, "<x> [] {} (c||)");
+	free(t);
+	redactor_free(r);
+	cleanup(&s);
+}
+
+/*
+ * Redaction bug classes: a pattern with more than nine groups whose ${10}
+ * comes out empty (match data sized for nine), a redactor made for 0
+ * workers (it has one), and the log of two rules changing the same place
+ * in rule order (rule 2 rewrites what rule 1 wrote).
+ */
+static void test_ten_groups_zero_workers_and_rule_order(void)
+{
+	struct site s;
+	site_with(&s,
+		  "public:\n  redact:\n"
+		  "    - pattern: '(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)'\n      replace: '[$1${10}${11}]'\n"
+		  "    - pattern: 'secret'\n      replace: 'X'\n"
+		  "    - pattern: 'X'\n      replace: 'Y'\n",
+		  NULL);
+	struct redactor *r = redactor_new(&s, dir, 0);
+	char *t = xstrdup("abcdefghijk and a secret");
+	struct loc at = {"f.md", 3, 5};
+	CHECK(redact_text(r, 0, &t, "summary", &at, true, "X-1", "f.md") == 0);
+	CHECK_STR(t, "[ajk] and a Y");
+	static const char *const want[] = {
+		"f.md:3:5: summary: abcdefghijk -> [ajk] (0)",
+		"f.md:3:23: summary: secret -> X (1)",
+		"f.md:3:23: summary: X -> Y (2)",
+	};
+	check_log(r, want, ARRAY_SIZE(want));
+	free(t);
+	redactor_free(r);
+	cleanup(&s);
+}
+
+/* Diff bug class: a hook deleting one of two equal words reported as changing the wrong span. */
+static void test_diff_of_a_deleted_repeat(void)
+{
+	struct site s;
+	site_with(&s, "title: T\n", "function redact(text) return (text:gsub('very very', 'very')) end\n");
+	struct redactor *r = redactor_new(&s, dir, 1);
+	char *t = xstrdup("a very very long day");
+	struct loc at = {"f.md", 1, 1};
+	CHECK(redact_text(r, 0, &t, "body", &at, true, NULL, NULL) == 0);
+	CHECK_STR(t, "a very long day");
+	size_t n;
+	const struct redaction *log = redactor_log(r, &n);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_STR(log[0].before, "very ");
+		CHECK_STR(log[0].after, "");
+	}
+	free(t);
+	redactor_free(r);
+	cleanup(&s);
+}
+
 static void test_runaway_pattern_is_an_error(void)
 {
 	struct site s;
@@ -565,6 +645,37 @@ static void redact_one(void *ctx, size_t i, int worker)
 	CHECK(redact_text(p->r, worker, &p->texts[i], "body", &at, true, NULL, NULL) == 0);
 }
 
+/*
+ * Strip bug class: the annotations of a line that is not a task stripped
+ * (or of one that is, kept).  A task is a list item whose box is [ ], [x]
+ * or [X]; an ordered item's number has at most 9 digits (CommonMark).
+ */
+static void test_strip_only_task_lines(void)
+{
+	struct site s;
+	struct postmortem pm;
+	const char *text = "---\nid: PM-6\ntitle: T\ndate: 2024-01-01\n---\n"
+			   "## Action items\n\n"
+			   "- [X] Upper box (owner: Up Per)\n"
+			   "- [?] Not a box (owner: Q Person)\n"
+			   "- [ ]Glued (owner: Glu Ed)\n\n"
+			   "123456789. [ ] Nine digits (owner: Nine Digits)\n\n"
+			   "1234567890. [ ] Ten digits (owner: Ten Digits)\n";
+	site_with(&s, "title: T\n", NULL);
+	CHECK(load_pm(&pm, &s, "pm.md", text) == 0);
+	struct redactor *r = redactor_new(&s, dir, 1);
+	CHECK(redact_pm(r, 0, &pm, NULL, 0) == 0);
+	CHECK_STR(pm.body, "## Action items\n\n"
+			   "- [X] Upper box\n"
+			   "- [?] Not a box (owner: Q Person)\n"
+			   "- [ ]Glued (owner: Glu Ed)\n\n"
+			   "123456789. [ ] Nine digits\n\n"
+			   "1234567890. [ ] Ten digits (owner: Ten Digits)\n");
+	redactor_free(r);
+	pm_release(&pm);
+	cleanup(&s);
+}
+
 static void test_workers_share_nothing(void)
 {
 	struct site s;
@@ -593,11 +704,13 @@ static void test_workers_share_nothing(void)
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_rules_fields_and_locations), TEST(test_replacement_groups), TEST(test_no_rules_no_change),
+		TEST(test_rules_fields_and_locations), TEST(test_replacement_groups), TEST(test_replacement_groups_that_did_not_match),
+		TEST(test_ten_groups_zero_workers_and_rule_order), TEST(test_diff_of_a_deleted_repeat),
+		TEST(test_no_rules_no_change),
 		TEST(test_hook_changes_are_diffed),   TEST(test_hook_errors),         TEST(test_replacement_that_would_leak),
 		TEST(test_pages_and_site),            TEST(test_diff_of_a_rewrite),
 		TEST(test_internal_markers_match_markdown), TEST(test_workers_share_nothing),
-		TEST(test_strip_reaches_body_annotations), TEST(test_runaway_pattern_is_an_error),
+		TEST(test_strip_reaches_body_annotations), TEST(test_strip_only_task_lines), TEST(test_runaway_pattern_is_an_error),
 		TEST(test_budget_over_many_matches), TEST(test_match_cap_and_fresh_budgets),
 	};
 	int ret = harness_run("redact", cases, ARRAY_SIZE(cases));

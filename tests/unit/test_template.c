@@ -130,6 +130,24 @@ static const struct output_case outputs[] = {
 	{THEME, "footer.html", "{year = 2026}", "default footer\n"},
 	/* issue 17: string.rep of nothing a quadrillion times is "" at once (Lua's looped for days) */
 	{THEME, "sec-rep-empty.html", "{}", "[][][ab,ab]\n"},
+	/* Template bug class: a function of the safe library missing (every one a theme may call). */
+	{THEME, "safe-base.html", "{}",
+	 "string function function function function function function function function function function "
+	 "function function function function function function\n"},
+	/* raw() and esc() give one string each, whatever they are given (a number as its text, nil as ""). */
+	{THEME, "raw-esc-values.html", "{}", "string string 1 1 [] true 7 &lt;b&gt;\n"},
+	/* Injection bug class: safe_url() lets a script URL through.  Only links url_safe() allows come back;
+	 * anything else (javascript:, data:, mixed case, a number) is nil. */
+	{THEME, "safe-url.html",
+	 "{a = 'https://kb.example/a?b=1&c=2', b = 'javascript:alert(1)', c = '/postmortems/pm-1/',"
+	 " d = 'JaVaScRiPt:alert(1)', e = 'data:text/html,<script>alert(1)</script>', f = 42}",
+	 "[https://kb.example/a?b=1&amp;c=2] [] [/postmortems/pm-1/] [] [] [] true 1\n"},
+	/* Syntax bug class: a tag closed early inside a long string ("]==" without its "]") or by a
+	 * "%}" in a string on the line after a comment (the comment ends at its line). */
+	{THEME, "long-bracket.html", "{}", "[x ]== }} y]\n"},
+	{THEME, "comment-lines.html", "{}", "[%}]\n"},
+	/* Injection bug class: {{ s, t }} with t written as template text (unescaped) in a run. */
+	{THEME, "run-comma.html", "{s = 'a', t = '<b>'}", "<p>a|a</p>\n"},
 	/* pairs() over the library still walks it */
 	{THEME, "sec-pairs-ok.html", "{}", "true 7\n"},
 };
@@ -203,6 +221,8 @@ static const struct error_case errors[] = {
 	{"recurse.html", "{}",
 	 D "recurse.html:1: error: includes nested more than 32 deep (does \"recurse\" include itself?)\n", 0},
 	{"include-missing.html", "{}", D "include-missing.html:1: error: no template \"nope\" to include\n", 0},
+	{"include-badctx.html", "{}",
+	 D "include-badctx.html:1: error: the context of include(\"partials/greeting\") must be a table, not number\n", 0},
 	{"include-noarg.html", "{}",
 	 D "include-noarg.html:1: error: bad argument #1 to 'include' (string expected, got no value)\n", 0},
 	{"include-lines.html", "{}", D "include-lines.html:2: error: attempt to index a nil value (global 'nope')\n", 0},
@@ -301,6 +321,18 @@ static void test_include_cached(void)
 	CHECK_STR(got, "[fresh]\n");
 	free(got);
 	tmpl_free(t);
+	/*
+	 * Cache bug class: a cached partial that itself includes a cached
+	 * partial stored under the inner one's key (the key is worked out
+	 * again after the render).  The outer text is kept under "a" and the
+	 * inner one under "a-in": each comes back as it was, and the last
+	 * call gets the inner text, never the outer.
+	 */
+	t = tmpl_open(theme, 1);
+	char *nest = render(t, "cached-nested.html", "{items = {{key = 'a', name = 'one'}, {key = 'a', name = 'two'}}}");
+	CHECK_STR(nest, "<one|[one-in]>;<one|[one-in]>;[one-in]\n");
+	free(nest);
+	tmpl_free(t);
 }
 
 /* The output of tmpl_render_page(name) with ctx and content text, or NULL when it failed. */
@@ -380,6 +412,31 @@ static void test_render_page(void)
 }
 
 /* An error leaves `out` as it was, with what the caller had put there. */
+/*
+ * Profile bug class: a partial's self time cut by the time of a sibling's
+ * includes (the include time at its depth not reset): stat-d includes
+ * nothing, so all of its time is its own, after stat-b's include of stat-c.
+ */
+static void test_self_time_of_a_partial_after_a_sibling(void)
+{
+	struct tmpl *t = tmpl_open(theme, 1);
+	char *got = render(t, "stat-top.html", "{}");
+	CHECK_STR(got, "c|d\n");
+	free(got);
+	size_t n;
+	struct tmpl_stat *st = tmpl_stats(t, &n);
+	int seen = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(st[i].name, "partials/stat-d.html") || !strcmp(st[i].name, "partials/stat-c.html")) {
+			seen++;
+			CHECK_INT(st[i].calls, 1);
+			CHECK(st[i].self_seconds == st[i].seconds);
+		}
+	CHECK_INT(seen, 2);
+	free(st);
+	tmpl_free(t);
+}
+
 static void test_error_keeps_output(void)
 {
 	struct tmpl *t = tmpl_open(theme, 1);
@@ -404,6 +461,12 @@ static void test_compile_errors(void)
 	check_diagnostics("tests/templates/broken/bad.html:3: error: unexpected symbol near ')'\n"
 			  "tests/templates/broken/missing-end.html:3: error: 'end' expected (to close 'for' at line 1) "
 			  "near <eof>\n"
+			  /* Message bug class: the names the translation made up ('__raw', '__inc') shown to the user */
+			  "tests/templates/broken/near-include-cached.html:1: error: <eof> expected near 'include_cached'\n"
+			  "tests/templates/broken/near-include.html:1: error: <eof> expected near 'include'\n"
+			  "tests/templates/broken/near-raw.html:1: error: <eof> expected near '{{{'\n"
+			  /* Location bug class: a NUL byte's column counted from the start of the file */
+			  "tests/templates/broken/nul.html:2:3: error: NUL byte in template\n"
 			  "tests/templates/broken/return.html:1: error: <eof> expected near template text\n"
 			  "tests/templates/broken/syntax.html:7: error: ')' expected near '}'\n"
 			  "tests/templates/broken/unclosed-expr.html:2:6: error: unclosed {{ (expected }})\n"
@@ -508,7 +571,12 @@ static void test_output_limit(void)
 		free(s);
 		check_diagnostics(want[i]);
 	}
-	char *s = render(t, "override.html", "{}"); /* the limit is a page's, not the engine's */
+	/* Boundary bug class: a page of exactly the limit refused (1 MB: 1048575 bytes and a newline). */
+	char *s = render(t, "sec-output-exact.html", "{}");
+	CHECK(s != NULL && strlen(s) == ((size_t)1 << 20));
+	free(s);
+	check_diagnostics("");
+	s = render(t, "override.html", "{}"); /* the limit is a page's, not the engine's */
 	CHECK_STR(s, "default override\n");
 	free(s);
 	tmpl_free(t);
@@ -559,8 +627,28 @@ static void test_budget_beats_pcall(void)
 }
 
 /* Without a timer (the system refused one) the budget is checked by polling the clock. */
+/* POSIX timers the process holds (/proc/self/timers), or -1 when the kernel does not list them. */
+static int process_timers(void)
+{
+	FILE *f = fopen("/proc/self/timers", "r");
+	if (!f)
+		return -1;
+	char line[256];
+	int n = 0;
+	while (fgets(line, sizeof(line), f))
+		n += !strncmp(line, "ID:", 3);
+	fclose(f);
+	return n;
+}
+
+/*
+ * Bug class: a polling state arming a timer all the same (a signal where
+ * the caller asked for none: TSan builds, and hosts out of timers).  The
+ * budget still holds, and no timer is made for it.
+ */
 static void test_budget_polling(void)
 {
+	int timers = process_timers();
 	lua_State *L = sandbox_new();
 	sandbox_poll_budget(L);
 	sandbox_set_budget(L, 50);
@@ -570,6 +658,7 @@ static void test_budget_polling(void)
 	CHECK_INT(luaL_loadstring(L, "return 1 + 1"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 1, "sum"), 0);
 	CHECK_INT((int)lua_tointeger(L, -1), 2);
+	CHECK_INT(process_timers(), timers); /* no timer armed */
 	lua_settop(L, 0);
 	sandbox_free(L);
 }
@@ -790,6 +879,7 @@ int main(void)
 		TEST(test_page),
 		TEST(test_errors),
 		TEST(test_include_cached),
+		TEST(test_self_time_of_a_partial_after_a_sibling),
 		TEST(test_render_page),
 		TEST(test_error_keeps_output),
 		TEST(test_compile_errors),

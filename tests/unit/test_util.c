@@ -5,7 +5,9 @@
 #include "base/util.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* utf8_valid returns the offset of the first bad byte, or the length. */
 static void test_utf8_valid(void)
@@ -237,6 +239,94 @@ static void test_buf_add_visible(void)
 	buf_release(&b);
 }
 
+/* What HTML text escaping must make of byte c: its entity, or the byte itself. */
+static const char *html_of(int c, char one[2])
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: one[0] = (char)c; one[1] = '\0'; return one;
+	}
+}
+
+/*
+ * Escaping bug class: a character a page shows raw that starts markup or
+ * ends an attribute.  Every byte value, at every place of a 40-byte text
+ * (the first 16-byte blocks, which are scanned 16 at a time, and the tail
+ * scanned byte by byte), is escaped exactly when it is one of & < > " '.
+ */
+static void test_html_escaping_every_byte_every_place(void)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	int bad = 0;
+	for (int c = 1; c < 256; c++) {
+		for (size_t at = 0; at < 40; at++) {
+			char text[41], one[2];
+			memset(text, 'a', 40);
+			text[40] = '\0';
+			text[at] = (char)c;
+			buf_reset(&b);
+			buf_add_html(&b, text, 40);
+			buf_reset(&want);
+			buf_add(&want, text, at);
+			buf_adds(&want, html_of(c, one));
+			buf_add(&want, text + at + 1, 39 - at);
+			if (strcmp(buf_cstr(&b), buf_cstr(&want)) != 0 && bad++ < 5)
+				CHECK_STR(buf_cstr(&b), buf_cstr(&want));
+		}
+	}
+	CHECK_INT(bad, 0);
+	buf_reset(&b); /* two in a row, and text after the last one */
+	buf_add_html(&b, "<<&>'\"x", 7);
+	CHECK_STR(buf_cstr(&b), "&lt;&lt;&amp;&gt;&#39;&quot;x");
+	buf_reset(&b); /* appends to what the buffer holds */
+	buf_adds(&b, "<p>");
+	buf_add_html(&b, "a<b", 3);
+	CHECK_STR(buf_cstr(&b), "<p>a&lt;b");
+	buf_release(&b);
+	buf_release(&want);
+}
+
+/*
+ * Escaping bug class: JSON a browser's JSON.parse refuses, or a string
+ * that ends a <script> block.  Control characters become \n \r \t or
+ * \u00XX (a raw one makes the whole file invalid JSON), " and \ are
+ * escaped, < > & are \u003c \u003e \u0026 (JSON inside HTML), and
+ * everything else -- space, DEL, UTF-8 -- is kept as it is.
+ */
+static void test_json_escaping_every_byte(void)
+{
+	struct buf b = BUF_INIT;
+	int bad = 0;
+	for (int c = 1; c < 256; c++) {
+		char text[3] = {'x', (char)c, 'y'}, want[16];
+		switch (c) {
+		case '"': strcpy(want, "x\\\"y"); break;
+		case '\\': strcpy(want, "x\\\\y"); break;
+		case '\n': strcpy(want, "x\\ny"); break;
+		case '\r': strcpy(want, "x\\ry"); break;
+		case '\t': strcpy(want, "x\\ty"); break;
+		default:
+			if (c < 0x20 || c == '<' || c == '>' || c == '&')
+				snprintf(want, sizeof(want), "x\\u%04xy", c);
+			else
+				memcpy(want, text, 3), want[3] = '\0';
+		}
+		buf_reset(&b);
+		buf_add_json(&b, text, 3);
+		if (strcmp(buf_cstr(&b), want) != 0 && bad++ < 5)
+			CHECK_STR(buf_cstr(&b), want);
+	}
+	CHECK_INT(bad, 0);
+	buf_reset(&b);
+	buf_add_json(&b, "</script>\x01\x1f \x7f", 13);
+	CHECK_STR(buf_cstr(&b), "\\u003c/script\\u003e\\u0001\\u001f \x7f");
+	buf_release(&b);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
@@ -248,6 +338,8 @@ int main(void)
 		TEST(test_big_realloc),
 		TEST(test_strmap),
 		TEST(test_buf_add_visible),
+		TEST(test_html_escaping_every_byte_every_place),
+		TEST(test_json_escaping_every_byte),
 	};
 	return harness_run("util", cases, ARRAY_SIZE(cases));
 }
