@@ -1,11 +1,16 @@
-/* aftermath search: the runtime for the index that generator/search.c writes.
+/* aftermath search: the runtime for the index that generator/search/search.c
+ * writes (its format: generator/search/search.h, entity.h, facets.h).
  * Plain JavaScript, no dependencies.  It loads the index's parts with <script>
  * tags (so it works from file:// as well as any host and sub-path), runs
  * queries, and drives the header's search box and the /search/ page.
- * API: window.aftermath.search(query, filters, {limit, offset}) -> Promise of
- * [{id, title, url, href, date, severity, status, score, snippet}], best first
- * (snippet is HTML: escaped text with <mark>ed matches); the array also has
- * .total (matches in all) and .facets (counts per filter value). */
+ * API: window.aftermath.search(query, filters, {limit, offset, sort, facets,
+ * entities, suggest}) -> Promise of [{id, title, url, href, date, severity,
+ * status, score, snippet, titleHtml, label, match}], best first (snippet and
+ * titleHtml are HTML: escaped text with <mark>ed matches; label is "owner",
+ * "author", "item" or null); the array also has .total (matches in all),
+ * .facets (counts per filter value), .entities (services, factors, ... the
+ * query names) and .suggestion (a near word, when nothing matches).
+ * docs/search.md describes the query syntax. */
 (function () {
   "use strict";
   var A = window.aftermath = window.aftermath || {};
@@ -14,7 +19,7 @@
   var ROOT = new URL(rootAttr, location.href);
   var FILE = location.protocol === "file:";
 
-  /* ---- terms: the same rules as generator/tokenize.c and stem.c ---- */
+  /* ---- terms: the same rules as generator/search/tokenize.c and stem.c ---- */
   var STOP = {};
   ("an and are as at be been but by for from had has have he her his if in into is it its of on or our she so than " +
    "that the their them then there these they this those to was we were which who will with would you your")
@@ -67,7 +72,7 @@
     return words(text).map(termOf).filter(function (t) { return t !== null; });
   }
 
-  /* Snowball English ("Porter2"), as generator/stem.c. */
+  /* Snowball English ("Porter2"), as generator/search/stem.c. */
   var EXC1 = {skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", idly: "idl", gently: "gentl",
     ugly: "ugli", early: "earli", only: "onli", singly: "singl", sky: "sky", news: "news", howe: "howe",
     atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes"};
@@ -243,7 +248,7 @@
     keys.forEach(function (k) { need[shardOf(k)] = 1; });
     return Promise.all(Object.keys(need).map(function (i) { return shard(+i); }));
   }
-  /* A term in the loaded shards: {t, df, docs, levels, cards} or null. */
+  /* A term in the loaded shards: {t, df, docs, levels, cards, ticket} or null. */
   function lookup(t) {
     var sh = shards[shardOf(t)];
     if (!sh) return null;
@@ -254,7 +259,7 @@
     var e = sh.posts[i];
     if (e) return e;
     var df = sh.n[i], p = sh.p[i], docs = new Uint32Array(df), lv = new Uint8Array(df), k = 0, at = 1;
-    if (p[0] === "b") {
+    if (p[0] === "b" || p[0] === "B") {
       var len = Math.ceil(M.n / 6);
       for (var c = 0; c < len; c++) {
         var v = VAL[p.charCodeAt(1 + c)];
@@ -274,14 +279,60 @@
       ex.push([sh.t[i], sh.x[cv[k + 1]]]);
       cardsOf.set(d, ex);
     }
-    return (sh.posts[i] = {t: sh.t[i], df: df, docs: docs, levels: lv, cards: cards});
+    /* "B" and "G": a term found only in tickets (it has no cards) */
+    return (sh.posts[i] = {t: sh.t[i], df: df, docs: docs, levels: lv, cards: cards, ticket: p[0] < "a"});
+  }
+  /* The set of docs an entity's string holds (as a term's, without levels). */
+  function docSet(p) {
+    var out = [], k;
+    if (!p) return out;
+    if (p[0] === "b" || p[0] === "B") {
+      for (var c = 0, len = Math.ceil(M.n / 6); c < len; c++)
+        for (var v = VAL[p.charCodeAt(1 + c)], b = 0; v; b++, v >>= 1) if (v & 1) out.push(c * 6 + b);
+      return out;
+    }
+    var g = varints(p, 1, Infinity), prev = -1;
+    for (k = 0; k < g.length - 1; k++) out.push(prev = prev + 1 + g[k]);
+    return out;
   }
 
   /* ---- queries ---- */
-  /* The query's words: [{w, term, last}] (stop words keep term null). */
+  /* The slug of s, as generator/model/slug.c makes it: ASCII letters lowercased, each run of
+   * other ASCII characters one "-" (none at the ends), other characters kept. */
+  function slugify(s) {
+    var out = "", dash = false;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c < 128 && !((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122))) { dash = true; continue; }
+      if (dash && out) out += "-";
+      dash = false;
+      out += c < 128 ? String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c) : s[i];
+    }
+    return out;
+  }
+  /*
+   * The query as groups of words: a quoted phrase, or a run of words with no space between them
+   * ("checkout-api", an id); "-" before either excludes the postmortems that have it.
+   * A postmortem matches a group when it has every word of it that the index knows.  Returns
+   * {groups: [{text, phrase, neg}], words: [{w, a, term, last, exact, neg, g, i}], slug} where
+   * slug is that of the words to find (for services, factors, ids... named exactly).
+   */
   function parse(q) {
-    var ws = words(q), open = ws.length && ws[ws.length - 1].e === q.length;
-    return ws.map(function (x, i) { return {w: x.w, a: x.a, term: termOf(x), last: open && i === ws.length - 1}; });
+    var groups = [], list = [], re = /(-?)(?:["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]?|([^\s"\u201c\u201d]+))/g, m;
+    while ((m = re.exec(q))) {
+      var phrase = m[2] !== undefined, text = phrase ? m[2] : m[3], neg = m[1] === "-" && (phrase || text.length > 0);
+      if (!phrase && m[1] === "-" && !text) continue;
+      var ws = words(text), open = !phrase && !neg && m.index + m[0].length === q.length;
+      var g = {text: text, phrase: phrase, neg: neg}, before = list.length;
+      ws.forEach(function (x, k) {
+        var last = open && k === ws.length - 1 && x.e === text.length, term = termOf(x);
+        if (term === null && !last) return;
+        list.push({w: x.w, a: x.a, term: term, last: last, exact: phrase || neg, neg: neg, g: groups.length, i: list.length});
+      });
+      if (list.length > before) groups.push(g);
+    }
+    var pos = groups.filter(function (g) { return !g.neg; });
+    return {groups: groups, words: list, slug: slugify(pos.map(function (g) { return g.text; }).join(" "))};
   }
   var EXACT = 1, OVER = 0.9, PREFIX = 0.7, TYPO = 0.5, MAXPREFIX = 24;
   function prefixKeys(q) {
@@ -290,10 +341,11 @@
     for (var k = Math.max(4, q.w.length - 4); k < q.w.length; k++) keys.push(q.w.slice(0, k));
     return keys;
   }
-  /* Terms for word q: {term: weight}; tries exact, then prefixes, then typos. */
+  /* Terms for word q: {term: weight}; tries exact, then prefixes, then typos (not in a phrase or an exclusion). */
   function expand(q) {
     var out = {}, found = false;
     if (q.term && lookup(q.term)) { out[q.term] = EXACT; found = true; }
+    if (q.exact) return {terms: out, found: found};
     if (q.last || !found) {
       for (var k = Math.max(4, q.w.length - 4); k < q.w.length && !found; k++) {
         var pre = q.w.slice(0, k), rest = q.w.slice(k);
@@ -395,40 +447,51 @@
   }
   function lookupIn(sh, t) { var i = lowerBound(sh.t, t); return sh.t[i] === t; }
 
+
   /* ---- filters ---- */
-  var FACETS = ["service", "factor", "severity", "status", "year"], facets = null;
+  /* The facets part (generator/search/facets.h), decoded: {names, multi, labels: {name: label}, lists: {name:
+   * [[value, label, count]]}, index: {name: {value: i}}, from, vals: per facet, doc d's value indices are
+   * vals[k][from[k][d] .. from[k][d + 1])}. */
+  var facets = null;
   function loadFacets() {
     if (facets) return Promise.resolve(facets);
     return part("f").then(function (f) {
       if (facets) return facets;
-      var v = varints(f.a, 0, Infinity), n = M.n, at = 0, d, k;
-      var fx = {sev: new Uint8Array(n), st: new Uint8Array(n), year: new Uint16Array(n), svc: [], fac: []};
-      for (d = 0; d < n; d++) {
-        fx.sev[d] = v[at++]; fx.st[d] = v[at++]; fx.year[d] = v[at++];
-        k = v[at++]; fx.svc.push(v.slice(at, at + k)); at += k;
-        k = v[at++]; fx.fac.push(v.slice(at, at + k)); at += k;
-      }
-      fx.lists = f;
-      fx.index = {};
-      FACETS.forEach(function (name) {
-        var m = fx.index[name] = {};
-        f[name].forEach(function (x, i) { m[x[0]] = i; });
+      var v = varints(f.a, 0, Infinity), n = M.n, at = 0, d, k, j;
+      var fx = {names: [], multi: [], labels: {}, lists: {fs: f.fs}, index: {}, from: [], vals: []};
+      f.fs.forEach(function (x) {
+        var m = fx.index[x[0]] = {};
+        fx.lists[x[0]] = f[x[0]];
+        fx.names.push(x[0]);
+        fx.multi.push(!!x[2]);
+        fx.labels[x[0]] = x[1];
+        f[x[0]].forEach(function (y, i) { m[y[0]] = i; });
+        fx.from.push(new Uint32Array(n + 1));
+        fx.vals.push([]);
       });
+      for (d = 0; d < n; d++)
+        for (k = 0; k < fx.names.length; k++) {
+          var c = fx.multi[k] ? v[at++] : 1;
+          for (j = 0; j < c; j++) fx.vals[k].push(v[at++]);
+          fx.from[k][d + 1] = fx.vals[k].length;
+        }
       return (facets = fx);
     });
   }
-  /* The values of doc d for facet number k. */
-  function docValues(fx, k, d) {
-    return k === 0 ? fx.svc[d] : k === 1 ? fx.fac[d] : [k === 2 ? fx.sev[d] : k === 3 ? fx.st[d] : fx.year[d]];
+  /* The values a filter asks for: filters[name] is a value or a list of them. */
+  function values(filters, name) {
+    var v = filters && Object.prototype.hasOwnProperty.call(filters, name) ? filters[name] : null;
+    return [].concat(v === null || v === undefined ? [] : v).filter(function (x) { return x !== null && x !== undefined && x !== ""; });
   }
-  /* filters {name: value or [values]} -> [[facet number, {index: 1}], ...] for the set ones. */
+  function hasFilters(filters) {
+    return !!filters && Object.keys(filters).some(function (n) { return values(filters, n).length > 0; });
+  }
+  /* filters -> [[facet number, {value index: 1}], ...] for the facets set (any of a facet's values, all facets). */
   function wanted(fx, filters) {
     var out = [];
-    FACETS.forEach(function (name, k) {
-      var v = filters && filters[name];
-      if (v === undefined || v === null || v === "") return;
+    fx.names.forEach(function (name, k) {
       var set = {}, any = false;
-      [].concat(v).forEach(function (x) {
+      values(filters, name).forEach(function (x) {
         var i = fx.index[name][String(x)];
         set[i === undefined ? -1 : i] = 1;
         any = true;
@@ -439,40 +502,74 @@
   }
   function passes(fx, want, d, skip) {
     for (var i = 0; i < want.length; i++) {
-      if (want[i][0] === skip) continue;
-      var vals = docValues(fx, want[i][0], d), ok = false;
-      for (var j = 0; j < vals.length && !ok; j++) ok = want[i][1][vals[j]] === 1;
+      var k = want[i][0], ok = false, v = fx.vals[k];
+      if (k === skip) continue;
+      for (var j = fx.from[k][d]; j < fx.from[k][d + 1] && !ok; j++) ok = want[i][1][v[j]] === 1;
       if (!ok) return false;
     }
     return true;
   }
-  function hasFilters(filters) {
-    return !!filters && FACETS.some(function (n) { var v = filters[n]; return v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && !v.length); });
+  /* Per facet value, the docs of order it would give: the other filters applied, not its own facet's. */
+  function countFacets(fx, want, order) {
+    var counts = {};
+    fx.names.forEach(function (name) { counts[name] = fx.lists[name].map(function () { return 0; }); });
+    order.forEach(function (d) {
+      var fail = -1, nf = 0;
+      for (var i = 0; i < want.length && nf < 2; i++)
+        if (!passes(fx, [want[i]], d, -1)) { fail = want[i][0]; nf++; }
+      if (nf > 1) return;
+      fx.names.forEach(function (name, k) {
+        if (nf === 1 && fail !== k) return;
+        for (var j = fx.from[k][d]; j < fx.from[k][d + 1]; j++) counts[name][fx.vals[k][j]]++;
+      });
+    });
+    return counts;
   }
 
   /* ---- search ---- */
-  function score(qs, expansions) {
-    var n = M.n, total = new Float64Array(n), matched = new Uint8Array(n), best = new Float64Array(n), touched = [];
-    qs.forEach(function (q, qi) {
-      var ex = expansions[qi], seen = [];
-      Object.keys(ex).forEach(function (t) {
-        var e = lookup(t);
-        if (!e) return;
-        var idf = Math.log(1 + (n - e.df + 0.5) / (e.df + 0.5)) * ex[t];
-        for (var k = 0; k < e.df; k++) {
-          var d = e.docs[k], s = idf * M.lv[e.levels[k]];
-          if (best[d] === 0) seen.push(d);
-          if (s > best[d]) best[d] = s;
-        }
+  /*
+   * Every doc's score.  Per group, a doc that has each of its words (each that the index knows)
+   * counts the group as matched and adds the words' best scores; a doc that has every word of an
+   * excluding group is out.  {total, matched (groups), docs (matched and not out), out, tickets
+   * (docs found by a term that is only in tickets)}.
+   */
+  function score(Q, expansions) {
+    var n = M.n, total = new Float64Array(n), matched = new Uint8Array(n), gsum = new Float64Array(n);
+    var gcnt = new Uint16Array(n), best = new Float64Array(n), out = new Uint8Array(n), tickets = new Uint8Array(n), touched = [];
+    Q.groups.forEach(function (g, gi) {
+      var live = Q.words.filter(function (q) { return q.g === gi && Object.keys(expansions[q.i]).length > 0; }), inGroup = [];
+      live.forEach(function (q) {
+        var ex = expansions[q.i], seen = [];
+        Object.keys(ex).forEach(function (t) {
+          var e = lookup(t);
+          if (!e) return;
+          var idf = Math.log(1 + (n - e.df + 0.5) / (e.df + 0.5)) * ex[t];
+          for (var k = 0; k < e.df; k++) {
+            var d = e.docs[k], s = idf * M.lv[e.levels[k]];
+            if (best[d] === 0) seen.push(d);
+            if (s > best[d]) best[d] = s;
+            if (e.ticket && !g.neg) tickets[d] = 1;
+          }
+        });
+        seen.forEach(function (d) {
+          if (!gcnt[d]) inGroup.push(d);
+          gcnt[d]++;
+          gsum[d] += best[d];
+          best[d] = 0;
+        });
       });
-      seen.forEach(function (d) {
-        if (!matched[d]) touched.push(d);
-        matched[d]++;
-        total[d] += best[d];
-        best[d] = 0;
+      inGroup.forEach(function (d) {
+        if (gcnt[d] === live.length && g.neg) out[d] = 1;
+        else if (gcnt[d] === live.length) {
+          if (!matched[d]) touched.push(d);
+          matched[d]++;
+          total[d] += gsum[d];
+        }
+        gcnt[d] = 0;
+        gsum[d] = 0;
       });
     });
-    return {total: total, matched: matched, docs: touched};
+    return {total: total, matched: matched, docs: touched.filter(function (d) { return !out[d]; }), out: out, tickets: tickets};
   }
 
   /* Make sure docs have records (and summaries when asked): doc shards fill the gaps. */
@@ -493,13 +590,14 @@
 
   var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
-  /* Does word x of a text match the query's words?  Returns the word numbers. */
+  /* Does word x of a text match the query's words (not the excluded ones)?  Returns the word numbers. */
   function matcher(qs, expansions) {
+    var pos = qs.filter(function (q) { return !q.neg; });
     return function (x) {
       var t = termOf(x), hit = [];
-      qs.forEach(function (q, i) {
-        var ex = expansions[i];
-        if ((t !== null && ex[t]) || (q.last && q.w.length >= 2 && x.w.slice(0, q.w.length) === q.w)) hit.push(i);
+      pos.forEach(function (q) {
+        var ex = expansions[q.i];
+        if ((t !== null && ex[t]) || (q.last && q.w.length >= 2 && x.w.slice(0, q.w.length) === q.w)) hit.push(q.i);
       });
       return hit;
     };
@@ -514,90 +612,226 @@
     });
     return out + esc(text.slice(at));
   }
-  /* The text that shows the most query words; texts come best first. */
+  /* The text ({label, text}) that shows the most query words; texts come best first.  n: how many. */
   function bestText(texts, match) {
-    var best = "", bestN = -1;
+    var best = {label: null, text: ""}, bestN = -1;
     texts.forEach(function (t) {
-      if (!t) return;
+      if (!t.text) return;
       var seen = {}, n = 0;
-      words(t).forEach(function (x) { match(x).forEach(function (i) { if (!seen[i]) { seen[i] = 1; n++; } }); });
+      words(t.text).forEach(function (x) { match(x).forEach(function (i) { if (!seen[i]) { seen[i] = 1; n++; } }); });
       if (n > bestN) { best = t; bestN = n; }
     });
-    return best;
+    return {label: best.label, text: best.text, n: Math.max(0, bestN)};
   }
-  /* A doc's excerpts: those of the query's terms first, then the summary, then any. */
+  /* A doc's excerpts ({label, text}): those of the query's terms first, then the summary, then any. */
   function textsOf(d, r, expansions) {
     var mine = [], others = [];
     (cardsOf.get(d) || []).forEach(function (c) {
-      (expansions.some(function (ex) { return ex[c[0]]; }) ? mine : others).push(c[1]);
+      var x = typeof c[1] === "string" ? {label: null, text: c[1]} : {label: c[1][0], text: c[1][1]};
+      (expansions.some(function (ex) { return ex && ex[c[0]]; }) ? mine : others).push(x);
     });
-    return mine.concat(r.summary ? [r.summary] : [], others);
+    return mine.concat(r.summary ? [{label: null, text: r.summary}] : [], others);
   }
   function pageUrl(slug) { return "postmortems/" + slug + "/"; }
 
+  /* ---- named things: services, factors, tags, owners, taxonomy terms (entity.h) ---- */
+  function eLower(e, key) {
+    var lo = 0, hi = e.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (cmp(e[mid][0], key) < 0) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  /* How many docs an entity's string holds, without listing them. */
+  function docCount(p) {
+    var n = 0, i, v;
+    if (p[0] === "b" || p[0] === "B") for (i = 1; i < p.length; i++) for (v = VAL[p.charCodeAt(i)]; v; v &= v - 1) n++;
+    else for (i = 1; i < p.length; i++) n += VAL[p.charCodeAt(i)] < 32;
+    return n;
+  }
+  /* An entity as results show it; its docs only when it is the one named (the others are offered as you type). */
+  function entity(e, key) {
+    var k = M.ek[e[1]] || ["", ""], slug = e[4] || e[0], url = k[1] + "/" + slug + "/", exact = e[0] === key;
+    return {kind: k[0], name: e[2], key: e[0], slug: slug, url: url, href: new URL(url + (FILE ? "index.html" : ""), ROOT).href,
+      count: e[3] ? docCount(e[3]) : null, docs: exact ? docSet(e[3]) : [], exact: exact};
+  }
+  /* The entities of the loaded shards keyed `key`, and with prefix those whose key starts with it; exact ones
+   * first, then by how many postmortems have them; one per page. */
+  function entities(key, prefix) {
+    var out = [], seen = {}, first = key ? shardOf(key) : 0;
+    if (!key) return out;
+    for (var i = first; i < M.tk.length && shards[i] && (i === first || (prefix && cmp(M.tk[i], key + "\uffff") < 0)); i++) {
+      var e = shards[i].e || [];
+      for (var j = eLower(e, key); j < e.length && (e[j][0] === key || (prefix && e[j][0].slice(0, key.length) === key)); j++)
+        out.push(entity(e[j], key));
+    }
+    out.sort(function (a, b) { return b.exact - a.exact || (b.count || 0) - (a.count || 0) || cmp(a.key, b.key); });
+    return out.filter(function (e) { if (seen[e.url]) return false; seen[e.url] = 1; return true; });
+  }
+
+  /* ---- when nothing matches: a near word of the index ---- */
+  /* Edit distance of a and b (substitutions, insertions, deletions, swaps of neighbours), or max + 1 when above max. */
+  function dist(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], i, j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var row = [i], low = i;
+      for (j = 1; j <= b.length; j++) {
+        var c = a[i - 1] === b[j - 1] ? 0 : 1, v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + c);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        row.push(v);
+        low = Math.min(low, v);
+      }
+      if (low > max) return max + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+  /* The word nearest w that some loaded text writes with term t (a term is a stem: "configur"), else t when
+   * it finds itself. */
+  function surface(t, w) {
+    var found = null, d = 99, look = function (text) {
+      if (text) words(text).forEach(function (x) {
+        var e = x.w !== found && termOf(x) === t ? dist(w, x.w, 9) : 99;
+        if (e < d) { found = x.w; d = e; }
+      });
+    };
+    recs.forEach(function (r) { look(r.title); look(r.summary); });
+    cardsOf.forEach(function (list) { list.forEach(function (c) { look(typeof c[1] === "string" ? c[1] : c[1][1]); }); });
+    if (found) return found;
+    var ws = words(t);
+    return ws.length === 1 && termOf(ws[0]) === t ? t : null;
+  }
+  /* How far word w is from term t or t with one of the endings a stem drops ("connect" + "ion"). */
+  function nearness(w, t) {
+    var d = 3;
+    for (var i = 0; i < ENDINGS.length && d; i++) {
+      var x = t + ENDINGS[i];
+      if (Math.abs(x.length - w.length) <= 2) d = Math.min(d, dist(w, x, 2));
+    }
+    return d;
+  }
+  /* The query with a word that matched nothing replaced by the most common term of the loaded shards at most
+   * two edits from it, or null. */
+  function nearQuery(query, Q, expansions) {
+    var best = null;
+    Q.words.forEach(function (q) {
+      if (q.neg || q.w.length < 3 || Object.keys(expansions[q.i] || {}).length) return;
+      Object.keys(shards).forEach(function (i) {
+        var sh = shards[i];
+        for (var j = 0; j < sh.t.length; j++) {
+          var t = sh.t[j];
+          if (t.length > q.w.length + 2 || t.length < q.w.length - 6 || !/^[a-z]+$/.test(t)) continue;
+          var d = nearness(q.w, t);
+          if (d <= 2 && (!best || d < best.d || (d === best.d && sh.n[j] > best.df))) best = {t: t, d: d, df: sh.n[j], q: q};
+        }
+      });
+    });
+    var w = best && surface(best.t, best.q.w);
+    if (!w) return null;
+    var at = query.toLowerCase().indexOf(best.q.w);
+    return at < 0 ? w : query.slice(0, at) + w + query.slice(at + best.q.w.length);
+  }
+
+  /* ---- running a query ---- */
   function run(query, filters, opts) {
     opts = opts || {};
+    query = String(query || "");
     var limit = opts.limit === undefined ? 10 : opts.limit, offset = opts.offset || 0;
-    var qs = parse(String(query || "")).filter(function (q) { return q.term || q.last; });
-    var filtered = hasFilters(filters);
-    if (!qs.length && !filtered) { var none = []; none.total = 0; return Promise.resolve(none); }
-    var expansions = [];
+    var Q = parse(query), qs = Q.words, filtered = hasFilters(filters), expansions = [];
+    var positive = Q.groups.some(function (g) { return !g.neg; });
     return manifest().then(function () {
-      var keys = [];
-      qs.forEach(function (q) {
-        keys = keys.concat(prefixKeys(q), prefixShards(q.w));
-      });
+      var keys = Q.slug ? [Q.slug] : [];
+      qs.forEach(function (q) { keys = keys.concat(prefixKeys(q), q.exact ? [] : prefixShards(q.w)); });
+      if (opts.entities && Q.slug) keys = keys.concat(prefixShards(Q.slug));
       return Promise.all([loadShards(keys), filtered || opts.facets ? loadFacets() : null]);
     }).then(function () {
       var typos = [];
-      qs.forEach(function (q, i) {
+      qs.forEach(function (q) {
         var e = expand(q);
-        expansions[i] = e.terms;
-        if (!e.found && q.a && q.w.length >= 5) typos.push(i);
+        expansions[q.i] = e.terms;
+        if (!e.found && !q.exact && q.a && q.w.length >= 5) typos.push(q);
       });
       if (!typos.length) return null;
       var keys = [];
-      typos.forEach(function (i) { keys = keys.concat(typoKeys(qs[i].w)); });
+      typos.forEach(function (q) { keys = keys.concat(typoKeys(q.w)); });
       return loadShards(keys).then(function () {
-        typos.forEach(function (i) { typoTerms(qs[i].w).forEach(function (t) { expansions[i][t] = TYPO; }); });
+        typos.forEach(function (q) { typoTerms(q.w).forEach(function (t) { expansions[q.i][t] = TYPO; }); });
         var more = [];
-        typos.forEach(function (i) { more = more.concat(Object.keys(expansions[i])); });
+        typos.forEach(function (q) { more = more.concat(Object.keys(expansions[q.i])); });
         return loadShards(more);
       });
     }).then(function () {
-      var live = qs.some(function (q, i) { return Object.keys(expansions[i]).length > 0; });
-      var sc = qs.length && live ? score(qs, expansions) : null, order = [], d;
-      if (sc) order = sc.docs;
-      else if (!qs.length) for (d = 0; d < M.n; d++) order.push(d);
-      var fx = facets, want = fx && filtered ? wanted(fx, filters) : [];
-      var counts = fx && (filtered || opts.facets) ? countFacets(fx, want, order) : null;
-      if (want.length) order = order.filter(function (x) { return passes(fx, want, x, -1); });
-      var page = sc ? top(order, offset + limit, sc).slice(offset) : order.slice(offset, offset + limit);
-      return records(page, !qs.length).then(function () {
-        var match = matcher(qs, expansions);
-        var out = page.map(function (x) {
-          var r = recs.get(x), url = pageUrl(r.slug || r.id.toLowerCase());
-          var texts = textsOf(x, r, expansions);
-          return {
-            id: r.id, title: r.title, url: url, href: new URL(url + (FILE ? "index.html" : ""), ROOT).href,
-            date: r.date, severity: M.sev[r.sev], status: M.st[r.st],
-            score: sc ? Math.round(sc.total[x] * 1000) / 1000 : 0,
-            snippet: markHtml(qs.length ? bestText(texts, match) : r.summary || "", match),
-            titleHtml: markHtml(r.title, match)
-          };
+      var ents = entities(Q.slug, !!opts.entities), tier = new Uint8Array(M.n), order = [], d;
+      var sc = Q.groups.length ? score(Q, expansions) : null;
+      if (positive) {
+        order = sc.docs.slice();
+        ents.forEach(function (e) {
+          if (e.exact) e.docs.forEach(function (x) {
+            if (tier[x] || sc.out[x]) return;
+            tier[x] = 1;
+            if (!sc.matched[x]) order.push(x);
+          });
         });
-        out.total = order.length;
-        out.facets = counts;
-        out.terms = expansions;
-        return out;
+      } else {
+        for (d = 0; d < M.n; d++) if (!sc || !sc.out[d]) order.push(d);
+      }
+      return pinId(Q, order, sc, tier).then(function () { return finish(query, Q, expansions, filters, opts, sc, tier, order, ents, limit, offset); });
+    });
+  }
+  /* A query that is a postmortem's id shows that postmortem alone (tier 2). */
+  function pinId(Q, order, sc, tier) {
+    var pos = Q.groups.filter(function (g) { return !g.neg; });
+    if (pos.length !== 1 || pos[0].phrase || !order.length) return Promise.resolve();
+    var cands = top(order, 3, sc, tier);
+    return records(cands, false).then(function () {
+      cands.forEach(function (x) {
+        var r = recs.get(x);
+        if (r && (slugify(r.id) === Q.slug || r.slug === Q.slug)) tier[x] = 2;
       });
     });
   }
-  /* The k best docs: more query words matched, then higher score, then newer. */
-  function top(docs, k, sc) {
+  function finish(query, Q, expansions, filters, opts, sc, tier, order, ents, limit, offset) {
+    var positive = Q.groups.some(function (g) { return !g.neg; }), fx = facets, filtered = hasFilters(filters);
+    if (order.some(function (x) { return tier[x] === 2; })) order = order.filter(function (x) { return tier[x] === 2; });
+    var want = fx && filtered ? wanted(fx, filters) : [];
+    var counts = fx && (filtered || opts.facets) ? countFacets(fx, want, order) : null;
+    if (want.length) order = order.filter(function (x) { return passes(fx, want, x, -1); });
+    var page = positive && opts.sort !== "date" ? top(order, offset + limit, sc, tier).slice(offset)
+      : order.slice().sort(function (a, b) { return a - b; }).slice(offset, offset + limit);
+    return records(page, !positive).then(function () {
+      var match = matcher(Q.words, expansions), asked = Q.groups.filter(function (g) { return !g.neg; }).map(function (g) { return g.text; }).join(" ");
+      var live = Q.words.filter(function (q) { return !q.neg && Object.keys(expansions[q.i]).length > 0; }).length;
+      var out = page.map(function (x) {
+        var r = recs.get(x), url = pageUrl(r.slug || r.id.toLowerCase());
+        var t = positive ? bestText(textsOf(x, r, expansions), match) : {label: null, text: r.summary || "", n: 0};
+        if (positive && sc.tickets[x] && t.n < live) t = {label: "item", text: asked}; /* a ticket's number: no card says more */
+        return {
+          id: r.id, title: r.title, url: url, href: new URL(url + (FILE ? "index.html" : ""), ROOT).href,
+          date: r.date, severity: M.sev[r.sev], status: M.st[r.st],
+          score: positive ? Math.round(sc.total[x] * 1000) / 1000 : 0,
+          snippet: markHtml(t.text, match), titleHtml: markHtml(r.title, match), label: t.label,
+          match: tier[x] === 2 ? "id" : tier[x] === 1 ? "entity" : null
+        };
+      });
+      out.total = order.length;
+      out.facets = counts;
+      out.terms = expansions;
+      out.entities = ents.map(function (e) {
+        return {kind: e.kind, name: e.name, slug: e.slug, url: e.url, href: e.href, count: e.count, exact: e.exact};
+      });
+      out.suggestion = !order.length && opts.suggest ? nearQuery(query, Q, expansions) : null;
+      return out;
+    });
+  }
+  /* The k best docs: an id named first, then the postmortems of a thing named, then more query groups matched,
+   * then higher score, then newer. */
+  function top(docs, k, sc, tier) {
     var best = [], m = sc.matched, t = sc.total;
     if (k <= 0) return best;
-    var before = function (a, b) { return m[a] !== m[b] ? m[a] > m[b] : t[a] !== t[b] ? t[a] > t[b] : a < b; };
+    var before = function (a, b) {
+      return tier[a] !== tier[b] ? tier[a] > tier[b] : m[a] !== m[b] ? m[a] > m[b] : t[a] !== t[b] ? t[a] > t[b] : a < b;
+    };
     docs.forEach(function (d) {
       if (best.length === k && !before(d, best[k - 1])) return;
       var i = best.length === k ? k - 1 : best.length;
@@ -606,23 +840,9 @@
     });
     return best;
   }
-  function countFacets(fx, want, order) {
-    var counts = {};
-    FACETS.forEach(function (name) { counts[name] = fx.lists[name].map(function () { return 0; }); });
-    order.forEach(function (d) {
-      var fail = -1, nf = 0;
-      for (var i = 0; i < want.length && nf < 2; i++)
-        if (!passes(fx, [want[i]], d, -1)) { fail = want[i][0]; nf++; }
-      if (nf > 1) return;
-      FACETS.forEach(function (name, k) {
-        if (nf === 1 && fail !== k) return;
-        docValues(fx, k, d).forEach(function (v) { counts[name][v]++; });
-      });
-    });
-    return counts;
-  }
 
   /* ---- the header's search box: a combobox with results as you type ---- */
+  var LABEL = {owner: "Owner", author: "Author", item: "Item"};
   function el(tag, attrs, html) {
     var e = document.createElement(tag);
     for (var k in attrs) e.setAttribute(k, attrs[k]);
@@ -632,6 +852,16 @@
   function metaHtml(r) {
     return "<span class=\"sev sev-" + (M.sev.indexOf(r.severity) + 1) + "\">" + esc(r.severity) + "</span><span>" +
       esc(r.id) + "</span><time datetime=\"" + esc(r.date) + "\">" + esc(r.date) + "</time>";
+  }
+  /* A result's snippet, after its label when the match is the owner, an author or an action item. */
+  function snippetHtml(r) {
+    return (r.label ? "<span class=\"search-label\">" + esc(LABEL[r.label] || r.label) + "</span> " : "") + r.snippet;
+  }
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  /* "Service: checkout-api →", linking to its page. */
+  function entityHtml(e) {
+    return "<span class=\"search-entity-kind\">" + esc(e.kind) + ":</span> <span class=\"search-entity-name\">" + esc(e.name) +
+      "</span> →" + (e.count !== null ? " <span class=\"search-entity-count\">" + plural(e.count, "postmortem", "postmortems") + "</span>" : "");
   }
   function searchPage(q) {
     return new URL("search/" + (FILE ? "index.html" : "") + (q ? "?q=" + encodeURIComponent(q) : ""), ROOT).href;
@@ -669,28 +899,31 @@
         opts[i].scrollIntoView({block: "nearest"});
       } else input.removeAttribute("aria-activedescendant");
     }
+    function option(id, href, cls, html) {
+      var o = el("a", {id: listId + "-" + id, role: "option", "aria-selected": "false", href: href, "class": "search-option " + cls}, html);
+      opts.push(o);
+      list.appendChild(o);
+    }
     function show(q, res) {
       list.innerHTML = "";
       opts = [];
+      var ents = res.entities.filter(function (e) { return e.exact; }).concat(res.entities.filter(function (e) { return !e.exact; })).slice(0, 3);
+      ents.forEach(function (e, i) { option("e" + i, e.href, "search-entity", entityHtml(e)); });
       res.forEach(function (r, i) {
-        var o = el("a", {id: listId + "-" + i, role: "option", "aria-selected": "false", href: r.href, "class": "search-option"},
-          "<span class=\"search-option-title\">" + r.titleHtml + "</span><span class=\"search-option-meta\">" +
-          metaHtml(r) + "</span><span class=\"search-option-snippet\">" + r.snippet + "</span>");
-        opts.push(o);
-        list.appendChild(o);
+        option(String(i), r.href, "search-result-option", "<span class=\"search-option-title\">" + r.titleHtml +
+          "</span><span class=\"search-option-meta\">" + metaHtml(r) + "</span><span class=\"search-option-snippet\">" + snippetHtml(r) + "</span>");
       });
-      var all = el("a", {id: listId + "-all", role: "option", "aria-selected": "false", href: searchPage(q), "class": "search-option search-all"},
+      option("all", searchPage(q), "search-all",
         res.length ? "All " + res.total + " results for “" + esc(q) + "”" : "No postmortems match “" + esc(q) + "”: search with filters");
-      opts.push(all);
-      list.appendChild(all);
       active = -1;
       open(true);
-      status.textContent = res.length ? res.total + " postmortems match" : "No postmortems match";
+      status.textContent = (res.length ? plural(res.total, "postmortem matches", "postmortems match") : "No postmortems match") +
+        (ents.length ? "; " + ents.map(function (e) { return e.kind + " " + e.name; }).join(", ") : "");
     }
     var update = later(function () {
       var q = input.value.trim(), mine = ++seq;
       if (q.length < 2) { open(false); return; }
-      run(q, {}, {limit: 6}).then(function (res) { if (mine === seq && document.activeElement === input) show(q, res); },
+      run(q, {}, {limit: 6, entities: true}).then(function (res) { if (mine === seq && document.activeElement === input) show(q, res); },
         function (e) { if (mine === seq) { status.textContent = "Search is unavailable"; console.warn(e); } });
     }, 40);
     input.addEventListener("input", update);
@@ -717,96 +950,14 @@
     });
   }
 
-  /* ---- the /search/ page: full results, filters with counts, state in the URL ---- */
-  var LABELS = {service: "Service", factor: "Factor", severity: "Severity", status: "Status", year: "Year"};
-  function page(root) {
-    var input = document.getElementById("search-q"), box = document.getElementById("search-filters");
-    var status = document.getElementById("search-status"), list = document.getElementById("search-results");
-    var more = document.getElementById("search-more"), params = new URLSearchParams(location.search);
-    var selects = {}, shown = 0, seq = 0, PAGE = 10;
-    input.value = params.get("q") || "";
-    function filters() {
-      var f = {};
-      FACETS.forEach(function (n) { if (selects[n] && selects[n].value) f[n] = selects[n].value; else if (!selects[n] && params.getAll(n).length) f[n] = params.getAll(n); });
-      return f;
-    }
-    function sync() {
-      var u = new URLSearchParams(), q = input.value.trim(), f = filters();
-      if (q) u.set("q", q);
-      FACETS.forEach(function (n) { [].concat(f[n] || []).forEach(function (v) { u.append(n, v); }); });
-      try { history.replaceState(null, "", "?" + u.toString()); } catch (e) { /* file:// may refuse */ }
-    }
-    function counts(c) {
-      FACETS.forEach(function (n) {
-        var sel = selects[n];
-        if (!sel || !c) return;
-        for (var i = 1; i < sel.options.length; i++) {
-          var o = sel.options[i], k = c[n][i - 1];
-          o.textContent = o.getAttribute("data-label") + " (" + k + ")";
-          o.hidden = !k && !o.selected;
-        }
-      });
-    }
-    function item(r) {
-      var li = el("li", {"class": "search-result"});
-      li.innerHTML = "<a href=\"" + esc(r.href) + "\">" + r.titleHtml + "</a><div class=\"meta\">" + metaHtml(r) +
-        "<span>" + esc(r.status) + "</span></div>" + (r.snippet ? "<p class=\"snippet\">" + r.snippet + "</p>" : "");
-      return li;
-    }
-    function go(append) {
-      var q = input.value.trim(), f = filters(), mine = ++seq;
-      if (!append) { sync(); shown = 0; }
-      if (!q && !hasFilters(f)) {
-        list.innerHTML = "";
-        more.hidden = true;
-        status.textContent = "Type to search, or choose a filter.";
-        return run("", {}, {facets: true, limit: 0}).then(function (r) { if (mine === seq) counts(r.facets); });
-      }
-      status.textContent = "Searching…";
-      return run(q, f, {limit: PAGE, offset: shown, facets: true}).then(function (res) {
-        if (mine !== seq) return;
-        if (!append) list.innerHTML = "";
-        res.forEach(function (r) { list.appendChild(item(r)); });
-        shown += res.length;
-        more.hidden = shown >= res.total;
-        counts(res.facets);
-        var what = res.total === 1 ? "1 postmortem matches" : res.total + " postmortems match";
-        status.textContent = res.total ? what + (shown < res.total ? " (showing " + shown + ")" : "") : "No postmortems match.";
-      }, function (e) { status.textContent = "Search is unavailable: " + e.message; });
-    }
-    manifest().then(loadFacets).then(function (fx) {
-      FACETS.forEach(function (n) {
-        var id = "search-filter-" + n, label = el("label", {"for": id}), sel = el("select", {id: id, name: n});
-        label.textContent = LABELS[n];
-        var any = el("option", {value: ""});
-        any.textContent = "Any";
-        sel.appendChild(any);
-        var want = params.getAll(n);
-        fx.lists[n].forEach(function (v) {
-          var o = el("option", {value: v[0], "data-label": v[1]});
-          o.textContent = v[1] + " (" + v[2] + ")";
-          if (want[0] === v[0]) o.selected = true;
-          sel.appendChild(o);
-        });
-        sel.addEventListener("change", function () { go(false); });
-        var wrap = el("div", {"class": "search-filter"});
-        wrap.appendChild(label);
-        wrap.appendChild(sel);
-        box.appendChild(wrap);
-        selects[n] = sel;
-      });
-      return go(false);
-    }).catch(function (e) { status.textContent = "Search is unavailable: " + e.message; });
-    input.addEventListener("input", later(function () { go(false); }, 60));
-    more.addEventListener("click", function () { go(true); });
-    root.addEventListener("submit", function (e) { e.preventDefault(); go(false); });
-  }
-
+  /* What assets/search-page.js (the /search/ page, loaded there only) builds on. */
+  A._ui = {run: run, loadFacets: function () { return manifest().then(loadFacets); }, hasFilters: hasFilters, esc: esc, el: el,
+    metaHtml: metaHtml, snippetHtml: snippetHtml, entityHtml: entityHtml, plural: plural, later: later, FILE: FILE, ROOT: ROOT};
   function init() {
     var box = document.getElementById("site-search");
     if (box) combobox(box);
     var p = document.getElementById("search-page");
-    if (p) page(p);
+    if (p && A.page) A.page(p);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
@@ -816,4 +967,6 @@
   A._tokenize = tokenize;
   A._words = words;
   A._stem = stem;
+  A._slug = slugify;
+  A._parse = parse;
 })();
