@@ -432,7 +432,10 @@ static int build_output(const struct options *o, struct corpus *c, struct graph 
 	bool api_threaded = !pthread_create(&api_thread, NULL, write_api_and_feeds, &api);
 	if (!api_threaded)
 		write_api_and_feeds(&api);
+	double ts = now_seconds();
 	ok |= search_write(c, g, &ro, &out);
+	if (o->timings) /* scripts/bench-search reads this line */
+		fprintf(stderr, "timings:   search index %.3f s\n", now_seconds() - ts);
 	if (api_threaded)
 		pthread_join(api_thread, NULL);
 	ok |= api.ret;
