@@ -37,7 +37,7 @@ void search_add_json(struct buf *b, const char *str)
 	buf_addch(b, '"');
 }
 
-void search_add_docs(struct buf *b, const uint32_t *docs, size_t n, size_t ndocs, bool upper)
+void search_add_docs(struct buf *b, const uint32_t *docs, size_t n, size_t ndocs)
 {
 	struct buf gaps = BUF_INIT;
 	for (size_t i = 0; i < n; i++)
@@ -47,12 +47,12 @@ void search_add_docs(struct buf *b, const uint32_t *docs, size_t n, size_t ndocs
 		unsigned char *bits = xcalloc(bitmap_len, 1);
 		for (size_t i = 0; i < n; i++)
 			bits[docs[i] / 6] |= (unsigned char)(1u << (docs[i] % 6));
-		buf_addch(b, upper ? 'B' : 'b');
+		buf_addch(b, 'b');
 		for (size_t i = 0; i < bitmap_len; i++)
 			buf_addch(b, search_alphabet[bits[i]]);
 		free(bits);
 	} else {
-		buf_addch(b, upper ? 'G' : 'g');
+		buf_addch(b, 'g');
 		buf_add(b, gaps.ptr, gaps.len);
 	}
 	buf_release(&gaps);

@@ -21,9 +21,9 @@ void search_add_varint(struct buf *b, uint64_t v);
  * Append the set docs[0..n) (ascending, each < ndocs) as "b" then a bitmap
  * (6 docs a character, doc d at bit d % 6 of character d / 6), or "g" then
  * the docs as varints (the first, then each doc - previous - 1), whichever
- * is shorter; "B" and "G" when upper.
+ * is shorter.
  */
-void search_add_docs(struct buf *b, const uint32_t *docs, size_t n, size_t ndocs, bool upper);
+void search_add_docs(struct buf *b, const uint32_t *docs, size_t n, size_t ndocs);
 
 /*
  * Append s as a JSON string.  Only what JSON and JavaScript need is escaped

@@ -43,7 +43,7 @@ static void add(struct collect *cl, const char *key, unsigned kind, const char *
 		for (size_t i = 0; i < n; i++) /* each once, ascending, as the browser reads them */
 			if (!m || v[i] != v[m - 1])
 				v[m++] = v[i];
-		search_add_docs(&b, v, m, cl->ndocs, false);
+		search_add_docs(&b, v, m, cl->ndocs);
 		free(v);
 	}
 	buf_addch(&b, '"');
@@ -106,17 +106,18 @@ static void sort_unique(struct search_entities *es)
 	es->n = out;
 }
 
-void search_entities_collect(struct search_entities *es, const struct corpus *c, const struct graph *g, bool people)
+void search_entities_collect(struct search_entities *es, const struct corpus *c, const struct graph *g, bool internal)
 {
 	struct collect cl = {.es = es, .ndocs = c->npms};
 	memset(es, 0, sizeof(*es));
 	for (int k = 0; k < NTERM_KINDS; k++) {
-		if (k == TERM_OWNER && !people)
+		if (k == TERM_OWNER && !internal)
 			continue;
 		for (size_t i = 0; i < g->nnodes[k]; i++)
 			add_node(&cl, g->nodes[k][i].slug, (enum term_kind)k, &g->nodes[k][i]);
 	}
-	add_aliases(&cl, c, g);
+	if (internal) /* a public build's pages never show site.yaml's other spellings */
+		add_aliases(&cl, c, g);
 	for (size_t t = 0; t < c->ntax; t++)
 		for (size_t j = 0; j < c->tax[t].nterms; j++) {
 			const struct tax_term *tm = &c->tax[t].terms[j];

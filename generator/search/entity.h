@@ -2,9 +2,10 @@
  * entity: the named things a query can name exactly, for the index's term
  * shards.
  *
- * Services, factors and tags, and in internal builds owners and the terms
- * of site.yaml's taxonomies, each under its slug and under the slug of
- * every alias site.yaml gives it.  A query whose slug is an entity's key
+ * Services, factors and tags under their slugs, and in internal builds
+ * owners, the terms of site.yaml's taxonomies and, under their own slugs,
+ * the other spellings site.yaml's aliases give a service, factor or tag (a
+ * public build's pages show none of these).  A query whose slug is an entity's key
  * ("checkout-api", "Connection pool exhaustion") ranks the entity's
  * postmortems first, and the search box offers its page ("Service:
  * checkout-api →").  Entities are sorted by key; a term shard holds those
@@ -34,8 +35,8 @@ struct search_entities {
 	size_t n;
 };
 
-/* Collect c's entities (graph g) into es; people: owners too (internal builds). */
-void search_entities_collect(struct search_entities *es, const struct corpus *c, const struct graph *g, bool people);
+/* Collect c's entities (graph g) into es; internal: owners and aliases too. */
+void search_entities_collect(struct search_entities *es, const struct corpus *c, const struct graph *g, bool internal);
 void search_entities_release(struct search_entities *es);
 
 /* Append the manifest's list of kinds: [["Service","services"],...]. */

@@ -391,7 +391,7 @@ struct iterm {
 	size_t np, alloc;
 	uint32_t cards[SEARCH_CARDS]; /* indices into p, best first */
 	size_t ncards;
-	bool ticket_only; /* in tickets and nowhere else: no cards (see score_term) */
+	bool ticket_only; /* in tickets and nowhere else: in the shard's ticket table (see score_term) */
 	size_t size;      /* estimated bytes in a shard, gzipped (term_size) */
 	size_t shard;
 };
@@ -504,6 +504,7 @@ static double saturate(double tf, double len_ratio, double b)
 	return tf * (K1 + 1) / (tf + K1 * (1 - b + b * len_ratio));
 }
 
+/* ix may be NULL for a posting with no text (all tf 0). */
 static uint8_t impact_level(const struct index *ix, const struct posting *p)
 {
 	double impact = 0;
@@ -565,7 +566,9 @@ static bool ticket_only(const struct iterm *t)
  * Every posting's level and the term's cards.  A term found only in tickets
  * (a ticket's number, mostly in one postmortem) gets none: a card's record
  * and excerpt would cost ten times its posting, for tens of thousands of
- * tickets, and its postmortem's record is in a doc shard.
+ * tickets, and its postmortem's record is in a doc shard.  Its postings all
+ * have one level (W_TICKET's), so it is written in the shard's ticket table
+ * as its docs alone (write_term_shard).
  */
 static void score_term(void *vctx, size_t k, int worker)
 {
@@ -596,19 +599,31 @@ static void index_score(struct index *ix, int jobs)
 /* ---- encoding ------------------------------------------------------------ */
 
 /*
- * A term's postings: its docs (search_add_docs; "B" or "G" for a term found
- * only in tickets), then one character per posting, in doc order, for its
- * impact level.
+ * A term's postings: its docs (search_add_docs), then one character per
+ * posting, in doc order, for its impact level.  A term only in tickets: its
+ * docs' gaps alone (the varints after search_add_docs' "g").
  */
 static void encode_postings(struct buf *b, const struct iterm *t, size_t ndocs)
 {
+	if (t->ticket_only) {
+		for (size_t i = 0; i < t->np; i++)
+			search_add_varint(b, i ? t->p[i].doc - t->p[i - 1].doc - 1 : t->p[i].doc);
+		return;
+	}
 	uint32_t *docs = xmalloc((t->np ? t->np : 1) * sizeof(*docs));
 	for (size_t i = 0; i < t->np; i++)
 		docs[i] = t->p[i].doc;
-	search_add_docs(b, docs, t->np, ndocs, t->ticket_only);
+	search_add_docs(b, docs, t->np, ndocs);
 	free(docs);
 	for (size_t i = 0; i < t->np; i++)
 		buf_addch(b, search_alphabet[t->p[i].level]);
+}
+
+/* The level of every posting of a term found only in tickets. */
+static uint8_t ticket_level(void)
+{
+	struct posting p = {.flags = FL_TICKET};
+	return impact_level(NULL, &p);
 }
 
 /* ---- excerpts ------------------------------------------------------------ */
@@ -789,7 +804,7 @@ static void make_typo_keys(struct layout *lo, const struct index *ix)
 	size_t alloc = 0;
 	for (size_t k = 0; k < ix->nterms; k++) {
 		const struct iterm *t = &ix->terms[k];
-		if (t->len < TYPO_MIN || !ascii_letters(t->s))
+		if (t->len < TYPO_MIN || !ascii_letters(t->s) || t->ticket_only)
 			continue;
 		for (size_t at = 0; at < 3 && at + 2 < t->len; at++) {
 			char *key = xstrdup(t->s);
@@ -817,6 +832,8 @@ static size_t text_weight(size_t bytes)
 
 static size_t term_size(const struct index *ix, const struct iterm *t, const char *enc)
 {
+	if (t->ticket_only)
+		return strlen(enc) * 3 / 4 + t->len / 2 + 1;
 	size_t cards = 0;
 	for (size_t i = 0; i < t->ncards; i++)
 		cards += record_size(&ix->c->pms[t->p[t->cards[i]].doc]) + EXCERPT_BYTES * 3 / 4;
@@ -1067,17 +1084,26 @@ static size_t shard_record(struct shard_tables *st, size_t doc)
  * [doc, id, title, date, severity, status(, slug)], "y": typo keys as a flat
  * list key, term, key, term, ... (sorted by key; the term may live in
  * another shard), "e": the entities whose keys are in the shard's range
- * (entity.h), sorted by key}.  An excerpt is a string, or [label, string]
+ * (entity.h), sorted by key, "k": the terms found only in tickets, as one
+ * string "term docs term docs ...", docs being the varints of their gaps
+ * (each doc - previous - 1, from -1), every posting at level "kl"}.  An excerpt is a string, or [label, string]
  * for a card that shows the owner, an author or an action item.
  */
 static void write_term_shard(struct buf *b, const struct index *ix, const struct layout *lo, size_t shard)
 {
 	struct shard_tables st = {.excerpts = STRMAP_INIT, .x = BUF_INIT};
-	struct buf t = BUF_INIT, n = BUF_INIT, p = BUF_INIT, cards = BUF_INIT;
+	struct buf t = BUF_INIT, n = BUF_INIT, p = BUF_INIT, cards = BUF_INIT, tickets = BUF_INIT;
 	bool first = true;
 	st.rec_of_doc = xcalloc(ix->ndocs ? ix->ndocs : 1, sizeof(size_t));
 	for (size_t k = lo->term_from[shard]; k < lo->term_from[shard + 1]; k++) {
 		const struct iterm *tm = &ix->terms[k];
+		if (tm->ticket_only) { /* terms are words: no space, quote or backslash in them */
+			buf_adds(&tickets, tickets.len ? " " : "");
+			buf_adds(&tickets, tm->s);
+			buf_addch(&tickets, ' ');
+			buf_adds(&tickets, lo->enc[k]);
+			continue;
+		}
 		const char *sep = first ? "" : ",";
 		first = false;
 		buf_adds(&t, sep);
@@ -1127,7 +1153,10 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 			buf_addch(b, ',');
 		buf_adds(b, ix->ents.v[i].json);
 	}
-	buf_adds(b, "]}");
+	buf_adds(b, "],\"k\":\"");
+	buf_add(b, tickets.ptr, tickets.len);
+	buf_adds(b, "\"}");
+	buf_release(&tickets);
 	strmap_release(&st.excerpts);
 	buf_release(&st.x);
 	free(st.rec_of_doc);
@@ -1190,7 +1219,8 @@ static void emit_part(struct writer *w, const char *name, struct buf *part)
  * Manifest part: {"v": 2, "n": postmortems, "k": SEARCH_CARDS, "lb", "lr":
  * the level base and ratio, "sev": severity names, "st": status names,
  * "ds": docs per doc shard, "tk": the first key of each term shard (the
- * first is ""), "ek": the kinds of entities as [label, folder]
+ * first is ""), "kl": the level of a ticket table's postings (write_term_shard),
+ * "ek": the kinds of entities as [label, folder]
  * (entity.h), "files": part name -> file from the site root, for the
  * parts not in search/index.js}.
  */
@@ -1209,7 +1239,7 @@ static void write_manifest(struct buf *b, const struct index *ix, const struct l
 		buf_adds(b, i ? "," : "");
 		search_add_json(b, lo->first_key[i]);
 	}
-	buf_adds(b, "],\"ek\":");
+	buf_addf(b, "],\"kl\":%d,\"ek\":", ticket_level());
 	search_kinds_write(b, ix->c);
 	buf_addf(b, ",\"files\":{%s}}", buf_cstr(files));
 }

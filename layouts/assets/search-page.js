@@ -6,6 +6,72 @@
   "use strict";
   var A = window.aftermath = window.aftermath || {}, U = null, started = false;
 
+  /* ---- when nothing matches: a near word of the index (aftermath.search's suggestion) ---- */
+  /* Edit distance of a and b (substitutions, insertions, deletions, swaps of neighbours), or max + 1 when above max. */
+  function dist(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], i, j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var row = [i], low = i;
+      for (j = 1; j <= b.length; j++) {
+        var c = a[i - 1] === b[j - 1] ? 0 : 1, v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + c);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        row.push(v);
+        low = Math.min(low, v);
+      }
+      if (low > max) return max + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+  /* The word nearest w that some loaded text writes with term t (a term is a stem: "configur"), else t when
+   * it finds itself. */
+  function surface(t, w) {
+    var found = null, d = 99, look = function (text) {
+      if (text) U.words(text).forEach(function (x) {
+        var e = x.w !== found && U.termOf(x) === t ? dist(w, x.w, 9) : 99;
+        if (e < d) { found = x.w; d = e; }
+      });
+    };
+    U.recs.forEach(function (r) { look(r.title); look(r.summary); });
+    U.cardsOf.forEach(function (list) { list.forEach(function (c) { look(typeof c[1] === "string" ? c[1] : c[1][1]); }); });
+    if (found) return found;
+    var ws = U.words(t);
+    return ws.length === 1 && U.termOf(ws[0]) === t ? t : null;
+  }
+  /* How far word w is from term t or t with one of the endings a stem drops ("connect" + "ion"). */
+  function nearness(w, t) {
+    var d = 3;
+    for (var i = 0; i < U.endings.length && d; i++) {
+      var x = t + U.endings[i];
+      if (Math.abs(x.length - w.length) <= 2) d = Math.min(d, dist(w, x, 2));
+    }
+    return d;
+  }
+  /* The query with a word that matched nothing replaced by the most common term of the loaded shards at most
+   * two edits from it, or null. */
+  function nearQuery(query, Q, expansions) {
+    var best = null;
+    Q.words.forEach(function (q) {
+      if (q.neg || q.w.length < 3 || Object.keys(expansions[q.i] || {}).length) return;
+      Object.keys(U.shards).forEach(function (i) {
+        var sh = U.shards[i];
+        for (var j = 0; j < sh.t.length; j++) {
+          var t = sh.t[j];
+          if (t.length > q.w.length + 2 || t.length < q.w.length - 6 || !/^[a-z]+$/.test(t)) continue;
+          var d = nearness(q.w, t);
+          if (d <= 2 && (!best || d < best.d || (d === best.d && sh.n[j] > best.df))) best = {t: t, d: d, df: sh.n[j], q: q};
+        }
+      });
+    });
+    var w = best && surface(best.t, best.q.w);
+    if (!w) return null;
+    var at = query.toLowerCase().indexOf(best.q.w);
+    return at < 0 ? w : query.slice(0, at) + w + query.slice(at + best.q.w.length);
+  }
+
   function page(root) {
     var input = document.getElementById("search-q"), box = document.getElementById("search-filters");
     var status = document.getElementById("search-status"), list = document.getElementById("search-results");
@@ -148,6 +214,7 @@
     if (started || !A._ui) return;
     started = true;
     U = A._ui;
+    A._near = nearQuery;
     page(root);
   };
   var p = document.getElementById("search-page");

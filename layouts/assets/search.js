@@ -9,7 +9,8 @@
  * titleHtml are HTML: escaped text with <mark>ed matches; label is "owner",
  * "author", "item" or null); the array also has .total (matches in all),
  * .facets (counts per filter value), .entities (services, factors, ... the
- * query names) and .suggestion (a near word, when nothing matches).
+ * query names) and .suggestion (a near query when nothing matches, on the
+ * /search/ page: search-page.js brings it).
  * docs/search.md describes the query syntax. */
 (function () {
   "use strict";
@@ -253,13 +254,29 @@
     var sh = shards[shardOf(t)];
     if (!sh) return null;
     var i = lowerBound(sh.t, t);
-    return sh.t[i] === t ? entry(sh, i) : null;
+    return sh.t[i] === t ? entry(sh, i) : ticketEntry(sh, t);
+  }
+  /* A term of the shard's ticket table ("k": "term gaps term gaps ..."): found only in tickets, no cards. */
+  function ticketEntry(sh, t) {
+    if (!sh.tickets) {
+      sh.tickets = new Map();
+      var k = sh.k ? sh.k.split(" ") : [];
+      for (var j = 0; j + 1 < k.length; j += 2) sh.tickets.set(k[j], k[j + 1]);
+    }
+    var g = sh.tickets.get(t);
+    if (g === undefined) return null;
+    if (typeof g !== "string") return g;
+    var v = varints(g, 0, Infinity), df = v.length - 1, docs = new Uint32Array(df), lv = new Uint8Array(df), prev = -1;
+    for (var i = 0; i < df; i++) { docs[i] = prev = prev + 1 + v[i]; lv[i] = M.kl; }
+    var e = {t: t, df: df, docs: docs, levels: lv, cards: [], ticket: true};
+    sh.tickets.set(t, e);
+    return e;
   }
   function entry(sh, i) {
     var e = sh.posts[i];
     if (e) return e;
     var df = sh.n[i], p = sh.p[i], docs = new Uint32Array(df), lv = new Uint8Array(df), k = 0, at = 1;
-    if (p[0] === "b" || p[0] === "B") {
+    if (p[0] === "b") {
       var len = Math.ceil(M.n / 6);
       for (var c = 0; c < len; c++) {
         var v = VAL[p.charCodeAt(1 + c)];
@@ -279,14 +296,16 @@
       ex.push([sh.t[i], sh.x[cv[k + 1]]]);
       cardsOf.set(d, ex);
     }
-    /* "B" and "G": a term found only in tickets (it has no cards) */
-    return (sh.posts[i] = {t: sh.t[i], df: df, docs: docs, levels: lv, cards: cards, ticket: p[0] < "a"});
+    return (sh.posts[i] = {t: sh.t[i], df: df, docs: docs, levels: lv, cards: cards, ticket: false});
   }
-  /* The set of docs an entity's string holds (as a term's, without levels). */
+  /* The set of docs an entity's string holds (as a term's, without levels); kept, as entries are. */
+  var docSets = new Map();
   function docSet(p) {
-    var out = [], k;
+    var out = docSets.get(p), k;
+    if (out) return out;
+    docSets.set(p, out = []);
     if (!p) return out;
-    if (p[0] === "b" || p[0] === "B") {
+    if (p[0] === "b") {
       for (var c = 0, len = Math.ceil(M.n / 6); c < len; c++)
         for (var v = VAL[p.charCodeAt(1 + c)], b = 0; v; b++, v >>= 1) if (v & 1) out.push(c * 6 + b);
       return out;
@@ -527,49 +546,67 @@
   }
 
   /* ---- search ---- */
+  function empty(o) { for (var k in o) return false; return true; }
   /*
    * Every doc's score.  Per group, a doc that has each of its words (each that the index knows)
    * counts the group as matched and adds the words' best scores; a doc that has every word of an
    * excluding group is out.  {total, matched (groups), docs (matched and not out), out, tickets
-   * (docs found by a term that is only in tickets)}.
+   * (docs found by a term that is only in tickets)}.  Plain loops: this is the hot path.
    */
   function score(Q, expansions) {
-    var n = M.n, total = new Float64Array(n), matched = new Uint8Array(n), gsum = new Float64Array(n);
-    var gcnt = new Uint16Array(n), best = new Float64Array(n), out = new Uint8Array(n), tickets = new Uint8Array(n), touched = [];
-    Q.groups.forEach(function (g, gi) {
-      var live = Q.words.filter(function (q) { return q.g === gi && Object.keys(expansions[q.i]).length > 0; }), inGroup = [];
-      live.forEach(function (q) {
-        var ex = expansions[q.i], seen = [];
-        Object.keys(ex).forEach(function (t) {
-          var e = lookup(t);
-          if (!e) return;
-          var idf = Math.log(1 + (n - e.df + 0.5) / (e.df + 0.5)) * ex[t];
-          for (var k = 0; k < e.df; k++) {
-            var d = e.docs[k], s = idf * M.lv[e.levels[k]];
-            if (best[d] === 0) seen.push(d);
-            if (s > best[d]) best[d] = s;
-            if (e.ticket && !g.neg) tickets[d] = 1;
+    var n = M.n, sc = {total: new Float64Array(n), matched: new Uint8Array(n), out: new Uint8Array(n), tickets: new Uint8Array(n)};
+    var best = new Float64Array(n), gsum = null, gcnt = null, touched = [], i, j, d;
+    for (var gi = 0; gi < Q.groups.length; gi++) {
+      var g = Q.groups[gi], live = [], inGroup = [];
+      for (i = 0; i < Q.words.length; i++) if (Q.words[i].g === gi && !empty(expansions[Q.words[i].i])) live.push(Q.words[i]);
+      var single = live.length === 1 && !g.neg; /* the usual group: its docs are matched as they come */
+      if (!single && !gsum) { gsum = new Float64Array(n); gcnt = new Uint16Array(n); }
+      for (i = 0; i < live.length; i++) {
+        var seen = bestOf(expansions[live[i].i], best, g.neg ? null : sc.tickets);
+        for (j = 0; j < seen.length; j++) {
+          d = seen[j];
+          if (single) {
+            if (!sc.matched[d]) touched.push(d);
+            sc.matched[d]++;
+            sc.total[d] += best[d];
+          } else {
+            if (!gcnt[d]) inGroup.push(d);
+            gcnt[d]++;
+            gsum[d] += best[d];
           }
-        });
-        seen.forEach(function (d) {
-          if (!gcnt[d]) inGroup.push(d);
-          gcnt[d]++;
-          gsum[d] += best[d];
           best[d] = 0;
-        });
-      });
-      inGroup.forEach(function (d) {
-        if (gcnt[d] === live.length && g.neg) out[d] = 1;
+        }
+      }
+      for (j = 0; j < inGroup.length; j++) {
+        d = inGroup[j];
+        if (gcnt[d] === live.length && g.neg) sc.out[d] = 1;
         else if (gcnt[d] === live.length) {
-          if (!matched[d]) touched.push(d);
-          matched[d]++;
-          total[d] += gsum[d];
+          if (!sc.matched[d]) touched.push(d);
+          sc.matched[d]++;
+          sc.total[d] += gsum[d];
         }
         gcnt[d] = 0;
         gsum[d] = 0;
-      });
-    });
-    return {total: total, matched: matched, docs: touched.filter(function (d) { return !out[d]; }), out: out, tickets: tickets};
+      }
+    }
+    sc.docs = touched.filter(function (x) { return !sc.out[x]; });
+    return sc;
+  }
+  /* Each doc's best score over a word's terms (ex: {term: weight}) into best; returns the docs set. */
+  function bestOf(ex, best, tickets) {
+    var n = M.n, seen = [];
+    for (var t in ex) {
+      var e = lookup(t);
+      if (!e) continue;
+      var idf = Math.log(1 + (n - e.df + 0.5) / (e.df + 0.5)) * ex[t], docs = e.docs, lv = e.levels, mark = tickets && e.ticket;
+      for (var k = 0; k < e.df; k++) {
+        var d = docs[k], s = idf * M.lv[lv[k]];
+        if (best[d] === 0) seen.push(d);
+        if (s > best[d]) best[d] = s;
+        if (mark) tickets[d] = 1;
+      }
+    }
+    return seen;
   }
 
   /* Make sure docs have records (and summaries when asked): doc shards fill the gaps. */
@@ -643,7 +680,7 @@
   /* How many docs an entity's string holds, without listing them. */
   function docCount(p) {
     var n = 0, i, v;
-    if (p[0] === "b" || p[0] === "B") for (i = 1; i < p.length; i++) for (v = VAL[p.charCodeAt(i)]; v; v &= v - 1) n++;
+    if (p[0] === "b") for (i = 1; i < p.length; i++) for (v = VAL[p.charCodeAt(i)]; v; v &= v - 1) n++;
     else for (i = 1; i < p.length; i++) n += VAL[p.charCodeAt(i)] < 32;
     return n;
   }
@@ -667,160 +704,102 @@
     return out.filter(function (e) { if (seen[e.url]) return false; seen[e.url] = 1; return true; });
   }
 
-  /* ---- when nothing matches: a near word of the index ---- */
-  /* Edit distance of a and b (substitutions, insertions, deletions, swaps of neighbours), or max + 1 when above max. */
-  function dist(a, b, max) {
-    if (Math.abs(a.length - b.length) > max) return max + 1;
-    var prev2 = null, prev = [], i, j;
-    for (j = 0; j <= b.length; j++) prev.push(j);
-    for (i = 1; i <= a.length; i++) {
-      var row = [i], low = i;
-      for (j = 1; j <= b.length; j++) {
-        var c = a[i - 1] === b[j - 1] ? 0 : 1, v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + c);
-        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-        row.push(v);
-        low = Math.min(low, v);
-      }
-      if (low > max) return max + 1;
-      prev2 = prev;
-      prev = row;
-    }
-    return prev[b.length];
-  }
-  /* The word nearest w that some loaded text writes with term t (a term is a stem: "configur"), else t when
-   * it finds itself. */
-  function surface(t, w) {
-    var found = null, d = 99, look = function (text) {
-      if (text) words(text).forEach(function (x) {
-        var e = x.w !== found && termOf(x) === t ? dist(w, x.w, 9) : 99;
-        if (e < d) { found = x.w; d = e; }
-      });
-    };
-    recs.forEach(function (r) { look(r.title); look(r.summary); });
-    cardsOf.forEach(function (list) { list.forEach(function (c) { look(typeof c[1] === "string" ? c[1] : c[1][1]); }); });
-    if (found) return found;
-    var ws = words(t);
-    return ws.length === 1 && termOf(ws[0]) === t ? t : null;
-  }
-  /* How far word w is from term t or t with one of the endings a stem drops ("connect" + "ion"). */
-  function nearness(w, t) {
-    var d = 3;
-    for (var i = 0; i < ENDINGS.length && d; i++) {
-      var x = t + ENDINGS[i];
-      if (Math.abs(x.length - w.length) <= 2) d = Math.min(d, dist(w, x, 2));
-    }
-    return d;
-  }
-  /* The query with a word that matched nothing replaced by the most common term of the loaded shards at most
-   * two edits from it, or null. */
-  function nearQuery(query, Q, expansions) {
-    var best = null;
-    Q.words.forEach(function (q) {
-      if (q.neg || q.w.length < 3 || Object.keys(expansions[q.i] || {}).length) return;
-      Object.keys(shards).forEach(function (i) {
-        var sh = shards[i];
-        for (var j = 0; j < sh.t.length; j++) {
-          var t = sh.t[j];
-          if (t.length > q.w.length + 2 || t.length < q.w.length - 6 || !/^[a-z]+$/.test(t)) continue;
-          var d = nearness(q.w, t);
-          if (d <= 2 && (!best || d < best.d || (d === best.d && sh.n[j] > best.df))) best = {t: t, d: d, df: sh.n[j], q: q};
-        }
-      });
-    });
-    var w = best && surface(best.t, best.q.w);
-    if (!w) return null;
-    var at = query.toLowerCase().indexOf(best.q.w);
-    return at < 0 ? w : query.slice(0, at) + w + query.slice(at + best.q.w.length);
-  }
-
   /* ---- running a query ---- */
+  /* A query's state as it runs: s = {query, Q (parse), filters, opts, expansions, sc (score), tier, order, ents}. */
   function run(query, filters, opts) {
-    opts = opts || {};
-    query = String(query || "");
-    var limit = opts.limit === undefined ? 10 : opts.limit, offset = opts.offset || 0;
-    var Q = parse(query), qs = Q.words, filtered = hasFilters(filters), expansions = [];
-    var positive = Q.groups.some(function (g) { return !g.neg; });
+    var s = {query: String(query || ""), filters: filters, opts: opts || {}, expansions: []};
+    s.Q = parse(s.query);
+    s.positive = s.Q.groups.some(function (g) { return !g.neg; });
     return manifest().then(function () {
-      var keys = Q.slug ? [Q.slug] : [];
-      qs.forEach(function (q) { keys = keys.concat(prefixKeys(q), q.exact ? [] : prefixShards(q.w)); });
-      if (opts.entities && Q.slug) keys = keys.concat(prefixShards(Q.slug));
-      return Promise.all([loadShards(keys), filtered || opts.facets ? loadFacets() : null]);
-    }).then(function () {
-      var typos = [];
-      qs.forEach(function (q) {
-        var e = expand(q);
-        expansions[q.i] = e.terms;
-        if (!e.found && !q.exact && q.a && q.w.length >= 5) typos.push(q);
+      var keys = s.Q.slug ? [s.Q.slug] : [];
+      s.Q.words.forEach(function (q) { keys = keys.concat(prefixKeys(q), q.exact ? [] : prefixShards(q.w)); });
+      if (s.opts.entities && s.Q.slug) keys = keys.concat(prefixShards(s.Q.slug));
+      return Promise.all([loadShards(keys), hasFilters(filters) || s.opts.facets ? loadFacets() : null]);
+    }).then(function () { return expandAll(s); }).then(function () {
+      rank(s);
+      return pinId(s);
+    }).then(function () { return finish(s); });
+  }
+  /* Each word's terms (s.expansions[word number]), with one-edit typos for words that found nothing. */
+  function expandAll(s) {
+    var typos = [], ex = s.expansions;
+    s.Q.words.forEach(function (q) {
+      var e = expand(q);
+      ex[q.i] = e.terms;
+      if (!e.found && !q.exact && q.a && q.w.length >= 5) typos.push(q);
+    });
+    if (!typos.length) return null;
+    var keys = [];
+    typos.forEach(function (q) { keys = keys.concat(typoKeys(q.w)); });
+    return loadShards(keys).then(function () {
+      typos.forEach(function (q) { typoTerms(q.w).forEach(function (t) { ex[q.i][t] = TYPO; }); });
+      var more = [];
+      typos.forEach(function (q) { more = more.concat(Object.keys(ex[q.i])); });
+      return loadShards(more);
+    });
+  }
+  /* The docs that match (s.order), their scores (s.sc) and tiers: 1 for the postmortems of a thing named. */
+  function rank(s) {
+    var d, sc = s.sc = s.Q.groups.length ? score(s.Q, s.expansions) : null, tier = s.tier = new Uint8Array(M.n), order = s.order = [];
+    s.ents = entities(s.Q.slug, !!s.opts.entities);
+    if (!s.positive) {
+      for (d = 0; d < M.n; d++) if (!sc || !sc.out[d]) order.push(d);
+      return;
+    }
+    sc.docs.forEach(function (x) { order.push(x); });
+    s.ents.forEach(function (e) {
+      if (e.exact) e.docs.forEach(function (x) {
+        if (tier[x] || sc.out[x]) return;
+        tier[x] = 1;
+        if (!sc.matched[x]) order.push(x);
       });
-      if (!typos.length) return null;
-      var keys = [];
-      typos.forEach(function (q) { keys = keys.concat(typoKeys(q.w)); });
-      return loadShards(keys).then(function () {
-        typos.forEach(function (q) { typoTerms(q.w).forEach(function (t) { expansions[q.i][t] = TYPO; }); });
-        var more = [];
-        typos.forEach(function (q) { more = more.concat(Object.keys(expansions[q.i])); });
-        return loadShards(more);
-      });
-    }).then(function () {
-      var ents = entities(Q.slug, !!opts.entities), tier = new Uint8Array(M.n), order = [], d;
-      var sc = Q.groups.length ? score(Q, expansions) : null;
-      if (positive) {
-        order = sc.docs.slice();
-        ents.forEach(function (e) {
-          if (e.exact) e.docs.forEach(function (x) {
-            if (tier[x] || sc.out[x]) return;
-            tier[x] = 1;
-            if (!sc.matched[x]) order.push(x);
-          });
-        });
-      } else {
-        for (d = 0; d < M.n; d++) if (!sc || !sc.out[d]) order.push(d);
-      }
-      return pinId(Q, order, sc, tier).then(function () { return finish(query, Q, expansions, filters, opts, sc, tier, order, ents, limit, offset); });
     });
   }
   /* A query that is a postmortem's id shows that postmortem alone (tier 2). */
-  function pinId(Q, order, sc, tier) {
-    var pos = Q.groups.filter(function (g) { return !g.neg; });
-    if (pos.length !== 1 || pos[0].phrase || !order.length) return Promise.resolve();
-    var cands = top(order, 3, sc, tier);
+  function pinId(s) {
+    var pos = s.Q.groups.filter(function (g) { return !g.neg; });
+    if (pos.length !== 1 || pos[0].phrase || !s.order.length) return Promise.resolve();
+    var cands = top(s.order, 3, s.sc, s.tier);
     return records(cands, false).then(function () {
       cands.forEach(function (x) {
         var r = recs.get(x);
-        if (r && (slugify(r.id) === Q.slug || r.slug === Q.slug)) tier[x] = 2;
+        if (r && (slugify(r.id) === s.Q.slug || r.slug === s.Q.slug)) s.tier[x] = 2;
       });
+      if (cands.some(function (x) { return s.tier[x] === 2; })) s.order = cands.filter(function (x) { return s.tier[x] === 2; });
     });
   }
-  function finish(query, Q, expansions, filters, opts, sc, tier, order, ents, limit, offset) {
-    var positive = Q.groups.some(function (g) { return !g.neg; }), fx = facets, filtered = hasFilters(filters);
-    if (order.some(function (x) { return tier[x] === 2; })) order = order.filter(function (x) { return tier[x] === 2; });
-    var want = fx && filtered ? wanted(fx, filters) : [];
+  /* Filters, counts, the page asked for (opts.offset, opts.limit), and the results as the API gives them. */
+  function finish(s) {
+    var opts = s.opts, limit = opts.limit === undefined ? 10 : opts.limit, offset = opts.offset || 0;
+    var fx = facets, filtered = hasFilters(s.filters), sc = s.sc, tier = s.tier, order = s.order;
+    var want = fx && filtered ? wanted(fx, s.filters) : [];
     var counts = fx && (filtered || opts.facets) ? countFacets(fx, want, order) : null;
     if (want.length) order = order.filter(function (x) { return passes(fx, want, x, -1); });
-    var page = positive && opts.sort !== "date" ? top(order, offset + limit, sc, tier).slice(offset)
+    var page = s.positive && opts.sort !== "date" ? top(order, offset + limit, sc, tier).slice(offset)
       : order.slice().sort(function (a, b) { return a - b; }).slice(offset, offset + limit);
-    return records(page, !positive).then(function () {
-      var match = matcher(Q.words, expansions), asked = Q.groups.filter(function (g) { return !g.neg; }).map(function (g) { return g.text; }).join(" ");
-      var live = Q.words.filter(function (q) { return !q.neg && Object.keys(expansions[q.i]).length > 0; }).length;
+    return records(page, !s.positive).then(function () {
+      var match = matcher(s.Q.words, s.expansions), asked = s.Q.groups.filter(function (g) { return !g.neg; }).map(function (g) { return g.text; }).join(" ");
+      var live = s.Q.words.filter(function (q) { return !q.neg && Object.keys(s.expansions[q.i]).length > 0; }).length;
       var out = page.map(function (x) {
         var r = recs.get(x), url = pageUrl(r.slug || r.id.toLowerCase());
-        var t = positive ? bestText(textsOf(x, r, expansions), match) : {label: null, text: r.summary || "", n: 0};
-        if (positive && sc.tickets[x] && t.n < live) t = {label: "item", text: asked}; /* a ticket's number: no card says more */
+        var t = s.positive ? bestText(textsOf(x, r, s.expansions), match) : {label: null, text: r.summary || "", n: 0};
+        if (s.positive && sc.tickets[x] && t.n < live) t = {label: "item", text: asked}; /* a ticket's number: no card says more */
         return {
           id: r.id, title: r.title, url: url, href: new URL(url + (FILE ? "index.html" : ""), ROOT).href,
           date: r.date, severity: M.sev[r.sev], status: M.st[r.st],
-          score: positive ? Math.round(sc.total[x] * 1000) / 1000 : 0,
+          score: s.positive ? Math.round(sc.total[x] * 1000) / 1000 : 0,
           snippet: markHtml(t.text, match), titleHtml: markHtml(r.title, match), label: t.label,
           match: tier[x] === 2 ? "id" : tier[x] === 1 ? "entity" : null
         };
       });
       out.total = order.length;
       out.facets = counts;
-      out.terms = expansions;
-      out.entities = ents.map(function (e) {
+      out.terms = s.expansions;
+      out.entities = s.ents.map(function (e) {
         return {kind: e.kind, name: e.name, slug: e.slug, url: e.url, href: e.href, count: e.count, exact: e.exact};
       });
-      out.suggestion = !order.length && opts.suggest ? nearQuery(query, Q, expansions) : null;
+      /* search-page.js (the /search/ page) brings the near words */
+      out.suggestion = !order.length && opts.suggest && A._near ? A._near(s.query, s.Q, s.expansions) : null;
       return out;
     });
   }
@@ -952,7 +931,8 @@
 
   /* What assets/search-page.js (the /search/ page, loaded there only) builds on. */
   A._ui = {run: run, loadFacets: function () { return manifest().then(loadFacets); }, hasFilters: hasFilters, esc: esc, el: el,
-    metaHtml: metaHtml, snippetHtml: snippetHtml, entityHtml: entityHtml, plural: plural, later: later, FILE: FILE, ROOT: ROOT};
+    metaHtml: metaHtml, snippetHtml: snippetHtml, entityHtml: entityHtml, plural: plural, later: later, FILE: FILE, ROOT: ROOT,
+    shards: shards, recs: recs, cardsOf: cardsOf, words: words, termOf: termOf, endings: ENDINGS};
   function init() {
     var box = document.getElementById("site-search");
     if (box) combobox(box);
