@@ -49,9 +49,11 @@ static void facet_value(struct facet *f, const char *value, const char *label, s
 /* Doc `doc`'s values (called for every doc in order). */
 static void facet_doc(struct facet *f, size_t doc, const size_t *v, size_t n)
 {
-	ALLOC_GROW(f->vals, f->nvals + n, f->alloc);
-	memcpy(f->vals + f->nvals, v, n * sizeof(*v));
-	f->nvals += n;
+	if (n) { /* v may be NULL for none */
+		ALLOC_GROW(f->vals, f->nvals + n, f->alloc);
+		memcpy(f->vals + f->nvals, v, n * sizeof(*v));
+		f->nvals += n;
+	}
 	f->from[doc + 1] = f->nvals;
 }
 
