@@ -1,6 +1,7 @@
 /* graph: nodes, related postmortems and recurrences (see graph.h). */
 #include "analyze/graph.h"
 
+#include "analyze/taxonomy.h"
 #include "base/parallel.h"
 #include "model/slug.h"
 
@@ -142,7 +143,7 @@ static void collect_pm(struct graph *g, struct collect *col, enum term_kind k, s
 			node_add_pm(&g->nodes[k][l->factors[j]], i);
 		break;
 	case TERM_OWNER: {
-		bool owners = g->c->profile == PROFILE_INTERNAL;
+		bool owners = g->c->allow.owners;
 		l->owner = SIZE_MAX;
 		if (owners && pm->owner && *pm->owner) {
 			l->owner = node_of(g, col, k, pm->owner, 0, i);
@@ -619,6 +620,7 @@ int graph_link(struct graph *g, const struct corpus *c, int jobs)
 		ret = -1;
 	link_similar(g, jobs);
 	find_recurrences(g);
+	g->tax = taxonomy_build(c, &g->ntax);
 	return ret;
 }
 
@@ -648,6 +650,7 @@ void graph_release(struct graph *g)
 		free(g->pm[i].recurred);
 	}
 	free(g->pm);
+	taxonomy_release(g->tax, g->ntax);
 	strmap_release(&g->aliases);
 	memset(g, 0, sizeof(*g));
 }

@@ -19,6 +19,8 @@
 
 #include "load/corpus.h"
 
+struct tax_index;
+
 enum term_kind { TERM_SERVICE, TERM_FACTOR, TERM_TAG, TERM_OWNER, NTERM_KINDS };
 
 /* "services", "factors", "tags", "owners": the URL folder of a kind. */
@@ -73,6 +75,8 @@ struct graph {
 	size_t nnodes[NTERM_KINDS];
 	struct pm_links *pm; /* one per corpus postmortem */
 	size_t npm;
+	struct tax_index *tax; /* site.yaml taxonomies:, grouped (taxonomy.h); internal builds only */
+	size_t ntax;
 };
 
 /*

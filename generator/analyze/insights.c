@@ -1,7 +1,6 @@
 /* insights: durations, timeliness and trends (see insights.h). */
 #include "analyze/insights.h"
 
-#include "emit/api.h"
 #include "analyze/stats.h"
 
 #include <stdio.h>
@@ -87,6 +86,10 @@ static void compute_durations(struct insights *in, const struct corpus *c, const
 			in->near_misses++;
 			continue;
 		}
+		if (pm->status == STATUS_DRAFT) { /* its times are still being written down */
+			in->drafts++;
+			continue;
+		}
 		in->incidents++;
 		samples_add(&sev[pm->severity], &pm->impact, c->npms);
 		for (size_t k = 0; k < g->pm[i].nservices; k++)
@@ -110,7 +113,7 @@ static void compute_durations(struct insights *in, const struct corpus *c, const
 static void compute_timeliness(struct insights *in, const struct corpus *c)
 {
 	long long *v = xmalloc((c->npms ? c->npms : 1) * sizeof(long long));
-	size_t n = 0, w3 = 0, w7 = 0;
+	size_t n = 0, w3 = 0, w7 = 0, wp = 0;
 	for (size_t i = 0; i < c->npms; i++) {
 		const struct postmortem *pm = &c->pms[i];
 		if (!pm->published.set || !pm->impact.resolved.set || pm->kind == KIND_DRILL)
@@ -121,7 +124,13 @@ static void compute_timeliness(struct insights *in, const struct corpus *c)
 		v[n++] = days;
 		w3 += days <= 3;
 		w7 += days <= 7;
+		int limit = policy_write_up_days(&c->site.policy, pm->severity);
+		if (limit != POLICY_NONE) {
+			in->npolicy++;
+			wp += days <= limit;
+		}
 	}
+	in->within_policy = in->npolicy ? (double)wp / (double)in->npolicy : 0;
 	dist_of(&in->timeliness, v, n);
 	in->within3 = n ? (double)w3 / (double)n : 0;
 	in->within7 = n ? (double)w7 / (double)n : 0;

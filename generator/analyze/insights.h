@@ -3,7 +3,7 @@
  *
  * Incident durations (minutes from impact.started to detected, mitigated and
  * resolved) by severity and by service, as count, median and p90, with
- * drills left out and near-misses counted apart; postmortem timeliness
+ * drills and drafts left out and near-misses counted apart; postmortem timeliness
  * (published minus resolved); incidents per month; action items opened and
  * closed per month, overdue ageing and the most recently closed.  Computed
  * once per build; everything is owned by struct insights.
@@ -34,7 +34,8 @@ struct item_ref {
 };
 
 struct insights {
-	size_t incidents, near_misses, drills;
+	size_t incidents, near_misses, drills; /* incidents: those whose durations count (drafts left out) */
+	size_t drafts;                         /* incidents still draft: left out of durations, as drills are */
 	struct duration_row *by_severity; /* one per site severity */
 	struct duration_row *by_service;  /* one per service node with incidents */
 	size_t nby_service;
@@ -42,6 +43,8 @@ struct insights {
 	/* published - resolved, in days */
 	struct dist timeliness;
 	double within3, within7; /* shares 0..1 of those with both dates */
+	size_t npolicy;          /* of those, how many have a policy.write_up_within deadline (policy.h) */
+	double within_policy;    /* share 0..1 of those published by it */
 	/* months from the oldest to the newest postmortem, "YYYY-MM" */
 	char (*months)[12];
 	size_t nmonths;

@@ -82,3 +82,17 @@ void duration_text(struct buf *out, long long m)
 	else
 		buf_addf(out, (m / 60) % 24 ? "%lld d %lld h" : "%lld d", m / (24 * 60), (m / 60) % 24);
 }
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+void percentiles(long long *v, size_t n, double *median, long long *p90)
+{
+	sort_array(v, n, sizeof(*v), cmp_ll);
+	*median = n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
+	size_t rank = (size_t)ceil(0.9 * (double)n);
+	*p90 = v[rank ? rank - 1 : 0];
+}

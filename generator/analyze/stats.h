@@ -37,4 +37,10 @@ long long duration_minutes(const struct impact *im, const struct when *to);
 /* "9 min", "1 h 40 min", "2 d 3 h" */
 void duration_text(struct buf *out, long long minutes);
 
+/*
+ * The median (mean of the two middle values for an even count) and the
+ * nearest-rank 90th percentile of v[0..n) (sorted in place); n > 0.
+ */
+void percentiles(long long *v, size_t n, double *median, long long *p90);
+
 #endif

@@ -2,7 +2,6 @@
 #include "base/confine.h"
 
 #include "base/diag.h"
-#include "base/fsutil.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -126,4 +125,12 @@ int confine_check_path(const char *path)
 	int ret = inside_a_root(real) ? 0 : check_outside(path, real, statfs(real, &sf) ? 0 : (long)sf.f_type);
 	free(real);
 	return ret;
+}
+
+bool path_within(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+	if (n == 1 && root[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, root, n) && (path[n] == '/' || path[n] == '\0');
 }

@@ -48,4 +48,10 @@ int confine_check_fd(int fd, const char *path);
  */
 int confine_check_path(const char *path);
 
+/*
+ * Whether `path` is `root` or lies below it, both absolute and normalised
+ * ("/a/bc" is not below "/a/b"; everything is below "/").
+ */
+bool path_within(const char *root, const char *path);
+
 #endif

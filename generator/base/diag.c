@@ -336,3 +336,14 @@ void diag_clear(void)
 	counts[0] = counts[1] = counts[2] = 0;
 	sorted = true;
 }
+
+struct loc diag_loc_at(const char *file, const char *text, size_t off)
+{
+	struct loc loc = {file, 1, 1};
+	size_t start = 0;
+	for (size_t i = 0; i < off; i++)
+		if (text[i] == '\n')
+			loc.line++, start = i + 1;
+	loc.col = diag_column(text + start, off - start);
+	return loc;
+}

@@ -15,9 +15,26 @@
 /* A place in a source file.  line and col start at 1; 0 means unknown. */
 struct loc {
 	const char *file; /* not owned; lives as long as the corpus */
-	int line;
-	int col;
+	int line;         /* from 1; 0: the whole file */
+	int col;          /* in characters (code points) from 1, as editors count: see diag_column(); 0: the whole line */
 };
+
+/*
+ * The column of byte `off` of a line that starts at `line`, as every
+ * diagnostic counts it: 1 + the characters (UTF-8 code points) before it.
+ * YAML (libyaml counts so), Markdown (cmark counts bytes: converted) and the
+ * body readers all use it.
+ */
+/* Where byte `off` of `text` (the contents of `file`) is: its line, and its column as diag_column() counts. */
+struct loc diag_loc_at(const char *file, const char *text, size_t off);
+
+static inline int diag_column(const char *line, size_t off)
+{
+	int col = 1;
+	for (size_t i = 0; i < off; i++)
+		col += ((unsigned char)line[i] & 0xc0) != 0x80;
+	return col;
+}
 
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_GITHUB, DIAG_GITLAB };

@@ -478,10 +478,16 @@ char *path_absolute(const char *p)
 	return buf_detach(&out, NULL);
 }
 
-bool path_within(const char *root, const char *path)
+char *fs_read_quiet(const char *path, size_t *len)
 {
-	size_t n = strlen(root);
-	if (n == 1 && root[0] == '/')
-		return path[0] == '/';
-	return !strncmp(path, root, n) && (path[n] == '/' || path[n] == '\0');
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, len);
 }

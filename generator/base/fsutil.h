@@ -58,12 +58,14 @@ int fs_remove_tree(const char *path);
 int fs_remove_tree_jobs(const char *path, int jobs);
 /* Join two path parts with one '/'; caller frees. */
 char *path_join(const char *a, const char *b);
-/*
- * Whether `path` is `root` or lies below it, both absolute and normalised
- * ("/a/bc" is not below "/a/b"; everything is below "/").
- */
-bool path_within(const char *root, const char *path);
 /* Absolute, normalized path (no symlinks resolved for missing tails); caller frees. */
 char *path_absolute(const char *p);
+
+/*
+ * Read a file again without diagnostics (it was read once already, and
+ * reported then): its contents (*len bytes, NUL-terminated, "" when empty;
+ * caller frees), or NULL when it cannot be read now.
+ */
+char *fs_read_quiet(const char *path, size_t *len);
 
 #endif

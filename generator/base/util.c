@@ -342,6 +342,17 @@ void buf_add_json(struct buf *b, const char *s, size_t len)
 	buf_add(b, s + start, len - start);
 }
 
+void buf_add_json_str(struct buf *b, const char *s)
+{
+	if (!s) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addch(b, '"');
+	buf_add_json(b, s, strlen(s));
+	buf_addch(b, '"');
+}
+
 /* The length of the valid UTF-8 sequence at s (a non-ASCII lead byte), or 0. */
 static size_t utf8_seq(const unsigned char *s)
 {

@@ -22,6 +22,8 @@
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* The word for n of something: plural(1, "entry", "entries") is "entry", plural(0, ...) "entries". */
+#define plural(n, one, many) ((n) == 1 ? (one) : (many))
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -132,6 +134,8 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 void buf_add_html(struct buf *b, const char *s, size_t len);
 /* Appends s as the inside of a JSON string (no quotes), escaping as JSON needs. */
 void buf_add_json(struct buf *b, const char *s, size_t len);
+/* s as a JSON string, quotes included; null for NULL. */
+void buf_add_json_str(struct buf *b, const char *s);
 /*
  * Appends s as it may reach a terminal: C0 controls, DEL and bytes that are
  * not UTF-8 as \xNN (\n, \r, \t as such; newlines kept with

@@ -55,15 +55,15 @@ static void print_builtin(FILE *out, const struct explain *ex, const struct post
 		fprintf(out, "  %-22s %s\n  %-22s   site.yaml's visibility, else internal\n", "visibility",
 			visibility_name(pm->visibility), "");
 	if (pm->actions_from_tasks)
-		fprintf(out, "  %-22s %zu items\n  %-22s   from the task list under \"Action items\", %s:%d:%d\n",
-			"action_items", pm->nactions, "", pm->path, pm->actions[0].loc.line, pm->actions[0].loc.col);
+		fprintf(out, "  %-22s %zu %s\n  %-22s   from the task list under \"Action items\", %s:%d:%d\n",
+			"action_items", pm->nactions, plural(pm->nactions, "item", "items"), "", pm->path, pm->actions[0].loc.line, pm->actions[0].loc.col);
 }
 
 /* What on_postmortem hooks add (pm.computed), each field with its value. */
 static int print_computed(FILE *out, const struct postmortem *pm, const struct site *s)
 {
 	struct ynode *computed;
-	if (hooks_on_postmortem(s->import->hooks, pm, s->severities[pm->severity], &computed) < 0)
+	if (hooks_on_postmortem(s->import->hooks, pm, s, false, &computed) < 0)
 		return -1;
 	for (size_t i = 0; computed && i < computed->n; i++) {
 		const struct ynode *v = computed->items[i];
@@ -84,7 +84,7 @@ int explain_file(const char *dir, const char *file, FILE *out)
 	size_t len;
 	int ret = -1;
 	site_init(&site);
-	if (site_load(&site, dir) < 0)
+	if (fieldmap_site_load(&site, dir) < 0 || frontmatter_check_defaults(&site) < 0)
 		goto out;
 	if (fs_read(file, &text, &len) < 0)
 		goto out;

@@ -1,6 +1,7 @@
 /* init: a new knowledge base from the shipped templates (see init.h). */
 #include "cmd/init.h"
 
+#include "cmd/cli.h"
 #include "base/diag.h"
 #include "base/fsutil.h"
 #include "base/util.h"
@@ -221,5 +222,29 @@ out:
 		close(fd);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		free(texts[i]);
+	return ret;
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+/* Written by the Makefile: `git describe` in a clone, else the VERSION file. */
+extern const char aftermath_version[];
+
+#ifndef AFTERMATH_UPSTREAM
+#define AFTERMATH_UPSTREAM "https://github.com/aftermath-kb/aftermath"
+#endif
+
+int cmd_init(const struct options *o)
+{
+	char *templates = find_shipped("AFTERMATH_INIT", "init", "init", "site.yaml");
+	struct init_opts io = {
+		.dir = o->content_dir,
+		.templates = templates,
+		.version = aftermath_version,
+		.upstream = AFTERMATH_UPSTREAM,
+		.quiet = o->quiet,
+	};
+	int ret = init_run(&io);
+	free(templates);
 	return ret;
 }

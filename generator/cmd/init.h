@@ -28,4 +28,8 @@ struct init_opts {
  */
 int init_run(const struct init_opts *o);
 
+struct options;
+/* `aftermath init [DIR]`: init_run() with the command line's options and the shipped templates. */
+int cmd_init(const struct options *o);
+
 #endif

@@ -3,8 +3,9 @@
 
 #include "base/deadline.h"
 #include "base/fsutil.h"
+#include "cmd/scaffold.h"
 #include "lua/luaglue.h"
-#include "lua/template.h"
+#include "lua/sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -20,6 +21,7 @@ struct rule {
 
 struct lint {
 	lua_State *L;
+	int scaffold; /* registry ref of pm.scaffold (shared by every pm) */
 	struct rule *rules;
 	size_t n;
 	const struct postmortem *pm; /* the one being checked */
@@ -165,8 +167,58 @@ static void push_body(lua_State *L, const struct postmortem *pm)
 	lua_setfield(L, -2, "lines");
 }
 
-static void push_pm(lua_State *L, const struct corpus *c, const struct postmortem *pm)
+/* One {field, text, line, col} of pm.texts, when n is a text. */
+static void push_text(lua_State *L, int *n, const char *field, const struct ynode *v)
 {
+	if (!v || v->type != YN_SCALAR || !*v->scalar)
+		return;
+	lua_createtable(L, 0, 4);
+	set_str(L, "field", field);
+	set_str(L, "text", v->scalar);
+	set_int(L, "line", v->loc.line);
+	set_int(L, "col", v->loc.col);
+	lua_rawseti(L, -2, ++*n);
+}
+
+/*
+ * pm.texts: the front matter's prose, each at its value: title, summary,
+ * impact.description, each contributing factor, each action item's title
+ * and success_criteria.
+ */
+static void push_texts(lua_State *L, const struct site *s, const struct postmortem *pm)
+{
+	const struct ynode *f = pm->front;
+	int n = 0;
+	lua_newtable(L);
+	static const char *const plain[] = {"title", "summary"};
+	for (size_t i = 0; i < ARRAY_SIZE(plain); i++)
+		push_text(L, &n, plain[i], ynode_get(f, site_field(s, plain[i])));
+	push_text(L, &n, "impact.description", ynode_get(ynode_get(f, site_field(s, "impact")), "description"));
+	const struct ynode *cf = ynode_get(f, site_field(s, "contributing_factors"));
+	for (size_t i = 0; cf && cf->type == YN_SEQ && i < cf->n; i++) {
+		const struct ynode *it = cf->items[i];
+		push_text(L, &n, "contributing_factors", it->type == YN_MAP ? ynode_get(it, "name") : it);
+	}
+	const struct ynode *ai = ynode_get(f, site_field(s, "action_items"));
+	for (size_t i = 0; ai && ai->type == YN_SEQ && i < ai->n; i++) {
+		push_text(L, &n, "action_items.title", ynode_get(ai->items[i], "title"));
+		push_text(L, &n, "action_items.success_criteria", ynode_get(ai->items[i], "success_criteria"));
+	}
+	lua_setfield(L, -2, "texts");
+}
+
+/* pm.scaffold: what `aftermath new` writes, for the template-text rule (NULL template: no text). */
+static int make_scaffold(lua_State *L, const char *template)
+{
+	lua_createtable(L, 0, 2);
+	set_str(L, "title", NEWPM_DEFAULT_TITLE);
+	set_str(L, "text", template);
+	return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static void push_pm(const struct lint *l, const struct corpus *c, const struct postmortem *pm)
+{
+	lua_State *L = l->L;
 	char d[21];
 	lua_createtable(L, 0, 24);
 	set_str(L, "id", pm->id);
@@ -177,6 +229,7 @@ static void push_pm(lua_State *L, const struct corpus *c, const struct postmorte
 	set_str(L, "kind", kind_name(pm->kind));
 	set_str(L, "severity", c->site.severities[pm->severity]);
 	set_str(L, "owner", pm->owner);
+	set_str(L, "impact_description", pm->impact.description);
 	set_int(L, "line", pm->id_loc.line ? 1 : 1);
 	if (pm->published.set) {
 		when_date(&pm->published, d);
@@ -215,6 +268,8 @@ static void push_pm(lua_State *L, const struct corpus *c, const struct postmorte
 		if (a->due.set) {
 			when_date(&a->due, d);
 			set_str(L, "due", d);
+			if (a->due_by_policy) /* site.yaml's policy.due gave it (policy.h) */
+				set_bool(L, "due_by_policy", true);
 		}
 		set_str(L, "status", ai_status_name(a->status));
 		set_str(L, "priority", priority_name(a->priority));
@@ -233,6 +288,9 @@ static void push_pm(lua_State *L, const struct corpus *c, const struct postmorte
 	for (size_t i = 0; pm->front && pm->front->type == YN_MAP && i < pm->front->n; i++)
 		set_int(L, pm->front->keys[i], pm->front->key_locs[i].line);
 	lua_setfield(L, -2, "field_lines");
+	push_texts(L, &c->site, pm);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, l->scaffold);
+	lua_setfield(L, -2, "scaffold");
 	push_body(L, pm);
 }
 
@@ -251,10 +309,11 @@ static int load_rules(struct lint *l, const char *const *dirs, size_t ndirs)
 	return ret;
 }
 
-int lint_run(const struct corpus *c, const char *const *dirs, size_t ndirs)
+int lint_run(const struct corpus *c, const char *const *dirs, size_t ndirs, const char *scaffold)
 {
 	struct lint l = {.L = sandbox_new()};
 	lua_State *L = l.L;
+	l.scaffold = make_scaffold(L, scaffold);
 	int ret = load_rules(&l, dirs, ndirs);
 	if (apply_config(&l, &c->site) < 0)
 		ret = -1;
@@ -264,7 +323,7 @@ int lint_run(const struct corpus *c, const char *const *dirs, size_t ndirs)
 	for (size_t p = 0; p < c->npms; p++) {
 		l.pm = &c->pms[p];
 		deadline_file(l.pm->path);
-		push_pm(L, c, l.pm);
+		push_pm(&l, c, l.pm);
 		int pmt = luaL_ref(L, LUA_REGISTRYINDEX);
 		for (size_t r = 0; r < l.n; r++) {
 			if (l.rules[r].off)

@@ -1,8 +1,8 @@
 /*
  * lint: the checker's rules, written in Lua.
  *
- * Rules are Lua files: the default built-in rules in scripts/lint (installed
- * beside the binary) and the site's own rules in its scripts/lint folder, a site rule
+ * Rules are Lua files: the default built-in rules in lint/ (beside layouts/ in
+ * the source tree, installed under share/aftermath/lint) and the site's own rules in its scripts/lint folder, a site rule
  * replacing a built-in one with the same id.  Each file returns
  *
  *     return {
@@ -24,9 +24,11 @@
 /*
  * Run every rule found in `dirs` (in order; later dirs override earlier
  * ones by rule id) over every postmortem of c.  Findings are diagnostics
- * tagged with the rule id.  Returns 0, or -1 when a rule could not be
- * loaded or failed.
+ * tagged with the rule id.  `scaffold` is the text of the template
+ * `aftermath new` fills (newpm_template), NULL when there is none: rules
+ * see it as pm.scaffold.  Returns 0, or -1 when a rule could not be loaded
+ * or failed.
  */
-int lint_run(const struct corpus *c, const char *const *dirs, size_t ndirs);
+int lint_run(const struct corpus *c, const char *const *dirs, size_t ndirs, const char *scaffold);
 
 #endif

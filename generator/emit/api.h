@@ -13,19 +13,17 @@
 #include "load/corpus.h"
 #include "analyze/graph.h"
 #include "base/output.h"
-#include "render/render.h"
+#include "analyze/figures.h"
+#include "model/renderopts.h"
 
-int api_write(const struct corpus *c, const struct graph *g, const struct render_opts *o, struct output *out);
+int api_write(const struct corpus *c, const struct graph *g, const struct figures *f, const struct render_opts *o,
+	      struct output *out);
 
 /* The three files' contents, for tests and `aftermath stats`. */
-void api_postmortems_json(struct buf *out, const struct corpus *c, const struct graph *g, int64_t as_of_day);
-void api_stats_json(struct buf *out, const struct corpus *c, const struct graph *g, const char *as_of);
+void api_postmortems_json(struct buf *out, const struct corpus *c, const struct graph *g, const struct figures *f);
+void api_stats_json(struct buf *out, const struct corpus *c, const struct graph *g, const struct figures *f,
+		    const char *as_of);
 void api_actions_csv(struct buf *out, const struct corpus *c, int64_t as_of_day);
 
-/*
- * The median (mean of the two middle values for an even count) and the
- * nearest-rank 90th percentile of v[0..n) (sorted in place); n > 0.
- */
-void percentiles(long long *v, size_t n, double *median, long long *p90);
 
 #endif

@@ -116,7 +116,7 @@ void feeds_sitemap(struct buf *b, const struct corpus *c, const struct graph *g,
 		url_entry(b, base, buf_cstr(&path));
 	}
 	for (int k = 0; k < NTERM_KINDS; k++) {
-		if (k == TERM_OWNER && c->profile == PROFILE_PUBLIC)
+		if (k == TERM_OWNER && !c->allow.owners)
 			continue;
 		for (size_t i = 0; i < g->nnodes[k]; i++) {
 			buf_reset(&path);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum section { SEC_NONE, SEC_ACTIONS, SEC_TIMELINE };
+enum section { SEC_NONE, SEC_ACTIONS, SEC_TIMELINE, SEC_FACTORS };
 
 /* One line of the body: [s, e) without its newline (nor a CR before it). */
 struct line {
@@ -38,7 +38,8 @@ struct scan {
 	size_t actions_alloc;
 	bool task_seen;
 	bool actions_heading; /* the "Action items" section is a heading */
-	bool actions_capped, labels_capped;
+	bool actions_capped, labels_capped, factors_capped;
+	size_t factors_alloc;
 	bool began;           /* a timeline row said the outage began: it is impact.started */
 	char tl_date[11];     /* the last date seen in the timeline, for rows with a time only */
 };
@@ -64,7 +65,7 @@ static const char *trim_end(const char *s, const char *e)
 
 static struct loc loc_of(const struct scan *sc, const struct line *l, const char *p)
 {
-	return (struct loc){sc->file, l->no, (int)(p - l->s) + 1};
+	return (struct loc){sc->file, l->no, diag_column(l->s, (size_t)(p - l->s))};
 }
 
 static struct ynode *scalar(struct scan *sc, const char *s, size_t n, struct loc loc)
@@ -419,6 +420,11 @@ static enum section section_kind(const char *name)
 			return SEC_ACTIONS;
 	if (!strncmp(name, "timeline", 8))
 		return SEC_TIMELINE;
+	static const char *const factors[] = {"contributing factors", "contributing factor", "root causes", "root cause",
+					      "causes", "contributing causes"};
+	for (size_t i = 0; i < ARRAY_SIZE(factors); i++)
+		if (same_word(name, factors[i]))
+			return SEC_FACTORS;
 	return SEC_NONE;
 }
 
@@ -439,6 +445,10 @@ static void enter_section(struct scan *sc, const struct line *l, const char *nam
 		sc->actions_heading = heading;
 	} else if (k == SEC_ACTIONS) {
 		sc->sec = SEC_NONE; /* only the first section is read, as markdown.c does */
+	} else if (k == SEC_FACTORS && !sc->bi->factor_loc.line) {
+		sc->bi->factor_loc = loc_of(sc, l, skip_blanks(l->s, l->e));
+	} else if (k == SEC_FACTORS) {
+		sc->sec = SEC_NONE; /* the first such section */
 	}
 }
 
@@ -773,6 +783,116 @@ static void action_item(struct scan *sc, const struct line *l, const char *text,
 		action_set(sc, m, "status", done_s, done_s + 4, loc_of(sc, l, text));
 }
 
+/* ---- contributing factors ------------------------------------------------ */
+
+/* Whether [s, e) is short enough to name a factor: 1 to FACTOR_MAX_WORDS words, FACTOR_MAX_BYTES bytes at most. */
+/* Whether [s, e) has a letter or a digit (UTF-8 letters included). */
+static bool has_word(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
+static bool term_like(const char *s, const char *e)
+{
+	size_t words = 0;
+	if (!has_word(s, e) || e - s > FACTOR_MAX_BYTES)
+		return false;
+	for (const char *p = s; p < e; p++)
+		if (!blank(*p) && (p == s || blank(p[-1])))
+			words++;
+	return words >= 1 && words <= FACTOR_MAX_WORDS;
+}
+
+/* The words before the first ": ", " - ", " – " or " — " of [s, e), or false. */
+static bool lead_in(const char *s, const char *e, const char **te)
+{
+	for (const char *p = s; p < e; p++) {
+		if (*p == ':' && (p + 1 == e || blank(p[1]))) {
+			*te = p;
+			return true;
+		}
+		if (blank(*p) && p + 2 < e && p[1] == '-' && blank(p[2])) {
+			*te = p;
+			return true;
+		}
+		if (blank(*p) && p + 4 < e && !strncmp(p + 1, "\xe2\x80", 2) && (p[3] == '\x93' || p[3] == '\x94') &&
+		    blank(p[4])) {
+			*te = p;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The factor an item of a "Contributing factors" list names: its bold
+ * lead-in ("**Config drift**: ...", "**Config drift.** ..."), else the words
+ * before a colon or a dash ("Config drift: the ..."), else the whole item
+ * when it is short and not a sentence (no closing '.', '!' or '?').  Each
+ * must be term_like(); false otherwise (the item is a sentence).
+ */
+static bool factor_term(const char *s, const char *e, const char **ts, const char **te)
+{
+	const char *close, *end;
+	if (e - s >= 4 && (!strncmp(s, "**", 2) || !strncmp(s, "__", 2)) &&
+	    (close = memmem(s + 2, (size_t)(e - s - 2), s, 2)) && close > s + 2) {
+		*ts = s + 2;
+		*te = close;
+		while (*te > *ts && ((*te)[-1] == ':' || (*te)[-1] == '.' || blank((*te)[-1])))
+			(*te)--;
+		return term_like(*ts, *te);
+	}
+	link_text(&s, &e);
+	unwrap(&s, &e);
+	if (lead_in(s, e, &end)) {
+		*ts = s;
+		*te = trim_end(s, end);
+		unwrap(ts, te);
+		return term_like(*ts, *te);
+	}
+	if (e > s && (e[-1] == '.' || e[-1] == '!' || e[-1] == '?'))
+		return false;
+	*ts = s;
+	*te = e;
+	return term_like(s, e);
+}
+
+static void factor_item(struct scan *sc, const struct line *l, const char *text, int indent)
+{
+	struct body_info *bi = sc->bi;
+	const char *e = trim_end(text, l->e), *ts, *te;
+	if (indent >= 2 || !has_word(text, e))
+		return; /* a nested item (part of the one above), or no words at all */
+	if (!factor_term(text, e, &ts, &te)) {
+		if (!bi->factor_sentences++)
+			bi->sentence_loc = loc_of(sc, l, text);
+		return;
+	}
+	if (!bi->factors) {
+		bi->factors = ynode_new(sc->a, YN_SEQ, bi->factor_loc);
+		sc->factors_alloc = 0;
+	}
+	if (bi->factors->n == BODY_MAX_FACTORS) {
+		struct loc loc = loc_of(sc, l, text);
+		if (!sc->factors_capped)
+			warning(&loc, "more than %d contributing factors in one section: the rest are not read", BODY_MAX_FACTORS);
+		sc->factors_capped = true;
+		return;
+	}
+	if (bi->factors->n == sc->factors_alloc) {
+		size_t alloc = sc->factors_alloc ? 2 * sc->factors_alloc : 8;
+		struct ynode **items = arena_alloc(sc->a, alloc * sizeof(*items));
+		if (bi->factors->n)
+			memcpy(items, bi->factors->items, bi->factors->n * sizeof(*items));
+		bi->factors->items = items;
+		sc->factors_alloc = alloc;
+	}
+	bi->factors->items[bi->factors->n++] = scalar(sc, ts, (size_t)(te - ts), loc_of(sc, l, ts));
+}
+
 /* ---- timeline ------------------------------------------------------------ */
 
 static bool says(const char *s, const char *e, const char *const *words, size_t n)
@@ -868,6 +988,8 @@ static void table_line(struct scan *sc, const struct line *l)
 		sc->header = *l;
 }
 
+static void label_line(struct scan *sc, const struct line *l);
+
 static void section_line(struct scan *sc, const struct line *l)
 {
 	int indent;
@@ -886,6 +1008,11 @@ static void section_line(struct scan *sc, const struct line *l)
 		timeline_event(sc, l, item, l->e, item);
 	else if (sc->sec == SEC_TIMELINE && p < l->e)
 		timeline_day(sc, p, l->e);
+	else if (sc->sec == SEC_FACTORS && !sc->only_actions) {
+		if (item)
+			factor_item(sc, l, item, indent);
+		label_line(sc, l); /* "- Trigger: ..." is a label as it was */
+	}
 }
 
 static void label_line(struct scan *sc, const struct line *l)

@@ -13,7 +13,12 @@
  *     plain list, as action_items entries;
  *   - the "Timeline" section's table rows or list items that start with a
  *     date-time: the first is impact.started, rows that say "detected",
- *     "mitigated", "resolved" (or alike) give those times.
+ *     "mitigated", "resolved" (or alike) give those times;
+ *   - the "Contributing factors" (or "Root causes") section's list items
+ *     that name a factor: a bold lead-in ("**Config drift**: ..."), the
+ *     words before a colon or dash, or a short item that is not a sentence
+ *     (at most FACTOR_MAX_WORDS words and FACTOR_MAX_BYTES bytes); the
+ *     others are sentences, counted and left in the text.
  * Values are YAML nodes made in the caller's arena, located at their line and
  * column in the file, so the validation that follows reports them there.
  * Nothing here is an error: a value that cannot be read (a deadline "next
@@ -28,6 +33,10 @@
 /* At most this many labels and action items are kept per file (more is a warning). */
 #define BODY_MAX_LABELS 1000
 #define BODY_MAX_ACTIONS 1000
+#define BODY_MAX_FACTORS 100
+/* A factor's name read from a list item: at most this many words and bytes. */
+#define FACTOR_MAX_WORDS 5
+#define FACTOR_MAX_BYTES 60
 
 enum { TL_STARTED, TL_DETECTED, TL_MITIGATED, TL_RESOLVED, TL_COUNT };
 
@@ -41,6 +50,10 @@ struct body_info {
 	bool action_text;          /* the section has a line of text (an empty one is no cause for a warning) */
 	bool actions_deferred;     /* a task list under a heading: markdown.c reads it, with its annotations */
 	struct ynode *timeline[TL_COUNT]; /* ISO date-time scalars at their row; NULL when not found */
+	struct ynode *factors;     /* YN_SEQ of factor names from the "Contributing factors" list; NULL when none */
+	struct loc factor_loc;     /* that section; line 0 when there is none */
+	size_t factor_sentences;   /* its items that are sentences, not names (left out) */
+	struct loc sentence_loc;   /* the first of them */
 };
 
 /*

@@ -8,9 +8,9 @@
 #include "load/hooks.h"
 #include "load/markdown.h"
 #include "base/parallel.h"
+#include "publish/profile.h"
 #include "publish/redact.h"
 #include "model/slug.h"
-#include "load/taxonomy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +74,31 @@ static void check_actions_section(const struct postmortem *pm)
 		warning(&pm->actions_section, "the \"Action items\" section has no item aftermath can read (expected a table with an Action and an Owner column, a task list or a list)");
 }
 
+/*
+ * A file whose fields have other problems is left out of the corpus, so the
+ * graph never checks its services against the registry: check them here,
+ * so that one run tells every problem of the file.
+ */
+static void check_registry_of_failed(const struct site *s, const struct postmortem *pm)
+{
+	for (size_t k = 0; s->has_registry && k < pm->nservices; k++)
+		if (!site_service_registered(s, pm->services[k].name))
+			error(&pm->services[k].loc,
+			      "unknown service \"%s\" (not in site.yaml's services registry; add it there or use a registered name)",
+			      pm->services[k].name);
+}
+
+/* The body's problems too (internal blocks, annotations), for the same reason. */
+static void check_body_of_failed(const struct corpus *c, struct postmortem *pm)
+{
+	check_registry_of_failed(&c->site, pm);
+	if (!pm->body)
+		return;
+	const char *keys[STRIP_KEYS_MAX];
+	struct md_opts opts = md_options(c, keys);
+	markdown_parse(pm, &opts);
+}
+
 /* import.on_invalid: skip: a file with errors is left out, its problems told as notes, and one warning. */
 static void load_one(void *ctx, size_t i, int worker)
 {
@@ -106,11 +131,20 @@ static int parse_one(struct load *l, size_t i, int worker)
 	if (fs_read(pm->path, &text, &len) < 0)
 		return -1;
 	int ret = frontmatter_parse(pm, &l->c->site, text, len);
+	if (ret < 0) {
+		check_body_of_failed(l->c, pm);
+		free(text);
+		return -1;
+	}
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
 		ret = redact_pm(l->c->redactor, worker, pm, text, len);
 	const struct import_cfg *ic = l->c->site.import;
-	if (ret == 0 && selected(l->c, pm) && ic && ic->hooks) /* on_postmortem: computed fields */
-		ret = hooks_on_postmortem(ic->hooks, pm, l->c->site.severities[pm->severity], &pm->computed);
+	if (ret == 0 && selected(l->c, pm) && ic && ic->hooks) { /* on_postmortem: computed fields */
+		bool public_build = l->c->profile == PROFILE_PUBLIC;
+		ret = hooks_on_postmortem(ic->hooks, pm, &l->c->site, public_build, &pm->computed);
+		if (public_build) /* only what computed.public names is published */
+			fieldmap_keep_computed(pm->computed, &ic->computed_public);
+	}
 	if (ret < 0 || !selected(l->c, pm)) {
 		free(text);
 		return ret;
@@ -127,6 +161,7 @@ static int parse_one(struct load *l, size_t i, int worker)
 	if (parsed < 0)
 		return -1;
 	check_actions_section(pm);
+	policy_apply(&l->c->site.policy, pm, l->c->site.severities[pm->severity]); /* its errors fail the run, the file stays */
 	l->ok[i] = true;
 	return 0;
 }
@@ -435,7 +470,9 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 		struct loc loc = {dir, 0, 0};
 		return error(&loc, "content directory not found");
 	}
-	int ret = site_load(&c->site, dir);
+	int ret = fieldmap_site_load(&c->site, dir);
+	if (ret == 0)
+		ret = frontmatter_check_defaults(&c->site); /* once, not once per postmortem that takes one */
 	if (ret < 0)
 		return ret; /* nothing else can be checked against a broken config */
 	if (profile == PROFILE_PUBLIC) {
@@ -445,11 +482,13 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 	}
 	if (load_postmortems(c, jobs, keep_sources) < 0)
 		ret = -1;
+	else if (c->site.import) /* a name in computed: that no hook returned */
+		fieldmap_check_computed(c->site.import, c->pms, c->npms, profile == PROFILE_PUBLIC);
 	if (profile == PROFILE_PUBLIC && !c->site.show_ids && public_ids(c) < 0)
 		ret = -1;
 	if (load_pages(c) < 0)
 		ret = -1;
-	taxonomy_build(c);
+	profile_allow(c);
 	return ret;
 }
 
@@ -474,13 +513,8 @@ void corpus_release(struct corpus *c)
 		free(c->internal_ids[i]);
 	free(c->internal_ids);
 	redactor_free(c->redactor);
-	taxonomy_release(c);
+	profile_release(c);
 	site_release(&c->site);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
-}
-
-size_t corpus_find(const struct corpus *c, const char *id)
-{
-	return strmap_get(&c->by_id, id);
 }

@@ -49,7 +49,19 @@ void import_cfg_free(struct import_cfg *ic)
 	}
 	free(ic->tax);
 	hooks_free(ic->hooks);
+	free_strs(ic->computed_search.v, ic->computed_search.n);
+	free(ic->computed_search.locs);
+	free_strs(ic->computed_public.v, ic->computed_public.n);
+	free(ic->computed_public.locs);
 	free(ic);
+}
+
+bool name_list_has(const struct name_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], name))
+			return true;
+	return false;
 }
 
 bool ynode_is_empty(const struct ynode *n)
@@ -88,6 +100,7 @@ static struct import_cfg *cfg(struct site *s)
 	if (!s->import) {
 		s->import = xcalloc(1, sizeof(*s->import));
 		s->import->read_body = false;
+		s->import_free = import_cfg_free;
 	}
 	return s->import;
 }
@@ -271,11 +284,58 @@ static int parse_taxonomies(struct site *s, const struct ynode *n)
 		if (t->name)
 			ic->ntax++;
 	}
+	s->taxonomies = xcalloc(ic->ntax ? ic->ntax : 1, sizeof(char *)); /* for the public profile (redact.c) */
+	for (size_t i = 0; i < ic->ntax; i++)
+		s->taxonomies[s->ntaxonomies++] = ic->tax[i].name;
+	return ret;
+}
+
+/* computed.search / computed.public: a name or a list of names of on_postmortem's fields. */
+static int parse_names(struct name_list *l, const struct ynode *n, const char *what)
+{
+	size_t cnt = n->type == YN_SEQ ? n->n : 1;
+	int ret = 0;
+	if (n->type == YN_MAP)
+		return error(&n->loc, "%s must be a list of computed field names (got a mapping)", what);
+	l->v = xcalloc(cnt ? cnt : 1, sizeof(char *));
+	l->locs = xcalloc(cnt ? cnt : 1, sizeof(struct loc));
+	for (size_t i = 0; i < cnt; i++) {
+		const struct ynode *it = n->type == YN_SEQ ? n->items[i] : n;
+		if (it->type != YN_SCALAR || !*it->scalar || ynode_is_null(it)) {
+			ret = error(&it->loc, "%s must be a list of computed field names (got %s)", what,
+				    it->type == YN_SCALAR ? "an empty name" : ynode_kind(it));
+			continue;
+		}
+		l->locs[l->n] = it->loc;
+		l->v[l->n++] = xstrdup(it->scalar);
+	}
+	return ret;
+}
+
+static int parse_computed(struct site *s, const struct ynode *n)
+{
+	struct import_cfg *ic = cfg(s);
+	int ret = 0;
+	if (n->type != YN_MAP)
+		return error(&n->loc, "computed must be a mapping of search, public (got %s)", ynode_kind(n));
+	ic->computed_loc = n->loc;
+	for (size_t i = 0; i < n->n; i++) {
+		const char *k = n->keys[i];
+		struct name_list *l = !strcmp(k, "search") ? &ic->computed_search
+				      : !strcmp(k, "public") ? &ic->computed_public
+							    : NULL;
+		if (!l)
+			ret = error(&n->key_locs[i], "unknown key \"%s\" in computed (expected search, public)", k);
+		else if (!l->n)
+			ret |= parse_names(l, n->items[i], !strcmp(k, "search") ? "computed.search" : "computed.public");
+	}
 	return ret;
 }
 
 int fieldmap_site_key(struct site *s, const char *key, const struct ynode *v)
 {
+	if (!strcmp(key, "computed"))
+		return parse_computed(s, v);
 	if (!strcmp(key, "fields"))
 		return parse_fields(s, v);
 	if (!strcmp(key, "import"))
@@ -295,6 +355,20 @@ void fieldmap_site_hooks(struct site *s, const char *dir)
 	struct hooks *h = hooks_open(dir);
 	if (h)
 		cfg(s)->hooks = h;
+}
+
+int fieldmap_site_load(struct site *s, const char *dir)
+{
+	fieldmap_site_hooks(s, dir);
+	int ret = site_load(s, dir);
+	if (!s->front || s->front->type != YN_MAP)
+		return ret;
+	for (size_t i = 0; i < s->front->n; i++)
+		if (fieldmap_site_key(s, s->front->keys[i], s->front->items[i]) < 0)
+			ret = -1;
+	if (fieldmap_site_check(s) < 0)
+		ret = -1;
+	return ret;
 }
 
 static int check_target(const struct import_cfg *ic, const char *name, const struct loc *loc, const char *what)
@@ -362,17 +436,6 @@ static void explain_add(struct apply *ap, const char *field, const char *how, co
 	} else {
 		fs->value = NULL;
 	}
-}
-
-void explain_release(struct explain *ex)
-{
-	for (size_t i = 0; i < ex->n; i++) {
-		free(ex->v[i].field);
-		free(ex->v[i].how);
-		free(ex->v[i].value);
-	}
-	free(ex->v);
-	memset(ex, 0, sizeof(*ex));
 }
 
 static struct ynode *new_scalar(struct apply *ap, const char *s, struct loc loc)
@@ -605,6 +668,20 @@ static const struct ynode *from_file_name(struct apply *ap, const char *ours, co
 	return v;
 }
 
+/* The factors the body's "Contributing factors" list names (bodyread.h), with a note on the items that are sentences. */
+static const struct ynode *section_factors(struct apply *ap, const char **how)
+{
+	size_t n = ap->bi.factor_sentences;
+	if (n)
+		note(&ap->bi.sentence_loc,
+		     "%zu item%s of the contributing-factors list %s, not a factor's name: left in the text (a factor is a short item of at most %d words, a bold lead-in such as \"**Config drift**: ...\", or the words before a colon or dash)",
+		     n, n == 1 ? "" : "s", n == 1 ? "is a sentence" : "are sentences", FACTOR_MAX_WORDS);
+	if (!ap->bi.factors)
+		return NULL;
+	*how = "body: the contributing-factors section";
+	return ap->bi.factors;
+}
+
 /* What the body says about `ours`, NULL when nothing. */
 static const struct ynode *from_body(struct apply *ap, const char *ours, const char **how)
 {
@@ -633,6 +710,8 @@ static const struct ynode *from_body(struct apply *ap, const char *ours, const c
 		*how = "body line";
 		return body_value(ap, ours, v);
 	}
+	if (!strcmp(ours, "contributing_factors") && !rule_for(ap->ic, ours)) /* a fields: entry says where they are */
+		return section_factors(ap, how);
 	return NULL;
 }
 
@@ -829,6 +908,34 @@ static void resolve_actions(struct apply *ap)
 	}
 }
 
+struct ynode *fieldmap_defaults(const struct site *s)
+{
+	const struct import_cfg *ic = s->import;
+	const struct ynode *d = ic ? ic->defaults : NULL;
+	if (!d || !d->n)
+		return NULL;
+	struct apply ap = {.site = s, .ic = ic};
+	ap.a = arena_new(1024);
+	struct ynode *root = new_map(&ap, d->n, d->loc), *im = NULL;
+	root->arena = ap.a;
+	for (size_t i = 0; i < d->n; i++) {
+		const char *k = d->keys[i];
+		struct ynode *v = d->items[i];
+		if (ynode_is_empty(v))
+			continue;
+		if (strncmp(k, "impact.", 7)) {
+			map_set(root, k, v);
+			continue;
+		}
+		if (!im) {
+			im = new_map(&ap, d->n, d->loc);
+			map_set(root, "impact", im);
+		}
+		map_set(im, k + 7, v);
+	}
+	return root;
+}
+
 void fieldmap_looked_for(const struct site *s, const char *ours, struct buf *out)
 {
 	const struct fm_rule *r = s->import ? rule_for(s->import, ours) : NULL;
@@ -901,4 +1008,44 @@ struct ynode *fieldmap_body_actions(const struct postmortem *pm, struct loc *sec
 	}
 	list->arena = a;
 	return list;
+}
+
+void fieldmap_keep_computed(struct ynode *computed, const struct name_list *keep)
+{
+	size_t k = 0;
+	if (!computed)
+		return;
+	for (size_t i = 0; i < computed->n; i++) {
+		if (!name_list_has(keep, computed->keys[i]))
+			continue;
+		computed->keys[k] = computed->keys[i];
+		computed->key_locs[k] = computed->key_locs[i];
+		computed->items[k++] = computed->items[i];
+	}
+	computed->n = k;
+}
+
+/* Whether some postmortem of pms has the computed field `name`. */
+static bool computed_somewhere(const struct postmortem *pms, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ynode_get(pms[i].computed, name))
+			return true;
+	return false;
+}
+
+void fieldmap_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n, bool public_build)
+{
+	const struct name_list *lists[] = {&ic->computed_search, &ic->computed_public};
+	static const char *const what[] = {"computed.search", "computed.public"};
+	for (size_t k = 0; k < 2 && n; k++) {
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const char *name = lists[k]->v[i];
+			if (public_build && k == 0 && !name_list_has(&ic->computed_public, name))
+				continue; /* left out of a public build: computed.public does not name it */
+			if (!computed_somewhere(pms, n, name))
+				warning(&lists[k]->locs[i], "%s names \"%s\", which no on_postmortem hook returned (expected a field of the table a scripts/NAME.lua on_postmortem returns)",
+					what[k], name);
+		}
+	}
 }

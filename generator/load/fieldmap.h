@@ -1,7 +1,8 @@
 /*
  * fieldmap: a postmortem's fields in our names, wherever the author put them.
  *
- * Owns site.yaml's `fields:`, `defaults:`, `import:` and `taxonomies:`.  For
+ * Owns site.yaml's `fields:`, `defaults:`, `import:`, `taxonomies:` and
+ * `computed:` (where on_postmortem's fields may go, hooks.h).  For
  * each field of ours, fieldmap_apply() takes the first present, non-empty
  * value of: the names `fields:` gives for it, in order (front matter keys,
  * then the body's metadata labels), else the front matter key of that name;
@@ -17,62 +18,28 @@
 #ifndef AFTERMATH_FIELDMAP_H
 #define AFTERMATH_FIELDMAP_H
 
+#include "model/fieldsource.h"
+#include "model/importcfg.h"
 #include "model/model.h"
 #include "yaml/yamltree.h"
 
 struct site;
 struct hooks;
 
-/* One `fields:` entry: our (possibly dotted) name, the author's names in order, an optional split. */
-struct fm_rule {
-	char *ours;
-	char **theirs;
-	size_t ntheirs;
-	char *split; /* NULL: no split */
-	struct loc loc;
-};
-
-/* A `taxonomies:` entry: a browsable dimension of the site's own. */
-struct taxonomy {
-	char *name;     /* the field (and the folder: /<name>/) */
-	char *title;    /* "Companies" */
-	char *singular; /* "Company" */
-	struct loc loc;
-};
-
-struct import_cfg {
-	struct fm_rule *rules;
-	size_t nrules;
-	const struct ynode *defaults; /* in site->front; NULL when none */
-	bool front_optional;          /* import.front_matter: optional */
-	bool skip_invalid;            /* import.on_invalid: skip */
-	bool read_body;               /* import.read_body (default: true when import: is given) */
-	struct taxonomy *tax;
-	size_t ntax;
-	struct hooks *hooks; /* scripts/NAME.lua with on_load (hooks.h); NULL when none */
-};
-
-/* Where one field's value came from (check --explain). */
-struct field_source {
-	char *field; /* ours, dotted for impact.* */
-	char *how;   /* "front matter", "fields: uuid", "default", "body: H1", ... */
-	char *value; /* as read (a list shown as "a, b"); NULL for a mapping */
-	struct loc loc;
-};
-
-struct explain {
-	struct field_source *v;
-	size_t n, alloc;
-};
-
 /*
- * site.yaml key `key` (fields, defaults, import, taxonomies) into
+ * site.yaml key `key` (fields, defaults, import, taxonomies, computed) into
  * s->import (made on first use).  Returns 1 when the key is not one of
  * these, 0 when read, -1 after reporting its problems at file:line:col.
  * fieldmap_site_check() then checks what depends on the whole file (a
  * `fields:` target may be a taxonomy declared below it): 0 or -1.
  */
 int fieldmap_site_key(struct site *s, const char *key, const struct ynode *v);
+/*
+ * site.yaml as the load stage reads it: the hooks of `dir` (below), then
+ * site_load() (model/siteconfig.h), then its keys above, then the check.  0,
+ * or -1 after reporting every problem found.
+ */
+int fieldmap_site_load(struct site *s, const char *dir);
 int fieldmap_site_check(struct site *s);
 /* The content directory's scripts/NAME.lua hooks into s->import (made when there are any). */
 void fieldmap_site_hooks(struct site *s, const char *dir);
@@ -104,12 +71,31 @@ void fieldmap_apply(struct fm_result *res, const struct site *s, const struct po
  */
 struct ynode *fieldmap_body_actions(const struct postmortem *pm, struct loc *section);
 
+/*
+ * site.yaml's defaults: as a tree in our names (dotted impact.* keys under
+ * impact), values at their site.yaml places, for frontmatter.c to validate
+ * once; NULL when there are none.  ynode_free it.
+ */
+struct ynode *fieldmap_defaults(const struct site *s);
+
 /* The names looked for `ours` in the front matter ("start_time, Date"; `ours` without a rule), appended to out. */
 void fieldmap_looked_for(const struct site *s, const char *ours, struct buf *out);
+
+/* Keep only the computed fields `keep` names (a public build: site.yaml computed.public). */
+void fieldmap_keep_computed(struct ynode *computed, const struct name_list *keep);
+
+/*
+ * Warn, at its site.yaml line, of each name in computed.search and
+ * computed.public that no postmortem of pms has (a typo, or a hook that
+ * never returns it); in a public build, of the public ones only.
+ */
+void fieldmap_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n, bool public_build);
+
+/* Whether `name` is in list l. */
+bool name_list_has(const struct name_list *l, const char *name);
 
 /* Whether n is empty: null, "", [] or {}. */
 bool ynode_is_empty(const struct ynode *n);
 
-void explain_release(struct explain *ex);
 
 #endif

@@ -14,35 +14,23 @@ struct fm {
 	struct postmortem *pm;
 	const struct site *site;
 	const struct ynode *root;
-	bool mapped; /* root is fieldmap's tree, in our names */
+	bool mapped;   /* root is fieldmap's tree, in our names */
+	bool defaults; /* root is site.yaml's defaults: (nothing is required) */
 	int ret;
 };
 
 /* ---- splitting the file ------------------------------------------------- */
 
-/* Location of byte `off` of text in `file`. */
-static struct loc loc_at(const char *file, const char *text, size_t off)
-{
-	struct loc loc = {file, 1, 1};
-	for (size_t i = 0; i < off; i++) {
-		if (text[i] == '\n')
-			loc.line++, loc.col = 1;
-		else
-			loc.col++;
-	}
-	return loc;
-}
-
 static int check_bytes(const char *file, const char *text, size_t len)
 {
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
-		struct loc loc = loc_at(file, text, (size_t)(nul - text));
+		struct loc loc = diag_loc_at(file, text, (size_t)(nul - text));
 		return error(&loc, "file contains a NUL byte (is it a binary file?)");
 	}
 	size_t bad = utf8_valid(text, len);
 	if (bad < len) {
-		struct loc loc = loc_at(file, text, bad);
+		struct loc loc = diag_loc_at(file, text, bad);
 		return error(&loc, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8", (unsigned char)text[bad]);
 	}
 	return 0;
@@ -420,7 +408,7 @@ static void severity_value(struct fm *f, const struct ynode *n)
 
 static void required(struct fm *f, const char *ours)
 {
-	if (field(f, ours))
+	if (field(f, ours) || f->defaults)
 		return;
 	if (!f->mapped) {
 		f->ret = error(&f->root->loc, "missing required field \"%s\"", site_field(f->site, ours));
@@ -603,6 +591,21 @@ int frontmatter_explain(struct postmortem *pm, const struct site *site, const ch
 		parse_fields(&f);
 		body_actions(&f);
 	}
+	return f.ret < 0 ? -1 : 0;
+}
+
+int frontmatter_check_defaults(const struct site *site)
+{
+	struct ynode *root = fieldmap_defaults(site);
+	if (!root)
+		return 0;
+	struct postmortem pm = {0};
+	pm.path = xstrdup(site->path ? site->path : "site.yaml");
+	pm.rel = xstrdup("site.yaml");
+	struct fm f = {.pm = &pm, .site = site, .root = root, .mapped = true, .defaults = true};
+	parse_fields(&f);
+	ynode_free(root);
+	pm_release(&pm);
 	return f.ret < 0 ? -1 : 0;
 }
 

@@ -31,6 +31,13 @@ int frontmatter_explain(struct postmortem *pm, const struct site *site, const ch
 			struct explain *ex);
 
 /*
+ * Validate site.yaml's defaults: once, as front matter is (an unknown
+ * severity, a date that is not one), each problem at its site.yaml
+ * line:column, before any postmortem uses them.  0, or -1 after reporting.
+ */
+int frontmatter_check_defaults(const struct site *site);
+
+/*
  * The same split for a pages/ Markdown file file: the front matter (optional) gives
  * the title.  Fills pg->front, pg->title and returns the body through
  * body and body_line (pointing into text).  0 or -1.

@@ -1,10 +1,11 @@
 /* hooks: the site's own Lua run on every postmortem as it loads (see hooks.h). */
 #include "load/hooks.h"
 
-#include "load/fieldmap.h"
+#include "model/fieldsource.h"
 #include "base/fsutil.h"
 #include "model/model.h"
-#include "lua/template.h"
+#include "model/siteconfig.h"
+#include "lua/sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -329,9 +330,20 @@ static void push_names(lua_State *L, const char *k, const struct term *t, size_t
 	lua_setfield(L, -2, k);
 }
 
-/* The validated postmortem as hooks see it: our fields, typed values as text. */
-static void push_pm(lua_State *L, const struct postmortem *pm, const char *severity)
+/* Whether a public build strips `field` (public.strip): hooks then do not see it. */
+static bool hidden(const struct site *s, bool public_build, const char *field)
 {
+	for (size_t i = 0; public_build && i < s->nstrip; i++)
+		if (!strcmp(s->strip[i], field))
+			return true;
+	return false;
+}
+
+/* The validated postmortem as hooks see it: our fields, typed values as text (public.strip's left out in a public build). */
+static void push_pm(lua_State *L, const struct postmortem *pm, const struct site *s, bool public_build)
+{
+	bool no_ai_owner = hidden(s, public_build, "action_items.owner");
+	bool no_ai_ticket = hidden(s, public_build, "action_items.ticket");
 	luaL_checkstack(L, 8, "on_postmortem");
 	lua_createtable(L, 0, 24);
 	set_s(L, "id", pm->id);
@@ -340,13 +352,14 @@ static void push_pm(lua_State *L, const struct postmortem *pm, const char *sever
 	set_when_s(L, "date", &pm->date);
 	set_when_s(L, "published", &pm->published);
 	set_s(L, "status", status_name(pm->status));
-	set_s(L, "severity", severity);
+	set_s(L, "severity", s->severities[pm->severity]);
 	set_s(L, "kind", kind_name(pm->kind));
 	set_s(L, "visibility", visibility_name(pm->visibility));
-	set_s(L, "owner", pm->owner);
+	if (!hidden(s, public_build, "owner"))
+		set_s(L, "owner", pm->owner);
 	set_s(L, "summary", pm->summary);
 	set_s(L, "source", pm->source);
-	push_names(L, "authors", pm->authors, pm->nauthors);
+	push_names(L, "authors", pm->authors, hidden(s, public_build, "authors") ? 0 : pm->nauthors);
 	push_names(L, "services", pm->services, pm->nservices);
 	push_names(L, "tags", pm->tags, pm->ntags);
 	lua_createtable(L, (int)pm->nfactors, 0);
@@ -371,20 +384,23 @@ static void push_pm(lua_State *L, const struct postmortem *pm, const char *sever
 		const struct action_item *ai = &pm->actions[i];
 		lua_createtable(L, 0, 8);
 		set_s(L, "title", ai->title);
-		set_s(L, "owner", ai->owner);
+		if (!no_ai_owner)
+			set_s(L, "owner", ai->owner);
 		set_when_s(L, "due", &ai->due);
 		set_when_s(L, "closed", &ai->closed);
 		set_s(L, "status", ai_status_name(ai->status));
 		if (ai->priority != PRI_NONE)
 			set_s(L, "priority", priority_name(ai->priority));
-		set_s(L, "ticket", ai->ticket);
+		if (!no_ai_ticket)
+			set_s(L, "ticket", ai->ticket);
 		set_s(L, "success_criteria", ai->success_criteria);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "action_items");
 }
 
-int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const char *severity, struct ynode **out)
+int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const struct site *s, bool public_build,
+			struct ynode **out)
 {
 	struct hstate *st = state(h);
 	*out = NULL;
@@ -400,7 +416,7 @@ int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const char
 		const struct hfunc *fn = &st->pm[k];
 		struct back b = {.a = a, .at = {fn->script, fn->line, 1}};
 		lua_rawgeti(L, LUA_REGISTRYINDEX, fn->ref);
-		push_pm(L, pm, severity);
+		push_pm(L, pm, s, public_build);
 		if (sandbox_call(L, 1, 1, fn->script) < 0) {
 			struct loc loc = {pm->path, 1, 1};
 			note(&loc, "while on_postmortem of %s ran on this file", fn->script);

@@ -1,6 +1,7 @@
 /* markdown: cmark-gfm to HTML, toc, text, wiki-links, action items (see markdown.h). */
 #include "load/markdown.h"
 
+#include "load/mdparse.h"
 #include "load/sanitize.h"
 #include "model/slug.h"
 #include "base/strmap.h"
@@ -15,9 +16,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Longest wiki-link id, and how far past "[[" we look for its "]]". */
-#define WIKILINK_MAX 100
-#define WIKILINK_SCAN 256
 #define RAW_TAGS_MAX 5000 /* tags of raw HTML a document may keep (too_much_html) */
 
 /*
@@ -85,186 +83,8 @@ static bool needs_triggers(const char *src, size_t len)
 	return false;
 }
 
-struct heading {
-	cmark_node *node;
-	size_t start, end; /* its plain text: m->text.ptr[start..end) */
-	bool replaced;     /* node is out of the tree (heading_replace) */
-};
-
-/* ---- cmark's memory ----------------------------------------------------- */
-
-/*
- * cmark-gfm allocates every node, chunk and buffer of a document on its own
- * and frees them one by one.  A document's parse takes its memory from one
- * growing block instead (a bump allocator; free does nothing, realloc grows
- * the last block in place when it can) and all of it goes at once when the
- * document is done.  cmark's allocator takes no context, so the document
- * being parsed on this thread is found in a thread-local pointer.  The
- * nodes this module adds are made in the same memory (cmark links only
- * nodes of one allocator), so the tree, the parser and all they hold go
- * with the block, without walking the tree to free each node.  The HTML is
- * rendered into malloc's memory: it outlives the document's.  (A long
- * document is parsed with malloc: see BUMP_MAX.)
- */
-struct bump_chunk {
-	struct bump_chunk *next;
-	size_t used, size;
-	_Alignas(16) unsigned char data[];
-};
-
-struct bump {
-	struct bump_chunk *head;
-	void *last; /* the latest block, which realloc may grow in place */
-};
-
-/* Each block starts with its size. */
-#define BUMP_HEAD 16
-#define BUMP_FIRST (64u << 10)
-/*
- * A longer document is parsed in malloc's memory: what cmark frees while it
- * parses (a block's text once its inlines are read, a buffer that grew) would
- * stay in the block until the end, about a third more memory at 14 MB.
- */
-#define BUMP_MAX (1u << 20)
-
-static _Thread_local struct bump *bump_now;
-
-static void *bump_alloc(size_t n)
-{
-	struct bump *b = bump_now;
-	size_t need = BUMP_HEAD + ((n + 15) & ~(size_t)15);
-	struct bump_chunk *c = b->head;
-	if (need < n)
-		die("out of memory (a block of %zu bytes)", n);
-	if (!c || c->size - c->used < need) {
-		size_t size = c ? c->size * 2 : BUMP_FIRST;
-		if (size < need)
-			size = need;
-		struct bump_chunk *nc = xmalloc(sizeof(*nc) + size);
-		nc->next = c;
-		nc->used = 0;
-		nc->size = size;
-		b->head = c = nc;
-	}
-	unsigned char *p = c->data + c->used;
-	c->used += need;
-	memcpy(p, &n, sizeof(n));
-	b->last = p + BUMP_HEAD;
-	return p + BUMP_HEAD;
-}
-
-static void *bump_calloc(size_t n, size_t size)
-{
-	if (size && n > SIZE_MAX / size)
-		die("out of memory (%zu blocks of %zu bytes)", n, size);
-	void *p = bump_alloc(n * size);
-	memset(p, 0, n * size);
-	return p;
-}
-
-static void *bump_realloc(void *p, size_t n)
-{
-	if (!p)
-		return bump_alloc(n);
-	struct bump *b = bump_now;
-	unsigned char *q = p;
-	size_t old;
-	memcpy(&old, q - BUMP_HEAD, sizeof(old));
-	size_t have = (old + 15) & ~(size_t)15, want = (n + 15) & ~(size_t)15;
-	struct bump_chunk *c = b->head;
-	if (p == b->last && want >= have && c->size - c->used >= want - have) { /* grow in place */
-		c->used += want - have;
-		memcpy(q - BUMP_HEAD, &n, sizeof(n));
-		return p;
-	}
-	void *np = bump_alloc(n);
-	memcpy(np, p, old < n ? old : n);
-	return np;
-}
-
-static void bump_free(void *p)
-{
-	(void)p;
-}
-
-static cmark_mem bump_mem = {bump_calloc, bump_realloc, bump_free};
-
-static void bump_release(struct bump *b)
-{
-	for (struct bump_chunk *c = b->head, *next; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	b->head = NULL;
-	b->last = NULL;
-}
-
-/* One call's state. */
-struct md {
-	const char *file;
-	int line0; /* the file's line number of body line 1, minus 1 */
-	const struct md_opts *opts;
-	const char *src; /* the source as parsed (after internal blocks are dropped) */
-	size_t srclen;
-	struct buf srcbuf;   /* owns src when it is not the body itself */
-	bool entities;       /* src has "&#": a numeric entity may spell a wiki-link mark */
-	size_t *lines;       /* offsets of line starts in src, built on demand */
-	size_t nlines;
-	cmark_node *doc;
-	struct buf text;     /* the body as plain text */
-	struct heading *heads;
-	size_t nheads, heads_alloc;
-	size_t raw_tags;    /* '<' in the raw HTML kept so far (too_much_html) */
-	cmark_node **drops; /* raw HTML and links with unsafe URLs, in document order */
-	size_t ndrops, drops_alloc;
-	cmark_node **texts; /* text nodes outside links that contain "[[" */
-	size_t ntexts, texts_alloc;
-	struct toc_entry *toc;
-	size_t ntoc, toc_alloc;
-	struct wikilink *links;
-	size_t nlinks, links_alloc;
-	struct strmap ids; /* heading ids used so far */
-	char **stripped;   /* values cut from task items' annotations (md_opts.strip_keys) */
-	size_t nstripped, stripped_alloc;
-	struct bump mem;   /* cmark's memory for this document (bump_now while it is parsed) */
-	cmark_mem *cmem;   /* &bump_mem, or malloc's for a long document (BUMP_MAX) */
-	int ret;
-};
 
 /* ---- internal blocks ---------------------------------------------------- */
-
-static const char *skip_blanks(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static bool eat(const char **p, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-	if ((size_t)(end - *p) < n || strncasecmp(*p, word, n))
-		return false;
-	*p += n;
-	return true;
-}
-
-enum internal_marker internal_marker(const char *p, const char *end)
-{
-	bool closing;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "<!--"))
-		return NOT_MARKER;
-	p = skip_blanks(p, end);
-	closing = eat(&p, end, "/");
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "internal"))
-		return NOT_MARKER;
-	p = skip_blanks(p, end);
-	if (!eat(&p, end, "-->") || skip_blanks(p, end) != end)
-		return NOT_MARKER;
-	return closing ? MARK_CLOSE : MARK_OPEN;
-}
 
 /* Append [p, end) without wiki-link marks. */
 static void add_unmarked(struct buf *out, const char *p, const char *end)
@@ -282,8 +102,11 @@ static void add_unmarked(struct buf *out, const char *p, const char *end)
 /* Where the marker on line `line` (starting at p) begins. */
 static struct loc marker_loc(const struct md *m, int line, const char *p)
 {
-	const char *end = strchr(p, '\n');
-	const char *q = skip_blanks(p, end ? end : p + strlen(p));
+	const char *end = strchr(p, '\n'), *q = p;
+	if (!end)
+		end = p + strlen(p);
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+		q++;
 	return (struct loc){m->file, m->line0 + line, (int)(q - p) + 1};
 }
 
@@ -347,7 +170,7 @@ static void prepare(struct md *m, const char *body)
 }
 
 /* Line `line` (1-based) of the source as [*s, *e); false past the end. */
-static bool source_line(struct md *m, int line, const char **s, const char **e)
+bool source_line(struct md *m, int line, const char **s, const char **e)
 {
 	if (!m->lines) {
 		size_t alloc = 0;
@@ -425,9 +248,19 @@ static void visit_text(struct md *m, cmark_node *n, int in_link)
 }
 
 /* Where node n starts in the file (its line offset by the front matter's). */
-static struct loc node_loc(const struct md *m, cmark_node *n)
+/* cmark's byte column `col` of body line `line` as diagnostics count columns: in characters (diag.h). */
+int char_col(struct md *m, int line, int col)
 {
-	return (struct loc){m->file, m->line0 + cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+	const char *s, *e;
+	if (col > 1 && source_line(m, line, &s, &e) && (size_t)(col - 1) <= (size_t)(e - s))
+		return diag_column(s, (size_t)(col - 1));
+	return col;
+}
+
+struct loc node_loc(struct md *m, cmark_node *n)
+{
+	int line = cmark_node_get_start_line(n);
+	return (struct loc){m->file, m->line0 + line, char_col(m, line, cmark_node_get_start_column(n))};
 }
 
 static void visit_link(struct md *m, cmark_node *n)
@@ -618,171 +451,6 @@ static void drop_unsafe(struct md *m)
 	}
 }
 
-/* ---- wiki-links ------------------------------------------------------------ */
-
-struct wikimatch {
-	const char *open; /* the "[[" */
-	const char *id;   /* trimmed id, not NUL-terminated */
-	size_t idlen;
-	const char *end; /* just past the "]]" */
-};
-
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/*
- * The first [[ID]] at or after s: an id is 1 to WIKILINK_MAX characters
- * other than '[', ']' and newline once trimmed.  Every "[[" is looked at
- * once and scans at most WIKILINK_SCAN bytes, so this is linear.
- */
-static bool find_wikilink(const char *s, struct wikimatch *w)
-{
-	for (const char *o = strstr(s, "[["); o; o = strstr(o, "[[")) {
-		while (o[2] == '[')
-			o++;
-		const char *a = o + 2, *e = a;
-		while (*e && *e != ']' && *e != '[' && *e != '\n' && e - a < WIKILINK_SCAN)
-			e++;
-		if (e[0] == ']' && e[1] == ']') {
-			const char *b = e;
-			while (a < b && blank(*a))
-				a++;
-			while (b > a && blank(b[-1]))
-				b--;
-			if (b > a && b - a <= WIKILINK_MAX) {
-				*w = (struct wikimatch){o, a, (size_t)(b - a), e + 2};
-				return true;
-			}
-		}
-		if (!*e)
-			return false;
-		o = e;
-	}
-	return false;
-}
-
-/*
- * Finds each [[ID]] of a text node's literal in the source line, for its
- * column and to tell "\\[[X]]" (text) from "[[X]]".  When the literal is the
- * source byte for byte, that is an offset from the node's column.
- * Otherwise (backslash escapes, entities, a task-list box) the same
- * "[[ID]]" is looked for in the source after the previous one, else the
- * next "[[".  The literal is never longer than its source and an entity is
- * at most 12 times longer than what it stands for, so the search window is
- * 12 times the literal since the previous match: linear overall.
- */
-struct locator {
-	const char *lit, *lp; /* the literal; lp matches sp */
-	const char *s, *sp, *e; /* the source line; searched from sp */
-	int col0;
-	bool exact;
-};
-
-static void locator_init(struct locator *l, struct md *m, cmark_node *t, const char *lit)
-{
-	int line = cmark_node_get_start_line(t), col = cmark_node_get_start_column(t);
-	*l = (struct locator){.lit = lit, .lp = lit, .col0 = col};
-	l->exact = cmark_node_get_end_line(t) == line &&
-		   cmark_node_get_end_column(t) - col + 1 == (int)strlen(lit);
-	if (!l->exact && source_line(m, line, &l->s, &l->e) && col >= 1 && col - 1 <= l->e - l->s)
-		l->sp = l->s + col - 1;
-}
-
-/* Sets *col to the file column of w's "[["; true when a backslash escapes it. */
-static bool locate(struct locator *l, const struct wikimatch *w, int *col)
-{
-	*col = l->col0 + (int)(w->open - l->lit);
-	if (l->exact || !l->sp)
-		return false;
-	size_t n = (size_t)(w->end - w->open), window = 12 * (size_t)(w->end - l->lp);
-	size_t room = (size_t)(l->e - l->sp) < window ? (size_t)(l->e - l->sp) : window;
-	const char *at = memmem(l->sp, room, w->open, n);
-	if (!at)
-		at = memmem(l->sp, room, "[[", 2);
-	if (!at)
-		return false;
-	const char *q = at;
-	while (q > l->s && q[-1] == '\\')
-		q--;
-	*col = (int)(at - l->s) + 1;
-	l->sp = at + 2;
-	l->lp = w->open + 2;
-	return (at - q) % 2 == 1;
-}
-
-static cmark_node *text_node(cmark_mem *mem, const char *s, size_t len)
-{
-	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
-	char *copy = xstrndup(s, len);
-	cmark_node_set_literal(t, copy);
-	free(copy);
-	return t;
-}
-
-/* Put n after at and return it; or free it and return at where n cannot go. */
-static cmark_node *insert_after(cmark_node *at, cmark_node *n)
-{
-	if (cmark_node_insert_after(at, n))
-		return n;
-	cmark_node_free(n);
-	return at;
-}
-
-/*
- * The marker for link_resolve(): the id, HTML-escaped, between two marks,
- * as raw HTML (a table cell may hold raw HTML but no custom inline).
- */
-static cmark_node *wikilink_node(cmark_mem *mem, const struct wikimatch *w, struct buf *tmp)
-{
-	cmark_node *n = cmark_node_new_with_mem(CMARK_NODE_HTML_INLINE, mem);
-	buf_reset(tmp);
-	buf_addch(tmp, WIKILINK_MARK);
-	buf_add_html(tmp, w->id, w->idlen);
-	buf_addch(tmp, WIKILINK_MARK);
-	cmark_node_set_literal(n, buf_cstr(tmp));
-	return n;
-}
-
-/* Split text node t at every [[ID]], recording each. */
-static void split_wikilinks(struct md *m, cmark_node *t, struct buf *tmp)
-{
-	char *lit = xstrdup(cmark_node_get_literal(t));
-	const char *p = lit, *q = lit; /* text not yet placed; where to look next */
-	cmark_node *at = t;
-	struct locator l;
-	struct wikimatch w;
-	int col;
-	locator_init(&l, m, t, lit);
-	while (find_wikilink(q, &w)) {
-		q = w.end;
-		if (locate(&l, &w, &col))
-			continue;
-		if (w.open > p)
-			at = insert_after(at, text_node(m->cmem, p, (size_t)(w.open - p)));
-		at = insert_after(at, wikilink_node(m->cmem, &w, tmp));
-		struct loc loc = {m->file, m->line0 + cmark_node_get_start_line(t), col};
-		ALLOC_GROW(m->links, m->nlinks + 1, m->links_alloc);
-		m->links[m->nlinks++] = (struct wikilink){xstrndup(w.id, w.idlen), loc};
-		p = w.end;
-	}
-	if (p > lit) {
-		if (*p)
-			insert_after(at, text_node(m->cmem, p, strlen(p)));
-		cmark_node_free(t);
-	}
-	free(lit);
-}
-
-static void wikilinks(struct md *m)
-{
-	struct buf tmp = BUF_INIT;
-	for (size_t i = 0; i < m->ntexts; i++)
-		split_wikilinks(m, m->texts[i], &tmp);
-	buf_release(&tmp);
-}
-
 /* ---- headings -------------------------------------------------------------- */
 
 /*
@@ -861,300 +529,12 @@ static void headings(struct md *m)
 	buf_release(&tmp);
 }
 
-/* ---- action items from the body -------------------------------------------- */
-
-static void plain_text(struct buf *out, cmark_node *n)
-{
-	cmark_iter *it = cmark_iter_new(n);
-	for (cmark_event_type ev = cmark_iter_next(it); ev != CMARK_EVENT_DONE; ev = cmark_iter_next(it)) {
-		cmark_node *c = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(c);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
-			buf_adds(out, cmark_node_get_literal(c));
-		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
-			buf_addch(out, ' ');
-	}
-	cmark_iter_free(it);
-}
-
-/* s without leading and trailing blanks, in place. */
-static char *trim(char *s)
-{
-	while (blank(*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && blank(s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
-static void set_text(char **field, const char *v)
-{
-	free(*field);
-	*field = xstrdup(v);
-}
-
-static int set_field(struct action_item *a, const struct loc *loc, const char *key, const char *v)
-{
-	if (!*v)
-		return error(loc, "%s in action item has no value (expected %s: VALUE)", key, key);
-	if (same_word(key, "owner")) {
-		set_text(&a->owner, v);
-		free(a->owner_slug);
-		a->owner_slug = slugify(v);
-	} else if (same_word(key, "ticket")) {
-		set_text(&a->ticket, v);
-	} else if (same_word(key, "due") || same_word(key, "closed")) {
-		struct when *w = same_word(key, "due") ? &a->due : &a->closed;
-		if (when_parse(w, v) < 0)
-			return error(loc, "%s \"%s\" in action item is not a date (expected YYYY-MM-DD)", key, v);
-	} else if (same_word(key, "priority")) {
-		if (!ai_priority_parse(v, &a->priority))
-			return error(loc, "unknown priority \"%s\" in action item (expected " AI_PRIORITY_EXPECTED ")", v);
-	} else if (same_word(key, "status")) {
-		if (!ai_status_parse(v, &a->status))
-			return error(loc, "unknown status \"%s\" in action item (expected " AI_STATUS_EXPECTED ")", v);
-	} else {
-		return error(loc, "unknown key \"%s\" in action item "
-			     "(expected owner, due, priority, ticket, status, closed)", key);
-	}
-	return 0;
-}
-
-/*
- * Cut a trailing "(key: value, key: value)" off text and apply it.  A
- * trailing parenthesis without a ':' is part of the title.
- */
-static int annotation(struct action_item *a, const struct loc *loc, char *text)
-{
-	size_t n = strlen(text);
-	char *open = strrchr(text, '(');
-	int ret = 0;
-	if (!n || text[n - 1] != ')' || !open || !strchr(open, ':'))
-		return 0;
-	text[n - 1] = '\0';
-	*open = '\0';
-	char *save = NULL;
-	for (char *part = strtok_r(open + 1, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(part, ':');
-		if (!colon) {
-			ret = error(loc, "\"%s\" in action-item annotation has no value (expected key: value)",
-				    trim(part));
-			continue;
-		}
-		*colon = '\0';
-		if (set_field(a, loc, trim(part), trim(colon + 1)) < 0)
-			ret = -1;
-	}
-	trim(text);
-	return ret;
-}
-
-static void action_free(struct action_item *a)
-{
-	free(a->title);
-	free(a->owner);
-	free(a->owner_slug);
-	free(a->ticket);
-	free(a->success_criteria);
-}
-
-static void task_item(struct md *m, struct postmortem *pm, cmark_node *item, size_t *alloc)
-{
-	struct buf t = BUF_INIT;
-	cmark_node *para = cmark_node_first_child(item);
-	struct loc loc = node_loc(m, item);
-	struct action_item a = {.status = cmark_gfm_extensions_get_tasklist_item_checked(item) ? AI_DONE : AI_OPEN,
-				.loc = loc};
-	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
-		plain_text(&t, para);
-	char *text = buf_detach(&t, NULL);
-	if (annotation(&a, &loc, text) < 0)
-		m->ret = -1;
-	char *title = trim(text);
-	if (!*title) {
-		m->ret = error(&loc, "action item without a title (expected text before the annotation)");
-		free(text);
-		action_free(&a);
-		return;
-	}
-	a.title = xstrdup(title);
-	free(text);
-	ALLOC_GROW(pm->actions, pm->nactions + 1, *alloc);
-	pm->actions[pm->nactions++] = a;
-}
-
-static bool is_action_heading(const struct md *m, const struct heading *h)
-{
-	const char *s = m->text.ptr + h->start, *e = m->text.ptr + h->end;
-	while (s < e && blank(*s))
-		s++;
-	while (e > s && blank(e[-1]))
-		e--;
-	return e - s == 12 && !strncasecmp(s, "action items", 12);
-}
-
-/*
- * The task items of the lists after the first "Action items" heading, up to
- * the next heading of the same or a higher level.
- */
-static void body_actions(struct md *m, struct postmortem *pm)
-{
-	size_t i = 0, alloc = 0;
-	while (i < m->nheads && !is_action_heading(m, &m->heads[i]))
-		i++;
-	if (i == m->nheads)
-		return;
-	cmark_node *h = m->heads[i].node;
-	int level = cmark_node_get_heading_level(h);
-	for (cmark_node *b = cmark_node_next(h); b; b = cmark_node_next(b)) {
-		cmark_node_type t = cmark_node_get_type(b);
-		if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(b) <= level)
-			break;
-		if (t != CMARK_NODE_LIST)
-			continue;
-		for (cmark_node *item = cmark_node_first_child(b); item; item = cmark_node_next(item))
-			if (!strcmp(cmark_node_get_type_string(item), "tasklist"))
-				task_item(m, pm, item, &alloc);
-	}
-	pm->actions_from_body = pm->nactions > 0;
-	pm->actions_from_tasks = pm->nactions > 0;
-}
-
-/* ---- public.strip in task items, as the parser read them ------------------------- */
-
-static size_t plain_len(cmark_node *n)
-{
-	struct buf b = BUF_INIT;
-	plain_text(&b, n);
-	size_t len = b.len;
-	buf_release(&b);
-	return len;
-}
-
-/* Drop n and every node after it. */
-static void drop_from(cmark_node *n)
-{
-	while (n) {
-		cmark_node *next = cmark_node_next(n);
-		cmark_node_unlink(n);
-		cmark_node_free(n);
-		n = next;
-	}
-}
-
-/* Keep the inlines below parent whose plain text is its first `keep` bytes (plain_text's count). */
-static void keep_inlines(cmark_node *parent, size_t keep)
-{
-	for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
-		size_t len = plain_len(c);
-		if (!keep) {
-			drop_from(c);
-			return;
-		}
-		if (keep >= len) {
-			keep -= len;
-			continue;
-		}
-		cmark_node_type t = cmark_node_get_type(c);
-		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
-			char *lit = xstrndup(cmark_node_get_literal(c), keep);
-			cmark_node_set_literal(c, lit);
-			free(lit);
-		} else {
-			keep_inlines(c, keep);
-		}
-		drop_from(cmark_node_next(c));
-		return;
-	}
-}
-
-static bool strip_key(const struct md_opts *o, const char *key)
-{
-	for (size_t i = 0; i < o->nstrip_keys; i++)
-		if (same_word(key, o->strip_keys[i]))
-			return true;
-	return false;
-}
-
-/*
- * Cut the stripped keys from the trailing "(key: value, ...)" of the task
- * item's text, found the way annotation() finds it; the kept keys stay, as
- * text.  The values cut are recorded in m->stripped.
- */
-static void strip_item(struct md *m, cmark_node *item)
-{
-	cmark_node *para = cmark_node_first_child(item);
-	struct buf t = BUF_INIT, kept = BUF_INIT;
-	if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
-		return;
-	plain_text(&t, para);
-	char *text = t.ptr, *open = text ? strrchr(text, '(') : NULL;
-	size_t n = t.len, removed = 0;
-	if (!n || text[n - 1] != ')' || !open || !strchr(open, ':'))
-		goto out;
-	size_t at = (size_t)(open - text);
-	text[n - 1] = '\0';
-	char *save = NULL;
-	for (char *part = strtok_r(open + 1, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(part, ':');
-		if (colon) {
-			char *key = xstrndup(part, (size_t)(colon - part));
-			bool cut = strip_key(m->opts, trim(key));
-			free(key);
-			if (cut) {
-				ALLOC_GROW(m->stripped, m->nstripped + 1, m->stripped_alloc);
-				m->stripped[m->nstripped++] = xstrdup(trim(colon + 1));
-				removed++;
-				continue;
-			}
-		}
-		buf_addf(&kept, "%s%s", kept.len ? ", " : "", trim(part));
-	}
-	if (!removed)
-		goto out;
-	while (at && blank(text[at - 1]))
-		at--;
-	keep_inlines(para, at);
-	if (kept.len) {
-		cmark_node *k = cmark_node_new_with_mem(CMARK_NODE_TEXT, m->cmem);
-		char *s = xstrfmt("%s(%s)", at ? " " : "", kept.ptr);
-		cmark_node_set_literal(k, s);
-		free(s);
-		cmark_node_append_child(para, k);
-	}
-out:
-	buf_release(&t);
-	buf_release(&kept);
-}
-
-static void strip_tasks(struct md *m)
-{
-	cmark_node **items = NULL;
-	size_t n = 0, alloc = 0;
-	cmark_iter *it = cmark_iter_new(m->doc);
-	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
-		cmark_node *c = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_ITEM &&
-		    !strcmp(cmark_node_get_type_string(c), "tasklist")) {
-			ALLOC_GROW(items, n + 1, alloc);
-			items[n++] = c;
-		}
-	}
-	cmark_iter_free(it);
-	for (size_t i = 0; i < n; i++)
-		strip_item(m, items[i]);
-	free(items);
-}
-
 /* ---- driver -------------------------------------------------------------------- */
 
 static void parse(struct md *m, const char *body)
 {
 	pthread_once(&extensions_once, extensions_init);
-	bump_now = &m->mem; /* until md_release: reading a node may allocate too */
+	bump_use(&m->mem); /* until md_release: reading a node may allocate too */
 	prepare(m, body);
 	if (md_screen(m->src, m->srclen, m->opts->limits ? m->opts->limits : &md_limits_default, m->file, m->line0) < 0) {
 		m->ret = -1;
@@ -1265,7 +645,7 @@ static void md_release(struct md *m)
 	free(m->stripped);
 	strmap_release(&m->ids);
 	bump_release(&m->mem);
-	bump_now = NULL;
+	bump_use(NULL);
 }
 
 int markdown_parse(struct postmortem *pm, const struct md_opts *opts)
@@ -1299,80 +679,4 @@ int markdown_parse_page(struct page *pg, const char *body, int body_line, const 
 	pg->nwikilinks = m.nlinks;
 	md_release(&m);
 	return m.ret;
-}
-
-/* ---- link_resolve ------------------------------------------------------------ */
-
-/* Undo buf_add_html() for the id inside a marker. */
-static void unescape_id(struct buf *out, const char *s, size_t len)
-{
-	static const struct {
-		const char *entity;
-		char c;
-	} entities[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
-	buf_reset(out);
-	for (size_t i = 0; i < len; i++) {
-		size_t k = 0;
-		while (s[i] == '&' && k < ARRAY_SIZE(entities) && !str_starts(s + i, entities[k].entity))
-			k++;
-		if (s[i] != '&' || k == ARRAY_SIZE(entities)) {
-			buf_addch(out, s[i]);
-			continue;
-		}
-		buf_addch(out, entities[k].c);
-		i += strlen(entities[k].entity) - 1;
-	}
-}
-
-void link_resolve(struct buf *out, const char *html, link_resolver fn, void *ctx)
-{
-	struct buf id = BUF_INIT;
-	const char *p = html, *end = html + strlen(html);
-	for (;;) {
-		const char *a = memchr(p, WIKILINK_MARK, (size_t)(end - p));
-		const char *b = a ? memchr(a + 1, WIKILINK_MARK, (size_t)(end - a - 1)) : NULL;
-		if (!b) {
-			buf_add(out, p, (size_t)(end - p));
-			break;
-		}
-		buf_add(out, p, (size_t)(a - p));
-		unescape_id(&id, a + 1, (size_t)(b - a - 1));
-		const char *url = NULL, *title = NULL;
-		bool known = fn(ctx, buf_cstr(&id), &url, &title);
-		if (known && !url) { /* not in this build: the text given, no id, no link */
-			buf_adds(out, "<span class=\"wikilink\">");
-			buf_add_html(out, title, strlen(title));
-			buf_adds(out, "</span>");
-		} else if (known) {
-			buf_adds(out, "<a class=\"wikilink\" href=\"");
-			buf_add_html(out, url, strlen(url));
-			buf_adds(out, "\">");
-			buf_add_html(out, title, strlen(title));
-			buf_adds(out, "</a>");
-		} else {
-			buf_adds(out, "[[");
-			buf_add(out, a + 1, (size_t)(b - a - 1)); /* already escaped */
-			buf_adds(out, "]]");
-		}
-		p = b + 1;
-	}
-	buf_release(&id);
-}
-
-void text_resolve(struct buf *out, const char *text, link_resolver fn, void *ctx)
-{
-	struct wikimatch w;
-	const char *p = text;
-	while (find_wikilink(p, &w)) {
-		char *id = xstrndup(w.id, w.idlen);
-		const char *url = NULL, *title = NULL;
-		buf_add(out, p, (size_t)(w.open - p));
-		if (fn(ctx, id, &url, &title))
-			buf_adds(out, title);
-		else
-			buf_add(out, w.open, (size_t)(w.end - w.open));
-		free(id);
-		p = w.end;
-	}
-	buf_adds(out, p);
 }

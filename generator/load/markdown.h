@@ -22,6 +22,7 @@
 #define AFTERMATH_MARKDOWN_H
 
 #include "model/mdscreen.h"
+#include "model/internal.h"
 #include "model/model.h"
 #include "model/siteconfig.h"
 
@@ -61,16 +62,6 @@ int markdown_parse(struct postmortem *pm, const struct md_opts *opts);
 
 /* The same for an extra page (no action items, no plain text). */
 int markdown_parse_page(struct page *pg, const char *body, int body_line, const struct md_opts *opts);
-
-/*
- * The internal-block markers: the line [p, end) (no newline) is
- * "<!-- internal -->" (MARK_OPEN) or "<!-- /internal -->" (MARK_CLOSE), with
- * blanks (space, tab, CR) only around the parts and letters in any case.
- * One test for markdown, redact and the leak check, so all three see the
- * same blocks.
- */
-enum internal_marker { NOT_MARKER, MARK_OPEN, MARK_CLOSE };
-enum internal_marker internal_marker(const char *p, const char *end);
 
 /*
  * Resolves a wiki-link target for link_resolve: sets *url and *title

@@ -1,7 +1,7 @@
 /* luasafe: library functions bounded in time and size for the sandbox (see luasafe.h). */
 #include "lua/luasafe.h"
 
-#include "lua/template.h"
+#include "lua/budget.h"
 
 #include <ctype.h>
 #include <lauxlib.h>

@@ -86,6 +86,7 @@ struct action_item {
 	char *owner; /* NULL when none */
 	char *owner_slug;
 	struct when due, closed;
+	bool due_by_policy; /* due was left out and comes from site.yaml's policy.due (policy.h) */
 	enum ai_status status;
 	enum ai_priority priority;
 	char *ticket;           /* NULL when none */

@@ -1,7 +1,6 @@
 /* siteconfig: site.yaml, typed and validated (see siteconfig.h). */
 #include "model/siteconfig.h"
 
-#include "load/fieldmap.h"
 #include "base/fsutil.h"
 #include "model/slug.h"
 #include "base/url.h"
@@ -38,6 +37,7 @@ void site_init(struct site *s)
 	s->id_pattern = xstrdup("PM-{year}-{seq:3}");
 	s->strip = str_list(4, strip);
 	s->nstrip = 4;
+	policy_init(&s->policy);
 }
 
 static void free_list(char **v, size_t n)
@@ -67,6 +67,7 @@ void site_release(struct site *s)
 		free(si->slug);
 		free(si->description);
 		free(si->team);
+		free(si->owner);
 		free_list(si->link_titles, si->nlinks);
 		free_list(si->link_urls, si->nlinks);
 	}
@@ -76,6 +77,7 @@ void site_release(struct site *s)
 		free(s->fields[i].theirs);
 	}
 	free(s->fields);
+	free(s->taxonomies);
 	free_list(s->strip, s->nstrip);
 	for (size_t i = 0; i < s->nredact; i++) {
 		free(s->redact[i].pattern);
@@ -83,7 +85,9 @@ void site_release(struct site *s)
 	}
 	free(s->redact);
 	free_list(s->deny, s->ndeny);
-	import_cfg_free(s->import);
+	if (s->import)
+		s->import_free(s->import);
+	policy_release(&s->policy);
 	ynode_free(s->front);
 	memset(s, 0, sizeof(*s));
 }
@@ -207,7 +211,7 @@ static int parse_service(struct service_info *si, const char *name, const struct
 	if (ynode_is_null(n))
 		return 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "service \"%s\" must be a mapping of description, team, tier, links (got %s)", name,
+		return error(&n->loc, "service \"%s\" must be a mapping of description, team, owner, tier, links (got %s)", name,
 			     ynode_kind(n));
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i];
@@ -216,6 +220,8 @@ static int parse_service(struct service_info *si, const char *name, const struct
 			ret |= get_text(v, "description", &si->description);
 		else if (!strcmp(k, "team"))
 			ret |= get_text(v, "team", &si->team);
+		else if (!strcmp(k, "owner"))
+			ret |= get_text(v, "owner", &si->owner);
 		else if (!strcmp(k, "tier"))
 			ret |= parse_int(v, "tier", 1, 5, &si->tier);
 		else if (!strcmp(k, "links"))
@@ -331,12 +337,16 @@ static int parse_public(struct site *s, const struct ynode *n)
 	return ret;
 }
 
-/* Top-level keys read elsewhere (lint.c) or kept for templates (params:). */
-static const char *const other_keys[] = {"lint", "params"};
+/*
+ * Top-level keys read elsewhere from s->front (lint.c's lint:; fieldmap.c's
+ * fields:, defaults:, import:, taxonomies: and computed:, by the load stage)
+ * or kept for templates (params:).
+ */
+static const char *const other_keys[] = {"lint", "params", "fields", "defaults", "import", "taxonomies", "computed", "policy"};
 static const char *const known_keys[] = {
 	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
 	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
-	"lint",     "params",
+	"lint",     "params",      "computed", "policy",
 };
 
 /* Edit distance of a and b, stopping at 3 (for "did you mean"). */
@@ -426,9 +436,6 @@ static int parse_key(struct site *s, const char *k, const struct loc *kloc, cons
 		return parse_aliases(s, v);
 	if (!strcmp(k, "services"))
 		return parse_services(s, v);
-	int r = fieldmap_site_key(s, k, v); /* fields, defaults, import, taxonomies */
-	if (r <= 0)
-		return r;
 	if (!strcmp(k, "public"))
 		return parse_public(s, v);
 	if (!strcmp(k, "params") && v->type != YN_MAP && !ynode_is_null(v))
@@ -446,7 +453,6 @@ int site_load(struct site *s, const char *dir)
 	char *text;
 	size_t len;
 	int ret = 0;
-	fieldmap_site_hooks(s, dir); /* scripts/NAME.lua's on_load (hooks.h) */
 	if (!fs_exists(path)) {
 		free(path);
 		return 0;
@@ -456,13 +462,7 @@ int site_load(struct site *s, const char *dir)
 		return -1;
 	size_t bad = utf8_valid(text, len);
 	if (bad < len) {
-		struct loc loc = {s->path, 1, 1};
-		for (size_t i = 0; i < bad; i++) {
-			if (text[i] == '\n')
-				loc.line++, loc.col = 1;
-			else
-				loc.col++;
-		}
+		struct loc loc = diag_loc_at(s->path, text, bad);
 		unsigned char byte = (unsigned char)text[bad];
 		free(text);
 		return error(&loc, "invalid UTF-8 (byte 0x%02x)", byte);
@@ -476,7 +476,8 @@ int site_load(struct site *s, const char *dir)
 	for (size_t i = 0; i < s->front->n; i++)
 		if (parse_key(s, s->front->keys[i], &s->front->key_locs[i], s->front->items[i]) < 0)
 			ret = -1;
-	if (fieldmap_site_check(s) < 0)
+	const struct ynode *policy = ynode_get(s->front, "policy"); /* after severities:, whatever the order */
+	if (policy && policy_parse(&s->policy, policy, s->severities, s->nseverities) < 0)
 		ret = -1;
 	return ret;
 }
@@ -487,6 +488,29 @@ int site_severity(const struct site *s, const char *name)
 		if (!strcasecmp(s->severities[i], name))
 			return (int)i;
 	return -1;
+}
+
+const char *site_service_registered(const struct site *s, const char *name)
+{
+	char *slug = slugify(name);
+	const char *canonical = NULL;
+	for (size_t a = 0; a < s->naliases && !canonical; a++)
+		for (size_t k = 0; k < s->aliases[a].nnames && !canonical; k++) {
+			char *as = slugify(s->aliases[a].names[k]);
+			if (!strcmp(as, slug))
+				canonical = s->aliases[a].canonical;
+			free(as);
+		}
+	if (canonical) {
+		free(slug);
+		slug = slugify(canonical);
+	}
+	const char *found = NULL;
+	for (size_t i = 0; i < s->nservices && !found; i++)
+		if (!strcmp(s->services[i].slug, slug))
+			found = s->services[i].name;
+	free(slug);
+	return found;
 }
 
 const char *site_field(const struct site *s, const char *ours)

@@ -10,6 +10,7 @@
 
 #include "model/mdscreen.h"
 #include "model/model.h"
+#include "model/policy.h"
 #include "yaml/yamltree.h"
 
 /* aliases: one canonical name and the other spellings that mean it. */
@@ -24,6 +25,7 @@ struct alias {
 struct service_info {
 	char *name, *slug;
 	char *description, *team; /* NULL when not given */
+	char *owner;              /* who escalated action items go to (policy.h); NULL when not given */
 	int tier;                 /* 0 when not given */
 	char **link_titles, **link_urls;
 	size_t nlinks;
@@ -67,7 +69,12 @@ struct site {
 	size_t nredact;
 	char **deny;
 	size_t ndeny;
-	struct import_cfg *import; /* fields:, defaults:, import:, taxonomies: (fieldmap.h); NULL when none is given */
+	/* fields:, defaults:, import:, taxonomies:, computed:, read by the load stage (load/fieldmap.h); NULL when none is given */
+	struct import_cfg *import;
+	void (*import_free)(struct import_cfg *); /* how site_release frees it */
+	const char **taxonomies; /* taxonomies:' names, in order (pm->taxa's), for the public profile; the names are import's */
+	size_t ntaxonomies;
+	struct policy policy; /* policy: (policy.h) */
 	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
 	struct ynode *front; /* the whole document (NULL when absent) */
 };
@@ -76,13 +83,21 @@ struct site {
 void site_init(struct site *s);
 /*
  * Read `dir`/site.yaml when it exists into *s (after site_init).  Returns 0,
- * or -1 after reporting every problem found.
+ * or -1 after reporting every problem found.  The keys of later stages
+ * (fields:, defaults:, import:, taxonomies:, lint:) are left in s->front for
+ * them: fieldmap_site_load() (load/fieldmap.h) calls this and reads its own.
  */
 int site_load(struct site *s, const char *dir);
 void site_release(struct site *s);
 
 /* Index of severity name in s->severities, or -1. */
 int site_severity(const struct site *s, const char *name);
+/*
+ * The services registry's spelling of service `name`, compared by slug and
+ * through aliases: (graph.c's canonical name); NULL when the registry does
+ * not have it.  Owned by the site.
+ */
+const char *site_service_registered(const struct site *s, const char *name);
 /* The author's name for our field `ours` (ours itself when not mapped). */
 const char *site_field(const struct site *s, const char *ours);
 

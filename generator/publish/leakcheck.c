@@ -1,13 +1,15 @@
 /* leakcheck: scan a public build's output for what must not be in it (see leakcheck.h). */
 #include "publish/leakcheck.h"
 
+#include "publish/ahocorasick.h"
+#include "publish/profile.h"
+#include "publish/textview.h"
 #include "base/fsutil.h"
-#include "load/markdown.h"
+#include "model/internal.h"
 #include "base/parallel.h"
 #include "publish/redact.h"
 #include "model/slug.h"
 #include "base/strmap.h"
-#include "base/textfold.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <limits.h>
@@ -15,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define SHOWN_FILES 3 /* output files named per leak */
 #define MAX_NOTES 10  /* published sources noted per leak */
@@ -24,616 +25,9 @@
 
 /* What a needle is; K_TITLE_FIELD is a title looked for only where it stands alone (found as K_TITLE). */
 /* K_INTERNAL_ID: a published postmortem's id in the sources, when the build shows public ids. */
-/* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket). */
+/* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket, a taxonomy's term). */
 enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID, K_STRIPPED };
 
-/* ---- views: text with, for each byte, its offset in the file ---------------------- */
-
-struct view {
-	char *s;
-	uint32_t *map;
-	size_t len, alloc;
-};
-
-/* Room for n more bytes: every view is at most as long as the text it is made from. */
-static void view_reserve(struct view *v, size_t n)
-{
-	if (n + 1 > v->alloc) {
-		v->alloc = n + 1 > 4096 ? n + 1 : 4096;
-		v->s = xrealloc(v->s, v->alloc);
-		v->map = xrealloc(v->map, v->alloc * sizeof(*v->map));
-	}
-	v->len = 0;
-	v->s[0] = '\0';
-}
-
-static inline void view_add(struct view *v, char c, uint32_t off)
-{
-	v->map[v->len] = off;
-	v->s[v->len++] = c;
-}
-
-static void view_end(struct view *v)
-{
-	v->s[v->len] = '\0';
-}
-
-static void view_release(struct view *v)
-{
-	free(v->s);
-	free(v->map);
-	memset(v, 0, sizeof(*v));
-}
-
-/* Offset in the file of byte i of a text whose map is `map` (NULL: the file itself). */
-static uint32_t map_at(const uint32_t *map, size_t i)
-{
-	return map ? map[i] : (uint32_t)i;
-}
-
-static bool blank(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static bool word_char(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-}
-
-/* How fold() writes text: for the needles (lowercased, blank runs one space) or for patterns (as written). */
-enum fold_mode { FOLD_MATCH, FOLD_PATTERN };
-
-static void fold_blank(struct view *out, bool *sp, enum fold_mode mode, char c, uint32_t off)
-{
-	if (mode == FOLD_PATTERN)
-		view_add(out, c, off);
-	else if (!*sp)
-		view_add(out, ' ', off);
-	*sp = true;
-}
-
-/*
- * s in its normalised form (textfold.h): default-ignorable code points
- * removed, look-alikes as the ASCII they stand for, spaces beyond ASCII
- * as ' '; FOLD_MATCH also lowercases ASCII and makes each run of blanks
- * one space.  Each byte maps to the offset of the character it comes
- * from.  Never longer than s.  Returns whether a code point beyond ASCII
- * was folded (the text reads differently to a pattern).
- */
-static bool fold(struct view *out, const char *s, size_t n, const uint32_t *map, enum fold_mode mode)
-{
-	bool sp = false, changed = false;
-	view_reserve(out, n);
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t off = map_at(map, i), cp;
-		size_t len;
-		const char *ascii;
-		if (c < 0x80) {
-			if (blank(c))
-				fold_blank(out, &sp, mode, (char)c, off);
-			else {
-				sp = false;
-				view_add(out, (char)(mode == FOLD_MATCH && c >= 'A' && c <= 'Z' ? c + 32 : c), off);
-			}
-			i++;
-			continue;
-		}
-		if (!(len = textfold_utf8(s + i, n - i, &cp))) {
-			sp = false;
-			view_add(out, (char)c, off);
-			i++;
-			continue;
-		}
-		switch (textfold_cp(cp, &ascii)) {
-		case TEXTFOLD_DROP:
-			changed = true;
-			break;
-		case TEXTFOLD_SPACE:
-			changed |= cp != 0xA0; /* the one fold() always read as a blank */
-			fold_blank(out, &sp, mode, ' ', off);
-			break;
-		case TEXTFOLD_ASCII:
-			changed = true;
-			sp = false;
-			for (const char *a = ascii; *a; a++)
-				view_add(out, (char)(mode == FOLD_MATCH && *a >= 'A' && *a <= 'Z' ? *a + 32 : *a), off);
-			break;
-		case TEXTFOLD_SELF:
-			sp = false;
-			for (size_t k = 0; k < len; k++)
-				view_add(out, s[i + k], map_at(map, i + k));
-			break;
-		}
-		i += len;
-	}
-	view_end(out);
-	return changed;
-}
-
-/* A folded copy of s without leading and trailing blanks (needles). */
-static char *fold_str(const char *s)
-{
-	struct view v = {0};
-	fold(&v, s, strlen(s), NULL, FOLD_MATCH);
-	size_t a = 0, b = v.len;
-	while (a < b && v.s[a] == ' ')
-		a++;
-	while (b > a && v.s[b - 1] == ' ')
-		b--;
-	char *r = xstrndup(v.s + a, b - a);
-	view_release(&v);
-	return r;
-}
-
-/* ---- decoding: character references, backslash escapes, CSV quotes -------------------- */
-
-static void add_utf8(struct view *v, uint32_t cp, uint32_t off)
-{
-	if (cp < 0x80) {
-		view_add(v, (char)cp, off);
-	} else if (cp < 0x800) {
-		view_add(v, (char)(0xC0 | (cp >> 6)), off);
-		view_add(v, (char)(0x80 | (cp & 0x3F)), off);
-	} else if (cp < 0x10000) {
-		view_add(v, (char)(0xE0 | (cp >> 12)), off);
-		view_add(v, (char)(0x80 | ((cp >> 6) & 0x3F)), off);
-		view_add(v, (char)(0x80 | (cp & 0x3F)), off);
-	} else {
-		view_add(v, (char)(0xF0 | (cp >> 18)), off);
-		view_add(v, (char)(0x80 | ((cp >> 12) & 0x3F)), off);
-		view_add(v, (char)(0x80 | ((cp >> 6) & 0x3F)), off);
-		view_add(v, (char)(0x80 | (cp & 0x3F)), off);
-	}
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Parse up to max hex digits (at least min); the value, or -1. */
-static long hex(const char *s, size_t n, size_t min, size_t max, size_t *used)
-{
-	long v = 0;
-	size_t i = 0;
-	while (i < n && i < max && hexval(s[i]) >= 0)
-		v = v * 16 + hexval(s[i++]);
-	*used = i;
-	return i >= min ? v : -1;
-}
-
-static bool valid_cp(long cp)
-{
-	return cp > 0 && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
-}
-
-/* "&amp;", "&#39;", "&#x27;" ... at s: its length and code point, or 0. */
-static size_t entity(const char *s, size_t n, uint32_t *cp)
-{
-	static const struct {
-		const char *name;
-		uint32_t cp;
-	} named[] = {{"amp;", '&'},        {"lt;", '<'},       {"gt;", '>'},         {"quot;", '"'},
-		     {"apos;", '\''},       {"nbsp;", ' '},     {"shy;", 0xAD},       {"zwj;", 0x200D},
-		     {"zwnj;", 0x200C},     {"ensp;", 0x2002},  {"emsp;", 0x2003},    {"thinsp;", 0x2009},
-		     {"hairsp;", 0x200A},   {"NoBreak;", 0x2060}, {"ZeroWidthSpace;", 0x200B}, {"colon;", ':'},
-		     {"hyphen;", 0x2010},   {"dash;", 0x2010},  {"lpar;", '('},       {"rpar;", ')'}};
-	if (n > 3 && s[1] == '#') {
-		size_t used = 0, start = (s[2] == 'x' || s[2] == 'X') ? 3 : 2;
-		long v = 0;
-		if (start == 3) {
-			v = hex(s + 3, n - 3, 1, 6, &used);
-		} else {
-			while (start + used < n && used < 7 && s[start + used] >= '0' && s[start + used] <= '9')
-				v = v * 10 + (s[start + used++] - '0');
-			if (!used)
-				v = -1;
-		}
-		if (v < 0 || !valid_cp(v) || start + used >= n || s[start + used] != ';')
-			return 0;
-		*cp = (uint32_t)v;
-		return start + used + 1;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(named); i++) {
-		size_t l = strlen(named[i].name);
-		if (n > l && !memcmp(s + 1, named[i].name, l)) {
-			*cp = named[i].cp;
-			return l + 1;
-		}
-	}
-	return 0;
-}
-
-/* "\n", "\u00e9", "\ud83d\ude00", "\x41", "\u{1F600}" ... at s: its length and code point, or 0. */
-static size_t escape(const char *s, size_t n, uint32_t *cp)
-{
-	static const char from[] = "nrtbf/\\\"'", to[] = "\n\r\t\b\f/\\\"'";
-	size_t used;
-	long v;
-	if (n < 2)
-		return 0;
-	const char *k = strchr(from, s[1]);
-	if (k && s[1]) {
-		*cp = (unsigned char)to[k - from];
-		return 2;
-	}
-	if (s[1] == 'x') {
-		v = hex(s + 2, n - 2, 2, 2, &used);
-		if (v <= 0)
-			return 0;
-		*cp = (uint32_t)v;
-		return 4;
-	}
-	if (s[1] != 'u')
-		return 0;
-	if (n > 3 && s[2] == '{') {
-		v = hex(s + 3, n - 3, 1, 6, &used);
-		if (v < 0 || !valid_cp(v) || 3 + used >= n || s[3 + used] != '}')
-			return 0;
-		*cp = (uint32_t)v;
-		return 4 + used;
-	}
-	v = hex(s + 2, n - 2, 4, 4, &used);
-	if (v < 0)
-		return 0;
-	if (v >= 0xD800 && v <= 0xDBFF && n >= 12 && s[6] == '\\' && s[7] == 'u') {
-		long lo = hex(s + 8, n - 8, 4, 4, &used);
-		if (lo >= 0xDC00 && lo <= 0xDFFF) {
-			*cp = (uint32_t)(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
-			return 12;
-		}
-	}
-	if (!valid_cp(v))
-		return 0;
-	*cp = (uint32_t)v;
-	return 6;
-}
-
-static void decode(struct view *out, const char *s, size_t n, const uint32_t *map, bool csv)
-{
-	view_reserve(out, n);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp = 0;
-		size_t k = 0;
-		if (s[i] == '&')
-			k = entity(s + i, n - i, &cp);
-		else if (s[i] == '\\')
-			k = escape(s + i, n - i, &cp);
-		else if (csv && s[i] == '"' && i + 1 < n && s[i + 1] == '"') {
-			k = 2;
-			cp = '"';
-		}
-		if (k) {
-			add_utf8(out, cp, map_at(map, i));
-			i += k;
-		} else {
-			view_add(out, s[i], map_at(map, i));
-			i++;
-		}
-	}
-	view_end(out);
-}
-
-static bool needs_decoding(const char *s, size_t n, bool csv)
-{
-	return memchr(s, '&', n) || memchr(s, '\\', n) || (csv && memchr(s, '"', n));
-}
-
-/* ---- markup flattened: the text without tags, then every attribute value ---------------- */
-
-/* Tags that sit inside a word or phrase: removed without a trace, the others leave a BLOCK_MARK. */
-static bool inline_tag(const char *name, size_t len)
-{
-	static const char *const tags[] = {"a",    "abbr", "b",   "bdi", "bdo",  "cite",   "code", "data", "dfn",
-					   "em",   "i",    "kbd", "mark", "q",  "s",      "samp", "small", "span",
-					   "strong", "sub", "sup", "time", "u", "var",    "wbr"};
-	if (len > 6)
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(tags); i++)
-		if (strlen(tags[i]) == len && !strncasecmp(tags[i], name, len))
-			return true;
-	return false;
-}
-
-/* What a block-level tag leaves in the text without its tags: a boundary no word crosses. */
-#define BLOCK_MARK '\x1f'
-
-/* Append s[from..to) to v as a field of its own: BLOCK_MARK "value". */
-static void add_field(struct view *v, const char *s, size_t from, size_t to)
-{
-	view_add(v, BLOCK_MARK, (uint32_t)from);
-	view_add(v, '"', (uint32_t)from);
-	for (size_t k = from; k < to; k++)
-		view_add(v, s[k], (uint32_t)k);
-	view_add(v, '"', (uint32_t)to);
-}
-
-static bool tag_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/';
-}
-
-/* The attribute values of the tag whose name ends at s[j], to attrs; the index after the tag. */
-static size_t tag_attrs(struct view *attrs, const char *s, size_t n, size_t j)
-{
-	while (j < n && s[j] != '>') {
-		if (tag_blank(s[j])) {
-			j++;
-			continue;
-		}
-		while (j < n && !tag_blank(s[j]) && s[j] != '=' && s[j] != '>') /* the attribute's name */
-			j++;
-		while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
-			j++;
-		if (j >= n || s[j] != '=')
-			continue;
-		for (j++; j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'); j++)
-			;
-		size_t from = j, to;
-		if (j < n && (s[j] == '"' || s[j] == '\'')) {
-			const char *q = memchr(s + j + 1, s[j], n - j - 1);
-			from = j + 1;
-			to = q ? (size_t)(q - s) : n;
-			j = q ? to + 1 : n;
-		} else {
-			while (j < n && !tag_blank(s[j]) && s[j] != '>')
-				j++;
-			to = j;
-		}
-		add_field(attrs, s, from, to);
-	}
-	return j < n ? j + 1 : n;
-}
-
-/*
- * The markup s as text: tags removed (a block-level one leaves a
- * BLOCK_MARK, an inline one nothing, so "<mark>Acme</mark> Corp" reads
- * "Acme Corp"), comments' text and every attribute value kept, as fields,
- * after the text.  Never longer than s.
- */
-static void flatten(struct view *out, struct view *attrs, const char *s, size_t n)
-{
-	view_reserve(out, n + 1); /* and the mark between text and fields */
-	view_reserve(attrs, n);
-	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
-		if (s[i] != '<') {
-			view_add(out, s[i], (uint32_t)i);
-			i++;
-			continue;
-		}
-		if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
-			const char *e = memmem(s + i + 4, n - i - 4, "-->", 3);
-			size_t end = e ? (size_t)(e - s) : n;
-			add_field(attrs, s, i + 4, end);
-			i = e ? end + 3 : n;
-			continue;
-		}
-		if (j < n && s[j] == '/')
-			j++;
-		if (j >= n || !((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '!' || s[j] == '?')) {
-			view_add(out, s[i], (uint32_t)i); /* a '<' that starts no tag */
-			i++;
-			continue;
-		}
-		size_t name = j;
-		while (j < n && (word_char((unsigned char)s[j]) || s[j] == '-' || s[j] == ':'))
-			j++;
-		if (!inline_tag(s + name, j - name))
-			view_add(out, BLOCK_MARK, (uint32_t)i);
-		i = tag_attrs(attrs, s, n, j);
-	}
-	view_add(out, BLOCK_MARK, (uint32_t)(n ? n - 1 : 0));
-	for (size_t k = 0; k < attrs->len; k++)
-		view_add(out, attrs->s[k], attrs->map[k]);
-	view_end(out);
-}
-
-/* ---- many strings at once: Aho-Corasick over folded text ---------------------------- */
-
-struct acnode {
-	int child, sibling; /* while building */
-	int fail, out, dict; /* out: a needle ending here; dict: the next state on the fail chain with one */
-	unsigned char label;
-};
-
-struct ac {
-	struct acnode *node;
-	size_t nnode, anode;
-	int *same; /* same[needle]: the next needle with the same text, or -1 */
-	size_t *len;
-	size_t nneedles, aneedles;
-	int *row;   /* states near the root: their row of dense, else -1 */
-	int *dense; /* rows of 256 next states, fail links followed */
-	bool *emit; /* a needle ends at the state or on its fail chain */
-	uint32_t *first, *count; /* each state's edges in label/target, sorted by label */
-	unsigned char *label;
-	int *target;
-};
-
-static int ac_new_node(struct ac *a, unsigned char label)
-{
-	ALLOC_GROW(a->node, a->nnode + 1, a->anode);
-	a->node[a->nnode] = (struct acnode){-1, -1, 0, -1, -1, label};
-	return (int)a->nnode++;
-}
-
-static int ac_child(const struct ac *a, int s, unsigned char c)
-{
-	for (int k = a->node[s].child; k >= 0; k = a->node[k].sibling)
-		if (a->node[k].label == c)
-			return k;
-	return -1;
-}
-
-/* Add needle number `id` (ids count up from 0) with folded text s. */
-static void ac_add(struct ac *a, const char *s, size_t len, int id)
-{
-	int st = 0;
-	if (!a->nnode)
-		ac_new_node(a, 0);
-	for (size_t i = 0; i < len; i++) {
-		int k = ac_child(a, st, (unsigned char)s[i]);
-		if (k < 0) {
-			k = ac_new_node(a, (unsigned char)s[i]);
-			a->node[k].sibling = a->node[st].child;
-			a->node[st].child = k;
-		}
-		st = k;
-	}
-	ALLOC_GROW(a->same, (size_t)id + 1, a->aneedles);
-	a->len = xrealloc(a->len, a->aneedles * sizeof(*a->len));
-	a->same[id] = a->node[st].out;
-	a->len[id] = len;
-	a->node[st].out = id;
-	a->nneedles = (size_t)id + 1;
-}
-
-static int cmp_label(const void *va, const void *vb, void *ctx)
-{
-	const struct ac *a = ctx;
-	return (int)a->node[*(const int *)va].label - (int)a->node[*(const int *)vb].label;
-}
-
-/* States with a dense row of next states: the shallow ones, where most bytes of a text are read. */
-#define DENSE_ROWS 4096
-
-/* Rows of next states for the states up to the depth DENSE_ROWS rows can hold (at least 1). */
-static void ac_dense(struct ac *a, const int *order, const int *depth)
-{
-	size_t nrows = 0;
-	int maxd = a->nnode > DENSE_ROWS ? depth[order[DENSE_ROWS]] - 1 : INT_MAX; /* order: by depth */
-	if (maxd < 1)
-		maxd = 1;
-	a->row = xmalloc(a->nnode * sizeof(int));
-	for (size_t i = 0; i < a->nnode; i++)
-		a->row[i] = depth[i] <= maxd ? (int)nrows++ : -1;
-	a->dense = xmalloc(nrows * 256 * sizeof(int));
-	for (size_t i = 0; i < a->nnode; i++) { /* breadth first: a fail state's row is ready */
-		int s = order[i];
-		if (a->row[s] < 0)
-			continue;
-		int *r = &a->dense[(size_t)a->row[s] * 256];
-		const int *fr = s ? &a->dense[(size_t)a->row[a->node[s].fail] * 256] : NULL;
-		for (int c = 0; c < 256; c++) {
-			int k = ac_child(a, s, (unsigned char)c);
-			r[c] = k >= 0 ? k : (s ? fr[c] : 0);
-		}
-	}
-}
-
-/* Fail links breadth first, then the edges flattened for scanning. */
-static void ac_build(struct ac *a)
-{
-	if (!a->nnode)
-		ac_new_node(a, 0);
-	int *queue = xmalloc(a->nnode * sizeof(int));
-	int *depth = xcalloc(a->nnode, sizeof(int));
-	size_t head = 0, tail = 0;
-	queue[tail++] = 0;
-	while (head < tail) {
-		int u = queue[head++];
-		for (int v = a->node[u].child; v >= 0; v = a->node[v].sibling) {
-			int f = a->node[u].fail, t = -1;
-			if (u) {
-				while (f && ac_child(a, f, a->node[v].label) < 0)
-					f = a->node[f].fail;
-				t = ac_child(a, f, a->node[v].label);
-			}
-			a->node[v].fail = t > 0 ? t : 0;
-			int fv = a->node[v].fail;
-			a->node[v].dict = a->node[fv].out >= 0 ? fv : a->node[fv].dict;
-			depth[v] = depth[u] + 1;
-			queue[tail++] = v;
-		}
-	}
-	a->first = xcalloc(a->nnode, sizeof(*a->first));
-	a->count = xcalloc(a->nnode, sizeof(*a->count));
-	a->label = xmalloc(a->nnode);
-	a->target = xmalloc(a->nnode * sizeof(int));
-	a->emit = xmalloc(a->nnode * sizeof(bool));
-	size_t e = 0;
-	for (size_t s = 0; s < a->nnode; s++) {
-		a->first[s] = (uint32_t)e;
-		for (int k = a->node[s].child; k >= 0; k = a->node[k].sibling)
-			a->target[e++] = k;
-		a->count[s] = (uint32_t)(e - a->first[s]);
-		sort_array_r(a->target + a->first[s], a->count[s], sizeof(int), cmp_label, a);
-		for (size_t i = a->first[s]; i < e; i++)
-			a->label[i] = a->node[a->target[i]].label;
-		a->emit[s] = a->node[s].out >= 0 || a->node[s].dict >= 0;
-	}
-	ac_dense(a, queue, depth);
-	free(depth);
-	free(queue);
-}
-
-static int ac_edge(const struct ac *a, int s, unsigned char c)
-{
-	size_t lo = a->first[s], hi = lo + a->count[s];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (a->label[mid] == c)
-			return a->target[mid];
-		if (a->label[mid] < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
-typedef void (*ac_hit)(void *ctx, int needle, size_t start, size_t end);
-
-static void ac_scan(const struct ac *a, const char *s, size_t n, ac_hit fn, void *ctx)
-{
-	int st = 0;
-	if (!a->nneedles)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		for (;;) {
-			if (a->row[st] >= 0) {
-				st = a->dense[(size_t)a->row[st] * 256 + c];
-				break;
-			}
-			int t = ac_edge(a, st, c);
-			if (t >= 0) {
-				st = t;
-				break;
-			}
-			st = a->node[st].fail;
-		}
-		if (!a->emit[st])
-			continue;
-		for (int o = a->node[st].out >= 0 ? st : a->node[st].dict; o >= 0; o = a->node[o].dict)
-			for (int nd = a->node[o].out; nd >= 0; nd = a->same[nd])
-				fn(ctx, nd, i + 1 - a->len[nd], i + 1);
-	}
-}
-
-static void ac_release(struct ac *a)
-{
-	free(a->node);
-	free(a->same);
-	free(a->len);
-	free(a->first);
-	free(a->count);
-	free(a->label);
-	free(a->target);
-	free(a->row);
-	free(a->dense);
-	free(a->emit);
-	memset(a, 0, sizeof(*a));
-}
 
 /* Whether s[start..end) stands alone: as a token (ids: "-" and "." join words) or a phrase. */
 static bool bounded(const char *s, size_t len, size_t start, size_t end, bool id)
@@ -821,14 +215,6 @@ struct strip_list {
 	struct strmap shown; /* folded texts the site shows as something else: never looked for */
 };
 
-static bool strips(const struct site *s, const char *field)
-{
-	for (size_t i = 0; i < s->nstrip; i++)
-		if (!strcmp(s->strip[i], field))
-			return true;
-	return false;
-}
-
 /* Whether a stripped value can be looked for: 3 characters and a letter at least ("n/a" aside, numbers are everywhere). */
 static bool distinctive(const char *f)
 {
@@ -864,18 +250,18 @@ static void shown_values(const struct corpus *c, struct strmap *m)
 {
 	const struct site *s = &c->site;
 	published_names(c, m);
-	for (size_t i = 0; i < c->npms; i++) {
+	for (size_t i = 0; i < c->npms; i++) { /* what public.strip left (publish/profile.h) */
 		const struct postmortem *pm = &c->pms[i];
-		if (!strips(s, "owner"))
-			add_name(m, pm->owner);
-		for (size_t k = 0; k < pm->nauthors && !strips(s, "authors"); k++)
+		add_name(m, pm->owner);
+		for (size_t k = 0; k < pm->nauthors; k++)
 			add_name(m, pm->authors[k].name);
 		for (size_t k = 0; k < pm->nactions; k++) {
-			if (!strips(s, "action_items.owner"))
-				add_name(m, pm->actions[k].owner);
-			if (!strips(s, "action_items.ticket"))
-				add_name(m, pm->actions[k].ticket);
+			add_name(m, pm->actions[k].owner);
+			add_name(m, pm->actions[k].ticket);
 		}
+		for (size_t t = 0; pm->taxa && t < s->ntaxonomies; t++) /* site.yaml taxonomies: */
+			for (size_t k = 0; k < pm->taxa[t].n && !profile_strips(s, s->taxonomies[t]); k++)
+				add_name(m, pm->taxa[t].v[k].name);
 	}
 }
 
@@ -992,20 +378,16 @@ static void stripped_values(const struct corpus *c, struct strip_list *l)
 	if (c->profile != PROFILE_PUBLIC)
 		return;
 	shown_values(c, &l->shown);
+	size_t v = 0; /* c->stripped is by postmortem */
 	for (size_t i = 0; i < c->npms; i++) {
 		const struct postmortem *pm = &c->pms[i];
-		if (strips(s, "owner"))
-			strip_add(l, pm->owner, "owner", pm, NULL);
-		for (size_t k = 0; k < pm->nauthors && strips(s, "authors"); k++)
-			strip_add(l, pm->authors[k].name, "authors", pm, &pm->authors[k].loc);
-		for (size_t k = 0; k < pm->nactions; k++) {
-			if (strips(s, "action_items.owner"))
-				strip_add(l, pm->actions[k].owner, "action_items.owner", pm, &pm->actions[k].loc);
-			if (strips(s, "action_items.ticket"))
-				strip_add(l, pm->actions[k].ticket, "action_items.ticket", pm, &pm->actions[k].loc);
-		}
+		for (; v < c->nstripped && c->stripped[v].pm == i; v++)
+			strip_add(l, c->stripped[v].text, strip_field_names[c->stripped[v].field], pm, &c->stripped[v].loc);
 		for (size_t k = 0; k < pm->nstripped; k++)
 			strip_add(l, pm->stripped[k], "action_items", pm, NULL);
+		for (size_t t = 0; pm->taxa && t < s->ntaxonomies; t++) /* a taxonomy public.strip names: no pages (taxonomy.h) */
+			for (size_t k = 0; k < pm->taxa[t].n && profile_strips(s, s->taxonomies[t]); k++)
+				strip_add(l, pm->taxa[t].v[k].name, s->taxonomies[t], pm, &pm->taxa[t].v[k].loc);
 	}
 	stripped_by_redactor(c, l);
 	if (!c->prose_noted) {
@@ -1206,121 +588,6 @@ static bool markup(const char *path)
 	return false;
 }
 
-/* ---- files that are not UTF-8: decoded, or known binaries, or refused ------------------- */
-
-/* Formats whose first bytes say they are not text: images, fonts, archives, media. */
-static bool known_binary(const char *s, size_t n)
-{
-	static const struct {
-		const char *magic;
-		size_t len, at;
-	} formats[] = {
-		{"\x89PNG\r\n\x1a\n", 8, 0}, {"\xff\xd8\xff", 3, 0}, {"GIF87a", 6, 0}, {"GIF89a", 6, 0},
-		{"RIFF", 4, 0},              {"\0\0\1\0", 4, 0},     {"\0\0\2\0", 4, 0}, {"wOFF", 4, 0},
-		{"wOF2", 4, 0},              {"\0\1\0\0", 4, 0},     {"OTTO", 4, 0},     {"true\0", 5, 0},
-		{"ttcf", 4, 0},              {"%PDF-", 5, 0},        {"PK\3\4", 4, 0},   {"\x1f\x8b", 2, 0},
-		{"ftyp", 4, 4},              {"OggS", 4, 0},         {"ID3", 3, 0},      {"fLaC", 4, 0},
-		{"\0asm", 4, 0},             {"\x28\xb5\x2f\xfd", 4, 0}, {"BZh", 3, 0}, {"\xfd" "7zXZ", 5, 0},
-		{"II*\0", 4, 0},             {"MM\0*", 4, 0},        {"\x1a\x45\xdf\xa3", 4, 0},
-	};
-	if (n >= 10 && !memcmp(s, "BM", 2) && !memcmp(s + 6, "\0\0\0\0", 4)) /* BMP: its reserved bytes are 0 */
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
-		if (n >= formats[i].at + formats[i].len && !memcmp(s + formats[i].at, formats[i].magic, formats[i].len))
-			return true;
-	return false;
-}
-
-static void buf_add_utf8(struct buf *b, uint32_t cp)
-{
-	char tmp[4];
-	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-	static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
-	for (size_t k = n - 1; k > 0; k--, cp >>= 6)
-		tmp[k] = (char)(0x80 | (cp & 0x3F));
-	tmp[0] = (char)(lead[n] | cp);
-	buf_add(b, tmp, n);
-}
-
-/* UTF-16 (big-endian when be) as UTF-8; false at an unpaired surrogate. */
-static bool from_utf16(struct buf *out, const unsigned char *s, size_t n, bool be)
-{
-	for (size_t i = 0; i + 1 < n; i += 2) {
-		uint32_t u = be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
-		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
-			uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3]) : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
-			if (lo < 0xDC00 || lo > 0xDFFF)
-				return false;
-			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-			i += 2;
-		} else if (u >= 0xD800 && u <= 0xDFFF) {
-			return false;
-		}
-		buf_add_utf8(out, u);
-	}
-	return n % 2 == 0;
-}
-
-/* UTF-16 without a BOM: most code units of a text have a zero high byte (0: not UTF-16, 1: LE, 2: BE). */
-static int utf16_guess(const unsigned char *s, size_t n)
-{
-	size_t zeros[2] = {0, 0}, m = n < 8192 ? n : 8192;
-	if (n < 4 || n % 2)
-		return 0;
-	for (size_t i = 0; i < m; i++)
-		zeros[i % 2] += !s[i];
-	if (zeros[1] * 10 >= m / 2 * 4 && zeros[0] * 10 < m / 2) /* 40% of high bytes zero, under 10% of low */
-		return 1;
-	if (zeros[0] * 10 >= m / 2 * 4 && zeros[1] * 10 < m / 2)
-		return 2;
-	return 0;
-}
-
-/* Windows-1252 (Latin-1 with its C1 printables) as UTF-8; false for bytes no text has (controls, holes). */
-static bool from_cp1252(struct buf *out, const unsigned char *s, size_t n)
-{
-	static const uint16_t c1[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-					0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-					0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-					0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
-		if ((c < 0x20 && !blank(c)) || c == 0x7F || (c >= 0x80 && c < 0xA0 && !c1[c - 0x80]))
-			return false;
-		buf_add_utf8(out, c >= 0x80 && c < 0xA0 ? c1[c - 0x80] : c);
-	}
-	return true;
-}
-
-/*
- * A file that is not UTF-8, as UTF-8 text: UTF-16 with a BOM or that looks
- * like UTF-16, else Windows-1252.  Returns the text (*len bytes), NULL for
- * a known binary format (*readable true) or for text it cannot read
- * (*readable false: the build must not publish it).
- */
-static char *decode_text(const char *data, size_t n, size_t *len, bool *readable)
-{
-	const unsigned char *s = (const unsigned char *)data;
-	struct buf b = BUF_INIT;
-	bool ok;
-	int guess;
-	*readable = true;
-	if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
-		ok = from_utf16(&b, s + 2, n - 2, s[0] == 0xFE);
-	else if (known_binary(data, n))
-		return NULL;
-	else if ((guess = utf16_guess(s, n)))
-		ok = from_utf16(&b, s, n, guess == 2);
-	else
-		ok = from_cp1252(&b, s, n);
-	if (!ok) {
-		buf_release(&b);
-		*readable = false;
-		return NULL;
-	}
-	return buf_detach(&b, len);
-}
-
 static int cmp_hit_off(const void *va, const void *vb)
 {
 	const struct hit *a = va, *b = vb;
@@ -1474,21 +741,6 @@ static void node_lines(const struct ynode *n, bool *skip, int nlines)
 	}
 }
 
-/* A source file read again to place a leak (no diagnostics: it was read once already); NULL if gone. */
-static char *read_quiet(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return buf_detach(&b, len);
-}
-
 struct src_scan {
 	struct leaks *l;
 	const struct needles *nd; /* needle i -> leak index nd->v[i].index */
@@ -1499,18 +751,6 @@ struct src_scan {
 	int nlines;
 };
 
-static struct loc loc_at(const char *path, const char *s, size_t off)
-{
-	struct loc loc = {path, 1, 1};
-	for (size_t i = 0; i < off; i++) {
-		if (s[i] == '\n') {
-			loc.line++;
-			loc.col = 1;
-		} else if (((unsigned char)s[i] & 0xC0) != 0x80)
-			loc.col++;
-	}
-	return loc;
-}
 
 static void src_hit(void *ctx, int needle, size_t start, size_t end)
 {
@@ -1520,7 +760,7 @@ static void src_hit(void *ctx, int needle, size_t start, size_t end)
 	bool token = k == K_ID || k == K_INTERNAL_ID;
 	if ((token || k == K_TITLE || k == K_STRIPPED) && !bounded(x->folded->s, x->folded->len, start, end, token))
 		return;
-	struct loc loc = loc_at(x->path, x->raw, x->folded->map[start]);
+	struct loc loc = diag_loc_at(x->path, x->raw, x->folded->map[start]);
 	if (x->skip && loc.line <= x->nlines && x->skip[loc.line])
 		return;
 	if (lk->nsrc > MAX_NOTES)
@@ -1536,7 +776,7 @@ static void scan_source(struct src_scan *x, const char *path, const struct ynode
 {
 	size_t n;
 	struct view v = {0};
-	char *s = read_quiet(path, &n);
+	char *s = fs_read_quiet(path, &n);
 	if (!s)
 		return;
 	bool *skip = internal_lines(s, n, &x->nlines);
@@ -1616,10 +856,10 @@ static struct loc hidden_loc(const struct hidden *h, const char *text)
 {
 	struct loc loc = {h->path, h->line, 0};
 	size_t n;
-	char *s = read_quiet(h->path, &n);
+	char *s = fs_read_quiet(h->path, &n);
 	const char *hit = s ? strstr(s, text) : NULL;
 	if (hit)
-		loc = loc_at(h->path, s, (size_t)(hit - s));
+		loc = diag_loc_at(h->path, s, (size_t)(hit - s));
 	free(s);
 	return loc;
 }

@@ -60,7 +60,7 @@
 #ifndef AFTERMATH_LEAKCHECK_H
 #define AFTERMATH_LEAKCHECK_H
 
-#include "load/corpus.h"
+#include "model/corpus.h"
 
 #define LEAK_FIELD_WORDS 2
 #define LEAK_FIELD_CHARS 10

@@ -2,39 +2,26 @@
 #include "publish/publish.h"
 
 #include "publish/leakcheck.h"
+#include "publish/profile.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define SHOW_CHARS 80 /* a redacted text longer than this is cut in the text report */
 
-/* The fields a public build strips when public.strip names them (redact.c checks the names). */
-static const char *const strippable[] = {"owner", "authors", "action_items.owner", "action_items.ticket"};
-
-static bool strips(const struct site *s, const char *field)
-{
-	for (size_t i = 0; i < s->nstrip; i++)
-		if (!strcmp(s->strip[i], field))
-			return true;
-	return false;
-}
-
-/* How many values of each strippable field pm has (those the build removes). */
 /* Postmortem i's id in the sources (the report is for the people who write them). */
 static const char *source_id(const struct corpus *c, size_t i)
 {
 	return c->internal_ids && c->internal_ids[i] ? c->internal_ids[i] : c->pms[i].id;
 }
 
-static void stripped_counts(const struct postmortem *pm, size_t counts[4])
+/* How many values of each strippable field public.strip removed from postmortem i (publish/profile.h). */
+static void stripped_counts(const struct corpus *c, size_t i, size_t counts[NSTRIP_FIELDS])
 {
-	counts[0] = pm->owner ? 1 : 0;
-	counts[1] = pm->nauthors;
-	counts[2] = counts[3] = 0;
-	for (size_t i = 0; i < pm->nactions; i++) {
-		counts[2] += pm->actions[i].owner != NULL;
-		counts[3] += pm->actions[i].ticket != NULL;
-	}
+	memset(counts, 0, NSTRIP_FIELDS * sizeof(size_t));
+	for (size_t v = 0; v < c->nstripped; v++)
+		if (c->stripped[v].pm == i)
+			counts[c->stripped[v].field]++;
 }
 
 /* ---- text ------------------------------------------------------------------------------- */
@@ -100,10 +87,10 @@ static void text_stripped(struct buf *b, const struct corpus *c)
 		buf_addf(b, " %s", c->site.strip[i]);
 	buf_adds(b, c->site.nstrip ? "):\n" : " nothing):\n");
 	for (size_t i = 0; i < c->npms; i++) {
-		size_t n[4], shown = 0;
-		stripped_counts(&c->pms[i], n);
-		for (size_t k = 0; k < 4; k++) {
-			if (!n[k] || !strips(&c->site, strippable[k]))
+		size_t n[NSTRIP_FIELDS], shown = 0;
+		stripped_counts(c, i, n);
+		for (size_t k = 0; k < NSTRIP_FIELDS; k++) {
+			if (!n[k])
 				continue;
 			if (!shown++)
 				buf_addf(b, "  %s: ", source_id(c, i));
@@ -173,29 +160,18 @@ static void text_deny(struct buf *b, const struct site *s)
 
 /* ---- JSON -------------------------------------------------------------------------------- */
 
-static void json_str(struct buf *b, const char *s)
-{
-	if (!s) {
-		buf_adds(b, "null");
-		return;
-	}
-	buf_addch(b, '"');
-	buf_add_json(b, s, strlen(s));
-	buf_addch(b, '"');
-}
-
 static void json_published(struct buf *b, const struct corpus *c)
 {
 	buf_adds(b, "\"published\": [");
 	for (size_t i = 0; i < c->npms; i++) {
 		buf_adds(b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
-		json_str(b, source_id(c, i));
+		buf_add_json_str(b, source_id(c, i));
 		buf_adds(b, ", \"public_id\": ");
-		json_str(b, c->pms[i].id);
+		buf_add_json_str(b, c->pms[i].id);
 		buf_adds(b, ", \"title\": ");
-		json_str(b, c->pms[i].title);
+		buf_add_json_str(b, c->pms[i].title);
 		buf_adds(b, ", \"path\": ");
-		json_str(b, c->pms[i].path);
+		buf_add_json_str(b, c->pms[i].path);
 		buf_addch(b, '}');
 	}
 	buf_adds(b, "],\n");
@@ -207,14 +183,14 @@ static void json_left_out(struct buf *b, const struct corpus *c, const enum leak
 	for (size_t i = 0; i < c->nhidden; i++) {
 		const struct hidden *h = &c->hidden[i];
 		buf_adds(b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
-		json_str(b, h->id);
+		buf_add_json_str(b, h->id);
 		buf_adds(b, ", \"title\": ");
-		json_str(b, h->title);
+		buf_add_json_str(b, h->title);
 		buf_adds(b, ", \"path\": ");
-		json_str(b, h->path);
+		buf_add_json_str(b, h->path);
 		static const char *const modes[] = {"no", "alone", "anywhere"};
 		buf_addf(b, ", \"line\": %d, \"title_checked\": \"%s\", \"because\": ", h->line, modes[mode[i]]);
-		json_str(b, why[i]);
+		buf_add_json_str(b, why[i]);
 		buf_addch(b, '}');
 	}
 	buf_adds(b, "],\n");
@@ -225,20 +201,20 @@ static void json_stripped(struct buf *b, const struct corpus *c)
 	buf_adds(b, "\"strip\": [");
 	for (size_t i = 0; i < c->site.nstrip; i++) {
 		buf_adds(b, i ? ", " : "");
-		json_str(b, c->site.strip[i]);
+		buf_add_json_str(b, c->site.strip[i]);
 	}
 	buf_adds(b, "],\n\"stripped\": [");
 	bool first = true;
 	for (size_t i = 0; i < c->npms; i++) {
-		size_t n[4];
-		stripped_counts(&c->pms[i], n);
+		size_t n[NSTRIP_FIELDS];
+		stripped_counts(c, i, n);
 		struct buf fields = BUF_INIT;
-		for (size_t k = 0; k < 4; k++)
-			if (n[k] && strips(&c->site, strippable[k]))
-				buf_addf(&fields, "%s\"%s\": %zu", fields.len ? ", " : "", strippable[k], n[k]);
+		for (size_t k = 0; k < NSTRIP_FIELDS; k++)
+			if (n[k])
+				buf_addf(&fields, "%s\"%s\": %zu", fields.len ? ", " : "", strip_field_names[k], n[k]);
 		if (fields.len) {
 			buf_adds(b, first ? "\n  {\"id\": " : ",\n  {\"id\": ");
-			json_str(b, source_id(c, i));
+			buf_add_json_str(b, source_id(c, i));
 			buf_addf(b, ", \"fields\": {%s}}", buf_cstr(&fields));
 			first = false;
 		}
@@ -252,9 +228,9 @@ static void json_blocks(struct buf *b, const struct internal_block *v, size_t n)
 	buf_adds(b, "\"internal_blocks\": [");
 	for (size_t i = 0; i < n; i++) {
 		buf_adds(b, i ? ",\n  {\"path\": " : "\n  {\"path\": ");
-		json_str(b, v[i].file);
+		buf_add_json_str(b, v[i].file);
 		buf_addf(b, ", \"first\": %d, \"last\": %d, \"id\": ", v[i].first, v[i].last);
-		json_str(b, v[i].id);
+		buf_add_json_str(b, v[i].id);
 		buf_addch(b, '}');
 	}
 	buf_adds(b, "],\n");
@@ -265,15 +241,15 @@ static void json_redactions(struct buf *b, const struct redaction *v, size_t n)
 	buf_adds(b, "\"redactions\": [");
 	for (size_t i = 0; i < n; i++) {
 		buf_adds(b, i ? ",\n  {\"path\": " : "\n  {\"path\": ");
-		json_str(b, v[i].file);
+		buf_add_json_str(b, v[i].file);
 		buf_addf(b, ", \"line\": %d, \"col\": %d, \"id\": ", v[i].line, v[i].col);
-		json_str(b, v[i].id);
+		buf_add_json_str(b, v[i].id);
 		buf_adds(b, ", \"field\": ");
-		json_str(b, v[i].field);
+		buf_add_json_str(b, v[i].field);
 		buf_adds(b, ", \"before\": ");
-		json_str(b, v[i].before);
+		buf_add_json_str(b, v[i].before);
 		buf_adds(b, ", \"after\": ");
-		json_str(b, v[i].after);
+		buf_add_json_str(b, v[i].after);
 		if (v[i].rule >= 0)
 			buf_addf(b, ", \"rule\": %d}", v[i].rule + 1);
 		else
@@ -287,7 +263,7 @@ static void json_deny(struct buf *b, const struct site *s)
 	buf_adds(b, "\"deny\": [");
 	for (size_t i = 0; i < s->ndeny; i++) {
 		buf_adds(b, i ? ", " : "");
-		json_str(b, s->deny[i]);
+		buf_add_json_str(b, s->deny[i]);
 	}
 	buf_adds(b, "]}\n");
 }
@@ -313,8 +289,8 @@ void publish_report(struct buf *out, const struct corpus *c, struct redactor *r,
 		json_redactions(out, log, nlog);
 		json_deny(out, &c->site);
 	} else {
-		buf_addf(out, "publish report for %s (public profile): %zu of %zu postmortems published\n", c->dir, c->npms,
-			 c->nsources);
+		buf_addf(out, "publish report for %s (public profile): %zu of %zu %s published\n", c->dir, c->npms,
+			 c->nsources, plural(c->nsources, "postmortem", "postmortems"));
 		text_published(out, c);
 		text_left_out(out, c, mode, why);
 		text_stripped(out, c);

@@ -16,7 +16,7 @@
 #ifndef AFTERMATH_PUBLISH_H
 #define AFTERMATH_PUBLISH_H
 
-#include "load/corpus.h"
+#include "model/corpus.h"
 #include "base/diag.h"
 #include "publish/redact.h"
 

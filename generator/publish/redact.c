@@ -1,10 +1,12 @@
 /* redact: public.redact rules and scripts/redact.lua over published text (see redact.h). */
 #include "publish/redact.h"
 
+#include "publish/profile.h"
+#include "publish/tokdiff.h"
 #include "base/fsutil.h"
-#include "load/markdown.h"
+#include "model/internal.h"
 #include "model/slug.h"
-#include "lua/template.h"
+#include "lua/sandbox.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <lauxlib.h>
@@ -36,10 +38,6 @@
 #define FILE_SECONDS 5.0
 /* The heap PCRE2's interpreter may use for backtracking, in KiB. */
 #define HEAP_LIMIT (64u << 10)
-/* A hook's change is reported token by token up to this many edits, else as one span... */
-#define DIFF_MAX 400
-/* ...and up to edits times tokens this large, so a huge body costs no more than a small one. */
-#define DIFF_WORK 20000000L
 
 struct rule {
 	pcre2_code *re;
@@ -198,24 +196,6 @@ static size_t offset_of(const char *src, size_t len, int line, int col)
 	for (int c = 1; c < col && i < len && src[i] != '\n'; c++)
 		i = next_char(src, len, i);
 	return i < len ? i : len;
-}
-
-/* Read a file without diagnostics (it was read once already); NULL when it cannot be. */
-static char *read_quiet(const char *path, size_t *len)
-{
-	FILE *f = path ? fopen(path, "rb") : NULL;
-	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	if (!b.ptr)
-		return xstrdup("");
-	return buf_detach(&b, NULL);
 }
 
 /* ---- placing and recording ----------------------------------------------------- */
@@ -554,188 +534,7 @@ static void strip_pass(const struct redactor *r, struct work *w)
 	rebuild_finish(&b, w);
 }
 
-/* ---- the hook's changes, as a token diff ------------------------------------------ */
-
-struct tok {
-	size_t off, len;
-};
-
-static bool word_byte(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-}
-
-static struct tok *tokenize(const char *s, size_t len, size_t *n)
-{
-	struct tok *t = NULL;
-	size_t alloc = 0;
-	*n = 0;
-	for (size_t i = 0; i < len;) {
-		size_t j = i + 1;
-		if (word_byte((unsigned char)s[i]))
-			while (j < len && word_byte((unsigned char)s[j]))
-				j++;
-		ALLOC_GROW(t, *n + 1, alloc);
-		t[(*n)++] = (struct tok){i, j - i};
-		i = j;
-	}
-	return t;
-}
-
-struct seq {
-	const char *s;
-	const struct tok *t;
-	size_t n;
-};
-
-static bool tok_eq(const struct seq *a, size_t i, const struct seq *b, size_t j)
-{
-	return a->t[i].len == b->t[j].len && !memcmp(a->s + a->t[i].off, b->s + b->t[j].off, a->t[i].len);
-}
-
-struct hunk {
-	size_t a0, a1, b0, b1; /* token ranges */
-};
-
-static void push_hunk(struct hunk **h, size_t *n, size_t *alloc, struct hunk x)
-{
-	ALLOC_GROW(*h, *n + 1, *alloc);
-	(*h)[(*n)++] = x;
-}
-
-/*
- * Myers' diff of a and b: the hunks of the shortest edit script, in order,
- * or false when it needs more than DIFF_MAX edits.  trace[d] is V before
- * step d; the script is found back to front.
- */
-static bool myers(const struct seq *a, const struct seq *b, struct hunk **out, size_t *nout)
-{
-	long N = (long)a->n, M = (long)b->n, D = -1, off = DIFF_MAX + 1;
-	long dmax = DIFF_WORK / (N + M + 1) < DIFF_MAX ? DIFF_WORK / (N + M + 1) : DIFF_MAX; /* huge texts: less */
-	size_t width = (size_t)(2 * off + 1), alloc = 0;
-	long *v = xcalloc(width, sizeof(long));
-	long **trace = xcalloc(DIFF_MAX + 1, sizeof(long *));
-	for (long d = 0; d <= dmax && D < 0; d++) {
-		trace[d] = xmalloc(width * sizeof(long));
-		memcpy(trace[d], v, width * sizeof(long));
-		for (long k = -d; k <= d; k += 2) {
-			bool down = k == -d || (k != d && v[off + k - 1] < v[off + k + 1]);
-			long x = down ? v[off + k + 1] : v[off + k - 1] + 1, y = x - k;
-			while (x < N && y < M && tok_eq(a, (size_t)x, b, (size_t)y))
-				x++, y++;
-			v[off + k] = x;
-			if (x >= N && y >= M) {
-				D = d;
-				break;
-			}
-		}
-	}
-	*out = NULL;
-	*nout = 0;
-	long x = N, y = M;
-	struct hunk cur = {0, 0, 0, 0};
-	bool open = false;
-	for (long d = D; d > 0; d--) {
-		const long *pv = trace[d];
-		long k = x - y;
-		bool down = k == -d || (k != d && pv[off + k - 1] < pv[off + k + 1]);
-		long pk = down ? k + 1 : k - 1, px = pv[off + pk], py = px - pk;
-		long ex = down ? px : px + 1; /* the edit ends at (ex, ex - k), then a snake to (x, y) */
-		if (open && x > ex) {
-			push_hunk(out, nout, &alloc, cur);
-			open = false;
-		}
-		if (!open)
-			cur = (struct hunk){0, (size_t)ex, 0, (size_t)(ex - k)};
-		open = true;
-		cur.a0 = (size_t)px;
-		cur.b0 = (size_t)py;
-		x = px;
-		y = py;
-	}
-	if (open)
-		push_hunk(out, nout, &alloc, cur);
-	for (size_t i = 0; i < *nout / 2; i++) {
-		struct hunk t = (*out)[i];
-		(*out)[i] = (*out)[*nout - 1 - i];
-		(*out)[*nout - 1 - i] = t;
-	}
-	for (long d = 0; d <= DIFF_MAX; d++)
-		free(trace[d]);
-	free(trace);
-	free(v);
-	return D >= 0;
-}
-
-/* Whether tokens [from, to) of a hold no word (only blanks and punctuation). */
-static bool no_word(const struct seq *a, size_t from, size_t to)
-{
-	for (size_t i = from; i < to; i++)
-		if (word_byte((unsigned char)a->s[a->t[i].off]))
-			return false;
-	return true;
-}
-
-/*
- * Join hunks that only blanks or punctuation separate, so "Acme Corp" ->
- * "[customer]" is one change even though both sides have a space.
- */
-static size_t merge_hunks(const struct seq *a, const struct seq *b, struct hunk *h, size_t n)
-{
-	size_t out = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (out && no_word(a, h[out - 1].a1, h[i].a0)) {
-			h[out - 1].a1 = h[i].a1;
-			h[out - 1].b1 = h[i].b1;
-			continue;
-		}
-		h[out++] = h[i];
-	}
-	for (size_t i = 0; i < out; i++) { /* a joined hunk may start or end alike on both sides */
-		struct hunk *x = &h[i];
-		while (x->a0 < x->a1 && x->b0 < x->b1 && tok_eq(a, x->a0, b, x->b0))
-			x->a0++, x->b0++;
-		while (x->a0 < x->a1 && x->b0 < x->b1 && tok_eq(a, x->a1 - 1, b, x->b1 - 1))
-			x->a1--, x->b1--;
-	}
-	return out;
-}
-
-/* The hunks turning text a into text b (token ranges, in order). */
-static struct hunk *diff_texts(const char *as, size_t alen, const char *bs, size_t blen, struct tok **ta,
-			       size_t *pna, struct tok **tb, size_t *pnb, size_t *nh)
-{
-	size_t na, nb;
-	*ta = tokenize(as, alen, &na);
-	*tb = tokenize(bs, blen, &nb);
-	*pna = na;
-	*pnb = nb;
-	struct seq a = {as, *ta, na}, b = {bs, *tb, nb};
-	size_t pre = 0, suf = 0;
-	while (pre < na && pre < nb && tok_eq(&a, pre, &b, pre))
-		pre++;
-	while (suf < na - pre && suf < nb - pre && tok_eq(&a, na - 1 - suf, &b, nb - 1 - suf))
-		suf++;
-	struct seq ma = {as, *ta + pre, na - pre - suf}, mb = {bs, *tb + pre, nb - pre - suf};
-	struct hunk *h;
-	if (!myers(&ma, &mb, &h, nh)) {
-		h = xmalloc(sizeof(*h));
-		*h = (struct hunk){0, ma.n, 0, mb.n};
-		*nh = 1;
-	}
-	for (size_t i = 0; i < *nh; i++) {
-		h[i].a0 += pre, h[i].a1 += pre;
-		h[i].b0 += pre, h[i].b1 += pre;
-	}
-	*nh = merge_hunks(&a, &b, h, *nh);
-	return h;
-}
-
-/* Byte offset of token i of t (n tokens) in a text of len bytes. */
-static size_t tok_off(const struct tok *t, size_t n, size_t i, size_t len)
-{
-	return i < n ? t[i].off : len;
-}
+/* ---- the hook's changes --------------------------------------------------------- */
 
 /* Make `nw` (the hook's result) the current text, recording the hunks. */
 static void apply_hook_result(struct work *w, const char *nw, size_t nlen)
@@ -1060,7 +859,7 @@ int redact_pm(struct redactor *r, int worker, struct postmortem *pm, const char 
 {
 	char *own = NULL;
 	if (!src && active(r))
-		src = own = read_quiet(pm->path, &len);
+		src = own = fs_read_quiet(pm->path, &len);
 	struct pmctx x = {r, worker, pm, src, 0, 0};
 	budget_reset(r, worker);
 	if (src)
@@ -1073,6 +872,8 @@ int redact_pm(struct redactor *r, int worker, struct postmortem *pm, const char 
 	redact_terms(&x, pm->tags, pm->ntags, "tags");
 	for (size_t i = 0; i < pm->nfactors; i++)
 		fm_name(&x, &pm->factors[i].name, &pm->factors[i].slug, "factors", &pm->factors[i].loc);
+	for (size_t t = 0; pm->taxa && t < r->site->ntaxonomies; t++) /* site.yaml taxonomies: the field is the name */
+		redact_terms(&x, pm->taxa[t].v, pm->taxa[t].n, r->site->taxonomies[t]);
 	fm_text(&x, &pm->impact.description, "impact.description",
 		node_loc(ynode_get(front(r, pm, "impact"), "description")));
 	redact_actions(&x, pm);
@@ -1088,7 +889,7 @@ int redact_pm(struct redactor *r, int worker, struct postmortem *pm, const char 
 int redact_page(struct redactor *r, int worker, struct page *pg, char **body, int body_line)
 {
 	size_t len = 0;
-	char *src = active(r) ? read_quiet(pg->path, &len) : NULL;
+	char *src = active(r) ? fs_read_quiet(pg->path, &len) : NULL;
 	const struct ynode *t = ynode_get(pg->front, "title");
 	struct origin o = {"page.title", NULL, pg->rel, {pg->path, 1, 1}, false, src, len};
 	int ret = 0;
@@ -1120,7 +921,7 @@ static int site_text(struct redactor *r, const struct origin *base, char **text,
 int redact_site(struct redactor *r, struct site *s)
 {
 	size_t len = 0;
-	char *src = s->path && active(r) ? read_quiet(s->path, &len) : NULL;
+	char *src = s->path && active(r) ? fs_read_quiet(s->path, &len) : NULL;
 	struct origin o = {"site", NULL, "site.yaml", {s->path, 1, 1}, false, src, len};
 	int ret = 0;
 	budget_reset(r, 0);
@@ -1217,23 +1018,32 @@ static int check_replacements(struct redactor *r)
 	return ret;
 }
 
+/* Whether `name` is one of site.yaml's taxonomies. */
+static bool site_taxonomy(const struct site *s, const char *name)
+{
+	for (size_t i = 0; i < s->ntaxonomies; i++)
+		if (!strcmp(s->taxonomies[i], name))
+			return true;
+	return false;
+}
+
 /* A public.strip name the build cannot strip would publish what it names: refuse it. */
 static int check_strip(const struct site *s)
 {
-	static const char *const known[] = {"owner", "authors", "action_items.owner", "action_items.ticket"};
+	const char *const *known = strip_field_names;
 	const struct ynode *list = ynode_get(ynode_get(s->front, "public"), "strip");
 	int ret = 0;
 	for (size_t i = 0; i < s->nstrip; i++) {
 		size_t k = 0;
-		while (k < ARRAY_SIZE(known) && strcmp(known[k], s->strip[i]))
+		while (k < NSTRIP_FIELDS && strcmp(known[k], s->strip[i]))
 			k++;
-		if (k < ARRAY_SIZE(known))
+		if (k < NSTRIP_FIELDS || site_taxonomy(s, s->strip[i]))
 			continue;
 		struct loc loc = {s->path, 0, 0};
 		if (list && list->type == YN_SEQ && i < list->n)
 			loc = list->items[i]->loc;
 		ret = error(&loc, "public.strip cannot remove \"%s\" (expected owner, authors, action_items.owner, "
-			    "action_items.ticket); use a redact rule or an internal block", s->strip[i]);
+			    "action_items.ticket or a taxonomy's name); use a redact rule or an internal block", s->strip[i]);
 	}
 	return ret;
 }

@@ -21,7 +21,8 @@
  * `field` names the text: "title", "summary", "owner", "authors",
  * "services", "factors", "tags", "impact.description",
  * "action_items.title", "action_items.owner", "action_items.ticket",
- * "action_items.success_criteria", "body"; for pages "page.title" and
+ * "action_items.success_criteria", "body", a site.yaml taxonomy's name
+ * ("company") for its values; for pages "page.title" and
  * "page.body"; for site.yaml "site.title", "site.description",
  * "services.name", "services.description", "services.team",
  * "services.links.title" and "services.links.url".  `doc` is a table
@@ -83,7 +84,7 @@ struct internal_block {
  * Compile the site's rules and, when `content_dir`/scripts/redact.lua
  * exists, load it (once, to report its errors).  Returns NULL after a
  * diagnostic: a public.strip name that cannot be stripped (owner, authors,
- * action_items.owner and action_items.ticket can), a rule whose
+ * action_items.owner, action_items.ticket and a taxonomy's name can), a rule whose
  * replacement would still match a rule (the leak check would then fail
  * every build), a hook that does not load or defines no function redact.  `s` must outlive the redactor.  workers < 1 means 1.
  */
@@ -96,7 +97,7 @@ bool redactor_active(const struct redactor *r);
 /*
  * Redact pm's text fields and pm->body in place, after frontmatter_parse()
  * and before markdown_parse(); slugs of renamed owners, authors, services,
- * factors and tags are recomputed.  `src` (len bytes) is the file's text,
+ * factors, tags and taxonomy terms are recomputed.  `src` (len bytes) is the file's text,
  * used to place the records; NULL reads pm->path when something was
  * redacted.  Returns 0, or -1 after a diagnostic (a hook error, a pattern
  * over PCRE2's match limit): pm must then not be published.

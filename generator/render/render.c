@@ -4,13 +4,14 @@
 #include "render/charts.h"
 #include "base/deadline.h"
 #include "base/fsutil.h"
-#include "analyze/insights.h"
+#include "analyze/figures.h"
+#include "analyze/followup.h"
 #include "lua/luaglue.h"
 #include "load/markdown.h"
 #include "base/parallel.h"
 #include "analyze/stats.h"
-#include "load/taxonomy.h"
-#include "lua/template.h"
+#include "analyze/taxonomy.h"
+#include "render/template.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -20,7 +21,8 @@
 enum page_kind {
 	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
 	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START, PG_SEARCH,
-	PG_TAXONOMY, PG_TAX_TERM /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
+	PG_TAXONOMY, PG_TAX_TERM, /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
+	PG_REVIEW                 /* /actions/review/: internal builds */
 };
 
 /*
@@ -57,11 +59,11 @@ struct render {
 	size_t njobs;
 	size_t nlisting; /* jobs[0..nlisting): the pages that list many postmortems (plan_jobs) */
 	bool *failed;
-	struct insights in;
+	const struct figures *f; /* every count and duration shown (analyze/figures.h) */
 	struct card *cards; /* by postmortem */
 	size_t *item_base;  /* by postmortem: the number of action items before its first */
-	struct counts *pm_counts; /* by postmortem: its action items counted (every group adds these up) */
 	char *card_text;
+	unsigned char *fu_state; /* by item_base + k: FU_NONE, FU_SOON, FU_OVERDUE, FU_ESCALATED */
 };
 
 /*
@@ -109,6 +111,10 @@ static void make_cards(struct render *r)
 }
 
 static const struct page *start_page(const struct corpus *c);
+enum { FU_NONE, FU_SOON, FU_OVERDUE, FU_ESCALATED }; /* an item's follow-up state (render.fu_state) */
+static void set_followup_fields(lua_State *L, const struct render *r, size_t pm, size_t k);
+static void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want, size_t service);
+static void push_writeups(lua_State *L, const struct render *r, struct worker *w, int64_t min_late);
 static void push_pm_taxonomies(lua_State *L, const struct render *r, const struct postmortem *pm);
 
 /* ---- small Lua helpers -------------------------------------------------- */
@@ -125,15 +131,6 @@ static void set_when(lua_State *L, const char *k, const struct when *w, bool iso
 	set_str(L, k, s);
 }
 
-static bool stripped(const struct render *r, const char *field)
-{
-	if (r->c->profile != PROFILE_PUBLIC)
-		return false;
-	for (size_t i = 0; i < r->c->site.nstrip; i++)
-		if (!strcmp(r->c->site.strip[i], field))
-			return true;
-	return false;
-}
 
 static void push_counts(lua_State *L, const struct counts *c)
 {
@@ -268,8 +265,12 @@ static void push_pm_summary(lua_State *L, const struct render *r, size_t i)
 	lua_setfield(L, -2, "factors");
 	push_node_refs(L, r, TERM_TAG, l->tags, l->ntags);
 	lua_setfield(L, -2, "tags");
-	push_counts(L, &r->pm_counts[i]);
+	push_counts(L, &r->f->pm[i]);
 	lua_setfield(L, -2, "actions");
+	if (pm->computed) { /* on_postmortem hooks (hooks.h): in lists too */
+		push_ynode(L, pm->computed);
+		lua_setfield(L, -2, "computed");
+	}
 }
 
 /* Postmortem i's summary table: made the first time this worker needs it, then shared. */
@@ -298,14 +299,14 @@ static void push_action_item(lua_State *L, const struct render *r, const struct 
 {
 	lua_createtable(L, 0, 12);
 	set_str(L, "title", a->title);
-	if (!stripped(r, "action_items.owner"))
-		set_str(L, "owner", a->owner);
+	set_str(L, "owner", a->owner); /* NULL when public.strip removed it (publish/profile.h) */
 	set_when(L, "due", &a->due, false);
+	if (a->due_by_policy)
+		set_bool(L, "due_by_policy", true);
 	set_str(L, "status", ai_status_name(a->status));
 	if (a->priority != PRI_NONE)
 		set_str(L, "priority", priority_name(a->priority));
-	if (!stripped(r, "action_items.ticket"))
-		set_str(L, "ticket", a->ticket);
+	set_str(L, "ticket", a->ticket);
 	set_when(L, "closed", &a->closed, false);
 	set_str(L, "success_criteria", a->success_criteria);
 	set_bool(L, "overdue", ai_overdue(a, r->o->as_of_day));
@@ -326,6 +327,7 @@ static void push_listed_item(lua_State *L, const struct render *r, struct worker
 	if (lua_rawgeti(L, -1, key) == LUA_TNIL) {
 		lua_pop(L, 1);
 		push_action_item(L, r, &r->c->pms[pm].actions[k]);
+		set_followup_fields(L, r, pm, k);
 		push_summary(L, r, w, pm);
 		lua_setfield(L, -2, "pm");
 		lua_pushvalue(L, -1);
@@ -523,7 +525,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	const struct postmortem *pm = &r->c->pms[i];
 	const struct pm_links *l = &r->g->pm[i];
 	push_pm_summary(L, r, i);
-	if (pm->owner && !stripped(r, "owner")) {
+	if (pm->owner) {
 		lua_createtable(L, 0, 3);
 		set_str(L, "name", pm->owner);
 		if (l->owner != SIZE_MAX) {
@@ -535,7 +537,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 		lua_setfield(L, -2, "owner");
 	}
 	lua_createtable(L, (int)pm->nauthors, 0);
-	for (size_t k = 0; k < pm->nauthors && !stripped(r, "authors"); k++) {
+	for (size_t k = 0; k < pm->nauthors; k++) {
 		lua_pushstring(L, pm->authors[k].name);
 		append(L);
 	}
@@ -558,12 +560,8 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	set_bool(L, "actions_from_body", pm->actions_from_body);
 	if (pm->source || pm->impact_from_timeline || pm->actions_section.line) /* imported (fieldmap.h) */
 		push_import_marks(L, pm);
-	if (r->c->ntax && pm->taxa)
+	if (r->g->ntax && pm->taxa)
 		push_pm_taxonomies(L, r, pm);
-	if (pm->computed) { /* on_postmortem hooks (hooks.h) */
-		push_ynode(L, pm->computed);
-		lua_setfield(L, -2, "computed");
-	}
 	push_related(L, r, l);
 	lua_setfield(L, -2, "related");
 	if (l->newer != SIZE_MAX) {
@@ -576,7 +574,7 @@ static void push_pm_full(lua_State *L, const struct render *r, size_t i, const c
 	}
 	push_recurred(L, r, l);
 	lua_setfield(L, -2, "recurred");
-	if (r->c->profile == PROFILE_INTERNAL)
+	if (r->c->allow.front_matter)
 		set_lazy(L, r, NULL, LAZY_PM_FIELDS, TERM_SERVICE, i);
 }
 
@@ -622,9 +620,9 @@ static void push_site(lua_State *L, const struct render *r)
 	push_nav_item(L, "Factors", "factors/");
 	push_nav_item(L, "Actions", "actions/");
 	push_nav_item(L, "Metrics", "metrics/");
-	for (size_t t = 0; t < r->c->ntax; t++) { /* site.yaml taxonomies: */
-		char *url = xstrfmt("%s/", r->c->tax[t].t->name);
-		push_nav_item(L, r->c->tax[t].t->title, url);
+	for (size_t t = 0; t < r->g->ntax; t++) { /* site.yaml taxonomies: */
+		char *url = xstrfmt("%s/", r->g->tax[t].t->name);
+		push_nav_item(L, r->g->tax[t].t->title, url);
 		free(url);
 	}
 	if (!start_page(r->c))
@@ -715,15 +713,14 @@ static void ctx_home(lua_State *L, struct render *r, struct worker *w)
 		all[i] = i;
 	push_overdue(L, r, w, all, r->c->npms, 10, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
-	struct counts total = {0};
-	for (size_t i = 0; i < r->c->npms; i++)
-		counts_merge(&total, &r->pm_counts[i]);
+	push_writeups(L, r, w, 0);
+	lua_setfield(L, -2, "late_write_ups");
 	free(all);
 	lua_createtable(L, 0, 6);
 	set_int(L, "postmortems", (long long)r->c->npms);
 	set_int(L, "services", (long long)g->nnodes[TERM_SERVICE]);
 	set_int(L, "factors", (long long)g->nnodes[TERM_FACTOR]);
-	push_counts(L, &total);
+	push_counts(L, &r->f->total);
 	lua_setfield(L, -2, "actions");
 	lua_setfield(L, -2, "counts");
 }
@@ -796,13 +793,6 @@ static void push_items_of(lua_State *L, const struct render *r, struct worker *w
 			listed++;
 		}
 	}
-}
-
-static void counts_of_pms(struct counts *c, const struct render *r, const size_t *pms, size_t n)
-{
-	*c = (struct counts){0};
-	for (size_t i = 0; i < n; i++)
-		counts_merge(c, &r->pm_counts[pms[i]]);
 }
 
 static int date_part(const struct postmortem *pm, int which)
@@ -914,34 +904,16 @@ static void push_severity_mix(lua_State *L, const struct render *r, const size_t
 	free(count);
 }
 
-/* The counts of the action items owner node `owner` owns. */
-static void counts_owned(struct counts *c, const struct render *r, size_t owner)
-{
-	const struct node *nd = &r->g->nodes[TERM_OWNER][owner];
-	*c = (struct counts){0};
-	for (size_t p = 0; p < nd->npms; p++) {
-		const struct postmortem *pm = &r->c->pms[nd->pms[p]];
-		for (size_t a = 0; a < pm->nactions; a++)
-			if (owned_by(r, nd->pms[p], a, owner))
-				counts_add(c, &pm->actions[a], r->o->as_of_day);
-	}
-}
-
 /* Fields every node page and list shares: name, url, count, dates, action counts. */
 static void push_node_common(lua_State *L, const struct render *r, enum term_kind k, size_t i)
 {
 	const struct node *nd = &r->g->nodes[k][i];
-	struct counts cnt;
 	push_node_fresh(L, r, k, i);
 	if (nd->npms) {
 		set_when(L, "last_seen", &r->c->pms[nd->pms[0]].date, false);
 		set_when(L, "first_seen", &r->c->pms[nd->pms[nd->npms - 1]].date, false);
 	}
-	if (k == TERM_OWNER)
-		counts_owned(&cnt, r, i);
-	else
-		counts_of_pms(&cnt, r, nd->pms, nd->npms);
-	push_counts(L, &cnt);
+	push_counts(L, &r->f->node[k][i]);
 	lua_setfield(L, -2, "actions");
 	if (k == TERM_SERVICE && nd->info) {
 		set_str(L, "description", nd->info->description);
@@ -1153,6 +1125,12 @@ static void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term
 		lua_setfield(L, -2, "open_items");
 		set_lazy(L, r, w, LAZY_NODE_OVERDUE, k, i);
 	}
+	if (k == TERM_SERVICE) {
+		push_followup_items(L, r, w, FU_ESCALATED, i);
+		lua_setfield(L, -2, "escalated");
+		if (r->c->allow.owners && nd->info) /* a person: internal builds only */
+			set_str(L, "owner", nd->info->owner);
+	}
 	if (k == TERM_SERVICE || k == TERM_FACTOR) {
 		push_tally(L, r, TERM_FACTOR, nd->pms, nd->npms, k == TERM_FACTOR ? i : SIZE_MAX);
 		lua_setfield(L, -2, k == TERM_FACTOR ? "related_factors" : "factors");
@@ -1228,7 +1206,7 @@ static void push_term_ref(lua_State *L, const struct tax_index *x, const struct 
 
 static void ctx_taxonomy(lua_State *L, const struct render *r, size_t t)
 {
-	const struct tax_index *x = &r->c->tax[t];
+	const struct tax_index *x = &r->g->tax[t];
 	push_taxonomy_head(L, x);
 	lua_createtable(L, (int)x->nterms, 0);
 	for (size_t j = 0; j < x->nterms; j++) {
@@ -1241,9 +1219,8 @@ static void ctx_taxonomy(lua_State *L, const struct render *r, size_t t)
 
 static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_t index)
 {
-	const struct tax_index *x = &r->c->tax[TAX_OF(index)];
+	const struct tax_index *x = &r->g->tax[TAX_OF(index)];
 	const struct tax_term *tm = &x->terms[TERM_OF(index)];
-	struct counts cnt;
 	push_term_ref(L, x, tm);
 	push_taxonomy_head(L, x);
 	lua_setfield(L, -2, "taxonomy");
@@ -1251,8 +1228,7 @@ static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_
 	lua_setfield(L, -2, "postmortems");
 	push_items_of(L, r, w, tm->pms, tm->npms, SIZE_MAX);
 	lua_setfield(L, -2, "open_items");
-	counts_of_pms(&cnt, r, tm->pms, tm->npms);
-	push_counts(L, &cnt);
+	push_counts(L, &r->f->term[TAX_OF(index)][TERM_OF(index)]);
 	lua_setfield(L, -2, "actions");
 	lua_setfield(L, -2, "term");
 }
@@ -1260,16 +1236,17 @@ static void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_
 /* pm.taxonomies: [{name, title, singular, url, terms = [{name, url, count}]}], the taxonomies it has terms in. */
 static void push_pm_taxonomies(lua_State *L, const struct render *r, const struct postmortem *pm)
 {
-	lua_createtable(L, (int)r->c->ntax, 0);
-	for (size_t t = 0; t < r->c->ntax; t++) {
-		const struct tax_index *x = &r->c->tax[t];
-		if (!pm->taxa[t].n)
+	lua_createtable(L, (int)r->g->ntax, 0);
+	for (size_t t = 0; t < r->g->ntax; t++) {
+		const struct tax_index *x = &r->g->tax[t];
+		const struct termlist *tl = &pm->taxa[x->field];
+		if (!tl->n)
 			continue;
 		push_taxonomy_head(L, x);
-		lua_createtable(L, (int)pm->taxa[t].n, 0);
+		lua_createtable(L, (int)tl->n, 0);
 		size_t prev = SIZE_MAX; /* the values are sorted: a repeat follows its first */
-		for (size_t k = 0; k < pm->taxa[t].n; k++) {
-			size_t j = taxonomy_term(x, pm->taxa[t].v[k].slug);
+		for (size_t k = 0; k < tl->n; k++) {
+			size_t j = taxonomy_term(x, tl->v[k].slug);
 			bool repeat = k && j == prev;
 			prev = j;
 			if (j == SIZE_MAX || repeat)
@@ -1301,16 +1278,11 @@ static void push_node_groups(lua_State *L, const struct render *r, enum term_kin
 	lua_createtable(L, (int)r->g->nnodes[k], 0);
 	for (size_t i = 0; i < r->g->nnodes[k]; i++) {
 		const struct node *nd = &r->g->nodes[k][i];
-		struct counts cnt;
-		if (k == TERM_OWNER) {
-			counts_owned(&cnt, r, i);
-		} else {
-			counts_of_pms(&cnt, r, nd->pms, nd->npms);
-		}
-		if (!cnt.total)
+		const struct counts *cnt = &r->f->node[k][i];
+		if (!cnt->total)
 			continue;
 		char *url = node_url(k, nd);
-		push_group_row(L, nd->name, url, &cnt);
+		push_group_row(L, nd->name, url, cnt);
 		free(url);
 		append(L);
 	}
@@ -1321,12 +1293,7 @@ static void push_severity_groups(lua_State *L, const struct render *r)
 	const struct site *s = &r->c->site;
 	lua_createtable(L, (int)s->nseverities, 0);
 	for (size_t v = 0; v < s->nseverities; v++) {
-		struct counts cnt = {0};
-		for (size_t i = 0; i < r->c->npms; i++) {
-			if (r->c->pms[i].severity == (int)v)
-				counts_merge(&cnt, &r->pm_counts[i]);
-		}
-		push_group_row(L, s->severities[v], NULL, &cnt);
+		push_group_row(L, s->severities[v], NULL, &r->f->severity[v]);
 		append(L);
 	}
 }
@@ -1336,14 +1303,10 @@ static void push_priority_groups(lua_State *L, const struct render *r)
 	static const enum ai_priority pris[] = {PRI_MUST, PRI_SHOULD, PRI_NICE, PRI_NONE};
 	lua_createtable(L, 4, 0);
 	for (size_t p = 0; p < ARRAY_SIZE(pris); p++) {
-		struct counts cnt = {0};
-		for (size_t i = 0; i < r->c->npms; i++)
-			for (size_t k = 0; k < r->c->pms[i].nactions; k++)
-				if (r->c->pms[i].actions[k].priority == pris[p])
-					counts_add(&cnt, &r->c->pms[i].actions[k], r->o->as_of_day);
-		if (pris[p] == PRI_NONE && !cnt.total)
+		const struct counts *cnt = &r->f->priority[pris[p]];
+		if (pris[p] == PRI_NONE && !cnt->total)
 			continue;
-		push_group_row(L, pris[p] == PRI_NONE ? "no priority" : priority_name(pris[p]), NULL, &cnt);
+		push_group_row(L, pris[p] == PRI_NONE ? "no priority" : priority_name(pris[p]), NULL, cnt);
 		append(L);
 	}
 }
@@ -1413,17 +1376,15 @@ static void month_chart(lua_State *L, struct buf *svg, const char *key, const ch
 
 static void action_charts(lua_State *L, const struct render *r)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	struct buf svg = BUF_INIT;
 	size_t n = r->g->nnodes[TERM_SERVICE], m = 0;
 	const char **labels = xmalloc((n ? n : 1) * sizeof(char *));
 	double *values = xmalloc((n ? n : 1) * sizeof(double));
 	for (size_t i = 0; i < n; i++) {
 		const struct node *nd = &r->g->nodes[TERM_SERVICE][i];
-		struct counts cnt;
 		double rate;
-		counts_of_pms(&cnt, r, nd->pms, nd->npms);
-		if (!counts_rate(&cnt, &rate))
+		if (!counts_rate(&r->f->node[TERM_SERVICE][i], &rate))
 			continue;
 		labels[m] = nd->name;
 		values[m++] = rate * 100.0;
@@ -1441,22 +1402,168 @@ static void action_charts(lua_State *L, const struct render *r)
 	buf_release(&svg);
 }
 
+/* ---- follow-through (followup.h): escalated, due soon, late write-ups ---- */
+
+/* Lists of follow-up items on one page stop here (the digest and actions.csv have every one). */
+#define FOLLOWUP_LISTED 200
+
+static void followup_prepare(struct render *r)
+{
+	const struct corpus *c = r->c;
+	size_t total = c->npms ? r->item_base[c->npms - 1] + c->pms[c->npms - 1].nactions : 0;
+	r->fu_state = xcalloc(total ? total : 1, 1);
+	for (size_t i = 0; i < r->f->fu.nitems; i++) {
+		const struct fu_item *it = &r->f->fu.items[i];
+		r->fu_state[r->item_base[it->pm] + it->item] = it->escalated ? FU_ESCALATED : it->overdue ? FU_OVERDUE : FU_SOON;
+	}
+}
+
+/* An item's due_soon/days_left, escalated and (internal builds: people) escalated_to. */
+static void set_followup_fields(lua_State *L, const struct render *r, size_t pm, size_t k)
+{
+	unsigned char st = r->fu_state[r->item_base[pm] + k];
+	if (st == FU_SOON) {
+		set_bool(L, "due_soon", true);
+		set_int(L, "days_left", (long long)(when_day(&r->c->pms[pm].actions[k].due) - r->o->as_of_day));
+	}
+	if (st != FU_ESCALATED)
+		return;
+	set_bool(L, "escalated", true);
+	if (!r->c->allow.owners)
+		return;
+	const char *to[16];
+	size_t n = followup_escalate_to(r->g, pm, to, ARRAY_SIZE(to));
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushstring(L, to[i]);
+		append(L);
+	}
+	lua_setfield(L, -2, "escalated_to");
+}
+
+static bool has_service(const struct render *r, size_t pm, size_t service)
+{
+	const struct pm_links *l = &r->g->pm[pm];
+	for (size_t s = 0; s < l->nservices; s++)
+		if (l->services[s] == service)
+			return true;
+	return service == SIZE_MAX;
+}
+
+/* The items in state `want` (FU_SOON or FU_ESCALATED), of postmortems with `service` (SIZE_MAX: any), in followup order. */
+static void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want, size_t service)
+{
+	lua_newtable(L);
+	size_t listed = 0;
+	for (size_t i = 0; i < r->f->fu.nitems && listed < FOLLOWUP_LISTED; i++) {
+		const struct fu_item *it = &r->f->fu.items[i];
+		if (r->fu_state[r->item_base[it->pm] + it->item] != want || !has_service(r, it->pm, service))
+			continue;
+		push_listed_item(L, r, w, it->pm, it->item);
+		append(L);
+		listed++;
+	}
+}
+
+static void push_day(lua_State *L, const char *k, int64_t day)
+{
+	struct when d = {.set = true, .epoch = day * 86400};
+	set_when(L, k, &d, false);
+}
+
+/* Write-ups still draft or in review, late by more than min_late days (negative: due within -min_late days too). */
+static void push_writeups(lua_State *L, const struct render *r, struct worker *w, int64_t min_late)
+{
+	lua_newtable(L);
+	for (size_t i = 0; i < r->f->fu.nwriteups; i++) {
+		const struct fu_writeup *wu = &r->f->fu.writeups[i];
+		if (wu->days_late <= min_late)
+			continue;
+		lua_createtable(L, 0, 6);
+		push_summary(L, r, w, wu->pm);
+		lua_setfield(L, -2, "pm");
+		push_day(L, "from", wu->from_day);
+		push_day(L, "due", wu->due_day);
+		set_int(L, "days_late", (long long)wu->days_late);
+		if (r->c->allow.owners) /* NULL when public.strip removed it */
+			set_str(L, "owner", r->c->pms[wu->pm].owner);
+		append(L);
+	}
+}
+
+static void push_policy(lua_State *L, const struct render *r)
+{
+	const struct policy *p = &r->c->site.policy;
+	lua_createtable(L, 0, 4);
+	set_bool(L, "set", p->set);
+	set_int(L, "due_soon", p->due_soon);
+	if (p->escalate_after != POLICY_NONE)
+		set_int(L, "escalate_after", p->escalate_after);
+}
+
+/* Items of refs, each a listed item with its pm (at most FOLLOWUP_LISTED). */
+static void push_refs(lua_State *L, const struct render *r, struct worker *w, const struct fu_ref *v, size_t n)
+{
+	lua_createtable(L, (int)(n < FOLLOWUP_LISTED ? n : FOLLOWUP_LISTED), 0);
+	for (size_t i = 0; i < n && i < FOLLOWUP_LISTED; i++) {
+		push_listed_item(L, r, w, v[i].pm, v[i].item);
+		append(L);
+	}
+}
+
+/* /actions/review/: the review meeting's agenda (followup_review in followup.h). */
+static void ctx_review(lua_State *L, struct render *r, struct worker *w)
+{
+	struct fu_review rv;
+	followup_review(&rv, &r->f->fu, r->c, r->g, r->o->since_day);
+	lua_createtable(L, 0, 12);
+	push_day(L, "since", rv.since_day);
+	push_day(L, "from", r->o->as_of_day - REVIEW_WINDOW);
+	push_day(L, "to", r->o->as_of_day + REVIEW_WINDOW);
+	set_int(L, "window", REVIEW_WINDOW);
+	push_refs(L, r, w, rv.due, rv.ndue);
+	lua_setfield(L, -2, "due");
+	set_int(L, "due_count", (long long)rv.ndue);
+	push_refs(L, r, w, rv.newly_overdue, rv.nnewly_overdue);
+	lua_setfield(L, -2, "newly_overdue");
+	set_int(L, "newly_overdue_count", (long long)rv.nnewly_overdue);
+	push_followup_items(L, r, w, FU_ESCALATED, SIZE_MAX);
+	lua_setfield(L, -2, "escalated");
+	set_int(L, "escalated_count", (long long)r->f->fu.nescalated);
+	push_writeups(L, r, w, -REVIEW_WINDOW - 1);
+	lua_setfield(L, -2, "write_ups");
+	lua_createtable(L, (int)rv.nteams, 0);
+	for (size_t i = 0; i < rv.nteams; i++) {
+		const struct fu_team *t = &rv.teams[i];
+		lua_createtable(L, 0, 5);
+		set_str(L, "name", t->name);
+		set_int(L, "done_since", (long long)t->done_since);
+		set_int(L, "open", (long long)t->open);
+		set_int(L, "overdue", (long long)t->overdue);
+		set_int(L, "escalated", (long long)t->escalated);
+		append(L);
+	}
+	lua_setfield(L, -2, "teams");
+	push_policy(L, r);
+	lua_setfield(L, -2, "policy");
+	lua_setfield(L, -2, "review");
+	followup_review_release(&rv);
+}
+
 static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	size_t *all = xmalloc((r->c->npms ? r->c->npms : 1) * sizeof(size_t));
-	struct counts total;
 	for (size_t i = 0; i < r->c->npms; i++)
 		all[i] = i;
-	counts_of_pms(&total, r, all, r->c->npms);
 	lua_createtable(L, 0, 12);
-	push_counts(L, &total);
+	push_counts(L, &r->f->total);
 	lua_setfield(L, -2, "counts");
 	push_node_groups(L, r, TERM_SERVICE);
 	lua_setfield(L, -2, "by_service");
 	push_node_groups(L, r, TERM_FACTOR);
 	lua_setfield(L, -2, "by_factor");
-	if (r->c->profile == PROFILE_INTERNAL && !stripped(r, "action_items.owner")) {
+	if (r->c->allow.owners) {
 		push_node_groups(L, r, TERM_OWNER);
 		lua_setfield(L, -2, "by_owner");
 	}
@@ -1467,6 +1574,14 @@ static void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 	push_overdue(L, r, w, all, r->c->npms, ACTIONS_OVERDUE_LISTED, SIZE_MAX);
 	lua_setfield(L, -2, "overdue");
 	set_int(L, "overdue_listed", ACTIONS_OVERDUE_LISTED);
+	push_followup_items(L, r, w, FU_ESCALATED, SIZE_MAX);
+	lua_setfield(L, -2, "escalated");
+	push_followup_items(L, r, w, FU_SOON, SIZE_MAX);
+	lua_setfield(L, -2, "due_soon");
+	push_writeups(L, r, w, 0);
+	lua_setfield(L, -2, "late_write_ups");
+	push_policy(L, r);
+	lua_setfield(L, -2, "policy");
 	lua_createtable(L, (int)in->nrecently_closed, 0);
 	for (size_t i = 0; i < in->nrecently_closed; i++) {
 		const struct item_ref *ir = &in->recently_closed[i];
@@ -1506,7 +1621,7 @@ static void push_duration_row(lua_State *L, const char *name, const char *url, c
 
 static void metric_charts(lua_State *L, const struct render *r)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	struct buf svg = BUF_INIT;
 	lua_createtable(L, 0, 3);
 	bucket_chart(L, &svg, "resolve_histogram", "Incidents by time to resolve", insights_resolve_bucket_name,
@@ -1530,11 +1645,12 @@ static void metric_charts(lua_State *L, const struct render *r)
 
 static void ctx_metrics(lua_State *L, struct render *r)
 {
-	const struct insights *in = &r->in;
+	const struct insights *in = &r->f->in;
 	lua_createtable(L, 0, 12);
 	set_int(L, "incidents", (long long)in->incidents);
 	set_int(L, "near_misses", (long long)in->near_misses);
 	set_int(L, "drills", (long long)in->drills);
+	set_int(L, "drafts", (long long)in->drafts);
 	lua_createtable(L, (int)r->c->site.nseverities, 0);
 	for (size_t i = 0; i < r->c->site.nseverities; i++) {
 		push_duration_row(L, r->c->site.severities[i], NULL, &in->by_severity[i]);
@@ -1555,6 +1671,10 @@ static void ctx_metrics(lua_State *L, struct render *r)
 	push_dist(L, "days", &in->timeliness);
 	set_int(L, "within3_pct", (long long)(in->within3 * 100.0 + 0.5));
 	set_int(L, "within7_pct", (long long)(in->within7 * 100.0 + 0.5));
+	if (in->npolicy) { /* measured against site.yaml's policy.write_up_within */
+		set_int(L, "policy_count", (long long)in->npolicy);
+		set_int(L, "within_policy_pct", (long long)(in->within_policy * 100.0 + 0.5));
+	}
 	lua_setfield(L, -2, "timeliness");
 	push_month_rows(L, "per_month", in, "incidents", in->incidents_per_month, "near_misses",
 			in->near_misses_per_month);
@@ -1642,9 +1762,10 @@ static char *job_url(const struct render *r, const struct page_job *j)
 	case PG_FACTOR:
 	case PG_TAG:
 	case PG_OWNER: return node_url(kinds[j->kind], &r->g->nodes[kinds[j->kind]][j->index]);
-	case PG_TAXONOMY: return tax_url(&r->c->tax[j->index], NULL);
+	case PG_TAXONOMY: return tax_url(&r->g->tax[j->index], NULL);
 	case PG_TAX_TERM:
-		return tax_url(&r->c->tax[TAX_OF(j->index)], &r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
+		return tax_url(&r->g->tax[TAX_OF(j->index)], &r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)]);
+	case PG_REVIEW: return xstrdup("actions/review/");
 	}
 	BUG("bad page kind %d", (int)j->kind);
 }
@@ -1655,7 +1776,7 @@ static const char *const job_template[] = {
 	[PG_FACTOR] = "factor.html",   [PG_TAG] = "tag.html",         [PG_OWNER] = "owner.html",
 	[PG_PAGE] = "page.html",       [PG_ACTIONS] = "actions.html", [PG_METRICS] = "metrics.html",
 	[PG_START] = "start.html",     [PG_SEARCH] = "search.html",   [PG_TAXONOMY] = "taxonomy.html",
-	[PG_TAX_TERM] = "term.html",
+	[PG_TAX_TERM] = "term.html",     [PG_REVIEW] = "review.html",
 };
 
 static const char *const job_kind_name[] = {
@@ -1664,7 +1785,7 @@ static const char *const job_kind_name[] = {
 	[PG_FACTOR] = "factor",     [PG_TAG] = "tag",         [PG_OWNER] = "owner",
 	[PG_PAGE] = "page",         [PG_ACTIONS] = "actions", [PG_METRICS] = "metrics",
 	[PG_START] = "start",       [PG_SEARCH] = "search",   [PG_TAXONOMY] = "taxonomy",
-	[PG_TAX_TERM] = "term",
+	[PG_TAX_TERM] = "term",     [PG_REVIEW] = "review",
 };
 
 static char *root_of(const char *url)
@@ -1693,8 +1814,9 @@ static const char *job_title(const struct render *r, const struct page_job *j)
 	case PG_METRICS: return "Incident metrics";
 	case PG_START: return start_page(r->c) ? start_page(r->c)->title : "Start here";
 	case PG_SEARCH: return "Search";
-	case PG_TAXONOMY: return r->c->tax[j->index].t->title;
-	case PG_TAX_TERM: return r->c->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
+	case PG_TAXONOMY: return r->g->tax[j->index].t->title;
+	case PG_TAX_TERM: return r->g->tax[TAX_OF(j->index)].terms[TERM_OF(j->index)].name;
+	case PG_REVIEW: return "Review agenda";
 	default: return r->g->nodes[kinds[j->kind]][j->index].name;
 	}
 }
@@ -1746,6 +1868,7 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	case PG_SEARCH: break; /* search.js fills the page from the index */
 	case PG_TAXONOMY: ctx_taxonomy(L, r, j->index); break;
 	case PG_TAX_TERM: ctx_tax_term(L, r, w, j->index); break;
+	case PG_REVIEW: ctx_review(L, r, w); break;
 	case PG_PAGE: {
 		const struct page *pg = &r->c->pages[j->index];
 		push_html(L, r, pg->html, root);
@@ -1816,18 +1939,20 @@ static void plan_jobs(struct render *r)
 	add_job(r, &alloc, PG_ACTIONS, 0);
 	static const enum page_kind kinds[] = {PG_SERVICE, PG_FACTOR, PG_TAG, PG_OWNER};
 	for (int k = 0; k < NTERM_KINDS; k++) {
-		if (k == TERM_OWNER && r->c->profile == PROFILE_PUBLIC)
+		if (k == TERM_OWNER && !r->c->allow.owners)
 			continue;
 		for (size_t i = 0; i < r->g->nnodes[k]; i++)
 			if (*r->g->nodes[k][i].slug)
 				add_job(r, &alloc, kinds[k], i);
 	}
-	for (size_t t = 0; t < r->c->ntax; t++) {
+	for (size_t t = 0; t < r->g->ntax; t++) {
 		add_job(r, &alloc, PG_TAXONOMY, t);
-		for (size_t j = 0; j < r->c->tax[t].nterms && j <= 0xffffffffu; j++)
+		for (size_t j = 0; j < r->g->tax[t].nterms && j <= 0xffffffffu; j++)
 			add_job(r, &alloc, PG_TAX_TERM, (size_t)t << 32 | j);
 	}
 	add_job(r, &alloc, PG_START, 0);
+	if (r->c->allow.owners) /* an agenda that names owners */
+		add_job(r, &alloc, PG_REVIEW, 0);
 	r->nlisting = r->njobs;
 	for (size_t i = 0; i < r->c->npms; i++)
 		add_job(r, &alloc, PG_PM, i);
@@ -1866,7 +1991,7 @@ static void print_template_timings(struct worker *w, int jobs)
 	}
 	sort_array(sum, n, sizeof(*sum), cmp_stat_self);
 	for (size_t i = 0; i < n && i < 8 && sum[i].calls; i++) {
-		fprintf(stderr, "timings:   template %s: %zu calls", sum[i].name, sum[i].calls);
+		fprintf(stderr, "timings:   template %s: %zu %s", sum[i].name, sum[i].calls, plural(sum[i].calls, "call", "calls"));
 		if (sum[i].cached)
 			fprintf(stderr, " (and %zu from include_cached)", sum[i].cached);
 		fprintf(stderr, ", %.3f s (%.3f s with its partials)\n", sum[i].self_seconds, sum[i].seconds);
@@ -1884,21 +2009,18 @@ static void worker_release(void *ctx, size_t i, int worker)
 	buf_release(&w->page);
 }
 
-int render_site(struct corpus *c, const struct graph *g, struct render_opts *o, struct output *out)
+int render_site(struct corpus *c, const struct graph *g, const struct figures *f, struct render_opts *o,
+		struct output *out)
 {
-	struct render r = {.c = c, .bodies = c, .g = g, .o = o, .out = out};
+	struct render r = {.c = c, .bodies = c, .g = g, .f = f, .o = o, .out = out};
 	int jobs = o->jobs < 1 ? 1 : o->jobs;
 	int ret = 0;
 	plan_jobs(&r);
 	make_cards(&r);
 	r.item_base = xcalloc(c->npms ? c->npms : 1, sizeof(size_t));
-	r.pm_counts = xcalloc(c->npms ? c->npms : 1, sizeof(struct counts));
-	for (size_t i = 0; i < c->npms; i++) {
-		if (i)
-			r.item_base[i] = r.item_base[i - 1] + c->pms[i - 1].nactions;
-		counts_of_pm(&r.pm_counts[i], &c->pms[i], o->as_of_day);
-	}
-	insights_compute(&r.in, c, g, o->as_of_day);
+	for (size_t i = 1; i < c->npms; i++)
+		r.item_base[i] = r.item_base[i - 1] + c->pms[i - 1].nactions;
+	followup_prepare(&r);
 	if ((size_t)jobs > r.njobs)
 		jobs = (int)r.njobs;
 	r.w = xcalloc((size_t)jobs, sizeof(*r.w));
@@ -1927,9 +2049,8 @@ out:
 	free(r.failed);
 	free(r.cards);
 	free(r.item_base);
-	free(r.pm_counts);
 	free(r.card_text);
-	insights_release(&r.in);
+	free(r.fu_state);
 	return ret;
 }
 

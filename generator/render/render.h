@@ -12,21 +12,10 @@
 #define AFTERMATH_RENDER_H
 
 #include "load/corpus.h"
+#include "analyze/figures.h"
 #include "analyze/graph.h"
 #include "base/output.h"
-
-struct render_opts {
-	const char *const *layout_dirs; /* site's layouts first, then the theme */
-	size_t nlayout_dirs;
-	const char *as_of;    /* "YYYY-MM-DD" */
-	int64_t as_of_day;
-	const char *base_url; /* "/" or an absolute URL ending in '/' */
-	int jobs;
-	bool timings; /* print each template's calls and time to stderr (--timings) */
-	/* Asset paths (from the output root) by source name: set by render_assets(). */
-	char **asset_names, **asset_paths;
-	size_t nassets;
-};
+#include "model/renderopts.h"
 
 /*
  * Copy the theme's assets/ (site's files override the theme's) to
@@ -39,7 +28,8 @@ int render_assets(struct render_opts *opts, struct output *out);
  * postmortem's body HTML (freed, set to NULL) once its page has it: nothing
  * after rendering reads it, and a big site needs the memory.
  */
-int render_site(struct corpus *c, const struct graph *g, struct render_opts *opts, struct output *out);
+int render_site(struct corpus *c, const struct graph *g, const struct figures *f, struct render_opts *opts,
+		struct output *out);
 
 void render_opts_release(struct render_opts *opts);
 

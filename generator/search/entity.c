@@ -1,7 +1,7 @@
 /* entity: the named things a query can name exactly (see entity.h). */
 #include "search/entity.h"
 
-#include "load/taxonomy.h"
+#include "analyze/taxonomy.h"
 #include "model/slug.h"
 #include "search/encode.h"
 
@@ -118,9 +118,9 @@ void search_entities_collect(struct search_entities *es, const struct corpus *c,
 	}
 	if (internal) /* a public build's pages never show site.yaml's other spellings */
 		add_aliases(&cl, c, g);
-	for (size_t t = 0; t < c->ntax; t++)
-		for (size_t j = 0; j < c->tax[t].nterms; j++) {
-			const struct tax_term *tm = &c->tax[t].terms[j];
+	for (size_t t = 0; t < g->ntax; t++)
+		for (size_t j = 0; j < g->tax[t].nterms; j++) {
+			const struct tax_term *tm = &g->tax[t].terms[j];
 			add(&cl, tm->slug, (unsigned)(KIND_TAX + t), tm->name, tm->slug, tm->pms, tm->npms);
 		}
 	sort_unique(es);
@@ -136,7 +136,7 @@ void search_entities_release(struct search_entities *es)
 	memset(es, 0, sizeof(*es));
 }
 
-void search_kinds_write(struct buf *b, const struct corpus *c)
+void search_kinds_write(struct buf *b, const struct graph *g)
 {
 	static const char *const labels[] = {"Service", "Factor", "Tag", "Owner"};
 	buf_addch(b, '[');
@@ -147,11 +147,11 @@ void search_kinds_write(struct buf *b, const struct corpus *c)
 		search_add_json(b, term_kind_dir((enum term_kind)k));
 		buf_addch(b, ']');
 	}
-	for (size_t t = 0; t < c->ntax; t++) {
+	for (size_t t = 0; t < g->ntax; t++) {
 		buf_adds(b, ",[");
-		search_add_json(b, c->tax[t].t->singular);
+		search_add_json(b, g->tax[t].t->singular);
 		buf_addch(b, ',');
-		search_add_json(b, c->tax[t].t->name);
+		search_add_json(b, g->tax[t].t->name);
 		buf_addch(b, ']');
 	}
 	buf_addch(b, ']');

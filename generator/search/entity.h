@@ -2,10 +2,10 @@
  * entity: the named things a query can name exactly, for the index's term
  * shards.
  *
- * Services, factors and tags under their slugs, and in internal builds
- * owners, the terms of site.yaml's taxonomies and, under their own slugs,
- * the other spellings site.yaml's aliases give a service, factor or tag (a
- * public build's pages show none of these).  A query whose slug is an entity's key
+ * Services, factors, tags and the terms of the taxonomies the build shows
+ * (g->tax) under their slugs, and in internal builds owners and, under
+ * their own slugs, the other spellings site.yaml's aliases give a service,
+ * factor or tag (a public build's pages show neither).  A query whose slug is an entity's key
  * ("checkout-api", "Connection pool exhaustion") ranks the entity's
  * postmortems first, and the search box offers its page ("Service:
  * checkout-api →").  Entities are sorted by key; a term shard holds those
@@ -39,7 +39,7 @@ struct search_entities {
 void search_entities_collect(struct search_entities *es, const struct corpus *c, const struct graph *g, bool internal);
 void search_entities_release(struct search_entities *es);
 
-/* Append the manifest's list of kinds: [["Service","services"],...]. */
-void search_kinds_write(struct buf *b, const struct corpus *c);
+/* Append the manifest's list of kinds: [["Service","services"],...], then g's taxonomies. */
+void search_kinds_write(struct buf *b, const struct graph *g);
 
 #endif

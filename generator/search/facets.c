@@ -1,7 +1,7 @@
 /* facets: the search page's filters as the index's "f" part (see facets.h). */
 #include "search/facets.h"
 
-#include "load/taxonomy.h"
+#include "analyze/taxonomy.h"
 #include "search/encode.h"
 
 #include <stdlib.h>
@@ -233,9 +233,9 @@ void search_facets_write(struct buf *b, const struct corpus *c, const struct gra
 	add_years(&fs, c);
 	if (people)
 		add_owners(&fs, g);
-	for (size_t t = 0; t < c->ntax; t++)
-		if (!name_taken(&fs, c->tax[t].t->name))
-			add_taxonomy(&fs, &c->tax[t]);
+	for (size_t t = 0; t < g->ntax; t++)
+		if (!name_taken(&fs, g->tax[t].t->name))
+			add_taxonomy(&fs, &g->tax[t]);
 	write_part(b, &fs);
 	for (size_t i = 0; i < fs.n; i++) {
 		buf_release(&fs.v[i].list);

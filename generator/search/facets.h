@@ -4,9 +4,9 @@
  * A filter (a facet) is a field of the postmortems with a list of values,
  * each with its label and the number of postmortems that have it.  Every
  * build has service, factor and tag (a postmortem has any number of each),
- * severity, status, kind and year (one each); an internal build adds owner
- * (the postmortem's owner: a public index holds no person's name) and one
- * facet per site.yaml taxonomy (which public builds do not publish).
+ * severity, status, kind and year (one each), and one facet per site.yaml
+ * taxonomy the build shows (g->tax); an internal build adds owner (the
+ * postmortem's owner: a public index holds no person's name).
  *
  * The part is {"fs": [[name, label, multi], ...] in the order the page
  * shows them, then for each name the list [[value, label, count], ...],

@@ -11,8 +11,10 @@
  */
 #include "search/search.h"
 
+#include "load/fieldmap.h"
 #include "load/markdown.h"
 
+#include "analyze/taxonomy.h"
 #include "base/parallel.h"
 #include "base/strmap.h"
 #include "search/entity.h"
@@ -298,13 +300,14 @@ static void read_nodes(struct reading *rd, const struct graph *g, enum term_kind
 	}
 }
 
-/* The terms of the site's own taxonomies (internal builds: c->tax is empty in a public one). */
-static void read_taxonomies(struct reading *rd, const struct corpus *c, size_t doc)
+/* The terms of the taxonomies the build shows (g->tax: in a public build, those public.strip does not name). */
+static void read_taxonomies(struct reading *rd, const struct graph *g, const struct postmortem *pm)
 {
-	const struct postmortem *pm = &c->pms[doc];
-	for (size_t t = 0; t < c->ntax && pm->taxa; t++)
-		for (size_t k = 0; k < pm->taxa[t].n; k++)
-			read_flagged(rd, pm->taxa[t].v[k].name, FL_TAG);
+	for (size_t t = 0; t < g->ntax && pm->taxa; t++) {
+		const struct termlist *l = &pm->taxa[g->tax[t].field];
+		for (size_t k = 0; k < l->n; k++)
+			read_flagged(rd, l->v[k].name, FL_TAG);
+	}
 }
 
 /*
@@ -355,7 +358,7 @@ static void read_one(void *vctx, size_t i, int worker)
 	read_nodes(&rd, ctx->g, TERM_SERVICE, l->services, l->nservices, FL_SERVICE);
 	read_nodes(&rd, ctx->g, TERM_FACTOR, l->factors, l->nfactors, FL_FACTOR);
 	read_nodes(&rd, ctx->g, TERM_TAG, l->tags, l->ntags, FL_TAG);
-	read_taxonomies(&rd, ctx->c, i);
+	read_taxonomies(&rd, ctx->g, pm);
 	read_people_and_items(&rd, &ctx->shown, pm);
 	ctx->docs[i] = hits;
 }
@@ -1005,11 +1008,55 @@ static void layout_release(struct layout *lo, size_t nterms)
 
 static const char *const statuses[] = {"draft", "in-review", "complete"};
 
+/* A computed field's value (hooks.h): text, or lists and objects of text. */
+static void add_json_value(struct buf *b, const struct ynode *n)
+{
+	if (n->type == YN_SCALAR) {
+		search_add_json(b, n->scalar);
+		return;
+	}
+	buf_addch(b, n->type == YN_SEQ ? '[' : '{');
+	for (size_t i = 0; i < n->n; i++) {
+		if (i)
+			buf_addch(b, ',');
+		if (n->type == YN_MAP) {
+			search_add_json(b, n->keys[i]);
+			buf_addch(b, ':');
+		}
+		add_json_value(b, n->items[i]);
+	}
+	buf_addch(b, n->type == YN_SEQ ? ']' : '}');
+}
+
+/* The computed fields site.yaml's computed.search names that pm has, as an object; false when none. */
+static bool add_computed(struct buf *b, const struct postmortem *pm, const struct name_list *want)
+{
+	size_t had = b->len;
+	bool any = false;
+	for (size_t i = 0; want && pm->computed && i < pm->computed->n; i++) {
+		if (!name_list_has(want, pm->computed->keys[i]))
+			continue;
+		buf_addch(b, any ? ',' : '{');
+		any = true;
+		search_add_json(b, pm->computed->keys[i]);
+		buf_addch(b, ':');
+		add_json_value(b, pm->computed->items[i]);
+	}
+	if (any)
+		buf_addch(b, '}');
+	else
+		b->len = had;
+	return any;
+}
+
 /*
  * id, title, date, severity (index), status (index), then the summary when
- * given, then the slug when it is not the id lowercased.
+ * given, then the slug when it is not the id lowercased (always when
+ * computed fields follow), then the computed fields that site.yaml's
+ * computed.search names, as an object, when the postmortem has any.
  */
-static void add_record_fields(struct buf *b, const struct postmortem *pm, const char *summary)
+static void add_record_fields(struct buf *b, const struct postmortem *pm, const char *summary,
+			      const struct name_list *want)
 {
 	char date[11];
 	when_date(&pm->date, date);
@@ -1025,11 +1072,25 @@ static void add_record_fields(struct buf *b, const struct postmortem *pm, const 
 	for (char *p = lower; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	if (strcmp(lower, pm->slug)) {
+	struct buf computed = BUF_INIT;
+	bool more = add_computed(&computed, pm, want);
+	if (strcmp(lower, pm->slug) || more) {
 		buf_addch(b, ',');
 		search_add_json(b, pm->slug);
 	}
+	if (more) {
+		buf_addch(b, ',');
+		buf_add(b, buf_cstr(&computed), computed.len);
+	}
+	buf_release(&computed);
 	free(lower);
+}
+
+/* computed.search of c's site, NULL when it names none. */
+static const struct name_list *search_computed(const struct corpus *c)
+{
+	const struct import_cfg *ic = c->site.import;
+	return ic && ic->computed_search.n ? &ic->computed_search : NULL;
 }
 
 /* The shard's records and excerpts: each new one gets the next index. */
@@ -1081,7 +1142,7 @@ static size_t shard_record(struct shard_tables *st, size_t doc)
  * Term shard part: {"t": terms (sorted), "n": their document frequencies,
  * "p": their postings (encode_postings), "c": their cards as varint pairs
  * (record index, excerpt index), best first, "x": excerpts, "r": records
- * [doc, id, title, date, severity, status(, slug)], "y": typo keys as a flat
+ * [doc, id, title, date, severity, status(, slug(, computed))], "y": typo keys as a flat
  * list key, term, key, term, ... (sorted by key; the term may live in
  * another shard), "e": the entities whose keys are in the shard's range
  * (entity.h), sorted by key, "k": the terms found only in tickets, as one
@@ -1134,7 +1195,7 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 		buf_adds(b, i ? ",[" : "[");
 		buf_add_uint(b, st.rec_docs[i]);
 		buf_addch(b, ',');
-		add_record_fields(b, &ix->c->pms[st.rec_docs[i]], NULL);
+		add_record_fields(b, &ix->c->pms[st.rec_docs[i]], NULL, search_computed(ix->c));
 		buf_addch(b, ']');
 	}
 	buf_adds(b, "],\"y\":[");
@@ -1167,7 +1228,7 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 	buf_release(&cards);
 }
 
-/* Doc shard part: {"r": [[id, title, date, severity, status, summary(, slug)], ...]}. */
+/* Doc shard part: {"r": [[id, title, date, severity, status, summary(, slug(, computed))], ...]}. */
 static void write_doc_shard(struct buf *b, const struct index *ix, size_t from, size_t to)
 {
 	buf_adds(b, "{\"r\":[");
@@ -1177,7 +1238,7 @@ static void write_doc_shard(struct buf *b, const struct index *ix, size_t from, 
 		if (pm->summary)
 			search_excerpt(&summary, pm->summary, strlen(pm->summary), 0, SUMMARY_BYTES);
 		buf_adds(b, i > from ? ",[" : "[");
-		add_record_fields(b, pm, buf_cstr(&summary));
+		add_record_fields(b, pm, buf_cstr(&summary), search_computed(ix->c));
 		buf_addch(b, ']');
 		buf_release(&summary);
 	}
@@ -1240,7 +1301,7 @@ static void write_manifest(struct buf *b, const struct index *ix, const struct l
 		search_add_json(b, lo->first_key[i]);
 	}
 	buf_addf(b, "],\"kl\":%d,\"ek\":", ticket_level());
-	search_kinds_write(b, ix->c);
+	search_kinds_write(b, ix->g);
 	buf_addf(b, ",\"files\":{%s}}", buf_cstr(files));
 }
 

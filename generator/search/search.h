@@ -40,7 +40,7 @@
 #include "load/corpus.h"
 #include "analyze/graph.h"
 #include "base/output.h"
-#include "render/render.h"
+#include "model/renderopts.h"
 #include "search/encode.h"
 
 /* Impact quantization: level L stands for SEARCH_LEVEL_BASE * SEARCH_LEVEL_RATIO^L. */

@@ -62,13 +62,10 @@ static bool plain_text(const char *text, size_t len)
 	return true;
 }
 
-/* Where p (on the current line) is, as libyaml counts: columns in characters. */
+/* Where p (on the current line) is, in characters as libyaml and every diagnostic count (diag.h). */
 static struct loc loc_at(const struct fast *f, const char *p)
 {
-	int col = 1;
-	for (const char *q = f->cur; q < p; q++)
-		col += ((unsigned char)*q & 0xc0) != 0x80;
-	return (struct loc){f->file, f->line0 + f->lineno, col};
+	return (struct loc){f->file, f->line0 + f->lineno, diag_column(f->cur, (size_t)(p - f->cur))};
 }
 
 static void set_line(struct fast *f, const char *start)

@@ -17,7 +17,7 @@
 #ifndef AFTERMATH_YAMLFAST_H
 #define AFTERMATH_YAMLFAST_H
 
-#include "yaml/yamltree.h"
+#include "yaml/ynode.h"
 
 /*
  * Parse text (len bytes of `file` from line `first_line`) as yaml_parse()

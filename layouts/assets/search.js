@@ -238,7 +238,7 @@
     return part("t" + i).then(function (raw) {
       if (shards[i]) return shards[i];
       raw.r.forEach(function (r) {
-        if (!recs.has(r[0])) recs.set(r[0], {id: r[1], title: r[2], date: r[3], sev: r[4], st: r[5], slug: r[6]});
+        if (!recs.has(r[0])) recs.set(r[0], {id: r[1], title: r[2], date: r[3], sev: r[4], st: r[5], slug: r[6], computed: r[7]});
       });
       raw.posts = {};
       return (shards[i] = raw);
@@ -619,7 +619,7 @@
     return Promise.all(Object.keys(need).map(function (i) {
       return part("d" + i).then(function (p) {
         p.r.forEach(function (r, k) {
-          recs.set(+i * M.ds + k, {id: r[0], title: r[1], date: r[2], sev: r[3], st: r[4], summary: r[5], slug: r[6]});
+          recs.set(+i * M.ds + k, {id: r[0], title: r[1], date: r[2], sev: r[3], st: r[4], summary: r[5], slug: r[6], computed: r[7]});
         });
       });
     }));
@@ -789,7 +789,7 @@
           date: r.date, severity: M.sev[r.sev], status: M.st[r.st],
           score: s.positive ? Math.round(sc.total[x] * 1000) / 1000 : 0,
           snippet: markHtml(t.text, match), titleHtml: markHtml(r.title, match), label: t.label,
-          match: tier[x] === 2 ? "id" : tier[x] === 1 ? "entity" : null
+          match: tier[x] === 2 ? "id" : tier[x] === 1 ? "entity" : null, computed: r.computed || {}
         };
       });
       out.total = order.length;

@@ -13,7 +13,7 @@ const PAGE_TYPES = {
   home: '', postmortem: 'postmortems/pm-2024-003/', timeline: 'timeline/', services: 'services/',
   service: 'services/checkout-api/', factors: 'factors/', factor: 'factors/connection-pool-exhaustion/',
   tag: 'tags/database/', owner: 'owners/priya-natarajan/', actions: 'actions/', metrics: 'metrics/',
-  page: 'start/',
+  page: 'start/', review: 'actions/review/',
 };
 
 for (const scheme of ['light', 'dark']) {

@@ -6,7 +6,7 @@ import { test, serve, open, assert, assertEqual } from './lib.mjs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -214,6 +214,28 @@ test('search: results carry title, url, date, severity and a marked snippet; fil
       [1, 1, 1, 1], 'counts (severity counts ignore the severity filter)');
     await close();
     noErrors(errors, 'results');
+  } finally { await srv.close(); }
+});
+
+test('search: results carry the on_postmortem fields site.yaml computed.search names, from term and doc records alike', async ({ browser, ...env }) => {
+  const src = join(env.tmp, 'search-computed'), out = join(env.tmp, 'search-computed-site');
+  mkdirSync(join(src, 'postmortems'), { recursive: true });
+  mkdirSync(join(src, 'scripts'), { recursive: true });
+  writeFileSync(join(src, 'site.yaml'), 'computed:\n  search: [open_items]\n');
+  writeFileSync(join(src, 'scripts', 'metrics.lua'), 'function on_postmortem(pm)\n  return {open_items = #pm.action_items, secret = "x"}\nend\n');
+  writeFileSync(join(src, 'postmortems', 'a.md'), '---\nid: C-1\ntitle: Zeppelin mooring failed\ndate: 2024-01-01\naction_items: [{title: a}, {title: b}]\n---\nThe zeppelin drifted.\n');
+  writeFileSync(join(src, 'postmortems', 'b.md'), '---\nid: C-2\ntitle: Quiet night\ndate: 2024-02-01\n---\nNothing.\n');
+  execFileSync(env.bin, ['build', src, '-o', out, '--as-of', '2026-11-23', '-q'], { cwd: env.repo, stdio: 'inherit' });
+  const srv = await serve(out);
+  try {
+    const { page, errors, close } = await open(browser, srv.url);
+    await ready(page);
+    const r = await search(page, 'zeppelin');
+    assertEqual(r.results.map(x => [x.id, x.computed]), [['C-1', { open_items: '2' }]], 'a word: the term shard\'s record');
+    const all = await search(page, '', { year: ['2024'] });
+    assertEqual(all.results.map(x => [x.id, x.computed]), [['C-2', { open_items: '0' }], ['C-1', { open_items: '2' }]], 'filters alone: the doc records');
+    await close();
+    noErrors(errors, 'computed');
   } finally { await srv.close(); }
 });
 

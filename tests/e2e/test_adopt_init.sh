@@ -14,7 +14,7 @@ assert_eq "$(grep -rl '{{version}}\|{{upstream}}\|{{action}}' "$T/kb" | wc -l)" 
 
 t_begin "the new knowledge base checks clean, strictly, and builds both profiles"
 assert_exit 0 "$AFTERMATH" check "$T/kb" --strict
-assert_eq "$(tail -1 "$ERR")" "aftermath: 1 postmortems checked: no errors or warnings" "check of a new knowledge base"
+assert_eq "$(tail -1 "$ERR")" "aftermath: 1 postmortem checked: no errors or warnings" "check of a new knowledge base"
 assert_eq "$(grep -c ': warning: \|: note: ' "$ERR")" 0 "warnings and notes"
 assert_exit 0 "$AFTERMATH" build "$T/kb" -o "$T/kb-site" --strict --as-of 2026-01-01
 assert_file "$T/kb-site/postmortems/pm-2025-001/index.html"

@@ -21,14 +21,16 @@ assert_eq "$(cat "$ERR")" "" "groff warnings"
 while read -r opt; do
 	if grep -qF -- "$opt" "$T/man.txt"; then _pass; else _fail "the man page does not document $opt"; fi
 done < "$T/options"
-for cmd in build check new serve stats init help; do assert_contains "$T/man.txt" "aftermath $cmd"; done
+for cmd in build check new serve stats overdue init help; do assert_contains "$T/man.txt" "aftermath $cmd"; done
 
 t_begin "bash completion completes commands, options and their values"
-assert_eq "$(adopt_complete aftermath '')" "build check new serve stats init help --help --version" "commands"
+assert_eq "$(adopt_complete aftermath '')" "build check new serve stats overdue init help --help --version" "commands"
 assert_eq "$(adopt_complete aftermath i)" "init" "i<TAB>"
 assert_eq "$(adopt_complete aftermath check --f)" "--format" "check --f<TAB>"
 assert_eq "$(adopt_complete aftermath check --format '')" "text json github gitlab" "check --format <TAB>"
 assert_eq "$(adopt_complete aftermath stats --format '')" "text json" "stats --format <TAB>"
+assert_eq "$(adopt_complete aftermath overdue --format '')" "text markdown json" "overdue --format <TAB>"
+assert_eq "$(adopt_complete aftermath overdue --fail-on '')" "must should any" "overdue --fail-on <TAB>"
 assert_eq "$(adopt_complete aftermath build --profile p)" "public" "--profile p<TAB>"
 assert_eq "$(adopt_complete aftermath build --st)" "--strict" "build --st<TAB>"
 assert_eq "$(adopt_complete aftermath help se)" "serve" "help se<TAB>"

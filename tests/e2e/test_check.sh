@@ -64,3 +64,20 @@ assert_stderr_contains "$T/terr/layouts/postmortem.html:1: error: attempt to ind
 run "$AFTERMATH" build "$T/terr" -o "$T/terr-out" --as-of 2026-11-23 --format json
 assert_eq "$RC" 1 "exit of the build with --format json"
 assert_stdout_contains '"times": 4'
+
+t_begin "every problem of a file in one run: its fields, its services, its body"
+mkdir -p "$T/all/postmortems"
+printf 'services:\n  checkout-api: {}\n' > "$T/all/site.yaml"
+printf -- '---\nid: ALL-1\ntitle: Three\ndate: 2024-02-30\nseverity: SEV9\nstatus: finished\nservices: [checkout-api, cart]\n---\n## Action items\n\n- [ ] Fix it (owner: Ana, due: someday)\n' > "$T/all/postmortems/a.md"
+assert_exit 1 "$AFTERMATH" check "$T/all"
+assert_stderr_contains "$T/all/postmortems/a.md:4:7: error: date \"2024-02-30\" is not a date (expected YYYY-MM-DD"
+assert_stderr_contains "$T/all/postmortems/a.md:5:11: error: unknown severity \"SEV9\" (expected SEV1, SEV2, SEV3, SEV4)"
+assert_stderr_contains "$T/all/postmortems/a.md:6:9: error: unknown status \"finished\" (expected draft, in-review, complete)"
+assert_stderr_contains "$T/all/postmortems/a.md:7:26: error: unknown service \"cart\" (not in site.yaml's services registry; add it there or use a registered name)"
+assert_stderr_contains "$T/all/postmortems/a.md:11:32: error: due \"someday\" in action item is not a date (expected YYYY-MM-DD)"
+assert_stderr_contains "aftermath: 0 postmortems checked: 5 errors in 1 file"
+# the same services error in a file with nothing else wrong: told once
+printf -- '---\nid: ALL-2\ntitle: One\ndate: 2024-02-03\nservices: [cart]\n---\n' > "$T/all/postmortems/b.md"
+assert_exit 1 "$AFTERMATH" check "$T/all"
+assert_eq "$(grep -c 'b.md:5:12: error: unknown service "cart"' "$ERR")" 1 "reports of b.md's service"
+assert_eq "$(grep -c 'a.md:7:26: error: unknown service "cart"' "$ERR")" 1 "reports of a.md's service"

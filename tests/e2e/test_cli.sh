@@ -8,7 +8,7 @@ assert_exit 2 "$AFTERMATH"
 
 t_begin "unknown command"
 assert_exit 2 "$AFTERMATH" frobnicate
-assert_stderr_contains 'unknown command "frobnicate" (expected build, check, init, new, serve or stats)'
+assert_stderr_contains 'unknown command "frobnicate" (expected build, check, init, new, overdue, serve or stats)'
 
 t_begin "unknown option"
 assert_exit 2 "$AFTERMATH" build --bogus
@@ -48,3 +48,17 @@ assert_stderr_matches "timings: pages [0-9.]+ s \(cpu [0-9.]+ s, peak RSS so far
 # and count, not which templates they name (base.html fell out of them on a busy run).
 assert_stderr_matches "timings:   template [a-z/-]+\.html: [0-9]+ calls.*, [0-9.]+ s \([0-9.]+ s with its partials\)"
 assert_eq "$(grep -c '^timings:   template ' "$ERR")" 8 "template lines"
+
+t_begin "messages count in the singular for one"
+mkdir -p "$T/one/postmortems"
+printf -- '---\nid: ONE-1\ntitle: One\ndate: 2025-01-01\nstatus: complete\nkind: drill\ncontributing_factors: [x]\n---\n## Action items\n\n- [ ] Raise the limit to 200 (owner: Ana, due: 2025-02-01)\n' > "$T/one/postmortems/one.md"
+assert_exit 0 "$AFTERMATH" check "$T/one"
+assert_stderr_contains "aftermath: 1 postmortem checked:"
+assert_exit 0 "$AFTERMATH" build "$T/one" -o "$T/one-out" --as-of 2025-06-01
+assert_stderr_contains "aftermath: built 1 postmortem into $T/one-out/"
+assert_exit 0 "$AFTERMATH" stats "$T/one" --as-of 2025-06-01
+assert_stdout_contains "1 postmortem, as of 2025-06-01"
+assert_stdout_contains "0 incidents, 0 near-misses (durations exclude them), 1 drill"
+assert_exit 0 "$AFTERMATH" check "$T/one" --explain "$T/one/postmortems/one.md"
+assert_stdout_contains "action_items           1 item"
+assert_not_contains "$ERR" "1 postmortems"

@@ -110,10 +110,10 @@ t_begin "an unreadable file is an error at that file; the previous site stays"
 # from a copy of the binary and its theme: the checkout may be in a directory
 # only its owner can enter (a clone into mktemp -d).
 as_user() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; else "$@"; fi; }
-mkdir -p "$T/unr/app/build" "$T/unr/app/scripts"
+mkdir -p "$T/unr/app/build"
 cp "$AFTERMATH" "$T/unr/app/build/aftermath"
 cp -R layouts "$T/unr/app/layouts"
-cp -R scripts/lint "$T/unr/app/scripts/lint"
+cp -R lint "$T/unr/app/lint"
 cp -R tests/fixtures/site "$T/unr/c"
 chmod 755 "$T" && chmod -R a+rX "$T/unr" && chmod 777 "$T/unr"
 run as_user "$T/unr/app/build/aftermath" build "$T/unr/c" -o "$T/unr/out" --as-of 2026-11-23

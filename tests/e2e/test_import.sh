@@ -62,6 +62,28 @@ assert_contains "$T/team/api/actions.csv" "2021-08-10"
 assert_eq "$(pm_json "$T/team" PM2022-001 action_items total)" 2 "a task list (markdown.c's, as before)"
 assert_contains "$T/team/postmortems/pm2022-001/index.html" '<span class="dur-label">Resolved</span><span class="dur-value">+1 h 3 min'
 
+t_begin "contributing factors from the body's list: bold lead-ins, the words before a colon or dash, short items; sentences are a note"
+assert_exit 0 "$AFTERMATH" build "$FX/team" -o "$T/teamf" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/teamf" PM2021-005 factors)" '["config-drift","no-canary"]' "**Config drift**: ... and No canary - ..."
+assert_eq "$(pm_json "$T/teamf" PM2022-001 factors)" '["config-drift","memory-limits","missing-load-test"]' "an em dash, a short item, a link's text; the nested item is not one"
+assert_eq "$(pm_json "$T/teamf" PM2021-009 factors)" '[]' "a Root Causes list of sentences gives none"
+assert_stderr_contains 'PM2021-009 - Payment webhooks delayed.md:24:3: note: 2 items of the contributing-factors list are sentences, not a factor'"'"'s name: left in the text'
+assert_eq "$(grep -c 'contributing-factors list' "$ERR")" 1 "one note, for the file with sentences"
+assert_eq "$(ls "$T/teamf/factors" | tr '\n' ' ')" "config-drift index.html memory-limits missing-load-test no-canary " "a factor page per name, none per sentence"
+assert_contains "$T/teamf/factors/config-drift/index.html" '<h1>Config drift</h1>'
+assert_eq "$(grep -c 'class="pm-title"' "$T/teamf/factors/config-drift/index.html")" 2 "config drift recurs in two postmortems"
+assert_exit 0 "$AFTERMATH" check "$FX/team" --explain "$FX/team/postmortems/PM2022-001 - DNS resolution failures.md"
+assert_stdout_contains "from body: the contributing-factors section, $FX/team/postmortems/PM2022-001 - DNS resolution failures.md:21:1"
+cp -r "$FX/team" "$T/teamf-off"
+printf 'fields: {tags: Category, contributing_factors: Factors}\nimport: {front_matter: optional}\ndefaults: {status: complete}\n' > "$T/teamf-off/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/teamf-off" -o "$T/teamf-off-out" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/teamf-off-out" PM2021-005 factors)" '[]' "a fields: entry for contributing_factors turns the list off"
+assert_not_contains "$ERR" 'contributing-factors list'
+mkdir -p "$T/fmf/postmortems"
+printf -- '---\nid: F-1\ntitle: T\ndate: 2024-01-01\n---\n## Contributing factors\n- Config drift\n' > "$T/fmf/postmortems/a.md"
+assert_exit 0 "$AFTERMATH" build "$T/fmf" -o "$T/fmf-out" --as-of 2026-01-01
+assert_eq "$(pm_json "$T/fmf-out" F-1 factors)" '[]' "without import: the body is not read for factors (as before)"
+
 t_begin "the seeds' two templates: - Label: lines with an Action Item table; **Label:** lines with a bold Action Items: section"
 assert_exit 0 "$AFTERMATH" build "$FX/seeds" -o "$T/seeds" --as-of 2026-01-01
 assert_not_contains "$ERR" "warning:"
@@ -115,6 +137,29 @@ bad_site 'taxonomies: {services: {}}' '1:14: error: taxonomy name "services" is 
 bad_site 'taxonomies: {Bad-Name: {}}' '1:14: error: taxonomy name "Bad-Name" must be 1 to 40 lower-case letters'
 bad_site 'taxonomies: {company: {titel: X}}' '1:24: error: unknown key "titel" in taxonomies.company (expected title, singular)'
 bad_site 'taxonomies: [company]' '1:13: error: taxonomies must be a mapping'
+bad_site 'taxonomies: {company: [Companies]}' '1:23: error: taxonomies.company must be a mapping of title and singular (got a list)'
+bad_site 'taxonomies: {company: {title: ""}}' '1:31: error: taxonomies.company.title must be a text value'
+bad_site 'taxonomies: {company: {singular: [a]}}' '1:34: error: taxonomies.company.singular must be a text value'
+
+t_begin "defaults: validated once at site load: one diagnostic at the site.yaml line, however many postmortems take it"
+mkdir -p "$T/dv/postmortems"
+for i in 1 2 3 4 5; do printf -- '---\nid: D-%d\ntitle: T\ndate: 2024-01-0%d\n---\nx\n' $i $i > "$T/dv/postmortems/d$i.md"; done
+printf 'defaults:\n  severity: SEV9\n  status: finished\n  impact.started: soon\n' > "$T/dv/site.yaml"
+assert_exit 1 "$AFTERMATH" check "$T/dv"
+assert_eq "$(grep -c 'error:' "$ERR")" 3 "one error per bad default"
+assert_stderr_contains "$T/dv/site.yaml:2:13: error: unknown severity \"SEV9\" (expected SEV1, SEV2, SEV3, SEV4)"
+assert_stderr_contains "$T/dv/site.yaml:3:11: error:"
+assert_stderr_contains "$T/dv/site.yaml:4:19: error:"
+assert_not_contains "$ERR" 'times)'
+assert_not_contains "$ERR" 'postmortems/d'
+printf -- '---\nid: D-1\ntitle: T\ndate: 2024-01-01\nseverity: SEV1\nstatus: complete\nimpact: {started: 2024-01-01}\n---\nx\n' > "$T/dv/postmortems/d1.md"
+rm "$T/dv/postmortems/d"[2-5].md
+assert_exit 1 "$AFTERMATH" build "$T/dv" -o "$T/dv-out" --as-of 2026-01-01
+assert_stderr_contains "$T/dv/site.yaml:2:13: error: unknown severity \"SEV9\""
+assert_exit 1 "$AFTERMATH" check "$T/dv" --explain "$T/dv/postmortems/d1.md"
+assert_eq "$(grep -c 'error:' "$ERR")" 3 "--explain: the same, once"
+printf 'defaults:\n  severity: SEV2\n  impact.started: 2024-01-01T10:00:00Z\n' > "$T/dv/site.yaml"
+assert_exit 0 "$AFTERMATH" check "$T/dv"
 
 t_begin "fields: reads the author's names only: a swap is a swap, a self-mapping is the field, no chain or cycle"
 mkdir -p "$T/swap/postmortems"
@@ -159,6 +204,14 @@ assert_stderr_contains 'warning: more than 1000 action items in one section: the
 assert_eq "$(pm_json "$T/hb-out" hb-1 action_items total)" 1000 "capped"
 assert_eq "$(pm_json "$T/hb-out" hb-2 action_items total)" 1 "a 60-column table: its first column"
 assert_contains "$T/hb-out/api/actions.csv" "v0"
+{
+	printf '# Many factors\n\nDate: 2024-01-01\n\n## Contributing factors\n\n'
+	i=0; while [ $i -lt 3000 ]; do printf -- '- **Factor %d**: text\n- - - -\n- **\n-   \n' $i; i=$((i + 1)); done
+	printf -- '- **<script>alert(1)</script>**: x\n'
+} > "$T/hb/postmortems/hb-3 - Factors.md"
+assert_exit 0 timeout 60 "$AFTERMATH" build "$T/hb" -o "$T/hb-out2" --as-of 2026-01-01
+assert_stderr_contains 'hb-3 - Factors.md:407:3: warning: more than 100 contributing factors in one section: the rest are not read'
+assert_eq "$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).find(p => p.id === "hb-3").factors.length)' "$T/hb-out2/api/postmortems.json")" 100 "factors capped"
 
 t_begin "file names: only punctuation, Unicode, a leading token without a digit"
 mkdir -p "$T/fn/postmortems"
@@ -199,10 +252,45 @@ printf '# A page\n' > "$T/taxs/pages/team.md"
 assert_exit 1 "$AFTERMATH" check "$T/taxs"
 assert_stderr_contains 'pages/team.md:1:1: error: pages/team.md would be at /team/, the page of the taxonomy team'
 
-t_begin "public builds: no taxonomy pages; a file left out by the profile is not 'left out by on_invalid'"
+t_begin "public builds: a file left out by the profile is not 'left out by on_invalid'"
 assert_exit 0 "$AFTERMATH" build "$FX/foreign" -o "$T/taxp" --as-of 2026-01-01 --profile public
-assert_no_file "$T/taxp/company/index.html"
 assert_eq "$(grep -c 'left out of the build' "$ERR")" 1 "only the file with a problem"
+
+t_begin "taxonomies in a public build: values through public.redact and redact.lua, public.strip leaves one out, a denied term fails the build"
+mkdir -p "$T/tp/postmortems" "$T/tp/scripts"
+printf 'taxonomies: {customer: {title: Customers, singular: Customer}, region: {title: Regions}}\nvisibility: public\npublic:\n  redact:\n    - pattern: "Acme Corp"\n      replace: "a retailer"\n' > "$T/tp/site.yaml"
+printf -- '---\nid: C-1\ntitle: Checkout down\ndate: 2024-01-01\nstatus: complete\ncustomer: [Acme Corp, Globex]\nregion: eu-west\n---\nx\n' > "$T/tp/postmortems/c1.md"
+printf -- '---\nid: C-2\ntitle: Search slow\ndate: 2024-02-01\nstatus: complete\ncustomer: Acme Corp\nregion: Larkspur Ring\n---\ny\n' > "$T/tp/postmortems/c2.md"
+printf 'function redact(text, field, doc)\n  if field == "region" then return (text:gsub("Larkspur Ring", "private region")) end\nend\n' > "$T/tp/scripts/redact.lua"
+assert_exit 0 "$AFTERMATH" build "$T/tp" -o "$T/tp-int" --as-of 2026-01-01
+assert_file "$T/tp-int/customer/acme-corp/index.html"
+assert_exit 0 "$AFTERMATH" build "$T/tp" -o "$T/tp-pub" --as-of 2026-01-01 --profile public
+assert_file "$T/tp-pub/customer/index.html"
+assert_file "$T/tp-pub/customer/a-retailer/index.html"
+assert_file "$T/tp-pub/region/private-region/index.html"
+assert_no_file "$T/tp-pub/customer/acme-corp/index.html"
+assert_contains "$T/tp-pub/customer/a-retailer/index.html" '<p class="lede">2 postmortems.</p>'
+assert_eq "$(grep -rl 'Acme\|Larkspur' "$T/tp-pub" | wc -l)" 0 "no redacted value in any output file"
+assert_contains "$T/tp-pub/postmortems/2024-01-01-checkout/index.html" '>a retailer</a>'
+assert_eq "$(node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1])); console.log(Object.keys(s.by_customer).join(","))' "$T/tp-pub/api/stats.json")" "a-retailer,globex" "by_customer from the redacted values"
+assert_eq "$(pm_json "$T/tp-pub" 2024-01-01-checkout taxonomies)" '{"customer":["a-retailer","globex"],"region":["eu-west"]}' "postmortems.json"
+printf 'taxonomies: {customer: {title: Customers}, region: {title: Regions}}\nvisibility: public\npublic:\n  strip: [owner, customer]\n' > "$T/tp/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/tp" -o "$T/tp-strip" --as-of 2026-01-01 --profile public
+assert_no_file "$T/tp-strip/customer/index.html"
+assert_file "$T/tp-strip/region/index.html"
+assert_eq "$(grep -rl 'Acme' "$T/tp-strip" | wc -l)" 0 "a stripped taxonomy's values are nowhere"
+assert_not_contains "$T/tp-strip/index.html" 'Customers'
+assert_eq "$(pm_json "$T/tp-strip" 2024-01-01-checkout taxonomies)" '{"region":["eu-west"]}' "postmortems.json without it"
+assert_not_contains "$T/tp-strip/api/stats.json" 'by_customer'
+printf 'taxonomies: {customer: {title: Customers}}\nvisibility: public\npublic:\n  deny: [Acme Corp]\n' > "$T/tp/site.yaml"
+rm "$T/tp/scripts/redact.lua"
+assert_exit 1 "$AFTERMATH" build "$T/tp" -o "$T/tp-deny" --as-of 2026-01-01 --profile public
+assert_stderr_contains "$T/tp/postmortems/c1.md:6:12: error: \"Acme Corp\" (public.deny) is in the output: "
+assert_stderr_contains 'customer/acme-corp/index.html'
+assert_no_file "$T/tp-deny/index.html"
+printf 'taxonomies: {customer: {title: Customers}}\nvisibility: public\npublic:\n  strip: [customers]\n' > "$T/tp/site.yaml"
+assert_exit 1 "$AFTERMATH" check "$T/tp" --profile public
+assert_stderr_contains "$T/tp/site.yaml:4:11: error: public.strip cannot remove \"customers\" (expected owner, authors, action_items.owner, action_items.ticket or a taxonomy's name)"
 
 t_begin "check --explain FILE: every field with its value and where it came from"
 F5="$FX/team/postmortems/PM2021-005 - All services returning 503.md"
@@ -353,3 +441,66 @@ assert_not_contains "$T/src-out/postmortems/s-1/index.html" "Original write-up"
 printf -- '---\nid: S-1\ntitle: T\ndate: 2024-01-01\nsource: [https://a.example]\n---\nx\n' > "$T/src/postmortems/a.md"
 assert_exit 1 "$AFTERMATH" check "$T/src"
 assert_stderr_contains "$T/src/postmortems/a.md:5:9: error: source must be a text value (got a list)"
+
+t_begin "on_postmortem's computed fields: in lists, api/postmortems.json and (computed.search) the search records"
+mkdir -p "$T/cf/postmortems" "$T/cf/scripts" "$T/cf/layouts/partials"
+cat > "$T/cf/scripts/metrics.lua" <<'LUA'
+function on_postmortem(pm)
+  local open = 0
+  for _, a in ipairs(pm.action_items) do if a.status ~= "done" then open = open + 1 end end
+  return {open_items = open, lead = pm.owner or "nobody", team = {size = #pm.authors}}
+end
+LUA
+printf -- '---\nid: P-1\ntitle: One\ndate: 2024-01-01\nstatus: complete\nvisibility: public\nowner: Priya Natarajan\nauthors: [Priya Natarajan, Tom Ruiz]\naction_items: [{title: x, owner: Lee Park}, {title: y, status: done}]\n---\nx\n' > "$T/cf/postmortems/a.md"
+printf -- '---\nid: P-2\ntitle: Two\ndate: 2024-02-01\nstatus: complete\nvisibility: public\n---\ny\n' > "$T/cf/postmortems/b.md"
+printf '<ul class="cl">{%% for _, p in ipairs(list or {}) do %%}<li>{{ p.id }}:{{ p.computed and p.computed.open_items or "-" }}:{{ p.computed and p.computed.lead or "-" }}</li>{%% end %%}</ul>\n' > "$T/cf/layouts/partials/pm-list.html"
+printf '<p class="pc">[{{ pm.computed and pm.computed.lead or "-" }}]</p>\n' > "$T/cf/layouts/postmortem.html"
+printf 'computed:\n  search: [open_items, team]\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cf-out" --as-of 2026-01-01
+assert_contains "$T/cf-out/timeline/index.html" '<li>P-1:1:Priya Natarajan</li>'
+assert_contains "$T/cf-out/timeline/index.html" '<li>P-2:0:nobody</li>'
+assert_contains "$T/cf-out/postmortems/p-1/index.html" '[Priya Natarajan]'
+assert_eq "$(pm_json "$T/cf-out" P-1 computed)" '{"lead":"Priya Natarajan","open_items":"1","team":{"size":"2"}}' "computed in postmortems.json"
+assert_eq "$(pm_json "$T/cf-out" P-2 computed open_items)" '"0"' "every postmortem's"
+assert_contains "$T/cf-out/search/index.js" '["P-1","One","2024-01-01",3,2,"","p-1",{"open_items":"1","team":{"size":"2"}}]'
+assert_not_contains "$T/cf-out/search/index.js" '"lead"'
+printf '' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cf-out2" --as-of 2026-01-01
+assert_not_contains "$T/cf-out2/search/index.js" 'open_items'
+assert_eq "$(pm_json "$T/cf-out2" P-1 computed open_items)" '"1"' "postmortems.json has them without computed:"
+
+t_begin "computed fields in a public build: none unless computed.public names them; hooks do not see public.strip's fields"
+printf 'computed:\n  search: [open_items, lead]\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cfp" --as-of 2026-01-01 --profile public
+assert_not_contains "$T/cfp/timeline/index.html" ':1:'
+assert_contains "$T/cfp/postmortems/2024-01-01-one/index.html" '<p class="pc">[-]</p>'
+assert_eq "$(pm_json "$T/cfp" 2024-01-01-one computed)" '(none)' "no computed fields in a public postmortems.json"
+assert_not_contains "$T/cfp/search/index.js" 'open_items'
+printf 'computed:\n  search: [open_items, lead]\n  public: [open_items, lead]\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cfp2" --as-of 2026-01-01 --profile public
+assert_contains "$T/cfp2/timeline/index.html" '<li>2024-01-01-one:1:nobody</li>'
+assert_contains "$T/cfp2/postmortems/2024-01-01-one/index.html" '<p class="pc">[nobody]</p>'
+assert_eq "$(pm_json "$T/cfp2" 2024-01-01-one computed)" '{"lead":"nobody","open_items":"1"}' "computed.public's fields, from what the public build shows"
+assert_contains "$T/cfp2/search/index.js" '{"lead":"nobody","open_items":"1"}'
+assert_not_contains "$T/cfp2/search/index.js" 'Priya'
+assert_not_contains "$T/cfp2/postmortems/2024-01-01-one/index.html" 'Priya'
+printf 'function on_postmortem(pm)\n  return {leads = pm.authors[1] or "none", tickets = (pm.action_items[1] or {}).owner or "none"}\nend\n' > "$T/cf/scripts/metrics.lua"
+printf 'computed: {public: [leads, tickets]}\npublic: {strip: [authors]}\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" build "$T/cf" -o "$T/cfp3" --as-of 2026-01-01 --profile public
+assert_eq "$(pm_json "$T/cfp3" 2024-01-01-one computed)" '{"leads":"none","tickets":"Lee Park"}' "only the fields public.strip names are hidden from hooks"
+
+t_begin "computed: misuse is an error at its line; a name no hook returns is a warning"
+printf 'function on_postmortem(pm)\n  return {open_items = 1}\nend\n' > "$T/cf/scripts/metrics.lua"
+cf_site_fails() { # YAML EXPECTED
+	printf "$1" > "$T/cf/site.yaml"
+	assert_exit 1 "$AFTERMATH" check "$T/cf"
+	assert_stderr_contains "$T/cf/site.yaml:$2"
+}
+cf_site_fails 'computed: [open_items]\n' '1:11: error: computed must be a mapping of search, public (got a list)'
+cf_site_fails 'computed:\n  serch: [open_items]\n' '2:3: error: unknown key "serch" in computed (expected search, public)'
+cf_site_fails 'computed:\n  search: {open_items: 1}\n' '2:11: error: computed.search must be a list of computed field names (got a mapping)'
+cf_site_fails 'computed:\n  public: [open_items, ""]\n' '2:24: error: computed.public must be a list of computed field names (got an empty name)'
+printf 'computed:\n  search: [open_itemz]\n  public: open_items\n' > "$T/cf/site.yaml"
+assert_exit 0 "$AFTERMATH" check "$T/cf"
+assert_stderr_contains "$T/cf/site.yaml:2:12: warning: computed.search names \"open_itemz\", which no on_postmortem hook returned"
+assert_not_contains "$ERR" '"open_items", which'

@@ -38,10 +38,10 @@ t_begin "exit status 3 (I/O error): the new site cannot be swapped in; the old o
 # The output's parent is sticky (like /tmp) and the old site belongs to root, so
 # another user may write the new site beside it but not move the old one.
 if [ "$(id -u)" = 0 ]; then
-	mkdir -p "$T/io/app/build" "$T/io/app/scripts"
+	mkdir -p "$T/io/app/build"
 	cp "$AFTERMATH" "$T/io/app/build/aftermath"
 	cp -R layouts "$T/io/app/layouts"
-	cp -R scripts/lint "$T/io/app/scripts/lint"
+	cp -R lint "$T/io/app/lint"
 	cp -R tests/fixtures/site "$T/io/c"
 	assert_exit 0 "$AFTERMATH" build "$T/io/c" -o "$T/io/sticky/out" --as-of $AS_OF
 	cp -R "$T/io/sticky/out" "$T/io/before"
@@ -215,10 +215,15 @@ t_begin "figures: edge cases of /metrics/ and /actions/ (tests/fixtures/insights
 assert_exit 0 "$AFTERMATH" build tests/fixtures/insights -o "$T/ins" --as-of $AS_OF
 page_text "$T/ins/metrics/index.html"
 M="$T/ins/metrics/index.html.txt"
-# IN-1 detect 0 (a zero duration counts), resolve 60; IN-2 detect 10, mitigate 20, resolve 30; IN-4 no times; IN-3 a drill.
-assert_contains "$M" '3 incidents counted; 0 near-misses and 1 drill are left out of durations.'
+# IN-1 detect 0 (a zero duration counts), resolve 60; IN-2 detect 10, mitigate 20, resolve 30; IN-4 no times; IN-3 a drill;
+# IN-5 a draft whose day-long times would move every SEV1 figure (drafts stay out of durations, as drills do).
+assert_contains "$M" '3 incidents counted; 0 near-misses, 1 drill and 1 draft (their times are still being written) are left out of durations.'
 assert_contains "$M" 'SEV1 3 5 min / 10 min 20 min / 20 min 45 min / 1 h '
 assert_contains "$M" 'Resolved in Incidents under 15 min 0 15–60 min 1 1–4 h 1 4–24 h 0'
+assert_exit 0 "$AFTERMATH" stats tests/fixtures/insights --as-of $AS_OF
+assert_stdout_contains "3 incidents, 0 near-misses (durations exclude them), 1 drill; 1 incident still draft (left out of durations)"
+assert_exit 0 "$AFTERMATH" stats tests/fixtures/insights --as-of $AS_OF --format json
+assert_stdout_contains '"SEV1": {"count": 3, "detect_minutes": {"count": 2, "median": 5, "p90": 10}'
 # Published 3 and 0 days after resolution; the drill (30 days) and IN-4 (never resolved) are left out.
 assert_contains "$M" 'published a median of 1.5 days after resolution (p90: 3 days); 100% within 3 days and 100% within 7 days, over 2 postmortems with both dates.'
 page_text "$T/ins/actions/index.html"

@@ -116,7 +116,7 @@ for (const f of files) {
     .map(x => typeof x === 'object' ? x.name : x);
   const raw = Array.isArray(fm.action_items) ? fm.action_items : bodyItems(body);
   pms.push({
-    id: fm.id, kind: fm.kind || 'incident', severity: sev, impact: fm.impact || {},
+    id: fm.id, kind: fm.kind || 'incident', status: pmStatus(fm.status), severity: sev, impact: fm.impact || {},
     services: [...new Set((Array.isArray(fm.services) ? fm.services : flow(fm.services || '')).map(term))],
     factors: [...new Set(factors.map(term))],
     items: raw.map(a => ({ owner: a.owner || '', due: a.due || '', status: itemStatus(a.status), priority: a.priority ? priority(a.priority) : '' })),
@@ -171,10 +171,11 @@ for (const [name, key] of [
   for (const [k, list] of m) same(`${name}.${k}`, (stats[name] || {})[k], counts(list));
   for (const k of Object.keys(stats[name] || {})) if (!m.has(k) && stats[name][k].total !== 0) same(`${name}.${k} (extra)`, stats[name][k], null);
 }
-// Durations: minutes from impact.started, incidents only, median and nearest-rank p90.
+// Durations: minutes from impact.started, incidents only (drafts left out: their times are still being
+// written), median and nearest-rank p90.
 const bySev = {};
 for (const p of pms) {
-  if (p.kind !== 'incident') continue;
+  if (p.kind !== 'incident' || p.status === 'draft') continue;
   const t = k => Date.parse(p.impact[k] || '');
   const e = bySev[p.severity] ||= { count: 0, detect: [], mitigate: [], resolve: [] };
   e.count++;

@@ -8,7 +8,7 @@
  * the same steps), so a backtracking input never hangs the fuzzer.
  */
 #include "base/diag.h"
-#include "lua/template.h"
+#include "render/template.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static lua_State *safe, *plain;
 	if (!safe) {
 		safe = sandbox_new();
-		tmpl_set_budget(safe, 20);
+		sandbox_set_budget(safe, 20);
 		plain = luaL_newstate();
 		luaL_openlibs(plain);
 	}

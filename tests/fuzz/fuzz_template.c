@@ -1,7 +1,7 @@
 /* libFuzzer target: any bytes as a template, compiled and rendered in the sandbox, alone and as a page's wrapper. */
 #include "base/diag.h"
 #include "base/fsutil.h"
-#include "lua/template.h"
+#include "render/template.h"
 
 #include <lua.h>
 #include <stdint.h>
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tmpl *t = tmpl_open(dirs, 1);
 	if (t) {
 		lua_State *L = tmpl_lua(t);
-		tmpl_set_budget(L, 20);
+		sandbox_set_budget(L, 20);
 		lua_newtable(L);
 		lua_pushstring(L, "<x>");
 		lua_setfield(L, -2, "title");

@@ -199,11 +199,56 @@ static void test_timeline(void)
 	arena_free(a);
 }
 
+static void test_factors(void)
+{
+	struct body_info bi;
+	struct arena *a = scan(&bi,
+			       "## Contributing Factors\n"
+			       "\n"
+			       "- **Config drift**: the ingress configuration was not validated in CI\n"
+			       "- __Retry storms.__ Clients retried without backoff\n"
+			       "- No canary - changes reached every cluster at once\n"
+			       "- Cache size \xe2\x80\x94 changed by hand\n"
+			       "- Memory limits\n"
+			       "  - set two years ago\n"
+			       "- *Missing alert*\n"
+			       "- [Load test gap](https://wiki.example/x)\n"
+			       "- Nobody noticed the queue growing for an hour\n"
+			       "- The rule allowed zero consumers.\n"
+			       "- A very long lead in with far too many words: then the rest\n"
+			       "- **A bold sentence that goes on and on and on**: text\n"
+			       "\n"
+			       "## Next\n"
+			       "- Not a factor\n",
+			       false);
+	static const char *const want[] = {"Config drift", "Retry storms", "No canary", "Cache size", "Memory limits",
+					   "Missing alert", "Load test gap"};
+	CHECK(bi.factors != NULL);
+	CHECK_INT(bi.factors->n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want) && i < bi.factors->n; i++)
+		CHECK_STR(bi.factors->items[i]->scalar, want[i]);
+	CHECK_INT(bi.factors->items[0]->loc.line, 12);
+	CHECK_INT(bi.factors->items[0]->loc.col, 5);
+	CHECK_INT(bi.factor_loc.line, 10);
+	CHECK_INT(bi.factor_sentences, 4);
+	CHECK_INT(bi.sentence_loc.line, 20);
+	body_info_release(&bi);
+	arena_free(a);
+	a = scan(&bi, "## Root causes\n- Config drift\n## Contributing factors\n- Second section\n", false);
+	CHECK_INT(bi.factors->n, 1); /* the first section only */
+	body_info_release(&bi);
+	arena_free(a);
+	a = scan(&bi, "## Contributing factors\n- Config drift\n", true);
+	CHECK(bi.factors == NULL); /* only the action items */
+	body_info_release(&bi);
+	arena_free(a);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
 		TEST(test_loose_date), TEST(test_loose_duration), TEST(test_labels),
-		TEST(test_action_table), TEST(test_action_lists), TEST(test_timeline),
+		TEST(test_action_table), TEST(test_action_lists), TEST(test_timeline), TEST(test_factors),
 	};
 	return harness_run("bodyread", cases, ARRAY_SIZE(cases));
 }

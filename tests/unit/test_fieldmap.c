@@ -18,7 +18,7 @@ static int site_from(struct site *s, const char *yaml)
 	fputs(yaml, f);
 	fclose(f);
 	site_init(s);
-	int ret = site_load(s, dir);
+	int ret = fieldmap_site_load(s, dir);
 	remove(path);
 	rmdir(dir);
 	free(path);
@@ -145,6 +145,31 @@ static void test_site_errors(void)
 	site_release(&s);
 }
 
+static void test_defaults_tree_and_computed(void)
+{
+	struct site s;
+	CHECK_INT(site_from(&s, "defaults:\n  status: complete\n  impact.started: 2024-01-01\n  impact.resolved: 2024-01-02\n  tags: ''\n"
+				"computed:\n  search: [a, b]\n  public: c\n"),
+		  0);
+	struct ynode *d = fieldmap_defaults(&s);
+	CHECK(d != NULL);
+	CHECK_STR(get(d, "status"), "complete");
+	CHECK_STR(get(ynode_get(d, "impact"), "started"), "2024-01-01");
+	CHECK_STR(get(ynode_get(d, "impact"), "resolved"), "2024-01-02");
+	CHECK_INT(ynode_get(ynode_get(d, "impact"), "resolved")->loc.line, 4);
+	CHECK(ynode_get(d, "tags") == NULL); /* empty: absent */
+	ynode_free(d);
+	CHECK_INT(s.import->computed_search.n, 2);
+	CHECK(name_list_has(&s.import->computed_search, "b"));
+	CHECK(!name_list_has(&s.import->computed_search, "c"));
+	CHECK(name_list_has(&s.import->computed_public, "c"));
+	CHECK_INT(s.import->computed_public.locs[0].line, 8);
+	site_release(&s);
+	CHECK_INT(site_from(&s, "title: x\n"), 0);
+	CHECK(fieldmap_defaults(&s) == NULL);
+	site_release(&s);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
@@ -152,6 +177,7 @@ int main(void)
 		TEST(test_body_and_file_name),
 		TEST(test_swap_and_self),
 		TEST(test_site_errors),
+		TEST(test_defaults_tree_and_computed),
 	};
 	return harness_run("fieldmap", cases, ARRAY_SIZE(cases));
 }

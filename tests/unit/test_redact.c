@@ -395,7 +395,7 @@ static void test_replacement_that_would_leak(void)
 	CHECK(redactor_new(&s, dir, 1) == NULL);
 	d = diag_text(0);
 	CHECK_STR(d, "site.yaml:2:18: error: public.strip cannot remove \"summary\" (expected owner, authors, "
-		     "action_items.owner, action_items.ticket); use a redact rule or an internal block");
+		     "action_items.owner, action_items.ticket or a taxonomy's name); use a redact rule or an internal block");
 	free(d);
 	cleanup(&s);
 

@@ -1,6 +1,6 @@
-/* Unit tests for serve.c: which Host names it answers, how request paths are cleaned, redirects. */
+/* Unit tests for devserver.c: which Host names it answers, how request paths are cleaned, redirects. */
 #include "harness.h"
-#include "cmd/serve.h"
+#include "cmd/devserver.h"
 
 #include <stdlib.h>
 

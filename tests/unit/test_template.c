@@ -2,7 +2,7 @@
 #include "base/diag.h"
 #include "base/fsutil.h"
 #include "harness.h"
-#include "lua/template.h"
+#include "render/template.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -245,7 +245,7 @@ static void test_errors(void)
 	sandbox_set_memory(tmpl_lua(t), (size_t)256 << 20);
 	for (size_t i = 0; t && i < ARRAY_SIZE(errors); i++) {
 		const struct error_case *c = &errors[i];
-		tmpl_set_budget(tmpl_lua(t), c->budget ? c->budget : TMPL_BUDGET_MS);
+		sandbox_set_budget(tmpl_lua(t), c->budget ? c->budget : SANDBOX_BUDGET_MS);
 		char *got = render(t, c->name, c->ctx);
 		CHECK(got == NULL);
 		free(got);
@@ -525,7 +525,7 @@ static double cpu_seconds(void)
 static void test_endless_loop_fails_fast(void)
 {
 	struct tmpl *t = tmpl_open(theme, 1);
-	tmpl_set_budget(tmpl_lua(t), 300);
+	sandbox_set_budget(tmpl_lua(t), 300);
 	time_t start = time(NULL);
 	double cpu = cpu_seconds();
 	char *s = render(t, "loop.html", "{}");
@@ -535,7 +535,7 @@ static void test_endless_loop_fails_fast(void)
 	CHECK(time(NULL) - start < 5);
 	check_diagnostics(D "loop.html:2: error: time budget of 300 ms exceeded (endless loop?)\n");
 	/* the default budget is enforced too (no time check: valgrind is slow) */
-	tmpl_set_budget(tmpl_lua(t), TMPL_BUDGET_MS);
+	sandbox_set_budget(tmpl_lua(t), SANDBOX_BUDGET_MS);
 	s = render(t, "forever.html", "{}");
 	CHECK(s == NULL);
 	check_diagnostics(D "forever.html:2: error: time budget of 1000 ms exceeded (endless loop?)\n");
@@ -550,7 +550,7 @@ static void test_endless_loop_fails_fast(void)
 static void test_budget_beats_pcall(void)
 {
 	lua_State *L = sandbox_new();
-	tmpl_set_budget(L, 50);
+	sandbox_set_budget(L, 50);
 	CHECK_INT(luaL_loadstring(L, "while true do pcall(function() while true do end end) end"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 0, "pcall"), -1);
 	check_diagnostics("[string \"while true do pcall(function() while true do ...\"]:1: error: time budget of 50 ms "
@@ -563,7 +563,7 @@ static void test_budget_polling(void)
 {
 	lua_State *L = sandbox_new();
 	sandbox_poll_budget(L);
-	tmpl_set_budget(L, 50);
+	sandbox_set_budget(L, 50);
 	CHECK_INT(luaL_loadstring(L, "local n = 0\nwhile true do n = n + 1 end"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 0, "loop"), -1);
 	check_diagnostics("[string \"local n = 0...\"]:2: error: time budget of 50 ms exceeded (endless loop?)\n");
@@ -593,7 +593,7 @@ static void *render_loop(void *arg)
 static void test_budget_on_threads(void)
 {
 	struct tmpl *t = tmpl_open(theme, 1);
-	tmpl_set_budget(tmpl_lua(t), 100);
+	sandbox_set_budget(tmpl_lua(t), 100);
 	for (int i = 0; i < 2; i++) {
 		struct loop_thread lt = {t, 0};
 		pthread_t th;
@@ -628,7 +628,7 @@ static void test_sandbox_call(void)
 	check_diagnostics("tests/templates/scripts/syntax.lua:2: error: unexpected symbol near '='\n");
 	CHECK_INT(lua_gettop(L), 0);
 
-	tmpl_set_budget(L, 50);
+	sandbox_set_budget(L, 50);
 	CHECK_INT(luaL_loadstring(L, "local n = 0\nwhile true do n = n + 1 end"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 0, "loop"), -1);
 	check_diagnostics("[string \"local n = 0...\"]:2: error: time budget of 50 ms exceeded (endless loop?)\n");
@@ -641,9 +641,9 @@ static void test_sandbox_call(void)
 	CHECK_INT(luaL_loadstring(L, "local t = {}\nfor i = 1, 1e8 do t[i] = i end"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 0, "fill"), -1);
 	check_diagnostics("[string \"local t = {}...\"]:2: error: memory limit of 16 MB exceeded" MEMORY_NOTE "\n");
-	sandbox_set_memory(L, (size_t)TMPL_MEMORY_MB << 20);
+	sandbox_set_memory(L, (size_t)SANDBOX_MEMORY_MB << 20);
 
-	tmpl_set_budget(L, TMPL_BUDGET_MS);
+	sandbox_set_budget(L, SANDBOX_BUDGET_MS);
 	CHECK_INT(luaL_loadstring(L, "return io, require, loadfile, dofile, load, os.execute, string.dump, "
 				     "debug, package, collectgarbage"),
 		  LUA_OK);
@@ -667,7 +667,7 @@ static int spin(lua_State *L)
 static void *spin_call(void *arg)
 {
 	lua_State *L = sandbox_new();
-	tmpl_set_budget(L, 50);
+	sandbox_set_budget(L, 50);
 	lua_pushcfunction(L, spin);
 	sandbox_call(L, 0, 0, "spin.lua");
 	return arg;

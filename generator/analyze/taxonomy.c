@@ -1,5 +1,5 @@
 /* taxonomy: the site's own browsable dimensions (see taxonomy.h). */
-#include "load/taxonomy.h"
+#include "analyze/taxonomy.h"
 
 #include "base/strmap.h"
 
@@ -46,32 +46,35 @@ static void build_one(struct tax_index *x, const struct corpus *c, size_t t)
 		qsort(x->terms, x->nterms, sizeof(*x->terms), cmp_term);
 }
 
-void taxonomy_build(struct corpus *c)
+struct tax_index *taxonomy_build(const struct corpus *c, size_t *n)
 {
 	const struct import_cfg *ic = c->site.import;
-	if (!ic || !ic->ntax || c->profile != PROFILE_INTERNAL)
-		return;
-	c->tax = xcalloc(ic->ntax, sizeof(*c->tax));
-	c->ntax = ic->ntax;
+	*n = 0;
+	if (!ic || !ic->ntax || !c->allow.taxonomies)
+		return NULL;
+	struct tax_index *tax = xcalloc(ic->ntax, sizeof(*tax));
 	for (size_t t = 0; t < ic->ntax; t++) {
-		c->tax[t].t = &ic->tax[t];
-		build_one(&c->tax[t], c, t);
+		if (!c->allow.taxonomy[t]) /* public.strip names it: no pages, chips or groups (publish/profile.h) */
+			continue;
+		struct tax_index *x = &tax[(*n)++];
+		x->t = &ic->tax[t];
+		x->field = t;
+		build_one(x, c, t);
 	}
+	return tax;
 }
 
-void taxonomy_release(struct corpus *c)
+void taxonomy_release(struct tax_index *tax, size_t n)
 {
-	for (size_t t = 0; t < c->ntax; t++) {
-		for (size_t j = 0; j < c->tax[t].nterms; j++) {
-			free(c->tax[t].terms[j].slug);
-			free(c->tax[t].terms[j].name);
-			free(c->tax[t].terms[j].pms);
+	for (size_t t = 0; t < n; t++) {
+		for (size_t j = 0; j < tax[t].nterms; j++) {
+			free(tax[t].terms[j].slug);
+			free(tax[t].terms[j].name);
+			free(tax[t].terms[j].pms);
 		}
-		free(c->tax[t].terms);
+		free(tax[t].terms);
 	}
-	free(c->tax);
-	c->tax = NULL;
-	c->ntax = 0;
+	free(tax);
 }
 
 size_t taxonomy_term(const struct tax_index *x, const char *slug)

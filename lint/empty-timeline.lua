@@ -1,9 +1,10 @@
--- empty-timeline: a timeline section with no entries.
+-- empty-timeline: a timeline section with fewer than two entries (not in a draft, still being written).
 return {
   id = "empty-timeline",
   level = "warning",
   rationale = "The timeline is where readers learn how the incident unfolded.",
   check = function(pm, report)
+    if pm.status == "draft" then return end
     for i, s in ipairs(pm.sections) do
       if string.lower(s.title):find("timeline", 1, true) then
         local stop = pm.sections[i + 1] and pm.sections[i + 1].line or math.huge
@@ -16,7 +17,7 @@ return {
           end
         end
         if entries < 2 then
-          report(s.line, 1, "the timeline has " .. entries .. " entries; list what happened, in UTC, from the first sign to recovery")
+          report(s.line, 1, "the timeline has " .. entries .. (entries == 1 and " entry" or " entries") .. "; list what happened, in UTC, from the first sign to recovery")
         end
         return
       end
