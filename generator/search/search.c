@@ -14,8 +14,11 @@
 #include "load/fieldmap.h"
 #include "load/markdown.h"
 
+#include "analyze/taxonomy.h"
 #include "base/parallel.h"
 #include "base/strmap.h"
+#include "search/entity.h"
+#include "search/facets.h"
 #include "search/tokenize.h"
 
 #include <math.h>
@@ -25,27 +28,40 @@
 
 /* ---- parameters ----------------------------------------------------------- */
 
-enum text_field { F_TITLE, F_SUMMARY, F_BODY, NFIELDS };
-enum flag { FL_ID = 1, FL_SERVICE = 2, FL_FACTOR = 4, FL_TAG = 8 };
+/* F_ITEMS: the action items' titles. */
+enum text_field { F_TITLE, F_SUMMARY, F_BODY, F_ITEMS, NFIELDS };
+/* Names (FL_TAG: tags and taxonomy terms; owners and authors in internal builds only). */
+enum flag {
+	FL_ID = 1, FL_SERVICE = 2, FL_FACTOR = 4, FL_TAG = 8,
+	FL_OWNER = 16, FL_AUTHOR = 32, FL_ITEM_OWNER = 64, FL_TICKET = 128
+};
+/*
+ * Where a term's excerpt is cut from, the greater winning: a person's name
+ * is shown as the owner, an author or an item's owner before any mention in
+ * the text; an action item's title or ticket only when the text has no
+ * mention.  P_NONE: the term is in the title, id or a name only.
+ */
+enum place { P_NONE, P_ITEM, P_TEXT, P_ITEM_OWNER, P_AUTHOR, P_OWNER };
 
 /* BM25 per text field, then fields weighted: id, title, services, factors first. */
-static const double field_weight[NFIELDS] = {4.0, 1.5, 1.0};
-static const double field_b[NFIELDS] = {0.5, 0.5, 0.75};
+static const double field_weight[NFIELDS] = {4.0, 1.5, 1.0, 1.5};
+static const double field_b[NFIELDS] = {0.5, 0.5, 0.75, 0.5};
 #define K1 1.2
 #define W_ID 8.0
 #define W_SERVICE 3.5
 #define W_FACTOR 3.0
 #define W_TAG 2.0
+#define W_OWNER 4.0
+#define W_AUTHOR 3.0
+#define W_ITEM_OWNER 1.5
+#define W_TICKET 4.0
 
 #define PM_PER_FILE 50      /* at most one file per this many postmortems */
 #define MIN_FILE_BYTES 4096 /* gzipped: no point in splitting finer */
 #define EXCERPT_BYTES 180
 #define SUMMARY_BYTES 240
 #define TYPO_MIN 4          /* typo keys for stems of this many letters or more */
-#define NO_PLACE UINT32_MAX
 #define READ_BATCH 512      /* documents read (in parallel) between merges */
-
-static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
 /* ---- stage 1: read ------------------------------------------------------- */
 
@@ -54,8 +70,9 @@ struct hit {
 	uint32_t term;    /* the reader's term id */
 	uint16_t tf[NFIELDS];
 	uint8_t flags;
-	bool in_summary;  /* `at` is in the summary, else in the body */
-	uint32_t at;      /* byte of the first match in summary or body, or NO_PLACE */
+	uint8_t place;    /* enum place */
+	bool in_summary;  /* P_TEXT: `at` is in the summary, else in the body */
+	uint32_t at;      /* P_TEXT: byte of the first match; P_AUTHOR: the author; P_ITEM*: the item */
 };
 
 struct doc_hits {
@@ -137,9 +154,16 @@ struct reader {
 };
 #define STOP (SIZE_MAX - 1)
 
+/* What the profile lets the index hold besides the published text. */
+struct shown {
+	bool people;  /* owners, authors and items' owners: internal builds */
+	bool tickets; /* items' tickets: unless a public build strips them */
+};
+
 struct read_ctx {
 	const struct corpus *c;
 	const struct graph *g;
+	struct shown shown;
 	struct reader *readers;
 	struct doc_hits *docs;
 	size_t base;   /* read_one's i counts from here (docs are read in batches) */
@@ -207,7 +231,6 @@ static struct hit *doc_hit(struct reader *r, struct doc_hits *d, size_t *alloc, 
 	struct hit *h = &d->hits[d->nhits++];
 	memset(h, 0, sizeof(*h));
 	h->term = (uint32_t)id;
-	h->at = NO_PLACE;
 	return h;
 }
 
@@ -217,7 +240,18 @@ struct reading {
 	size_t alloc, stamp;
 };
 
-static void read_text(struct reading *rd, const char *text, enum text_field f)
+/* The hit's excerpt comes from place p (at, in_summary) if that is better than where it came from. */
+static void set_place(struct hit *h, enum place p, size_t at, bool in_summary)
+{
+	if (p <= h->place)
+		return;
+	h->place = (uint8_t)p;
+	h->at = (uint32_t)at;
+	h->in_summary = in_summary;
+}
+
+/* Text field f; in F_ITEMS, `item` is the action item whose title text is. */
+static void read_text(struct reading *rd, const char *text, enum text_field f, size_t item)
 {
 	struct token t;
 	size_t pos = 0, len = text ? strlen(text) : 0;
@@ -229,22 +263,31 @@ static void read_text(struct reading *rd, const char *text, enum text_field f)
 		if (h->tf[f] < UINT16_MAX)
 			h->tf[f]++;
 		rd->d->len[f]++;
-		if (f != F_TITLE && h->at == NO_PLACE) {
-			h->at = (uint32_t)t.start;
-			h->in_summary = f == F_SUMMARY;
-		}
+		if (f == F_ITEMS)
+			set_place(h, P_ITEM, item, false);
+		else if (f != F_TITLE)
+			set_place(h, P_TEXT, t.start, f == F_SUMMARY);
 	}
 }
 
-static void read_flagged(struct reading *rd, const char *text, uint8_t flag)
+/* A name's words, flagged; shown from place p (at) when that is better. */
+static void read_name(struct reading *rd, const char *text, uint8_t flag, enum place p, size_t at)
 {
 	struct token t;
 	size_t pos = 0, len = strlen(text);
 	while (tok_next_word(text, len, &pos, &t)) {
 		size_t id = reader_term(rd->r, &t);
-		if (id != STOP)
-			doc_hit(rd->r, rd->d, &rd->alloc, id, rd->stamp)->flags |= flag;
+		if (id == STOP)
+			continue;
+		struct hit *h = doc_hit(rd->r, rd->d, &rd->alloc, id, rd->stamp);
+		h->flags |= flag;
+		set_place(h, p, at, false);
 	}
+}
+
+static void read_flagged(struct reading *rd, const char *text, uint8_t flag)
+{
+	read_name(rd, text, flag, P_NONE, 0);
 }
 
 static void read_nodes(struct reading *rd, const struct graph *g, enum term_kind k, const size_t *v, size_t n,
@@ -254,6 +297,37 @@ static void read_nodes(struct reading *rd, const struct graph *g, enum term_kind
 		const struct node *nd = &g->nodes[k][v[i]];
 		read_flagged(rd, nd->name, flag);
 		read_flagged(rd, nd->slug, flag);
+	}
+}
+
+/* The terms of the taxonomies the build shows (g->tax: in a public build, those public.strip does not name). */
+static void read_taxonomies(struct reading *rd, const struct graph *g, const struct postmortem *pm)
+{
+	for (size_t t = 0; t < g->ntax && pm->taxa; t++) {
+		const struct termlist *l = &pm->taxa[g->tax[t].field];
+		for (size_t k = 0; k < l->n; k++)
+			read_flagged(rd, l->v[k].name, FL_TAG);
+	}
+}
+
+/*
+ * The owner and authors (internal builds only: a public index holds no
+ * person's name), then each action item's title, ticket (unless the public
+ * build strips tickets) and owner (internal).
+ */
+static void read_people_and_items(struct reading *rd, const struct shown *sh, const struct postmortem *pm)
+{
+	if (sh->people && pm->owner)
+		read_name(rd, pm->owner, FL_OWNER, P_OWNER, 0);
+	for (size_t k = 0; sh->people && k < pm->nauthors; k++)
+		read_name(rd, pm->authors[k].name, FL_AUTHOR, P_AUTHOR, k);
+	for (size_t k = 0; k < pm->nactions; k++) {
+		const struct action_item *a = &pm->actions[k];
+		read_text(rd, a->title, F_ITEMS, k);
+		if (sh->tickets && a->ticket)
+			read_name(rd, a->ticket, FL_TICKET, P_ITEM, k);
+		if (sh->people && a->owner)
+			read_name(rd, a->owner, FL_ITEM_OWNER, P_ITEM_OWNER, k);
 	}
 }
 
@@ -268,8 +342,8 @@ static void read_one(void *vctx, size_t i, int worker)
 	struct doc_hits hits = {.worker = worker};
 	struct reading rd = {.r = &ctx->readers[worker], .d = &hits, .stamp = i + 1};
 	read_flagged(&rd, pm->id, FL_ID);
-	read_text(&rd, pm->title, F_TITLE);
-	read_text(&rd, pm->summary, F_SUMMARY);
+	read_text(&rd, pm->title, F_TITLE, 0);
+	read_text(&rd, pm->summary, F_SUMMARY, 0);
 	const char *text = pm->text ? pm->text : "";
 	size_t len = strlen(text);
 	if (memmem(text, len, "[[", 2)) { /* a copy only for the few bodies with links */
@@ -280,10 +354,12 @@ static void read_one(void *vctx, size_t i, int worker)
 	}
 	ctx->lens[i][0] = len;
 	ctx->lens[i][1] = pm->summary ? strlen(pm->summary) : 0;
-	read_text(&rd, text, F_BODY);
+	read_text(&rd, text, F_BODY, 0);
 	read_nodes(&rd, ctx->g, TERM_SERVICE, l->services, l->nservices, FL_SERVICE);
 	read_nodes(&rd, ctx->g, TERM_FACTOR, l->factors, l->nfactors, FL_FACTOR);
 	read_nodes(&rd, ctx->g, TERM_TAG, l->tags, l->ntags, FL_TAG);
+	read_taxonomies(&rd, ctx->g, pm);
+	read_people_and_items(&rd, &ctx->shown, pm);
 	ctx->docs[i] = hits;
 }
 
@@ -306,6 +382,7 @@ struct posting {
 	uint16_t tf[NFIELDS];
 	uint8_t flags;
 	uint8_t level;
+	uint8_t place;
 	bool in_summary;
 	uint32_t at;
 };
@@ -317,6 +394,7 @@ struct iterm {
 	size_t np, alloc;
 	uint32_t cards[SEARCH_CARDS]; /* indices into p, best first */
 	size_t ncards;
+	bool ticket_only; /* in tickets and nowhere else: in the shard's ticket table (see score_term) */
 	size_t size;      /* estimated bytes in a shard, gzipped (term_size) */
 	size_t shard;
 };
@@ -324,6 +402,8 @@ struct iterm {
 struct index {
 	const struct corpus *c;
 	const struct graph *g;
+	struct shown shown;
+	struct search_entities ents;
 	size_t ndocs;
 	uint32_t (*len)[NFIELDS]; /* per doc */
 	char **bodies;            /* per doc: the body's text as indexed, when not pm->text (see read_one) */
@@ -373,6 +453,7 @@ static void merge_doc(struct index *ix, struct strmap *map, struct reader *r, si
 		p->doc = (uint32_t)doc;
 		memcpy(p->tf, h->tf, sizeof(h->tf));
 		p->flags = h->flags;
+		p->place = h->place;
 		p->in_summary = h->in_summary;
 		p->at = h->at;
 		p->level = 0;
@@ -391,6 +472,7 @@ static void index_read(struct index *ix, int jobs)
 	struct read_ctx ctx = {
 		.c = ix->c,
 		.g = ix->g,
+		.shown = ix->shown,
 		.readers = xcalloc((size_t)workers, sizeof(struct reader)),
 		.docs = xcalloc(n ? n : 1, sizeof(struct doc_hits)),
 		.bodies = xcalloc(n ? n : 1, sizeof(char *)),
@@ -425,6 +507,7 @@ static double saturate(double tf, double len_ratio, double b)
 	return tf * (K1 + 1) / (tf + K1 * (1 - b + b * len_ratio));
 }
 
+/* ix may be NULL for a posting with no text (all tf 0). */
 static uint8_t impact_level(const struct index *ix, const struct posting *p)
 {
 	double impact = 0;
@@ -435,7 +518,9 @@ static uint8_t impact_level(const struct index *ix, const struct posting *p)
 		impact += field_weight[f] * saturate(p->tf[f], ratio, field_b[f]);
 	}
 	impact += (p->flags & FL_ID ? W_ID : 0) + (p->flags & FL_SERVICE ? W_SERVICE : 0) +
-		  (p->flags & FL_FACTOR ? W_FACTOR : 0) + (p->flags & FL_TAG ? W_TAG : 0);
+		  (p->flags & FL_FACTOR ? W_FACTOR : 0) + (p->flags & FL_TAG ? W_TAG : 0) +
+		  (p->flags & FL_OWNER ? W_OWNER : 0) + (p->flags & FL_AUTHOR ? W_AUTHOR : 0) +
+		  (p->flags & FL_ITEM_OWNER ? W_ITEM_OWNER : 0) + (p->flags & FL_TICKET ? W_TICKET : 0);
 	double level = floor(log(impact / SEARCH_LEVEL_BASE) / log(SEARCH_LEVEL_RATIO) + 0.5);
 	return (uint8_t)(level < 0 ? 0 : level > SEARCH_LEVELS - 1 ? SEARCH_LEVELS - 1 : level);
 }
@@ -466,6 +551,28 @@ static void pick_cards(struct iterm *t)
 	}
 }
 
+/* Is every posting of t a ticket's, with the term nowhere else? */
+static bool ticket_only(const struct iterm *t)
+{
+	for (size_t i = 0; i < t->np; i++) {
+		const struct posting *p = &t->p[i];
+		if (p->flags != FL_TICKET)
+			return false;
+		for (int f = 0; f < NFIELDS; f++)
+			if (p->tf[f])
+				return false;
+	}
+	return true;
+}
+
+/*
+ * Every posting's level and the term's cards.  A term found only in tickets
+ * (a ticket's number, mostly in one postmortem) gets none: a card's record
+ * and excerpt would cost ten times its posting, for tens of thousands of
+ * tickets, and its postmortem's record is in a doc shard.  Its postings all
+ * have one level (W_TICKET's), so it is written in the shard's ticket table
+ * as its docs alone (write_term_shard).
+ */
 static void score_term(void *vctx, size_t k, int worker)
 {
 	(void)worker;
@@ -473,7 +580,11 @@ static void score_term(void *vctx, size_t k, int worker)
 	struct iterm *t = &ix->terms[k];
 	for (size_t i = 0; i < t->np; i++)
 		t->p[i].level = impact_level(ix, &t->p[i]);
-	pick_cards(t);
+	t->ticket_only = ticket_only(t);
+	if (t->ticket_only)
+		t->ncards = 0;
+	else
+		pick_cards(t);
 }
 
 /* Every posting's impact level and every term's cards; the terms in parallel. */
@@ -490,72 +601,32 @@ static void index_score(struct index *ix, int jobs)
 
 /* ---- encoding ------------------------------------------------------------ */
 
-void search_add_varint(struct buf *b, uint64_t v)
-{
-	while (v >= 32) {
-		buf_addch(b, alphabet[32 | (v & 31)]);
-		v >>= 5;
-	}
-	buf_addch(b, alphabet[v]);
-}
-
 /*
- * s as a JSON string.  Only what JSON and JavaScript need is escaped: the
- * files are scripts of their own (never inline in a page), so <, > and &
- * stay as written, which keeps the index small and lets the public build's
- * leak check see the text as it is.
- */
-static void add_json_str(struct buf *b, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str, *run = s;
-	buf_addch(b, '"');
-	for (; *s; s++) {
-		bool line_sep = s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9);
-		if (*s != '"' && *s != '\\' && *s >= 0x20 && !line_sep)
-			continue;
-		buf_add(b, run, (size_t)(s - run));
-		if (line_sep) {
-			buf_addf(b, "\\u202%c", s[2] == 0xa8 ? '8' : '9');
-			s += 2;
-		} else if (*s < 0x20) {
-			buf_addf(b, "\\u%04x", *s);
-		} else {
-			buf_addf(b, "\\%c", *s);
-		}
-		run = s + 1;
-	}
-	buf_add(b, run, (size_t)(s - run));
-	buf_addch(b, '"');
-}
-
-/*
- * A term's postings: "b" then a bitmap of the docs (6 docs a character, doc
- * d at bit d % 6 of character d / 6), or "g" then the docs as varints (the
- * first doc, then each doc - previous - 1); then one character per
- * posting, in doc order, for its impact level.  The bitmap is used when it
- * is shorter.
+ * A term's postings: its docs (search_add_docs), then one character per
+ * posting, in doc order, for its impact level.  A term only in tickets: its
+ * docs' gaps alone (the varints after search_add_docs' "g").
  */
 static void encode_postings(struct buf *b, const struct iterm *t, size_t ndocs)
 {
-	struct buf gaps = BUF_INIT;
-	for (size_t i = 0; i < t->np; i++)
-		search_add_varint(&gaps, i ? t->p[i].doc - t->p[i - 1].doc - 1 : t->p[i].doc);
-	size_t bitmap_len = (ndocs + 5) / 6;
-	if (bitmap_len < gaps.len) {
-		unsigned char *bits = xcalloc(bitmap_len, 1);
+	if (t->ticket_only) {
 		for (size_t i = 0; i < t->np; i++)
-			bits[t->p[i].doc / 6] |= (unsigned char)(1u << (t->p[i].doc % 6));
-		buf_addch(b, 'b');
-		for (size_t i = 0; i < bitmap_len; i++)
-			buf_addch(b, alphabet[bits[i]]);
-		free(bits);
-	} else {
-		buf_addch(b, 'g');
-		buf_add(b, gaps.ptr, gaps.len);
+			search_add_varint(b, i ? t->p[i].doc - t->p[i - 1].doc - 1 : t->p[i].doc);
+		return;
 	}
-	buf_release(&gaps);
+	uint32_t *docs = xmalloc((t->np ? t->np : 1) * sizeof(*docs));
 	for (size_t i = 0; i < t->np; i++)
-		buf_addch(b, alphabet[t->p[i].level]);
+		docs[i] = t->p[i].doc;
+	search_add_docs(b, docs, t->np, ndocs);
+	free(docs);
+	for (size_t i = 0; i < t->np; i++)
+		buf_addch(b, search_alphabet[t->p[i].level]);
+}
+
+/* The level of every posting of a term found only in tickets. */
+static uint8_t ticket_level(void)
+{
+	struct posting p = {.flags = FL_TICKET};
+	return impact_level(NULL, &p);
 }
 
 /* ---- excerpts ------------------------------------------------------------ */
@@ -630,26 +701,55 @@ void search_excerpt(struct buf *b, const char *text, size_t len, size_t at, size
 		buf_adds(b, "\xe2\x80\xa6");
 }
 
+/* An action item as a result shows it: its title, then its ticket and owner where the index has them. */
+static void item_excerpt(struct buf *b, const struct index *ix, const struct action_item *a)
+{
+	search_excerpt(b, a->title, strlen(a->title), 0, EXCERPT_BYTES);
+	if (ix->shown.tickets && a->ticket)
+		buf_addf(b, " \xc2\xb7 %s", a->ticket);
+	if (ix->shown.people && a->owner)
+		buf_addf(b, " \xc2\xb7 %s", a->owner);
+}
+
 /*
  * The excerpt for a card: around the match, else the summary, else the
- * body's start.  The lengths are the document's, measured once: a document
- * has a card for each of its best terms, and measuring a 13 MB body for each
- * took 34 s.
+ * body's start; for a name, the owner, an author or the action item it is
+ * in.  Returns the label the result shows it with ("owner", "author",
+ * "item"), NULL for text.  The lengths are the document's, measured once: a
+ * document has a card for each of its best terms, and measuring a 13 MB body
+ * for each took 34 s.
  */
-static void card_excerpt(struct buf *b, const struct index *ix, const struct posting *p)
+static const char *card_excerpt(struct buf *b, const struct index *ix, const struct posting *p)
 {
 	const struct postmortem *pm = &ix->c->pms[p->doc];
 	const char *summary = pm->summary ? pm->summary : "";
 	const char *body = ix->bodies[p->doc] ? ix->bodies[p->doc] : pm->text ? pm->text : "";
 	size_t body_len = ix->lens[p->doc][0], summary_len = ix->lens[p->doc][1];
-	if (p->at != NO_PLACE && p->in_summary)
-		search_excerpt(b, summary, summary_len, p->at, EXCERPT_BYTES);
-	else if (p->at != NO_PLACE)
-		search_excerpt(b, body, body_len, p->at, EXCERPT_BYTES);
-	else if (*summary)
+	switch ((enum place)p->place) {
+	case P_OWNER:
+		buf_adds(b, pm->owner);
+		return "owner";
+	case P_AUTHOR:
+		buf_adds(b, pm->authors[p->at].name);
+		return "author";
+	case P_ITEM:
+	case P_ITEM_OWNER:
+		item_excerpt(b, ix, &pm->actions[p->at]);
+		return "item";
+	case P_TEXT:
+		if (p->in_summary)
+			search_excerpt(b, summary, summary_len, p->at, EXCERPT_BYTES);
+		else
+			search_excerpt(b, body, body_len, p->at, EXCERPT_BYTES);
+		return NULL;
+	case P_NONE:
+		break;
+	}
+	if (*summary)
 		search_excerpt(b, summary, summary_len, 0, SUMMARY_BYTES);
 	else
 		search_excerpt(b, body, body_len, 0, EXCERPT_BYTES);
+	return NULL;
 }
 
 /* ---- stage 4: layout ----------------------------------------------------- */
@@ -669,7 +769,7 @@ struct layout {
 	size_t ntypos;
 	size_t ndoc_shards, docs_per_shard;
 	char **enc;           /* each term's encoded postings */
-	size_t *term_from, *typo_from; /* each shard's first term and typo key (nterm_shards + 1 each) */
+	size_t *term_from, *typo_from, *entity_from; /* each shard's first term, typo key and entity (nterm_shards + 1 each) */
 };
 
 static bool ascii_letters(const char *s)
@@ -707,7 +807,7 @@ static void make_typo_keys(struct layout *lo, const struct index *ix)
 	size_t alloc = 0;
 	for (size_t k = 0; k < ix->nterms; k++) {
 		const struct iterm *t = &ix->terms[k];
-		if (t->len < TYPO_MIN || !ascii_letters(t->s))
+		if (t->len < TYPO_MIN || !ascii_letters(t->s) || t->ticket_only)
 			continue;
 		for (size_t at = 0; at < 3 && at + 2 < t->len; at++) {
 			char *key = xstrdup(t->s);
@@ -735,6 +835,8 @@ static size_t text_weight(size_t bytes)
 
 static size_t term_size(const struct index *ix, const struct iterm *t, const char *enc)
 {
+	if (t->ticket_only)
+		return strlen(enc) * 3 / 4 + t->len / 2 + 1;
 	size_t cards = 0;
 	for (size_t i = 0; i < t->ncards; i++)
 		cards += record_size(&ix->c->pms[t->p[t->cards[i]].doc]) + EXCERPT_BYTES * 3 / 4;
@@ -774,22 +876,65 @@ static void plan_files(struct layout *lo, size_t ndocs, size_t term_bytes, size_
 	lo->nterm_shards = shards - lo->ndoc_shards;
 }
 
+/* The stream (S_TERM, S_TYPO, S_ENTITY) whose next key comes first in key order, or -1 when all are done. */
+enum stream { S_TERM, S_TYPO, S_ENTITY, NSTREAMS };
+
+static const char *stream_key(const struct index *ix, const struct layout *lo, int st, size_t i)
+{
+	if (st == S_TERM)
+		return i < ix->nterms ? ix->terms[i].s : NULL;
+	if (st == S_TYPO)
+		return i < lo->ntypos ? lo->typos[i].key : NULL;
+	return i < ix->ents.n ? ix->ents.v[i].key : NULL;
+}
+
+static int next_stream(const struct index *ix, const struct layout *lo, const size_t at[NSTREAMS])
+{
+	int best = -1;
+	const char *key = NULL;
+	for (int st = 0; st < NSTREAMS; st++) {
+		const char *k = stream_key(ix, lo, st, at[st]);
+		if (k && (!key || strcmp(k, key) < 0)) {
+			best = st;
+			key = k;
+		}
+	}
+	return best;
+}
+
+static size_t entity_size(const struct search_entity *e)
+{
+	return text_weight(strlen(e->json));
+}
+
+/* Set item i of stream st's shard. */
+static void set_shard(struct index *ix, struct layout *lo, int st, size_t i, size_t shard)
+{
+	if (st == S_TERM)
+		ix->terms[i].shard = shard;
+	else if (st == S_TYPO)
+		lo->typos[i].shard = shard;
+	else
+		ix->ents.v[i].shard = shard;
+}
+
 /*
- * Cut the key space (terms and typo keys, merged in key order) into
- * nterm_shards ranges of about equal weight, never between equal keys.
+ * Cut the key space (terms, typo keys and entities, merged in key order)
+ * into nterm_shards ranges of about equal weight, never between equal keys.
  */
 static void assign_shards(struct layout *lo, struct index *ix, size_t term_bytes)
 {
 	size_t want = lo->nterm_shards, left = term_bytes, target = term_bytes / (want ? want : 1) + 1;
-	size_t shard = 0, bytes = 0, ti = 0, yi = 0;
+	size_t shard = 0, bytes = 0, at[NSTREAMS] = {0};
 	const char *prev = NULL;
+	int st;
 	lo->first_key = xcalloc(want, sizeof(char *));
 	lo->first_key[0] = xstrdup("");
-	while (ti < ix->nterms || yi < lo->ntypos) {
-		bool term = yi >= lo->ntypos ||
-			    (ti < ix->nterms && strcmp(ix->terms[ti].s, lo->typos[yi].key) <= 0);
-		const char *key = term ? ix->terms[ti].s : lo->typos[yi].key;
-		size_t size = term ? ix->terms[ti].size : typo_size(ix, &lo->typos[yi]);
+	while ((st = next_stream(ix, lo, at)) >= 0) {
+		const char *key = stream_key(ix, lo, st, at[st]);
+		size_t size = st == S_TERM   ? ix->terms[at[st]].size
+			      : st == S_TYPO ? typo_size(ix, &lo->typos[at[st]])
+					     : entity_size(&ix->ents.v[at[st]]);
 		/* cut where the shard comes nearest its share of what is left */
 		if (bytes && bytes + size / 2 >= target && shard + 1 < want && strcmp(prev, key)) {
 			lo->first_key[++shard] = xstrdup(key);
@@ -798,23 +943,24 @@ static void assign_shards(struct layout *lo, struct index *ix, size_t term_bytes
 		}
 		bytes += size;
 		left -= size < left ? size : left;
-		if (term)
-			ix->terms[ti++].shard = shard;
-		else
-			lo->typos[yi++].shard = shard;
+		set_shard(ix, lo, st, at[st]++, shard);
 		prev = key;
 	}
 	lo->nterm_shards = shard + 1;
-	/* shards are ranges of the key order: note where each one's terms and typo keys start */
+	/* shards are ranges of the key order: note where each one's terms, typo keys and entities start */
 	lo->term_from = xcalloc(lo->nterm_shards + 1, sizeof(size_t));
 	lo->typo_from = xcalloc(lo->nterm_shards + 1, sizeof(size_t));
-	for (size_t sh = 0, k = 0, y = 0; sh <= lo->nterm_shards; sh++) {
+	lo->entity_from = xcalloc(lo->nterm_shards + 1, sizeof(size_t));
+	for (size_t sh = 0, k = 0, y = 0, e = 0; sh <= lo->nterm_shards; sh++) {
 		while (k < ix->nterms && ix->terms[k].shard < sh)
 			k++;
 		while (y < lo->ntypos && lo->typos[y].shard < sh)
 			y++;
+		while (e < ix->ents.n && ix->ents.v[e].shard < sh)
+			e++;
 		lo->term_from[sh] = k;
 		lo->typo_from[sh] = y;
+		lo->entity_from[sh] = e;
 	}
 }
 
@@ -832,6 +978,8 @@ static void index_layout(struct layout *lo, struct index *ix)
 	make_typo_keys(lo, ix);
 	for (size_t i = 0; i < lo->ntypos; i++)
 		term_bytes += typo_size(ix, &lo->typos[i]);
+	for (size_t i = 0; i < ix->ents.n; i++)
+		term_bytes += entity_size(&ix->ents.v[i]);
 	for (size_t i = 0; i < ix->ndocs; i++) {
 		const struct postmortem *pm = &ix->c->pms[i];
 		doc_bytes += text_weight(record_size(pm) + (pm->summary ? strlen(pm->summary) : 0));
@@ -847,6 +995,7 @@ static void layout_release(struct layout *lo, size_t nterms)
 	free(lo->first_key);
 	free(lo->term_from);
 	free(lo->typo_from);
+	free(lo->entity_from);
 	for (size_t i = 0; i < lo->ntypos; i++)
 		free(lo->typos[i].key);
 	free(lo->typos);
@@ -863,7 +1012,7 @@ static const char *const statuses[] = {"draft", "in-review", "complete"};
 static void add_json_value(struct buf *b, const struct ynode *n)
 {
 	if (n->type == YN_SCALAR) {
-		add_json_str(b, n->scalar);
+		search_add_json(b, n->scalar);
 		return;
 	}
 	buf_addch(b, n->type == YN_SEQ ? '[' : '{');
@@ -871,7 +1020,7 @@ static void add_json_value(struct buf *b, const struct ynode *n)
 		if (i)
 			buf_addch(b, ',');
 		if (n->type == YN_MAP) {
-			add_json_str(b, n->keys[i]);
+			search_add_json(b, n->keys[i]);
 			buf_addch(b, ':');
 		}
 		add_json_value(b, n->items[i]);
@@ -889,7 +1038,7 @@ static bool add_computed(struct buf *b, const struct postmortem *pm, const struc
 			continue;
 		buf_addch(b, any ? ',' : '{');
 		any = true;
-		add_json_str(b, pm->computed->keys[i]);
+		search_add_json(b, pm->computed->keys[i]);
 		buf_addch(b, ':');
 		add_json_value(b, pm->computed->items[i]);
 	}
@@ -911,13 +1060,13 @@ static void add_record_fields(struct buf *b, const struct postmortem *pm, const 
 {
 	char date[11];
 	when_date(&pm->date, date);
-	add_json_str(b, pm->id);
+	search_add_json(b, pm->id);
 	buf_addch(b, ',');
-	add_json_str(b, pm->title);
+	search_add_json(b, pm->title);
 	buf_addf(b, ",\"%s\",%d,%d", date, pm->severity, (int)pm->status);
 	if (summary) {
 		buf_addch(b, ',');
-		add_json_str(b, summary);
+		search_add_json(b, summary);
 	}
 	char *lower = xstrdup(pm->id);
 	for (char *p = lower; *p; p++)
@@ -927,7 +1076,7 @@ static void add_record_fields(struct buf *b, const struct postmortem *pm, const 
 	bool more = add_computed(&computed, pm, want);
 	if (strcmp(lower, pm->slug) || more) {
 		buf_addch(b, ',');
-		add_json_str(b, pm->slug);
+		search_add_json(b, pm->slug);
 	}
 	if (more) {
 		buf_addch(b, ',');
@@ -954,19 +1103,28 @@ struct shard_tables {
 	size_t nrec, rec_alloc;
 };
 
+/* The card's excerpt's index in the shard's "x": a string, or [label, string] (card_excerpt). */
 static size_t shard_excerpt(struct shard_tables *st, const struct index *ix, const struct posting *p)
 {
-	struct buf e = BUF_INIT;
-	card_excerpt(&e, ix, p);
-	size_t i = strmap_get(&st->excerpts, buf_cstr(&e));
+	struct buf e = BUF_INIT, key = BUF_INIT;
+	const char *label = card_excerpt(&e, ix, p);
+	if (label)
+		buf_addf(&key, "%s\x01", label);
+	buf_add(&key, e.ptr, e.len);
+	size_t i = strmap_get(&st->excerpts, buf_cstr(&key));
 	if (i == SIZE_MAX) {
 		i = st->nx++;
-		strmap_put(&st->excerpts, buf_cstr(&e), i);
+		strmap_put(&st->excerpts, buf_cstr(&key), i);
 		if (i)
 			buf_addch(&st->x, ',');
-		add_json_str(&st->x, buf_cstr(&e));
+		if (label)
+			buf_addf(&st->x, "[\"%s\",", label);
+		search_add_json(&st->x, buf_cstr(&e));
+		if (label)
+			buf_addch(&st->x, ']');
 	}
 	buf_release(&e);
+	buf_release(&key);
 	return i;
 }
 
@@ -986,20 +1144,31 @@ static size_t shard_record(struct shard_tables *st, size_t doc)
  * (record index, excerpt index), best first, "x": excerpts, "r": records
  * [doc, id, title, date, severity, status(, slug(, computed))], "y": typo keys as a flat
  * list key, term, key, term, ... (sorted by key; the term may live in
- * another shard)}.
+ * another shard), "e": the entities whose keys are in the shard's range
+ * (entity.h), sorted by key, "k": the terms found only in tickets, as one
+ * string "term docs term docs ...", docs being the varints of their gaps
+ * (each doc - previous - 1, from -1), every posting at level "kl"}.  An excerpt is a string, or [label, string]
+ * for a card that shows the owner, an author or an action item.
  */
 static void write_term_shard(struct buf *b, const struct index *ix, const struct layout *lo, size_t shard)
 {
 	struct shard_tables st = {.excerpts = STRMAP_INIT, .x = BUF_INIT};
-	struct buf t = BUF_INIT, n = BUF_INIT, p = BUF_INIT, cards = BUF_INIT;
+	struct buf t = BUF_INIT, n = BUF_INIT, p = BUF_INIT, cards = BUF_INIT, tickets = BUF_INIT;
 	bool first = true;
 	st.rec_of_doc = xcalloc(ix->ndocs ? ix->ndocs : 1, sizeof(size_t));
 	for (size_t k = lo->term_from[shard]; k < lo->term_from[shard + 1]; k++) {
 		const struct iterm *tm = &ix->terms[k];
+		if (tm->ticket_only) { /* terms are words: no space, quote or backslash in them */
+			buf_adds(&tickets, tickets.len ? " " : "");
+			buf_adds(&tickets, tm->s);
+			buf_addch(&tickets, ' ');
+			buf_adds(&tickets, lo->enc[k]);
+			continue;
+		}
 		const char *sep = first ? "" : ",";
 		first = false;
 		buf_adds(&t, sep);
-		add_json_str(&t, tm->s);
+		search_add_json(&t, tm->s);
 		buf_adds(&n, sep);
 		buf_add_uint(&n, tm->np);
 		buf_adds(&p, sep);
@@ -1039,7 +1208,16 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 		buf_adds(b, ix->terms[lo->typos[i].term].s);
 		buf_addch(b, '"');
 	}
-	buf_adds(b, "]}");
+	buf_adds(b, "],\"e\":[");
+	for (size_t i = lo->entity_from[shard]; i < lo->entity_from[shard + 1]; i++) {
+		if (i > lo->entity_from[shard])
+			buf_addch(b, ',');
+		buf_adds(b, ix->ents.v[i].json);
+	}
+	buf_adds(b, "],\"k\":\"");
+	buf_add(b, tickets.ptr, tickets.len);
+	buf_adds(b, "\"}");
+	buf_release(&tickets);
 	strmap_release(&st.excerpts);
 	buf_release(&st.x);
 	free(st.rec_of_doc);
@@ -1065,101 +1243,6 @@ static void write_doc_shard(struct buf *b, const struct index *ix, size_t from, 
 		buf_release(&summary);
 	}
 	buf_adds(b, "]}");
-}
-
-/* Years of the corpus, newest first, and each doc's year index. */
-static size_t collect_years(const struct index *ix, char (*years)[5], size_t *doc_year)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < ix->ndocs; i++) {
-		char date[11];
-		when_date(&ix->c->pms[i].date, date);
-		date[4] = '\0';
-		size_t k = 0;
-		while (k < n && strcmp(years[k], date))
-			k++;
-		if (k == n)
-			memcpy(years[n++], date, 5);
-		doc_year[i] = k;
-	}
-	/* docs are newest first, so years came newest first too */
-	return n;
-}
-
-static void add_facet(struct buf *b, const char *name, const char *value, const char *label, size_t count,
-		      bool first)
-{
-	if (first)
-		buf_addf(b, "\"%s\":[", name);
-	else
-		buf_addch(b, ',');
-	buf_addch(b, '[');
-	add_json_str(b, value);
-	buf_addch(b, ',');
-	add_json_str(b, label);
-	buf_addf(b, ",%zu]", count);
-}
-
-static void add_node_facet(struct buf *b, const struct graph *g, enum term_kind k, const char *name)
-{
-	for (size_t i = 0; i < g->nnodes[k]; i++)
-		add_facet(b, name, g->nodes[k][i].slug, g->nodes[k][i].name, g->nodes[k][i].npms, !i);
-	if (g->nnodes[k])
-		buf_adds(b, "],");
-	else
-		buf_addf(b, "\"%s\":[],", name);
-}
-
-/*
- * Facets part: {"service", "factor", "severity", "status", "year": lists of
- * [value, label, count], "a": every doc's values as varints: severity,
- * status, year (indices into those lists), the number of services and
- * their indices, the number of factors and their indices}.
- */
-static void write_facets(struct buf *b, const struct index *ix)
-{
-	const struct corpus *c = ix->c;
-	const struct graph *g = ix->g;
-	size_t n = ix->ndocs, *doc_year = xcalloc(n ? n : 1, sizeof(size_t));
-	size_t *sev = xcalloc(c->site.nseverities + 1, sizeof(size_t)), st[3] = {0};
-	char (*years)[5] = xcalloc(n ? n : 1, sizeof(*years));
-	size_t nyears = collect_years(ix, years, doc_year);
-	size_t *year_count = xcalloc(nyears + 1, sizeof(size_t));
-	struct buf a = BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		const struct postmortem *pm = &c->pms[i];
-		const struct pm_links *l = &g->pm[i];
-		sev[pm->severity]++;
-		st[pm->status]++;
-		year_count[doc_year[i]]++;
-		search_add_varint(&a, (uint64_t)pm->severity);
-		search_add_varint(&a, pm->status);
-		search_add_varint(&a, doc_year[i]);
-		search_add_varint(&a, l->nservices);
-		for (size_t k = 0; k < l->nservices; k++)
-			search_add_varint(&a, l->services[k]);
-		search_add_varint(&a, l->nfactors);
-		for (size_t k = 0; k < l->nfactors; k++)
-			search_add_varint(&a, l->factors[k]);
-	}
-	buf_addch(b, '{');
-	add_node_facet(b, g, TERM_SERVICE, "service");
-	add_node_facet(b, g, TERM_FACTOR, "factor");
-	for (size_t i = 0; i < c->site.nseverities; i++)
-		add_facet(b, "severity", c->site.severities[i], c->site.severities[i], sev[i], !i);
-	buf_adds(b, c->site.nseverities ? "]," : "\"severity\":[],");
-	for (size_t i = 0; i < 3; i++)
-		add_facet(b, "status", statuses[i], statuses[i], st[i], !i);
-	buf_adds(b, "],");
-	for (size_t i = 0; i < nyears; i++)
-		add_facet(b, "year", years[i], years[i], year_count[i], !i);
-	buf_adds(b, nyears ? "]," : "\"year\":[],");
-	buf_addf(b, "\"a\":\"%s\"}", buf_cstr(&a));
-	buf_release(&a);
-	free(doc_year);
-	free(sev);
-	free(years);
-	free(year_count);
 }
 
 struct writer {
@@ -1194,28 +1277,32 @@ static void emit_part(struct writer *w, const char *name, struct buf *part)
 }
 
 /*
- * Manifest part: {"v": 1, "n": postmortems, "k": SEARCH_CARDS, "lb", "lr":
+ * Manifest part: {"v": 2, "n": postmortems, "k": SEARCH_CARDS, "lb", "lr":
  * the level base and ratio, "sev": severity names, "st": status names,
  * "ds": docs per doc shard, "tk": the first key of each term shard (the
- * first is ""), "files": part name -> file from the site root, for the
+ * first is ""), "kl": the level of a ticket table's postings (write_term_shard),
+ * "ek": the kinds of entities as [label, folder]
+ * (entity.h), "files": part name -> file from the site root, for the
  * parts not in search/index.js}.
  */
 static void write_manifest(struct buf *b, const struct index *ix, const struct layout *lo, const struct buf *files)
 {
 	const struct site *s = &ix->c->site;
-	buf_addf(b, "{\"v\":1,\"n\":%zu,\"k\":%d,\"lb\":%g,\"lr\":%g,\"sev\":[", ix->ndocs, SEARCH_CARDS,
+	buf_addf(b, "{\"v\":2,\"n\":%zu,\"k\":%d,\"lb\":%g,\"lr\":%g,\"sev\":[", ix->ndocs, SEARCH_CARDS,
 		 SEARCH_LEVEL_BASE, SEARCH_LEVEL_RATIO);
 	for (size_t i = 0; i < s->nseverities; i++) {
 		buf_adds(b, i ? "," : "");
-		add_json_str(b, s->severities[i]);
+		search_add_json(b, s->severities[i]);
 	}
 	buf_addf(b, "],\"st\":[\"%s\",\"%s\",\"%s\"],\"ds\":%zu,\"tk\":[", statuses[0], statuses[1], statuses[2],
 		 lo->docs_per_shard);
 	for (size_t i = 0; i < lo->nterm_shards; i++) {
 		buf_adds(b, i ? "," : "");
-		add_json_str(b, lo->first_key[i]);
+		search_add_json(b, lo->first_key[i]);
 	}
-	buf_addf(b, "],\"files\":{%s}}", buf_cstr(files));
+	buf_addf(b, "],\"kl\":%d,\"ek\":", ticket_level());
+	search_kinds_write(b, ix->g);
+	buf_addf(b, ",\"files\":{%s}}", buf_cstr(files));
 }
 
 struct parts_ctx {
@@ -1230,7 +1317,7 @@ static void write_part(void *vctx, size_t i, int worker)
 	const struct layout *lo = ctx->lo;
 	(void)worker;
 	if (i == 0) {
-		write_facets(&ctx->parts[0], ctx->ix);
+		search_facets_write(&ctx->parts[0], ctx->ix->c, ctx->ix->g, ctx->ix->shown.people);
 	} else if (i <= lo->nterm_shards) {
 		write_term_shard(&ctx->parts[i], ctx->ix, lo, i - 1);
 	} else {
@@ -1282,12 +1369,16 @@ static void index_release(struct index *ix)
 		free(ix->bodies[i]);
 	free(ix->bodies);
 	free(ix->lens);
+	search_entities_release(&ix->ents);
 }
 
 int search_write(const struct corpus *c, const struct graph *g, const struct render_opts *o, struct output *out)
 {
 	struct index ix = {.c = c, .g = g, .ndocs = c->npms};
 	struct layout lo = {0};
+	ix.shown.people = c->allow.owners; /* no person is searchable in a public build (publish/profile.h) */
+	ix.shown.tickets = true;           /* public.strip removed the tickets it names from the model */
+	search_entities_collect(&ix.ents, c, g, ix.shown.people);
 	index_read(&ix, o ? o->jobs : 1);
 	index_score(&ix, o ? o->jobs : 1);
 	index_layout(&lo, &ix);

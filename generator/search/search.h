@@ -2,22 +2,27 @@
  * search: the client-side search index, written as a few JavaScript files.
  *
  * search_write() indexes every postmortem's id, title, summary, body,
- * services, factors and tags, and writes the index under search/ in the
- * output for layouts/assets/search.js to load.  Terms come from tokenize.h
- * (words split on punctuation, stemmed), so the browser's terms are the
- * index's.  Each (term, postmortem) pair has an impact: BM25 per field, then
- * the fields weighted (id, title, services and factors well above the body),
- * quantized to SEARCH_LEVELS steps.
+ * services, factors, tags, taxonomy terms, action items (titles, and
+ * tickets unless a public build strips them) and, in internal builds only,
+ * its people (owner, authors, items' owners), and writes the index under
+ * search/ in the output for layouts/assets/search.js to load.  Terms come
+ * from tokenize.h (words split on punctuation, stemmed), so the browser's
+ * terms are the index's.  Each (term, postmortem) pair has an impact: BM25
+ * per field, then the fields weighted (id, title, services, factors and the
+ * owner well above the body), quantized to SEARCH_LEVELS steps.
  *
  * The index is a set of named parts, each a JSON object:
  *
- *   m    the manifest: counts, where every other part is, term shard keys
- *   f    facets: services, factors, severities, statuses and years with
- *        counts, and every postmortem's values (for filters)
+ *   m    the manifest: counts, where every other part is, term shard keys,
+ *        the kinds of named things (entity.h)
+ *   f    facets: the filters (facets.h) with their values and counts, and
+ *        every postmortem's values
  *   tN   term shard N: the terms from key tk[N] up to key tk[N+1], each with
- *        its postings, its best SEARCH_CARDS postmortems with a text excerpt
- *        around the term and their title, date and severity (so a one-word
- *        query needs no other part), and typo keys for one-edit matches
+ *        its postings, its best SEARCH_CARDS postmortems with an excerpt
+ *        around the term (or the owner, author or action item it names) and
+ *        their title, date and severity (so a one-word query needs no other
+ *        part), typo keys for one-edit matches, and the named things
+ *        (services, factors, tags, ...) whose slugs fall in the range
  *   dN   doc shard N: title, date, severity, status and summary of the
  *        postmortems N*ds .. N*ds+ds-1 (newest first, as c->pms)
  *
@@ -36,6 +41,7 @@
 #include "analyze/graph.h"
 #include "base/output.h"
 #include "model/renderopts.h"
+#include "search/encode.h"
 
 /* Impact quantization: level L stands for SEARCH_LEVEL_BASE * SEARCH_LEVEL_RATIO^L. */
 #define SEARCH_LEVELS 64
@@ -57,8 +63,5 @@ int search_write(const struct corpus *c, const struct graph *g, const struct ren
  * whitespace runs folded to one space.  Appended to b.
  */
 void search_excerpt(struct buf *b, const char *text, size_t len, size_t at, size_t max);
-
-/* Append v as a varint of the index's 64-character alphabet (5 bits a character). */
-void search_add_varint(struct buf *b, uint64_t v);
 
 #endif

@@ -1,11 +1,17 @@
-/* aftermath search: the runtime for the index that generator/search.c writes.
+/* aftermath search: the runtime for the index that generator/search/search.c
+ * writes (its format: generator/search/search.h, entity.h, facets.h).
  * Plain JavaScript, no dependencies.  It loads the index's parts with <script>
  * tags (so it works from file:// as well as any host and sub-path), runs
  * queries, and drives the header's search box and the /search/ page.
- * API: window.aftermath.search(query, filters, {limit, offset}) -> Promise of
- * [{id, title, url, href, date, severity, status, score, snippet}], best first
- * (snippet is HTML: escaped text with <mark>ed matches); the array also has
- * .total (matches in all) and .facets (counts per filter value). */
+ * API: window.aftermath.search(query, filters, {limit, offset, sort, facets,
+ * entities, suggest}) -> Promise of [{id, title, url, href, date, severity,
+ * status, score, snippet, titleHtml, label, match}], best first (snippet and
+ * titleHtml are HTML: escaped text with <mark>ed matches; label is "owner",
+ * "author", "item" or null); the array also has .total (matches in all),
+ * .facets (counts per filter value), .entities (services, factors, ... the
+ * query names) and .suggestion (a near query when nothing matches, on the
+ * /search/ page: search-page.js brings it).
+ * docs/search.md describes the query syntax. */
 (function () {
   "use strict";
   var A = window.aftermath = window.aftermath || {};
@@ -14,7 +20,7 @@
   var ROOT = new URL(rootAttr, location.href);
   var FILE = location.protocol === "file:";
 
-  /* ---- terms: the same rules as generator/tokenize.c and stem.c ---- */
+  /* ---- terms: the same rules as generator/search/tokenize.c and stem.c ---- */
   var STOP = {};
   ("an and are as at be been but by for from had has have he her his if in into is it its of on or our she so than " +
    "that the their them then there these they this those to was we were which who will with would you your")
@@ -67,7 +73,7 @@
     return words(text).map(termOf).filter(function (t) { return t !== null; });
   }
 
-  /* Snowball English ("Porter2"), as generator/stem.c. */
+  /* Snowball English ("Porter2"), as generator/search/stem.c. */
   var EXC1 = {skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", idly: "idl", gently: "gentl",
     ugly: "ugli", early: "earli", only: "onli", singly: "singl", sky: "sky", news: "news", howe: "howe",
     atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes"};
@@ -243,12 +249,28 @@
     keys.forEach(function (k) { need[shardOf(k)] = 1; });
     return Promise.all(Object.keys(need).map(function (i) { return shard(+i); }));
   }
-  /* A term in the loaded shards: {t, df, docs, levels, cards} or null. */
+  /* A term in the loaded shards: {t, df, docs, levels, cards, ticket} or null. */
   function lookup(t) {
     var sh = shards[shardOf(t)];
     if (!sh) return null;
     var i = lowerBound(sh.t, t);
-    return sh.t[i] === t ? entry(sh, i) : null;
+    return sh.t[i] === t ? entry(sh, i) : ticketEntry(sh, t);
+  }
+  /* A term of the shard's ticket table ("k": "term gaps term gaps ..."): found only in tickets, no cards. */
+  function ticketEntry(sh, t) {
+    if (!sh.tickets) {
+      sh.tickets = new Map();
+      var k = sh.k ? sh.k.split(" ") : [];
+      for (var j = 0; j + 1 < k.length; j += 2) sh.tickets.set(k[j], k[j + 1]);
+    }
+    var g = sh.tickets.get(t);
+    if (g === undefined) return null;
+    if (typeof g !== "string") return g;
+    var v = varints(g, 0, Infinity), df = v.length - 1, docs = new Uint32Array(df), lv = new Uint8Array(df), prev = -1;
+    for (var i = 0; i < df; i++) { docs[i] = prev = prev + 1 + v[i]; lv[i] = M.kl; }
+    var e = {t: t, df: df, docs: docs, levels: lv, cards: [], ticket: true};
+    sh.tickets.set(t, e);
+    return e;
   }
   function entry(sh, i) {
     var e = sh.posts[i];
@@ -274,14 +296,62 @@
       ex.push([sh.t[i], sh.x[cv[k + 1]]]);
       cardsOf.set(d, ex);
     }
-    return (sh.posts[i] = {t: sh.t[i], df: df, docs: docs, levels: lv, cards: cards});
+    return (sh.posts[i] = {t: sh.t[i], df: df, docs: docs, levels: lv, cards: cards, ticket: false});
+  }
+  /* The set of docs an entity's string holds (as a term's, without levels); kept, as entries are. */
+  var docSets = new Map();
+  function docSet(p) {
+    var out = docSets.get(p), k;
+    if (out) return out;
+    docSets.set(p, out = []);
+    if (!p) return out;
+    if (p[0] === "b") {
+      for (var c = 0, len = Math.ceil(M.n / 6); c < len; c++)
+        for (var v = VAL[p.charCodeAt(1 + c)], b = 0; v; b++, v >>= 1) if (v & 1) out.push(c * 6 + b);
+      return out;
+    }
+    var g = varints(p, 1, Infinity), prev = -1;
+    for (k = 0; k < g.length - 1; k++) out.push(prev = prev + 1 + g[k]);
+    return out;
   }
 
   /* ---- queries ---- */
-  /* The query's words: [{w, term, last}] (stop words keep term null). */
+  /* The slug of s, as generator/model/slug.c makes it: ASCII letters lowercased, each run of
+   * other ASCII characters one "-" (none at the ends), other characters kept. */
+  function slugify(s) {
+    var out = "", dash = false;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c < 128 && !((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122))) { dash = true; continue; }
+      if (dash && out) out += "-";
+      dash = false;
+      out += c < 128 ? String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c) : s[i];
+    }
+    return out;
+  }
+  /*
+   * The query as groups of words: a quoted phrase, or a run of words with no space between them
+   * ("checkout-api", an id); "-" before either excludes the postmortems that have it.
+   * A postmortem matches a group when it has every word of it that the index knows.  Returns
+   * {groups: [{text, phrase, neg}], words: [{w, a, term, last, exact, neg, g, i}], slug} where
+   * slug is that of the words to find (for services, factors, ids... named exactly).
+   */
   function parse(q) {
-    var ws = words(q), open = ws.length && ws[ws.length - 1].e === q.length;
-    return ws.map(function (x, i) { return {w: x.w, a: x.a, term: termOf(x), last: open && i === ws.length - 1}; });
+    var groups = [], list = [], re = /(-?)(?:["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]?|([^\s"\u201c\u201d]+))/g, m;
+    while ((m = re.exec(q))) {
+      var phrase = m[2] !== undefined, text = phrase ? m[2] : m[3], neg = m[1] === "-" && (phrase || text.length > 0);
+      if (!phrase && m[1] === "-" && !text) continue;
+      var ws = words(text), open = !phrase && !neg && m.index + m[0].length === q.length;
+      var g = {text: text, phrase: phrase, neg: neg}, before = list.length;
+      ws.forEach(function (x, k) {
+        var last = open && k === ws.length - 1 && x.e === text.length, term = termOf(x);
+        if (term === null && !last) return;
+        list.push({w: x.w, a: x.a, term: term, last: last, exact: phrase || neg, neg: neg, g: groups.length, i: list.length});
+      });
+      if (list.length > before) groups.push(g);
+    }
+    var pos = groups.filter(function (g) { return !g.neg; });
+    return {groups: groups, words: list, slug: slugify(pos.map(function (g) { return g.text; }).join(" "))};
   }
   var EXACT = 1, OVER = 0.9, PREFIX = 0.7, TYPO = 0.5, MAXPREFIX = 24;
   function prefixKeys(q) {
@@ -290,10 +360,11 @@
     for (var k = Math.max(4, q.w.length - 4); k < q.w.length; k++) keys.push(q.w.slice(0, k));
     return keys;
   }
-  /* Terms for word q: {term: weight}; tries exact, then prefixes, then typos. */
+  /* Terms for word q: {term: weight}; tries exact, then prefixes, then typos (not in a phrase or an exclusion). */
   function expand(q) {
     var out = {}, found = false;
     if (q.term && lookup(q.term)) { out[q.term] = EXACT; found = true; }
+    if (q.exact) return {terms: out, found: found};
     if (q.last || !found) {
       for (var k = Math.max(4, q.w.length - 4); k < q.w.length && !found; k++) {
         var pre = q.w.slice(0, k), rest = q.w.slice(k);
@@ -395,40 +466,51 @@
   }
   function lookupIn(sh, t) { var i = lowerBound(sh.t, t); return sh.t[i] === t; }
 
+
   /* ---- filters ---- */
-  var FACETS = ["service", "factor", "severity", "status", "year"], facets = null;
+  /* The facets part (generator/search/facets.h), decoded: {names, multi, labels: {name: label}, lists: {name:
+   * [[value, label, count]]}, index: {name: {value: i}}, from, vals: per facet, doc d's value indices are
+   * vals[k][from[k][d] .. from[k][d + 1])}. */
+  var facets = null;
   function loadFacets() {
     if (facets) return Promise.resolve(facets);
     return part("f").then(function (f) {
       if (facets) return facets;
-      var v = varints(f.a, 0, Infinity), n = M.n, at = 0, d, k;
-      var fx = {sev: new Uint8Array(n), st: new Uint8Array(n), year: new Uint16Array(n), svc: [], fac: []};
-      for (d = 0; d < n; d++) {
-        fx.sev[d] = v[at++]; fx.st[d] = v[at++]; fx.year[d] = v[at++];
-        k = v[at++]; fx.svc.push(v.slice(at, at + k)); at += k;
-        k = v[at++]; fx.fac.push(v.slice(at, at + k)); at += k;
-      }
-      fx.lists = f;
-      fx.index = {};
-      FACETS.forEach(function (name) {
-        var m = fx.index[name] = {};
-        f[name].forEach(function (x, i) { m[x[0]] = i; });
+      var v = varints(f.a, 0, Infinity), n = M.n, at = 0, d, k, j;
+      var fx = {names: [], multi: [], labels: {}, lists: {fs: f.fs}, index: {}, from: [], vals: []};
+      f.fs.forEach(function (x) {
+        var m = fx.index[x[0]] = {};
+        fx.lists[x[0]] = f[x[0]];
+        fx.names.push(x[0]);
+        fx.multi.push(!!x[2]);
+        fx.labels[x[0]] = x[1];
+        f[x[0]].forEach(function (y, i) { m[y[0]] = i; });
+        fx.from.push(new Uint32Array(n + 1));
+        fx.vals.push([]);
       });
+      for (d = 0; d < n; d++)
+        for (k = 0; k < fx.names.length; k++) {
+          var c = fx.multi[k] ? v[at++] : 1;
+          for (j = 0; j < c; j++) fx.vals[k].push(v[at++]);
+          fx.from[k][d + 1] = fx.vals[k].length;
+        }
       return (facets = fx);
     });
   }
-  /* The values of doc d for facet number k. */
-  function docValues(fx, k, d) {
-    return k === 0 ? fx.svc[d] : k === 1 ? fx.fac[d] : [k === 2 ? fx.sev[d] : k === 3 ? fx.st[d] : fx.year[d]];
+  /* The values a filter asks for: filters[name] is a value or a list of them. */
+  function values(filters, name) {
+    var v = filters && Object.prototype.hasOwnProperty.call(filters, name) ? filters[name] : null;
+    return [].concat(v === null || v === undefined ? [] : v).filter(function (x) { return x !== null && x !== undefined && x !== ""; });
   }
-  /* filters {name: value or [values]} -> [[facet number, {index: 1}], ...] for the set ones. */
+  function hasFilters(filters) {
+    return !!filters && Object.keys(filters).some(function (n) { return values(filters, n).length > 0; });
+  }
+  /* filters -> [[facet number, {value index: 1}], ...] for the facets set (any of a facet's values, all facets). */
   function wanted(fx, filters) {
     var out = [];
-    FACETS.forEach(function (name, k) {
-      var v = filters && filters[name];
-      if (v === undefined || v === null || v === "") return;
+    fx.names.forEach(function (name, k) {
       var set = {}, any = false;
-      [].concat(v).forEach(function (x) {
+      values(filters, name).forEach(function (x) {
         var i = fx.index[name][String(x)];
         set[i === undefined ? -1 : i] = 1;
         any = true;
@@ -439,40 +521,92 @@
   }
   function passes(fx, want, d, skip) {
     for (var i = 0; i < want.length; i++) {
-      if (want[i][0] === skip) continue;
-      var vals = docValues(fx, want[i][0], d), ok = false;
-      for (var j = 0; j < vals.length && !ok; j++) ok = want[i][1][vals[j]] === 1;
+      var k = want[i][0], ok = false, v = fx.vals[k];
+      if (k === skip) continue;
+      for (var j = fx.from[k][d]; j < fx.from[k][d + 1] && !ok; j++) ok = want[i][1][v[j]] === 1;
       if (!ok) return false;
     }
     return true;
   }
-  function hasFilters(filters) {
-    return !!filters && FACETS.some(function (n) { var v = filters[n]; return v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && !v.length); });
+  /* Per facet value, the docs of order it would give: the other filters applied, not its own facet's. */
+  function countFacets(fx, want, order) {
+    var counts = {};
+    fx.names.forEach(function (name) { counts[name] = fx.lists[name].map(function () { return 0; }); });
+    order.forEach(function (d) {
+      var fail = -1, nf = 0;
+      for (var i = 0; i < want.length && nf < 2; i++)
+        if (!passes(fx, [want[i]], d, -1)) { fail = want[i][0]; nf++; }
+      if (nf > 1) return;
+      fx.names.forEach(function (name, k) {
+        if (nf === 1 && fail !== k) return;
+        for (var j = fx.from[k][d]; j < fx.from[k][d + 1]; j++) counts[name][fx.vals[k][j]]++;
+      });
+    });
+    return counts;
   }
 
   /* ---- search ---- */
-  function score(qs, expansions) {
-    var n = M.n, total = new Float64Array(n), matched = new Uint8Array(n), best = new Float64Array(n), touched = [];
-    qs.forEach(function (q, qi) {
-      var ex = expansions[qi], seen = [];
-      Object.keys(ex).forEach(function (t) {
-        var e = lookup(t);
-        if (!e) return;
-        var idf = Math.log(1 + (n - e.df + 0.5) / (e.df + 0.5)) * ex[t];
-        for (var k = 0; k < e.df; k++) {
-          var d = e.docs[k], s = idf * M.lv[e.levels[k]];
-          if (best[d] === 0) seen.push(d);
-          if (s > best[d]) best[d] = s;
+  function empty(o) { for (var k in o) return false; return true; }
+  /*
+   * Every doc's score.  Per group, a doc that has each of its words (each that the index knows)
+   * counts the group as matched and adds the words' best scores; a doc that has every word of an
+   * excluding group is out.  {total, matched (groups), docs (matched and not out), out, tickets
+   * (docs found by a term that is only in tickets)}.  Plain loops: this is the hot path.
+   */
+  function score(Q, expansions) {
+    var n = M.n, sc = {total: new Float64Array(n), matched: new Uint8Array(n), out: new Uint8Array(n), tickets: new Uint8Array(n)};
+    var best = new Float64Array(n), gsum = null, gcnt = null, touched = [], i, j, d;
+    for (var gi = 0; gi < Q.groups.length; gi++) {
+      var g = Q.groups[gi], live = [], inGroup = [];
+      for (i = 0; i < Q.words.length; i++) if (Q.words[i].g === gi && !empty(expansions[Q.words[i].i])) live.push(Q.words[i]);
+      var single = live.length === 1 && !g.neg; /* the usual group: its docs are matched as they come */
+      if (!single && !gsum) { gsum = new Float64Array(n); gcnt = new Uint16Array(n); }
+      for (i = 0; i < live.length; i++) {
+        var seen = bestOf(expansions[live[i].i], best, g.neg ? null : sc.tickets);
+        for (j = 0; j < seen.length; j++) {
+          d = seen[j];
+          if (single) {
+            if (!sc.matched[d]) touched.push(d);
+            sc.matched[d]++;
+            sc.total[d] += best[d];
+          } else {
+            if (!gcnt[d]) inGroup.push(d);
+            gcnt[d]++;
+            gsum[d] += best[d];
+          }
+          best[d] = 0;
         }
-      });
-      seen.forEach(function (d) {
-        if (!matched[d]) touched.push(d);
-        matched[d]++;
-        total[d] += best[d];
-        best[d] = 0;
-      });
-    });
-    return {total: total, matched: matched, docs: touched};
+      }
+      for (j = 0; j < inGroup.length; j++) {
+        d = inGroup[j];
+        if (gcnt[d] === live.length && g.neg) sc.out[d] = 1;
+        else if (gcnt[d] === live.length) {
+          if (!sc.matched[d]) touched.push(d);
+          sc.matched[d]++;
+          sc.total[d] += gsum[d];
+        }
+        gcnt[d] = 0;
+        gsum[d] = 0;
+      }
+    }
+    sc.docs = touched.filter(function (x) { return !sc.out[x]; });
+    return sc;
+  }
+  /* Each doc's best score over a word's terms (ex: {term: weight}) into best; returns the docs set. */
+  function bestOf(ex, best, tickets) {
+    var n = M.n, seen = [];
+    for (var t in ex) {
+      var e = lookup(t);
+      if (!e) continue;
+      var idf = Math.log(1 + (n - e.df + 0.5) / (e.df + 0.5)) * ex[t], docs = e.docs, lv = e.levels, mark = tickets && e.ticket;
+      for (var k = 0; k < e.df; k++) {
+        var d = docs[k], s = idf * M.lv[lv[k]];
+        if (best[d] === 0) seen.push(d);
+        if (s > best[d]) best[d] = s;
+        if (mark) tickets[d] = 1;
+      }
+    }
+    return seen;
   }
 
   /* Make sure docs have records (and summaries when asked): doc shards fill the gaps. */
@@ -493,13 +627,14 @@
 
   var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
-  /* Does word x of a text match the query's words?  Returns the word numbers. */
+  /* Does word x of a text match the query's words (not the excluded ones)?  Returns the word numbers. */
   function matcher(qs, expansions) {
+    var pos = qs.filter(function (q) { return !q.neg; });
     return function (x) {
       var t = termOf(x), hit = [];
-      qs.forEach(function (q, i) {
-        var ex = expansions[i];
-        if ((t !== null && ex[t]) || (q.last && q.w.length >= 2 && x.w.slice(0, q.w.length) === q.w)) hit.push(i);
+      pos.forEach(function (q) {
+        var ex = expansions[q.i];
+        if ((t !== null && ex[t]) || (q.last && q.w.length >= 2 && x.w.slice(0, q.w.length) === q.w)) hit.push(q.i);
       });
       return hit;
     };
@@ -514,91 +649,168 @@
     });
     return out + esc(text.slice(at));
   }
-  /* The text that shows the most query words; texts come best first. */
+  /* The text ({label, text}) that shows the most query words; texts come best first.  n: how many. */
   function bestText(texts, match) {
-    var best = "", bestN = -1;
+    var best = {label: null, text: ""}, bestN = -1;
     texts.forEach(function (t) {
-      if (!t) return;
+      if (!t.text) return;
       var seen = {}, n = 0;
-      words(t).forEach(function (x) { match(x).forEach(function (i) { if (!seen[i]) { seen[i] = 1; n++; } }); });
+      words(t.text).forEach(function (x) { match(x).forEach(function (i) { if (!seen[i]) { seen[i] = 1; n++; } }); });
       if (n > bestN) { best = t; bestN = n; }
     });
-    return best;
+    return {label: best.label, text: best.text, n: Math.max(0, bestN)};
   }
-  /* A doc's excerpts: those of the query's terms first, then the summary, then any. */
+  /* A doc's excerpts ({label, text}): those of the query's terms first, then the summary, then any. */
   function textsOf(d, r, expansions) {
     var mine = [], others = [];
     (cardsOf.get(d) || []).forEach(function (c) {
-      (expansions.some(function (ex) { return ex[c[0]]; }) ? mine : others).push(c[1]);
+      var x = typeof c[1] === "string" ? {label: null, text: c[1]} : {label: c[1][0], text: c[1][1]};
+      (expansions.some(function (ex) { return ex && ex[c[0]]; }) ? mine : others).push(x);
     });
-    return mine.concat(r.summary ? [r.summary] : [], others);
+    return mine.concat(r.summary ? [{label: null, text: r.summary}] : [], others);
   }
   function pageUrl(slug) { return "postmortems/" + slug + "/"; }
 
+  /* ---- named things: services, factors, tags, owners, taxonomy terms (entity.h) ---- */
+  function eLower(e, key) {
+    var lo = 0, hi = e.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (cmp(e[mid][0], key) < 0) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  /* How many docs an entity's string holds, without listing them. */
+  function docCount(p) {
+    var n = 0, i, v;
+    if (p[0] === "b") for (i = 1; i < p.length; i++) for (v = VAL[p.charCodeAt(i)]; v; v &= v - 1) n++;
+    else for (i = 1; i < p.length; i++) n += VAL[p.charCodeAt(i)] < 32;
+    return n;
+  }
+  /* An entity as results show it; its docs only when it is the one named (the others are offered as you type). */
+  function entity(e, key) {
+    var k = M.ek[e[1]] || ["", ""], slug = e[4] || e[0], url = k[1] + "/" + slug + "/", exact = e[0] === key;
+    return {kind: k[0], name: e[2], key: e[0], slug: slug, url: url, href: new URL(url + (FILE ? "index.html" : ""), ROOT).href,
+      count: e[3] ? docCount(e[3]) : null, docs: exact ? docSet(e[3]) : [], exact: exact};
+  }
+  /* The entities of the loaded shards keyed `key`, and with prefix those whose key starts with it; exact ones
+   * first, then by how many postmortems have them; one per page. */
+  function entities(key, prefix) {
+    var out = [], seen = {}, first = key ? shardOf(key) : 0;
+    if (!key) return out;
+    for (var i = first; i < M.tk.length && shards[i] && (i === first || (prefix && cmp(M.tk[i], key + "\uffff") < 0)); i++) {
+      var e = shards[i].e || [];
+      for (var j = eLower(e, key); j < e.length && (e[j][0] === key || (prefix && e[j][0].slice(0, key.length) === key)); j++)
+        out.push(entity(e[j], key));
+    }
+    out.sort(function (a, b) { return b.exact - a.exact || (b.count || 0) - (a.count || 0) || cmp(a.key, b.key); });
+    return out.filter(function (e) { if (seen[e.url]) return false; seen[e.url] = 1; return true; });
+  }
+
+  /* ---- running a query ---- */
+  /* A query's state as it runs: s = {query, Q (parse), filters, opts, expansions, sc (score), tier, order, ents}. */
   function run(query, filters, opts) {
-    opts = opts || {};
-    var limit = opts.limit === undefined ? 10 : opts.limit, offset = opts.offset || 0;
-    var qs = parse(String(query || "")).filter(function (q) { return q.term || q.last; });
-    var filtered = hasFilters(filters);
-    if (!qs.length && !filtered) { var none = []; none.total = 0; return Promise.resolve(none); }
-    var expansions = [];
+    var s = {query: String(query || ""), filters: filters, opts: opts || {}, expansions: []};
+    s.Q = parse(s.query);
+    s.positive = s.Q.groups.some(function (g) { return !g.neg; });
     return manifest().then(function () {
-      var keys = [];
-      qs.forEach(function (q) {
-        keys = keys.concat(prefixKeys(q), prefixShards(q.w));
-      });
-      return Promise.all([loadShards(keys), filtered || opts.facets ? loadFacets() : null]);
-    }).then(function () {
-      var typos = [];
-      qs.forEach(function (q, i) {
-        var e = expand(q);
-        expansions[i] = e.terms;
-        if (!e.found && q.a && q.w.length >= 5) typos.push(i);
-      });
-      if (!typos.length) return null;
-      var keys = [];
-      typos.forEach(function (i) { keys = keys.concat(typoKeys(qs[i].w)); });
-      return loadShards(keys).then(function () {
-        typos.forEach(function (i) { typoTerms(qs[i].w).forEach(function (t) { expansions[i][t] = TYPO; }); });
-        var more = [];
-        typos.forEach(function (i) { more = more.concat(Object.keys(expansions[i])); });
-        return loadShards(more);
-      });
-    }).then(function () {
-      var live = qs.some(function (q, i) { return Object.keys(expansions[i]).length > 0; });
-      var sc = qs.length && live ? score(qs, expansions) : null, order = [], d;
-      if (sc) order = sc.docs;
-      else if (!qs.length) for (d = 0; d < M.n; d++) order.push(d);
-      var fx = facets, want = fx && filtered ? wanted(fx, filters) : [];
-      var counts = fx && (filtered || opts.facets) ? countFacets(fx, want, order) : null;
-      if (want.length) order = order.filter(function (x) { return passes(fx, want, x, -1); });
-      var page = sc ? top(order, offset + limit, sc).slice(offset) : order.slice(offset, offset + limit);
-      return records(page, !qs.length).then(function () {
-        var match = matcher(qs, expansions);
-        var out = page.map(function (x) {
-          var r = recs.get(x), url = pageUrl(r.slug || r.id.toLowerCase());
-          var texts = textsOf(x, r, expansions);
-          return {
-            id: r.id, title: r.title, url: url, href: new URL(url + (FILE ? "index.html" : ""), ROOT).href,
-            date: r.date, severity: M.sev[r.sev], status: M.st[r.st],
-            score: sc ? Math.round(sc.total[x] * 1000) / 1000 : 0,
-            snippet: markHtml(qs.length ? bestText(texts, match) : r.summary || "", match),
-            titleHtml: markHtml(r.title, match),
-            computed: r.computed || {}
-          };
-        });
-        out.total = order.length;
-        out.facets = counts;
-        out.terms = expansions;
-        return out;
+      var keys = s.Q.slug ? [s.Q.slug] : [];
+      s.Q.words.forEach(function (q) { keys = keys.concat(prefixKeys(q), q.exact ? [] : prefixShards(q.w)); });
+      if (s.opts.entities && s.Q.slug) keys = keys.concat(prefixShards(s.Q.slug));
+      return Promise.all([loadShards(keys), hasFilters(filters) || s.opts.facets ? loadFacets() : null]);
+    }).then(function () { return expandAll(s); }).then(function () {
+      rank(s);
+      return pinId(s);
+    }).then(function () { return finish(s); });
+  }
+  /* Each word's terms (s.expansions[word number]), with one-edit typos for words that found nothing. */
+  function expandAll(s) {
+    var typos = [], ex = s.expansions;
+    s.Q.words.forEach(function (q) {
+      var e = expand(q);
+      ex[q.i] = e.terms;
+      if (!e.found && !q.exact && q.a && q.w.length >= 5) typos.push(q);
+    });
+    if (!typos.length) return null;
+    var keys = [];
+    typos.forEach(function (q) { keys = keys.concat(typoKeys(q.w)); });
+    return loadShards(keys).then(function () {
+      typos.forEach(function (q) { typoTerms(q.w).forEach(function (t) { ex[q.i][t] = TYPO; }); });
+      var more = [];
+      typos.forEach(function (q) { more = more.concat(Object.keys(ex[q.i])); });
+      return loadShards(more);
+    });
+  }
+  /* The docs that match (s.order), their scores (s.sc) and tiers: 1 for the postmortems of a thing named. */
+  function rank(s) {
+    var d, sc = s.sc = s.Q.groups.length ? score(s.Q, s.expansions) : null, tier = s.tier = new Uint8Array(M.n), order = s.order = [];
+    s.ents = entities(s.Q.slug, !!s.opts.entities);
+    if (!s.positive) {
+      for (d = 0; d < M.n; d++) if (!sc || !sc.out[d]) order.push(d);
+      return;
+    }
+    sc.docs.forEach(function (x) { order.push(x); });
+    s.ents.forEach(function (e) {
+      if (e.exact) e.docs.forEach(function (x) {
+        if (tier[x] || sc.out[x]) return;
+        tier[x] = 1;
+        if (!sc.matched[x]) order.push(x);
       });
     });
   }
-  /* The k best docs: more query words matched, then higher score, then newer. */
-  function top(docs, k, sc) {
+  /* A query that is a postmortem's id shows that postmortem alone (tier 2). */
+  function pinId(s) {
+    var pos = s.Q.groups.filter(function (g) { return !g.neg; });
+    if (pos.length !== 1 || pos[0].phrase || !s.order.length) return Promise.resolve();
+    var cands = top(s.order, 3, s.sc, s.tier);
+    return records(cands, false).then(function () {
+      cands.forEach(function (x) {
+        var r = recs.get(x);
+        if (r && (slugify(r.id) === s.Q.slug || r.slug === s.Q.slug)) s.tier[x] = 2;
+      });
+      if (cands.some(function (x) { return s.tier[x] === 2; })) s.order = cands.filter(function (x) { return s.tier[x] === 2; });
+    });
+  }
+  /* Filters, counts, the page asked for (opts.offset, opts.limit), and the results as the API gives them. */
+  function finish(s) {
+    var opts = s.opts, limit = opts.limit === undefined ? 10 : opts.limit, offset = opts.offset || 0;
+    var fx = facets, filtered = hasFilters(s.filters), sc = s.sc, tier = s.tier, order = s.order;
+    var want = fx && filtered ? wanted(fx, s.filters) : [];
+    var counts = fx && (filtered || opts.facets) ? countFacets(fx, want, order) : null;
+    if (want.length) order = order.filter(function (x) { return passes(fx, want, x, -1); });
+    var page = s.positive && opts.sort !== "date" ? top(order, offset + limit, sc, tier).slice(offset)
+      : order.slice().sort(function (a, b) { return a - b; }).slice(offset, offset + limit);
+    return records(page, !s.positive).then(function () {
+      var match = matcher(s.Q.words, s.expansions), asked = s.Q.groups.filter(function (g) { return !g.neg; }).map(function (g) { return g.text; }).join(" ");
+      var live = s.Q.words.filter(function (q) { return !q.neg && Object.keys(s.expansions[q.i]).length > 0; }).length;
+      var out = page.map(function (x) {
+        var r = recs.get(x), url = pageUrl(r.slug || r.id.toLowerCase());
+        var t = s.positive ? bestText(textsOf(x, r, s.expansions), match) : {label: null, text: r.summary || "", n: 0};
+        if (s.positive && sc.tickets[x] && t.n < live) t = {label: "item", text: asked}; /* a ticket's number: no card says more */
+        return {
+          id: r.id, title: r.title, url: url, href: new URL(url + (FILE ? "index.html" : ""), ROOT).href,
+          date: r.date, severity: M.sev[r.sev], status: M.st[r.st],
+          score: s.positive ? Math.round(sc.total[x] * 1000) / 1000 : 0,
+          snippet: markHtml(t.text, match), titleHtml: markHtml(r.title, match), label: t.label,
+          match: tier[x] === 2 ? "id" : tier[x] === 1 ? "entity" : null, computed: r.computed || {}
+        };
+      });
+      out.total = order.length;
+      out.facets = counts;
+      out.terms = s.expansions;
+      out.entities = s.ents.map(function (e) {
+        return {kind: e.kind, name: e.name, slug: e.slug, url: e.url, href: e.href, count: e.count, exact: e.exact};
+      });
+      /* search-page.js (the /search/ page) brings the near words */
+      out.suggestion = !order.length && opts.suggest && A._near ? A._near(s.query, s.Q, s.expansions) : null;
+      return out;
+    });
+  }
+  /* The k best docs: an id named first, then the postmortems of a thing named, then more query groups matched,
+   * then higher score, then newer. */
+  function top(docs, k, sc, tier) {
     var best = [], m = sc.matched, t = sc.total;
     if (k <= 0) return best;
-    var before = function (a, b) { return m[a] !== m[b] ? m[a] > m[b] : t[a] !== t[b] ? t[a] > t[b] : a < b; };
+    var before = function (a, b) {
+      return tier[a] !== tier[b] ? tier[a] > tier[b] : m[a] !== m[b] ? m[a] > m[b] : t[a] !== t[b] ? t[a] > t[b] : a < b;
+    };
     docs.forEach(function (d) {
       if (best.length === k && !before(d, best[k - 1])) return;
       var i = best.length === k ? k - 1 : best.length;
@@ -607,23 +819,9 @@
     });
     return best;
   }
-  function countFacets(fx, want, order) {
-    var counts = {};
-    FACETS.forEach(function (name) { counts[name] = fx.lists[name].map(function () { return 0; }); });
-    order.forEach(function (d) {
-      var fail = -1, nf = 0;
-      for (var i = 0; i < want.length && nf < 2; i++)
-        if (!passes(fx, [want[i]], d, -1)) { fail = want[i][0]; nf++; }
-      if (nf > 1) return;
-      FACETS.forEach(function (name, k) {
-        if (nf === 1 && fail !== k) return;
-        docValues(fx, k, d).forEach(function (v) { counts[name][v]++; });
-      });
-    });
-    return counts;
-  }
 
   /* ---- the header's search box: a combobox with results as you type ---- */
+  var LABEL = {owner: "Owner", author: "Author", item: "Item"};
   function el(tag, attrs, html) {
     var e = document.createElement(tag);
     for (var k in attrs) e.setAttribute(k, attrs[k]);
@@ -633,6 +831,16 @@
   function metaHtml(r) {
     return "<span class=\"sev sev-" + (M.sev.indexOf(r.severity) + 1) + "\">" + esc(r.severity) + "</span><span>" +
       esc(r.id) + "</span><time datetime=\"" + esc(r.date) + "\">" + esc(r.date) + "</time>";
+  }
+  /* A result's snippet, after its label when the match is the owner, an author or an action item. */
+  function snippetHtml(r) {
+    return (r.label ? "<span class=\"search-label\">" + esc(LABEL[r.label] || r.label) + "</span> " : "") + r.snippet;
+  }
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  /* "Service: checkout-api →", linking to its page. */
+  function entityHtml(e) {
+    return "<span class=\"search-entity-kind\">" + esc(e.kind) + ":</span> <span class=\"search-entity-name\">" + esc(e.name) +
+      "</span> →" + (e.count !== null ? " <span class=\"search-entity-count\">" + plural(e.count, "postmortem", "postmortems") + "</span>" : "");
   }
   function searchPage(q) {
     return new URL("search/" + (FILE ? "index.html" : "") + (q ? "?q=" + encodeURIComponent(q) : ""), ROOT).href;
@@ -670,28 +878,31 @@
         opts[i].scrollIntoView({block: "nearest"});
       } else input.removeAttribute("aria-activedescendant");
     }
+    function option(id, href, cls, html) {
+      var o = el("a", {id: listId + "-" + id, role: "option", "aria-selected": "false", href: href, "class": "search-option " + cls}, html);
+      opts.push(o);
+      list.appendChild(o);
+    }
     function show(q, res) {
       list.innerHTML = "";
       opts = [];
+      var ents = res.entities.filter(function (e) { return e.exact; }).concat(res.entities.filter(function (e) { return !e.exact; })).slice(0, 3);
+      ents.forEach(function (e, i) { option("e" + i, e.href, "search-entity", entityHtml(e)); });
       res.forEach(function (r, i) {
-        var o = el("a", {id: listId + "-" + i, role: "option", "aria-selected": "false", href: r.href, "class": "search-option"},
-          "<span class=\"search-option-title\">" + r.titleHtml + "</span><span class=\"search-option-meta\">" +
-          metaHtml(r) + "</span><span class=\"search-option-snippet\">" + r.snippet + "</span>");
-        opts.push(o);
-        list.appendChild(o);
+        option(String(i), r.href, "search-result-option", "<span class=\"search-option-title\">" + r.titleHtml +
+          "</span><span class=\"search-option-meta\">" + metaHtml(r) + "</span><span class=\"search-option-snippet\">" + snippetHtml(r) + "</span>");
       });
-      var all = el("a", {id: listId + "-all", role: "option", "aria-selected": "false", href: searchPage(q), "class": "search-option search-all"},
+      option("all", searchPage(q), "search-all",
         res.length ? "All " + res.total + " results for “" + esc(q) + "”" : "No postmortems match “" + esc(q) + "”: search with filters");
-      opts.push(all);
-      list.appendChild(all);
       active = -1;
       open(true);
-      status.textContent = res.length ? res.total + " postmortems match" : "No postmortems match";
+      status.textContent = (res.length ? plural(res.total, "postmortem matches", "postmortems match") : "No postmortems match") +
+        (ents.length ? "; " + ents.map(function (e) { return e.kind + " " + e.name; }).join(", ") : "");
     }
     var update = later(function () {
       var q = input.value.trim(), mine = ++seq;
       if (q.length < 2) { open(false); return; }
-      run(q, {}, {limit: 6}).then(function (res) { if (mine === seq && document.activeElement === input) show(q, res); },
+      run(q, {}, {limit: 6, entities: true}).then(function (res) { if (mine === seq && document.activeElement === input) show(q, res); },
         function (e) { if (mine === seq) { status.textContent = "Search is unavailable"; console.warn(e); } });
     }, 40);
     input.addEventListener("input", update);
@@ -718,96 +929,15 @@
     });
   }
 
-  /* ---- the /search/ page: full results, filters with counts, state in the URL ---- */
-  var LABELS = {service: "Service", factor: "Factor", severity: "Severity", status: "Status", year: "Year"};
-  function page(root) {
-    var input = document.getElementById("search-q"), box = document.getElementById("search-filters");
-    var status = document.getElementById("search-status"), list = document.getElementById("search-results");
-    var more = document.getElementById("search-more"), params = new URLSearchParams(location.search);
-    var selects = {}, shown = 0, seq = 0, PAGE = 10;
-    input.value = params.get("q") || "";
-    function filters() {
-      var f = {};
-      FACETS.forEach(function (n) { if (selects[n] && selects[n].value) f[n] = selects[n].value; else if (!selects[n] && params.getAll(n).length) f[n] = params.getAll(n); });
-      return f;
-    }
-    function sync() {
-      var u = new URLSearchParams(), q = input.value.trim(), f = filters();
-      if (q) u.set("q", q);
-      FACETS.forEach(function (n) { [].concat(f[n] || []).forEach(function (v) { u.append(n, v); }); });
-      try { history.replaceState(null, "", "?" + u.toString()); } catch (e) { /* file:// may refuse */ }
-    }
-    function counts(c) {
-      FACETS.forEach(function (n) {
-        var sel = selects[n];
-        if (!sel || !c) return;
-        for (var i = 1; i < sel.options.length; i++) {
-          var o = sel.options[i], k = c[n][i - 1];
-          o.textContent = o.getAttribute("data-label") + " (" + k + ")";
-          o.hidden = !k && !o.selected;
-        }
-      });
-    }
-    function item(r) {
-      var li = el("li", {"class": "search-result"});
-      li.innerHTML = "<a href=\"" + esc(r.href) + "\">" + r.titleHtml + "</a><div class=\"meta\">" + metaHtml(r) +
-        "<span>" + esc(r.status) + "</span></div>" + (r.snippet ? "<p class=\"snippet\">" + r.snippet + "</p>" : "");
-      return li;
-    }
-    function go(append) {
-      var q = input.value.trim(), f = filters(), mine = ++seq;
-      if (!append) { sync(); shown = 0; }
-      if (!q && !hasFilters(f)) {
-        list.innerHTML = "";
-        more.hidden = true;
-        status.textContent = "Type to search, or choose a filter.";
-        return run("", {}, {facets: true, limit: 0}).then(function (r) { if (mine === seq) counts(r.facets); });
-      }
-      status.textContent = "Searching…";
-      return run(q, f, {limit: PAGE, offset: shown, facets: true}).then(function (res) {
-        if (mine !== seq) return;
-        if (!append) list.innerHTML = "";
-        res.forEach(function (r) { list.appendChild(item(r)); });
-        shown += res.length;
-        more.hidden = shown >= res.total;
-        counts(res.facets);
-        var what = res.total === 1 ? "1 postmortem matches" : res.total + " postmortems match";
-        status.textContent = res.total ? what + (shown < res.total ? " (showing " + shown + ")" : "") : "No postmortems match.";
-      }, function (e) { status.textContent = "Search is unavailable: " + e.message; });
-    }
-    manifest().then(loadFacets).then(function (fx) {
-      FACETS.forEach(function (n) {
-        var id = "search-filter-" + n, label = el("label", {"for": id}), sel = el("select", {id: id, name: n});
-        label.textContent = LABELS[n];
-        var any = el("option", {value: ""});
-        any.textContent = "Any";
-        sel.appendChild(any);
-        var want = params.getAll(n);
-        fx.lists[n].forEach(function (v) {
-          var o = el("option", {value: v[0], "data-label": v[1]});
-          o.textContent = v[1] + " (" + v[2] + ")";
-          if (want[0] === v[0]) o.selected = true;
-          sel.appendChild(o);
-        });
-        sel.addEventListener("change", function () { go(false); });
-        var wrap = el("div", {"class": "search-filter"});
-        wrap.appendChild(label);
-        wrap.appendChild(sel);
-        box.appendChild(wrap);
-        selects[n] = sel;
-      });
-      return go(false);
-    }).catch(function (e) { status.textContent = "Search is unavailable: " + e.message; });
-    input.addEventListener("input", later(function () { go(false); }, 60));
-    more.addEventListener("click", function () { go(true); });
-    root.addEventListener("submit", function (e) { e.preventDefault(); go(false); });
-  }
-
+  /* What assets/search-page.js (the /search/ page, loaded there only) builds on. */
+  A._ui = {run: run, loadFacets: function () { return manifest().then(loadFacets); }, hasFilters: hasFilters, esc: esc, el: el,
+    metaHtml: metaHtml, snippetHtml: snippetHtml, entityHtml: entityHtml, plural: plural, later: later, FILE: FILE, ROOT: ROOT,
+    shards: shards, recs: recs, cardsOf: cardsOf, words: words, termOf: termOf, endings: ENDINGS};
   function init() {
     var box = document.getElementById("site-search");
     if (box) combobox(box);
     var p = document.getElementById("search-page");
-    if (p) page(p);
+    if (p && A.page) A.page(p);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
@@ -817,4 +947,6 @@
   A._tokenize = tokenize;
   A._words = words;
   A._stem = stem;
+  A._slug = slugify;
+  A._parse = parse;
 })();

@@ -3,9 +3,12 @@
  * it shares with the browser (tests/search/tokenize.txt), word offsets,
  * excerpts, the varint alphabet, and the index files written for the search
  * fixture (tests/search/site) and for a larger corpus: what they hold, how
- * many there are, their size, and the same bytes for any thread count.
+ * many there are, their size, and the same bytes for any thread count; and
+ * for tests/search/people, what an internal and a public build hold of its
+ * people, action items and taxonomy.
  */
 #include "load/corpus.h"
+#include "base/confine.h"
 #include "base/fsutil.h"
 #include "analyze/graph.h"
 #include "harness.h"
@@ -197,9 +200,13 @@ static void test_fixture_index(void)
 	CHECK(str_starts(buf_cstr(&n1), "index.js ") && files == 1);
 	CHECK(b1.len == b2.len && !memcmp(b1.ptr, b2.ptr, b1.len));
 	const char *js = buf_cstr(&b1);
-	CHECK(str_starts(js, "aftermath.load({\"m\":{\"v\":1,\"n\":8,\"k\":10,\"lb\":0.2,\"lr\":1.075,"
+	CHECK(str_starts(js, "aftermath.load({\"m\":{\"v\":2,\"n\":8,\"k\":10,\"lb\":0.2,\"lr\":1.075,"
 			     "\"sev\":[\"SEV1\",\"SEV2\",\"SEV3\",\"SEV4\"],\"st\":[\"draft\",\"in-review\",\"complete\"],"
-			     "\"ds\":8,\"tk\":[\"\"],\"files\":{}},\"f\":{\"service\":[[\"checkout-api\",\"checkout-api\",2],"));
+			     "\"ds\":8,\"tk\":[\"\"],\"kl\":41,\"ek\":[[\"Service\",\"services\"],[\"Factor\",\"factors\"],"
+			     "[\"Tag\",\"tags\"],[\"Owner\",\"owners\"]],\"files\":{}},\"f\":{\"fs\":[[\"service\",\"Service\",1],"
+			     "[\"factor\",\"Factor\",1],[\"tag\",\"Tag\",1],[\"severity\",\"Severity\",0],[\"status\",\"Status\",0],"
+			     "[\"kind\",\"Kind\",0],[\"year\",\"Year\",0],[\"owner\",\"Owner\",1]],"
+			     "\"service\":[[\"checkout-api\",\"checkout-api\",2],"));
 	CHECK(str_ends(js, "]}});\n"));
 	/* newest first: SR-008 is doc 0; SR-001 is doc 2, SEV2 (1), complete (2) */
 	CHECK(strstr(js, "[\"SR-008\",\"Search index rebuild stalled\",\"2026-01-15\",3,2,") != NULL);
@@ -213,7 +220,7 @@ static void test_fixture_index(void)
 	CHECK(strstr(js, "\"ranscod\",\"transcod\"") && strstr(js, "\"tanscod\",\"transcod\"") &&
 	      strstr(js, "\"trnscod\",\"transcod\""));
 	/* Table bug class: the index's parts in the order search.js reads them, every status facet counted */
-	const char *parts[] = {"\"t\":[", "],\"n\":[", "],\"p\":[", "],\"c\":[", "],\"x\":[", "],\"r\":["};
+	const char *parts[] = {"\"t\":[", "],\"n\":[", "],\"p\":[", "],\"c\":[", "],\"x\":[", "],\"r\":[", "],\"y\":[", "],\"e\":["};
 	const char *at = js;
 	for (size_t i = 0; i < ARRAY_SIZE(parts) && at; i++)
 		if ((at = strstr(at, parts[i])) == NULL)
@@ -234,9 +241,14 @@ static void test_fixture_index(void)
 		CHECK_STR(got, postings[i][1]);
 		free(got);
 	}
-	/* Dropped-field bug class: each postmortem's facet record (severity, status, year,
-	 * services, factors as varints), pinned like the postings above. */
-	CHECK(strstr(js, "\"a\":\"320131312110214121151002212162221412222161821310173031115\"}") != NULL);
+	/* Dropped-field bug class: each postmortem's facet record (services, factors and tags as
+	 * a count and indices, severity, status, kind, year, then the owners' count), pinned like
+	 * the postings above: SR-008 (doc 0) is search-api, missing dashboard, monitoring, SEV4,
+	 * complete, near-miss, 2026, no owner. */
+	CHECK(strstr(js, "\"a\":\"1313143210010214210120101510225120101216110202014121022020161810220201017132103011151630030\"}") != NULL);
+	CHECK(strstr(js, "\"kind\":[[\"incident\",\"incident\",7],[\"near-miss\",\"near-miss\",1],[\"drill\",\"drill\",0]]"));
+	/* the named things, each with its postmortems (docs 1 and 4 are SR-003 and SR-004) */
+	CHECK(strstr(js, "\"e\":[[\"capacity\",2,\"capacity\",\"bo0\"],[\"checkout-api\",0,\"checkout-api\",\"g14\"],"));
 	/* a postmortem's card excerpt is the sentence around the term */
 	CHECK(strstr(js, "\"We were deploying a fix to the failover script when the zeppelin alarm finally cleared.\""));
 	buf_release(&n1);
@@ -310,7 +322,7 @@ static void test_sharded_index(void)
 	CHECK(total <= 1200 * 3072);
 	/* Shard planning bug class: the split of this corpus into files, pinned (the
 	 * browser's cold-query budget in test_search.mjs depends on it). */
-	CHECK_INT(total, 443791);
+	CHECK_INT(total, 450676);
 	size_t dfiles = 0, tfiles = 0;
 	for (const char *line = buf_cstr(&n1); *line; line = strchr(line, '\n') + 1) {
 		dfiles += line[0] == 'd';
@@ -323,7 +335,7 @@ static void test_sharded_index(void)
 	char *index = xstrfmt("%s/search/index.js", out1), *data;
 	size_t len;
 	CHECK(fs_read(index, &data, &len) == 0);
-	CHECK(str_starts(data, "aftermath.load({\"m\":{\"v\":1,\"n\":1200,"));
+	CHECK(str_starts(data, "aftermath.load({\"m\":{\"v\":2,\"n\":1200,"));
 	CHECK(strstr(data, "\"tk\":[\"\",") && strstr(data, "\"f\":\"search/f.") && strstr(data, "\"t0\":\"search/t0.") &&
 	      strstr(data, "\"d0\":\"search/d0."));
 	CHECK(!strstr(data, "\"t\":["));
@@ -338,11 +350,62 @@ static void test_sharded_index(void)
 	corpus_release(&c);
 }
 
+/* The index of tests/search/people for profile p, read whole (caller frees). */
+static char *people_index(enum profile p, const char *name)
+{
+	struct corpus c;
+	char *data, *out, *index;
+	size_t len;
+	confine_reset(); /* build() made the outputs roots: the fixture would be outside them */
+	CHECK(corpus_load(&c, "tests/search/people", p, 1, false) == 0);
+	out = build(&c, name, 1);
+	index = xstrfmt("%s/search/index.js", out);
+	CHECK(fs_read(index, &data, &len) == 0);
+	free(index);
+	free(out);
+	corpus_release(&c);
+	return data;
+}
+
+/*
+ * People and action items: an internal index holds the owners, authors,
+ * items (title, ticket, owner) and taxonomy terms, each card labelled by
+ * where it matched; a public one holds no person's name, even where the
+ * site strips nothing (its taxonomy is published: strip names none).
+ */
+static void test_people_index(void)
+{
+	char *js = people_index(PROFILE_INTERNAL, "people"), *pub = people_index(PROFILE_PUBLIC, "people-public");
+	CHECK(strstr(js, "[\"owner\",\"Odalys Fenn\"]") && strstr(js, "[\"author\",\"Odalys Fenn\"]"));
+	CHECK(strstr(js, "[\"item\",\"Reconcile refund totals against the payments provider every night \xc2\xb7 LED-81 \xc2\xb7 Bex Marlowe\"]"));
+	/* hostile names stay as written, JSON-escaped: search.js escapes them for the page */
+	CHECK(strstr(js, "[\"owner\",\"Zora \\\"Zed\\\" Quill<script>alert(\\\"owner\\\")</script>\"]"));
+	CHECK(strstr(js, "Alert on quarantine depth\\u2028before it \\\\ fills\\u2029again"));
+	/* an owner is named without postings (the name's words find them); a taxonomy term with them */
+	CHECK(strstr(js, "[\"odalys-fenn\",3,\"Odalys Fenn\",\"\"]") && strstr(js, "[\"acme\",4,\"Acme\",\"b3\"]"));
+	CHECK(strstr(js, "[\"Company\",\"company\"]]") && strstr(js, "\"company\":[[\"acme\",\"Acme\",2],[\"initech\",\"Initech\",2]]"));
+	/* a term only in tickets ("4242" of SEC-4242, "sec") is in the ticket table with its docs (PP-001 is doc 0) */
+	CHECK(strstr(js, "\"k\":\"4242 0 77 0 81 1 led 00 sec 0\"") && term_index(js, "4242") < 0 && term_index(js, "ledger") >= 0);
+	static const char *const names[] = {"odalys", "marlowe", "quill", "zora", "fenn", "\"owner\",\"Owner\""};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcasestr(pub, names[i]))
+			fprintf(stderr, "public index holds %s\n", names[i]);
+		CHECK(!strcasestr(pub, names[i]) && strcasestr(js, names[i]));
+	}
+	/* a taxonomy public.strip does not name is published, and so searchable (issue 19) */
+	CHECK(strstr(pub, "\"company\":[[\"acme\",\"Acme\",2],[\"initech\",\"Initech\",2]]"));
+	/* the items' titles and tickets are published (this site strips nothing) */
+	CHECK(strstr(pub, "[\"item\",\"Reconcile refund totals against the payments provider every night \xc2\xb7 LED-81\"]"));
+	free(js);
+	free(pub);
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
 		TEST(test_tokenize_vectors), TEST(test_word_offsets), TEST(test_excerpts),
 		TEST(test_varints),          TEST(test_fixture_index), TEST(test_sharded_index),
+		TEST(test_people_index),
 	};
 	if (!mkdtemp(tmp))
 		return 1;
