@@ -83,7 +83,7 @@ MAIN_OBJ := $(BUILD)/obj/cmd/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps site test check unit e2e browser asan ubsan sanitize-unit bench bench-search format \
+.PHONY: all deps site test check unit e2e browser asan ubsan sanitize-unit bench bench-search format format-check \
 	install install-files deb clean fuzz mutate FORCE
 .DEFAULT_GOAL := all
 
@@ -156,6 +156,10 @@ FORMAT_SRCS = $(filter-out generator/base/textfold_table.h,$(wildcard generator/
 	$(wildcard tests/unit/*.[ch] tests/fuzz/*.c)
 format:
 	clang-format -i $(FORMAT_SRCS)
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRCS) 2>&1 | head -20; \
+		n=$$(clang-format --dry-run $(FORMAT_SRCS) 2>&1 | grep -c 'warning:'); \
+		if [ "$$n" = 0 ]; then echo "format: 1 passed, 0 failed"; else echo "format: 0 passed, 1 failed ($$n lines; run make format)"; fi
 
 bench: all
 	scripts/run-bench

@@ -15,8 +15,8 @@ static void counts_of_pms(struct counts *into, const struct figures *f, const si
 }
 
 /* The items owner node `o` owns, in the postmortems it appears in. */
-static void counts_owned(struct counts *into, const struct corpus *c, const struct graph *g, size_t o,
-			 int64_t day)
+static void counts_owned(struct counts *into, const struct corpus *c, const struct graph *g,
+			 size_t o, int64_t day)
 {
 	const struct node *nd = &g->nodes[TERM_OWNER][o];
 	*into = (struct counts){0};
@@ -28,7 +28,8 @@ static void counts_owned(struct counts *into, const struct corpus *c, const stru
 	}
 }
 
-void figures_compute(struct figures *f, const struct corpus *c, const struct graph *g, int64_t as_of_day)
+void figures_compute(struct figures *f, const struct corpus *c, const struct graph *g,
+		     int64_t as_of_day)
 {
 	memset(f, 0, sizeof(*f));
 	f->as_of_day = as_of_day;

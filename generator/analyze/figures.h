@@ -15,26 +15,28 @@
 #ifndef AFTERMATH_FIGURES_H
 #define AFTERMATH_FIGURES_H
 
-#include "analyze/graph.h"
 #include "analyze/followup.h"
+#include "analyze/graph.h"
 #include "analyze/insights.h"
 #include "analyze/stats.h"
 
 struct figures {
 	int64_t as_of_day;
 	struct counts total;
-	struct counts *pm;                    /* [c->npms], in corpus order */
+	struct counts *pm;		      /* [c->npms], in corpus order */
 	struct counts *node[NTERM_KINDS];     /* [g->nnodes[k]] */
-	struct counts *severity;              /* [c->site.nseverities] */
+	struct counts *severity;	      /* [c->site.nseverities] */
 	struct counts priority[PRI_NICE + 1]; /* by enum ai_priority, PRI_NONE included */
-	size_t due_written, due_policy, due_none; /* items whose due date was written, given by policy.due (policy.h), or neither */
-	struct counts **term;                 /* [t][j]: term j of taxonomy t (g->tax) */
-	size_t nterm;                         /* taxonomies (g->ntax) */
+	/* items whose due date was written, given by policy.due (policy.h), or neither */
+	size_t due_written, due_policy, due_none;
+	struct counts **term; /* [t][j]: term j of taxonomy t (g->tax) */
+	size_t nterm;	      /* taxonomies (g->ntax) */
 	struct insights in;
 	struct followup fu; /* due soon, overdue, escalated items and late write-ups (followup.h) */
 };
 
-void figures_compute(struct figures *f, const struct corpus *c, const struct graph *g, int64_t as_of_day);
+void figures_compute(struct figures *f, const struct corpus *c, const struct graph *g,
+		     int64_t as_of_day);
 void figures_release(struct figures *f);
 
 #endif

@@ -36,8 +36,13 @@ static void add_items(struct followup *f, const struct postmortem *pm, size_t i,
 		int64_t due = when_day(&a->due), left = due - f->as_of_day;
 		if (left > p->due_soon)
 			continue;
-		struct fu_item it = {.pm = i, .item = k, .due_day = due, .overdue = left < 0, .days = left < 0 ? -left : left};
-		it.escalated = it.overdue && p->escalate_after != POLICY_NONE && it.days > p->escalate_after;
+		struct fu_item it = {.pm = i,
+				     .item = k,
+				     .due_day = due,
+				     .overdue = left < 0,
+				     .days = left < 0 ? -left : left};
+		it.escalated = it.overdue && p->escalate_after != POLICY_NONE &&
+			       it.days > p->escalate_after;
 		ALLOC_GROW(f->items, f->nitems + 1, *alloc);
 		f->items[f->nitems++] = it;
 		f->noverdue += it.overdue;
@@ -118,7 +123,8 @@ static int cmp_due_ref(const void *va, const void *vb)
 static struct fu_team *team_of(struct fu_review *rv, size_t *alloc, const char *name)
 {
 	for (size_t i = 0; i < rv->nteams; i++)
-		if ((!name && !rv->teams[i].name) || (name && rv->teams[i].name && !strcmp(name, rv->teams[i].name)))
+		if ((!name && !rv->teams[i].name) ||
+		    (name && rv->teams[i].name && !strcmp(name, rv->teams[i].name)))
 			return &rv->teams[i];
 	ALLOC_GROW(rv->teams, rv->nteams + 1, *alloc);
 	rv->teams[rv->nteams] = (struct fu_team){.name = name};
@@ -134,8 +140,9 @@ static int cmp_team(const void *va, const void *vb)
 }
 
 /* Item k of postmortem pm counted for each of its teams. */
-static void count_teams(struct fu_review *rv, size_t *alloc, const struct followup *f, const struct corpus *c,
-			const struct graph *g, const struct fu_ref *ref, bool escalated)
+static void count_teams(struct fu_review *rv, size_t *alloc, const struct followup *f,
+			const struct corpus *c, const struct graph *g, const struct fu_ref *ref,
+			bool escalated)
 {
 	const struct action_item *a = &c->pms[ref->pm].actions[ref->item];
 	const struct pm_links *l = &g->pm[ref->pm];
@@ -150,7 +157,8 @@ static void count_teams(struct fu_review *rv, size_t *alloc, const struct follow
 		if (!seen)
 			names[n++] = t;
 	}
-	bool done_since = a->status == AI_DONE && a->closed.set && when_day(&a->closed) >= rv->since_day &&
+	bool done_since = a->status == AI_DONE && a->closed.set &&
+			  when_day(&a->closed) >= rv->since_day &&
 			  when_day(&a->closed) <= f->as_of_day;
 	bool open = a->status == AI_OPEN || a->status == AI_IN_PROGRESS;
 	if (!done_since && !open)
@@ -164,8 +172,8 @@ static void count_teams(struct fu_review *rv, size_t *alloc, const struct follow
 	}
 }
 
-void followup_review(struct fu_review *rv, const struct followup *f, const struct corpus *c, const struct graph *g,
-		     int64_t since_day)
+void followup_review(struct fu_review *rv, const struct followup *f, const struct corpus *c,
+		     const struct graph *g, int64_t since_day)
 {
 	size_t dalloc = 0, nalloc = 0, talloc = 0;
 	struct due_ref *due = NULL, *newly = NULL;
@@ -189,13 +197,15 @@ void followup_review(struct fu_review *rv, const struct followup *f, const struc
 			if (!a->due.set)
 				continue;
 			int64_t d = when_day(&a->due);
-			if (d >= f->as_of_day - REVIEW_WINDOW && d <= f->as_of_day + REVIEW_WINDOW) {
+			if (d >= f->as_of_day - REVIEW_WINDOW &&
+			    d <= f->as_of_day + REVIEW_WINDOW) {
 				ALLOC_GROW(due, ndue + 1, dalloc);
 				due[ndue++] = (struct due_ref){d, i, k};
 			}
 			if (ai_overdue(a, f->as_of_day) && d >= since_day) {
 				ALLOC_GROW(newly, nnewly + 1, nalloc);
-				newly[nnewly++] = (struct due_ref){d, i, k}; /* the earliest due, the most days late, first */
+				/* the earliest due, the most days late, first */
+				newly[nnewly++] = (struct due_ref){d, i, k};
 			}
 		}
 	sort_array(due, ndue, sizeof(*due), cmp_due_ref);

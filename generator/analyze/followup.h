@@ -69,8 +69,8 @@ struct fu_review {
 	struct fu_team *teams;
 	size_t nteams;
 };
-void followup_review(struct fu_review *rv, const struct followup *f, const struct corpus *c, const struct graph *g,
-		     int64_t since_day);
+void followup_review(struct fu_review *rv, const struct followup *f, const struct corpus *c,
+		     const struct graph *g, int64_t since_day);
 void followup_review_release(struct fu_review *rv);
 void followup_release(struct followup *f);
 

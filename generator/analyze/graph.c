@@ -114,8 +114,8 @@ static void node_add_pm(struct node *nd, size_t pm)
 }
 
 /* Postmortem i's terms of kind k (services or tags) into its list (v, n), and it into their nodes. */
-static void collect_terms(struct graph *g, struct collect *col, enum term_kind k, size_t i, const struct term *t,
-			  size_t nt, size_t **v, size_t *n)
+static void collect_terms(struct graph *g, struct collect *col, enum term_kind k, size_t i,
+			  const struct term *t, size_t nt, size_t **v, size_t *n)
 {
 	for (size_t j = 0; j < nt; j++)
 		add_unique(v, n, node_of(g, col, k, t[j].name, 0, i));
@@ -130,15 +130,15 @@ static void collect_pm(struct graph *g, struct collect *col, enum term_kind k, s
 	struct pm_links *l = &g->pm[i];
 	switch (k) {
 	case TERM_SERVICE:
-		collect_terms(g, col, k, i, pm->services, pm->nservices, &l->services, &l->nservices);
+		collect_terms(g, col, k, i, pm->services, pm->nservices, &l->services,
+			      &l->nservices);
 		break;
-	case TERM_TAG:
-		collect_terms(g, col, k, i, pm->tags, pm->ntags, &l->tags, &l->ntags);
-		break;
+	case TERM_TAG: collect_terms(g, col, k, i, pm->tags, pm->ntags, &l->tags, &l->ntags); break;
 	case TERM_FACTOR: /* the same with each factor's category */
 		for (size_t j = 0; j < pm->nfactors; j++)
 			add_unique(&l->factors, &l->nfactors,
-				   node_of(g, col, k, pm->factors[j].name, (int)pm->factors[j].category, i));
+				   node_of(g, col, k, pm->factors[j].name,
+					   (int)pm->factors[j].category, i));
 		for (size_t j = 0; j < l->nfactors; j++)
 			node_add_pm(&g->nodes[k][l->factors[j]], i);
 		break;
@@ -154,14 +154,14 @@ static void collect_pm(struct graph *g, struct collect *col, enum term_kind k, s
 			l->ai_owner[j] = SIZE_MAX;
 			if (!owners || !pm->actions[j].owner || !*pm->actions[j].owner)
 				continue;
-			size_t o = node_of(g, col, k, pm->actions[j].owner, 0, i); /* may move nodes */
+			/* may move nodes */
+			size_t o = node_of(g, col, k, pm->actions[j].owner, 0, i);
 			node_add_pm(&g->nodes[k][o], i);
 			l->ai_owner[j] = o;
 		}
 		break;
 	}
-	default:
-		BUG("no such term kind %d", (int)k);
+	default: BUG("no such term kind %d", (int)k);
 	}
 }
 
@@ -195,7 +195,8 @@ static void name_nodes(struct graph *g, enum term_kind k, struct collect *col)
 	for (size_t i = 0; i < n; i++) {
 		struct node *nd = &g->nodes[k][i];
 		size_t a = strmap_get(&g->aliases, nd->slug);
-		nd->name = xstrdup(a != SIZE_MAX ? g->c->site.aliases[a].canonical : col->v[best[i]].name);
+		nd->name = xstrdup(a != SIZE_MAX ? g->c->site.aliases[a].canonical
+						 : col->v[best[i]].name);
 		const int *cats = col->cats[i];
 		int cat = 0;
 		for (int c = 1; c < 5; c++)
@@ -225,7 +226,8 @@ static void sort_nodes(struct graph *g, enum term_kind k)
 		nodes[order[i]] = old[i];
 	}
 	for (size_t p = 0; p < g->npm; p++) {
-		struct pm_links *l = &g->pm[p]; /* only kind k's fields: the other kinds are sorted meanwhile */
+		/* only kind k's fields: the other kinds are sorted meanwhile */
+		struct pm_links *l = &g->pm[p];
 		if (k == TERM_OWNER) {
 			if (l->owner != SIZE_MAX)
 				l->owner = order[l->owner];
@@ -234,8 +236,12 @@ static void sort_nodes(struct graph *g, enum term_kind k)
 					l->ai_owner[j] = order[l->ai_owner[j]];
 			continue;
 		}
-		size_t *v = k == TERM_SERVICE ? l->services : k == TERM_FACTOR ? l->factors : l->tags;
-		size_t m = k == TERM_SERVICE ? l->nservices : k == TERM_FACTOR ? l->nfactors : l->ntags;
+		size_t *v = k == TERM_SERVICE  ? l->services
+			    : k == TERM_FACTOR ? l->factors
+					       : l->tags;
+		size_t m = k == TERM_SERVICE  ? l->nservices
+			   : k == TERM_FACTOR ? l->nfactors
+					      : l->ntags;
 		for (size_t j = 0; j < m; j++)
 			v[j] = order[v[j]];
 	}
@@ -267,9 +273,10 @@ static int check_registry(struct graph *g)
 		for (size_t k = 0; k < pm->nservices; k++) {
 			char *slug = graph_canonical(g, pm->services[k].name);
 			if (strmap_get(&known, slug) == SIZE_MAX)
-				ret = error(&pm->services[k].loc,
-					    "unknown service \"%s\" (not in site.yaml's services registry; add it there or use a registered name)",
-					    pm->services[k].name);
+				ret = error(
+					&pm->services[k].loc,
+					"unknown service \"%s\" (not in site.yaml's services registry; add it there or use a registered name)",
+					pm->services[k].name);
 			free(slug);
 		}
 	}
@@ -289,14 +296,16 @@ static void add_relation(struct pm_links *l, size_t pm, enum rel_why why)
 }
 
 /* Link i to the postmortem `id`; unknown ids are errors, unselected ones skipped. */
-static int link_ref(struct graph *g, size_t i, const char *id, const struct loc *loc, const char *how)
+static int link_ref(struct graph *g, size_t i, const char *id, const struct loc *loc,
+		    const char *how)
 {
 	const struct corpus *c = g->c;
 	size_t target = corpus_find(c, id);
 	if (target == SIZE_MAX) {
 		if (strmap_get(&c->all_ids, id) != SIZE_MAX)
 			return 0; /* exists, but not in this profile's build */
-		return error(loc, "unknown postmortem \"%s\" in %s (no postmortem has this id)", id, how);
+		return error(loc, "unknown postmortem \"%s\" in %s (no postmortem has this id)", id,
+			     how);
 	}
 	if (target != i)
 		add_relation(&g->pm[i], target, REL_EXPLICIT);
@@ -312,7 +321,8 @@ static int link_explicit(struct graph *g)
 			if (link_ref(g, i, pm->related[k].name, &pm->related[k].loc, "related") < 0)
 				ret = -1;
 		for (size_t k = 0; k < pm->nwikilinks; k++)
-			if (link_ref(g, i, pm->wikilinks[k].id, &pm->wikilinks[k].loc, "a [[link]]") < 0)
+			if (link_ref(g, i, pm->wikilinks[k].id, &pm->wikilinks[k].loc,
+				     "a [[link]]") < 0)
 				ret = -1;
 	}
 	/* Backlinks: every explicit A -> B gives B "referenced by A". */
@@ -380,7 +390,7 @@ static void score_term(struct similar *s, int worker, size_t self, const struct 
 {
 	const size_t *v = t->node->pms;
 	size_t n = t->node->npms, at = posting_pos(v, n, self);
-	size_t has = at < n && v[at] == self; /* it always is: the term is self's */
+	size_t has = at < n && v[at] == self;	/* it always is: the term is self's */
 	size_t left = at, right = n - at - has; /* newer and older candidates */
 	size_t b = *budget, nl, nr;
 	if (b >= left + right) {
@@ -447,10 +457,11 @@ static void similar_one(void *ctx, size_t i, int worker)
 	size_t nt = l->nservices + l->nfactors, ntouched = 0, budget = SIMILAR_BUDGET;
 	struct term_ref *terms = xmalloc((nt ? nt : 1) * sizeof(*terms));
 	for (size_t k = 0; k < l->nservices; k++)
-		terms[k] = (struct term_ref){&g->nodes[TERM_SERVICE][l->services[k]], s->idf[0][l->services[k]]};
+		terms[k] = (struct term_ref){&g->nodes[TERM_SERVICE][l->services[k]],
+					     s->idf[0][l->services[k]]};
 	for (size_t k = 0; k < l->nfactors; k++)
-		terms[l->nservices + k] =
-			(struct term_ref){&g->nodes[TERM_FACTOR][l->factors[k]], s->idf[1][l->factors[k]]};
+		terms[l->nservices + k] = (struct term_ref){&g->nodes[TERM_FACTOR][l->factors[k]],
+							    s->idf[1][l->factors[k]]};
 	sort_array(terms, nt, sizeof(*terms), cmp_term_ref);
 	for (size_t k = 0; k < nt; k++)
 		score_term(s, worker, i, &terms[k], &budget, &ntouched);
@@ -465,7 +476,8 @@ static void similar_one(void *ctx, size_t i, int worker)
 		double sc = score[p];
 		score[p] = 0;
 		/* Most candidates lose to the last of a full list: skip them before the related check. */
-		if (nbest == GRAPH_SIMILAR && !ranks_above(g, p, sc, best[nbest - 1].pm, best_score[nbest - 1]))
+		if (nbest == GRAPH_SIMILAR &&
+		    !ranks_above(g, p, sc, best[nbest - 1].pm, best_score[nbest - 1]))
 			continue;
 		if (already_related(l, p))
 			continue;
@@ -478,7 +490,8 @@ static void similar_one(void *ctx, size_t i, int worker)
 		if (nbest < GRAPH_SIMILAR)
 			nbest++;
 		memmove(&best[at + 1], &best[at], (nbest - 1 - at) * sizeof(*best));
-		memmove(&best_score[at + 1], &best_score[at], (nbest - 1 - at) * sizeof(*best_score));
+		memmove(&best_score[at + 1], &best_score[at],
+			(nbest - 1 - at) * sizeof(*best_score));
 		best[at] = (struct relation){p, REL_SIMILAR};
 		best_score[at] = sc;
 	}
@@ -495,7 +508,8 @@ static void link_similar(struct graph *g, int jobs)
 		size_t n = g->nnodes[kinds[k]];
 		s.idf[k] = xmalloc((n ? n : 1) * sizeof(double));
 		for (size_t i = 0; i < n; i++)
-			s.idf[k][i] = log(1.0 + (double)g->npm / (double)g->nodes[kinds[k]][i].npms);
+			s.idf[k][i] =
+				log(1.0 + (double)g->npm / (double)g->nodes[kinds[k]][i].npms);
 	}
 	if (jobs < 1)
 		jobs = 1;
@@ -563,7 +577,8 @@ static void find_recurrences(struct graph *g)
 				if (pm->actions[a].status != AI_DONE || !pm->actions[a].closed.set)
 					continue;
 				ALLOC_GROW(fixes, nfix + 1, alloc);
-				fixes[nfix++] = (struct fix){when_day(&pm->actions[a].closed), nd->pms[k]};
+				fixes[nfix++] =
+					(struct fix){when_day(&pm->actions[a].closed), nd->pms[k]};
 			}
 		}
 		sort_array(fixes, nfix, sizeof(*fixes), cmp_fix);
@@ -574,7 +589,8 @@ static void find_recurrences(struct graph *g)
 			size_t p = nd->pms[k];
 			int64_t day = when_day(&pms[p].date);
 			while (next < nfix && fixes[next].day < day) {
-				if (when_day(&pms[fixes[next].pm].date) < day && fixes[next].pm != p)
+				if (when_day(&pms[fixes[next].pm].date) < day &&
+				    fixes[next].pm != p)
 					last = &fixes[next];
 				next++;
 			}

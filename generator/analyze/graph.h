@@ -31,13 +31,13 @@ const char *term_kind_dir(enum term_kind k);
 
 struct node {
 	char *slug;
-	char *name;                     /* display name */
-	enum factor_category category;  /* factors: the category most often given */
-	size_t *pms;                    /* postmortems with this node, newest first */
+	char *name;		       /* display name */
+	enum factor_category category; /* factors: the category most often given */
+	size_t *pms;		       /* postmortems with this node, newest first */
 	size_t npms;
 	const struct service_info *info; /* services: the registry entry, or NULL */
-	bool recurring;                 /* in at least recurring_threshold postmortems */
-	size_t *recurrences;            /* factors: postmortems where it recurred after a fix */
+	bool recurring;			 /* in at least recurring_threshold postmortems */
+	size_t *recurrences;		 /* factors: postmortems where it recurred after a fix */
 	size_t nrecurrences;
 };
 
@@ -59,7 +59,8 @@ struct pm_links {
 	size_t *services, *factors, *tags; /* node indices, each once, as written */
 	size_t nservices, nfactors, ntags;
 	size_t owner; /* SIZE_MAX when none */
-	size_t *ai_owner; /* per action item: its owner's node, SIZE_MAX when none (internal builds) */
+	/* per action item: its owner's node, SIZE_MAX when none (internal builds) */
+	size_t *ai_owner;
 	struct relation *related; /* explicit, then backlinks, then similar */
 	size_t nrelated;
 	struct recurrence *recurred;
@@ -69,13 +70,14 @@ struct pm_links {
 
 struct graph {
 	const struct corpus *c;
-	struct strmap aliases; /* slug of any alias name -> index into c->site.aliases */
+	struct strmap aliases;		  /* slug of any alias name -> index into c->site.aliases */
 	struct strmap index[NTERM_KINDS]; /* slug -> node index */
 	struct node *nodes[NTERM_KINDS];
 	size_t nnodes[NTERM_KINDS];
 	struct pm_links *pm; /* one per corpus postmortem */
 	size_t npm;
-	struct tax_index *tax; /* site.yaml taxonomies:, grouped (taxonomy.h); internal builds only */
+	/* site.yaml taxonomies:, grouped (taxonomy.h); internal builds only */
+	struct tax_index *tax;
 	size_t ntax;
 };
 

@@ -9,15 +9,15 @@
 
 const char *insights_age_bucket_name(size_t i)
 {
-	static const char *const names[NAGE_BUCKETS] = {"1–30 days", "31–90 days", "91–180 days", "181–365 days",
-							"over a year"};
+	static const char *const names[NAGE_BUCKETS] = {"1–30 days", "31–90 days", "91–180 days",
+							"181–365 days", "over a year"};
 	return names[i];
 }
 
 const char *insights_resolve_bucket_name(size_t i)
 {
-	static const char *const names[NRESOLVE_BUCKETS] = {"under 15 min", "15–60 min", "1–4 h",
-							    "4–24 h",       "1–7 days",  "over a week"};
+	static const char *const names[NRESOLVE_BUCKETS] = {
+		"under 15 min", "15–60 min", "1–4 h", "4–24 h", "1–7 days", "over a week"};
 	return names[i];
 }
 
@@ -93,7 +93,8 @@ static void compute_durations(struct insights *in, const struct corpus *c, const
 		in->incidents++;
 		samples_add(&sev[pm->severity], &pm->impact, c->npms);
 		for (size_t k = 0; k < g->pm[i].nservices; k++)
-			samples_add(&svc[g->pm[i].services[k]], &pm->impact, g->nodes[TERM_SERVICE][g->pm[i].services[k]].npms);
+			samples_add(&svc[g->pm[i].services[k]], &pm->impact,
+				    g->nodes[TERM_SERVICE][g->pm[i].services[k]].npms);
 		long long m = duration_minutes(&pm->impact, &pm->impact.resolved);
 		if (m >= 0)
 			in->resolve_hist[resolve_bucket(m)]++;
@@ -118,7 +119,8 @@ static void compute_timeliness(struct insights *in, const struct corpus *c)
 		const struct postmortem *pm = &c->pms[i];
 		if (!pm->published.set || !pm->impact.resolved.set || pm->kind == KIND_DRILL)
 			continue;
-		long long days = (long long)(when_day(&pm->published) - when_day(&pm->impact.resolved));
+		long long days =
+			(long long)(when_day(&pm->published) - when_day(&pm->impact.resolved));
 		if (days < 0)
 			days = 0;
 		v[n++] = days;
@@ -157,8 +159,8 @@ static void compute_months(struct insights *in, const struct corpus *c)
 	in->closed_per_month = xcalloc(in->nmonths, sizeof(double));
 	for (size_t m = 0; m < in->nmonths; m++) {
 		int k = first + (int)m;
-		snprintf(in->months[m], sizeof(in->months[m]), "%04u-%02u", (unsigned)(k / 12) % 10000u,
-			 (unsigned)(k % 12 + 1) % 100u);
+		snprintf(in->months[m], sizeof(in->months[m]), "%04u-%02u",
+			 (unsigned)(k / 12) % 10000u, (unsigned)(k % 12 + 1) % 100u);
 	}
 	for (size_t i = 0; i < c->npms; i++) {
 		const struct postmortem *pm = &c->pms[i];
@@ -213,7 +215,8 @@ static void compute_items(struct insights *in, const struct corpus *c, int64_t a
 	in->nrecently_closed = n < 20 ? n : 20;
 }
 
-void insights_compute(struct insights *in, const struct corpus *c, const struct graph *g, int64_t as_of_day)
+void insights_compute(struct insights *in, const struct corpus *c, const struct graph *g,
+		      int64_t as_of_day)
 {
 	memset(in, 0, sizeof(*in));
 	compute_durations(in, c, g);

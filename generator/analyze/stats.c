@@ -57,9 +57,10 @@ bool counts_rate(const struct counts *c, double *rate)
 void counts_json(struct buf *out, const struct counts *c)
 {
 	double rate;
-	buf_addf(out,
-		 "{\"total\": %zu, \"done\": %zu, \"open\": %zu, \"in_progress\": %zu, \"wont_do\": %zu, \"overdue\": %zu, \"completion_rate\": ",
-		 c->total, c->done, c->open, c->in_progress, c->wont_do, c->overdue);
+	buf_addf(
+		out,
+		"{\"total\": %zu, \"done\": %zu, \"open\": %zu, \"in_progress\": %zu, \"wont_do\": %zu, \"overdue\": %zu, \"completion_rate\": ",
+		c->total, c->done, c->open, c->in_progress, c->wont_do, c->overdue);
 	if (counts_rate(c, &rate))
 		buf_addf(out, "%.4g}", rate);
 	else
@@ -80,7 +81,8 @@ void duration_text(struct buf *out, long long m)
 	else if (m < 24 * 60)
 		buf_addf(out, m % 60 ? "%lld h %lld min" : "%lld h", m / 60, m % 60);
 	else
-		buf_addf(out, (m / 60) % 24 ? "%lld d %lld h" : "%lld d", m / (24 * 60), (m / 60) % 24);
+		buf_addf(out, (m / 60) % 24 ? "%lld d %lld h" : "%lld d", m / (24 * 60),
+			 (m / 60) % 24);
 }
 
 static int cmp_ll(const void *a, const void *b)

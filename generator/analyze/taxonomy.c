@@ -29,7 +29,8 @@ static void build_one(struct tax_index *x, const struct corpus *c, size_t t)
 					allocs = xrealloc(allocs, alloc * sizeof(*allocs));
 				}
 				j = x->nterms++;
-				x->terms[j] = (struct tax_term){xstrdup(tm->slug), xstrdup(tm->name), NULL, 0};
+				x->terms[j] = (struct tax_term){xstrdup(tm->slug),
+								xstrdup(tm->name), NULL, 0};
 				allocs[j] = 0;
 				strmap_put(&seen, tm->slug, j);
 			}
@@ -54,7 +55,8 @@ struct tax_index *taxonomy_build(const struct corpus *c, size_t *n)
 		return NULL;
 	struct tax_index *tax = xcalloc(ic->ntax, sizeof(*tax));
 	for (size_t t = 0; t < ic->ntax; t++) {
-		if (!c->allow.taxonomy[t]) /* public.strip names it: no pages, chips or groups (publish/profile.h) */
+		/* public.strip names it: no pages, chips or groups (publish/profile.h) */
+		if (!c->allow.taxonomy[t])
 			continue;
 		struct tax_index *x = &tax[(*n)++];
 		x->t = &ic->tax[t];

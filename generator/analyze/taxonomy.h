@@ -24,8 +24,8 @@ struct tax_term {
 
 struct tax_index {
 	const struct taxonomy *t; /* in site.import */
-	size_t field;             /* its index in site.import's taxonomies and in pm->taxa */
-	struct tax_term *terms;   /* sorted by slug */
+	size_t field;		  /* its index in site.import's taxonomies and in pm->taxa */
+	struct tax_term *terms;	  /* sorted by slug */
 	size_t nterms;
 };
 

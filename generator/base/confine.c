@@ -11,13 +11,13 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#define PROC_MAGIC 0x9fa0
+#define PROC_MAGIC  0x9fa0
 #define SYSFS_MAGIC 0x62656572
 
 static struct root {
 	char *real; /* realpath, no trailing '/' unless it is "/" */
 	const char *what;
-} *roots;
+} * roots;
 static size_t nroots, roots_alloc;
 static bool outside_allowed;
 
@@ -83,8 +83,10 @@ static int check_outside(const char *path, const char *real, long type)
 {
 	struct loc loc = {path, 0, 0};
 	if (kernel_fs(type))
-		return error(&loc, "symbolic link leads to \"%s\", a file of the kernel's (/proc or /sys); refusing to read it",
-			     real);
+		return error(
+			&loc,
+			"symbolic link leads to \"%s\", a file of the kernel's (/proc or /sys); refusing to read it",
+			real);
 	if (outside_allowed)
 		return 0;
 	struct buf names = BUF_INIT;
@@ -104,7 +106,8 @@ int confine_check_fd(int fd, const char *path)
 	char link[64], real[PATH_MAX];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	ssize_t n = readlink(link, real, sizeof(real) - 1);
-	if (n <= 0 || (size_t)n >= sizeof(real) - 1 || real[0] != '/') /* no /proc, or cut short: resolve the name */
+	/* no /proc, or cut short: resolve the name */
+	if (n <= 0 || (size_t)n >= sizeof(real) - 1 || real[0] != '/')
 		return confine_check_path(path);
 	real[n] = '\0';
 	if (inside_a_root(real)) /* a root is no kernel file system: one syscall a file */
@@ -122,7 +125,9 @@ int confine_check_path(const char *path)
 	if (!real)
 		return error(&loc, "cannot resolve: %s", strerror(errno));
 	struct statfs sf;
-	int ret = inside_a_root(real) ? 0 : check_outside(path, real, statfs(real, &sf) ? 0 : (long)sf.f_type);
+	int ret = inside_a_root(real)
+			  ? 0
+			  : check_outside(path, real, statfs(real, &sf) ? 0 : (long)sf.f_type);
 	free(real);
 	return ret;
 }

@@ -49,7 +49,8 @@ void deadline_file(const char *path)
 	if (my_slot >= SLOTS)
 		return;
 	if (path)
-		atomic_store_explicit(&slots[my_slot].seq, atomic_fetch_add_explicit(&seq, 1, memory_order_relaxed),
+		atomic_store_explicit(&slots[my_slot].seq,
+				      atomic_fetch_add_explicit(&seq, 1, memory_order_relaxed),
 				      memory_order_relaxed);
 	atomic_store_explicit(&slots[my_slot].path, path, memory_order_release);
 }
@@ -101,7 +102,8 @@ static void expire(void)
 {
 	const char *what = atomic_load(&stage), *file = oldest_file();
 	struct loc loc = {file, 0, 0};
-	error(file ? &loc : NULL, "--max-seconds %d ran out while %s%s (the build stopped; the previous output is kept)",
+	error(file ? &loc : NULL,
+	      "--max-seconds %d ran out while %s%s (the build stopped; the previous output is kept)",
 	      limit_seconds, what ? what : "starting", file ? ", at this file" : "");
 	diag_hold(); /* the other threads' diagnostics stop here: the list is printed as it is */
 	if (cleanup_dir)

@@ -112,7 +112,8 @@ static int cmp_diag(const void *va, const void *vb)
 
 static bool same_diag(const struct diag *a, const struct diag *b)
 {
-	return !cmp_diag(a, b) && (a->rule && b->rule ? !strcmp(a->rule, b->rule) : a->rule == b->rule);
+	return !cmp_diag(a, b) &&
+	       (a->rule && b->rule ? !strcmp(a->rule, b->rule) : a->rule == b->rule);
 }
 
 /*
@@ -263,8 +264,10 @@ static void print_gitlab(FILE *out, const struct diag *d, bool first)
 	buf_adds(&b, "\", \"check_name\": \"");
 	const char *name = d->rule ? d->rule : "aftermath";
 	buf_add_json(&b, name, strlen(name));
-	buf_addf(&b, "\", \"fingerprint\": \"%016llx%016llx\", \"severity\": \"%s\", \"location\": {\"path\": \"",
-		 (unsigned long long)h1, (unsigned long long)h2, severity[d->level]);
+	buf_addf(
+		&b,
+		"\", \"fingerprint\": \"%016llx%016llx\", \"severity\": \"%s\", \"location\": {\"path\": \"",
+		(unsigned long long)h1, (unsigned long long)h2, severity[d->level]);
 	const char *path = d->file; /* relative to the repository: "./pm.md" is "pm.md" */
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;

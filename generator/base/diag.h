@@ -15,8 +15,9 @@
 /* A place in a source file.  line and col start at 1; 0 means unknown. */
 struct loc {
 	const char *file; /* not owned; lives as long as the corpus */
-	int line;         /* from 1; 0: the whole file */
-	int col;          /* in characters (code points) from 1, as editors count: see diag_column(); 0: the whole line */
+	int line;	  /* from 1; 0: the whole file */
+	/* in characters (code points) from 1, as editors count: see diag_column(); 0: the whole line */
+	int col;
 };
 
 /*

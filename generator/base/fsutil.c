@@ -29,14 +29,15 @@ int fs_read(const char *path, char **data, size_t *len)
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		error(&loc, "not a regular file (a directory, pipe, socket or device); refusing to read it");
+		error(&loc,
+		      "not a regular file (a directory, pipe, socket or device); refusing to read it");
 		goto out;
 	}
 	if (confine_check_fd(fd, path) < 0)
 		goto out;
 	if ((size_t)st.st_size > FS_MAX_FILE) {
-		error(&loc, "file too large (%lld bytes; the limit is %u MiB)", (long long)st.st_size,
-		      FS_MAX_FILE >> 20);
+		error(&loc, "file too large (%lld bytes; the limit is %u MiB)",
+		      (long long)st.st_size, FS_MAX_FILE >> 20);
 		goto out;
 	}
 	/* The size stat gives, and one byte to see the end in: growing by 64 KB a read made
@@ -78,7 +79,7 @@ struct walk {
 	struct dir_id {
 		dev_t dev;
 		ino_t ino;
-	} *seen;
+	} * seen;
 	size_t nseen, seen_alloc;
 	int ret;
 };
@@ -139,14 +140,17 @@ static void walk_entry(struct walk *w, const char *path, const char *rel, bool r
 	}
 	if (S_ISDIR(st.st_mode)) {
 		if (seen_dir(w, &st)) {
-			warning(&loc, "directory already visited through another path (symbolic link loop?); skipped");
+			warning(&loc,
+				"directory already visited through another path (symbolic link loop?); skipped");
 			return;
 		}
 		walk_dir(w, path, rel);
 	} else if (S_ISREG(st.st_mode)) {
 		add_file(w, path, rel);
 	} else if (wanted) {
-		w->ret = error(&loc, "not a regular file or directory (a pipe, socket or device); refusing to read it");
+		w->ret = error(
+			&loc,
+			"not a regular file or directory (a pipe, socket or device); refusing to read it");
 	}
 }
 
@@ -305,7 +309,8 @@ int fs_write_at(int dirfd, const char *base, const char *rel, const void *data, 
 	const char *slash = strrchr(rel, '/');
 	if (slash) {
 		char *parent = xstrndup(rel, (size_t)(slash - rel));
-		if (mkdirat(dirfd, parent, 0777) < 0 && errno == ENOENT) { /* its own parent is missing too */
+		/* its own parent is missing too */
+		if (mkdirat(dirfd, parent, 0777) < 0 && errno == ENOENT) {
 			char *full = path_join(base, parent);
 			fs_mkdirs(full);
 			free(full);
@@ -335,7 +340,7 @@ int fs_write_at(int dirfd, const char *base, const char *rel, const void *data, 
 struct rm_level {
 	char **dirs;
 	size_t n;
-	char ***subs;   /* per directory: its subdirectories (full paths) */
+	char ***subs; /* per directory: its subdirectories (full paths) */
 	size_t *nsubs;
 	int *failed;
 };
@@ -363,11 +368,14 @@ static void rm_files_of(void *ctx, size_t i, int worker)
 		bool is_dir = de->d_type == DT_DIR;
 		if (de->d_type == DT_UNKNOWN) {
 			struct stat st;
-			is_dir = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+			is_dir = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				 S_ISDIR(st.st_mode);
 		}
 		if (is_dir) {
 			if (lv->nsubs[i] == alloc)
-				lv->subs[i] = xrealloc(lv->subs[i], (alloc = alloc ? alloc * 2 : 4) * sizeof(char *));
+				lv->subs[i] =
+					xrealloc(lv->subs[i],
+						 (alloc = alloc ? alloc * 2 : 4) * sizeof(char *));
 			lv->subs[i][lv->nsubs[i]++] = path_join(path, name);
 		} else if (unlinkat(fd, name, 0) < 0) {
 			lv->failed[i] = error(&loc, "cannot remove %s: %s", name, strerror(errno));
@@ -401,8 +409,8 @@ int fs_remove_tree_jobs(const char *path, int jobs)
 	while (n) {
 		levels = xrealloc(levels, (nlevels + 1) * sizeof(*levels));
 		struct rm_level *lv = &levels[nlevels++];
-		*lv = (struct rm_level){dirs, n, xcalloc(n, sizeof(char **)), xcalloc(n, sizeof(size_t)),
-					xcalloc(n, sizeof(int))};
+		*lv = (struct rm_level){dirs, n, xcalloc(n, sizeof(char **)),
+					xcalloc(n, sizeof(size_t)), xcalloc(n, sizeof(int))};
 		parallel_for(n, jobs, rm_files_of, lv);
 		size_t next = 0;
 		for (size_t i = 0; i < n; i++)

@@ -34,10 +34,14 @@ static int check_target(const char *out, const char *content)
 {
 	struct loc loc = {out, 0, 0};
 	if (!strcmp(out, "/"))
-		return error(&loc, "refusing to write the site to / (choose an empty or new directory with -o)");
+		return error(
+			&loc,
+			"refusing to write the site to / (choose an empty or new directory with -o)");
 	if (path_within(out, content))
-		return error(&loc, "refusing to write the site over the content directory %s (choose another directory with -o)",
-			     content);
+		return error(
+			&loc,
+			"refusing to write the site over the content directory %s (choose another directory with -o)",
+			content);
 	if (!fs_exists(out))
 		return 0;
 	if (!fs_is_dir(out))
@@ -46,8 +50,10 @@ static int check_target(const char *out, const char *content)
 	bool ours = fs_exists(marker);
 	free(marker);
 	if (!ours && !dir_is_empty(out))
-		return error(&loc, "refusing to replace a non-empty directory that aftermath did not create (no %s file in it); remove it or choose another directory with -o",
-			     OUTPUT_MARKER);
+		return error(
+			&loc,
+			"refusing to replace a non-empty directory that aftermath did not create (no %s file in it); remove it or choose another directory with -o",
+			OUTPUT_MARKER);
 	return 0;
 }
 
@@ -128,7 +134,8 @@ static int swap_in(struct output *o)
 	struct loc loc = {o->dir, 0, 0};
 	if (!fs_exists(o->dir)) {
 		if (rename(o->tmp, o->dir) < 0)
-			return error(&loc, "cannot move the new site into place: %s", strerror(errno));
+			return error(&loc, "cannot move the new site into place: %s",
+				     strerror(errno));
 		return 0;
 	}
 	if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dir, RENAME_EXCHANGE) == 0)
@@ -150,7 +157,8 @@ static int swap_in(struct output *o)
 
 int output_commit(struct output *o)
 {
-	static const char marker[] = "This directory is written by aftermath and replaced on every build.\n";
+	static const char marker[] =
+		"This directory is written by aftermath and replaced on every build.\n";
 	if (output_write(o, OUTPUT_MARKER, marker, sizeof(marker) - 1) < 0)
 		return -1;
 	close_tmp(o);

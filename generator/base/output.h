@@ -19,10 +19,10 @@
 #define OUTPUT_MARKER ".aftermath-output"
 
 struct output {
-	char *dir; /* the final directory (absolute) */
-	char *tmp; /* the temporary sibling being written */
+	char *dir;  /* the final directory (absolute) */
+	char *tmp;  /* the temporary sibling being written */
 	int tmp_fd; /* tmp, open (files are written relative to it) */
-	int jobs;  /* threads for removing a tree */
+	int jobs;   /* threads for removing a tree */
 };
 
 /*

@@ -4,14 +4,14 @@
 #include "base/util.h"
 
 #include <pthread.h>
-#include <stdlib.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 struct job {
 	size_t n;
 	atomic_size_t next;
-	size_t split;        /* parallel_for_split: items below it are worker 0's */
+	size_t split;	     /* parallel_for_split: items below it are worker 0's */
 	atomic_size_t first; /* the next of those */
 	void (*fn)(void *ctx, size_t i, int worker);
 	void *ctx;
@@ -56,7 +56,8 @@ void parallel_for(size_t n, int jobs, void (*fn)(void *ctx, size_t i, int worker
 	parallel_for_split(0, n, jobs, fn, ctx);
 }
 
-void parallel_for_split(size_t split, size_t n, int jobs, void (*fn)(void *ctx, size_t i, int worker), void *ctx)
+void parallel_for_split(size_t split, size_t n, int jobs,
+			void (*fn)(void *ctx, size_t i, int worker), void *ctx)
 {
 	if (split > n)
 		split = n;

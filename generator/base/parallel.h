@@ -21,7 +21,8 @@ void parallel_for(size_t n, int jobs, void (*fn)(void *ctx, size_t i, int worker
  * with the items that need it on one worker, it is built once, not once a
  * worker.  With one job, the order is 0..n-1.
  */
-void parallel_for_split(size_t split, size_t n, int jobs, void (*fn)(void *ctx, size_t i, int worker), void *ctx);
+void parallel_for_split(size_t split, size_t n, int jobs,
+			void (*fn)(void *ctx, size_t i, int worker), void *ctx);
 /* The number of online CPUs (at least 1). */
 int parallel_cpus(void);
 

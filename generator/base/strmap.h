@@ -20,7 +20,10 @@ struct strmap {
 	struct strmap_entry *e;
 	size_t cap, n;
 };
-#define STRMAP_INIT {NULL, 0, 0}
+#define STRMAP_INIT        \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* The value stored for key, or SIZE_MAX. */
 size_t strmap_get(const struct strmap *m, const char *key);

@@ -16,7 +16,6 @@ struct fold_range {
 
 #include "base/textfold_table.h"
 
-
 static bool in_ranges(const struct fold_range *r, size_t n, uint32_t cp)
 {
 	for (size_t i = 0; i < n && r[i].first <= cp; i++)
@@ -55,7 +54,11 @@ enum textfold textfold_cp(uint32_t cp, const char **ascii)
 size_t textfold_utf8(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = p[0] < 0x80 ? 1 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+	size_t len = p[0] < 0x80		    ? 1
+		     : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+		     : p[0] >= 0xE0		    ? 3
+		     : p[0] >= 0xC2		    ? 2
+						    : 0;
 	uint32_t v;
 	if (!len || len > n || p[0] > 0xF4)
 		return 0;

@@ -34,7 +34,9 @@ bool url_safe(const char *url)
 		p++;
 	const char *seg = p + strcspn(p, ":/?#"); /* the end of the first segment */
 	if (*seg != ':')
-		return !memchr(p, '&', (size_t)(seg - p)); /* relative, unless an entity may hide a scheme */
+		return !memchr(
+			p, '&',
+			(size_t)(seg - p)); /* relative, unless an entity may hide a scheme */
 	char scheme[8];
 	if (!scheme_of(p, seg, scheme, sizeof(scheme)))
 		return false;

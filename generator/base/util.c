@@ -48,7 +48,8 @@ void *big_realloc(void *p, size_t bytes, size_t new_bytes)
 	if (mapped && to_map) {
 		q = mremap(p, page_round(bytes), page_round(new_bytes), MREMAP_MAYMOVE);
 	} else if (to_map) { /* into a mapping of its own */
-		q = mmap(NULL, page_round(new_bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		q = mmap(NULL, page_round(new_bytes), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (q != MAP_FAILED) {
 			memcpy(q, p, bytes);
 			free(p);
@@ -76,7 +77,8 @@ struct arena {
 
 static struct arena_chunk *chunk_new(size_t size)
 {
-	struct arena_chunk *c = xmalloc(sizeof(*c) + size); /* blocks are zeroed as they are handed out */
+	/* blocks are zeroed as they are handed out */
+	struct arena_chunk *c = xmalloc(sizeof(*c) + size);
 	c->next = NULL;
 	c->used = 0;
 	c->size = size;
@@ -287,9 +289,10 @@ static size_t html_special(const char *s, size_t len)
 		      quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
 	for (; i + 16 <= len; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-					   _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)),
-							_mm_cmpeq_epi8(v, apos)));
+		__m128i hit = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)),
+				     _mm_cmpeq_epi8(v, apos)));
 		int mask = _mm_movemask_epi8(hit);
 		if (mask)
 			return i + (size_t)__builtin_ctz((unsigned)mask);
@@ -421,7 +424,8 @@ void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, cons
 		qsort(base, n, size, cmp);
 }
 
-void sort_array_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *), void *ctx)
+void sort_array_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *),
+		  void *ctx)
 {
 	if (n > 1)
 		qsort_r(base, n, size, cmp, ctx);
@@ -454,7 +458,8 @@ size_t utf8_valid(const char *str, size_t len)
 		if (c < 0x80) {
 			i++;
 			/* ASCII eight bytes at a time: most text is */
-			for (uint64_t v; i + 8 <= len && (memcpy(&v, s + i, 8), !(v & 0x8080808080808080ULL));)
+			for (uint64_t v;
+			     i + 8 <= len && (memcpy(&v, s + i, 8), !(v & 0x8080808080808080ULL));)
 				i += 8;
 			continue;
 		} else if (c >= 0xc2 && c <= 0xdf) {

@@ -15,13 +15,13 @@
 
 #if defined(__GNUC__)
 #define ATTR_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define ATTR_NORETURN __attribute__((noreturn))
+#define ATTR_NORETURN	  __attribute__((noreturn))
 #else
 #define ATTR_PRINTF(f, a)
 #define ATTR_NORETURN
 #endif
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a)	     (sizeof(a) / sizeof((a)[0]))
 /* The word for n of something: plural(1, "entry", "entries") is "entry", plural(0, ...) "entries". */
 #define plural(n, one, many) ((n) == 1 ? (one) : (many))
 
@@ -44,15 +44,15 @@ void bug_fl(const char *file, int line, const char *fmt, ...) ATTR_PRINTF(3, 4) 
  * Grow array `x` (with `alloc` slots) so that it can hold `nr` elements.
  * Usage: ALLOC_GROW(v, n + 1, alloc); v[n++] = item;
  */
-#define ALLOC_GROW(x, nr, alloc)                                              \
-	do {                                                                  \
-		if ((size_t)(nr) > (alloc)) {                                 \
-			size_t alloc_new_ = (alloc) < 8 ? 8 : (alloc) * 2;    \
-			if (alloc_new_ < (size_t)(nr))                        \
-				alloc_new_ = (size_t)(nr);                    \
-			(x) = xrealloc((x), alloc_new_ * sizeof(*(x)));       \
-			(alloc) = alloc_new_;                                 \
-		}                                                             \
+#define ALLOC_GROW(x, nr, alloc)                                         \
+	do {                                                             \
+		if ((size_t)(nr) > (alloc)) {                            \
+			size_t alloc_new_ = (alloc) < 8 ? 8 : (alloc)*2; \
+			if (alloc_new_ < (size_t)(nr))                   \
+				alloc_new_ = (size_t)(nr);               \
+			(x) = xrealloc((x), alloc_new_ * sizeof(*(x)));  \
+			(alloc) = alloc_new_;                            \
+		}                                                        \
 	} while (0)
 
 /*
@@ -98,7 +98,10 @@ struct buf {
 	size_t len;
 	size_t alloc;
 };
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT           \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Room for extra more bytes and the NUL (buf_grow_slow reallocates; the check is inline: the
  * writers of templates and the search index call these millions of times). */
@@ -151,7 +154,8 @@ const char *buf_cstr(const struct buf *b);
 
 /* qsort that accepts an empty (even NULL) array. */
 void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
-void sort_array_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *), void *ctx);
+void sort_array_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *),
+		  void *ctx);
 
 /* strcmp for qsort over arrays of char *. */
 int cmp_strptr(const void *a, const void *b);

@@ -31,13 +31,15 @@ static void *write_api_and_feeds(void *arg)
 {
 	struct side_job *j = arg;
 	const struct site_model *m = j->m;
-	j->ret = api_write(&m->c, &m->g, &m->f, j->ro, j->out) | feeds_write(&m->c, &m->g, j->ro->base_url, j->out) |
+	j->ret = api_write(&m->c, &m->g, &m->f, j->ro, j->out) |
+		 feeds_write(&m->c, &m->g, j->ro->base_url, j->out) |
 		 calendar_write(&m->c, &m->g, j->ro, j->out);
 	return NULL;
 }
 
 /* The search index, with the API files and feeds beside it; then the texts only the index read are dropped. */
-static int write_index_api_feeds(struct site_model *m, const struct render_opts *ro, struct output *out)
+static int write_index_api_feeds(struct site_model *m, const struct render_opts *ro,
+				 struct output *out)
 {
 	struct side_job api = {m, ro, out, 0};
 	pthread_t thread;
@@ -47,7 +49,8 @@ static int write_index_api_feeds(struct site_model *m, const struct render_opts 
 	int ok = search_write(&m->c, &m->g, ro, out);
 	if (threaded)
 		pthread_join(thread, NULL);
-	if (m->c.profile == PROFILE_PUBLIC) /* the leak check's last look at what the bodies published */
+	/* the leak check's last look at what the bodies published */
+	if (m->c.profile == PROFILE_PUBLIC)
 		leak_note_prose(&m->c);
 	corpus_drop_texts(&m->c); /* the index was their last reader: pages need the memory */
 	return ok | api.ret;
@@ -63,8 +66,12 @@ static int write_site(const struct options *o, struct site_model *m, struct step
 	const char *dirs[] = {site_layouts, theme};
 	struct when asof;
 	when_parse(&asof, o->as_of);
-	struct render_opts ro = {.layout_dirs = dirs, .nlayout_dirs = 2, .as_of = o->as_of, .as_of_day = when_day(&asof),
-				 .base_url = normalized_base_url(o->base_url, &m->c.site), .jobs = o->jobs,
+	struct render_opts ro = {.layout_dirs = dirs,
+				 .nlayout_dirs = 2,
+				 .as_of = o->as_of,
+				 .as_of_day = when_day(&asof),
+				 .base_url = normalized_base_url(o->base_url, &m->c.site),
+				 .jobs = o->jobs,
 				 .timings = o->timings};
 	ro.since_day = ro.as_of_day - 14; /* the previous review: --since, else two weeks ago */
 	if (o->since && when_parse(&asof, o->since) == 0)
@@ -75,7 +82,8 @@ static int write_site(const struct options *o, struct site_model *m, struct step
 		goto out;
 	deadline_cleanup(out.tmp);
 	ok = render_assets(&ro, &out) | output_copy_tree(&out, static_dir, "");
-	step(st, "search index, api and feeds", "writing the search index, the API files and the feeds");
+	step(st, "search index, api and feeds",
+	     "writing the search index, the API files and the feeds");
 	ok |= write_index_api_feeds(m, &ro, &out);
 	step(st, "pages", "rendering pages");
 	ok |= render_site(&m->c, &m->g, &m->f, &ro, &out);
@@ -84,7 +92,8 @@ static int write_site(const struct options *o, struct site_model *m, struct step
 		if (ok >= 0 && leak_check(&m->c, out.tmp, o->out_dir, o->jobs) < 0)
 			ok = -1;
 	}
-	deadline_disarm(); /* from here the old site is swapped out or the new one removed: never half */
+	/* from here the old site is swapped out or the new one removed: never half */
+	deadline_disarm();
 	ret = EXIT_CONTENT;
 	if (ok < 0 || (o->strict && diag_count(DIAG_WARNING))) {
 		output_abort(&out);
@@ -116,8 +125,10 @@ int cmd_build(struct options *o)
 	if (!ret)
 		ret = diag_ret;
 	if (!ret && !o->quiet)
-		fprintf(stderr, "aftermath: built %zu %s into %s/ in %.2f s (as of %s, %s profile)\n", m.c.npms,
-			plural(m.c.npms, "postmortem", "postmortems"), o->out_dir, steps_elapsed(&st), o->as_of,
+		fprintf(stderr,
+			"aftermath: built %zu %s into %s/ in %.2f s (as of %s, %s profile)\n",
+			m.c.npms, plural(m.c.npms, "postmortem", "postmortems"), o->out_dir,
+			steps_elapsed(&st), o->as_of,
 			o->profile == PROFILE_PUBLIC ? "public" : "internal");
 	/* The process ends here: the kernel takes the memory back at once, where
 	 * freeing every node and YAML tree took 0.1 s of a 10k build.  (exit, not

@@ -33,8 +33,8 @@ static int check_output(const struct options *o, const struct buf *pub, size_t n
 	if (wrap)
 		fputs("}\n", stdout);
 	if (!o->quiet && o->format == DIAG_TEXT)
-		fprintf(stderr, "aftermath: %zu %s checked: %s\n", npms, plural(npms, "postmortem", "postmortems"),
-			buf_cstr(&summary));
+		fprintf(stderr, "aftermath: %zu %s checked: %s\n", npms,
+			plural(npms, "postmortem", "postmortems"), buf_cstr(&summary));
 	buf_release(&summary);
 	return ret;
 }
@@ -43,7 +43,9 @@ static int check_output(const struct options *o, const struct buf *pub, size_t n
 static int cmd_explain(struct options *o)
 {
 	if (strcmp(o->command, "check"))
-		return usage_error("--explain is an option of check (aftermath check %s --explain FILE)", o->content_dir);
+		return usage_error(
+			"--explain is an option of check (aftermath check %s --explain FILE)",
+			o->content_dir);
 	int ret = explain_file(o->content_dir, o->explain, stdout);
 	int diag_ret = report(o);
 	return ret < 0 ? EXIT_CONTENT : diag_ret;
@@ -76,7 +78,8 @@ int cmd_check(struct options *o)
 	profile_strip(&m.c); /* after the lint rules, which judge the sources as written */
 	struct buf pub = BUF_INIT;
 	if (o->profile == PROFILE_PUBLIC)
-		publish_report(&pub, &m.c, m.c.redactor, o->format == DIAG_JSON ? DIAG_JSON : DIAG_TEXT);
+		publish_report(&pub, &m.c, m.c.redactor,
+			       o->format == DIAG_JSON ? DIAG_JSON : DIAG_TEXT);
 	int ret = check_output(o, &pub, m.c.npms);
 	buf_release(&pub);
 	if (o->exit_when_built)

@@ -29,7 +29,8 @@ int cli_as_of(char out[11], const char *arg)
 	struct when w;
 	if (arg) {
 		if (when_parse(&w, arg) < 0 || w.has_time)
-			return usage_error("invalid --as-of date \"%s\" (expected YYYY-MM-DD)", arg);
+			return usage_error("invalid --as-of date \"%s\" (expected YYYY-MM-DD)",
+					   arg);
 		when_date(&w, out);
 		return 0;
 	}
@@ -42,8 +43,10 @@ int cli_as_of(char out[11], const char *arg)
 		errno = 0;
 		long long v = strtoll(sde, &end, 10);
 		if (!*sde || errno || *end || !(*sde >= '0' && *sde <= '9'))
-			return usage_error("invalid SOURCE_DATE_EPOCH \"%s\" (expected seconds since 1970; "
-					   "unset it to build as of today)", sde);
+			return usage_error(
+				"invalid SOURCE_DATE_EPOCH \"%s\" (expected seconds since 1970; "
+				"unset it to build as of today)",
+				sde);
 		t = (time_t)v;
 	}
 	w = (struct when){.set = true, .epoch = (int64_t)t / 86400 * 86400};
@@ -53,23 +56,51 @@ int cli_as_of(char out[11], const char *arg)
 
 int parse_options(struct options *o, int argc, char **argv)
 {
-	enum { OPT_PROFILE = 256, OPT_AS_OF, OPT_BASE_URL, OPT_STRICT, OPT_FORMAT, OPT_TITLE, OPT_PORT, OPT_MAX_SECONDS, OPT_TIMINGS,
-	       OPT_ALLOW_OUTSIDE, OPT_VERSION,
-	       OPT_LUA_MEMORY, OPT_PAGE_OUTPUT, OPT_EXPLAIN, OPT_SEVERITY, OPT_SERVICE, OPT_DATE, OPT_OWNER, OPT_SINCE };
+	enum {
+		OPT_PROFILE = 256,
+		OPT_AS_OF,
+		OPT_BASE_URL,
+		OPT_STRICT,
+		OPT_FORMAT,
+		OPT_TITLE,
+		OPT_PORT,
+		OPT_MAX_SECONDS,
+		OPT_TIMINGS,
+		OPT_ALLOW_OUTSIDE,
+		OPT_VERSION,
+		OPT_LUA_MEMORY,
+		OPT_PAGE_OUTPUT,
+		OPT_EXPLAIN,
+		OPT_SEVERITY,
+		OPT_SERVICE,
+		OPT_DATE,
+		OPT_OWNER,
+		OPT_SINCE
+	};
 	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},   {"profile", required_argument, NULL, OPT_PROFILE},
-		{"as-of", required_argument, NULL, OPT_AS_OF}, {"base-url", required_argument, NULL, OPT_BASE_URL},
-		{"jobs", required_argument, NULL, 'j'},     {"strict", no_argument, NULL, OPT_STRICT},
-		{"format", required_argument, NULL, OPT_FORMAT}, {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},           {"title", required_argument, NULL, OPT_TITLE},
-		{"timings", no_argument, NULL, OPT_TIMINGS},  {"port", required_argument, NULL, OPT_PORT},   {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
+		{"output", required_argument, NULL, 'o'},
+		{"profile", required_argument, NULL, OPT_PROFILE},
+		{"as-of", required_argument, NULL, OPT_AS_OF},
+		{"base-url", required_argument, NULL, OPT_BASE_URL},
+		{"jobs", required_argument, NULL, 'j'},
+		{"strict", no_argument, NULL, OPT_STRICT},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"title", required_argument, NULL, OPT_TITLE},
+		{"timings", no_argument, NULL, OPT_TIMINGS},
+		{"port", required_argument, NULL, OPT_PORT},
+		{"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
 		{"allow-outside-links", no_argument, NULL, OPT_ALLOW_OUTSIDE},
 		{"version", no_argument, NULL, OPT_VERSION},
-		{"lua-memory", required_argument, NULL, OPT_LUA_MEMORY}, {"page-output", required_argument, NULL, OPT_PAGE_OUTPUT},
+		{"lua-memory", required_argument, NULL, OPT_LUA_MEMORY},
+		{"page-output", required_argument, NULL, OPT_PAGE_OUTPUT},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"since", required_argument, NULL, OPT_SINCE},
-		{"severity", required_argument, NULL, OPT_SEVERITY}, {"service", required_argument, NULL, OPT_SERVICE},
-		{"date", required_argument, NULL, OPT_DATE}, {"owner", required_argument, NULL, OPT_OWNER},
+		{"severity", required_argument, NULL, OPT_SEVERITY},
+		{"service", required_argument, NULL, OPT_SERVICE},
+		{"date", required_argument, NULL, OPT_DATE},
+		{"owner", required_argument, NULL, OPT_OWNER},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -87,20 +118,26 @@ int parse_options(struct options *o, int argc, char **argv)
 			else if (!strcmp(optarg, "public"))
 				o->profile = PROFILE_PUBLIC;
 			else
-				return usage_error("unknown profile \"%s\" (expected internal or public)", optarg);
+				return usage_error(
+					"unknown profile \"%s\" (expected internal or public)",
+					optarg);
 			break;
 		case OPT_AS_OF: as_of = optarg; break;
 		case OPT_BASE_URL:
 			if (!url_safe(optarg))
-				return usage_error("--base-url \"%s\" is not allowed (expected " URL_SAFE_EXPECTED ")",
-						   optarg);
+				return usage_error(
+					"--base-url \"%s\" is not allowed (expected " URL_SAFE_EXPECTED
+					")",
+					optarg);
 			o->base_url = optarg;
 			break;
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 256)
-				return usage_error("invalid --jobs \"%s\" (expected a number from 1 to 256)", optarg);
+				return usage_error(
+					"invalid --jobs \"%s\" (expected a number from 1 to 256)",
+					optarg);
 			o->jobs = (int)n;
 			break;
 		}
@@ -115,7 +152,9 @@ int parse_options(struct options *o, int argc, char **argv)
 			else if (!strcmp(optarg, "gitlab"))
 				o->format = DIAG_GITLAB;
 			else
-				return usage_error("unknown format \"%s\" (expected text, json, github or gitlab)", optarg);
+				return usage_error(
+					"unknown format \"%s\" (expected text, json, github or gitlab)",
+					optarg);
 			break;
 		case 'q': o->quiet = true; break;
 		case OPT_TITLE: o->title = optarg; break;
@@ -123,7 +162,8 @@ int parse_options(struct options *o, int argc, char **argv)
 		case OPT_OWNER: o->owner = optarg; break;
 		case OPT_DATE: o->date = optarg; break;
 		case OPT_SERVICE:
-			o->services = xrealloc(o->services, (o->nservices + 1) * sizeof(*o->services));
+			o->services =
+				xrealloc(o->services, (o->nservices + 1) * sizeof(*o->services));
 			o->services[o->nservices++] = optarg;
 			break;
 		case OPT_TIMINGS: o->timings = true; break;
@@ -132,7 +172,9 @@ int parse_options(struct options *o, int argc, char **argv)
 		case OPT_SINCE: {
 			struct when w;
 			if (when_parse(&w, optarg) < 0 || w.has_time)
-				return usage_error("invalid --since date \"%s\" (expected YYYY-MM-DD)", optarg);
+				return usage_error(
+					"invalid --since date \"%s\" (expected YYYY-MM-DD)",
+					optarg);
 			o->since = optarg;
 			break;
 		}
@@ -141,7 +183,8 @@ int parse_options(struct options *o, int argc, char **argv)
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*end || n < 0 || n > 65535)
-				return usage_error("invalid number \"%s\" (expected 0 to 65535)", optarg);
+				return usage_error("invalid number \"%s\" (expected 0 to 65535)",
+						   optarg);
 			if (c == OPT_PORT)
 				o->port = (int)n;
 			else
@@ -149,13 +192,18 @@ int parse_options(struct options *o, int argc, char **argv)
 			break;
 		}
 		case OPT_VERSION: printf("aftermath %s\n", aftermath_version); exit(0);
-		case 'h': fputs(help_command(o->command) ? help_command(o->command) : help_usage(), stdout); exit(0);
+		case 'h':
+			fputs(help_command(o->command) ? help_command(o->command) : help_usage(),
+			      stdout);
+			exit(0);
 		case OPT_LUA_MEMORY:
 		case OPT_PAGE_OUTPUT: {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 65536)
-				return usage_error("invalid size \"%s\" (expected megabytes, 1 to 65536)", optarg);
+				return usage_error(
+					"invalid size \"%s\" (expected megabytes, 1 to 65536)",
+					optarg);
 			*(c == OPT_LUA_MEMORY ? &o->lua_memory_mb : &o->page_output_mb) = (size_t)n;
 			break;
 		}
@@ -167,9 +215,14 @@ int parse_options(struct options *o, int argc, char **argv)
 		o->content_dir = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
-	const char *new_only = o->severity ? "--severity" : o->nservices ? "--service" : o->date ? "--date" : o->owner ? "--owner" : NULL;
+	const char *new_only = o->severity    ? "--severity"
+			       : o->nservices ? "--service"
+			       : o->date      ? "--date"
+			       : o->owner     ? "--owner"
+					      : NULL;
 	if (new_only && strcmp(o->command, "new"))
-		return usage_error("%s is an option of new only (expected it after aftermath new)", new_only);
+		return usage_error("%s is an option of new only (expected it after aftermath new)",
+				   new_only);
 	return cli_as_of(o->as_of, as_of);
 }
 

@@ -14,8 +14,8 @@
 #include <stdio.h>
 
 #define EXIT_CONTENT 1 /* the content has errors (or warnings with --strict) */
-#define EXIT_USAGE 2   /* the command line is wrong */
-#define EXIT_IO 3      /* the output could not be written or swapped in */
+#define EXIT_USAGE   2 /* the command line is wrong */
+#define EXIT_IO	     3 /* the output could not be written or swapped in */
 
 struct options {
 	const char *command;
@@ -23,21 +23,24 @@ struct options {
 	const char *out_dir;
 	enum profile profile;
 	char as_of[11];
-	const char *since; /* build: the previous review's date (/actions/review/); NULL: 14 days before as_of */
+	/* build: the previous review's date (/actions/review/); NULL: 14 days before as_of */
+	const char *since;
 	const char *base_url;
 	int jobs;
 	bool strict, quiet, timings;
-	bool allow_outside_links; /* only from the command line: site.yaml arrives with the pull request */
+	/* only from the command line: site.yaml arrives with the pull request */
+	bool allow_outside_links;
 	enum diag_format format;
 	const char *title;
-	const char *severity, *owner, *date; /* new: --severity, --owner, --date (NULL: not given) */
-	const char **services;               /* new: every --service value, in order */
+	/* new: --severity, --owner, --date (NULL: not given) */
+	const char *severity, *owner, *date;
+	const char **services; /* new: every --service value, in order */
 	size_t nservices;
 	const char *explain; /* check --explain FILE */
 	bool out_set;
-	int port;        /* serve: 8080 unless given; 0: any free port */
-	int max_seconds; /* serve: stop after this long (tests) */
-	FILE *diag_out;  /* where diagnostics go (stderr; serve captures them) */
+	int port;	      /* serve: 8080 unless given; 0: any free port */
+	int max_seconds;      /* serve: stop after this long (tests) */
+	FILE *diag_out;	      /* where diagnostics go (stderr; serve captures them) */
 	bool exit_when_built; /* the process ends with this build (not serve's) */
 	size_t lua_memory_mb, page_output_mb; /* 0: the defaults */
 };

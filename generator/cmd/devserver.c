@@ -32,8 +32,8 @@ struct server {
 	char *root; /* realpath of out_dir, refreshed after each build */
 	atomic_int generation;
 	pthread_mutex_t lock;
-	char *diags;  /* of the last build */
-	bool failed;  /* the last build failed */
+	char *diags; /* of the last build */
+	bool failed; /* the last build failed */
 };
 
 static const char reload_script[] =
@@ -118,8 +118,8 @@ char *serve_redirect(const char *path)
 	static const char safe[] = "-._~!$&'()*+,;=:@/";
 	struct buf b = BUF_INIT;
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr(safe, *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(safe, *p))
 			buf_addch(&b, *p);
 		else
 			buf_addf(&b, "%%%02X", *p);
@@ -138,7 +138,8 @@ static int open_served(const char *root, const char *file)
 {
 	char real[PATH_MAX];
 	struct stat st;
-	if (!realpath(file, real) || !path_within(root, real) || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
+	if (!realpath(file, real) || !path_within(root, real) || stat(real, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
 		return -1;
 	int fd = open(real, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
@@ -167,10 +168,16 @@ static int read_quietly(int fd, char **data, size_t *len)
 static const char *content_type(const char *path)
 {
 	static const char *const types[][2] = {
-		{".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-		{".js", "text/javascript; charset=utf-8"}, {".json", "application/json"},
-		{".svg", "image/svg+xml"}, {".xml", "application/xml"}, {".csv", "text/csv; charset=utf-8"},
-		{".png", "image/png"}, {".jpg", "image/jpeg"}, {".txt", "text/plain; charset=utf-8"},
+		{".html", "text/html; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".json", "application/json"},
+		{".svg", "image/svg+xml"},
+		{".xml", "application/xml"},
+		{".csv", "text/csv; charset=utf-8"},
+		{".png", "image/png"},
+		{".jpg", "image/jpeg"},
+		{".txt", "text/plain; charset=utf-8"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
 		if (str_ends(path, types[i][0]))
@@ -178,10 +185,11 @@ static const char *content_type(const char *path)
 	return "application/octet-stream";
 }
 
-static enum MHD_Result respond(struct MHD_Connection *conn, unsigned int status, const char *type, const char *data,
-			    size_t len)
+static enum MHD_Result respond(struct MHD_Connection *conn, unsigned int status, const char *type,
+			       const char *data, size_t len)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	enum MHD_Result ret = MHD_queue_response(conn, status, r);
@@ -195,9 +203,11 @@ static void decorate_html(struct server *s, struct buf *page)
 	struct buf extra = BUF_INIT;
 	pthread_mutex_lock(&s->lock);
 	if (s->failed) {
-		buf_adds(&extra, "<div role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;"
-				 "background:#7f1d1d;color:#fff;font:14px/1.4 monospace;padding:1em;z-index:9999;white-space:pre-wrap\">"
-				 "<strong>aftermath: the last build failed; showing the previous site.</strong>\n");
+		buf_adds(
+			&extra,
+			"<div role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;"
+			"background:#7f1d1d;color:#fff;font:14px/1.4 monospace;padding:1em;z-index:9999;white-space:pre-wrap\">"
+			"<strong>aftermath: the last build failed; showing the previous site.</strong>\n");
 		buf_add_html(&extra, s->diags ? s->diags : "", s->diags ? strlen(s->diags) : 0);
 		buf_adds(&extra, "</div>");
 	}
@@ -218,12 +228,14 @@ static void decorate_html(struct server *s, struct buf *page)
 	buf_release(&extra);
 }
 
-static enum MHD_Result respond_text(struct MHD_Connection *conn, unsigned int status, const char *text)
+static enum MHD_Result respond_text(struct MHD_Connection *conn, unsigned int status,
+				    const char *text)
 {
 	return respond(conn, status, "text/plain; charset=utf-8", text, strlen(text));
 }
 
-static enum MHD_Result count_hosts(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result count_hosts(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
 {
 	(void)kind, (void)value;
 	if (!strcasecmp(key, MHD_HTTP_HEADER_HOST))
@@ -240,8 +252,8 @@ static bool host_ok(struct MHD_Connection *conn)
 {
 	int n = 0;
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_hosts, &n);
-	return n == 1 &&
-	       serve_host_allowed(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST));
+	return n == 1 && serve_host_allowed(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+									MHD_HTTP_HEADER_HOST));
 }
 
 /* True when file is a directory that really lies below root. */
@@ -254,7 +266,8 @@ static bool served_dir(const char *root, const char *file)
 /* A directory asked for without its final '/' goes to it, so relative links resolve. */
 static enum MHD_Result redirect_dir(struct MHD_Connection *conn, const char *path)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	char *loc = serve_redirect(path);
 	MHD_add_response_header(r, "Location", loc);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -290,14 +303,16 @@ static enum MHD_Result serve_file(struct server *s, struct MHD_Connection *conn,
 	return ret;
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-			      const char *version, const char *upload, size_t *upload_size, void **state)
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **state)
 {
 	struct server *s = cls;
 	(void)version, (void)upload, (void)upload_size, (void)state;
 	if (!host_ok(conn))
-		return respond_text(conn, MHD_HTTP_MISDIRECTED_REQUEST,
-				    "refused: the Host header must be localhost, 127.0.0.1 or [::1]\n");
+		return respond_text(
+			conn, MHD_HTTP_MISDIRECTED_REQUEST,
+			"refused: the Host header must be localhost, 127.0.0.1 or [::1]\n");
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return respond_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
 	if (!strcmp(url, "/__aftermath/build")) {
@@ -352,7 +367,8 @@ static void rebuild(struct server *s)
 	atomic_fetch_add(&s->generation, 1);
 	if (diags && *diags)
 		fputs(diags, stderr);
-	fprintf(stderr, "aftermath: %s\n", ret ? "build failed; still serving the previous site" : "rebuilt");
+	fprintf(stderr, "aftermath: %s\n",
+		ret ? "build failed; still serving the previous site" : "rebuilt");
 }
 
 /*
@@ -365,7 +381,7 @@ struct watcher {
 	int fd;
 	const char *root;
 	bool follow_outside; /* links out are followed too (never into /proc or /sys) */
-	struct strmap seen; /* "dev:ino" of every directory watched */
+	struct strmap seen;  /* "dev:ino" of every directory watched */
 };
 
 static void watch_dir(struct watcher *w, const char *dir, const struct stat *st);
@@ -405,8 +421,9 @@ static void watch_dir(struct watcher *w, const char *dir, const struct stat *st)
 	if (strmap_get(&w->seen, key) != SIZE_MAX)
 		return;
 	strmap_put(&w->seen, key, 0);
-	if (inotify_add_watch(w->fd, dir, IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
-						 IN_ONLYDIR | IN_DONT_FOLLOW) < 0)
+	if (inotify_add_watch(w->fd, dir,
+			      IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+				      IN_ONLYDIR | IN_DONT_FOLLOW) < 0)
 		return;
 	DIR *d = opendir(dir);
 	if (!d)
@@ -424,7 +441,8 @@ static void watch_dir(struct watcher *w, const char *dir, const struct stat *st)
 
 static int watch_all(const struct serve_opts *o)
 {
-	struct watcher w = {.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC), .seen = STRMAP_INIT,
+	struct watcher w = {.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC),
+			    .seen = STRMAP_INIT,
 			    .follow_outside = o->follow_outside};
 	char root[PATH_MAX];
 	struct stat st;
@@ -561,14 +579,12 @@ static struct MHD_Daemon *start_daemon(struct server *s, int port)
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, s,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_TIMEOUT,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS_PER_IP,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_MAX_REQUEST,
-		MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
-		MHD_OPTION_END);
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)SERVE_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)SERVE_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned int)SERVE_MAX_CONNECTIONS_PER_IP, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)SERVE_MAX_REQUEST, MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_END);
 	int err = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = err;
@@ -580,12 +596,13 @@ static int listen_and_watch(struct server *s)
 {
 	struct MHD_Daemon *d = start_daemon(s, s->o->port);
 	if (!d) {
-		fprintf(stderr, "aftermath: cannot listen on 127.0.0.1:%d: %s\n", s->o->port, strerror(errno));
+		fprintf(stderr, "aftermath: cannot listen on 127.0.0.1:%d: %s\n", s->o->port,
+			strerror(errno));
 		return 3;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	printf("serving %s at http://127.0.0.1:%u/ (rebuilds on change; Ctrl-C stops)\n", s->o->out_dir,
-	       info ? info->port : (unsigned)s->o->port);
+	printf("serving %s at http://127.0.0.1:%u/ (rebuilds on change; Ctrl-C stops)\n",
+	       s->o->out_dir, info ? info->port : (unsigned)s->o->port);
 	fflush(stdout);
 	watch_loop(s);
 	MHD_stop_daemon(d);

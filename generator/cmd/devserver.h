@@ -34,10 +34,11 @@
 
 #include "base/util.h"
 
-#define SERVE_TIMEOUT 10                 /* seconds a connection may stay idle */
-#define SERVE_MAX_CONNECTIONS 64         /* open at once */
-#define SERVE_MAX_CONNECTIONS_PER_IP 32  /* open at once from one address */
-#define SERVE_MAX_REQUEST (32u << 10)    /* bytes of request line and headers (and MHD's bookkeeping) */
+#define SERVE_TIMEOUT		     10 /* seconds a connection may stay idle */
+#define SERVE_MAX_CONNECTIONS	     64 /* open at once */
+#define SERVE_MAX_CONNECTIONS_PER_IP 32 /* open at once from one address */
+#define SERVE_MAX_REQUEST \
+	(32u << 10) /* bytes of request line and headers (and MHD's bookkeeping) */
 
 /*
  * Rebuild the site: returns 0 on success; the diagnostics of the build (as
@@ -46,14 +47,14 @@
 typedef int (*serve_build_fn)(void *ctx, char **diags);
 
 struct serve_opts {
-	const char *out_dir;         /* what is served */
-	const char *const *watch;    /* directories whose changes trigger a rebuild */
+	const char *out_dir;	  /* what is served */
+	const char *const *watch; /* directories whose changes trigger a rebuild */
 	size_t nwatch;
-	int port;                    /* 0: any free port */
+	int port; /* 0: any free port */
 	serve_build_fn build;
 	void *ctx;
-	int max_seconds;             /* stop after this long (tests); 0: run until killed */
-	bool follow_outside;         /* --allow-outside-links: the watcher follows links out too */
+	int max_seconds;     /* stop after this long (tests); 0: run until killed */
+	bool follow_outside; /* --allow-outside-links: the watcher follows links out too */
 };
 
 /* Run the server; returns an exit status (0 when stopped by max_seconds). */

@@ -129,15 +129,14 @@ static const struct command_help commands[] = {
 	 "                        SOURCE_DATE_EPOCH, else today)\n"
 	 "  --owner NAME          its owner and author (default: git's user.name; no owner\n"
 	 "                        line without git)\n"},
-	{"serve",
-	 "usage: aftermath serve [CONTENT_DIR] [--port P] [-o OUT_DIR] [--profile NAME]\n"
-	 "\n"
-	 "Build into a temporary directory, serve it on http://127.0.0.1:P/ (default\n"
-	 "8080), rebuild when a file under CONTENT_DIR or the theme changes, reload open\n"
-	 "pages, and show build errors in the page while serving the last good site.\n"
-	 "\n"
-	 "  --port P              the port (default 8080)\n"
-	 "  -o, --output DIR      build there instead of a temporary directory\n"},
+	{"serve", "usage: aftermath serve [CONTENT_DIR] [--port P] [-o OUT_DIR] [--profile NAME]\n"
+		  "\n"
+		  "Build into a temporary directory, serve it on http://127.0.0.1:P/ (default\n"
+		  "8080), rebuild when a file under CONTENT_DIR or the theme changes, reload open\n"
+		  "pages, and show build errors in the page while serving the last good site.\n"
+		  "\n"
+		  "  --port P              the port (default 8080)\n"
+		  "  -o, --output DIR      build there instead of a temporary directory\n"},
 	{"stats",
 	 "usage: aftermath stats [CONTENT_DIR] [--as-of YYYY-MM-DD] [--profile NAME]\n"
 	 "                       [--format text|json]\n"
@@ -161,22 +160,20 @@ static const struct command_help commands[] = {
 	 "                        should (should), or anything overdue or late (any) is listed\n"
 	 "  --base-url URL        the site's absolute URL: each postmortem linked\n"
 	 "  --as-of YYYY-MM-DD    the date overdue is measured against\n"},
-	{"init",
-	 "usage: aftermath init [DIR]\n"
-	 "\n"
-	 "Start a knowledge base in DIR (default: the current directory), which must be\n"
-	 "new or empty (a .git directory is allowed): site.yaml with every key explained,\n"
-	 "pages/start.md, an example postmortem that checks clean, .gitignore, and CI\n"
-	 "files for GitHub Actions (.github/workflows/aftermath.yml) and GitLab CI\n"
-	 "(.gitlab-ci.yml) that install this version of aftermath, check the postmortems\n"
-	 "and build the sites. A non-empty DIR is refused (exit 2); no file is ever\n"
-	 "overwritten or written through a symbolic link.\n"
-	 "\n"
-	 "  -q, --quiet           print nothing but errors\n"},
-	{"help",
-	 "usage: aftermath help [COMMAND]\n"
-	 "\n"
-	 "Print the overview of every command, or the options of COMMAND.\n"},
+	{"init", "usage: aftermath init [DIR]\n"
+		 "\n"
+		 "Start a knowledge base in DIR (default: the current directory), which must be\n"
+		 "new or empty (a .git directory is allowed): site.yaml with every key explained,\n"
+		 "pages/start.md, an example postmortem that checks clean, .gitignore, and CI\n"
+		 "files for GitHub Actions (.github/workflows/aftermath.yml) and GitLab CI\n"
+		 "(.gitlab-ci.yml) that install this version of aftermath, check the postmortems\n"
+		 "and build the sites. A non-empty DIR is refused (exit 2); no file is ever\n"
+		 "overwritten or written through a symbolic link.\n"
+		 "\n"
+		 "  -q, --quiet           print nothing but errors\n"},
+	{"help", "usage: aftermath help [COMMAND]\n"
+		 "\n"
+		 "Print the overview of every command, or the options of COMMAND.\n"},
 };
 
 const char *help_usage(void)

@@ -1,10 +1,10 @@
 /* init: a new knowledge base from the shipped templates (see init.h). */
 #include "cmd/init.h"
 
-#include "cmd/cli.h"
 #include "base/diag.h"
 #include "base/fsutil.h"
 #include "base/util.h"
+#include "cmd/cli.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define INIT_USAGE 2
-#define INIT_IO 3
+#define INIT_IO	   3
 
 /* Template file -> where it goes in the knowledge base (dot files are kept
  * without their dot in the templates so that no tool skips them). */
@@ -80,7 +80,8 @@ static int open_subdir(int fd, const char *rel)
 {
 	char *copy = xstrdup(rel), *save = NULL;
 	int cur = dup(fd);
-	for (char *part = strtok_r(copy, "/", &save); part && cur >= 0; part = strtok_r(NULL, "/", &save)) {
+	for (char *part = strtok_r(copy, "/", &save); part && cur >= 0;
+	     part = strtok_r(NULL, "/", &save)) {
 		if (mkdirat(cur, part, 0777) < 0 && errno != EEXIST) {
 			close(cur);
 			cur = -1;
@@ -107,7 +108,8 @@ static int write_new(int fd, const char *rel, const char *data, size_t len)
 		if (dfd < 0)
 			return -1;
 	}
-	int out = openat(dfd, slash ? slash + 1 : rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int out = openat(dfd, slash ? slash + 1 : rel,
+			 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	int saved = errno;
 	if (dfd != fd)
 		close(dfd);
@@ -134,7 +136,9 @@ static int write_new(int fd, const char *rel, const char *data, size_t len)
 static char *fill(const char *text, const struct init_opts *o)
 {
 	static const char github[] = "https://github.com/";
-	const char *action = strncmp(o->upstream, github, strlen(github)) ? "OWNER/aftermath" : o->upstream + strlen(github);
+	const char *action = strncmp(o->upstream, github, strlen(github))
+				     ? "OWNER/aftermath"
+				     : o->upstream + strlen(github);
 	const char *names[] = {"{{version}}", "{{upstream}}", "{{action}}"};
 	const char *values[] = {o->version, o->upstream, action};
 	struct buf b = BUF_INIT;
@@ -164,8 +168,9 @@ static int read_templates(const struct init_opts *o, char **texts)
 		int ret = fs_read(path, &raw, &len);
 		diag_clear();
 		if (ret < 0) {
-			fail(INIT_IO, "cannot read the init template %s (%s: is aftermath installed whole?)", path,
-			     "expected the init/ directory beside the theme");
+			fail(INIT_IO,
+			     "cannot read the init template %s (%s: is aftermath installed whole?)",
+			     path, "expected the init/ directory beside the theme");
 			free(path);
 			return INIT_IO;
 		}
@@ -185,20 +190,26 @@ int init_run(const struct init_opts *o)
 		goto out;
 	struct stat st;
 	if (!lstat(o->dir, &st) && S_ISLNK(st.st_mode)) {
-		ret = fail(INIT_USAGE, "\"%s\" is a symbolic link%s (expected a new or empty directory, not a link to one)",
-			   o->dir, "");
+		ret = fail(
+			INIT_USAGE,
+			"\"%s\" is a symbolic link%s (expected a new or empty directory, not a link to one)",
+			o->dir, "");
 		goto out;
 	}
 	fd = open_root(o->dir);
 	if (fd < 0) {
-		ret = fail(INIT_USAGE, "cannot use \"%s\" for a knowledge base: %s (expected a new or empty directory)",
-			   o->dir, strerror(errno));
+		ret = fail(
+			INIT_USAGE,
+			"cannot use \"%s\" for a knowledge base: %s (expected a new or empty directory)",
+			o->dir, strerror(errno));
 		goto out;
 	}
 	char *other = first_entry(fd);
 	if (other) {
-		ret = fail(INIT_USAGE, "\"%s\" is not empty (it has \"%s\"); init writes only into a new or empty directory",
-			   o->dir, other);
+		ret = fail(
+			INIT_USAGE,
+			"\"%s\" is not empty (it has \"%s\"); init writes only into a new or empty directory",
+			o->dir, other);
 		free(other);
 		goto out;
 	}
@@ -211,8 +222,10 @@ int init_run(const struct init_opts *o)
 		}
 	}
 	if (!o->quiet && strpbrk(o->version, "+-"))
-		fprintf(stderr, "aftermath: note: %s is not a release: the CI files pin it all the same (edit them to a "
-				"release's version)\n", o->version);
+		fprintf(stderr,
+			"aftermath: note: %s is not a release: the CI files pin it all the same (edit them to a "
+			"release's version)\n",
+			o->version);
 	if (!o->quiet)
 		fprintf(stderr,
 			"aftermath: wrote a knowledge base in %s/ (aftermath %s); next: aftermath check %s && aftermath build %s\n",

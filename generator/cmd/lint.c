@@ -65,14 +65,18 @@ static int load_rule(struct lint *l, const char *path)
 	lua_getfield(L, -2, "check");
 	if (!lua_istable(L, -3) || !lua_isstring(L, -2) || !lua_isfunction(L, -1)) {
 		lua_pop(L, 3);
-		return error(&loc, "a lint rule must return a table with an id (text) and a check (function)");
+		return error(
+			&loc,
+			"a lint rule must return a table with an id (text) and a check (function)");
 	}
 	const char *id = lua_tostring(L, -2);
 	enum diag_level level = DIAG_WARNING;
 	bool off;
 	lua_getfield(L, -3, "level");
 	if (lua_isstring(L, -1) && parse_level(lua_tostring(L, -1), &level, &off) < 0)
-		error(&loc, "unknown level \"%s\" in rule %s (expected note, warning, error or off)", lua_tostring(L, -1), id);
+		error(&loc,
+		      "unknown level \"%s\" in rule %s (expected note, warning, error or off)",
+		      lua_tostring(L, -1), id);
 	lua_pop(L, 1);
 	struct rule *r = find_rule(l, id);
 	if (!r) {
@@ -100,8 +104,10 @@ static int apply_config(struct lint *l, const struct site *s)
 	if (!cfg)
 		return 0;
 	if (cfg->type != YN_MAP)
-		return error(&cfg->loc, "lint must be a mapping from rule id to off, note, warning or error (got %s)",
-			     ynode_kind(cfg));
+		return error(
+			&cfg->loc,
+			"lint must be a mapping from rule id to off, note, warning or error (got %s)",
+			ynode_kind(cfg));
 	for (size_t i = 0; i < cfg->n; i++) {
 		struct rule *r = find_rule(l, cfg->keys[i]);
 		const struct ynode *v = cfg->items[i];
@@ -110,8 +116,10 @@ static int apply_config(struct lint *l, const struct site *s)
 			continue;
 		}
 		if (v->type != YN_SCALAR || parse_level(v->scalar, &r->level, &r->off) < 0)
-			ret = error(&v->loc, "unknown level \"%s\" for lint rule %s (expected off, note, warning, error)",
-				    v->type == YN_SCALAR ? v->scalar : ynode_kind(v), r->id);
+			ret = error(
+				&v->loc,
+				"unknown level \"%s\" for lint rule %s (expected off, note, warning, error)",
+				v->type == YN_SCALAR ? v->scalar : ynode_kind(v), r->id);
 	}
 	return ret;
 }
@@ -193,16 +201,19 @@ static void push_texts(lua_State *L, const struct site *s, const struct postmort
 	static const char *const plain[] = {"title", "summary"};
 	for (size_t i = 0; i < ARRAY_SIZE(plain); i++)
 		push_text(L, &n, plain[i], ynode_get(f, site_field(s, plain[i])));
-	push_text(L, &n, "impact.description", ynode_get(ynode_get(f, site_field(s, "impact")), "description"));
+	push_text(L, &n, "impact.description",
+		  ynode_get(ynode_get(f, site_field(s, "impact")), "description"));
 	const struct ynode *cf = ynode_get(f, site_field(s, "contributing_factors"));
 	for (size_t i = 0; cf && cf->type == YN_SEQ && i < cf->n; i++) {
 		const struct ynode *it = cf->items[i];
-		push_text(L, &n, "contributing_factors", it->type == YN_MAP ? ynode_get(it, "name") : it);
+		push_text(L, &n, "contributing_factors",
+			  it->type == YN_MAP ? ynode_get(it, "name") : it);
 	}
 	const struct ynode *ai = ynode_get(f, site_field(s, "action_items"));
 	for (size_t i = 0; ai && ai->type == YN_SEQ && i < ai->n; i++) {
 		push_text(L, &n, "action_items.title", ynode_get(ai->items[i], "title"));
-		push_text(L, &n, "action_items.success_criteria", ynode_get(ai->items[i], "success_criteria"));
+		push_text(L, &n, "action_items.success_criteria",
+			  ynode_get(ai->items[i], "success_criteria"));
 	}
 	lua_setfield(L, -2, "texts");
 }

@@ -62,15 +62,19 @@ static int cmd_help(int argc, char **argv)
 		return usage_error("unexpected argument \"%s\" (expected one command)", argv[3]);
 	const char *text = help_command(argv[2]);
 	if (!text)
-		return usage_error("no help for \"%s\" (expected build, check, init, new, overdue, serve, stats or help)",
-				   argv[2]);
+		return usage_error(
+			"no help for \"%s\" (expected build, check, init, new, overdue, serve, stats or help)",
+			argv[2]);
 	fputs(text, stdout);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct options o = {.content_dir = "content", .out_dir = "public", .jobs = parallel_cpus(), .port = 8080};
+	struct options o = {.content_dir = "content",
+			    .out_dir = "public",
+			    .jobs = parallel_cpus(),
+			    .port = 8080};
 	if (argc < 2) {
 		fputs(help_usage(), stderr);
 		return EXIT_USAGE;
@@ -83,7 +87,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!help_command(o.command) || !strcmp(o.command, "help"))
-		return usage_error("unknown command \"%s\" (expected build, check, init, new, overdue, serve or stats)", o.command);
+		return usage_error(
+			"unknown command \"%s\" (expected build, check, init, new, overdue, serve or stats)",
+			o.command);
 	if (!strcmp(o.command, "overdue")) /* its own options (overdue.h) */
 		return overdue_main(argc - 1, argv + 1);
 	if (!strcmp(o.command, "init"))
@@ -96,9 +102,12 @@ int main(int argc, char **argv)
 	if (!strcmp(o.command, "init")) /* reads only what is shipped; writes O_NOFOLLOW */
 		return cmd_init(&o);
 	confine_roots(&o);
-	sandbox_set_limits(o.lua_memory_mb << 20, o.page_output_mb << 20); /* before any Lua state is made */
+	/* before any Lua state is made */
+	sandbox_set_limits(o.lua_memory_mb << 20, o.page_output_mb << 20);
 	if (o.explain && strcmp(o.command, "check"))
-		return usage_error("--explain is an option of check (aftermath check %s --explain FILE)", o.content_dir);
+		return usage_error(
+			"--explain is an option of check (aftermath check %s --explain FILE)",
+			o.content_dir);
 	if (!strcmp(o.command, "stats"))
 		return cmd_stats(&o);
 	if (!strcmp(o.command, "new")) {

@@ -18,7 +18,8 @@ static int check_new_options(const struct options *o)
 			return usage_error("%s is not valid UTF-8 (expected UTF-8 text)", names[i]);
 	for (size_t i = 0; i < o->nservices; i++)
 		if (utf8_valid(o->services[i], strlen(o->services[i])) < strlen(o->services[i]))
-			return usage_error("%s is not valid UTF-8 (expected UTF-8 text)", "--service");
+			return usage_error("%s is not valid UTF-8 (expected UTF-8 text)",
+					   "--service");
 	struct when w;
 	if (o->date && (strlen(o->date) != 10 || when_parse(&w, o->date) < 0 || w.has_time))
 		return usage_error("invalid --date \"%s\" (expected YYYY-MM-DD)", o->date);
@@ -48,8 +49,12 @@ int cmd_new(struct options *o)
 	/* Existing files only matter for their ids: their problems are check's job. */
 	corpus_load(&c, o->content_dir, PROFILE_INTERNAL, o->jobs, false);
 	diag_clear();
-	struct newpm_opts no = {.title = o->title, .date = o->date ? o->date : o->as_of, .owner = owner,
-				.owner_given = o->owner != NULL, .severity = o->severity, .services = o->services,
+	struct newpm_opts no = {.title = o->title,
+				.date = o->date ? o->date : o->as_of,
+				.owner = owner,
+				.owner_given = o->owner != NULL,
+				.severity = o->severity,
+				.services = o->services,
 				.nservices = o->nservices};
 	ret = newpm_create(&c, dirs, 2, &no, &path);
 	corpus_release(&c);
@@ -60,7 +65,8 @@ int cmd_new(struct options *o)
 	}
 	printf("%s\n", path);
 	if (!o->quiet)
-		fprintf(stderr, "aftermath: wrote %s; fill it in, then run: aftermath check %s\n", path, o->content_dir);
+		fprintf(stderr, "aftermath: wrote %s; fill it in, then run: aftermath check %s\n",
+			path, o->content_dir);
 out:
 	free(path);
 	free(git_user);

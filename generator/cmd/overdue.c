@@ -29,8 +29,8 @@ struct overdue_opts {
 	const char *dir;
 	enum format format;
 	const char *owner, *service;
-	int fail_on;          /* 0: never; PRI_MUST, PRI_SHOULD or FAIL_ANY */
-	char *base_url;       /* ending in '/', or NULL */
+	int fail_on;	/* 0: never; PRI_MUST, PRI_SHOULD or FAIL_ANY */
+	char *base_url; /* ending in '/', or NULL */
 	char as_of[11];
 	bool outside;
 };
@@ -64,12 +64,24 @@ static int usage(const char *fmt, const char *arg)
 
 static int parse_opts(struct overdue_opts *o, int argc, char **argv)
 {
-	enum { OPT_FORMAT = 256, OPT_OWNER, OPT_SERVICE, OPT_FAIL_ON, OPT_BASE_URL, OPT_AS_OF, OPT_OUTSIDE };
+	enum {
+		OPT_FORMAT = 256,
+		OPT_OWNER,
+		OPT_SERVICE,
+		OPT_FAIL_ON,
+		OPT_BASE_URL,
+		OPT_AS_OF,
+		OPT_OUTSIDE
+	};
 	static const struct option longopts[] = {
-		{"format", required_argument, NULL, OPT_FORMAT},   {"owner", required_argument, NULL, OPT_OWNER},
-		{"service", required_argument, NULL, OPT_SERVICE}, {"fail-on", required_argument, NULL, OPT_FAIL_ON},
-		{"base-url", required_argument, NULL, OPT_BASE_URL}, {"as-of", required_argument, NULL, OPT_AS_OF},
-		{"allow-outside-links", no_argument, NULL, OPT_OUTSIDE}, {"help", no_argument, NULL, 'h'},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"owner", required_argument, NULL, OPT_OWNER},
+		{"service", required_argument, NULL, OPT_SERVICE},
+		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"base-url", required_argument, NULL, OPT_BASE_URL},
+		{"as-of", required_argument, NULL, OPT_AS_OF},
+		{"allow-outside-links", no_argument, NULL, OPT_OUTSIDE},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *as_of = NULL;
@@ -86,7 +98,9 @@ static int parse_opts(struct overdue_opts *o, int argc, char **argv)
 			else if (!strcmp(optarg, "json"))
 				o->format = FMT_JSON;
 			else
-				return usage("unknown format \"%s\" (expected text, markdown or json)", optarg);
+				return usage(
+					"unknown format \"%s\" (expected text, markdown or json)",
+					optarg);
 			break;
 		case OPT_OWNER: o->owner = optarg; break;
 		case OPT_SERVICE: o->service = optarg; break;
@@ -98,12 +112,18 @@ static int parse_opts(struct overdue_opts *o, int argc, char **argv)
 			else if (!strcmp(optarg, "any"))
 				o->fail_on = FAIL_ANY;
 			else
-				return usage("unknown --fail-on \"%s\" (expected must, should or any)", optarg);
+				return usage(
+					"unknown --fail-on \"%s\" (expected must, should or any)",
+					optarg);
 			break;
 		case OPT_BASE_URL:
-			if (!url_safe(optarg) || !(str_starts(optarg, "http://") || str_starts(optarg, "https://")))
-				return usage("--base-url \"%s\" is not allowed (expected an absolute http or https URL)", optarg);
-			o->base_url = str_ends(optarg, "/") ? xstrdup(optarg) : xstrfmt("%s/", optarg);
+			if (!url_safe(optarg) ||
+			    !(str_starts(optarg, "http://") || str_starts(optarg, "https://")))
+				return usage(
+					"--base-url \"%s\" is not allowed (expected an absolute http or https URL)",
+					optarg);
+			o->base_url =
+				str_ends(optarg, "/") ? xstrdup(optarg) : xstrfmt("%s/", optarg);
 			break;
 		case OPT_AS_OF: as_of = optarg; break;
 		case OPT_OUTSIDE: o->outside = true; break;
@@ -293,10 +313,11 @@ static void json_item(struct buf *b, const struct digest *d, size_t index)
 	buf_add_json_str(b, item_owner(d, it));
 	buf_adds(b, ", \"priority\": ");
 	buf_add_json_str(b, a->priority == PRI_NONE ? NULL : priority_name(a->priority));
-	buf_addf(b, ", \"status\": \"%s\", \"due\": \"%s\", \"due_source\": \"%s\", ", ai_status_name(a->status), due,
-		 a->due_by_policy ? "policy" : "written");
-	buf_addf(b, "\"%s\": %lld, \"escalated\": %s, \"escalated_to\": [", it->overdue ? "days_overdue" : "days_left",
-		 (long long)it->days, it->escalated ? "true" : "false");
+	buf_addf(b, ", \"status\": \"%s\", \"due\": \"%s\", \"due_source\": \"%s\", ",
+		 ai_status_name(a->status), due, a->due_by_policy ? "policy" : "written");
+	buf_addf(b, "\"%s\": %lld, \"escalated\": %s, \"escalated_to\": [",
+		 it->overdue ? "days_overdue" : "days_left", (long long)it->days,
+		 it->escalated ? "true" : "false");
 	const char *to[16];
 	size_t n = it->escalated ? followup_escalate_to(d->g, it->pm, to, ARRAY_SIZE(to)) : 0;
 	for (size_t k = 0; k < n; k++) {
@@ -331,8 +352,8 @@ static void json_writeup(struct buf *b, const struct digest *d, size_t index)
 	buf_add_json_str(b, d->c->site.severities[pm->severity]);
 	buf_addf(b, ", \"status\": \"%s\", \"owner\": ", status_name(pm->status));
 	buf_add_json_str(b, pm_owner(d, w->pm));
-	buf_addf(b, ", \"from\": \"%s\", \"due\": \"%s\", \"days_late\": %lld, \"url\": ", from, due,
-		 (long long)w->days_late);
+	buf_addf(b, ", \"from\": \"%s\", \"due\": \"%s\", \"days_late\": %lld, \"url\": ", from,
+		 due, (long long)w->days_late);
 	char *url = pm_url(d, w->pm);
 	buf_add_json_str(b, url);
 	free(url);
@@ -344,14 +365,18 @@ static const char *const list_key[] = {"overdue", "due_soon", "escalated", "late
 static void format_json(struct buf *b, const struct digest *d)
 {
 	const struct policy *p = &d->c->site.policy;
-	buf_addf(b, "{\"as_of\": \"%s\",\n \"policy\": {\"due_soon_days\": %d, \"escalate_after_days\": ", d->o->as_of,
-		 p->due_soon);
+	buf_addf(
+		b,
+		"{\"as_of\": \"%s\",\n \"policy\": {\"due_soon_days\": %d, \"escalate_after_days\": ",
+		d->o->as_of, p->due_soon);
 	if (p->escalate_after == POLICY_NONE)
 		buf_adds(b, "null");
 	else
 		buf_addf(b, "%d", p->escalate_after);
-	buf_addf(b, "},\n \"counts\": {\"overdue\": %zu, \"due_soon\": %zu, \"escalated\": %zu, \"late_write_ups\": %zu},\n \"owners\": [",
-		 d->counts[G_OVERDUE], d->counts[G_SOON], d->counts[G_ESCALATED], d->counts[G_LATE]);
+	buf_addf(
+		b,
+		"},\n \"counts\": {\"overdue\": %zu, \"due_soon\": %zu, \"escalated\": %zu, \"late_write_ups\": %zu},\n \"owners\": [",
+		d->counts[G_OVERDUE], d->counts[G_SOON], d->counts[G_ESCALATED], d->counts[G_LATE]);
 	for (size_t i = 0; i < d->ngroups; i++) {
 		const struct group *gr = &d->groups[i];
 		buf_adds(b, i ? ",\n  {\"owner\": " : "\n  {\"owner\": ");
@@ -460,17 +485,19 @@ static void text_writeup(struct buf *b, const struct digest *d, size_t index)
 	add_text(b, d, pm->title);
 	buf_adds(b, md ? "** — " : " — ");
 	add_text(b, d, d->c->site.severities[pm->severity]);
-	buf_addf(b, ", %s, write-up due %s · %lld day%s late\n", status_name(pm->status), due, (long long)w->days_late,
-		 w->days_late == 1 ? "" : "s");
+	buf_addf(b, ", %s, write-up due %s · %lld day%s late\n", status_name(pm->status), due,
+		 (long long)w->days_late, w->days_late == 1 ? "" : "s");
 }
 
 static void format_text(struct buf *b, const struct digest *d)
 {
-	static const char *const heads[] = {"Overdue", "Due soon", "Escalated to you", "Late write-ups"};
+	static const char *const heads[] = {"Overdue", "Due soon", "Escalated to you",
+					    "Late write-ups"};
 	bool md = d->o->format == FMT_MARKDOWN;
 	buf_addf(b, "%sFollow-through as of %s\n\n", md ? "## " : "", d->o->as_of);
-	buf_addf(b, "%zu overdue (%zu escalated), %zu due soon, %zu late write-up%s.\n", d->counts[G_OVERDUE],
-		 d->counts[G_ESCALATED], d->counts[G_SOON], d->counts[G_LATE], d->counts[G_LATE] == 1 ? "" : "s");
+	buf_addf(b, "%zu overdue (%zu escalated), %zu due soon, %zu late write-up%s.\n",
+		 d->counts[G_OVERDUE], d->counts[G_ESCALATED], d->counts[G_SOON], d->counts[G_LATE],
+		 d->counts[G_LATE] == 1 ? "" : "s");
 	if (!d->ngroups)
 		buf_adds(b, md ? "\nNothing to follow up.\n" : "Nothing to follow up.\n");
 	for (size_t i = 0; i < d->ngroups; i++) {

@@ -19,7 +19,8 @@ struct site_model {
 
 enum {
 	MODEL_SOURCES = 1, /* keep each postmortem's Markdown source (lint rules read it) */
-	MODEL_AS_WRITTEN = 2, /* leave public.strip to the caller (check's lint rules judge the sources as written) */
+	/* leave public.strip to the caller (check's lint rules judge the sources as written) */
+	MODEL_AS_WRITTEN = 2,
 };
 
 /* Load o->content_dir for o->profile into *m; problems are diagnostics (see report()). */

@@ -38,7 +38,9 @@ char *newpm_next_id(const char *pattern, int year, const struct strmap *ids)
 	const char *end = seq ? strchr(seq, '}') : NULL;
 	if (!seq || !end) {
 		struct loc loc = {"site.yaml", 0, 0};
-		error(&loc, "id_pattern \"%s\" has no {seq} part (expected e.g. \"PM-{year}-{seq:3}\")", pattern);
+		error(&loc,
+		      "id_pattern \"%s\" has no {seq} part (expected e.g. \"PM-{year}-{seq:3}\")",
+		      pattern);
 		return NULL;
 	}
 	int width = seq[4] == ':' ? atoi(seq + 5) : 1;
@@ -48,8 +50,8 @@ char *newpm_next_id(const char *pattern, int year, const struct strmap *ids)
 	long next = 1;
 	for (size_t i = 0; i < ids->cap; i++) {
 		const char *id = ids->e[i].key;
-		if (!id || !str_starts(id, buf_cstr(&prefix)) || strlen(id) < prefix.len + suffix.len ||
-		    !str_ends(id, buf_cstr(&suffix)))
+		if (!id || !str_starts(id, buf_cstr(&prefix)) ||
+		    strlen(id) < prefix.len + suffix.len || !str_ends(id, buf_cstr(&suffix)))
 			continue;
 		const char *p = id + prefix.len, *q = id + strlen(id) - suffix.len;
 		if (p == q)
@@ -61,8 +63,11 @@ char *newpm_next_id(const char *pattern, int year, const struct strmap *ids)
 		if (digits && v >= next)
 			next = v + 1;
 	}
-	char *id = xstrfmt("%s%0*ld%s", buf_cstr(&prefix), width < 1 ? 1 : width > 9 ? 9 : width, next,
-			   buf_cstr(&suffix));
+	char *id = xstrfmt("%s%0*ld%s", buf_cstr(&prefix),
+			   width < 1   ? 1
+			   : width > 9 ? 9
+				       : width,
+			   next, buf_cstr(&suffix));
 	buf_release(&prefix);
 	buf_release(&suffix);
 	return id;
@@ -73,7 +78,8 @@ char *newpm_next_id(const char *pattern, int year, const struct strmap *ids)
 /* Plain (unquoted) only for a simple name that YAML reads back as that text. */
 static bool plain_safe(const char *v)
 {
-	static const char *const words[] = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"};
+	static const char *const words[] = {"null", "true", "false", "yes", "no",
+					    "on",   "off",  "y",     "n"};
 	if (!isalpha((unsigned char)*v))
 		return false;
 	for (const char *p = v; *p; p++)
@@ -165,7 +171,8 @@ static void fill_line(struct buf *out, const char *p, size_t n, const struct sca
 	const char *end = p + n;
 	while (p < end) {
 		const char *open = memmem(p, (size_t)(end - p), "{{", 2);
-		const char *close = open ? memmem(open + 2, (size_t)(end - open - 2), "}}", 2) : NULL;
+		const char *close =
+			open ? memmem(open + 2, (size_t)(end - open - 2), "}}", 2) : NULL;
 		if (!close) {
 			buf_add(out, p, (size_t)(end - p));
 			return;
@@ -215,7 +222,8 @@ static char *read_template(const char *const *dirs, size_t n)
 	char *data = newpm_template(dirs, n);
 	if (!data) {
 		struct loc loc = {dirs[n - 1], 0, 0};
-		error(&loc, "no postmortem template (expected new/postmortem.md in the site's or the theme's layouts)");
+		error(&loc,
+		      "no postmortem template (expected new/postmortem.md in the site's or the theme's layouts)");
 	}
 	return data;
 }
@@ -234,7 +242,8 @@ const char *newpm_default_severity(const struct site *s)
  * was checked against, or with no place when site.yaml does not have the key
  * (the defaults apply) or key is NULL.
  */
-static int option_error(const struct site *s, const char *key, const char *fmt, const char *a, const char *b)
+static int option_error(const struct site *s, const char *key, const char *fmt, const char *a,
+			const char *b)
 {
 	for (size_t i = 0; key && s->front && s->front->type == YN_MAP && i < s->front->n; i++)
 		if (!strcmp(s->front->keys[i], key))
@@ -252,7 +261,8 @@ static int check_severity(const struct site *s, const char *name, const char **o
 	struct buf exp = BUF_INIT;
 	for (size_t k = 0; k < s->nseverities; k++)
 		buf_addf(&exp, "%s%s", k ? ", " : "", s->severities[k]);
-	option_error(s, "severities", "unknown severity \"%s\" in --severity (expected %s)", name, buf_cstr(&exp));
+	option_error(s, "severities", "unknown severity \"%s\" in --severity (expected %s)", name,
+		     buf_cstr(&exp));
 	buf_release(&exp);
 	return -1;
 }
@@ -263,15 +273,18 @@ static int add_service(const struct site *s, struct scaffold *v, const char *nam
 	bool named = *slug != '\0';
 	free(slug);
 	if (!named)
-		return option_error(s, NULL, "service \"%s\" in --service has no letters or digits%s", name,
+		return option_error(s, NULL,
+				    "service \"%s\" in --service has no letters or digits%s", name,
 				    " (expected a name such as checkout-api)");
 	const char *spelling = name;
 	if (s->has_registry && !(spelling = site_service_registered(s, name))) {
 		struct buf exp = BUF_INIT;
 		for (size_t i = 0; i < s->nservices; i++)
 			buf_addf(&exp, "%s%s", i ? ", " : "", s->services[i].name);
-		option_error(s, "services", "unknown service \"%s\" in --service (expected one of site.yaml's services: %s)",
-			     name, buf_cstr(&exp));
+		option_error(
+			s, "services",
+			"unknown service \"%s\" in --service (expected one of site.yaml's services: %s)",
+			name, buf_cstr(&exp));
 		buf_release(&exp);
 		return -1;
 	}
@@ -322,12 +335,15 @@ static int check_options(const struct site *s, const struct newpm_opts *o, struc
 /* A value given on the command line that the template has no place for: a warning, not a silent loss. */
 static void unused_options(const char *tpl, const struct newpm_opts *o, struct scaffold *v)
 {
-	static const char *const keys[] = {"{{severity}}", "{{services}}", "{{owner}}", "{{title}}"};
-	const bool given[] = {o->severity != NULL, v->nservices > 0, o->owner_given && v->owner, o->title != NULL};
+	static const char *const keys[] = {"{{severity}}", "{{services}}", "{{owner}}",
+					   "{{title}}"};
+	const bool given[] = {o->severity != NULL, v->nservices > 0, o->owner_given && v->owner,
+			      o->title != NULL};
 	static const char *const flags[] = {"--severity", "--service", "--owner", "--title"};
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (given[i] && !strstr(tpl, keys[i]))
-			warning(NULL, "%s is not written: the template has no %s (expected it in layouts/new/postmortem.md)",
+			warning(NULL,
+				"%s is not written: the template has no %s (expected it in layouts/new/postmortem.md)",
 				flags[i], keys[i]);
 }
 
@@ -376,8 +392,10 @@ char *newpm_git_user(const char *dir)
 int newpm_create(const struct corpus *c, const char *const *layout_dirs, size_t ndirs,
 		 const struct newpm_opts *o, char **path)
 {
-	struct scaffold v = {.title = o->title && *o->title ? o->title : NEWPM_DEFAULT_TITLE, .date = o->date,
-			     .owner = o->owner && *o->owner ? o->owner : NULL, .site = &c->site};
+	struct scaffold v = {.title = o->title && *o->title ? o->title : NEWPM_DEFAULT_TITLE,
+			     .date = o->date,
+			     .owner = o->owner && *o->owner ? o->owner : NULL,
+			     .site = &c->site};
 	char *tpl = NULL, *slug = NULL, *dir = NULL, *id = NULL;
 	struct buf text = BUF_INIT;
 	int ret = -2;
@@ -401,7 +419,9 @@ int newpm_create(const struct corpus *c, const char *const *layout_dirs, size_t 
 	int fd = open(*path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	struct loc loc = {*path, 0, 0};
 	if (fd < 0) {
-		error(&loc, errno == EEXIST ? "file already exists; not overwritten" : "cannot create file: %s",
+		error(&loc,
+		      errno == EEXIST ? "file already exists; not overwritten"
+				      : "cannot create file: %s",
 		      strerror(errno));
 		goto out;
 	}

@@ -27,11 +27,12 @@ char *newpm_next_id(const char *pattern, int year, const struct strmap *ids);
 #define NEWPM_DEFAULT_TITLE "Untitled incident"
 
 struct newpm_opts {
-	const char *title;           /* NULL: NEWPM_DEFAULT_TITLE */
-	const char *date;            /* "YYYY-MM-DD" */
-	const char *owner;           /* NULL: no owner */
-	bool owner_given;            /* owner came from --owner (a template without {{owner}} is told) */
-	const char *severity;        /* NULL: the site's default */
+	const char *title; /* NULL: NEWPM_DEFAULT_TITLE */
+	const char *date;  /* "YYYY-MM-DD" */
+	const char *owner; /* NULL: no owner */
+	/* owner came from --owner (a template without {{owner}} is told) */
+	bool owner_given;
+	const char *severity;	     /* NULL: the site's default */
 	const char *const *services; /* each a name or a comma-separated list */
 	size_t nservices;
 };

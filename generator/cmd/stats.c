@@ -7,8 +7,8 @@
 static void stats_row(struct buf *b, const char *name, const struct counts *c)
 {
 	double rate;
-	buf_addf(b, "  %-32.32s %6zu %6zu %6zu %6zu %6zu %7zu   ", name, c->total, c->done, c->open, c->in_progress,
-		 c->wont_do, c->overdue);
+	buf_addf(b, "  %-32.32s %6zu %6zu %6zu %6zu %6zu %7zu   ", name, c->total, c->done, c->open,
+		 c->in_progress, c->wont_do, c->overdue);
 	if (counts_rate(c, &rate))
 		buf_addf(b, "%5.1f%%\n", rate * 100.0);
 	else
@@ -17,15 +17,16 @@ static void stats_row(struct buf *b, const char *name, const struct counts *c)
 
 static void stats_header(struct buf *b, const char *title)
 {
-	buf_addf(b, "\n%-34s %6s %6s %6s %6s %6s %7s   %6s\n", title, "total", "done", "open", "doing", "wont", "overdue",
-		 "done%");
+	buf_addf(b, "\n%-34s %6s %6s %6s %6s %6s %7s   %6s\n", title, "total", "done", "open",
+		 "doing", "wont", "overdue", "done%");
 }
 
 /* The same figures as api/stats.json, as a table for people. */
-static void stats_text(struct buf *b, const struct corpus *c, const struct graph *g, const struct figures *f,
-		       const char *as_of)
+static void stats_text(struct buf *b, const struct corpus *c, const struct graph *g,
+		       const struct figures *f, const char *as_of)
 {
-	buf_addf(b, "%zu %s, as of %s (%s profile)\n", c->npms, plural(c->npms, "postmortem", "postmortems"), as_of,
+	buf_addf(b, "%zu %s, as of %s (%s profile)\n", c->npms,
+		 plural(c->npms, "postmortem", "postmortems"), as_of,
 		 c->profile == PROFILE_PUBLIC ? "public" : "internal");
 	stats_header(b, "action items");
 	stats_row(b, "all", &f->total);
@@ -40,8 +41,8 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 			stats_row(b, g->nodes[kinds[k]][n].name, &f->node[kinds[k]][n]);
 	}
 	const struct insights *in = &f->in;
-	buf_addf(b, "\n%-34s %6s %14s %14s %14s\n", "minutes to (median / p90)", "count", "detect", "mitigate",
-		 "resolve");
+	buf_addf(b, "\n%-34s %6s %14s %14s %14s\n", "minutes to (median / p90)", "count", "detect",
+		 "mitigate", "resolve");
 	for (size_t s = 0; s < c->site.nseverities; s++) {
 		const struct duration_row *r = &in->by_severity[s];
 		const struct dist *d[3] = {&r->detect, &r->mitigate, &r->resolve};
@@ -56,7 +57,8 @@ static void stats_text(struct buf *b, const struct corpus *c, const struct graph
 	}
 	buf_addf(b, "\n%zu %s, %zu %s (durations exclude them), %zu %s", in->incidents,
 		 plural(in->incidents, "incident", "incidents"), in->near_misses,
-		 plural(in->near_misses, "near-miss", "near-misses"), in->drills, plural(in->drills, "drill", "drills"));
+		 plural(in->near_misses, "near-miss", "near-misses"), in->drills,
+		 plural(in->drills, "drill", "drills"));
 	if (in->drafts) /* incidents whose times are still being written down */
 		buf_addf(b, "; %zu %s still draft (left out of durations)", in->drafts,
 			 plural(in->drafts, "incident", "incidents"));
@@ -79,7 +81,8 @@ int cmd_stats(struct options *o)
 			api_stats_json(&b, &m.c, &m.g, &m.f, o->as_of);
 		else
 			stats_text(&b, &m.c, &m.g, &m.f, o->as_of);
-		if (o->format != DIAG_JSON) { /* names from content, shown on a terminal: no control characters */
+		/* names from content, shown on a terminal: no control characters */
+		if (o->format != DIAG_JSON) {
 			struct buf shown = BUF_INIT;
 			buf_add_visible(&shown, buf_cstr(&b), true);
 			buf_release(&b);

@@ -38,8 +38,8 @@ void steps_begin(struct steps *s, const struct options *o)
 static void step_end(struct steps *s)
 {
 	if (s->name && s->o->timings)
-		fprintf(stderr, "timings: %s %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n", s->name, now_seconds() - s->wall,
-			cpu_seconds() - s->cpu, peak_mb());
+		fprintf(stderr, "timings: %s %.3f s (cpu %.3f s, peak RSS so far %ld MB)\n",
+			s->name, now_seconds() - s->wall, cpu_seconds() - s->cpu, peak_mb());
 	s->name = NULL;
 }
 

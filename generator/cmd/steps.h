@@ -13,9 +13,9 @@
 
 struct steps {
 	const struct options *o;
-	const char *name;  /* the running step's name in --timings (NULL: none) */
-	double wall, cpu;  /* when it began */
-	double start;      /* when the command began */
+	const char *name; /* the running step's name in --timings (NULL: none) */
+	double wall, cpu; /* when it began */
+	double start;	  /* when the command began */
 };
 
 void steps_begin(struct steps *s, const struct options *o);

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void json_slugs(struct buf *b, const struct graph *g, enum term_kind k, const size_t *v, size_t n)
+static void json_slugs(struct buf *b, const struct graph *g, enum term_kind k, const size_t *v,
+		       size_t n)
 {
 	buf_addch(b, '[');
 	for (size_t i = 0; i < n; i++) {
@@ -56,7 +57,8 @@ static void json_taxonomies(struct buf *b, const struct graph *g, const struct p
 	buf_addch(b, '}');
 }
 
-void api_postmortems_json(struct buf *b, const struct corpus *c, const struct graph *g, const struct figures *f)
+void api_postmortems_json(struct buf *b, const struct corpus *c, const struct graph *g,
+			  const struct figures *f)
 {
 	buf_addch(b, '[');
 	for (size_t i = 0; i < c->npms; i++) {
@@ -70,8 +72,8 @@ void api_postmortems_json(struct buf *b, const struct corpus *c, const struct gr
 		buf_add_json_str(b, pm->title);
 		buf_addf(b, ", \"date\": \"%s\", \"severity\": ", date);
 		buf_add_json_str(b, c->site.severities[pm->severity]);
-		buf_addf(b, ", \"status\": \"%s\", \"visibility\": \"%s\", \"url\": ", status_name(pm->status),
-			 visibility_name(pm->visibility));
+		buf_addf(b, ", \"status\": \"%s\", \"visibility\": \"%s\", \"url\": ",
+			 status_name(pm->status), visibility_name(pm->visibility));
 		buf_adds(b, "\"postmortems/");
 		buf_add_json(b, pm->slug, strlen(pm->slug));
 		buf_adds(b, "/\", \"services\": ");
@@ -115,8 +117,8 @@ static void group_close(struct buf *b, bool first)
 }
 
 /* by_service, by_factor (nodes with postmortems) or by_owner (owners of items), by slug. */
-static void nodes_json(struct buf *b, const char *name, const struct graph *g, const struct figures *f,
-		       enum term_kind k)
+static void nodes_json(struct buf *b, const char *name, const struct graph *g,
+		       const struct figures *f, enum term_kind k)
 {
 	bool first = true;
 	group_open(b, name);
@@ -132,19 +134,22 @@ static void dist_json(struct buf *b, const char *name, const struct dist *d)
 	if (!d->count)
 		buf_adds(b, "{\"count\": 0, \"median\": null, \"p90\": null}");
 	else
-		buf_addf(b, "{\"count\": %zu, \"median\": %.10g, \"p90\": %lld}", d->count, d->median, d->p90);
+		buf_addf(b, "{\"count\": %zu, \"median\": %.10g, \"p90\": %lld}", d->count,
+			 d->median, d->p90);
 }
 
-void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g, const struct figures *f,
-		    const char *as_of)
+void api_stats_json(struct buf *b, const struct corpus *c, const struct graph *g,
+		    const struct figures *f, const char *as_of)
 {
 	bool first;
-	buf_addf(b, "{\"as_of\": \"%s\", \"profile\": \"%s\", \"postmortems\": %zu,\n \"action_items\": ", as_of,
-		 c->profile == PROFILE_PUBLIC ? "public" : "internal", c->npms);
+	buf_addf(
+		b,
+		"{\"as_of\": \"%s\", \"profile\": \"%s\", \"postmortems\": %zu,\n \"action_items\": ",
+		as_of, c->profile == PROFILE_PUBLIC ? "public" : "internal", c->npms);
 	counts_json(b, &f->total);
 	/* where the due dates came from: written in the postmortem, from site.yaml's policy (policy.h), or none */
-	buf_addf(b, ",\n \"due_dates\": {\"written\": %zu, \"policy\": %zu, \"none\": %zu}", f->due_written,
-		 f->due_policy, f->due_none);
+	buf_addf(b, ",\n \"due_dates\": {\"written\": %zu, \"policy\": %zu, \"none\": %zu}",
+		 f->due_written, f->due_policy, f->due_none);
 	nodes_json(b, "by_service", g, f, TERM_SERVICE);
 	nodes_json(b, "by_factor", g, f, TERM_FACTOR);
 	nodes_json(b, "by_owner", g, f, TERM_OWNER);
@@ -228,17 +233,21 @@ void api_actions_csv(struct buf *b, const struct corpus *c, int64_t as_of_day)
 			buf_addch(b, ',');
 			csv_field(b, a->title);
 			buf_addch(b, ',');
-			csv_field(b, a->owner); /* NULL when public.strip removed it (publish/profile.h) */
-			buf_addf(b, ",%s,%s,%s,", due, ai_status_name(a->status), priority_name(a->priority));
+			/* NULL when public.strip removed it (publish/profile.h) */
+			csv_field(b, a->owner);
+			buf_addf(b, ",%s,%s,%s,", due, ai_status_name(a->status),
+				 priority_name(a->priority));
 			csv_field(b, a->ticket);
 			buf_addf(b, ",%s,%s\r\n", ai_overdue(a, as_of_day) ? "true" : "false",
-				 !a->due.set ? "" : a->due_by_policy ? "policy" : "written");
+				 !a->due.set	    ? ""
+				 : a->due_by_policy ? "policy"
+						    : "written");
 		}
 	}
 }
 
-int api_write(const struct corpus *c, const struct graph *g, const struct figures *f, const struct render_opts *o,
-	      struct output *out)
+int api_write(const struct corpus *c, const struct graph *g, const struct figures *f,
+	      const struct render_opts *o, struct output *out)
 {
 	struct buf b = BUF_INIT;
 	int ret = 0;

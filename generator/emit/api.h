@@ -10,20 +10,20 @@
 #ifndef AFTERMATH_API_H
 #define AFTERMATH_API_H
 
-#include "load/corpus.h"
+#include "analyze/figures.h"
 #include "analyze/graph.h"
 #include "base/output.h"
-#include "analyze/figures.h"
+#include "load/corpus.h"
 #include "model/renderopts.h"
 
-int api_write(const struct corpus *c, const struct graph *g, const struct figures *f, const struct render_opts *o,
-	      struct output *out);
+int api_write(const struct corpus *c, const struct graph *g, const struct figures *f,
+	      const struct render_opts *o, struct output *out);
 
 /* The three files' contents, for tests and `aftermath stats`. */
-void api_postmortems_json(struct buf *out, const struct corpus *c, const struct graph *g, const struct figures *f);
-void api_stats_json(struct buf *out, const struct corpus *c, const struct graph *g, const struct figures *f,
-		    const char *as_of);
+void api_postmortems_json(struct buf *out, const struct corpus *c, const struct graph *g,
+			  const struct figures *f);
+void api_stats_json(struct buf *out, const struct corpus *c, const struct graph *g,
+		    const struct figures *f, const char *as_of);
 void api_actions_csv(struct buf *out, const struct corpus *c, int64_t as_of_day);
-
 
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #define ALARM_TRIGGER "-P3D" /* the reminder: three days before the due date */
-#define MAX_LINE 75          /* octets of a content line before it is folded (RFC 5545 3.1) */
+#define MAX_LINE      75     /* octets of a content line before it is folded (RFC 5545 3.1) */
 
 void ical_text(struct buf *b, const char *s)
 {
@@ -88,8 +88,10 @@ struct feed {
 
 static void begin_calendar(struct buf *b, struct feed *f, const char *name)
 {
-	buf_adds(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//aftermath//follow-through//EN\r\nCALSCALE:GREGORIAN\r\n"
-		    "METHOD:PUBLISH\r\n");
+	buf_adds(
+		b,
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//aftermath//follow-through//EN\r\nCALSCALE:GREGORIAN\r\n"
+		"METHOD:PUBLISH\r\n");
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "%s: %s", f->c->site.title, name);
 	prop_text(b, &f->tmp, "X-WR-CALNAME", buf_cstr(&title));
@@ -111,7 +113,8 @@ static void add_event(struct buf *b, struct feed *f, size_t pm_index, size_t k)
 	buf_addf(b, "DTSTART;VALUE=DATE:%s\r\nDTEND;VALUE=DATE:%s\r\n", start, end);
 	prop_text(b, &f->tmp, "SUMMARY", a->title);
 	buf_reset(&v);
-	buf_addf(&v, "Action item of %s: %s\nStatus: %s", pm->id, pm->title, ai_status_name(a->status));
+	buf_addf(&v, "Action item of %s: %s\nStatus: %s", pm->id, pm->title,
+		 ai_status_name(a->status));
 	if (a->owner)
 		buf_addf(&v, "\nOwner: %s", a->owner);
 	if (a->priority != PRI_NONE)
@@ -146,7 +149,8 @@ static bool listed(const struct action_item *a)
  * corpus's owner and service calendars are 17 MB together): the node's
  * postmortems in corpus order, and for an owner only the items they own.
  */
-static int write_nodes(struct feed *f, enum term_kind k, const char *what, const char *dir, struct output *out)
+static int write_nodes(struct feed *f, enum term_kind k, const char *what, const char *dir,
+		       struct output *out)
 {
 	int ret = 0;
 	struct buf b = BUF_INIT;
@@ -162,7 +166,8 @@ static int write_nodes(struct feed *f, enum term_kind k, const char *what, const
 			const struct postmortem *pm = &f->c->pms[nd->pms[p]];
 			const size_t *owner = f->g->pm[nd->pms[p]].ai_owner;
 			for (size_t a = 0; a < pm->nactions; a++)
-				if (listed(&pm->actions[a]) && (k != TERM_OWNER || (owner && owner[a] == i)))
+				if (listed(&pm->actions[a]) &&
+				    (k != TERM_OWNER || (owner && owner[a] == i)))
 					add_event(&b, f, nd->pms[p], a);
 		}
 		char *path = xstrfmt("actions/calendar/%s/%s.ics", dir, nd->slug);
@@ -173,9 +178,11 @@ static int write_nodes(struct feed *f, enum term_kind k, const char *what, const
 	return ret;
 }
 
-int calendar_write(const struct corpus *c, const struct graph *g, const struct render_opts *o, struct output *out)
+int calendar_write(const struct corpus *c, const struct graph *g, const struct render_opts *o,
+		   struct output *out)
 {
-	if (!c->allow.owners) /* calendars per owner name people: internal builds only (publish/profile.h) */
+	/* calendars per owner name people: internal builds only (publish/profile.h) */
+	if (!c->allow.owners)
 		return 0;
 	struct feed f = {.c = c, .g = g, .base_url = o->base_url, .tmp = BUF_INIT};
 	memcpy(f.stamp, o->as_of, 4);

@@ -21,7 +21,8 @@
 #include "model/renderopts.h"
 
 /* Write every feed (nothing in a public build); 0, or -1 when a file could not be written. */
-int calendar_write(const struct corpus *c, const struct graph *g, const struct render_opts *o, struct output *out);
+int calendar_write(const struct corpus *c, const struct graph *g, const struct render_opts *o,
+		   struct output *out);
 
 /* Append s as an RFC 5545 TEXT value: \ ; , escaped, line breaks as \n, controls but tab left out. */
 void ical_text(struct buf *b, const char *s);

@@ -12,7 +12,8 @@ static size_t xml_forbidden(const char *s, size_t i)
 	unsigned char c = (unsigned char)s[i];
 	if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 		return 1;
-	if (c == 0xef && (unsigned char)s[i + 1] == 0xbf && ((unsigned char)s[i + 2] & 0xfe) == 0xbe)
+	if (c == 0xef && (unsigned char)s[i + 1] == 0xbf &&
+	    ((unsigned char)s[i + 2] & 0xfe) == 0xbe)
 		return 3;
 	return 0;
 }
@@ -43,7 +44,9 @@ void feeds_atom(struct buf *b, const struct corpus *c, const char *base)
 {
 	char when[21];
 	size_t n = c->npms < FEED_ENTRIES ? c->npms : FEED_ENTRIES;
-	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
+	buf_adds(
+		b,
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
 	xml_text(b, c->site.title);
 	buf_adds(b, "</title>\n<subtitle>");
 	xml_text(b, c->site.description);
@@ -104,8 +107,8 @@ static void url_entry(struct buf *b, const char *base, const char *path)
 
 void feeds_sitemap(struct buf *b, const struct corpus *c, const struct graph *g, const char *base)
 {
-	static const char *const fixed[] = {"",         "postmortems/", "timeline/", "services/",
-					    "factors/", "tags/",        "actions/",  "metrics/"};
+	static const char *const fixed[] = {"",		"postmortems/", "timeline/", "services/",
+					    "factors/", "tags/",	"actions/",  "metrics/"};
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
@@ -123,7 +126,8 @@ void feeds_sitemap(struct buf *b, const struct corpus *c, const struct graph *g,
 			url_entry(b, base, "owners/"); /* the index; tags/ is in fixed */
 		for (size_t i = 0; i < g->nnodes[k]; i++) {
 			buf_reset(&path);
-			buf_addf(&path, "%s/%s/", term_kind_dir((enum term_kind)k), g->nodes[k][i].slug);
+			buf_addf(&path, "%s/%s/", term_kind_dir((enum term_kind)k),
+				 g->nodes[k][i].slug);
 			url_entry(b, base, buf_cstr(&path));
 		}
 	}
@@ -136,7 +140,8 @@ void feeds_sitemap(struct buf *b, const struct corpus *c, const struct graph *g,
 	buf_adds(b, "</urlset>\n");
 }
 
-int feeds_write(const struct corpus *c, const struct graph *g, const char *base_url, struct output *out)
+int feeds_write(const struct corpus *c, const struct graph *g, const char *base_url,
+		struct output *out)
 {
 	struct buf b = BUF_INIT;
 	int ret = 0;

@@ -8,14 +8,16 @@
 #ifndef AFTERMATH_FEEDS_H
 #define AFTERMATH_FEEDS_H
 
-#include "load/corpus.h"
 #include "analyze/graph.h"
 #include "base/output.h"
+#include "load/corpus.h"
 
 #define FEED_ENTRIES 30
 
 void feeds_atom(struct buf *out, const struct corpus *c, const char *base_url);
-void feeds_sitemap(struct buf *out, const struct corpus *c, const struct graph *g, const char *base_url);
-int feeds_write(const struct corpus *c, const struct graph *g, const char *base_url, struct output *out);
+void feeds_sitemap(struct buf *out, const struct corpus *c, const struct graph *g,
+		   const char *base_url);
+int feeds_write(const struct corpus *c, const struct graph *g, const char *base_url,
+		struct output *out);
 
 #endif

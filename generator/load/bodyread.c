@@ -17,7 +17,16 @@ struct line {
 };
 
 /* A Markdown table being read: its columns' meaning once the header is known. */
-enum col { COL_NONE, COL_TITLE, COL_OWNER, COL_DUE, COL_STATUS, COL_PRIORITY, COL_TICKET, COL_CRITERIA };
+enum col {
+	COL_NONE,
+	COL_TITLE,
+	COL_OWNER,
+	COL_DUE,
+	COL_STATUS,
+	COL_PRIORITY,
+	COL_TICKET,
+	COL_CRITERIA
+};
 #define MAX_COLS 32
 
 struct scan {
@@ -26,12 +35,12 @@ struct scan {
 	const char *file;
 	bool only_actions;
 	enum section sec;
-	int sec_level;        /* 1-6 for a heading, 7 for a bold label line */
-	bool sec_heading;     /* the section is a heading (markdown.c reads its task lists) */
+	int sec_level;	  /* 1-6 for a heading, 7 for a bold label line */
+	bool sec_heading; /* the section is a heading (markdown.c reads its task lists) */
 	bool seen_h2;
-	bool in_table;        /* the last line was a table row of this section */
-	bool header_pending;  /* the last line could be a table's header */
-	struct line header;   /* that line */
+	bool in_table;	     /* the last line was a table row of this section */
+	bool header_pending; /* the last line could be a table's header */
+	struct line header;  /* that line */
 	enum col cols[MAX_COLS];
 	size_t ncols;
 	bool has_title_col;
@@ -40,8 +49,8 @@ struct scan {
 	bool actions_heading; /* the "Action items" section is a heading */
 	bool actions_capped, labels_capped, factors_capped;
 	size_t factors_alloc;
-	bool began;           /* a timeline row said the outage began: it is impact.started */
-	char tl_date[11];     /* the last date seen in the timeline, for rows with a time only */
+	bool began;	  /* a timeline row said the outage began: it is impact.started */
+	char tl_date[11]; /* the last date seen in the timeline, for rows with a time only */
 };
 
 static bool blank(char c)
@@ -92,16 +101,17 @@ static int digits(const char *s, int n, int *out)
 
 static int month_name(const char *s, size_t *len)
 {
-	static const char *const names[] = {"january", "february", "march",     "april",   "may",      "june",
-					    "july",    "august",   "september", "october", "november", "december"};
+	static const char *const names[] = {"january",	 "february", "march",	 "april",
+					    "may",	 "june",     "july",	 "august",
+					    "september", "october",  "november", "december"};
 	size_t n = 0;
 	while (isalpha((unsigned char)s[n]))
 		n++;
 	if (n < 3)
 		return 0;
 	for (int m = 0; m < 12; m++)
-		if (n <= strlen(names[m]) && !strncasecmp(s, names[m], n) && (n == 3 || n == strlen(names[m]) ||
-									     (m == 8 && n == 4)))
+		if (n <= strlen(names[m]) && !strncasecmp(s, names[m], n) &&
+		    (n == 3 || n == strlen(names[m]) || (m == 8 && n == 4)))
 			return *len = n, m + 1;
 	return 0;
 }
@@ -109,8 +119,9 @@ static int month_name(const char *s, size_t *len)
 /* "YYYY-MM-DD" or "YYYY/MM/DD": bytes read, 0 if not. */
 static size_t iso_day(const char *s, int *y, int *m, int *d)
 {
-	if (digits(s, 4, y) < 0 || (s[4] != '-' && s[4] != '/') || digits(s + 5, 2, m) < 0 || s[7] != s[4] ||
-	    digits(s + 8, 2, d) < 0 || (isalnum((unsigned char)s[10]) && s[10] != 'T'))
+	if (digits(s, 4, y) < 0 || (s[4] != '-' && s[4] != '/') || digits(s + 5, 2, m) < 0 ||
+	    s[7] != s[4] || digits(s + 8, 2, d) < 0 ||
+	    (isalnum((unsigned char)s[10]) && s[10] != 'T'))
 		return 0;
 	return 10;
 }
@@ -129,8 +140,8 @@ static size_t named_day(const char *s, int *y, int *m, int *d)
 		if (!k || digits(s + i, k, d) < 0)
 			return 0;
 		i += (size_t)k;
-		if (!strncasecmp(s + i, "st", 2) || !strncasecmp(s + i, "nd", 2) || !strncasecmp(s + i, "rd", 2) ||
-		    !strncasecmp(s + i, "th", 2))
+		if (!strncasecmp(s + i, "st", 2) || !strncasecmp(s + i, "nd", 2) ||
+		    !strncasecmp(s + i, "rd", 2) || !strncasecmp(s + i, "th", 2))
 			i += 2;
 		if (s[i] == ',')
 			i++;
@@ -162,7 +173,8 @@ static size_t clock_time(const char *s, int *h, int *mi, int *sec)
 	if (!isdigit((unsigned char)s[0]))
 		return 0;
 	size_t k = isdigit((unsigned char)s[1]) ? 2 : 1;
-	if (digits(s, (int)k, h) < 0 || s[k] != ':' || digits(s + k + 1, 2, mi) < 0 || *h > 23 || *mi > 59)
+	if (digits(s, (int)k, h) < 0 || s[k] != ':' || digits(s + k + 1, 2, mi) < 0 || *h > 23 ||
+	    *mi > 59)
 		return 0;
 	k += 3;
 	*sec = 0;
@@ -184,14 +196,16 @@ static size_t zone(const char *s, int *off)
 		return 4;
 	if (!strncmp(s, "UTC", 3))
 		return 3;
-	if ((*s == '+' || *s == '-') && digits(s + 1, 2, &hh) == 0 && s[3] == ':' && digits(s + 4, 2, &mm) == 0) {
+	if ((*s == '+' || *s == '-') && digits(s + 1, 2, &hh) == 0 && s[3] == ':' &&
+	    digits(s + 4, 2, &mm) == 0) {
 		*off = (*s == '-' ? -1 : 1) * (hh * 60 + mm);
 		return 6;
 	}
 	return 0;
 }
 
-static void put_iso(char out[40], int y, int m, int d, bool has_time, int h, int mi, int sec, int off)
+static void put_iso(char out[40], int y, int m, int d, bool has_time, int h, int mi, int sec,
+		    int off)
 {
 	if (!has_time) {
 		snprintf(out, 40, "%04d-%02d-%02d", y, m, d);
@@ -202,8 +216,8 @@ static void put_iso(char out[40], int y, int m, int d, bool has_time, int h, int
 		return;
 	}
 	int a = off < 0 ? -off : off;
-	snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d, h, mi, sec, off < 0 ? '-' : '+', a / 60,
-		 a % 60);
+	snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d, h, mi, sec,
+		 off < 0 ? '-' : '+', a / 60, a % 60);
 }
 
 size_t loose_date(const char *s, char out[40])
@@ -233,8 +247,8 @@ long long loose_duration(const char *s)
 	static const struct {
 		const char *unit;
 		long long sec;
-	} units[] = {{"seconds", 1}, {"second", 1}, {"secs", 1}, {"sec", 1}, {"s", 1},
-		     {"minutes", 60}, {"minute", 60}, {"mins", 60}, {"min", 60}, {"m", 60},
+	} units[] = {{"seconds", 1},  {"second", 1},  {"secs", 1},   {"sec", 1},   {"s", 1},
+		     {"minutes", 60}, {"minute", 60}, {"mins", 60},  {"min", 60},  {"m", 60},
 		     {"hours", 3600}, {"hour", 3600}, {"hrs", 3600}, {"hr", 3600}, {"h", 3600},
 		     {"days", 86400}, {"day", 86400}, {"d", 86400}};
 	int h, mi, sec;
@@ -276,8 +290,8 @@ long long loose_duration(const char *s)
 
 static bool label_char(unsigned char c)
 {
-	return isalnum(c) || c == ' ' || c == '-' || c == '_' || c == '/' || c == '.' || c == '(' || c == ')' ||
-	       c == '\'' || c == '&' || c >= 0x80;
+	return isalnum(c) || c == ' ' || c == '-' || c == '_' || c == '/' || c == '.' || c == '(' ||
+	       c == ')' || c == '\'' || c == '&' || c >= 0x80;
 }
 
 /* Remove emphasis and code marks around [*s, *e). */
@@ -300,7 +314,8 @@ static void unwrap(const char **s, const char **e)
  * "Label: value", "**Label:** value", "**Label**: value" in [s, e) (a list
  * marker already skipped).  Sets the label's and the value's extent.
  */
-static bool split_label(const char *s, const char *e, const char **ls, const char **le, const char **vs)
+static bool split_label(const char *s, const char *e, const char **ls, const char **le,
+			const char **vs)
 {
 	const char *colon;
 	if (e - s >= 4 && !strncmp(s, "**", 2)) {
@@ -340,7 +355,8 @@ static bool split_label(const char *s, const char *e, const char **ls, const cha
 	return !(*vs + 1 < e && (*vs)[0] == '/' && (*vs)[1] == '/'); /* https://... */
 }
 
-static void add_label(struct scan *sc, const struct line *l, const char *ls, const char *le, const char *vs)
+static void add_label(struct scan *sc, const struct line *l, const char *ls, const char *le,
+		      const char *vs)
 {
 	struct body_info *bi = sc->bi;
 	const char *ve = l->e;
@@ -357,7 +373,9 @@ static void add_label(struct scan *sc, const struct line *l, const char *ls, con
 	if (bi->nlabels == BODY_MAX_LABELS) {
 		if (!sc->labels_capped) {
 			struct loc loc = loc_of(sc, l, ls);
-			warning(&loc, "more than %d metadata lines in one file: the rest are not read", BODY_MAX_LABELS);
+			warning(&loc,
+				"more than %d metadata lines in one file: the rest are not read",
+				BODY_MAX_LABELS);
 		}
 		sc->labels_capped = true;
 		free(key);
@@ -413,23 +431,27 @@ static void section_name(const char *s, const char *e, char *out, size_t size)
 
 static enum section section_kind(const char *name)
 {
-	static const char *const actions[] = {"action items", "action item", "corrective actions", "follow-up actions",
-					      "follow-up items"};
+	static const char *const actions[] = {"action items", "action item", "corrective actions",
+					      "follow-up actions", "follow-up items"};
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
 		if (same_word(name, actions[i]))
 			return SEC_ACTIONS;
 	if (!strncmp(name, "timeline", 8))
 		return SEC_TIMELINE;
-	static const char *const factors[] = {"contributing factors", "contributing factor", "root causes", "root cause",
-					      "causes", "contributing causes"};
+	static const char *const factors[] = {"contributing factors",
+					      "contributing factor",
+					      "root causes",
+					      "root cause",
+					      "causes",
+					      "contributing causes"};
 	for (size_t i = 0; i < ARRAY_SIZE(factors); i++)
 		if (same_word(name, factors[i]))
 			return SEC_FACTORS;
 	return SEC_NONE;
 }
 
-static void enter_section(struct scan *sc, const struct line *l, const char *name_s, const char *name_e, int level,
-			  bool heading)
+static void enter_section(struct scan *sc, const struct line *l, const char *name_s,
+			  const char *name_e, int level, bool heading)
 {
 	char name[64];
 	section_name(name_s, name_e, name, sizeof(name));
@@ -550,10 +572,12 @@ static bool cell_is(const struct cell *c, const char *const *names, size_t n)
 
 static enum col column(const struct cell *c)
 {
-	static const char *const title[] = {"action", "action item", "action items", "item", "task", "title", "description",
-					    "what"};
-	static const char *const owner[] = {"owner", "owners", "assignee", "assigned to", "who", "responsible"};
-	static const char *const due[] = {"deadline", "due", "due date", "date", "target date", "eta"};
+	static const char *const title[] = {"action", "action item", "action items", "item",
+					    "task",   "title",	     "description",  "what"};
+	static const char *const owner[] = {"owner",	   "owners", "assignee",
+					    "assigned to", "who",    "responsible"};
+	static const char *const due[] = {"deadline", "due",	     "due date",
+					  "date",     "target date", "eta"};
 	static const char *const status[] = {"status", "state"};
 	static const char *const prio[] = {"priority", "prio"};
 	static const char *const ticket[] = {"ticket", "bug", "issue", "link", "tracking", "jira"};
@@ -591,8 +615,9 @@ static void read_header(struct scan *sc)
 /* A cell that says "nothing here". */
 static bool placeholder(const char *s, const char *e)
 {
-	static const char *const v[] = {"-", "--", "\xe2\x80\x94", "\xe2\x80\x93", "n/a", "na", "tbd", "tba", "none",
-					"?", "unassigned", "nobody"};
+	static const char *const v[] = {"-",	"--", "\xe2\x80\x94", "\xe2\x80\x93",
+					"n/a",	"na", "tbd",	      "tba",
+					"none", "?",  "unassigned",   "nobody"};
 	size_t n = (size_t)(e - s);
 	if (!n)
 		return true;
@@ -606,7 +631,8 @@ static bool placeholder(const char *s, const char *e)
 static void link_text(const char **s, const char **e)
 {
 	const char *mid;
-	if (*e - *s > 4 && **s == '[' && (*e)[-1] == ')' && (mid = memchr(*s, ']', (size_t)(*e - *s))) && mid[1] == '(')
+	if (*e - *s > 4 && **s == '[' && (*e)[-1] == ')' &&
+	    (mid = memchr(*s, ']', (size_t)(*e - *s))) && mid[1] == '(')
 		*e = mid, (*s)++;
 }
 
@@ -621,7 +647,9 @@ static struct ynode *new_action(struct scan *sc, struct loc loc)
 	}
 	if (bi->actions->n == BODY_MAX_ACTIONS) {
 		if (!sc->actions_capped)
-			warning(&loc, "more than %d action items in one section: the rest are not read", BODY_MAX_ACTIONS);
+			warning(&loc,
+				"more than %d action items in one section: the rest are not read",
+				BODY_MAX_ACTIONS);
 		sc->actions_capped = true;
 		return NULL;
 	}
@@ -641,7 +669,8 @@ static struct ynode *new_action(struct scan *sc, struct loc loc)
 	return m;
 }
 
-static void action_set(struct scan *sc, struct ynode *m, const char *key, const char *s, const char *e, struct loc loc)
+static void action_set(struct scan *sc, struct ynode *m, const char *key, const char *s,
+		       const char *e, struct loc loc)
 {
 	for (size_t i = 0; i < m->n; i++)
 		if (!strcmp(m->keys[i], key))
@@ -654,7 +683,8 @@ static void action_set(struct scan *sc, struct ynode *m, const char *key, const 
 }
 
 /* A cell's value for column k into the item; what cannot be read is a warning. */
-static void action_cell(struct scan *sc, struct ynode *m, enum col k, const char *s, const char *e, struct loc loc)
+static void action_cell(struct scan *sc, struct ynode *m, enum col k, const char *s, const char *e,
+			struct loc loc)
 {
 	char iso[40], *v = xstrndup(s, (size_t)(e - s));
 	enum ai_status st;
@@ -669,7 +699,8 @@ static void action_cell(struct scan *sc, struct ynode *m, enum col k, const char
 			iso[10] = '\0';
 			action_set(sc, m, "due", iso, iso + 10, loc);
 		} else {
-			warning(&loc, "deadline \"%s\" is not a date; the item is read without one (expected YYYY-MM-DD or \"June 22, 2021\")",
+			warning(&loc,
+				"deadline \"%s\" is not a date; the item is read without one (expected YYYY-MM-DD or \"June 22, 2021\")",
 				v);
 		}
 		break;
@@ -677,14 +708,18 @@ static void action_cell(struct scan *sc, struct ynode *m, enum col k, const char
 		if (ai_status_parse(v, &st))
 			action_set(sc, m, "status", s, e, loc);
 		else
-			warning(&loc, "action-item status \"%s\" is not one aftermath knows; the item is read as open (expected " AI_STATUS_EXPECTED ")",
+			warning(&loc,
+				"action-item status \"%s\" is not one aftermath knows; the item is read as open (expected " AI_STATUS_EXPECTED
+				")",
 				v);
 		break;
 	case COL_PRIORITY:
 		if (ai_priority_parse(v, &pr))
 			action_set(sc, m, "priority", s, e, loc);
 		else
-			warning(&loc, "priority \"%s\" is not one aftermath knows; the item is read without one (expected " AI_PRIORITY_EXPECTED ")",
+			warning(&loc,
+				"priority \"%s\" is not one aftermath knows; the item is read without one (expected " AI_PRIORITY_EXPECTED
+				")",
 				v);
 		break;
 	case COL_NONE: break;
@@ -702,7 +737,8 @@ static void action_row(struct scan *sc, const struct line *l)
 		if (sc->cols[i] == COL_TITLE && !placeholder(c[i].s, c[i].e))
 			title = &c[i];
 	if (!title) {
-		warning(&row, "action-item table row without a title: left out (expected text in the %s column)",
+		warning(&row,
+			"action-item table row without a title: left out (expected text in the %s column)",
 			sc->has_title_col ? "action" : "first");
 		return;
 	}
@@ -718,7 +754,8 @@ static void action_row(struct scan *sc, const struct line *l)
 }
 
 /* "(owner: X, due: D)" at the end of a list item's text, as markdown.c reads task lists. */
-static void annotation(struct scan *sc, struct ynode *m, const struct line *l, const char *s, const char **e)
+static void annotation(struct scan *sc, struct ynode *m, const struct line *l, const char *s,
+		       const char **e)
 {
 	const char *open = NULL;
 	if (*e <= s || (*e)[-1] != ')')
@@ -739,9 +776,12 @@ static void annotation(struct scan *sc, struct ynode *m, const struct line *l, c
 			const char *vs = skip_blanks(colon + 1, q), *ve = trim_end(vs, q);
 			char key[32];
 			section_name(ks, ke, key, sizeof(key));
-			enum col k = !strcmp(key, "owner") ? COL_OWNER : !strcmp(key, "due") ? COL_DUE
-				   : !strcmp(key, "priority") ? COL_PRIORITY : !strcmp(key, "ticket") ? COL_TICKET
-				   : !strcmp(key, "status") ? COL_STATUS : COL_NONE;
+			enum col k = !strcmp(key, "owner")	? COL_OWNER
+				     : !strcmp(key, "due")	? COL_DUE
+				     : !strcmp(key, "priority") ? COL_PRIORITY
+				     : !strcmp(key, "ticket")	? COL_TICKET
+				     : !strcmp(key, "status")	? COL_STATUS
+								: COL_NONE;
 			if (vs < ve)
 				action_cell(sc, m, k, vs, ve, loc_of(sc, l, vs));
 		}
@@ -756,7 +796,8 @@ static void action_item(struct scan *sc, const struct line *l, const char *text,
 	bool done = false;
 	if (indent >= 2)
 		return; /* a nested item: part of the one above */
-	if (e - text >= 3 && text[0] == '[' && text[2] == ']' && (text[1] == ' ' || text[1] == 'x' || text[1] == 'X')) {
+	if (e - text >= 3 && text[0] == '[' && text[2] == ']' &&
+	    (text[1] == ' ' || text[1] == 'x' || text[1] == 'X')) {
 		sc->task_seen = true;
 		if (sc->actions_heading)
 			return; /* markdown.c's, with its annotations */
@@ -818,8 +859,8 @@ static bool lead_in(const char *s, const char *e, const char **te)
 			*te = p;
 			return true;
 		}
-		if (blank(*p) && p + 4 < e && !strncmp(p + 1, "\xe2\x80", 2) && (p[3] == '\x93' || p[3] == '\x94') &&
-		    blank(p[4])) {
+		if (blank(*p) && p + 4 < e && !strncmp(p + 1, "\xe2\x80", 2) &&
+		    (p[3] == '\x93' || p[3] == '\x94') && blank(p[4])) {
 			*te = p;
 			return true;
 		}
@@ -878,7 +919,9 @@ static void factor_item(struct scan *sc, const struct line *l, const char *text,
 	if (bi->factors->n == BODY_MAX_FACTORS) {
 		struct loc loc = loc_of(sc, l, text);
 		if (!sc->factors_capped)
-			warning(&loc, "more than %d contributing factors in one section: the rest are not read", BODY_MAX_FACTORS);
+			warning(&loc,
+				"more than %d contributing factors in one section: the rest are not read",
+				BODY_MAX_FACTORS);
 		sc->factors_capped = true;
 		return;
 	}
@@ -908,14 +951,18 @@ static bool says(const char *s, const char *e, const char *const *words, size_t 
 	return false;
 }
 
-static void timeline_event(struct scan *sc, const struct line *l, const char *s, const char *e, const char *rest_s)
+static void timeline_event(struct scan *sc, const struct line *l, const char *s, const char *e,
+			   const char *rest_s)
 {
-	static const char *const detected[] = {"detect", "alert", "paged", "pager", "noticed", "reported", "identified"};
-	static const char *const mitigated[] = {"mitigat", "workaround", "rolled back", "rollback", "failover",
-						"failed over", "stabili"};
-	static const char *const resolved[] = {"resolved", "resolution", "recovered", "restored", "all clear",
-					       "back to normal", "fully operational", "incident closed", "outage ends",
-					       "outage ended"};
+	static const char *const detected[] = {"detect",  "alert",    "paged",	   "pager",
+					       "noticed", "reported", "identified"};
+	static const char *const mitigated[] = {"mitigat",  "workaround", "rolled back",
+						"rollback", "failover",	  "failed over",
+						"stabili"};
+	static const char *const resolved[] = {
+		"resolved",    "resolution",	 "recovered",	      "restored",
+		"all clear",   "back to normal", "fully operational", "incident closed",
+		"outage ends", "outage ended"};
 	char iso[40], tmp[64];
 	size_t n = (size_t)(e - s) < sizeof(tmp) - 1 ? (size_t)(e - s) : sizeof(tmp) - 1;
 	memcpy(tmp, s, n);
@@ -931,8 +978,8 @@ static void timeline_event(struct scan *sc, const struct line *l, const char *s,
 	} else {
 		return;
 	}
-	static const char *const began[] = {"outage begin", "impact begin", "incident begin", "outage start",
-					    "impact start", "incident start"};
+	static const char *const began[] = {"outage begin", "impact begin", "incident begin",
+					    "outage start", "impact start", "incident start"};
 	struct ynode **t = sc->bi->timeline;
 	struct loc loc = loc_of(sc, l, s);
 	if (!t[TL_STARTED] || (!sc->began && says(rest_s, l->e, began, ARRAY_SIZE(began)))) {
@@ -1031,12 +1078,14 @@ static void label_line(struct scan *sc, const struct line *l)
 /* The title: the H1 without a leading "Postmortem:" (the seeds' template writes it so). */
 static void h1(struct scan *sc, const struct line *l, const char *s, const char *e)
 {
-	static const char *const prefixes[] = {"postmortem:", "post-mortem:", "postmortem -", "post-mortem -",
-					       "incident report:", "postmortem for", "postmortem \xe2\x80\x93"};
+	static const char *const prefixes[] = {
+		"postmortem:",	    "post-mortem:",   "postmortem -",		"post-mortem -",
+		"incident report:", "postmortem for", "postmortem \xe2\x80\x93"};
 	unwrap(&s, &e);
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
 		size_t n = strlen(prefixes[i]);
-		if ((size_t)(e - s) > n && !strncasecmp(s, prefixes[i], n) && skip_blanks(s + n, e) < e) {
+		if ((size_t)(e - s) > n && !strncasecmp(s, prefixes[i], n) &&
+		    skip_blanks(s + n, e) < e) {
 			s = skip_blanks(s + n, e);
 			break;
 		}
@@ -1083,8 +1132,8 @@ static bool fence(const struct line *l, char *open)
 	return true;
 }
 
-void bodyread_scan(struct body_info *bi, struct arena *a, const char *file, const char *body, int body_line,
-		   bool only_actions)
+void bodyread_scan(struct body_info *bi, struct arena *a, const char *file, const char *body,
+		   int body_line, bool only_actions)
 {
 	struct scan sc = {.bi = bi, .a = a, .file = file, .only_actions = only_actions};
 	char in_code = 0;

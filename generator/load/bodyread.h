@@ -31,7 +31,7 @@
 #include "yaml/yamltree.h"
 
 /* At most this many labels and action items are kept per file (more is a warning). */
-#define BODY_MAX_LABELS 1000
+#define BODY_MAX_LABELS	 1000
 #define BODY_MAX_ACTIONS 1000
 #define BODY_MAX_FACTORS 100
 /* A factor's name read from a list item: at most this many words and bytes. */
@@ -41,19 +41,23 @@
 enum { TL_STARTED, TL_DETECTED, TL_MITIGATED, TL_RESOLVED, TL_COUNT };
 
 struct body_info {
-	struct ynode *h1;          /* scalar: the first H1's text; NULL when none */
-	struct strmap labels;      /* lower-case label -> index into label_vals */
+	struct ynode *h1;	   /* scalar: the first H1's text; NULL when none */
+	struct strmap labels;	   /* lower-case label -> index into label_vals */
 	struct ynode **label_vals; /* scalars */
 	size_t nlabels, labels_alloc;
-	struct ynode *actions;     /* YN_SEQ of maps (title, owner, due, ...); NULL when none */
-	struct loc action_loc;     /* the "Action items" section; line 0 when there is none */
-	bool action_text;          /* the section has a line of text (an empty one is no cause for a warning) */
-	bool actions_deferred;     /* a task list under a heading: markdown.c reads it, with its annotations */
-	struct ynode *timeline[TL_COUNT]; /* ISO date-time scalars at their row; NULL when not found */
-	struct ynode *factors;     /* YN_SEQ of factor names from the "Contributing factors" list; NULL when none */
-	struct loc factor_loc;     /* that section; line 0 when there is none */
-	size_t factor_sentences;   /* its items that are sentences, not names (left out) */
-	struct loc sentence_loc;   /* the first of them */
+	struct ynode *actions; /* YN_SEQ of maps (title, owner, due, ...); NULL when none */
+	struct loc action_loc; /* the "Action items" section; line 0 when there is none */
+	/* the section has a line of text (an empty one is no cause for a warning) */
+	bool action_text;
+	/* a task list under a heading: markdown.c reads it, with its annotations */
+	bool actions_deferred;
+	/* ISO date-time scalars at their row; NULL when not found */
+	struct ynode *timeline[TL_COUNT];
+	struct ynode *
+		factors; /* YN_SEQ of factor names from the "Contributing factors" list; NULL when none */
+	struct loc factor_loc;	 /* that section; line 0 when there is none */
+	size_t factor_sentences; /* its items that are sentences, not names (left out) */
+	struct loc sentence_loc; /* the first of them */
 };
 
 /*
@@ -62,8 +66,8 @@ struct body_info {
  * "Action items" section is read (a file whose front matter is its own).
  * Nodes are made in `a`; bi's arrays are freed by body_info_release().
  */
-void bodyread_scan(struct body_info *bi, struct arena *a, const char *file, const char *body, int body_line,
-		   bool only_actions);
+void bodyread_scan(struct body_info *bi, struct arena *a, const char *file, const char *body,
+		   int body_line, bool only_actions);
 void body_info_release(struct body_info *bi);
 
 /* The value of label `name` (any case), or NULL. */

@@ -2,15 +2,15 @@
 #include "load/corpus.h"
 
 #include "base/deadline.h"
+#include "base/fsutil.h"
+#include "base/parallel.h"
 #include "load/fieldmap.h"
 #include "load/frontmatter.h"
-#include "base/fsutil.h"
 #include "load/hooks.h"
 #include "load/markdown.h"
-#include "base/parallel.h"
+#include "model/slug.h"
 #include "publish/profile.h"
 #include "publish/redact.h"
-#include "model/slug.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +61,11 @@ static struct md_opts md_options(const struct corpus *c, const char **keys)
 	for (size_t i = 0; public && i < c->site.nstrip && n < STRIP_KEYS_MAX; i++)
 		if (str_starts(c->site.strip[i], "action_items.") && c->site.strip[i][13])
 			keys[n++] = c->site.strip[i] + 13;
-	return (struct md_opts){.allow_html = c->site.allow_html, .strip_internal = public, .strip_keys = keys,
-				.nstrip_keys = n, .limits = &c->site.md_limits};
+	return (struct md_opts){.allow_html = c->site.allow_html,
+				.strip_internal = public,
+				.strip_keys = keys,
+				.nstrip_keys = n,
+				.limits = &c->site.md_limits};
 }
 
 static int parse_one(struct load *l, size_t i, int worker);
@@ -71,7 +74,8 @@ static int parse_one(struct load *l, size_t i, int worker);
 static void check_actions_section(const struct postmortem *pm)
 {
 	if (pm->actions_section.line && pm->nactions == 0)
-		warning(&pm->actions_section, "the \"Action items\" section has no item aftermath can read (expected a table with an Action and an Owner column, a task list or a list)");
+		warning(&pm->actions_section,
+			"the \"Action items\" section has no item aftermath can read (expected a table with an Action and an Owner column, a task list or a list)");
 }
 
 /*
@@ -115,7 +119,8 @@ static void load_one(void *ctx, size_t i, int worker)
 	diag_demote(false);
 	if (ret < 0) {
 		struct loc loc = {l->pms[i].path, 1, 1};
-		warning(&loc, "left out of the build (import.on_invalid: skip): its problems are the notes for this file");
+		warning(&loc,
+			"left out of the build (import.on_invalid: skip): its problems are the notes for this file");
 		l->skipped[i] = true;
 	}
 }
@@ -139,7 +144,8 @@ static int parse_one(struct load *l, size_t i, int worker)
 	if (ret == 0 && selected(l->c, pm) && l->c->redactor)
 		ret = redact_pm(l->c->redactor, worker, pm, text, len);
 	const struct import_cfg *ic = l->c->site.import;
-	if (ret == 0 && selected(l->c, pm) && ic && ic->hooks) { /* on_postmortem: computed fields */
+	/* on_postmortem: computed fields */
+	if (ret == 0 && selected(l->c, pm) && ic && ic->hooks) {
 		bool public_build = l->c->profile == PROFILE_PUBLIC;
 		ret = hooks_on_postmortem(ic->hooks, pm, &l->c->site, public_build, &pm->computed);
 		if (public_build) /* only what computed.public names is published */
@@ -161,7 +167,8 @@ static int parse_one(struct load *l, size_t i, int worker)
 	if (parsed < 0)
 		return -1;
 	check_actions_section(pm);
-	policy_apply(&l->c->site.policy, pm, l->c->site.severities[pm->severity]); /* its errors fail the run, the file stays */
+	/* its errors fail the run, the file stays */
+	policy_apply(&l->c->site.policy, pm, l->c->site.severities[pm->severity]);
 	l->ok[i] = true;
 	return 0;
 }
@@ -188,8 +195,9 @@ static void check_ids(struct corpus *c, struct load *l, size_t n)
 			first = strmap_get(&slugs, pm->slug);
 		if (first != SIZE_MAX) {
 			const struct postmortem *f = &l->pms[first];
-			error(&pm->id_loc, "duplicate id \"%s\" (already used by %s:%d%s)", pm->id, f->path,
-			      f->id_loc.line, strcmp(f->id, pm->id) ? ", which has the same page name" : "");
+			error(&pm->id_loc, "duplicate id \"%s\" (already used by %s:%d%s)", pm->id,
+			      f->path, f->id_loc.line,
+			      strcmp(f->id, pm->id) ? ", which has the same page name" : "");
 			l->ok[i] = false;
 			continue;
 		}
@@ -244,37 +252,45 @@ static int load_postmortems(struct corpus *c, int jobs, bool keep_sources)
 
 /* The site's own pages: a page under one of these names would replace one. */
 static const char *const generated[] = {
-	"actions", "api", "assets", "factors", "metrics", "owners", "postmortems",
-	"search", "services", "tags", "timeline",
+	"actions",     "api",	 "assets",   "factors", "metrics",  "owners",
+	"postmortems", "search", "services", "tags",	"timeline",
 };
 
 /*
  * The slug of pages/<name>.md: <name> slugified.  -1 after an error when it
  * is empty, the name of a generated page, or the slug of an earlier page.
  */
-static int page_slug(struct corpus *c, struct strmap *slugs, struct page *pg, const struct fs_entry *f)
+static int page_slug(struct corpus *c, struct strmap *slugs, struct page *pg,
+		     const struct fs_entry *f)
 {
 	struct loc loc = {f->path, 1, 1};
 	char *stem = xstrndup(f->rel, strlen(f->rel) - 3);
 	pg->slug = slugify(stem);
 	free(stem);
 	if (!*pg->slug)
-		return error(&loc, "a page's file name needs a letter or a digit (it is the page's URL)");
+		return error(&loc,
+			     "a page's file name needs a letter or a digit (it is the page's URL)");
 	for (size_t i = 0; i < ARRAY_SIZE(generated); i++)
 		if (!strcmp(pg->slug, generated[i]))
-			return error(&loc, "pages/%s would be at /%s/, which aftermath's own pages use (expected another file name)",
-				     f->rel, generated[i]);
+			return error(
+				&loc,
+				"pages/%s would be at /%s/, which aftermath's own pages use (expected another file name)",
+				f->rel, generated[i]);
 	if (c->site.links.nteams && !strcmp(pg->slug, "teams"))
-		return error(&loc, "pages/%s would be at /teams/, the index of site.yaml's teams (expected another file name)",
-			     f->rel);
+		return error(
+			&loc,
+			"pages/%s would be at /teams/, the index of site.yaml's teams (expected another file name)",
+			f->rel);
 	for (size_t i = 0; c->site.import && i < c->site.import->ntax; i++)
 		if (!strcmp(pg->slug, c->site.import->tax[i].name))
-			return error(&loc, "pages/%s would be at /%s/, the page of the taxonomy %s (expected another file name)",
-				     f->rel, pg->slug, pg->slug);
+			return error(
+				&loc,
+				"pages/%s would be at /%s/, the page of the taxonomy %s (expected another file name)",
+				f->rel, pg->slug, pg->slug);
 	size_t other = strmap_get(slugs, pg->slug);
 	if (other != SIZE_MAX)
-		return error(&loc, "pages/%s has the URL /%s/ of %s (expected one page per URL)", f->rel, pg->slug,
-			     c->pages[other].rel);
+		return error(&loc, "pages/%s has the URL /%s/ of %s (expected one page per URL)",
+			     f->rel, pg->slug, c->pages[other].rel);
 	return 0;
 }
 
@@ -398,8 +414,9 @@ static int public_ids(struct corpus *c)
 		if (pm->public_id) {
 			char *slug = slugify(pm->public_id);
 			if (!*slug)
-				ret = error(&pm->public_id_loc,
-					    "public_id must be text with a letter or a digit (it is the public page's URL)");
+				ret = error(
+					&pm->public_id_loc,
+					"public_id must be text with a letter or a digit (it is the public page's URL)");
 			else
 				ids[i] = xstrdup(pm->public_id);
 			free(slug);
@@ -421,9 +438,11 @@ static int public_ids(struct corpus *c)
 				need = common + 1;
 		}
 		if (need > have && have) {
-			ret = error(&c->pms[v[k].pm].title_loc,
-				    "another postmortem published on %s has the same title, so they would get the same "
-				    "public id (expected a public_id in one of them)", v[k].date);
+			ret = error(
+				&c->pms[v[k].pm].title_loc,
+				"another postmortem published on %s has the same title, so they would get the same "
+				"public id (expected a public_id in one of them)",
+				v[k].date);
 			need = have;
 		}
 		char *words = first_words(v[k].words, need);
@@ -442,8 +461,10 @@ static int public_ids(struct corpus *c)
 		char *slug = slugify(ids[i]);
 		size_t other = strmap_get(&slugs, slug);
 		if (other != SIZE_MAX)
-			ret = error(&pm->id_loc, "%s would have the public id \"%s\" of %s (expected another public_id)",
-				    pm->id, ids[i], c->internal_ids[other]);
+			ret = error(
+				&pm->id_loc,
+				"%s would have the public id \"%s\" of %s (expected another public_id)",
+				pm->id, ids[i], c->internal_ids[other]);
 		strmap_put(&slugs, slug, i);
 		c->internal_ids[i] = pm->id;
 		pm->id = ids[i];
@@ -463,7 +484,8 @@ void corpus_drop_texts(struct corpus *c)
 	}
 }
 
-int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs, bool keep_sources)
+int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs,
+		bool keep_sources)
 {
 	memset(c, 0, sizeof(*c));
 	c->dir = xstrdup(dir);
@@ -475,7 +497,8 @@ int corpus_load(struct corpus *c, const char *dir, enum profile profile, int job
 	}
 	int ret = fieldmap_site_load(&c->site, dir);
 	if (ret == 0)
-		ret = frontmatter_check_defaults(&c->site); /* once, not once per postmortem that takes one */
+		ret = frontmatter_check_defaults(
+			&c->site); /* once, not once per postmortem that takes one */
 	if (ret < 0)
 		return ret; /* nothing else can be checked against a broken config */
 	if (profile == PROFILE_PUBLIC) {

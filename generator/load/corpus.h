@@ -23,11 +23,11 @@
  * build needs only what markdown_parse() made of it).  Returns 0 when every
  * file parsed, -1 when any error was reported (the rest is still loaded).
  */
-int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs, bool keep_sources);
+int corpus_load(struct corpus *c, const char *dir, enum profile profile, int jobs,
+		bool keep_sources);
 
 /* Free every postmortem's plain text (pm->text) once the search index, its only reader, is written. */
 void corpus_drop_texts(struct corpus *c);
 void corpus_release(struct corpus *c);
-
 
 #endif

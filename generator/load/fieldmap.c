@@ -13,16 +13,17 @@
 
 /* Our fields, in the order they are looked up (and shown by --explain). */
 static const char *const ours_fields[] = {
-	"id",       "title",   "date",     "status",  "severity",             "kind",    "visibility",
-	"owner",    "authors", "summary",  "services", "contributing_factors", "tags",    "impact",
-	"published", "related", "featured", "source",  "action_items",
+	"id",		"title",  "date",      "status",  "severity", "kind",
+	"visibility",	"owner",  "authors",   "summary", "services", "contributing_factors",
+	"tags",		"impact", "published", "related", "featured", "source",
+	"action_items",
 };
-static const char *const impact_keys[] = {"started", "detected", "mitigated", "resolved", "customers_affected",
-					  "description"};
-#define EXPECTED_FIELDS                                                                                              \
-	"id, title, date, status, severity, kind, visibility, owner, authors, summary, services, "                  \
-	"contributing_factors, tags, impact, impact.started, impact.detected, impact.mitigated, impact.resolved, "  \
-	"impact.customers_affected, impact.description, published, related, featured, source, action_items, "       \
+static const char *const impact_keys[] = {"started",  "detected",	    "mitigated",
+					  "resolved", "customers_affected", "description"};
+#define EXPECTED_FIELDS                                                                                            \
+	"id, title, date, status, severity, kind, visibility, owner, authors, summary, services, "                 \
+	"contributing_factors, tags, impact, impact.started, impact.detected, impact.mitigated, impact.resolved, " \
+	"impact.customers_affected, impact.description, published, related, featured, source, action_items, "      \
 	"or a name under taxonomies:"
 
 static void free_strs(char **v, size_t n)
@@ -119,12 +120,15 @@ static int theirs_value(struct fm_rule *r, const struct ynode *n, const char *wh
 {
 	size_t cnt = n->type == YN_SEQ ? n->n : 1;
 	if (n->type == YN_MAP)
-		return error(&n->loc, "%s must be a field name or a list of names (got a mapping)", what);
+		return error(&n->loc, "%s must be a field name or a list of names (got a mapping)",
+			     what);
 	if (!cnt)
-		return error(&n->loc, "%s is an empty list (expected at least one field name)", what);
+		return error(&n->loc, "%s is an empty list (expected at least one field name)",
+			     what);
 	r->theirs = xcalloc(cnt, sizeof(char *));
 	for (size_t i = 0; i < cnt; i++)
-		if (name_value(n->type == YN_SEQ ? n->items[i] : n, what, &r->theirs[r->ntheirs]) == 0)
+		if (name_value(n->type == YN_SEQ ? n->items[i] : n, what, &r->theirs[r->ntheirs]) ==
+		    0)
 			r->ntheirs++;
 	return r->ntheirs == cnt ? 0 : -1;
 }
@@ -141,16 +145,24 @@ static int rule_value(struct fm_rule *r, const char *ours, const struct ynode *n
 		const struct ynode *v = n->items[i];
 		if (!strcmp(n->keys[i], "split")) {
 			if (v->type != YN_SCALAR || !*v->scalar)
-				ret = error(&v->loc, "%s.split must be the text between the values, such as \",\" (got %s)", what,
-					    v->type == YN_SCALAR ? "an empty value" : ynode_kind(v));
+				ret = error(
+					&v->loc,
+					"%s.split must be the text between the values, such as \",\" (got %s)",
+					what,
+					v->type == YN_SCALAR ? "an empty value" : ynode_kind(v));
 			else
 				r->split = xstrdup(v->scalar);
 		} else if (strcmp(n->keys[i], "from")) {
-			ret = error(&n->key_locs[i], "unknown key \"%s\" in %s (expected from, split)", n->keys[i], what);
+			ret = error(&n->key_locs[i],
+				    "unknown key \"%s\" in %s (expected from, split)", n->keys[i],
+				    what);
 		}
 	}
 	if (!from)
-		return error(&n->loc, "%s needs from: the author's field name (expected {from: NAME, split: \",\"})", what);
+		return error(
+			&n->loc,
+			"%s needs from: the author's field name (expected {from: NAME, split: \",\"})",
+			what);
 	return theirs_value(r, from, what) < 0 ? -1 : ret;
 }
 
@@ -159,7 +171,9 @@ static int parse_fields(struct site *s, const struct ynode *n)
 	struct import_cfg *ic = cfg(s);
 	int ret = 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "fields must be a mapping from our field name to yours (got %s)", ynode_kind(n));
+		return error(&n->loc,
+			     "fields must be a mapping from our field name to yours (got %s)",
+			     ynode_kind(n));
 	ic->rules = xcalloc(n->n ? n->n : 1, sizeof(*ic->rules));
 	s->fields = xcalloc(n->n ? n->n : 1, sizeof(*s->fields));
 	for (size_t i = 0; i < n->n; i++) {
@@ -175,7 +189,8 @@ static int parse_fields(struct site *s, const struct ynode *n)
 			continue;
 		}
 		ic->nrules++;
-		struct field_map *f = &s->fields[s->nfields++]; /* the first name: for redact.c and lint */
+		/* the first name: for redact.c and lint */
+		struct field_map *f = &s->fields[s->nfields++];
 		f->ours = xstrdup(r->ours);
 		f->theirs = xstrdup(r->theirs[0]);
 		f->loc = n->items[i]->loc;
@@ -189,7 +204,8 @@ static int parse_bool_key(const struct ynode *v, const char *what, bool *out)
 		*out = v->scalar[0] == 't';
 		return 0;
 	}
-	return error(&v->loc, "%s must be true or false (got \"%s\")", what, v->type == YN_SCALAR ? v->scalar : ynode_kind(v));
+	return error(&v->loc, "%s must be true or false (got \"%s\")", what,
+		     v->type == YN_SCALAR ? v->scalar : ynode_kind(v));
 }
 
 static int parse_import(struct site *s, const struct ynode *n)
@@ -197,26 +213,39 @@ static int parse_import(struct site *s, const struct ynode *n)
 	struct import_cfg *ic = cfg(s);
 	int ret = 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "import must be a mapping of front_matter, on_invalid, read_body (got %s)", ynode_kind(n));
+		return error(
+			&n->loc,
+			"import must be a mapping of front_matter, on_invalid, read_body (got %s)",
+			ynode_kind(n));
 	ic->read_body = true;
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i];
 		const struct ynode *v = n->items[i];
 		const char *sv = v->type == YN_SCALAR ? v->scalar : ynode_kind(v);
 		if (!strcmp(k, "front_matter")) {
-			if (v->type == YN_SCALAR && (!strcmp(sv, "optional") || !strcmp(sv, "required")))
+			if (v->type == YN_SCALAR &&
+			    (!strcmp(sv, "optional") || !strcmp(sv, "required")))
 				ic->front_optional = sv[0] == 'o';
 			else
-				ret = error(&v->loc, "unknown import.front_matter \"%s\" (expected required, optional)", sv);
+				ret = error(
+					&v->loc,
+					"unknown import.front_matter \"%s\" (expected required, optional)",
+					sv);
 		} else if (!strcmp(k, "on_invalid")) {
 			if (v->type == YN_SCALAR && (!strcmp(sv, "skip") || !strcmp(sv, "error")))
 				ic->skip_invalid = sv[0] == 's';
 			else
-				ret = error(&v->loc, "unknown import.on_invalid \"%s\" (expected error, skip)", sv);
+				ret = error(
+					&v->loc,
+					"unknown import.on_invalid \"%s\" (expected error, skip)",
+					sv);
 		} else if (!strcmp(k, "read_body")) {
 			ret |= parse_bool_key(v, "import.read_body", &ic->read_body);
 		} else {
-			ret = error(&n->key_locs[i], "unknown key \"%s\" in import (expected front_matter, on_invalid, read_body)", k);
+			ret = error(
+				&n->key_locs[i],
+				"unknown key \"%s\" in import (expected front_matter, on_invalid, read_body)",
+				k);
 		}
 	}
 	return ret;
@@ -225,34 +254,49 @@ static int parse_import(struct site *s, const struct ynode *n)
 /* Reserved: the folders the site already has, and our own fields. */
 static bool reserved_name(const char *name)
 {
-	static const char *const pages[] = {"postmortems", "services", "factors", "tags", "owners", "actions", "search",
-					    "api", "timeline", "metrics", "static", "feeds", "start", "insights", "pages"};
+	static const char *const pages[] = {"postmortems", "services", "factors", "tags",
+					    "owners",	   "actions",  "search",  "api",
+					    "timeline",	   "metrics",  "static",  "feeds",
+					    "start",	   "insights", "pages"};
 	for (size_t i = 0; i < ARRAY_SIZE(pages); i++)
 		if (!strcmp(name, pages[i]))
 			return true;
 	return known_field(name);
 }
 
-static int parse_taxonomy(struct taxonomy *t, const char *name, const struct loc *kloc, const struct ynode *v)
+static int parse_taxonomy(struct taxonomy *t, const char *name, const struct loc *kloc,
+			  const struct ynode *v)
 {
 	bool ok = *name && strlen(name) <= 40;
 	for (const char *p = name; *p; p++)
 		ok &= (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
 	if (!ok)
-		return error(kloc, "taxonomy name \"%s\" must be 1 to 40 lower-case letters, digits or '_' (it names a folder)",
-			     name);
+		return error(
+			kloc,
+			"taxonomy name \"%s\" must be 1 to 40 lower-case letters, digits or '_' (it names a folder)",
+			name);
 	if (reserved_name(name))
-		return error(kloc, "taxonomy name \"%s\" is taken by aftermath's own pages or fields", name);
+		return error(kloc,
+			     "taxonomy name \"%s\" is taken by aftermath's own pages or fields",
+			     name);
 	if (v->type != YN_MAP && !ynode_is_null(v))
-		return error(&v->loc, "taxonomies.%s must be a mapping of title and singular (got %s)", name, ynode_kind(v));
+		return error(&v->loc,
+			     "taxonomies.%s must be a mapping of title and singular (got %s)", name,
+			     ynode_kind(v));
 	int ret = 0;
 	for (size_t i = 0; v->type == YN_MAP && i < v->n; i++) {
 		const char *k = v->keys[i];
-		char **out = !strcmp(k, "title") ? &t->title : !strcmp(k, "singular") ? &t->singular : NULL;
+		char **out = !strcmp(k, "title")      ? &t->title
+			     : !strcmp(k, "singular") ? &t->singular
+						      : NULL;
 		if (!out) {
-			ret = error(&v->key_locs[i], "unknown key \"%s\" in taxonomies.%s (expected title, singular)", k, name);
+			ret = error(
+				&v->key_locs[i],
+				"unknown key \"%s\" in taxonomies.%s (expected title, singular)", k,
+				name);
 		} else if (v->items[i]->type != YN_SCALAR || !*v->items[i]->scalar) {
-			ret = error(&v->items[i]->loc, "taxonomies.%s.%s must be a text value", name, k);
+			ret = error(&v->items[i]->loc, "taxonomies.%s.%s must be a text value",
+				    name, k);
 		} else {
 			free(*out);
 			*out = xstrdup(v->items[i]->scalar);
@@ -274,8 +318,10 @@ static int parse_taxonomies(struct site *s, const struct ynode *n)
 	struct import_cfg *ic = cfg(s);
 	int ret = 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "taxonomies must be a mapping from a field name to {title, singular} (got %s)",
-			     ynode_kind(n));
+		return error(
+			&n->loc,
+			"taxonomies must be a mapping from a field name to {title, singular} (got %s)",
+			ynode_kind(n));
 	ic->tax = xcalloc(n->n ? n->n : 1, sizeof(*ic->tax));
 	for (size_t i = 0; i < n->n; i++) {
 		struct taxonomy *t = &ic->tax[ic->ntax];
@@ -284,7 +330,8 @@ static int parse_taxonomies(struct site *s, const struct ynode *n)
 		if (t->name)
 			ic->ntax++;
 	}
-	s->taxonomies = xcalloc(ic->ntax ? ic->ntax : 1, sizeof(char *)); /* for the public profile (redact.c) */
+	/* for the public profile (redact.c) */
+	s->taxonomies = xcalloc(ic->ntax ? ic->ntax : 1, sizeof(char *));
 	for (size_t i = 0; i < ic->ntax; i++)
 		s->taxonomies[s->ntaxonomies++] = ic->tax[i].name;
 	return ret;
@@ -296,14 +343,15 @@ static int parse_names(struct name_list *l, const struct ynode *n, const char *w
 	size_t cnt = n->type == YN_SEQ ? n->n : 1;
 	int ret = 0;
 	if (n->type == YN_MAP)
-		return error(&n->loc, "%s must be a list of computed field names (got a mapping)", what);
+		return error(&n->loc, "%s must be a list of computed field names (got a mapping)",
+			     what);
 	l->v = xcalloc(cnt ? cnt : 1, sizeof(char *));
 	l->locs = xcalloc(cnt ? cnt : 1, sizeof(struct loc));
 	for (size_t i = 0; i < cnt; i++) {
 		const struct ynode *it = n->type == YN_SEQ ? n->items[i] : n;
 		if (it->type != YN_SCALAR || !*it->scalar || ynode_is_null(it)) {
-			ret = error(&it->loc, "%s must be a list of computed field names (got %s)", what,
-				    it->type == YN_SCALAR ? "an empty name" : ynode_kind(it));
+			ret = error(&it->loc, "%s must be a list of computed field names (got %s)",
+				    what, it->type == YN_SCALAR ? "an empty name" : ynode_kind(it));
 			continue;
 		}
 		l->locs[l->n] = it->loc;
@@ -317,17 +365,21 @@ static int parse_computed(struct site *s, const struct ynode *n)
 	struct import_cfg *ic = cfg(s);
 	int ret = 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "computed must be a mapping of search, public (got %s)", ynode_kind(n));
+		return error(&n->loc, "computed must be a mapping of search, public (got %s)",
+			     ynode_kind(n));
 	ic->computed_loc = n->loc;
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i];
-		struct name_list *l = !strcmp(k, "search") ? &ic->computed_search
+		struct name_list *l = !strcmp(k, "search")   ? &ic->computed_search
 				      : !strcmp(k, "public") ? &ic->computed_public
-							    : NULL;
+							     : NULL;
 		if (!l)
-			ret = error(&n->key_locs[i], "unknown key \"%s\" in computed (expected search, public)", k);
+			ret = error(&n->key_locs[i],
+				    "unknown key \"%s\" in computed (expected search, public)", k);
 		else if (!l->n)
-			ret |= parse_names(l, n->items[i], !strcmp(k, "search") ? "computed.search" : "computed.public");
+			ret |= parse_names(l, n->items[i],
+					   !strcmp(k, "search") ? "computed.search"
+								: "computed.public");
 	}
 	return ret;
 }
@@ -345,7 +397,9 @@ int fieldmap_site_key(struct site *s, const char *key, const struct ynode *v)
 	if (strcmp(key, "defaults"))
 		return 1;
 	if (v->type != YN_MAP)
-		return error(&v->loc, "defaults must be a mapping from our field name to a value (got %s)", ynode_kind(v));
+		return error(&v->loc,
+			     "defaults must be a mapping from our field name to a value (got %s)",
+			     ynode_kind(v));
 	cfg(s)->defaults = v;
 	return 0;
 }
@@ -368,14 +422,17 @@ int fieldmap_site_load(struct site *s, const char *dir)
 			ret = -1;
 	if (fieldmap_site_check(s) < 0)
 		ret = -1;
-	for (size_t i = 0; s->links.nteams && s->import && i < s->import->ntax; i++) /* both would be /teams/ */
+	/* both would be /teams/ */
+	for (size_t i = 0; s->links.nteams && s->import && i < s->import->ntax; i++)
 		if (!strcmp(s->import->tax[i].name, "teams"))
-			ret = error(&s->links.teams[0].loc,
-				    "teams: and the taxonomy \"teams\" would both be at /teams/ (expected one of them)");
+			ret = error(
+				&s->links.teams[0].loc,
+				"teams: and the taxonomy \"teams\" would both be at /teams/ (expected one of them)");
 	return ret;
 }
 
-static int check_target(const struct import_cfg *ic, const char *name, const struct loc *loc, const char *what)
+static int check_target(const struct import_cfg *ic, const char *name, const struct loc *loc,
+			const char *what)
 {
 	if (known_field(name) || find_taxonomy(ic, name))
 		return 0;
@@ -394,8 +451,10 @@ int fieldmap_site_check(struct site *s)
 		const char *k = ic->defaults->keys[i];
 		ret |= check_target(ic, k, &ic->defaults->key_locs[i], "defaults");
 		if (!strcmp(k, "id") || !strcmp(k, "title"))
-			ret = error(&ic->defaults->key_locs[i], "defaults.%s would give every postmortem the same %s (expected a default for a field such as status or severity)",
-				    k, k);
+			ret = error(
+				&ic->defaults->key_locs[i],
+				"defaults.%s would give every postmortem the same %s (expected a default for a field such as status or severity)",
+				k, k);
 	}
 	return ret;
 }
@@ -433,7 +492,8 @@ static void explain_add(struct apply *ap, const char *field, const char *how, co
 	} else if (v->type == YN_SEQ) {
 		struct buf b = BUF_INIT;
 		for (size_t i = 0; i < v->n; i++)
-			buf_addf(&b, "%s%s", i ? ", " : "", v->items[i]->type == YN_SCALAR ? v->items[i]->scalar : "{...}");
+			buf_addf(&b, "%s%s", i ? ", " : "",
+				 v->items[i]->type == YN_SCALAR ? v->items[i]->scalar : "{...}");
 		if (!v->n)
 			buf_adds(&b, "");
 		fs->value = buf_detach(&b, NULL);
@@ -532,23 +592,35 @@ static const struct ynode *body_value(struct apply *ap, const char *ours, struct
 	if (is_when_field(ours)) {
 		if (loose_date(v->scalar, iso))
 			return new_scalar(ap, iso, v->loc);
-		warning(&v->loc, "%s \"%s\" is not a date; left out (expected YYYY-MM-DD or \"June 22, 2021\")", ours, v->scalar);
+		warning(&v->loc,
+			"%s \"%s\" is not a date; left out (expected YYYY-MM-DD or \"June 22, 2021\")",
+			ours, v->scalar);
 		return NULL;
 	}
 	if (!strcmp(ours, "status")) {
 		static const struct {
 			const char *word, *status;
-		} st[] = {{"complete", "complete"}, {"completed", "complete"}, {"final", "complete"},
-			  {"published", "complete"}, {"done", "complete"},         {"closed", "complete"},
-			  {"resolved", "complete"},  {"draft", "draft"},           {"wip", "draft"},
-			  {"in review", "in-review"}, {"in-review", "in-review"},  {"review", "in-review"},
+		} st[] = {{"complete", "complete"},
+			  {"completed", "complete"},
+			  {"final", "complete"},
+			  {"published", "complete"},
+			  {"done", "complete"},
+			  {"closed", "complete"},
+			  {"resolved", "complete"},
+			  {"draft", "draft"},
+			  {"wip", "draft"},
+			  {"in review", "in-review"},
+			  {"in-review", "in-review"},
+			  {"review", "in-review"},
 			  {"under review", "in-review"}};
 		for (size_t i = 0; i < ARRAY_SIZE(st); i++) {
 			size_t n = strlen(st[i].word);
-			if (!strncasecmp(v->scalar, st[i].word, n) && !isalpha((unsigned char)v->scalar[n]))
+			if (!strncasecmp(v->scalar, st[i].word, n) &&
+			    !isalpha((unsigned char)v->scalar[n]))
 				return new_scalar(ap, st[i].status, v->loc);
 		}
-		warning(&v->loc, "status \"%s\" is not one aftermath knows; left out (expected draft, in review, complete)",
+		warning(&v->loc,
+			"status \"%s\" is not one aftermath knows; left out (expected draft, in review, complete)",
 			v->scalar);
 		return NULL;
 	}
@@ -561,7 +633,8 @@ static const struct ynode *body_value(struct apply *ap, const char *ours, struct
 			p++;
 		for (size_t i = 0; i < s->nseverities && isdigit((unsigned char)*p); i++) {
 			size_t n = strlen(s->severities[i]);
-			if (n && s->severities[i][n - 1] == *p && (!p[1] || !isdigit((unsigned char)p[1])))
+			if (n && s->severities[i][n - 1] == *p &&
+			    (!p[1] || !isdigit((unsigned char)p[1])))
 				return new_scalar(ap, s->severities[i], v->loc);
 		}
 		warning(&v->loc, "severity \"%s\" is not one of site.yaml's; left out", v->scalar);
@@ -589,7 +662,8 @@ static const struct fm_rule *rule_for(const struct import_cfg *ic, const char *o
 /* The seeds' templates' labels for our fields (any case). */
 static const char *const *seed_labels(const char *ours)
 {
-	static const char *const title[] = {"postmortem", "title", "post-mortem", "incident title", NULL};
+	static const char *const title[] = {"postmortem", "title", "post-mortem", "incident title",
+					    NULL};
 	static const char *const id[] = {"incident id", "id", "incident number", NULL};
 	static const char *const date[] = {"date", "incident date", NULL};
 	static const char *const owner[] = {"owner", "incident owner", "postmortem owner", NULL};
@@ -598,10 +672,10 @@ static const char *const *seed_labels(const char *ours)
 	static const char *const severity[] = {"severity", "sev", NULL};
 	static const char *const summary[] = {"summary", NULL};
 	static const char *const none[] = {NULL};
-	return !strcmp(ours, "title")      ? title
-	       : !strcmp(ours, "id")       ? id
-	       : !strcmp(ours, "date")     ? date
-	       : !strcmp(ours, "owner")    ? owner
+	return !strcmp(ours, "title")	   ? title
+	       : !strcmp(ours, "id")	   ? id
+	       : !strcmp(ours, "date")	   ? date
+	       : !strcmp(ours, "owner")	   ? owner
 	       : !strcmp(ours, "authors")  ? authors
 	       : !strcmp(ours, "status")   ? status
 	       : !strcmp(ours, "severity") ? severity
@@ -679,7 +753,8 @@ static const struct ynode *section_factors(struct apply *ap, const char **how)
 	if (n)
 		note(&ap->bi.sentence_loc,
 		     "%zu item%s of the contributing-factors list %s, not a factor's name: left in the text (a factor is a short item of at most %d words, a bold lead-in such as \"**Config drift**: ...\", or the words before a colon or dash)",
-		     n, n == 1 ? "" : "s", n == 1 ? "is a sentence" : "are sentences", FACTOR_MAX_WORDS);
+		     n, n == 1 ? "" : "s", n == 1 ? "is a sentence" : "are sentences",
+		     FACTOR_MAX_WORDS);
 	if (!ap->bi.factors)
 		return NULL;
 	*how = "body: the contributing-factors section";
@@ -709,12 +784,15 @@ static const struct ynode *from_body(struct apply *ap, const char *ours, const c
 	for (char *p = spaced; *p; p++)
 		if (*p == '_')
 			*p = ' ';
-	struct ynode *v = strcmp(ours, "impact") && strcmp(ours, "action_items") ? bodyread_label(&ap->bi, spaced) : NULL;
+	struct ynode *v = strcmp(ours, "impact") && strcmp(ours, "action_items")
+				  ? bodyread_label(&ap->bi, spaced)
+				  : NULL;
 	if (v) {
 		*how = "body line";
 		return body_value(ap, ours, v);
 	}
-	if (!strcmp(ours, "contributing_factors") && !rule_for(ap->ic, ours)) /* a fields: entry says where they are */
+	/* a fields: entry says where they are */
+	if (!strcmp(ours, "contributing_factors") && !rule_for(ap->ic, ours))
 		return section_factors(ap, how);
 	return NULL;
 }
@@ -723,8 +801,8 @@ static const struct ynode *from_body(struct apply *ap, const char *ours, const c
  * The value of `ours` from the author's names in rule r (front matter, then
  * body labels), or from the front matter key `ours` without a rule.
  */
-static const struct ynode *from_author(struct apply *ap, const char *ours, const struct fm_rule *r, char *how,
-				       size_t howsize)
+static const struct ynode *from_author(struct apply *ap, const char *ours, const struct fm_rule *r,
+				       char *how, size_t howsize)
 {
 	if (!r) {
 		const struct ynode *v = ynode_get(ap->front, ours);
@@ -775,7 +853,8 @@ static void resolve(struct apply *ap, const char *ours)
 		snprintf(how, sizeof(how), "%s", bhow);
 	if (!v && ap->body_read && !ap->front && (v = from_file_name(ap, ours, &bhow)))
 		snprintf(how, sizeof(how), "%s", bhow);
-	if (!v && ap->body_read && ap->front && !strcmp(ours, "title") && (v = from_file_name(ap, ours, &bhow)))
+	if (!v && ap->body_read && ap->front && !strcmp(ours, "title") &&
+	    (v = from_file_name(ap, ours, &bhow)))
 		snprintf(how, sizeof(how), "%s", bhow);
 	if (!v && (v = from_default(ap, ours)))
 		snprintf(how, sizeof(how), "default (site.yaml)");
@@ -787,7 +866,8 @@ static void resolve(struct apply *ap, const char *ours)
 
 /* ---- impact: the author's, dotted rules, the timeline, durations ---------- */
 
-static void impact_key(struct apply *ap, struct ynode *im, const char *key, const struct ynode *v, const char *how)
+static void impact_key(struct apply *ap, struct ynode *im, const char *key, const struct ynode *v,
+		       const char *how)
 {
 	char dotted[48];
 	snprintf(dotted, sizeof(dotted), "impact.%s", key);
@@ -801,7 +881,8 @@ static bool impact_has(const struct ynode *im, const char *key)
 }
 
 /* to := from + seconds, as an ISO date-time scalar at loc. */
-static struct ynode *plus(struct apply *ap, const struct ynode *from, long long secs, struct loc loc)
+static struct ynode *plus(struct apply *ap, const struct ynode *from, long long secs,
+			  struct loc loc)
 {
 	struct when w;
 	char iso[21];
@@ -817,10 +898,18 @@ static void durations(struct apply *ap, struct ynode *im)
 {
 	static const struct {
 		const char *label, *key;
-	} d[] = {{"time to detection", "detected"},  {"time to detect", "detected"},    {"ttd", "detected"},
-		 {"time to mitigation", "mitigated"}, {"time to mitigate", "mitigated"}, {"time to recovery", "resolved"},
-		 {"time to resolve", "resolved"},     {"time to resolution", "resolved"}, {"ttr", "resolved"},
-		 {"duration of outage", "resolved"},  {"outage duration", "resolved"},  {"duration", "resolved"}};
+	} d[] = {{"time to detection", "detected"},
+		 {"time to detect", "detected"},
+		 {"ttd", "detected"},
+		 {"time to mitigation", "mitigated"},
+		 {"time to mitigate", "mitigated"},
+		 {"time to recovery", "resolved"},
+		 {"time to resolve", "resolved"},
+		 {"time to resolution", "resolved"},
+		 {"ttr", "resolved"},
+		 {"duration of outage", "resolved"},
+		 {"outage duration", "resolved"},
+		 {"duration", "resolved"}};
 	const struct ynode *start = ynode_get(im, "started");
 	for (size_t i = 0; i < ARRAY_SIZE(d); i++) {
 		struct ynode *v = bodyread_label(&ap->bi, d[i].label);
@@ -828,7 +917,8 @@ static void durations(struct apply *ap, struct ynode *im)
 			continue;
 		long long secs = loose_duration(v->scalar);
 		if (secs < 0) {
-			warning(&v->loc, "%s \"%s\" is not a duration; left out (expected such as \"8 minutes\" or \"2 hours\")",
+			warning(&v->loc,
+				"%s \"%s\" is not a duration; left out (expected such as \"8 minutes\" or \"2 hours\")",
 				d[i].label, v->scalar);
 			continue;
 		}
@@ -852,11 +942,14 @@ static void resolve_impact(struct apply *ap)
 {
 	static const char *const tl[] = {"started", "detected", "mitigated", "resolved"};
 	char how[128];
-	const struct ynode *own = from_author(ap, "impact", rule_for(ap->ic, "impact"), how, sizeof(how));
-	size_t cap = ARRAY_SIZE(impact_keys) + (own && own->type == YN_MAP ? own->n : 0); /* the author's keys, unknown ones too */
+	const struct ynode *own =
+		from_author(ap, "impact", rule_for(ap->ic, "impact"), how, sizeof(how));
+	/* the author's keys, unknown ones too */
+	size_t cap = ARRAY_SIZE(impact_keys) + (own && own->type == YN_MAP ? own->n : 0);
 	struct ynode *im = new_map(ap, cap, own ? own->loc : (struct loc){ap->pm->path, 1, 1});
 	if (own && own->type != YN_MAP) {
-		map_set(ap->root, "impact", (struct ynode *)own); /* frontmatter.c says what is wrong with it */
+		/* frontmatter.c says what is wrong with it */
+		map_set(ap->root, "impact", (struct ynode *)own);
 		return;
 	}
 	for (size_t i = 0; own && i < own->n; i++)
@@ -867,7 +960,8 @@ static void resolve_impact(struct apply *ap)
 		snprintf(dotted, sizeof(dotted), "impact.%s", impact_keys[k]);
 		const struct fm_rule *r = rule_for(ap->ic, dotted);
 		const struct ynode *v;
-		if (r && !impact_has(im, impact_keys[k]) && (v = from_author(ap, dotted, r, how, sizeof(how))))
+		if (r && !impact_has(im, impact_keys[k]) &&
+		    (v = from_author(ap, dotted, r, how, sizeof(how))))
 			impact_key(ap, im, impact_keys[k], v, how);
 	}
 	bool from_tl = false;
@@ -984,7 +1078,8 @@ void fieldmap_apply(struct fm_result *res, const struct site *s, const struct po
 		struct ynode *r = hooks_on_load(ic->hooks, ap.a, ap.root, pm->path, pm->rel, ex);
 		if (!r) {
 			res->failed = true;
-		} else if (r != ap.root) { /* the hooks' table: the arena goes with the root that is freed */
+			/* the hooks' table: the arena goes with the root that is freed */
+		} else if (r != ap.root) {
 			ap.root->arena = NULL;
 			r->arena = ap.a;
 			ap.root = r;
@@ -1038,7 +1133,8 @@ static bool computed_somewhere(const struct postmortem *pms, size_t n, const cha
 	return false;
 }
 
-void fieldmap_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n, bool public_build)
+void fieldmap_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n,
+			     bool public_build)
 {
 	const struct name_list *lists[] = {&ic->computed_search, &ic->computed_public};
 	static const char *const what[] = {"computed.search", "computed.public"};
@@ -1048,7 +1144,8 @@ void fieldmap_check_computed(const struct import_cfg *ic, const struct postmorte
 			if (public_build && k == 0 && !name_list_has(&ic->computed_public, name))
 				continue; /* left out of a public build: computed.public does not name it */
 			if (!computed_somewhere(pms, n, name))
-				warning(&lists[k]->locs[i], "%s names \"%s\", which no on_postmortem hook returned (expected a field of the table a scripts/NAME.lua on_postmortem returns)",
+				warning(&lists[k]->locs[i],
+					"%s names \"%s\", which no on_postmortem hook returned (expected a field of the table a scripts/NAME.lua on_postmortem returns)",
 					what[k], name);
 		}
 	}

@@ -47,11 +47,11 @@ void import_cfg_free(struct import_cfg *ic);
 
 /* What fieldmap_apply() found besides the fields. */
 struct fm_result {
-	struct ynode *root;        /* the fields in our names (a new tree: ynode_free it) */
+	struct ynode *root; /* the fields in our names (a new tree: ynode_free it) */
 	bool actions_from_body;
 	bool impact_from_timeline;
 	struct loc actions_section; /* the body's "Action items" section (line 0: none) */
-	bool failed;               /* an on_load hook failed (reported) */
+	bool failed;		    /* an on_load hook failed (reported) */
 };
 
 /*
@@ -89,13 +89,13 @@ void fieldmap_keep_computed(struct ynode *computed, const struct name_list *keep
  * computed.public that no postmortem of pms has (a typo, or a hook that
  * never returns it); in a public build, of the public ones only.
  */
-void fieldmap_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n, bool public_build);
+void fieldmap_check_computed(const struct import_cfg *ic, const struct postmortem *pms, size_t n,
+			     bool public_build);
 
 /* Whether `name` is in list l. */
 bool name_list_has(const struct name_list *l, const char *name);
 
 /* Whether n is empty: null, "", [] or {}. */
 bool ynode_is_empty(const struct ynode *n);
-
 
 #endif

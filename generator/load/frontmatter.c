@@ -31,7 +31,8 @@ static int check_bytes(const char *file, const char *text, size_t len)
 	size_t bad = utf8_valid(text, len);
 	if (bad < len) {
 		struct loc loc = diag_loc_at(file, text, bad);
-		return error(&loc, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8", (unsigned char)text[bad]);
+		return error(&loc, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
+			     (unsigned char)text[bad]);
 	}
 	return 0;
 }
@@ -56,7 +57,8 @@ struct split {
 	bool has_front;
 };
 
-static int split_file(const char *file, const char *text, size_t len, bool required, struct split *sp)
+static int split_file(const char *file, const char *text, size_t len, bool required,
+		      struct split *sp)
 {
 	const char *p = text, *end = text + len;
 	memset(sp, 0, sizeof(*sp));
@@ -68,8 +70,10 @@ static int split_file(const char *file, const char *text, size_t len, bool requi
 		if (!required)
 			return 0;
 		struct loc loc = {file, 1, 1};
-		return error(&loc, len ? "missing front matter: the file must start with a line \"---\""
-				       : "empty file: a postmortem starts with front matter between \"---\" lines");
+		return error(
+			&loc,
+			len ? "missing front matter: the file must start with a line \"---\""
+			    : "empty file: a postmortem starts with front matter between \"---\" lines");
 	}
 	sp->has_front = true;
 	const char *line = memchr(p, '\n', (size_t)(end - p));
@@ -103,8 +107,8 @@ static const struct ynode *field(const struct fm *f, const char *ours)
 /* Fields whose empty value was an error before it counted as absent: a note says so. */
 static void note_empties(const struct fm *f)
 {
-	static const char *const once_errors[] = {"id", "title", "date", "status", "severity", "kind", "visibility",
-						  "featured"};
+	static const char *const once_errors[] = {"id",	      "title", "date",	     "status",
+						  "severity", "kind",  "visibility", "featured"};
 	for (size_t i = 0; i < ARRAY_SIZE(once_errors); i++) {
 		const char *name = site_field(f->site, once_errors[i]);
 		const struct ynode *n = ynode_get(f->root, name);
@@ -121,7 +125,8 @@ static const char *shown(const struct ynode *n)
 static int text_value(struct fm *f, const struct ynode *n, const char *what, char **out)
 {
 	if (n->type != YN_SCALAR)
-		return f->ret = error(&n->loc, "%s must be a text value (got %s)", what, ynode_kind(n));
+		return f->ret = error(&n->loc, "%s must be a text value (got %s)", what,
+				      ynode_kind(n));
 	free(*out);
 	*out = xstrdup(n->scalar);
 	return 0;
@@ -130,9 +135,10 @@ static int text_value(struct fm *f, const struct ynode *n, const char *what, cha
 static int when_value(struct fm *f, const struct ynode *n, const char *what, struct when *w)
 {
 	if (n->type != YN_SCALAR || when_parse(w, n->scalar) < 0)
-		return f->ret = error(&n->loc,
-				      "%s \"%s\" is not a date (expected YYYY-MM-DD or an ISO 8601 date-time such as 2024-03-14T14:05:00Z)",
-				      what, shown(n));
+		return f->ret = error(
+			       &n->loc,
+			       "%s \"%s\" is not a date (expected YYYY-MM-DD or an ISO 8601 date-time such as 2024-03-14T14:05:00Z)",
+			       what, shown(n));
 	return 0;
 }
 
@@ -142,8 +148,8 @@ struct choice {
 	int value;
 };
 
-static int choice_value(struct fm *f, const struct ynode *n, const char *what, const struct choice *c, size_t nc,
-			const char *expected, int *out)
+static int choice_value(struct fm *f, const struct ynode *n, const char *what,
+			const struct choice *c, size_t nc, const char *expected, int *out)
 {
 	if (n->type == YN_SCALAR)
 		for (size_t i = 0; i < nc; i++)
@@ -156,7 +162,8 @@ static int choice_value(struct fm *f, const struct ynode *n, const char *what, c
 
 static int bool_value(struct fm *f, const struct ynode *n, const char *what, bool *out)
 {
-	static const struct choice c[] = {{"true", 1}, {"yes", 1}, {"on", 1}, {"false", 0}, {"no", 0}, {"off", 0}};
+	static const struct choice c[] = {{"true", 1},	{"yes", 1}, {"on", 1},
+					  {"false", 0}, {"no", 0},  {"off", 0}};
 	if (n->type == YN_SCALAR)
 		for (size_t i = 0; i < ARRAY_SIZE(c); i++)
 			if (same_word(n->scalar, c[i].name)) {
@@ -167,7 +174,8 @@ static int bool_value(struct fm *f, const struct ynode *n, const char *what, boo
 }
 
 /* A list of names, or a single name. */
-static void terms_value(struct fm *f, const struct ynode *n, const char *what, struct term **out, size_t *nout)
+static void terms_value(struct fm *f, const struct ynode *n, const char *what, struct term **out,
+			size_t *nout)
 {
 	if (ynode_is_null(n))
 		return;
@@ -186,7 +194,8 @@ static void terms_value(struct fm *f, const struct ynode *n, const char *what, s
 		}
 		char *slug = slugify(it->scalar);
 		if (!*slug) {
-			f->ret = error(&it->loc, "%s \"%s\" has no letters or digits to name it by", what, it->scalar);
+			f->ret = error(&it->loc, "%s \"%s\" has no letters or digits to name it by",
+				       what, it->scalar);
 			free(slug);
 			continue;
 		}
@@ -198,7 +207,9 @@ static void terms_value(struct fm *f, const struct ynode *n, const char *what, s
 }
 
 static const struct choice categories[] = {
-	{"technical", CAT_TECHNICAL}, {"process", CAT_PROCESS}, {"communication", CAT_COMMUNICATION},
+	{"technical", CAT_TECHNICAL},
+	{"process", CAT_PROCESS},
+	{"communication", CAT_COMMUNICATION},
 	{"external", CAT_EXTERNAL},
 };
 
@@ -209,7 +220,9 @@ static void factor_value(struct fm *f, const struct ynode *it, struct factor *ou
 	if (it->type == YN_MAP) {
 		name = ynode_get(it, "name");
 		if (!name) {
-			f->ret = error(&it->loc, "a contributing factor needs a name (expected name: and optionally category:)");
+			f->ret = error(
+				&it->loc,
+				"a contributing factor needs a name (expected name: and optionally category:)");
 			return;
 		}
 		const struct ynode *cat = ynode_get(it, "category");
@@ -220,17 +233,22 @@ static void factor_value(struct fm *f, const struct ynode *it, struct factor *ou
 		out->category = (enum factor_category)v;
 		for (size_t k = 0; k < it->n; k++)
 			if (strcmp(it->keys[k], "name") && strcmp(it->keys[k], "category"))
-				f->ret = error(&it->key_locs[k], "unknown key \"%s\" in a contributing factor (expected name, category)",
-					       it->keys[k]);
+				f->ret = error(
+					&it->key_locs[k],
+					"unknown key \"%s\" in a contributing factor (expected name, category)",
+					it->keys[k]);
 	}
 	if (name->type != YN_SCALAR || !*name->scalar) {
-		f->ret = error(&name->loc, "a contributing factor must be a name or {name, category} (got %s)",
+		f->ret = error(&name->loc,
+			       "a contributing factor must be a name or {name, category} (got %s)",
 			       name->type == YN_SCALAR ? "an empty name" : ynode_kind(name));
 		return;
 	}
 	out->slug = slugify(name->scalar);
 	if (!*out->slug) {
-		f->ret = error(&name->loc, "contributing factor \"%s\" has no letters or digits to name it by", name->scalar);
+		f->ret = error(&name->loc,
+			       "contributing factor \"%s\" has no letters or digits to name it by",
+			       name->scalar);
 		free(out->slug);
 		out->slug = NULL;
 		return;
@@ -253,7 +271,8 @@ static void factors_value(struct fm *f, const struct ynode *n)
 	pm->factors = xcalloc(cnt ? cnt : 1, sizeof(struct factor));
 	for (size_t i = 0; i < cnt; i++) {
 		bool ok;
-		factor_value(f, n->type == YN_SCALAR ? n : n->items[i], &pm->factors[pm->nfactors], &ok);
+		factor_value(f, n->type == YN_SCALAR ? n : n->items[i], &pm->factors[pm->nfactors],
+			     &ok);
 		if (ok)
 			pm->nfactors++;
 	}
@@ -263,8 +282,10 @@ static void impact_value(struct fm *f, const struct ynode *n)
 {
 	struct impact *im = &f->pm->impact;
 	if (n->type != YN_MAP) {
-		f->ret = error(&n->loc, "impact must be a mapping of started, detected, mitigated, resolved, customers_affected, description (got %s)",
-			       ynode_kind(n));
+		f->ret = error(
+			&n->loc,
+			"impact must be a mapping of started, detected, mitigated, resolved, customers_affected, description (got %s)",
+			ynode_kind(n));
 		return;
 	}
 	static const char *const times[] = {"started", "detected", "mitigated", "resolved"};
@@ -278,14 +299,17 @@ static void impact_value(struct fm *f, const struct ynode *n)
 		if (t < 4) {
 			char what[32];
 			snprintf(what, sizeof(what), "impact.%s", k);
-			if (when_value(f, v, what, w[t]) == 0 && t > 0 && im->started.set && w[t]->epoch < im->started.epoch)
+			if (when_value(f, v, what, w[t]) == 0 && t > 0 && im->started.set &&
+			    w[t]->epoch < im->started.epoch)
 				warning(&v->loc, "impact.%s is before impact.started", k);
 		} else if (!strcmp(k, "customers_affected")) {
 			char *end;
 			long long c = v->type == YN_SCALAR ? strtoll(v->scalar, &end, 10) : -1;
 			if (v->type != YN_SCALAR || !*v->scalar || *end || c < 0)
-				f->ret = error(&v->loc, "impact.customers_affected must be a whole number of at least 0 (got \"%s\")",
-					       shown(v));
+				f->ret = error(
+					&v->loc,
+					"impact.customers_affected must be a whole number of at least 0 (got \"%s\")",
+					shown(v));
 			else
 				im->customers_affected = c;
 		} else if (!strcmp(k, "description")) {
@@ -298,7 +322,9 @@ static void action_value(struct fm *f, const struct ynode *n, struct action_item
 {
 	*ok = false;
 	if (n->type != YN_MAP) {
-		f->ret = error(&n->loc, "an action item must be a mapping with at least a title (got %s)", ynode_kind(n));
+		f->ret = error(&n->loc,
+			       "an action item must be a mapping with at least a title (got %s)",
+			       ynode_kind(n));
 		return;
 	}
 	a->loc = n->loc;
@@ -308,7 +334,8 @@ static void action_value(struct fm *f, const struct ynode *n, struct action_item
 		if (!strcmp(k, "title")) {
 			text_value(f, v, "action_items.title", &a->title);
 		} else if (!strcmp(k, "owner")) {
-			if (text_value(f, v, "action_items.owner", &a->owner) == 0 && !ynode_is_null(v))
+			if (text_value(f, v, "action_items.owner", &a->owner) == 0 &&
+			    !ynode_is_null(v))
 				a->owner_slug = slugify(a->owner);
 		} else if (!strcmp(k, "due")) {
 			when_value(f, v, "action_items.due", &a->due);
@@ -316,11 +343,18 @@ static void action_value(struct fm *f, const struct ynode *n, struct action_item
 			when_value(f, v, "action_items.closed", &a->closed);
 		} else if (!strcmp(k, "status")) {
 			if (v->type != YN_SCALAR || !ai_status_parse(v->scalar, &a->status))
-				f->ret = error(&v->loc, "unknown action-item status \"%s\" (expected " AI_STATUS_EXPECTED ")",
-					       shown(v));
+				f->ret = error(
+					&v->loc,
+					"unknown action-item status \"%s\" (expected " AI_STATUS_EXPECTED
+					")",
+					shown(v));
 		} else if (!strcmp(k, "priority")) {
 			if (v->type != YN_SCALAR || !ai_priority_parse(v->scalar, &a->priority))
-				f->ret = error(&v->loc, "unknown priority \"%s\" (expected " AI_PRIORITY_EXPECTED ")", shown(v));
+				f->ret = error(
+					&v->loc,
+					"unknown priority \"%s\" (expected " AI_PRIORITY_EXPECTED
+					")",
+					shown(v));
 		} else if (!strcmp(k, "ticket")) {
 			text_value(f, v, "action_items.ticket", &a->ticket);
 		} else if (!strcmp(k, "success_criteria")) {
@@ -332,7 +366,8 @@ static void action_value(struct fm *f, const struct ynode *n, struct action_item
 		a->owner = NULL;
 	}
 	if (!a->title || !*a->title) {
-		f->ret = error(&n->loc, "action item without a title (expected title: what will be done)");
+		f->ret = error(&n->loc,
+			       "action item without a title (expected title: what will be done)");
 		return;
 	}
 	*ok = true;
@@ -344,7 +379,8 @@ static void actions_value(struct fm *f, const struct ynode *n)
 	if (ynode_is_null(n))
 		return;
 	if (n->type != YN_SEQ) {
-		f->ret = error(&n->loc, "action_items must be a list of items (got %s)", ynode_kind(n));
+		f->ret = error(&n->loc, "action_items must be a list of items (got %s)",
+			       ynode_kind(n));
 		return;
 	}
 	pm->actions = xcalloc(n->n ? n->n : 1, sizeof(struct action_item));
@@ -376,19 +412,25 @@ static int id_value(struct fm *f, const struct ynode *n)
 	pm->id_loc = n->loc;
 	bool ok = *pm->id && pm->id[0] != '.';
 	for (const char *p = pm->id; *p; p++)
-		ok &= isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.' || *p == ' ' ||
-		      (unsigned char)*p >= 0x80;
+		ok &= isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.' ||
+		      *p == ' ' || (unsigned char)*p >= 0x80;
 	pm->slug = slugify(pm->id);
 	if (!ok || !*pm->slug)
-		return f->ret = error(&n->loc, "id \"%s\" cannot be used as a page name (use letters, digits, '-', '_' and '.')",
-				      pm->id);
+		return f->ret = error(
+			       &n->loc,
+			       "id \"%s\" cannot be used as a page name (use letters, digits, '-', '_' and '.')",
+			       pm->id);
 	return 0;
 }
 
 static const struct choice statuses[] = {
-	{"draft", STATUS_DRAFT}, {"in-review", STATUS_IN_REVIEW}, {"review", STATUS_IN_REVIEW}, {"complete", STATUS_COMPLETE},
+	{"draft", STATUS_DRAFT},
+	{"in-review", STATUS_IN_REVIEW},
+	{"review", STATUS_IN_REVIEW},
+	{"complete", STATUS_COMPLETE},
 };
-static const struct choice kinds[] = {{"incident", KIND_INCIDENT}, {"near-miss", KIND_NEAR_MISS}, {"drill", KIND_DRILL}};
+static const struct choice kinds[] = {
+	{"incident", KIND_INCIDENT}, {"near-miss", KIND_NEAR_MISS}, {"drill", KIND_DRILL}};
 static const struct choice visibilities[] = {{"internal", VIS_INTERNAL}, {"public", VIS_PUBLIC}};
 
 static void severity_value(struct fm *f, const struct ynode *n)
@@ -411,13 +453,15 @@ static void required(struct fm *f, const char *ours)
 	if (field(f, ours) || f->defaults)
 		return;
 	if (!f->mapped) {
-		f->ret = error(&f->root->loc, "missing required field \"%s\"", site_field(f->site, ours));
+		f->ret = error(&f->root->loc, "missing required field \"%s\"",
+			       site_field(f->site, ours));
 		return;
 	}
 	struct buf b = BUF_INIT;
 	fieldmap_looked_for(f->site, ours, &b);
 	bool body = f->site->import && (f->site->import->read_body || !f->pm->front);
-	f->ret = error(&f->root->loc, "missing required field \"%s\" (looked for %s in the front matter%s)", ours,
+	f->ret = error(&f->root->loc,
+		       "missing required field \"%s\" (looked for %s in the front matter%s)", ours,
 		       buf_cstr(&b), body ? ", then in the body" : "");
 	buf_release(&b);
 }
@@ -451,7 +495,8 @@ static void parse_fields(struct fm *f)
 	required(f, "date");
 	if ((n = field(f, "id")))
 		id_value(f, n);
-	if ((n = ynode_get(f->root, "public_id"))) { /* checked by the public profile, which uses it */
+	/* checked by the public profile, which uses it */
+	if ((n = ynode_get(f->root, "public_id"))) {
 		pm->public_id = xstrdup(n->type == YN_SCALAR ? n->scalar : "");
 		pm->public_id_loc = n->loc;
 	}
@@ -465,17 +510,20 @@ static void parse_fields(struct fm *f)
 	pm->severity = (int)f->site->nseverities - 1;
 	pm->visibility = f->site->default_visibility;
 	pm->impact.customers_affected = -1;
-	if ((n = field(f, "status")) &&
-	    choice_value(f, n, "status", statuses, ARRAY_SIZE(statuses), "draft, in-review, complete", &e) == 0)
+	if ((n = field(f, "status")) && choice_value(f, n, "status", statuses, ARRAY_SIZE(statuses),
+						     "draft, in-review, complete", &e) == 0)
 		pm->status = (enum pm_status)e;
 	if ((n = field(f, "severity")))
 		severity_value(f, n);
-	if ((n = field(f, "kind")) && choice_value(f, n, "kind", kinds, ARRAY_SIZE(kinds), "incident, near-miss, drill", &e) == 0)
+	if ((n = field(f, "kind")) && choice_value(f, n, "kind", kinds, ARRAY_SIZE(kinds),
+						   "incident, near-miss, drill", &e) == 0)
 		pm->kind = (enum pm_kind)e;
 	if ((n = field(f, "visibility")) &&
-	    choice_value(f, n, "visibility", visibilities, ARRAY_SIZE(visibilities), "internal, public", &e) == 0)
+	    choice_value(f, n, "visibility", visibilities, ARRAY_SIZE(visibilities),
+			 "internal, public", &e) == 0)
 		pm->visibility = (enum visibility)e;
-	if ((n = field(f, "owner")) && !ynode_is_null(n) && text_value(f, n, "owner", &pm->owner) == 0)
+	if ((n = field(f, "owner")) && !ynode_is_null(n) &&
+	    text_value(f, n, "owner", &pm->owner) == 0)
 		pm->owner_slug = slugify(pm->owner);
 	if ((n = field(f, "summary")) && !ynode_is_null(n))
 		text_value(f, n, "summary", &pm->summary);
@@ -561,8 +609,8 @@ static char *clean_body(const char *body, size_t len)
 	return out;
 }
 
-int frontmatter_explain(struct postmortem *pm, const struct site *site, const char *text, size_t len,
-			struct explain *ex)
+int frontmatter_explain(struct postmortem *pm, const struct site *site, const char *text,
+			size_t len, struct explain *ex)
 {
 	struct fm f = {.pm = pm, .site = site};
 	struct split sp;
@@ -580,8 +628,10 @@ int frontmatter_explain(struct postmortem *pm, const struct site *site, const ch
 			return -1;
 		if (!pm->front || pm->front->type != YN_MAP) {
 			struct loc loc = pm->front ? pm->front->loc : (struct loc){pm->path, 2, 1};
-			return error(&loc, "front matter must be a mapping of fields such as id:, title:, date: (got %s)",
-				     pm->front ? ynode_kind(pm->front) : "nothing");
+			return error(
+				&loc,
+				"front matter must be a mapping of fields such as id:, title:, date: (got %s)",
+				pm->front ? ynode_kind(pm->front) : "nothing");
 		}
 	}
 	f.root = pm->front;
@@ -614,7 +664,8 @@ int frontmatter_parse(struct postmortem *pm, const struct site *site, const char
 	return frontmatter_explain(pm, site, text, len, NULL);
 }
 
-int frontmatter_page(struct page *pg, const char *text, size_t len, const char **body, int *body_line)
+int frontmatter_page(struct page *pg, const char *text, size_t len, const char **body,
+		     int *body_line)
 {
 	struct split sp;
 	if (check_bytes(pg->path, text, len) < 0 || split_file(pg->path, text, len, false, &sp) < 0)

@@ -27,8 +27,8 @@ int frontmatter_parse(struct postmortem *pm, const struct site *site, const char
  * where its value came from.
  */
 struct explain;
-int frontmatter_explain(struct postmortem *pm, const struct site *site, const char *text, size_t len,
-			struct explain *ex);
+int frontmatter_explain(struct postmortem *pm, const struct site *site, const char *text,
+			size_t len, struct explain *ex);
 
 /*
  * Validate site.yaml's defaults: once, as front matter is (an unknown
@@ -42,6 +42,7 @@ int frontmatter_check_defaults(const struct site *site);
  * the title.  Fills pg->front, pg->title and returns the body through
  * body and body_line (pointing into text).  0 or -1.
  */
-int frontmatter_page(struct page *pg, const char *text, size_t len, const char **body, int *body_line);
+int frontmatter_page(struct page *pg, const char *text, size_t len, const char **body,
+		     int *body_line);
 
 #endif

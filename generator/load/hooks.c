@@ -3,11 +3,11 @@
 
 #include "lua/luaglue.h"
 
-#include "model/fieldsource.h"
 #include "base/fsutil.h"
+#include "lua/sandbox.h"
+#include "model/fieldsource.h"
 #include "model/model.h"
 #include "model/siteconfig.h"
-#include "lua/sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -18,8 +18,8 @@
 
 /* One thread's Lua state with every script loaded, and its on_load functions (registry refs). */
 struct hfunc {
-	int ref;            /* registry reference */
-	int line;           /* where it is defined */
+	int ref;	    /* registry reference */
+	int line;	    /* where it is defined */
 	const char *script; /* its script's path (the hooks' own strings) */
 };
 
@@ -151,10 +151,12 @@ struct back {
 	int ret;
 };
 
-static const struct ynode *pull_value(lua_State *L, struct back *b, const struct ynode *was, int depth);
+static const struct ynode *pull_value(lua_State *L, struct back *b, const struct ynode *was,
+				      int depth);
 
 /* The table on top of L as a list (keys 1..n) or a mapping (text keys, sorted). */
-static const struct ynode *pull_table(lua_State *L, struct back *b, const struct ynode *was, int depth)
+static const struct ynode *pull_table(lua_State *L, struct back *b, const struct ynode *was,
+				      int depth)
 {
 	size_t len = lua_rawlen(L, -1), count = 0;
 	bool text_keys = true;
@@ -166,7 +168,8 @@ static const struct ynode *pull_table(lua_State *L, struct back *b, const struct
 	}
 	bool seq = count == len;
 	if (!seq && !text_keys) {
-		b->ret = error(&b->at, "on_load returned a table with keys that are neither 1..n nor text");
+		b->ret = error(&b->at,
+			       "on_load returned a table with keys that are neither 1..n nor text");
 		return NULL;
 	}
 	struct ynode *n = ynode_new(b->a, seq ? YN_SEQ : YN_MAP, was ? was->loc : b->at);
@@ -174,7 +177,8 @@ static const struct ynode *pull_table(lua_State *L, struct back *b, const struct
 	if (seq) {
 		for (size_t i = 0; i < len && b->ret == 0; i++) {
 			lua_rawgeti(L, -1, (lua_Integer)i + 1);
-			const struct ynode *w = was && was->type == YN_SEQ && i < was->n ? was->items[i] : NULL;
+			const struct ynode *w =
+				was && was->type == YN_SEQ && i < was->n ? was->items[i] : NULL;
 			n->items[n->n++] = (struct ynode *)pull_value(L, b, w, depth + 1);
 			lua_pop(L, 1);
 		}
@@ -201,22 +205,29 @@ static const struct ynode *pull_table(lua_State *L, struct back *b, const struct
 }
 
 /* The value on top of L as a node: `was` itself when the hook left it as it was. */
-static const struct ynode *pull_value(lua_State *L, struct back *b, const struct ynode *was, int depth)
+static const struct ynode *pull_value(lua_State *L, struct back *b, const struct ynode *was,
+				      int depth)
 {
 	if (depth > YAML_MAX_DEPTH || ++b->nodes > YAML_MAX_NODES) {
-		b->ret = error(&b->at, "on_load returned fields nested deeper than %d or more than %d values (a table that holds itself?)",
-			       YAML_MAX_DEPTH, YAML_MAX_NODES);
+		b->ret = error(
+			&b->at,
+			"on_load returned fields nested deeper than %d or more than %d values (a table that holds itself?)",
+			YAML_MAX_DEPTH, YAML_MAX_NODES);
 		return NULL;
 	}
 	int t = lua_type(L, -1);
 	if (t == LUA_TTABLE)
 		return pull_table(L, b, was, depth);
 	if (t != LUA_TSTRING && t != LUA_TNUMBER && t != LUA_TBOOLEAN && t != LUA_TNIL) {
-		b->ret = error(&b->at, "on_load returned a %s among the fields (expected text, numbers, booleans and tables)",
-			       lua_typename(L, t));
+		b->ret = error(
+			&b->at,
+			"on_load returned a %s among the fields (expected text, numbers, booleans and tables)",
+			lua_typename(L, t));
 		return NULL;
 	}
-	const char *s = t == LUA_TBOOLEAN ? (lua_toboolean(L, -1) ? "true" : "false") : t == LUA_TNIL ? "" : lua_tostring(L, -1);
+	const char *s = t == LUA_TBOOLEAN ? (lua_toboolean(L, -1) ? "true" : "false")
+			: t == LUA_TNIL	  ? ""
+					  : lua_tostring(L, -1);
 	if (was && was->type == YN_SCALAR && !strcmp(was->scalar, s))
 		return was;
 	struct ynode *n = ynode_new(b->a, YN_SCALAR, b->at);
@@ -227,7 +238,8 @@ static const struct ynode *pull_value(lua_State *L, struct back *b, const struct
 
 /* ---- on_load ------------------------------------------------------------------ */
 
-static void explain_changes(struct explain *ex, const struct ynode *before, const struct ynode *after, const char *script)
+static void explain_changes(struct explain *ex, const struct ynode *before,
+			    const struct ynode *after, const char *script)
 {
 	char *how = xstrfmt("hook: on_load in %s", script);
 	for (size_t i = 0; i < after->n; i++) {
@@ -237,14 +249,15 @@ static void explain_changes(struct explain *ex, const struct ynode *before, cons
 		struct field_source *fs = &ex->v[ex->n++];
 		fs->field = xstrdup(after->keys[i]);
 		fs->how = xstrdup(how);
-		fs->value = after->items[i]->type == YN_SCALAR ? xstrdup(after->items[i]->scalar) : NULL;
+		fs->value = after->items[i]->type == YN_SCALAR ? xstrdup(after->items[i]->scalar)
+							       : NULL;
 		fs->loc = after->items[i]->loc;
 	}
 	free(how);
 }
 
-struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode *root, const char *path,
-			    const char *rel, struct explain *ex)
+struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode *root,
+			    const char *path, const char *rel, struct explain *ex)
 {
 	struct hstate *st = state(h);
 	if (!st->ok)
@@ -263,7 +276,8 @@ struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode
 			return NULL;
 		}
 		if (!lua_istable(L, -1)) {
-			error(&b.at, "on_load must return the fields table (got %s) for %s", luaL_typename(L, -1), path);
+			error(&b.at, "on_load must return the fields table (got %s) for %s",
+			      luaL_typename(L, -1), path);
 			lua_pop(L, 1);
 			return NULL;
 		}
@@ -272,7 +286,9 @@ struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode
 		if (!next)
 			return NULL;
 		if (next->type != YN_MAP && !(next->type == YN_SEQ && next->n == 0)) {
-			error(&b.at, "on_load must return the fields table as a mapping (got a list) for %s", path);
+			error(&b.at,
+			      "on_load must return the fields table as a mapping (got a list) for %s",
+			      path);
 			return NULL;
 		}
 		if (ex && next->type == YN_MAP)
@@ -325,7 +341,8 @@ static bool hidden(const struct site *s, bool public_build, const char *field)
 }
 
 /* The validated postmortem as hooks see it: our fields, typed values as text (public.strip's left out in a public build). */
-static void push_pm(lua_State *L, const struct postmortem *pm, const struct site *s, bool public_build)
+static void push_pm(lua_State *L, const struct postmortem *pm, const struct site *s,
+		    bool public_build)
 {
 	bool no_ai_owner = hidden(s, public_build, "action_items.owner");
 	bool no_ai_ticket = hidden(s, public_build, "action_items.ticket");
@@ -344,7 +361,8 @@ static void push_pm(lua_State *L, const struct postmortem *pm, const struct site
 		set_s(L, "owner", pm->owner);
 	set_s(L, "summary", pm->summary);
 	set_s(L, "source", pm->source);
-	push_names(L, "authors", pm->authors, hidden(s, public_build, "authors") ? 0 : pm->nauthors);
+	push_names(L, "authors", pm->authors,
+		   hidden(s, public_build, "authors") ? 0 : pm->nauthors);
 	push_names(L, "services", pm->services, pm->nservices);
 	push_names(L, "tags", pm->tags, pm->ntags);
 	lua_createtable(L, (int)pm->nfactors, 0);
@@ -384,8 +402,8 @@ static void push_pm(lua_State *L, const struct postmortem *pm, const struct site
 	lua_setfield(L, -2, "action_items");
 }
 
-int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const struct site *s, bool public_build,
-			struct ynode **out)
+int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const struct site *s,
+			bool public_build, struct ynode **out)
 {
 	struct hstate *st = state(h);
 	*out = NULL;
@@ -414,14 +432,17 @@ int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const stru
 		}
 		const struct ynode *got = lua_istable(L, -1) ? pull_value(L, &b, NULL, 0) : NULL;
 		if (!lua_istable(L, -1))
-			error(&b.at, "on_postmortem must return a table of computed fields or nil (got %s) for %s",
+			error(&b.at,
+			      "on_postmortem must return a table of computed fields or nil (got %s) for %s",
 			      luaL_typename(L, -1), pm->path);
 		lua_pop(L, 1);
 		if (!got || got->type != YN_MAP) {
 			if (got && got->type == YN_SEQ && !got->n)
 				continue; /* {} */
 			if (got)
-				error(&b.at, "on_postmortem must return a table of named fields (got a list) for %s", pm->path);
+				error(&b.at,
+				      "on_postmortem must return a table of named fields (got a list) for %s",
+				      pm->path);
 			arena_free(a);
 			return -1;
 		}
@@ -433,14 +454,19 @@ int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const stru
 				if (all->n == cap) {
 					size_t ncap = cap ? 2 * cap : 8;
 					char **keys = arena_alloc(a, ncap * sizeof(char *));
-					struct loc *locs = arena_alloc(a, ncap * sizeof(struct loc));
-					struct ynode **items = arena_alloc(a, ncap * sizeof(struct ynode *));
+					struct loc *locs =
+						arena_alloc(a, ncap * sizeof(struct loc));
+					struct ynode **items =
+						arena_alloc(a, ncap * sizeof(struct ynode *));
 					if (cap) {
 						memcpy(keys, all->keys, cap * sizeof(char *));
-						memcpy(locs, all->key_locs, cap * sizeof(struct loc));
-						memcpy(items, all->items, cap * sizeof(struct ynode *));
+						memcpy(locs, all->key_locs,
+						       cap * sizeof(struct loc));
+						memcpy(items, all->items,
+						       cap * sizeof(struct ynode *));
 					}
-					all->keys = keys, all->key_locs = locs, all->items = items, cap = ncap;
+					all->keys = keys, all->key_locs = locs, all->items = items,
+					cap = ncap;
 				}
 				all->n++;
 			}

@@ -35,8 +35,8 @@ void hooks_free(struct hooks *h);
  * nodes, locations kept), or NULL after a diagnostic.  ex, when not NULL,
  * gets a row per field a hook set.
  */
-struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode *root, const char *path,
-			    const char *rel, struct explain *ex);
+struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode *root,
+			    const char *path, const char *rel, struct explain *ex);
 
 /*
  * Run every on_postmortem(pm) on the validated postmortem (a table of our
@@ -50,7 +50,7 @@ struct ynode *hooks_on_load(struct hooks *h, struct arena *a, const struct ynode
  */
 struct postmortem;
 struct site;
-int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const struct site *s, bool public_build,
-			struct ynode **out);
+int hooks_on_postmortem(struct hooks *h, const struct postmortem *pm, const struct site *s,
+			bool public_build, struct ynode **out);
 
 #endif

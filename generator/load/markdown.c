@@ -1,11 +1,11 @@
 /* markdown: cmark-gfm to HTML, toc, text, wiki-links, action items (see markdown.h). */
 #include "load/markdown.h"
 
+#include "base/strmap.h"
+#include "base/url.h"
 #include "load/mdparse.h"
 #include "load/sanitize.h"
 #include "model/slug.h"
-#include "base/strmap.h"
-#include "base/url.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
@@ -23,7 +23,8 @@
  * from several threads) and only read after that.
  */
 static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
-static const char *const extension_names[] = {"table", "tasklist", "strikethrough", "autolink", "tagfilter"};
+static const char *const extension_names[] = {"table", "tasklist", "strikethrough", "autolink",
+					      "tagfilter"};
 static cmark_syntax_extension *extensions[ARRAY_SIZE(extension_names)];
 static cmark_llist *render_extensions;
 static bool all_exclusive; /* see parse_lock */
@@ -35,8 +36,8 @@ static void extensions_init(void)
 		extensions[i] = cmark_find_syntax_extension(extension_names[i]);
 		if (!extensions[i])
 			BUG("cmark-gfm has no \"%s\" extension", extension_names[i]);
-		render_extensions = cmark_llist_append(cmark_get_default_mem_allocator(), render_extensions,
-						       extensions[i]);
+		render_extensions = cmark_llist_append(cmark_get_default_mem_allocator(),
+						       render_extensions, extensions[i]);
 	}
 	/* The triggers parse_shared() knows; any other (another cmark-gfm) makes every parse exclusive. */
 	for (size_t i = 0; i < ARRAY_SIZE(extensions); i++)
@@ -66,7 +67,8 @@ static pthread_rwlock_t parse_lock = PTHREAD_RWLOCK_INITIALIZER;
  * is rare in prose, beats memmem on these short needles. */
 static bool has_seq(const char *s, size_t len, const char *needle, size_t n)
 {
-	for (const char *p = s, *end = s + len; (p = memchr(p, needle[0], (size_t)(end - p))) != NULL; p++)
+	for (const char *p = s, *end = s + len;
+	     (p = memchr(p, needle[0], (size_t)(end - p))) != NULL; p++)
 		if ((size_t)(end - p) >= n && !memcmp(p, needle, n))
 			return true;
 	return false;
@@ -82,7 +84,6 @@ static bool needs_triggers(const char *src, size_t len)
 			return true;
 	return false;
 }
-
 
 /* ---- internal blocks ---------------------------------------------------- */
 
@@ -127,15 +128,18 @@ static void prepare_slow(struct md *m, const char *body)
 		enum internal_marker k = strip ? internal_marker(p, end) : NOT_MARKER;
 		if (k == MARK_OPEN && open) {
 			loc = marker_loc(m, line, p);
-			m->ret = error(&loc, "<!-- internal --> inside an internal block opened at line %d "
-				       "(expected <!-- /internal --> first)", m->line0 + open_line);
+			m->ret = error(
+				&loc,
+				"<!-- internal --> inside an internal block opened at line %d "
+				"(expected <!-- /internal --> first)",
+				m->line0 + open_line);
 		} else if (k == MARK_OPEN) {
 			open = p;
 			open_line = line;
 		} else if (k == MARK_CLOSE && !open) {
 			loc = marker_loc(m, line, p);
 			m->ret = error(&loc, "<!-- /internal --> closes no internal block "
-				       "(expected <!-- internal --> before it)");
+					     "(expected <!-- internal --> before it)");
 		} else if (k == MARK_CLOSE) {
 			open = NULL;
 		} else if (!open) {
@@ -149,7 +153,9 @@ static void prepare_slow(struct md *m, const char *body)
 	}
 	if (open) {
 		loc = marker_loc(m, open_line, open);
-		m->ret = error(&loc, "internal block opened here is never closed (expected <!-- /internal -->)");
+		m->ret = error(
+			&loc,
+			"internal block opened here is never closed (expected <!-- /internal -->)");
 	}
 }
 
@@ -260,7 +266,8 @@ int char_col(struct md *m, int line, int col)
 struct loc node_loc(struct md *m, cmark_node *n)
 {
 	int line = cmark_node_get_start_line(n);
-	return (struct loc){m->file, m->line0 + line, char_col(m, line, cmark_node_get_start_column(n))};
+	return (struct loc){m->file, m->line0 + line,
+			    char_col(m, line, cmark_node_get_start_column(n))};
 }
 
 static void visit_link(struct md *m, cmark_node *n)
@@ -311,8 +318,11 @@ static bool too_much_html(struct md *m, cmark_node *n)
 	if (m->raw_tags <= RAW_TAGS_MAX)
 		return false;
 	struct loc loc = node_loc(m, n);
-	m->ret = error(&loc, "more than %d tags of raw HTML; the rest of it is dropped (expected at most %d, "
-			     "or Markdown instead)", RAW_TAGS_MAX, RAW_TAGS_MAX);
+	m->ret = error(
+		&loc,
+		"more than %d tags of raw HTML; the rest of it is dropped (expected at most %d, "
+		"or Markdown instead)",
+		RAW_TAGS_MAX, RAW_TAGS_MAX);
 	return true;
 }
 
@@ -322,15 +332,17 @@ static bool too_much_html(struct md *m, cmark_node *n)
  */
 static void tag_filtered(struct buf *b, const char *html)
 {
-	static const char *const filtered[] = {"title", "textarea", "style", "xmp", "iframe",
-					       "noembed", "noframes", "script", "plaintext"};
+	static const char *const filtered[] = {"title",	   "textarea", "style",
+					       "xmp",	   "iframe",   "noembed",
+					       "noframes", "script",   "plaintext"};
 	for (const char *p = html; *p; p++) {
 		const char *t = p[0] == '<' ? p + 1 + (p[1] == '/') : NULL;
 		size_t k = ARRAY_SIZE(filtered);
 		if (t)
 			for (k = 0; k < ARRAY_SIZE(filtered); k++) {
 				size_t len = strlen(filtered[k]);
-				if (!strncasecmp(t, filtered[k], len) && strchr(" \t\n\r\f/>", t[len]) && t[len])
+				if (!strncasecmp(t, filtered[k], len) &&
+				    strchr(" \t\n\r\f/>", t[len]) && t[len])
 					break;
 			}
 		if (k < ARRAY_SIZE(filtered))
@@ -363,19 +375,11 @@ static void report_raw_html(struct md *m, cmark_node *n)
 static void visit_enter(struct md *m, cmark_node *n, int *in_link)
 {
 	switch (cmark_node_get_type(n)) {
-	case CMARK_NODE_TEXT:
-		visit_text(m, n, *in_link);
-		break;
-	case CMARK_NODE_CODE:
-		buf_adds(&m->text, cmark_node_get_literal(n));
-		break;
+	case CMARK_NODE_TEXT: visit_text(m, n, *in_link); break;
+	case CMARK_NODE_CODE: buf_adds(&m->text, cmark_node_get_literal(n)); break;
 	case CMARK_NODE_SOFTBREAK:
-	case CMARK_NODE_LINEBREAK:
-		text_break(&m->text, ' ');
-		break;
-	case CMARK_NODE_CODE_BLOCK:
-		visit_code_block(m, n);
-		break;
+	case CMARK_NODE_LINEBREAK: text_break(&m->text, ' '); break;
+	case CMARK_NODE_CODE_BLOCK: visit_code_block(m, n); break;
 	case CMARK_NODE_HTML_BLOCK:
 	case CMARK_NODE_HTML_INLINE:
 		if (!m->opts->allow_html || too_much_html(m, n)) {
@@ -395,15 +399,15 @@ static void visit_enter(struct md *m, cmark_node *n, int *in_link)
 		ALLOC_GROW(m->heads, m->nheads + 1, m->heads_alloc);
 		m->heads[m->nheads++] = (struct heading){n, m->text.len, m->text.len, false};
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
 /* Table cells are the only extension blocks; a cell ends with a space, not a newline. */
 static bool is_cell(cmark_node *n, cmark_node_type t)
 {
-	return t > CMARK_NODE_FOOTNOTE_DEFINITION && !strcmp(cmark_node_get_type_string(n), "table_cell");
+	return t > CMARK_NODE_FOOTNOTE_DEFINITION &&
+	       !strcmp(cmark_node_get_type_string(n), "table_cell");
 }
 
 static void visit_exit(struct md *m, cmark_node *n, int *in_link)
@@ -421,7 +425,8 @@ static void walk(struct md *m)
 {
 	cmark_iter *it = cmark_iter_new(m->doc);
 	int in_link = 0;
-	for (cmark_event_type ev = cmark_iter_next(it); ev != CMARK_EVENT_DONE; ev = cmark_iter_next(it)) {
+	for (cmark_event_type ev = cmark_iter_next(it); ev != CMARK_EVENT_DONE;
+	     ev = cmark_iter_next(it)) {
 		if (ev == CMARK_EVENT_ENTER)
 			visit_enter(m, cmark_iter_get_node(it), &in_link);
 		else
@@ -522,7 +527,8 @@ static void headings(struct md *m)
 		heading_id(m, buf_cstr(&text), &id);
 		if ((level == 2 || level == 3) && text.len) {
 			ALLOC_GROW(m->toc, m->ntoc + 1, m->toc_alloc);
-			m->toc[m->ntoc++] = (struct toc_entry){level, xstrdup(buf_cstr(&id)), xstrdup(buf_cstr(&text))};
+			m->toc[m->ntoc++] = (struct toc_entry){level, xstrdup(buf_cstr(&id)),
+							       xstrdup(buf_cstr(&text))};
 		}
 		heading_replace(m->cmem, h->node, buf_cstr(&id), &tmp);
 		h->replaced = true;
@@ -539,7 +545,8 @@ static void parse(struct md *m, const char *body)
 	pthread_once(&extensions_once, extensions_init);
 	bump_use(&m->mem); /* until md_release: reading a node may allocate too */
 	prepare(m, body);
-	if (md_screen(m->src, m->srclen, m->opts->limits ? m->opts->limits : &md_limits_default, m->file, m->line0) < 0) {
+	if (md_screen(m->src, m->srclen, m->opts->limits ? m->opts->limits : &md_limits_default,
+		      m->file, m->line0) < 0) {
 		m->ret = -1;
 		m->src = "";
 		m->srclen = 0;
@@ -582,7 +589,8 @@ static char *accessible(char *html)
 		{"<pre lang=", "<pre tabindex=\"0\" lang="},
 		{"<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
 		 "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\" />"},
-		{"<input type=\"checkbox\" disabled=\"\" />", "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\" />"},
+		{"<input type=\"checkbox\" disabled=\"\" />",
+		 "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\" />"},
 	};
 	static const char pre_tag[] = "<pre", box_tag[] = "<input type=\"checkbox\"";
 	const char *pre = strstr(html, pre_tag), *box = strstr(html, box_tag);
@@ -590,7 +598,8 @@ static char *accessible(char *html)
 		return html;
 	struct buf out = BUF_INIT;
 	const char *p = html;
-	while (pre || box) { /* every fix starts with one of the two: only those places are looked at */
+	/* every fix starts with one of the two: only those places are looked at */
+	while (pre || box) {
 		const char *lt = pre && (!box || pre < box) ? pre : box;
 		buf_add(&out, p, (size_t)(lt - p));
 		size_t k;
@@ -618,8 +627,9 @@ static char *finish(struct md *m)
 {
 	wikilinks(m);
 	headings(m);
-	char *html = cmark_render_html_with_mem(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE, render_extensions,
-						cmark_get_default_mem_allocator());
+	char *html =
+		cmark_render_html_with_mem(m->doc, CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE,
+					   render_extensions, cmark_get_default_mem_allocator());
 	if (m->opts->allow_html) { /* the site's raw HTML, through the allow-list */
 		char *clean = html_sanitize(html, strlen(html), NULL, WIKILINK_MARK);
 		free(html);
@@ -630,7 +640,8 @@ static char *finish(struct md *m)
 
 static void md_release(struct md *m)
 {
-	if (m->cmem != &bump_mem) { /* else the tree, the headings taken out of it and all cmark made are in m->mem */
+	/* else the tree, the headings taken out of it and all cmark made are in m->mem */
+	if (m->cmem != &bump_mem) {
 		if (m->doc)
 			cmark_node_free(m->doc);
 		for (size_t i = 0; i < m->nheads; i++)
@@ -671,7 +682,8 @@ int markdown_parse(struct postmortem *pm, const struct md_opts *opts)
 	return m.ret;
 }
 
-int markdown_parse_page(struct page *pg, const char *body, int body_line, const struct md_opts *opts)
+int markdown_parse_page(struct page *pg, const char *body, int body_line,
+			const struct md_opts *opts)
 {
 	struct md m = {.file = pg->path, .line0 = body_line - 1, .opts = opts};
 	parse(&m, body ? body : "");

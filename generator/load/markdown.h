@@ -21,8 +21,8 @@
 #ifndef AFTERMATH_MARKDOWN_H
 #define AFTERMATH_MARKDOWN_H
 
-#include "model/mdscreen.h"
 #include "model/internal.h"
+#include "model/mdscreen.h"
 #include "model/model.h"
 #include "model/siteconfig.h"
 
@@ -30,8 +30,8 @@
 #define WIKILINK_MARK '\x1a'
 
 struct md_opts {
-	bool allow_html;     /* keep raw HTML (site.yaml markdown.unsafe_html) */
-	bool strip_internal; /* drop <!-- internal --> ... <!-- /internal --> blocks */
+	bool allow_html;		/* keep raw HTML (site.yaml markdown.unsafe_html) */
+	bool strip_internal;		/* drop <!-- internal --> ... <!-- /internal --> blocks */
 	const struct md_limits *limits; /* what md_screen() allows (NULL: md_limits_default) */
 	/*
 	 * Annotation keys public.strip removes ("owner", "ticket"; borrowed):
@@ -61,7 +61,8 @@ struct md_opts {
 int markdown_parse(struct postmortem *pm, const struct md_opts *opts);
 
 /* The same for an extra page (no action items, no plain text). */
-int markdown_parse_page(struct page *pg, const char *body, int body_line, const struct md_opts *opts);
+int markdown_parse_page(struct page *pg, const char *body, int body_line,
+			const struct md_opts *opts);
 
 /*
  * Resolves a wiki-link target for link_resolve: sets *url and *title

@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* Each block starts with its size. */
-#define BUMP_HEAD 16
+#define BUMP_HEAD  16
 #define BUMP_FIRST (64u << 10)
 
 static _Thread_local struct bump *bump_now;

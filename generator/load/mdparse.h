@@ -14,7 +14,7 @@
 #include <cmark-gfm.h>
 
 /* Longest wiki-link id, and how far past "[[" we look for its "]]". */
-#define WIKILINK_MAX 100
+#define WIKILINK_MAX  100
 #define WIKILINK_SCAN 256
 
 /* ---- cmark's memory (mdalloc.c) ------------------------------------------- */
@@ -62,7 +62,7 @@ void bump_release(struct bump *b);
 struct heading {
 	cmark_node *node;
 	size_t start, end; /* its plain text: m->text.ptr[start..end) */
-	bool replaced;     /* node is out of the tree (heading_replace) */
+	bool replaced;	   /* node is out of the tree (heading_replace) */
 };
 
 /* One call's state. */
@@ -72,12 +72,12 @@ struct md {
 	const struct md_opts *opts;
 	const char *src; /* the source as parsed (after internal blocks are dropped) */
 	size_t srclen;
-	struct buf srcbuf;   /* owns src when it is not the body itself */
-	bool entities;       /* src has "&#": a numeric entity may spell a wiki-link mark */
-	size_t *lines;       /* offsets of line starts in src, built on demand */
+	struct buf srcbuf; /* owns src when it is not the body itself */
+	bool entities;	   /* src has "&#": a numeric entity may spell a wiki-link mark */
+	size_t *lines;	   /* offsets of line starts in src, built on demand */
 	size_t nlines;
 	cmark_node *doc;
-	struct buf text;     /* the body as plain text */
+	struct buf text; /* the body as plain text */
 	struct heading *heads;
 	size_t nheads, heads_alloc;
 	size_t raw_tags;    /* '<' in the raw HTML kept so far (too_much_html) */
@@ -92,8 +92,8 @@ struct md {
 	struct strmap ids; /* heading ids used so far */
 	char **stripped;   /* values cut from task items' annotations (md_opts.strip_keys) */
 	size_t nstripped, stripped_alloc;
-	struct bump mem;   /* cmark's memory for this document (bump_now while it is parsed) */
-	cmark_mem *cmem;   /* &bump_mem, or malloc's for a long document (BUMP_MAX) */
+	struct bump mem; /* cmark's memory for this document (bump_now while it is parsed) */
+	cmark_mem *cmem; /* &bump_mem, or malloc's for a long document (BUMP_MAX) */
 	int ret;
 };
 
@@ -113,7 +113,7 @@ static inline bool blank(char c)
 
 struct wikimatch {
 	const char *open; /* the "[[" */
-	const char *id;   /* trimmed id, not NUL-terminated */
+	const char *id;	  /* trimmed id, not NUL-terminated */
 	size_t idlen;
 	const char *end; /* just past the "]]" */
 };

@@ -11,25 +11,52 @@
 enum verdict { UNWRAP, KEEP, DROP }; /* UNWRAP: the tag goes, its content stays */
 
 static const char *const kept_tags[] = {
-	"a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
-	"del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-	"h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby",
-	"s", "samp", "section", "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody",
-	"td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "wbr",
+	"a",	  "abbr",   "b",     "bdi",	 "bdo",	       "blockquote", "br",	"caption",
+	"cite",	  "code",   "col",   "colgroup", "dd",	       "del",	     "details", "dfn",
+	"div",	  "dl",	    "dt",    "em",	 "figcaption", "figure",     "h1",	"h2",
+	"h3",	  "h4",	    "h5",    "h6",	 "hr",	       "i",	     "img",	"input",
+	"ins",	  "kbd",    "li",    "mark",	 "ol",	       "p",	     "pre",	"q",
+	"rp",	  "rt",	    "ruby",  "s",	 "samp",       "section",    "small",	"span",
+	"strike", "strong", "sub",   "summary",	 "sup",	       "table",	     "tbody",	"td",
+	"tfoot",  "th",	    "thead", "time",	 "tr",	       "tt",	     "u",	"ul",
+	"var",	  "wbr",
 };
 /* Gone with their content: code, styles, frames, plugins, forms' text areas, document-level tags. */
 static const char *const dropped_tags[] = {
-	"script", "style", "template", "iframe", "object", "embed", "applet", "noscript", "noembed",
-	"noframes", "frameset", "frame", "title", "textarea", "select", "xmp", "plaintext", "math", "svg",
-	"head", "meta", "link", "base", "canvas", "audio", "video", "source", "track", "param",
+	"script",    "style",	 "template", "iframe", "object", "embed",    "applet", "noscript",
+	"noembed",   "noframes", "frameset", "frame",  "title",	 "textarea", "select", "xmp",
+	"plaintext", "math",	 "svg",	     "head",   "meta",	 "link",     "base",   "canvas",
+	"audio",     "video",	 "source",   "track",  "param",
 };
 static const char *const void_tags[] = {
-	"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+	"area",	 "base", "br",	 "col",	  "embed",  "hr",    "img",
+	"input", "link", "meta", "param", "source", "track", "wbr",
 };
 static const char *const kept_attrs[] = {
-	"id", "class", "title", "lang", "dir", "align", "colspan", "rowspan", "scope", "start", "reversed",
-	"value", "alt", "width", "height", "datetime", "open", "checked", "disabled", "aria-label",
-	"aria-hidden", "data-footnotes", "data-footnote-ref", "data-footnote-backref",
+	"id",
+	"class",
+	"title",
+	"lang",
+	"dir",
+	"align",
+	"colspan",
+	"rowspan",
+	"scope",
+	"start",
+	"reversed",
+	"value",
+	"alt",
+	"width",
+	"height",
+	"datetime",
+	"open",
+	"checked",
+	"disabled",
+	"aria-label",
+	"aria-hidden",
+	"data-footnotes",
+	"data-footnote-ref",
+	"data-footnote-backref",
 	"data-footnote-backref-idx",
 };
 static const char *const url_attrs[] = {"href", "src", "cite"};
@@ -85,7 +112,8 @@ static void warn_element(struct san *s, const GumboElement *e, const char *what)
 		return;
 	struct buf name = BUF_INIT;
 	tag_name(&name, e);
-	warning(s->report, "raw HTML <%s> dropped%s (markdown.unsafe_html keeps only allow-listed HTML)",
+	warning(s->report,
+		"raw HTML <%s> dropped%s (markdown.unsafe_html keeps only allow-listed HTML)",
 		buf_cstr(&name), what);
 	buf_release(&name);
 }
@@ -108,7 +136,11 @@ static enum verdict judge(const GumboNode *n)
 static void add_escaped(struct buf *b, const char *s)
 {
 	for (const char *p = s;; p++) {
-		const char *rep = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '"' ? "&quot;" : NULL;
+		const char *rep = *p == '&'   ? "&amp;"
+				  : *p == '<' ? "&lt;"
+				  : *p == '>' ? "&gt;"
+				  : *p == '"' ? "&quot;"
+					      : NULL;
 		if (!rep && *p)
 			continue;
 		buf_add(b, s, (size_t)(p - s));
@@ -128,18 +160,22 @@ static bool attr_allowed(struct san *s, const GumboElement *e, const GumboAttrib
 			return false;
 		struct buf q = BUF_INIT;
 		url_quote(&q, a->value, 60);
-		warning(s->report, "raw HTML %s \"%s\" on <%s> dropped (expected " URL_SAFE_EXPECTED ")", a->name,
-			buf_cstr(&q), e->tag == GUMBO_TAG_A ? "a" : gumbo_normalized_tagname(e->tag));
+		warning(s->report,
+			"raw HTML %s \"%s\" on <%s> dropped (expected " URL_SAFE_EXPECTED ")",
+			a->name, buf_cstr(&q),
+			e->tag == GUMBO_TAG_A ? "a" : gumbo_normalized_tagname(e->tag));
 		buf_release(&q);
 		return false;
 	}
 	if (listed(kept_attrs, ARRAY_SIZE(kept_attrs), a->name))
 		return true;
-	if (!strcmp(a->name, "type") && (e->tag == GUMBO_TAG_INPUT || (e->tag == GUMBO_TAG_OL && strlen(a->value) == 1 &&
-								  strchr("1aAiI", a->value[0]))))
+	if (!strcmp(a->name, "type") &&
+	    (e->tag == GUMBO_TAG_INPUT ||
+	     (e->tag == GUMBO_TAG_OL && strlen(a->value) == 1 && strchr("1aAiI", a->value[0]))))
 		return true;
 	if (s->report)
-		warning(s->report, "raw HTML attribute %s on <%s> dropped (markdown.unsafe_html keeps only allow-listed HTML)",
+		warning(s->report,
+			"raw HTML attribute %s on <%s> dropped (markdown.unsafe_html keeps only allow-listed HTML)",
 			a->name, gumbo_normalized_tagname(e->tag));
 	return false;
 }
@@ -171,14 +207,10 @@ static bool enter(struct san *s, const GumboNode *n)
 {
 	switch (n->type) {
 	case GUMBO_NODE_TEXT:
-	case GUMBO_NODE_WHITESPACE:
-		add_escaped(&s->out, n->v.text.text);
-		return false;
+	case GUMBO_NODE_WHITESPACE: add_escaped(&s->out, n->v.text.text); return false;
 	case GUMBO_NODE_ELEMENT:
-	case GUMBO_NODE_TEMPLATE:
-		break;
-	default: /* comments, CDATA (in svg or math, dropped), the document */
-		return false;
+	case GUMBO_NODE_TEMPLATE: break;
+	default: /* comments, CDATA (in svg or math, dropped), the document */ return false;
 	}
 	enum verdict v = judge(n);
 	if (v == DROP) {

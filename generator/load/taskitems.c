@@ -13,7 +13,8 @@
 static void plain_text(struct buf *out, cmark_node *n)
 {
 	cmark_iter *it = cmark_iter_new(n);
-	for (cmark_event_type ev = cmark_iter_next(it); ev != CMARK_EVENT_DONE; ev = cmark_iter_next(it)) {
+	for (cmark_event_type ev = cmark_iter_next(it); ev != CMARK_EVENT_DONE;
+	     ev = cmark_iter_next(it)) {
 		cmark_node *c = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(c);
 		if (ev != CMARK_EVENT_ENTER)
@@ -43,11 +44,12 @@ static void set_text(char **field, const char *v)
 	*field = xstrdup(v);
 }
 
-static int set_field(struct action_item *a, const struct loc *loc, const struct loc *key_loc, const char *key,
-		     const char *v)
+static int set_field(struct action_item *a, const struct loc *loc, const struct loc *key_loc,
+		     const char *key, const char *v)
 {
 	if (!*v)
-		return error(key_loc, "%s in action item has no value (expected %s: VALUE)", key, key);
+		return error(key_loc, "%s in action item has no value (expected %s: VALUE)", key,
+			     key);
 	if (same_word(key, "owner")) {
 		set_text(&a->owner, v);
 		free(a->owner_slug);
@@ -59,16 +61,29 @@ static int set_field(struct action_item *a, const struct loc *loc, const struct 
 	} else if (same_word(key, "due") || same_word(key, "closed")) {
 		struct when *w = same_word(key, "due") ? &a->due : &a->closed;
 		if (when_parse(w, v) < 0)
-			return error(loc, "%s \"%s\" in action item is not a date (expected YYYY-MM-DD)", key, v);
+			return error(loc,
+				     "%s \"%s\" in action item is not a date (expected YYYY-MM-DD)",
+				     key, v);
 	} else if (same_word(key, "priority")) {
 		if (!ai_priority_parse(v, &a->priority))
-			return error(loc, "unknown priority \"%s\" in action item (expected " AI_PRIORITY_EXPECTED ")", v);
+			return error(
+				loc,
+				"unknown priority \"%s\" in action item (expected " AI_PRIORITY_EXPECTED
+				")",
+				v);
 	} else if (same_word(key, "status")) {
 		if (!ai_status_parse(v, &a->status))
-			return error(loc, "unknown status \"%s\" in action item (expected " AI_STATUS_EXPECTED ")", v);
+			return error(
+				loc,
+				"unknown status \"%s\" in action item (expected " AI_STATUS_EXPECTED
+				")",
+				v);
 	} else {
-		return error(key_loc, "unknown key \"%s\" in action item "
-			     "(expected owner, due, priority, ticket, status, closed, success_criteria)", key);
+		return error(
+			key_loc,
+			"unknown key \"%s\" in action item "
+			"(expected owner, due, priority, ticket, status, closed, success_criteria)",
+			key);
 	}
 	return 0;
 }
@@ -90,8 +105,8 @@ static const char *last_in(const char *s, const char *e, const char *needle)
  * end, where the annotation is.  `fallback` (the item) when the source
  * spells them otherwise (an entity, emphasis).
  */
-static struct loc part_loc(struct md *m, cmark_node *para, const char *key, const char *what, struct loc fallback,
-			   struct loc *key_loc)
+static struct loc part_loc(struct md *m, cmark_node *para, const char *key, const char *what,
+			   struct loc fallback, struct loc *key_loc)
 {
 	if (key_loc)
 		*key_loc = fallback;
@@ -119,7 +134,8 @@ static struct loc part_loc(struct md *m, cmark_node *para, const char *key, cons
  * a ':' after success_criteria continues its value ("p99 < 200 ms, for a
  * week").  Each problem is told at its value in the source.
  */
-static int annotation(struct md *m, cmark_node *para, struct action_item *a, const struct loc *loc, char *text)
+static int annotation(struct md *m, cmark_node *para, struct action_item *a, const struct loc *loc,
+		      char *text)
 {
 	size_t n = strlen(text);
 	char *open = strrchr(text, '(');
@@ -140,8 +156,10 @@ static int annotation(struct md *m, cmark_node *para, struct action_item *a, con
 		}
 		if (!colon) {
 			struct loc at = part_loc(m, para, NULL, trim(part), *loc, NULL);
-			ret = error(&at, "\"%s\" in action-item annotation has no value (expected key: value)",
-				    trim(part));
+			ret = error(
+				&at,
+				"\"%s\" in action-item annotation has no value (expected key: value)",
+				trim(part));
 			continue;
 		}
 		*colon = '\0';
@@ -171,16 +189,19 @@ static void task_item(struct md *m, struct postmortem *pm, cmark_node *item, siz
 	struct buf t = BUF_INIT;
 	cmark_node *para = cmark_node_first_child(item);
 	struct loc loc = node_loc(m, item);
-	struct action_item a = {.status = cmark_gfm_extensions_get_tasklist_item_checked(item) ? AI_DONE : AI_OPEN,
-				.loc = loc};
+	struct action_item a = {
+		.status = cmark_gfm_extensions_get_tasklist_item_checked(item) ? AI_DONE : AI_OPEN,
+		.loc = loc};
 	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
 		plain_text(&t, para);
 	char *text = buf_detach(&t, NULL);
-	if (annotation(m, para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH ? para : NULL, &a, &loc, text) < 0)
+	if (annotation(m, para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH ? para : NULL,
+		       &a, &loc, text) < 0)
 		m->ret = -1;
 	char *title = trim(text);
 	if (!*title) {
-		m->ret = error(&loc, "action item without a title (expected text before the annotation)");
+		m->ret = error(&loc,
+			       "action item without a title (expected text before the annotation)");
 		free(text);
 		action_free(&a);
 		return;
@@ -220,7 +241,8 @@ void body_actions(struct md *m, struct postmortem *pm)
 			break;
 		if (t != CMARK_NODE_LIST)
 			continue;
-		for (cmark_node *item = cmark_node_first_child(b); item; item = cmark_node_next(item))
+		for (cmark_node *item = cmark_node_first_child(b); item;
+		     item = cmark_node_next(item))
 			if (!strcmp(cmark_node_get_type_string(item), "tasklist"))
 				task_item(m, pm, item, &alloc);
 	}

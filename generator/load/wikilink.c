@@ -50,7 +50,7 @@ bool find_wikilink(const char *s, struct wikimatch *w)
  * 12 times the literal since the previous match: linear overall.
  */
 struct locator {
-	const char *lit, *lp; /* the literal; lp matches sp */
+	const char *lit, *lp;	/* the literal; lp matches sp */
 	const char *s, *sp, *e; /* the source line; searched from sp */
 	int col0;
 	bool exact;
@@ -168,11 +168,13 @@ static void unescape_id(struct buf *out, const char *s, size_t len)
 	static const struct {
 		const char *entity;
 		char c;
-	} entities[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+	} entities[] = {
+		{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
 	buf_reset(out);
 	for (size_t i = 0; i < len; i++) {
 		size_t k = 0;
-		while (s[i] == '&' && k < ARRAY_SIZE(entities) && !str_starts(s + i, entities[k].entity))
+		while (s[i] == '&' && k < ARRAY_SIZE(entities) &&
+		       !str_starts(s + i, entities[k].entity))
 			k++;
 		if (s[i] != '&' || k == ARRAY_SIZE(entities)) {
 			buf_addch(out, s[i]);

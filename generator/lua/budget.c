@@ -1,7 +1,6 @@
 /* budget: a Lua state's memory cap and CPU time budget (see budget.h). */
 #include "lua/budget.h"
 
-
 #include <errno.h>
 #include <lauxlib.h>
 #include <stdlib.h>
@@ -9,7 +8,7 @@
 #include <unistd.h>
 
 /* The CPU time between two ticks of a call's timer (see "limits" below). */
-#define TICK_MS 10
+#define TICK_MS	   10
 /* Without a timer, the clock is read every HOOK_EVERY instructions and POLL_BYTES allocated. */
 #define HOOK_EVERY 10000
 #define POLL_BYTES ((size_t)1 << 20)
@@ -108,8 +107,9 @@ bool sandbox_spent(lua_State *L)
 
 static void backstop(const struct sandbox *sb)
 {
-	static const char head[] = "aftermath: error: ", tail[] = ": a script's C work ran far past its time budget "
-								    "and could not be stopped; the build ends here\n";
+	static const char head[] = "aftermath: error: ",
+			  tail[] = ": a script's C work ran far past its time budget "
+				   "and could not be stopped; the build ends here\n";
 	const char *what = sb->what ? sb->what : "(a script)";
 	ssize_t ignored = write(STDERR_FILENO, head, sizeof(head) - 1);
 	ignored = write(STDERR_FILENO, what, strlen(what));
@@ -209,7 +209,6 @@ void budget_stop(struct sandbox *sb)
 	}
 	lua_sethook(sb->L, NULL, 0, 0);
 }
-
 
 /*
  * Remember where the script is when an allocation is refused: Lua raises a

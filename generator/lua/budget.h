@@ -24,25 +24,25 @@
 /* Per Lua state, reachable from the allocator (its ud) and lua_getextraspace. */
 struct sandbox {
 	lua_State *L;
-	size_t used;  /* bytes the state holds */
-	size_t limit; /* ... at most, while a call runs (memory_limit when made) */
-	size_t printed;   /* bytes print() wrote */
+	size_t used;	  /* bytes the state holds */
+	size_t limit;	  /* ... at most, while a call runs (memory_limit when made) */
+	size_t printed;	  /* bytes print() wrote */
 	const char *what; /* the outermost call's `what` (the backstop names it) */
-	long budget;  /* milliseconds of CPU time an outermost call may use */
-	int calls;    /* sandbox_call nesting; limits apply while > 0 */
-	bool hit_cap; /* an allocation was refused since the call began */
-	char *cap_file; /* where the script was at the last refusal (NULL: no Lua frame) */
+	long budget;	  /* milliseconds of CPU time an outermost call may use */
+	int calls;	  /* sandbox_call nesting; limits apply while > 0 */
+	bool hit_cap;	  /* an allocation was refused since the call began */
+	char *cap_file;	  /* where the script was at the last refusal (NULL: no Lua frame) */
 	int cap_line;
 	/* The time budget (see "limits"); ticks, active and over change in the signal handler. */
 	volatile sig_atomic_t ticks;  /* TICK_MS periods of CPU time the call has used */
 	volatile sig_atomic_t active; /* an outermost call runs: ticks count */
 	volatile sig_atomic_t over;   /* the budget is spent: the stop hook fires at once */
 	bool has_timer;
-	timer_t timer;      /* on the CPU clock of thread timer_tid */
+	timer_t timer; /* on the CPU clock of thread timer_tid */
 	pid_t timer_tid;
-	bool polling;       /* no timer: the count hook reads the clock */
-	uint64_t start_ns;  /* polling: the thread's CPU time when the call began */
-	size_t unpolled;    /* polling: bytes allocated since the clock was read */
+	bool polling;	   /* no timer: the count hook reads the clock */
+	uint64_t start_ns; /* polling: the thread's CPU time when the call began */
+	size_t unpolled;   /* polling: bytes allocated since the clock was read */
 	/* The error of the failing call, as msghandler found it. */
 	char *err_file, *err_msg, *err_callers;
 	int err_line;

@@ -22,17 +22,17 @@
  * budget is spent.  A backtracking pattern on a long subject (".-.-.-x" on
  * 100 KB is 10^15 steps) then ends at its budget instead of running for days.
  */
-#define ESC '%'
-#define SPECIALS "^$*+?.([%-"
-#define MAX_CAPTURES 32 /* Lua's LUA_MAXCAPTURES */
+#define ESC	       '%'
+#define SPECIALS       "^$*+?.([%-"
+#define MAX_CAPTURES   32 /* Lua's LUA_MAXCAPTURES */
 #define CAP_UNFINISHED (-1)
-#define CAP_POSITION (-2)
-#define MAX_RECURSION 200 /* Lua's MAXCCALLS: "pattern too complex" */
-#define STEP_CHECK 4096
+#define CAP_POSITION   (-2)
+#define MAX_RECURSION  200 /* Lua's MAXCCALLS: "pattern too complex" */
+#define STEP_CHECK     4096
 
 struct matcher {
 	const char *src_init, *src_end; /* the subject */
-	const char *p_end;              /* the end of the pattern */
+	const char *p_end;		/* the end of the pattern */
 	lua_State *L;
 	int depth_left;
 	int level; /* captures open or closed so far */
@@ -52,7 +52,8 @@ static void count_steps(struct matcher *m, size_t n)
 	}
 }
 
-static void matcher_init(struct matcher *m, lua_State *L, const char *s, size_t ls, const char *p, size_t lp)
+static void matcher_init(struct matcher *m, lua_State *L, const char *s, size_t ls, const char *p,
+			 size_t lp)
 {
 	m->L = L;
 	m->src_init = s;
@@ -294,7 +295,8 @@ static const char *match(struct matcher *m, const char *s, const char *p)
 		const char *cont = NULL;
 		count_steps(m, 1);
 		if (*p == '(') {
-			s = p[1] == ')' ? start_capture(m, s, p + 2, CAP_POSITION) : start_capture(m, s, p + 1, CAP_UNFINISHED);
+			s = p[1] == ')' ? start_capture(m, s, p + 2, CAP_POSITION)
+					: start_capture(m, s, p + 1, CAP_UNFINISHED);
 			break;
 		}
 		if (*p == ')') {
@@ -334,7 +336,8 @@ static const char *match(struct matcher *m, const char *s, const char *p)
 }
 
 /* Capture i of a match s..e (the whole match when there are no captures); pushes a position. */
-static ptrdiff_t get_capture(struct matcher *m, int i, const char *s, const char *e, const char **cap)
+static ptrdiff_t get_capture(struct matcher *m, int i, const char *s, const char *e,
+			     const char **cap)
 {
 	if (i >= m->level) {
 		if (i != 0)
@@ -554,8 +557,10 @@ static int safe_gsub(lua_State *L)
 	bool anchor = *p == '^', changed = false;
 	struct matcher m;
 	luaL_Buffer b;
-	luaL_argexpected(L, type == LUA_TNUMBER || type == LUA_TSTRING || type == LUA_TFUNCTION || type == LUA_TTABLE, 3,
-			 "string/function/table");
+	luaL_argexpected(L,
+			 type == LUA_TNUMBER || type == LUA_TSTRING || type == LUA_TFUNCTION ||
+				 type == LUA_TTABLE,
+			 3, "string/function/table");
 	luaL_buffinit(L, &b);
 	if (anchor) {
 		p++;
@@ -602,7 +607,8 @@ static int safe_rep(lua_State *L)
 		return 1;
 	}
 	if (l + lsep > LUASAFE_MAX_STRING || (size_t)n > LUASAFE_MAX_STRING / (l + lsep))
-		return luaL_error(L, "string.rep would make more than %d MB (the limit of a string)",
+		return luaL_error(L,
+				  "string.rep would make more than %d MB (the limit of a string)",
 				  (int)(LUASAFE_MAX_STRING >> 20));
 	return call_original(L);
 }
@@ -621,8 +627,10 @@ static int call_original(lua_State *L)
 /* A loop from first to last (inclusive) must be short. */
 static void check_range(lua_State *L, lua_Integer first, lua_Integer last, const char *fn)
 {
-	if (last >= first && (lua_Unsigned)last - (lua_Unsigned)first >= (lua_Unsigned)LUASAFE_MAX_RANGE)
-		luaL_error(L, "table.%s of more than %d elements is not allowed in the sandbox", fn, (int)LUASAFE_MAX_RANGE);
+	if (last >= first &&
+	    (lua_Unsigned)last - (lua_Unsigned)first >= (lua_Unsigned)LUASAFE_MAX_RANGE)
+		luaL_error(L, "table.%s of more than %d elements is not allowed in the sandbox", fn,
+			   (int)LUASAFE_MAX_RANGE);
 }
 
 /*
@@ -639,7 +647,8 @@ static int safe_insert(lua_State *L)
 	case 2: pos = e; break;
 	case 3:
 		pos = luaL_checkinteger(L, 2);
-		luaL_argcheck(L, (lua_Unsigned)pos - 1u < (lua_Unsigned)e, 2, "position out of bounds");
+		luaL_argcheck(L, (lua_Unsigned)pos - 1u < (lua_Unsigned)e, 2,
+			      "position out of bounds");
 		check_range(L, pos, e, "insert");
 		for (lua_Integer i = e; i > pos; i--) {
 			lua_geti(L, 1, i - 1);
@@ -658,7 +667,8 @@ static int safe_remove(lua_State *L)
 	lua_Integer size = luaL_len(L, 1);
 	lua_Integer pos = luaL_optinteger(L, 2, size);
 	if (pos != size)
-		luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 1, "position out of bounds"); /* #1, as Lua 5.4 says */
+		luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 1,
+			      "position out of bounds"); /* #1, as Lua 5.4 says */
 	check_range(L, pos, size, "remove");
 	lua_geti(L, 1, pos);
 	for (; pos < size; pos++) {
@@ -677,7 +687,9 @@ static int safe_sort(lua_State *L)
 	if (!lua_isnoneornil(L, 2))
 		luaL_checktype(L, 2, LUA_TFUNCTION);
 	if (luaL_getmetafield(L, 1, "__len") != LUA_TNIL)
-		return luaL_error(L, "table.sort of a table with a __len metamethod is not allowed in the sandbox");
+		return luaL_error(
+			L,
+			"table.sort of a table with a __len metamethod is not allowed in the sandbox");
 	check_range(L, 1, (lua_Integer)lua_rawlen(L, 1), "sort");
 	return call_original(L);
 }
@@ -736,7 +748,8 @@ static int safe_setmetatable(lua_State *L)
 	if (lua_istable(L, 2)) {
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL) /* what Lua itself looks at */
-			return luaL_error(L, "a __gc metamethod (finalizer) is not allowed in the sandbox");
+			return luaL_error(
+				L, "a __gc metamethod (finalizer) is not allowed in the sandbox");
 		lua_pop(L, 1);
 	}
 	return call_original(L);

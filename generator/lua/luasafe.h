@@ -27,7 +27,7 @@ struct lua_State;
 /* The longest string string.rep makes. */
 #define LUASAFE_MAX_STRING ((size_t)256 << 20)
 /* The most elements one call of a table function loops over. */
-#define LUASAFE_MAX_RANGE ((long long)1 << 24)
+#define LUASAFE_MAX_RANGE  ((long long)1 << 24)
 
 /*
  * Replace the functions above in the string and table libraries (opened with

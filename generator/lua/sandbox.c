@@ -36,9 +36,9 @@ static int panic(lua_State *L)
 /* ---- the safe library ----------------------------------------------------- */
 
 static const char *const safe_base[] = {
-	"_VERSION", "assert", "error",    "getmetatable", "ipairs",   "next",     "pairs", "pcall",
-	"rawequal", "rawget", "rawlen",   "select",       "setmetatable", "tonumber", "tostring", "type",
-	"xpcall",   NULL,
+	"_VERSION",	"assert",   "error",	"getmetatable", "ipairs", "next",
+	"pairs",	"pcall",    "rawequal", "rawget",	"rawlen", "select",
+	"setmetatable", "tonumber", "tostring", "type",		"xpcall", NULL,
 };
 
 static bool listed(const char *const *list, const char *s)
@@ -76,7 +76,8 @@ static int l_print(lua_State *L)
 	sb->printed += len;
 	fwrite(s, 1, len, stderr);
 	if (sb->printed == PRINT_BYTES)
-		fprintf(stderr, "\naftermath: print() wrote %zu MB; the rest of this script's output is dropped\n",
+		fprintf(stderr,
+			"\naftermath: print() wrote %zu MB; the rest of this script's output is dropped\n",
 			PRINT_BYTES >> 20);
 	return 0;
 }
@@ -116,7 +117,7 @@ static int ro_pairs(lua_State *L)
 /* Replace the table on top by an empty proxy that reads it and refuses writes. */
 void sandbox_make_readonly(lua_State *L, const char *before, const char *after)
 {
-	lua_newtable(L);          /* real proxy */
+	lua_newtable(L);	  /* real proxy */
 	lua_createtable(L, 0, 4); /* real proxy mt */
 	lua_pushvalue(L, -3);
 	lua_setfield(L, -2, "__index");
@@ -143,7 +144,8 @@ static void set_library(lua_State *L, int g, const char *name)
 }
 
 /* Open a library without making it global and publish it read-only (only `keep`, if given). */
-static void add_library(lua_State *L, int g, const char *name, lua_CFunction open, const char *const *keep)
+static void add_library(lua_State *L, int g, const char *name, lua_CFunction open,
+			const char *const *keep)
 {
 	luaL_requiref(L, name, open, 0); /* lib */
 	if (keep) {
@@ -379,7 +381,8 @@ static int msghandler(lua_State *L)
 		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
 			msg = lua_tostring(L, -1);
 		else
-			msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+			msg = lua_pushfstring(L, "(error object is a %s value)",
+					      luaL_typename(L, 1));
 	}
 	struct sandbox *sb = sandbox_of(L);
 	/*
@@ -404,8 +407,10 @@ static void report_memory(const struct sandbox *sb, const struct loc *at)
 		loc.file = sb->cap_file;
 		loc.line = sb->cap_line;
 	}
-	error(&loc, "memory limit of %zu MB exceeded (what the scripts of a Lua state hold, for the whole build; "
-		    "see --lua-memory)", sb->limit >> 20);
+	error(&loc,
+	      "memory limit of %zu MB exceeded (what the scripts of a Lua state hold, for the whole build; "
+	      "see --lua-memory)",
+	      sb->limit >> 20);
 }
 
 /*
@@ -478,7 +483,8 @@ void sandbox_register_source(lua_State *L, const char *path)
 static char *user_words(const char *msg)
 {
 	static const char *const from[] = {"'__out'", "'__esc'", "'__raw'", "'__inc'", "'__incc'"};
-	static const char *const to[] = {"template text", "'{{'", "'{{{'", "'include'", "'include_cached'"};
+	static const char *const to[] = {"template text", "'{{'", "'{{{'", "'include'",
+					 "'include_cached'"};
 	struct buf b = BUF_INIT;
 	while (*msg) {
 		size_t i = 0;

@@ -20,42 +20,46 @@ struct redactor;
  * (publish/profile.h): writers read this, never the profile.
  */
 struct allowed {
-	bool owners;       /* owner nodes, pages, lists and feed entries (no person is browsable in public builds) */
+	/* owner nodes, pages, lists and feed entries (no person is browsable in public builds) */
+	bool owners;
 	bool front_matter; /* pm.fields, the front matter as written, for templates */
-	bool sources;      /* links to the source files ("Edit this page"): a file name carries the internal id */
-	bool taxonomies;   /* site.yaml taxonomies: grouped into pages (public builds too: redacted, strippable) */
-	bool *taxonomy;    /* by taxonomy (site.import->tax): shown; false for one public.strip names */
+	bool sources; /* links to the source files ("Edit this page"): a file name carries the internal id */
+	/* site.yaml taxonomies: grouped into pages (public builds too: redacted, strippable) */
+	bool taxonomies;
+	/* by taxonomy (site.import->tax): shown; false for one public.strip names */
+	bool *taxonomy;
 };
 
 /* A value public.strip removed from a postmortem (publish/profile.h). */
 struct stripped_value {
 	char *text;
-	int field;      /* enum strip_field */
-	size_t pm;      /* index into pms */
+	int field;	/* enum strip_field */
+	size_t pm;	/* index into pms */
 	struct loc loc; /* where it was written */
 };
 
 struct corpus {
 	char *dir; /* the content directory as given */
 	struct site site;
-	enum profile profile; /* shown as data (stats.json, site.profile); only load/ and publish/ decide by it */
+	/* shown as data (stats.json, site.profile); only load/ and publish/ decide by it */
+	enum profile profile;
 	struct allowed allow;
 	/* Public profile: the values public.strip removed, by postmortem, in field order. */
 	struct stripped_value *stripped;
 	size_t nstripped, stripped_alloc;
 	struct postmortem *pms; /* newest first */
 	size_t npms;
-	size_t nsources;        /* postmortem files found (before selection) */
-	struct page *pages;     /* by slug */
+	size_t nsources;    /* postmortem files found (before selection) */
+	struct page *pages; /* by slug */
 	size_t npages;
-	struct strmap by_id;    /* id -> index into pms (kept postmortems only) */
-	struct strmap all_ids;  /* every id of every file, kept or not (for reference checks) */
+	struct strmap by_id;   /* id -> index into pms (kept postmortems only) */
+	struct strmap all_ids; /* every id of every file, kept or not (for reference checks) */
 	/* Postmortems left out by the profile: what must never appear in its output. */
 	struct hidden {
 		char *id, *title;
 		char *path; /* the source file */
 		int line;   /* of its id */
-	} *hidden;
+	} * hidden;
 	size_t nhidden;
 	/* Public profile: redacted the text while loading, and keeps the record (redact.h). */
 	struct redactor *redactor;

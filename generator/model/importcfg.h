@@ -23,8 +23,8 @@ struct fm_rule {
 
 /* A `taxonomies:` entry: a browsable dimension of the site's own. */
 struct taxonomy {
-	char *name;     /* the field (and the folder: /<name>/) */
-	char *title;    /* "Companies" */
+	char *name;	/* the field (and the folder: /<name>/) */
+	char *title;	/* "Companies" */
 	char *singular; /* "Company" */
 	struct loc loc;
 };
@@ -40,15 +40,16 @@ struct import_cfg {
 	struct fm_rule *rules;
 	size_t nrules;
 	const struct ynode *defaults; /* in site->front; NULL when none */
-	bool front_optional;          /* import.front_matter: optional */
-	bool skip_invalid;            /* import.on_invalid: skip */
-	bool read_body;               /* import.read_body (default: true when import: is given) */
+	bool front_optional;	      /* import.front_matter: optional */
+	bool skip_invalid;	      /* import.on_invalid: skip */
+	bool read_body;		      /* import.read_body (default: true when import: is given) */
 	struct taxonomy *tax;
 	size_t ntax;
 	struct hooks *hooks; /* scripts/NAME.lua with on_load (hooks.h); NULL when none */
 	struct name_list computed_search; /* computed fields written into the search records */
-	struct name_list computed_public; /* computed fields a public build may publish (default: none) */
-	struct loc computed_loc;          /* the computed: key (line 0: not given) */
+	/* computed fields a public build may publish (default: none) */
+	struct name_list computed_public;
+	struct loc computed_loc; /* the computed: key (line 0: not given) */
 };
 
 #endif

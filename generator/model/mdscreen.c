@@ -12,13 +12,14 @@ struct screen {
 	const struct md_limits *lim;
 	const char *file;
 	int line0;
-	int line;           /* of the line being read, 1-based */
-	const char *ls;     /* its start */
-	const char *prev;   /* the text of the line before (after its container markers), NULL after a blank */
+	int line;	/* of the line being read, 1-based */
+	const char *ls; /* its start */
+	/* the text of the line before (after its container markers), NULL after a blank */
+	const char *prev;
 	const char *prev_end, *prev_ls;
-	int table_cols;     /* columns of the table being read; 0 outside tables */
-	bool cr;            /* the body has a '\r' (most have none: lines then end at '\n' only) */
-	long cells;         /* table cells so far */
+	int table_cols; /* columns of the table being read; 0 outside tables */
+	bool cr;	/* the body has a '\r' (most have none: lines then end at '\n' only) */
+	long cells;	/* table cells so far */
 };
 
 static bool is_blank(char c)
@@ -135,14 +136,15 @@ static bool delimiter_row(const char *p, const char *le, int *cols)
 }
 
 /* A row [p, le) of line `line` (starting at ls) with more cells than a table may have. */
-static int too_many_cells(struct screen *s, int line, const char *ls, const char *p, const char *le, const char *what)
+static int too_many_cells(struct screen *s, int line, const char *ls, const char *p, const char *le,
+			  const char *what)
 {
 	int n = cells(p, le);
 	if (n <= s->lim->max_table_columns)
 		return 0;
 	struct loc loc = loc_at(s, line, ls, p);
-	return error(&loc, "%s has %d cells (expected at most %d: markdown.max_table_columns)", what, n,
-		     s->lim->max_table_columns);
+	return error(&loc, "%s has %d cells (expected at most %d: markdown.max_table_columns)",
+		     what, n, s->lim->max_table_columns);
 }
 
 /* Count a row of the table being read (or its header) in s->cells. */
@@ -152,8 +154,11 @@ static int add_cells(struct screen *s, const char *p)
 	if (s->cells <= s->lim->max_table_cells)
 		return 0;
 	struct loc loc = loc_at(s, s->line, s->ls, p);
-	return error(&loc, "tables have more than %d cells in this file, counting the cells cmark-gfm adds to short rows "
-		     "(expected at most %d: markdown.max_table_cells)", s->lim->max_table_cells, s->lim->max_table_cells);
+	return error(
+		&loc,
+		"tables have more than %d cells in this file, counting the cells cmark-gfm adds to short rows "
+		"(expected at most %d: markdown.max_table_cells)",
+		s->lim->max_table_cells, s->lim->max_table_cells);
 }
 
 /* Tables: the line's text is [p, le). */
@@ -161,13 +166,16 @@ static int screen_table(struct screen *s, const char *p, const char *le)
 {
 	int cols;
 	if (s->table_cols) /* a row, until a blank line */
-		return add_cells(s, p) < 0 ? -1 : too_many_cells(s, s->line, s->ls, p, le, "table row");
+		return add_cells(s, p) < 0 ? -1
+					   : too_many_cells(s, s->line, s->ls, p, le, "table row");
 	if (!s->prev || (*p != '|' && *p != '-' && *p != ':') || !delimiter_row(p, le, &cols))
 		return 0;
 	if (cols > s->lim->max_table_columns) {
 		struct loc loc = loc_at(s, s->line, s->ls, p);
-		return error(&loc, "table has %d columns (expected at most %d: markdown.max_table_columns)", cols,
-			     s->lim->max_table_columns);
+		return error(
+			&loc,
+			"table has %d columns (expected at most %d: markdown.max_table_columns)",
+			cols, s->lim->max_table_columns);
 	}
 	s->table_cols = cols;
 	if (add_cells(s, p) < 0)
@@ -194,8 +202,10 @@ static int screen_line(struct screen *s, const char *seg, const char *le)
 	int depth = containers(&p, le);
 	if (depth > s->lim->max_nesting) {
 		struct loc loc = loc_at(s, s->line, s->ls, p);
-		return error(&loc, "block quotes and lists nested %d deep (expected at most %d: markdown.max_nesting)",
-			     depth, s->lim->max_nesting);
+		return error(
+			&loc,
+			"block quotes and lists nested %d deep (expected at most %d: markdown.max_nesting)",
+			depth, s->lim->max_nesting);
 	}
 	const char *text = p;
 	while (p < le && line_blank(*p))
@@ -270,8 +280,11 @@ static int screen_images(const struct screen *s)
 		last = p;
 		if (n > s->lim->max_images) {
 			struct loc loc = loc_of(s, p);
-			return error(&loc, "more than %d images (\"![\") in one paragraph (expected at most %d: "
-				     "markdown.max_images)", s->lim->max_images, s->lim->max_images);
+			return error(
+				&loc,
+				"more than %d images (\"![\") in one paragraph (expected at most %d: "
+				"markdown.max_images)",
+				s->lim->max_images, s->lim->max_images);
 		}
 	}
 	return 0;
@@ -302,7 +315,9 @@ static size_t autolink_starts(const struct screen *s, const char ***out, size_t 
 		for (const char *p = s->src; (p = memchr(p, *c, (size_t)(s->end - p))) != NULL; p++)
 			if (autolink_start(s, p)) {
 				ALLOC_GROW(*out, n + 1, *alloc);
-				(*out)[n++] = *c == '.' ? p - 3 : p; /* "www." is reported where it starts */
+				(*out)[n++] = *c == '.'
+						      ? p - 3
+						      : p; /* "www." is reported where it starts */
 			}
 	return n;
 }
@@ -330,9 +345,11 @@ static int screen_autolinks(const struct screen *s)
 		}
 		if (++count > s->lim->max_autolinks) {
 			struct loc loc = loc_of(s, at[i]);
-			ret = error(&loc, "more than %d autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word "
-				    "(expected at most %d: markdown.max_autolinks)", s->lim->max_autolinks,
-				    s->lim->max_autolinks);
+			ret = error(
+				&loc,
+				"more than %d autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word "
+				"(expected at most %d: markdown.max_autolinks)",
+				s->lim->max_autolinks, s->lim->max_autolinks);
 			break;
 		}
 	}
@@ -345,8 +362,10 @@ int md_screen(const char *src, size_t len, const struct md_limits *lim, const ch
 	struct screen s = {.src = src, .end = src + len, .lim = lim, .file = file, .line0 = line0};
 	if (len > (size_t)lim->max_size) {
 		struct loc loc = {file, line0 + 1, 1};
-		return error(&loc, "Markdown body too large (%zu bytes; expected at most %d: markdown.max_size)", len,
-			     lim->max_size);
+		return error(
+			&loc,
+			"Markdown body too large (%zu bytes; expected at most %d: markdown.max_size)",
+			len, lim->max_size);
 	}
 	if (screen_lines(&s) < 0 || screen_images(&s) < 0 || screen_autolinks(&s) < 0)
 		return -1;

@@ -37,15 +37,18 @@
 
 /* site.yaml's markdown.max_* settings. */
 struct md_limits {
-	int max_size;          /* bytes of a body */
+	int max_size;	       /* bytes of a body */
 	int max_nesting;       /* block quotes and list items one inside another */
 	int max_table_columns; /* cells of a table row */
 	int max_table_cells;   /* cells of all the tables of one body */
-	int max_images;        /* "![" in one paragraph */
+	int max_images;	       /* "![" in one paragraph */
 	int max_autolinks;     /* autolink starts in one word */
 };
 
-#define MD_LIMITS_DEFAULT {1 << 20, 32, 64, 100000, 128, 16}
+#define MD_LIMITS_DEFAULT                        \
+	{                                        \
+		1 << 20, 32, 64, 100000, 128, 16 \
+	}
 
 extern const struct md_limits md_limits_default;
 
@@ -54,6 +57,7 @@ extern const struct md_limits md_limits_default;
  * against lim.  Returns 0, or -1 after reporting the first construct over a
  * limit at its file:line:col, naming the site.yaml setting.
  */
-int md_screen(const char *src, size_t len, const struct md_limits *lim, const char *file, int line0);
+int md_screen(const char *src, size_t len, const struct md_limits *lim, const char *file,
+	      int line0);
 
 #endif

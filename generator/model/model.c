@@ -73,11 +73,14 @@ static bool spelled(const struct spelling *v, size_t n, const char *s, int *out)
 bool ai_status_parse(const char *s, enum ai_status *out)
 {
 	static const struct spelling v[] = {
-		{"open", AI_OPEN},          {"todo", AI_OPEN},           {"new", AI_OPEN},
-		{"in-progress", AI_IN_PROGRESS}, {"doing", AI_IN_PROGRESS}, {"started", AI_IN_PROGRESS},
-		{"done", AI_DONE},          {"closed", AI_DONE},         {"fixed", AI_DONE},
-		{"completed", AI_DONE},     {"resolved", AI_DONE},       {"wont-do", AI_WONT_DO},
-		{"won't-do", AI_WONT_DO},   {"wontfix", AI_WONT_DO},     {"cancelled", AI_WONT_DO},
+		{"open", AI_OPEN},	   {"todo", AI_OPEN},
+		{"new", AI_OPEN},	   {"in-progress", AI_IN_PROGRESS},
+		{"doing", AI_IN_PROGRESS}, {"started", AI_IN_PROGRESS},
+		{"done", AI_DONE},	   {"closed", AI_DONE},
+		{"fixed", AI_DONE},	   {"completed", AI_DONE},
+		{"resolved", AI_DONE},	   {"wont-do", AI_WONT_DO},
+		{"won't-do", AI_WONT_DO},  {"wontfix", AI_WONT_DO},
+		{"cancelled", AI_WONT_DO},
 	};
 	int e;
 	if (!spelled(v, ARRAY_SIZE(v), s, &e))
@@ -90,7 +93,7 @@ bool ai_priority_parse(const char *s, enum ai_priority *out)
 {
 	static const struct spelling v[] = {
 		{"must", PRI_MUST}, {"should", PRI_SHOULD}, {"nice", PRI_NICE},
-		{"p0", PRI_MUST},   {"p1", PRI_SHOULD},     {"p2", PRI_NICE},
+		{"p0", PRI_MUST},   {"p1", PRI_SHOULD},	    {"p2", PRI_NICE},
 	};
 	int e;
 	if (!spelled(v, ARRAY_SIZE(v), s, &e))
@@ -152,7 +155,8 @@ int when_parse(struct when *w, const char *s)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
 	memset(w, 0, sizeof(*w));
-	if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' || digits(&s, 2, &d))
+	if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' ||
+	    digits(&s, 2, &d))
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return -1;

@@ -26,8 +26,8 @@ const char *status_name(enum pm_status s);
 const char *kind_name(enum pm_kind k);
 const char *visibility_name(enum visibility v);
 const char *category_name(enum factor_category c); /* "" for CAT_NONE */
-const char *ai_status_name(enum ai_status s);       /* "open", "in-progress", "done", "wont-do" */
-const char *priority_name(enum ai_priority p);      /* "" for PRI_NONE */
+const char *ai_status_name(enum ai_status s);	   /* "open", "in-progress", "done", "wont-do" */
+const char *priority_name(enum ai_priority p);	   /* "" for PRI_NONE */
 
 /* Whether a and b are the same word: ASCII case ignored, '_' and ' ' the same as '-'. */
 bool same_word(const char *a, const char *b);
@@ -40,7 +40,7 @@ bool same_word(const char *a, const char *b);
  */
 bool ai_status_parse(const char *s, enum ai_status *out);
 bool ai_priority_parse(const char *s, enum ai_priority *out);
-#define AI_STATUS_EXPECTED "open, in-progress, done, wont-do"
+#define AI_STATUS_EXPECTED   "open, in-progress, done, wont-do"
 #define AI_PRIORITY_EXPECTED "must, should, nice"
 
 /*
@@ -70,7 +70,7 @@ void civil_from_days(int64_t z, int *y, int *m, int *d);
 /* A name as written (service, tag, author, owner, related id) and where. */
 struct term {
 	char *name;
-	char *slug;   /* slug of name (see slug.h); for related ids, slug of the id */
+	char *slug; /* slug of name (see slug.h); for related ids, slug of the id */
 	struct loc loc;
 };
 
@@ -89,7 +89,7 @@ struct action_item {
 	bool due_by_policy; /* due was left out and comes from site.yaml's policy.due (policy.h) */
 	enum ai_status status;
 	enum ai_priority priority;
-	char *ticket;           /* NULL when none */
+	char *ticket;		/* NULL when none */
 	char *success_criteria; /* NULL when none */
 	struct loc loc;
 };
@@ -112,8 +112,9 @@ struct wikilink {
 };
 
 struct postmortem {
-	char *path; /* path as given on the command line's content dir + relative, used in diagnostics */
-	char *rel;  /* path relative to the content directory, "postmortems/2024/pm-17.md" */
+	/* path as given on the command line's content dir + relative, used in diagnostics */
+	char *path;
+	char *rel; /* path relative to the content directory, "postmortems/2024/pm-17.md" */
 
 	char *id;
 	char *slug; /* slug of the id: the page is /postmortems/<slug>/ */
@@ -141,16 +142,19 @@ struct postmortem {
 	struct termlist {
 		struct term *v;
 		size_t n;
-	} *taxa; /* by site.yaml taxonomy (fieldmap.h), NULL when the site has none */
+	} * taxa; /* by site.yaml taxonomy (fieldmap.h), NULL when the site has none */
 	struct impact impact;
 	struct action_item *actions;
 	size_t nactions;
 	bool actions_from_body; /* read from the "Action items" task list */
-	struct loc actions_section; /* the body's "Action items" section (line 0: none), for the warning when it yields no item */
-	bool actions_from_tasks;    /* markdown.c read them from a task list (not fieldmap from a table or list) */
-	bool impact_from_timeline;  /* impact times read from the body's timeline (fieldmap.h) */
-	char *source;               /* the original write-up's URL (source:), NULL when none */
-	struct ynode *computed;     /* on_postmortem hooks' fields (hooks.h), pm.computed in templates; NULL: none */
+	struct loc
+		actions_section; /* the body's "Action items" section (line 0: none), for the warning when it yields no item */
+	/* markdown.c read them from a task list (not fieldmap from a table or list) */
+	bool actions_from_tasks;
+	bool impact_from_timeline; /* impact times read from the body's timeline (fieldmap.h) */
+	char *source;		   /* the original write-up's URL (source:), NULL when none */
+	/* on_postmortem hooks' fields (hooks.h), pm.computed in templates; NULL: none */
+	struct ynode *computed;
 
 	/*
 	 * The whole front matter as parsed, unknown keys included: while the
@@ -160,19 +164,19 @@ struct postmortem {
 	 */
 	struct ynode *front;
 	size_t yaml_off, yaml_len; /* the front matter's text in the file (frontmatter_parse) */
-	char *yaml;                /* a copy of it, when `front` is dropped in an internal build */
-	char *public_id;           /* public_id as written: its text, "" when it is not text; NULL: none */
+	char *yaml;		   /* a copy of it, when `front` is dropped in an internal build */
+	char *public_id; /* public_id as written: its text, "" when it is not text; NULL: none */
 	struct loc public_id_loc;
 	struct loc id_loc, date_loc, title_loc;
 
-	char *body; /* the Markdown after the closing fence */
+	char *body;    /* the Markdown after the closing fence */
 	int body_line; /* line of the file where body starts */
 
 	/* Set by markdown_parse(). */
 	char *html; /* body HTML; wiki-links left as markers for link_resolve() */
 	struct toc_entry *toc;
 	size_t ntoc;
-	char *text; /* the body as plain text (for search and snippets) */
+	char *text;	 /* the body as plain text (for search and snippets) */
 	char **stripped; /* values md_opts.strip_keys cut from the body's task items */
 	size_t nstripped;
 	struct wikilink *wikilinks;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_DAYS 3650 /* ten years: longer is a typo */
+#define MAX_DAYS	  3650 /* ten years: longer is a typo */
 #define DURATION_EXPECTED "a duration like 28d or 2w"
 
 void policy_init(struct policy *p)
@@ -52,8 +52,8 @@ static int get_duration(const struct ynode *n, const char *what, int *out)
 	char tmp[80];
 	int d = n->type == YN_SCALAR ? policy_duration(n->scalar) : -1;
 	if (d < 0)
-		return error(&n->loc, "%s must be " DURATION_EXPECTED ", at most %d days (got %s)", what, MAX_DAYS,
-			     shown(n, tmp, sizeof(tmp)));
+		return error(&n->loc, "%s must be " DURATION_EXPECTED ", at most %d days (got %s)",
+			     what, MAX_DAYS, shown(n, tmp, sizeof(tmp)));
 	*out = d;
 	return 0;
 }
@@ -66,8 +66,8 @@ static int want_map(const struct ynode *n, const char *what, const char *keys)
 }
 
 /* Index of a severity named k, or -1 after an error naming the expected ones. */
-static int severity_key(const char *k, const struct loc *loc, const char *what, char *const *sev, size_t nsev,
-			bool allow_default)
+static int severity_key(const char *k, const struct loc *loc, const char *what, char *const *sev,
+			size_t nsev, bool allow_default)
 {
 	for (size_t i = 0; i < nsev; i++)
 		if (!strcasecmp(sev[i], k))
@@ -79,14 +79,17 @@ static int severity_key(const char *k, const struct loc *loc, const char *what, 
 		size_t len = strlen(list);
 		snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", sev[i]);
 	}
-	error(loc, "unknown severity \"%s\" in %s (expected %s%s)", k, what, list, allow_default ? ", default" : "");
+	error(loc, "unknown severity \"%s\" in %s (expected %s%s)", k, what, list,
+	      allow_default ? ", default" : "");
 	return -1;
 }
 
 /* due: {must: 28d, should: 56d, nice: 90d, default: 90d} */
 static int parse_due(struct policy *p, const struct ynode *n)
 {
-	static const char *const keys[] = {[PRI_NONE] = "default", [PRI_MUST] = "must", [PRI_SHOULD] = "should",
+	static const char *const keys[] = {[PRI_NONE] = "default",
+					   [PRI_MUST] = "must",
+					   [PRI_SHOULD] = "should",
 					   [PRI_NICE] = "nice"};
 	int ret = want_map(n, "policy.due", "priority to duration (must, should, nice, default)");
 	if (ret < 0)
@@ -97,8 +100,10 @@ static int parse_due(struct policy *p, const struct ynode *n)
 		while (k < ARRAY_SIZE(keys) && strcmp(keys[k], n->keys[i]))
 			k++;
 		if (k == ARRAY_SIZE(keys)) {
-			ret = error(&n->key_locs[i], "unknown priority \"%s\" in policy.due (expected must, should, nice, default)",
-				    n->keys[i]);
+			ret = error(
+				&n->key_locs[i],
+				"unknown priority \"%s\" in policy.due (expected must, should, nice, default)",
+				n->keys[i]);
 			continue;
 		}
 		char what[32];
@@ -115,14 +120,16 @@ static int parse_write_up(struct policy *p, const struct ynode *n, char *const *
 	if (ret < 0)
 		return ret;
 	for (size_t i = 0; i < n->n; i++) {
-		int s = severity_key(n->keys[i], &n->key_locs[i], "policy.write_up_within", sev, nsev, true);
+		int s = severity_key(n->keys[i], &n->key_locs[i], "policy.write_up_within", sev,
+				     nsev, true);
 		if (s < 0) {
 			ret = -1;
 			continue;
 		}
 		char what[96];
 		snprintf(what, sizeof(what), "policy.write_up_within.%.60s", n->keys[i]);
-		ret |= get_duration(n->items[i], what, (size_t)s == nsev ? &p->write_up_default : &p->write_up[s]);
+		ret |= get_duration(n->items[i], what,
+				    (size_t)s == nsev ? &p->write_up_default : &p->write_up[s]);
 	}
 	return ret;
 }
@@ -132,7 +139,8 @@ static int get_count(const struct ynode *n, const char *what, int *out)
 	char tmp[80], *end;
 	long v = n->type == YN_SCALAR ? strtol(n->scalar, &end, 10) : -1;
 	if (n->type != YN_SCALAR || !*n->scalar || *end || v < 0 || v > 1000)
-		return error(&n->loc, "%s must be a whole number from 0 to 1000 (got %s)", what, shown(n, tmp, sizeof(tmp)));
+		return error(&n->loc, "%s must be a whole number from 0 to 1000 (got %s)", what,
+			     shown(n, tmp, sizeof(tmp)));
 	*out = (int)v;
 	return 0;
 }
@@ -144,7 +152,8 @@ static int get_flag(const struct ynode *n, const char *what, bool *out)
 		*out = !strcmp(n->scalar, "true");
 		return 0;
 	}
-	return error(&n->loc, "%s must be true or false (got %s)", what, shown(n, tmp, sizeof(tmp)));
+	return error(&n->loc, "%s must be true or false (got %s)", what,
+		     shown(n, tmp, sizeof(tmp)));
 }
 
 static int get_priority(const struct ynode *n, const char *what, enum ai_priority *out)
@@ -152,8 +161,8 @@ static int get_priority(const struct ynode *n, const char *what, enum ai_priorit
 	char tmp[80];
 	if (n->type == YN_SCALAR && ai_priority_parse(n->scalar, out))
 		return 0;
-	return error(&n->loc, "%s must be a priority (expected " AI_PRIORITY_EXPECTED "; got %s)", what,
-		     shown(n, tmp, sizeof(tmp)));
+	return error(&n->loc, "%s must be a priority (expected " AI_PRIORITY_EXPECTED "; got %s)",
+		     what, shown(n, tmp, sizeof(tmp)));
 }
 
 /* One severity's rule: {action_items: 1, priority: must, owner: true, due: true} */
@@ -179,8 +188,10 @@ static int parse_rule(struct policy_require *r, const char *sev, const struct yn
 		else if (!strcmp(k, "due"))
 			ret |= get_flag(v, what, &r->due);
 		else
-			ret = error(&n->key_locs[i], "unknown key \"%s\" in policy.require.%s (expected action_items, priority, owner, due)",
-				    k, sev);
+			ret = error(
+				&n->key_locs[i],
+				"unknown key \"%s\" in policy.require.%s (expected action_items, priority, owner, due)",
+				k, sev);
 	}
 	return ret;
 }
@@ -191,7 +202,8 @@ static int parse_require(struct policy *p, const struct ynode *n, char *const *s
 	if (ret < 0)
 		return ret;
 	for (size_t i = 0; i < n->n; i++) {
-		int s = severity_key(n->keys[i], &n->key_locs[i], "policy.require", sev, nsev, false);
+		int s = severity_key(n->keys[i], &n->key_locs[i], "policy.require", sev, nsev,
+				     false);
 		if (s < 0)
 			ret = -1;
 		else
@@ -228,8 +240,10 @@ int policy_parse(struct policy *p, const struct ynode *n, char *const *sev, size
 		else if (!strcmp(k, "require"))
 			ret |= parse_require(p, v, sev, nsev);
 		else
-			ret = error(&n->key_locs[i],
-				    "unknown key \"%s\" in policy (expected due, due_soon, escalate_after, write_up_within, require)", k);
+			ret = error(
+				&n->key_locs[i],
+				"unknown key \"%s\" in policy (expected due, due_soon, escalate_after, write_up_within, require)",
+				k);
 	}
 	return ret;
 }
@@ -246,7 +260,8 @@ static void derive_due(const struct policy *p, struct postmortem *pm)
 {
 	for (size_t k = 0; k < pm->nactions; k++) {
 		struct action_item *a = &pm->actions[k];
-		int days = p->due[a->priority] != POLICY_NONE ? p->due[a->priority] : p->due[PRI_NONE];
+		int days =
+			p->due[a->priority] != POLICY_NONE ? p->due[a->priority] : p->due[PRI_NONE];
 		if (a->due.set || days == POLICY_NONE || !pm->date.set)
 			continue;
 		a->due = (struct when){.set = true, .epoch = (when_day(&pm->date) + days) * 86400};
@@ -262,31 +277,43 @@ static struct loc pm_loc(const struct postmortem *pm)
 	return (struct loc){pm->path, 1, 1};
 }
 
-static int check_require(const struct policy_require *r, const struct postmortem *pm, const char *sev)
+static int check_require(const struct policy_require *r, const struct postmortem *pm,
+			 const char *sev)
 {
 	struct loc at = pm_loc(pm);
 	int ret = 0;
 	if ((size_t)r->action_items > pm->nactions)
-		ret = error(&at, "a %s postmortem needs at least %d action item%s (it has %zu; policy.require.%s in %s:%d)", sev,
-			    r->action_items, r->action_items == 1 ? "" : "s", pm->nactions, sev, r->loc.file, r->loc.line);
+		ret = error(
+			&at,
+			"a %s postmortem needs at least %d action item%s (it has %zu; policy.require.%s in %s:%d)",
+			sev, r->action_items, r->action_items == 1 ? "" : "s", pm->nactions, sev,
+			r->loc.file, r->loc.line);
 	if (r->priority != PRI_NONE) {
 		bool found = false;
 		for (size_t k = 0; k < pm->nactions; k++)
-			found |= pm->actions[k].priority != PRI_NONE && pm->actions[k].priority <= r->priority;
+			found |= pm->actions[k].priority != PRI_NONE &&
+				 pm->actions[k].priority <= r->priority;
 		if (!found)
-			ret = error(&at, "a %s postmortem needs an action item of priority %s%s (policy.require.%s in %s:%d)", sev,
-				    priority_name(r->priority), r->priority == PRI_MUST ? "" : " or higher", sev, r->loc.file,
-				    r->loc.line);
+			ret = error(
+				&at,
+				"a %s postmortem needs an action item of priority %s%s (policy.require.%s in %s:%d)",
+				sev, priority_name(r->priority),
+				r->priority == PRI_MUST ? "" : " or higher", sev, r->loc.file,
+				r->loc.line);
 	}
 	for (size_t k = 0; k < pm->nactions; k++) {
 		const struct action_item *a = &pm->actions[k];
 		struct loc il = a->loc.line ? a->loc : at;
 		if (r->owner && !a->owner)
-			ret = error(&il, "action item \"%.60s\" needs an owner (policy.require.%s in %s:%d)", a->title, sev,
-				    r->loc.file, r->loc.line);
+			ret = error(
+				&il,
+				"action item \"%.60s\" needs an owner (policy.require.%s in %s:%d)",
+				a->title, sev, r->loc.file, r->loc.line);
 		if (r->due && (!a->due.set || a->due_by_policy))
-			ret = error(&il, "action item \"%.60s\" needs a due date (policy.require.%s in %s:%d)", a->title, sev,
-				    r->loc.file, r->loc.line);
+			ret = error(
+				&il,
+				"action item \"%.60s\" needs a due date (policy.require.%s in %s:%d)",
+				a->title, sev, r->loc.file, r->loc.line);
 	}
 	return ret;
 }
@@ -296,8 +323,8 @@ int policy_apply(const struct policy *p, struct postmortem *pm, const char *seve
 	if (!p->set)
 		return 0;
 	derive_due(p, pm);
-	if (pm->severity < 0 || (size_t)pm->severity >= p->nseverities || !p->require[pm->severity].set ||
-	    pm->status == STATUS_DRAFT)
+	if (pm->severity < 0 || (size_t)pm->severity >= p->nseverities ||
+	    !p->require[pm->severity].set || pm->status == STATUS_DRAFT)
 		return 0;
 	return check_require(&p->require[pm->severity], pm, severity);
 }

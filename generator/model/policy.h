@@ -19,20 +19,21 @@
 /* require: for one severity.  A draft is exempt (it is still being written). */
 struct policy_require {
 	bool set;
-	int action_items;          /* at least this many items (0: no rule) */
+	int action_items;	   /* at least this many items (0: no rule) */
 	enum ai_priority priority; /* at least one item this urgent or more (PRI_NONE: no rule) */
-	bool owner, due;           /* every item names an owner / has a written due date */
-	struct loc loc;            /* the rule in site.yaml */
+	bool owner, due;	   /* every item names an owner / has a written due date */
+	struct loc loc;		   /* the rule in site.yaml */
 };
 
 struct policy {
-	bool set;               /* site.yaml has policy: */
-	int due[4];             /* days after the postmortem's date, by enum ai_priority (PRI_NONE: `default`) */
+	bool set; /* site.yaml has policy: */
+	/* days after the postmortem's date, by enum ai_priority (PRI_NONE: `default`) */
+	int due[4];
 	struct loc due_loc;
-	int due_soon;           /* days: due within this many days of the as-of date is "due soon" (default 14) */
-	int escalate_after;     /* days overdue before an item escalates */
-	int *write_up;          /* days from resolution to published, by severity index */
-	int write_up_default;   /* `default` of write_up_within */
+	int due_soon; /* days: due within this many days of the as-of date is "due soon" (default 14) */
+	int escalate_after;		/* days overdue before an item escalates */
+	int *write_up;			/* days from resolution to published, by severity index */
+	int write_up_default;		/* `default` of write_up_within */
 	struct policy_require *require; /* by severity index */
 	size_t nseverities;
 };
@@ -45,7 +46,8 @@ void policy_release(struct policy *p);
  * Read `policy:` (node n) against the site's severities.  Every misuse is
  * an error at its file:line:column; returns 0 or -1.
  */
-int policy_parse(struct policy *p, const struct ynode *n, char *const *severities, size_t nseverities);
+int policy_parse(struct policy *p, const struct ynode *n, char *const *severities,
+		 size_t nseverities);
 
 /*
  * Parse a duration, "28d" or "2w", into days; -1 when s is not one.

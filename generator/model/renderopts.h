@@ -13,7 +13,7 @@
 struct render_opts {
 	const char *const *layout_dirs; /* site's layouts first, then the theme */
 	size_t nlayout_dirs;
-	const char *as_of;    /* "YYYY-MM-DD" */
+	const char *as_of; /* "YYYY-MM-DD" */
 	int64_t as_of_day;
 	int64_t since_day;    /* the previous review (--since), for /actions/review/ */
 	const char *base_url; /* "/" or an absolute URL ending in '/' */

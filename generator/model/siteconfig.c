@@ -2,8 +2,8 @@
 #include "model/siteconfig.h"
 
 #include "base/fsutil.h"
-#include "model/slug.h"
 #include "base/url.h"
+#include "model/slug.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -23,7 +23,8 @@ static char **str_list(size_t n, const char *const *v)
 void site_init(struct site *s)
 {
 	static const char *const sev[] = {"SEV1", "SEV2", "SEV3", "SEV4"};
-	static const char *const strip[] = {"owner", "authors", "action_items.owner", "action_items.ticket"};
+	static const char *const strip[] = {"owner", "authors", "action_items.owner",
+					    "action_items.ticket"};
 	memset(s, 0, sizeof(*s));
 	s->title = xstrdup("Postmortems");
 	s->description = xstrdup("What we learned from our incidents");
@@ -114,7 +115,8 @@ static int get_list(const struct ynode *n, const char *what, char ***out, size_t
 		const struct ynode *it = n->type == YN_SCALAR ? n : n->items[i];
 		if (it->type != YN_SCALAR) {
 			free_list(v, i);
-			return error(&it->loc, "%s must be a list of text values (got %s in it)", what, ynode_kind(it));
+			return error(&it->loc, "%s must be a list of text values (got %s in it)",
+				     what, ynode_kind(it));
 		}
 		v[i] = xstrdup(it->scalar);
 	}
@@ -128,8 +130,9 @@ static int parse_int(const struct ynode *n, const char *what, int min, int max, 
 	char *end;
 	long v = n->type == YN_SCALAR ? strtol(n->scalar, &end, 10) : 0;
 	if (n->type != YN_SCALAR || !*n->scalar || *end || v < min || v > max)
-		return error(&n->loc, "%s must be a whole number from %d to %d (got %s%s%s)", what, min, max,
-			     n->type == YN_SCALAR ? "\"" : "", n->type == YN_SCALAR ? n->scalar : ynode_kind(n),
+		return error(&n->loc, "%s must be a whole number from %d to %d (got %s%s%s)", what,
+			     min, max, n->type == YN_SCALAR ? "\"" : "",
+			     n->type == YN_SCALAR ? n->scalar : ynode_kind(n),
 			     n->type == YN_SCALAR ? "\"" : "");
 	*out = (int)v;
 	return 0;
@@ -151,16 +154,20 @@ static int parse_bool(const struct ynode *n, const char *what, bool *out)
 			}
 		}
 	}
-	return error(&n->loc, "%s must be true or false (got %s%s%s)", what, n->type == YN_SCALAR ? "\"" : "",
-		     n->type == YN_SCALAR ? n->scalar : ynode_kind(n), n->type == YN_SCALAR ? "\"" : "");
+	return error(&n->loc, "%s must be true or false (got %s%s%s)", what,
+		     n->type == YN_SCALAR ? "\"" : "",
+		     n->type == YN_SCALAR ? n->scalar : ynode_kind(n),
+		     n->type == YN_SCALAR ? "\"" : "");
 }
 
 static int parse_aliases(struct site *s, const struct ynode *n)
 {
 	int ret = 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "aliases must be a mapping from a canonical name to its other spellings (got %s)",
-			     ynode_kind(n));
+		return error(
+			&n->loc,
+			"aliases must be a mapping from a canonical name to its other spellings (got %s)",
+			ynode_kind(n));
 	s->aliases = xcalloc(n->n ? n->n : 1, sizeof(*s->aliases));
 	for (size_t i = 0; i < n->n; i++) {
 		struct alias *a = &s->aliases[s->naliases];
@@ -180,7 +187,8 @@ static int bad_url(const struct ynode *n, const char *what)
 {
 	struct buf q = BUF_INIT;
 	url_quote(&q, n->scalar, 60);
-	error(&n->loc, "%s \"%s\" is not allowed (expected " URL_SAFE_EXPECTED ")", what, buf_cstr(&q));
+	error(&n->loc, "%s \"%s\" is not allowed (expected " URL_SAFE_EXPECTED ")", what,
+	      buf_cstr(&q));
 	buf_release(&q);
 	return -1;
 }
@@ -188,22 +196,26 @@ static int bad_url(const struct ynode *n, const char *what)
 static int parse_links(struct service_info *si, const struct ynode *n)
 {
 	if (n->type != YN_SEQ)
-		return error(&n->loc, "links must be a list of {title, url} (got %s)", ynode_kind(n));
+		return error(&n->loc, "links must be a list of {title, url} (got %s)",
+			     ynode_kind(n));
 	si->link_titles = xcalloc(n->n ? n->n : 1, sizeof(char *));
 	si->link_urls = xcalloc(n->n ? n->n : 1, sizeof(char *));
 	for (size_t i = 0; i < n->n; i++) {
-		const struct ynode *l = n->items[i], *t = ynode_get(l, "title"), *u = ynode_get(l, "url");
+		const struct ynode *l = n->items[i], *t = ynode_get(l, "title"),
+				   *u = ynode_get(l, "url");
 		if (l->type != YN_MAP || !u || u->type != YN_SCALAR)
 			return error(&l->loc, "a link must be a mapping with a url (and a title)");
 		if (!url_safe(u->scalar))
 			return bad_url(u, "service link url");
 		si->link_urls[si->nlinks] = xstrdup(u->scalar);
-		si->link_titles[si->nlinks++] = xstrdup(t && t->type == YN_SCALAR ? t->scalar : u->scalar);
+		si->link_titles[si->nlinks++] =
+			xstrdup(t && t->type == YN_SCALAR ? t->scalar : u->scalar);
 	}
 	return 0;
 }
 
-static int parse_service(struct service_info *si, const char *name, const struct loc *loc, const struct ynode *n)
+static int parse_service(struct service_info *si, const char *name, const struct loc *loc,
+			 const struct ynode *n)
 {
 	int ret = 0;
 	si->name = xstrdup(name);
@@ -212,8 +224,10 @@ static int parse_service(struct service_info *si, const char *name, const struct
 	if (ynode_is_null(n))
 		return 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "service \"%s\" must be a mapping of description, team, owner, tier, links (got %s)", name,
-			     ynode_kind(n));
+		return error(
+			&n->loc,
+			"service \"%s\" must be a mapping of description, team, owner, tier, links (got %s)",
+			name, ynode_kind(n));
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i];
 		const struct ynode *v = n->items[i];
@@ -236,11 +250,14 @@ static int parse_services(struct site *s, const struct ynode *n)
 	int ret = 0;
 	s->has_registry = true;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "services must be a mapping from service name to its description (got %s)",
-			     ynode_kind(n));
+		return error(
+			&n->loc,
+			"services must be a mapping from service name to its description (got %s)",
+			ynode_kind(n));
 	s->services = xcalloc(n->n ? n->n : 1, sizeof(*s->services));
 	for (size_t i = 0; i < n->n; i++)
-		ret |= parse_service(&s->services[s->nservices++], n->keys[i], &n->key_locs[i], n->items[i]);
+		ret |= parse_service(&s->services[s->nservices++], n->keys[i], &n->key_locs[i],
+				     n->items[i]);
 	return ret;
 }
 
@@ -248,26 +265,32 @@ static int check_pattern(const struct ynode *n)
 {
 	int code;
 	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)n->scalar, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)n->scalar, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+				       &code, &off, NULL);
 	if (re) {
 		pcre2_code_free(re);
 		return 0;
 	}
 	PCRE2_UCHAR msg[256];
 	pcre2_get_error_message(code, msg, sizeof(msg));
-	return error(&n->loc, "invalid redact pattern: %s at offset %zu", (const char *)msg, (size_t)off);
+	return error(&n->loc, "invalid redact pattern: %s at offset %zu", (const char *)msg,
+		     (size_t)off);
 }
 
 static int parse_redact(struct site *s, const struct ynode *n)
 {
 	int ret = 0;
 	if (n->type != YN_SEQ)
-		return error(&n->loc, "public.redact must be a list of {pattern, replace} (got %s)", ynode_kind(n));
+		return error(&n->loc, "public.redact must be a list of {pattern, replace} (got %s)",
+			     ynode_kind(n));
 	s->redact = xcalloc(n->n ? n->n : 1, sizeof(*s->redact));
 	for (size_t i = 0; i < n->n; i++) {
-		const struct ynode *r = n->items[i], *p = ynode_get(r, "pattern"), *rep = ynode_get(r, "replace");
+		const struct ynode *r = n->items[i], *p = ynode_get(r, "pattern"),
+				   *rep = ynode_get(r, "replace");
 		if (r->type != YN_MAP || !p || p->type != YN_SCALAR) {
-			ret = error(&r->loc, "a redact rule must be a mapping with a pattern (and a replace)");
+			ret = error(
+				&r->loc,
+				"a redact rule must be a mapping with a pattern (and a replace)");
 			continue;
 		}
 		if (check_pattern(p) < 0) {
@@ -308,7 +331,8 @@ static int parse_markdown(struct site *s, const struct ynode *n)
 		char what[64];
 		snprintf(what, sizeof(what), "markdown.%s", limits[i].key);
 		if (v)
-			ret |= parse_int(v, what, 1, limits[i].max, (int *)((char *)&s->md_limits + limits[i].off));
+			ret |= parse_int(v, what, 1, limits[i].max,
+					 (int *)((char *)&s->md_limits + limits[i].off));
 	}
 	return ret;
 }
@@ -317,7 +341,9 @@ static int parse_public(struct site *s, const struct ynode *n)
 {
 	int ret = 0;
 	if (n->type != YN_MAP)
-		return error(&n->loc, "public must be a mapping of strip, redact, deny, show_ids (got %s)", ynode_kind(n));
+		return error(&n->loc,
+			     "public must be a mapping of strip, redact, deny, show_ids (got %s)",
+			     ynode_kind(n));
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i];
 		if (!strcmp(k, "strip")) {
@@ -332,7 +358,10 @@ static int parse_public(struct site *s, const struct ynode *n)
 		} else if (!strcmp(k, "show_ids")) {
 			ret |= parse_bool(n->items[i], "public.show_ids", &s->show_ids);
 		} else {
-			ret = error(&n->key_locs[i], "unknown key \"%s\" in public (expected strip, redact, deny, show_ids)", k);
+			ret = error(
+				&n->key_locs[i],
+				"unknown key \"%s\" in public (expected strip, redact, deny, show_ids)",
+				k);
 		}
 	}
 	return ret;
@@ -343,11 +372,15 @@ static int parse_public(struct site *s, const struct ynode *n)
  * fields:, defaults:, import:, taxonomies: and computed:, by the load stage)
  * or kept for templates (params:).
  */
-static const char *const other_keys[] = {"lint", "params", "fields", "defaults", "import", "taxonomies", "computed", "policy"};
+static const char *const other_keys[] = {"lint",   "params",	 "fields",   "defaults",
+					 "import", "taxonomies", "computed", "policy"};
 static const char *const known_keys[] = {
-	"title",    "description", "base_url", "language", "id_pattern", "visibility", "severities", "recurring_threshold",
-	"markdown", "aliases",     "services", "fields",   "defaults",   "import",     "taxonomies", "public",
-	"lint",     "params",      "computed", "policy",   "tickets",    "edit_url",   "teams",
+	"title",      "description", "base_url",   "language",
+	"id_pattern", "visibility",  "severities", "recurring_threshold",
+	"markdown",   "aliases",     "services",   "fields",
+	"defaults",   "import",	     "taxonomies", "public",
+	"lint",	      "params",	     "computed",   "policy",
+	"tickets",    "edit_url",    "teams",
 };
 
 /* Edit distance of a and b, stopping at 3 (for "did you mean"). */
@@ -366,7 +399,8 @@ static int distance(const char *a, const char *b)
 			int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
 			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
 			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < d[i][j])
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < d[i][j])
 				d[i][j] = d[i - 2][j - 2] + 1; /* a swap: "fileds" */
 		}
 	return d[la][lb];
@@ -383,10 +417,12 @@ static void unknown_key(const char *k, const struct loc *loc)
 			bestd = d, best = known_keys[i];
 	}
 	if (best)
-		warning(loc, "unknown key \"%s\" in site.yaml (did you mean \"%s\"? a site's own values go under params:)", k,
-			best);
+		warning(loc,
+			"unknown key \"%s\" in site.yaml (did you mean \"%s\"? a site's own values go under params:)",
+			k, best);
 	else
-		warning(loc, "unknown key \"%s\" in site.yaml (a site's own values go under params:, which templates read as site.params)",
+		warning(loc,
+			"unknown key \"%s\" in site.yaml (a site's own values go under params:, which templates read as site.params)",
 			k);
 }
 
@@ -411,7 +447,8 @@ static int parse_key(struct site *s, const char *k, const struct loc *kloc, cons
 		else if (v->type == YN_SCALAR && !strcmp(v->scalar, "internal"))
 			s->default_visibility = VIS_INTERNAL;
 		else
-			return error(&v->loc, "unknown visibility \"%s\" (expected internal, public)",
+			return error(&v->loc,
+				     "unknown visibility \"%s\" (expected internal, public)",
 				     v->type == YN_SCALAR ? v->scalar : ynode_kind(v));
 		return 0;
 	}
@@ -443,7 +480,8 @@ static int parse_key(struct site *s, const char *k, const struct loc *kloc, cons
 	if (r <= 0)
 		return r;
 	if (!strcmp(k, "params") && v->type != YN_MAP && !ynode_is_null(v))
-		return error(&v->loc, "params must be a mapping of the site's own values (got %s)", ynode_kind(v));
+		return error(&v->loc, "params must be a mapping of the site's own values (got %s)",
+			     ynode_kind(v));
 	for (size_t i = 0; i < ARRAY_SIZE(other_keys); i++)
 		if (!strcmp(k, other_keys[i]))
 			return 0;
@@ -476,11 +514,13 @@ int site_load(struct site *s, const char *dir)
 	if (ret < 0 || !s->front)
 		return ret;
 	if (s->front->type != YN_MAP)
-		return error(&s->front->loc, "site.yaml must be a mapping of settings (got %s)", ynode_kind(s->front));
+		return error(&s->front->loc, "site.yaml must be a mapping of settings (got %s)",
+			     ynode_kind(s->front));
 	for (size_t i = 0; i < s->front->n; i++)
 		if (parse_key(s, s->front->keys[i], &s->front->key_locs[i], s->front->items[i]) < 0)
 			ret = -1;
-	const struct ynode *policy = ynode_get(s->front, "policy"); /* after severities:, whatever the order */
+	/* after severities:, whatever the order */
+	const struct ynode *policy = ynode_get(s->front, "policy");
 	if (policy && policy_parse(&s->policy, policy, s->severities, s->nseverities) < 0)
 		ret = -1;
 	return ret;

@@ -26,8 +26,9 @@ struct alias {
 struct service_info {
 	char *name, *slug;
 	char *description, *team; /* NULL when not given */
-	char *owner;              /* who escalated action items go to (policy.h); NULL when not given */
-	int tier;                 /* 0 when not given */
+	/* who escalated action items go to (policy.h); NULL when not given */
+	char *owner;
+	int tier; /* 0 when not given */
 	char **link_titles, **link_urls;
 	size_t nlinks;
 	struct loc loc;
@@ -54,9 +55,9 @@ struct site {
 	char **severities;
 	size_t nseverities;
 	int recurring_threshold;
-	bool allow_html; /* markdown.unsafe_html: keep raw HTML in bodies */
+	bool allow_html;	    /* markdown.unsafe_html: keep raw HTML in bodies */
 	struct md_limits md_limits; /* markdown.max_*: what the Markdown screen allows */
-	char *id_pattern;  /* for `aftermath new`, default "PM-{year}-{seq:3}" */
+	char *id_pattern;	    /* for `aftermath new`, default "PM-{year}-{seq:3}" */
 	struct alias *aliases;
 	size_t naliases;
 	struct service_info *services; /* the registry; NULL when there is none */
@@ -73,11 +74,13 @@ struct site {
 	/* fields:, defaults:, import:, taxonomies:, computed:, read by the load stage (load/fieldmap.h); NULL when none is given */
 	struct import_cfg *import;
 	void (*import_free)(struct import_cfg *); /* how site_release frees it */
-	const char **taxonomies; /* taxonomies:' names, in order (pm->taxa's), for the public profile; the names are import's */
+	/* taxonomies:' names, in order (pm->taxa's), for the public profile; the names are import's */
+	const char **taxonomies;
 	size_t ntaxonomies;
-	struct policy policy; /* policy: (policy.h) */
+	struct policy policy;	 /* policy: (policy.h) */
 	struct site_links links; /* tickets:, edit_url:, teams: (sitelinks.h) */
-	bool show_ids; /* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
+	/* public.show_ids: public builds keep internal ids (default: public ids, see corpus.h) */
+	bool show_ids;
 	struct ynode *front; /* the whole document (NULL when absent) */
 };
 

@@ -22,8 +22,8 @@ struct team {
 };
 
 struct site_links {
-	char *tickets;  /* "https://jira.example.com/browse/{}", or NULL */
-	char *edit_url; /* "https://github.com/org/kb/edit/main/{path}", or NULL */
+	char *tickets;	    /* "https://jira.example.com/browse/{}", or NULL */
+	char *edit_url;	    /* "https://github.com/org/kb/edit/main/{path}", or NULL */
 	struct team *teams; /* in site.yaml's order */
 	size_t nteams;
 };

@@ -56,7 +56,8 @@ static int cmp_label(const void *va, const void *vb, void *ctx)
 static void ac_dense(struct ac *a, const int *order, const int *depth)
 {
 	size_t nrows = 0;
-	int maxd = a->nnode > DENSE_ROWS ? depth[order[DENSE_ROWS]] - 1 : INT_MAX; /* order: by depth */
+	/* order: by depth */
+	int maxd = a->nnode > DENSE_ROWS ? depth[order[DENSE_ROWS]] - 1 : INT_MAX;
 	if (maxd < 1)
 		maxd = 1;
 	a->row = xmalloc(a->nnode * sizeof(int));
@@ -158,7 +159,8 @@ void ac_scan(const struct ac *a, const char *s, size_t n, ac_hit fn, void *ctx)
 		}
 		if (!a->emit[st])
 			continue;
-		for (int o = a->node[st].out >= 0 ? st : a->node[st].dict; o >= 0; o = a->node[o].dict)
+		for (int o = a->node[st].out >= 0 ? st : a->node[st].dict; o >= 0;
+		     o = a->node[o].dict)
 			for (int nd = a->node[o].out; nd >= 0; nd = a->same[nd])
 				fn(ctx, nd, i + 1 - a->len[nd], i + 1);
 	}

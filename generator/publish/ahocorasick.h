@@ -14,7 +14,8 @@
 
 struct acnode {
 	int child, sibling; /* while building */
-	int fail, out, dict; /* out: a needle ending here; dict: the next state on the fail chain with one */
+	/* out: a needle ending here; dict: the next state on the fail chain with one */
+	int fail, out, dict;
 	unsigned char label;
 };
 
@@ -24,9 +25,9 @@ struct ac {
 	int *same; /* same[needle]: the next needle with the same text, or -1 */
 	size_t *len;
 	size_t nneedles, aneedles;
-	int *row;   /* states near the root: their row of dense, else -1 */
-	int *dense; /* rows of 256 next states, fail links followed */
-	bool *emit; /* a needle ends at the state or on its fail chain */
+	int *row;		 /* states near the root: their row of dense, else -1 */
+	int *dense;		 /* rows of 256 next states, fail links followed */
+	bool *emit;		 /* a needle ends at the state or on its fail chain */
 	uint32_t *first, *count; /* each state's edges in label/target, sorted by label */
 	unsigned char *label;
 	int *target;

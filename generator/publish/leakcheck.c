@@ -1,15 +1,15 @@
 /* leakcheck: scan a public build's output for what must not be in it (see leakcheck.h). */
 #include "publish/leakcheck.h"
 
+#include "base/fsutil.h"
+#include "base/parallel.h"
+#include "base/strmap.h"
+#include "model/internal.h"
+#include "model/slug.h"
 #include "publish/ahocorasick.h"
 #include "publish/profile.h"
-#include "publish/textview.h"
-#include "base/fsutil.h"
-#include "model/internal.h"
-#include "base/parallel.h"
 #include "publish/redact.h"
-#include "model/slug.h"
-#include "base/strmap.h"
+#include "publish/textview.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <limits.h>
@@ -18,16 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHOWN_FILES 3 /* output files named per leak */
-#define MAX_NOTES 10  /* published sources noted per leak */
-#define MAX_LEAKS 100 /* leaks reported before "and N more" */
-#define MAX_SHOWN 80  /* bytes of a pattern's match quoted in a message */
+#define SHOWN_FILES 3	/* output files named per leak */
+#define MAX_NOTES   10	/* published sources noted per leak */
+#define MAX_LEAKS   100 /* leaks reported before "and N more" */
+#define MAX_SHOWN   80	/* bytes of a pattern's match quoted in a message */
 
 /* What a needle is; K_TITLE_FIELD is a title looked for only where it stands alone (found as K_TITLE). */
 /* K_INTERNAL_ID: a published postmortem's id in the sources, when the build shows public ids. */
 /* K_STRIPPED: a value public.strip removes (an owner, an author, an action item's owner or ticket, a taxonomy's term). */
 enum kind { K_ID, K_TITLE, K_DENY, K_PATTERN, K_TITLE_FIELD, K_INTERNAL_ID, K_STRIPPED };
-
 
 /* Whether s[start..end) stands alone: as a token (ids: "-" and "." join words) or a phrase. */
 static bool bounded(const char *s, size_t len, size_t start, size_t end, bool id)
@@ -36,14 +35,16 @@ static bool bounded(const char *s, size_t len, size_t start, size_t end, bool id
 		unsigned char p = (unsigned char)s[start - 1];
 		if (word_char(p) && word_char((unsigned char)s[start]))
 			return false;
-		if (id && (p == '-' || p == '.') && start >= 2 && word_char((unsigned char)s[start - 2]))
+		if (id && (p == '-' || p == '.') && start >= 2 &&
+		    word_char((unsigned char)s[start - 2]))
 			return false;
 	}
 	if (end < len) {
 		unsigned char q = (unsigned char)s[end];
 		if (word_char(q) && word_char((unsigned char)s[end - 1]))
 			return false;
-		if (id && (q == '-' || q == '.') && end + 1 < len && word_char((unsigned char)s[end + 1]))
+		if (id && (q == '-' || q == '.') && end + 1 < len &&
+		    word_char((unsigned char)s[end + 1]))
 			return false;
 	}
 	return true;
@@ -144,14 +145,16 @@ static void contained_hit(void *ctx, int needle, size_t start, size_t end)
 {
 	struct contained *x = ctx;
 	size_t i = x->nd->v[needle].index;
-	if (x->mode[i] == LEAK_TITLE_ANYWHERE && bounded(x->name->s, x->name->len, start, end, false)) {
+	if (x->mode[i] == LEAK_TITLE_ANYWHERE &&
+	    bounded(x->name->s, x->name->len, start, end, false)) {
 		x->mode[i] = LEAK_TITLE_FIELD;
 		x->why[i] = "part of a published name";
 	}
 }
 
 /* Long titles inside a published name ("X" in "X, again") are only looked for alone. */
-static void demote_contained(const struct corpus *c, struct strmap *names, enum leak_title *mode, const char **why)
+static void demote_contained(const struct corpus *c, struct strmap *names, enum leak_title *mode,
+			     const char **why)
 {
 	struct needles nd = {0};
 	struct view v = {0};
@@ -202,9 +205,9 @@ void leak_titles(const struct corpus *c, enum leak_title *mode, const char **why
 struct stripped {
 	char *text;
 	const char *field; /* "owner", "authors", "action_items.owner", "action_items.ticket" */
-	const char *id;    /* its postmortem's id in the sources */
-	struct loc at;     /* where the value is in the source, as near as known */
-	bool prose;        /* published text has it (a body, a title, a summary): not looked for */
+	const char *id;	   /* its postmortem's id in the sources */
+	struct loc at;	   /* where the value is in the source, as near as known */
+	bool prose;	   /* published text has it (a body, a title, a summary): not looked for */
 };
 
 struct strip_list {
@@ -231,16 +234,18 @@ static const char *source_id(const struct corpus *c, const struct postmortem *pm
 	return c->internal_ids && c->internal_ids[i] ? c->internal_ids[i] : pm->id;
 }
 
-static void strip_add(struct strip_list *l, const char *text, const char *field, const struct postmortem *pm,
-		      const struct loc *at)
+static void strip_add(struct strip_list *l, const char *text, const char *field,
+		      const struct postmortem *pm, const struct loc *at)
 {
 	if (!text)
 		return;
 	char *f = fold_str(text);
-	if (distinctive(f) && strmap_get(&l->shown, f) == SIZE_MAX && strmap_get(&l->seen, f) == SIZE_MAX) {
+	if (distinctive(f) && strmap_get(&l->shown, f) == SIZE_MAX &&
+	    strmap_get(&l->seen, f) == SIZE_MAX) {
 		strmap_put(&l->seen, f, l->n);
 		ALLOC_GROW(l->v, l->n + 1, l->alloc);
-		l->v[l->n++] = (struct stripped){xstrdup(text), field, source_id(l->c, pm), at ? *at : pm->id_loc, false};
+		l->v[l->n++] = (struct stripped){xstrdup(text), field, source_id(l->c, pm),
+						 at ? *at : pm->id_loc, false};
 	}
 	free(f);
 }
@@ -260,7 +265,8 @@ static void shown_values(const struct corpus *c, struct strmap *m)
 			add_name(m, pm->actions[k].ticket);
 		}
 		for (size_t t = 0; pm->taxa && t < s->ntaxonomies; t++) /* site.yaml taxonomies: */
-			for (size_t k = 0; k < pm->taxa[t].n && !profile_strips(s, s->taxonomies[t]); k++)
+			for (size_t k = 0;
+			     k < pm->taxa[t].n && !profile_strips(s, s->taxonomies[t]); k++)
 				add_name(m, pm->taxa[t].v[k].name);
 	}
 }
@@ -296,7 +302,9 @@ static void stripped_by_redactor(const struct corpus *c, struct strip_list *l)
 			continue;
 		struct loc at = {pm->path, v[i].line, v[i].col};
 		char *value = xstrdup(colon + 1);
-		strip_add(l, trim_blanks(value), strncmp(v[i].before, "ticket", 6) ? "action_items.owner" : "action_items.ticket",
+		strip_add(l, trim_blanks(value),
+			  strncmp(v[i].before, "ticket", 6) ? "action_items.owner"
+							    : "action_items.ticket",
 			  pm, &at);
 		free(value);
 	}
@@ -382,12 +390,16 @@ static void stripped_values(const struct corpus *c, struct strip_list *l)
 	for (size_t i = 0; i < c->npms; i++) {
 		const struct postmortem *pm = &c->pms[i];
 		for (; v < c->nstripped && c->stripped[v].pm == i; v++)
-			strip_add(l, c->stripped[v].text, strip_field_names[c->stripped[v].field], pm, &c->stripped[v].loc);
+			strip_add(l, c->stripped[v].text, strip_field_names[c->stripped[v].field],
+				  pm, &c->stripped[v].loc);
 		for (size_t k = 0; k < pm->nstripped; k++)
 			strip_add(l, pm->stripped[k], "action_items", pm, NULL);
-		for (size_t t = 0; pm->taxa && t < s->ntaxonomies; t++) /* a taxonomy public.strip names: no pages (taxonomy.h) */
-			for (size_t k = 0; k < pm->taxa[t].n && profile_strips(s, s->taxonomies[t]); k++)
-				strip_add(l, pm->taxa[t].v[k].name, s->taxonomies[t], pm, &pm->taxa[t].v[k].loc);
+		/* a taxonomy public.strip names: no pages (taxonomy.h) */
+		for (size_t t = 0; pm->taxa && t < s->ntaxonomies; t++)
+			for (size_t k = 0; k < pm->taxa[t].n && profile_strips(s, s->taxonomies[t]);
+			     k++)
+				strip_add(l, pm->taxa[t].v[k].name, s->taxonomies[t], pm,
+					  &pm->taxa[t].v[k].loc);
 	}
 	stripped_by_redactor(c, l);
 	if (!c->prose_noted) {
@@ -416,19 +428,20 @@ void leak_note_prose(struct corpus *c)
 	strip_list_release(&l);
 }
 
-
 static void build_needles(const struct corpus *c, const struct strip_list *sl, struct needles *nd)
 {
 	enum leak_title *mode = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*mode));
 	const char **why = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*why));
 	leak_titles(c, mode, why);
 	for (size_t i = 0; i < c->nhidden; i++) {
-		char *slug = slugify(c->hidden[i].id), *a = fold_str(c->hidden[i].id), *b = fold_str(slug);
+		char *slug = slugify(c->hidden[i].id), *a = fold_str(c->hidden[i].id),
+		     *b = fold_str(slug);
 		needle_add(nd, c->hidden[i].id, K_ID, i);
 		if (strcmp(a, b))
 			needle_add(nd, slug, K_ID, i);
 		if (mode[i] != LEAK_TITLE_NOT)
-			needle_add(nd, c->hidden[i].title, mode[i] == LEAK_TITLE_FIELD ? K_TITLE_FIELD : K_TITLE, i);
+			needle_add(nd, c->hidden[i].title,
+				   mode[i] == LEAK_TITLE_FIELD ? K_TITLE_FIELD : K_TITLE, i);
 		free(slug);
 		free(a);
 		free(b);
@@ -436,7 +449,8 @@ static void build_needles(const struct corpus *c, const struct strip_list *sl, s
 	for (size_t i = 0; c->internal_ids && i < c->npms; i++) {
 		if (!c->internal_ids[i])
 			continue;
-		char *slug = slugify(c->internal_ids[i]), *a = fold_str(c->internal_ids[i]), *b = fold_str(slug);
+		char *slug = slugify(c->internal_ids[i]), *a = fold_str(c->internal_ids[i]),
+		     *b = fold_str(slug);
 		needle_add(nd, c->internal_ids[i], K_INTERNAL_ID, i);
 		if (strcmp(a, b))
 			needle_add(nd, slug, K_INTERNAL_ID, i);
@@ -492,7 +506,8 @@ struct scan {
 	struct worker *w;    /* per thread */
 };
 
-static void add_hit(struct found *f, enum kind kind, size_t index, const char *text, size_t tlen, uint32_t off)
+static void add_hit(struct found *f, enum kind kind, size_t index, const char *text, size_t tlen,
+		    uint32_t off)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		struct hit *h = &f->h[i];
@@ -524,7 +539,8 @@ static void file_hit(void *ctx, int needle, size_t start, size_t end)
 		return;
 	if (n->kind == K_TITLE_FIELD && !alone(v->s, v->len, start, end))
 		return;
-	add_hit(x->f, n->kind == K_TITLE_FIELD ? K_TITLE : n->kind, n->index, NULL, 0, v->map[start]);
+	add_hit(x->f, n->kind == K_TITLE_FIELD ? K_TITLE : n->kind, n->index, NULL, 0,
+		v->map[start]);
 }
 
 /* The index after the UTF-8 character at i (or after the byte, in invalid text). */
@@ -536,14 +552,16 @@ static size_t next_char(const char *s, size_t n, size_t i)
 	return i;
 }
 
-static void scan_patterns(const struct scan *sc, struct worker *w, struct found *f, const char *s, size_t n,
-			  const uint32_t *map)
+static void scan_patterns(const struct scan *sc, struct worker *w, struct found *f, const char *s,
+			  size_t n, const uint32_t *map)
 {
 	for (size_t r = 0; r < sc->nre; r++) {
 		for (size_t pos = 0; pos <= n;) {
 			int rc = pcre2_match(sc->re[r], (PCRE2_SPTR)s, n, pos, 0, w->md, sc->mctx);
-			if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has no such limit */
-				rc = pcre2_match(sc->re[r], (PCRE2_SPTR)s, n, pos, PCRE2_NO_JIT, w->md, sc->mctx);
+			/* the interpreter has no such limit */
+			if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+				rc = pcre2_match(sc->re[r], (PCRE2_SPTR)s, n, pos, PCRE2_NO_JIT,
+						 w->md, sc->mctx);
 			if (rc == PCRE2_ERROR_NOMATCH)
 				break;
 			if (rc < 0) { /* cannot tell: a failure, never a pass */
@@ -555,7 +573,8 @@ static void scan_patterns(const struct scan *sc, struct worker *w, struct found 
 			const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(w->md);
 			if (ov[1] > ov[0]) {
 				size_t len = ov[1] - ov[0];
-				add_hit(f, K_PATTERN, r, s + ov[0], len > MAX_SHOWN ? MAX_SHOWN : len, map_at(map, ov[0]));
+				add_hit(f, K_PATTERN, r, s + ov[0],
+					len > MAX_SHOWN ? MAX_SHOWN : len, map_at(map, ov[0]));
 				pos = ov[1];
 			} else {
 				pos = next_char(s, n, ov[0] > pos ? ov[0] : pos);
@@ -564,8 +583,8 @@ static void scan_patterns(const struct scan *sc, struct worker *w, struct found 
 	}
 }
 
-static void scan_view(const struct scan *sc, struct worker *w, struct found *f, const char *s, size_t n,
-		      const uint32_t *map, bool text)
+static void scan_view(const struct scan *sc, struct worker *w, struct found *f, const char *s,
+		      size_t n, const uint32_t *map, bool text)
 {
 	struct file_scan x = {sc, f, &w->fold};
 	bool folded = fold(&w->fold, s, n, map, FOLD_MATCH);
@@ -581,7 +600,8 @@ static void scan_view(const struct scan *sc, struct worker *w, struct found *f, 
 
 static bool markup(const char *path)
 {
-	static const char *const ext[] = {".html", ".htm", ".xhtml", ".xml", ".svg", ".atom", ".rss"};
+	static const char *const ext[] = {".html", ".htm",  ".xhtml", ".xml",
+					  ".svg",  ".atom", ".rss"};
 	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
 		if (str_ends(path, ext[i]))
 			return true;
@@ -621,7 +641,8 @@ static void scan_file(void *ctx, size_t i, int worker)
 	}
 	bool text = utf8_valid(data, n) == n, csv = str_ends(path, ".csv");
 	/* "a\0b\0" is UTF-8 too; utf16_guess reads the first 8 KiB, so a NUL after them changes nothing */
-	if (!text || (memchr(data, '\0', n < 8192 ? n : 8192) && utf16_guess((const unsigned char *)data, n))) {
+	if (!text || (memchr(data, '\0', n < 8192 ? n : 8192) &&
+		      utf16_guess((const unsigned char *)data, n))) {
 		bool readable;
 		char *utf8 = decode_text(data, n, &n, &readable);
 		if (!readable)
@@ -641,7 +662,8 @@ static void scan_file(void *ctx, size_t i, int worker)
 		vlen = w->flat.len;
 		map = w->flat.map;
 	}
-	if (text && needs_decoding(v, vlen, csv)) { /* decoding only turns an escape into what it stands for */
+	/* decoding only turns an escape into what it stands for */
+	if (text && needs_decoding(v, vlen, csv)) {
 		decode(&w->dec, v, vlen, map, csv);
 		v = w->dec.s;
 		vlen = w->dec.len;
@@ -681,7 +703,9 @@ static struct leak *leak_for(struct leaks *l, const struct hit *h)
 	size_t i = strmap_get(&l->by_key, key);
 	if (i == SIZE_MAX) {
 		ALLOC_GROW(l->v, l->n + 1, l->alloc);
-		l->v[l->n] = (struct leak){h->kind, h->index, h->text ? xstrdup(h->text) : NULL, NULL, 0, 0, NULL, 0, 0};
+		l->v[l->n] = (struct leak){h->kind, h->index, h->text ? xstrdup(h->text) : NULL,
+					   NULL,    0,	      0,
+					   NULL,    0,	      0};
 		i = l->n++;
 		strmap_put(&l->by_key, key, i);
 	}
@@ -751,14 +775,14 @@ struct src_scan {
 	int nlines;
 };
 
-
 static void src_hit(void *ctx, int needle, size_t start, size_t end)
 {
 	struct src_scan *x = ctx;
 	struct leak *lk = &x->l->v[x->nd->v[needle].index];
 	enum kind k = lk->kind;
 	bool token = k == K_ID || k == K_INTERNAL_ID;
-	if ((token || k == K_TITLE || k == K_STRIPPED) && !bounded(x->folded->s, x->folded->len, start, end, token))
+	if ((token || k == K_TITLE || k == K_STRIPPED) &&
+	    !bounded(x->folded->s, x->folded->len, start, end, token))
 		return;
 	struct loc loc = diag_loc_at(x->path, x->raw, x->folded->map[start]);
 	if (x->skip && loc.line <= x->nlines && x->skip[loc.line])
@@ -766,7 +790,8 @@ static void src_hit(void *ctx, int needle, size_t start, size_t end)
 	if (lk->nsrc > MAX_NOTES)
 		return;
 	for (size_t i = 0; i < lk->nsrc; i++)
-		if (lk->src[i].line == loc.line && lk->src[i].col == loc.col && !strcmp(lk->src[i].file, loc.file))
+		if (lk->src[i].line == loc.line && lk->src[i].col == loc.col &&
+		    !strcmp(lk->src[i].file, loc.file))
 			return;
 	ALLOC_GROW(lk->src, lk->nsrc + 1, lk->asrc);
 	lk->src[lk->nsrc++] = loc;
@@ -805,9 +830,9 @@ static void locate(struct leaks *l, const struct scan *sc)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct leak *lk = &l->v[i];
 		const struct hidden *h = lk->kind <= K_TITLE ? &c->hidden[lk->index] : NULL;
-		const char *text = lk->kind == K_ID            ? h->id
+		const char *text = lk->kind == K_ID	       ? h->id
 				   : lk->kind == K_TITLE       ? h->title
-				   : lk->kind == K_DENY        ? c->site.deny[lk->index]
+				   : lk->kind == K_DENY	       ? c->site.deny[lk->index]
 				   : lk->kind == K_INTERNAL_ID ? c->internal_ids[lk->index]
 				   : lk->kind == K_STRIPPED    ? sc->strip.v[lk->index].text
 							       : lk->text;
@@ -838,7 +863,8 @@ static void locate(struct leaks *l, const struct scan *sc)
 
 /* ---- reporting ----------------------------------------------------------------------------- */
 
-static void add_outputs(struct buf *b, const struct leak *lk, const struct scan *sc, const char *shown)
+static void add_outputs(struct buf *b, const struct leak *lk, const struct scan *sc,
+			const char *shown)
 {
 	for (size_t i = 0; i < lk->nout && i < SHOWN_FILES; i++) {
 		const char *rel = sc->files[lk->out[i].file].rel;
@@ -848,7 +874,8 @@ static void add_outputs(struct buf *b, const struct leak *lk, const struct scan 
 			buf_addf(b, "%s%s:%d", i ? ", " : "", rel, lk->out[i].line);
 	}
 	if (lk->nout > SHOWN_FILES)
-		buf_addf(b, " (and %zu more file%s)", lk->nout - SHOWN_FILES, lk->nout - SHOWN_FILES == 1 ? "" : "s");
+		buf_addf(b, " (and %zu more file%s)", lk->nout - SHOWN_FILES,
+			 lk->nout - SHOWN_FILES == 1 ? "" : "s");
 }
 
 /* Where a hidden postmortem's id or title is in its own file. */
@@ -876,10 +903,12 @@ static struct loc deny_loc(const struct corpus *c, size_t i)
 /* A stripped value: at the first published source that has it (its own field, usually), notes at the others. */
 static void report_stripped(const struct leak *lk, const struct stripped *v, const char *w)
 {
-	error(lk->nsrc ? &lk->src[0] : &v->at, "\"%s\" (%s of %s) is stripped by public.strip but is in the output: %s",
-	      v->text, v->field, v->id, w);
+	error(lk->nsrc ? &lk->src[0] : &v->at,
+	      "\"%s\" (%s of %s) is stripped by public.strip but is in the output: %s", v->text,
+	      v->field, v->id, w);
 	for (size_t i = 1; i < lk->nsrc; i++)
-		note(&lk->src[i], "\"%s\" is here too: redact it where it is not the field", v->text);
+		note(&lk->src[i], "\"%s\" is here too: redact it where it is not the field",
+		     v->text);
 }
 
 static void report_leak(const struct leak *lk, const struct scan *sc, const char *shown)
@@ -893,22 +922,27 @@ static void report_leak(const struct leak *lk, const struct scan *sc, const char
 		const struct hidden *h = &c->hidden[lk->index];
 		struct loc loc = hidden_loc(h, lk->kind == K_ID ? h->id : h->title);
 		if (lk->kind == K_ID)
-			error(&loc, "%s is not published (the public profile keeps public, complete postmortems) but its id "
-			      "is in the output: %s", h->id, w);
+			error(&loc,
+			      "%s is not published (the public profile keeps public, complete postmortems) but its id "
+			      "is in the output: %s",
+			      h->id, w);
 		else
-			error(&loc, "%s is not published but its title \"%s\" is in the output: %s", h->id, h->title, w);
+			error(&loc, "%s is not published but its title \"%s\" is in the output: %s",
+			      h->id, h->title, w);
 		for (size_t i = 0; i < lk->nsrc; i++)
-			note(&lk->src[i], "mentions %s%s, which is not published", lk->kind == K_ID ? "" : "the title of ",
-			     h->id);
+			note(&lk->src[i], "mentions %s%s, which is not published",
+			     lk->kind == K_ID ? "" : "the title of ", h->id);
 		buf_release(&where);
 		return;
 	}
 	if (lk->kind == K_INTERNAL_ID) {
 		const struct postmortem *pm = &c->pms[lk->index];
-		error(&pm->id_loc, "%s is published as %s, but its internal id is in the output: %s", c->internal_ids[lk->index],
-		      pm->id, w);
-		note(&pm->id_loc, "ids in sequence would tell readers of the postmortems left out between them: write "
-			     "[[%s]] (a link to its public page) or redact it (public.show_ids: true publishes ids)",
+		error(&pm->id_loc,
+		      "%s is published as %s, but its internal id is in the output: %s",
+		      c->internal_ids[lk->index], pm->id, w);
+		note(&pm->id_loc,
+		     "ids in sequence would tell readers of the postmortems left out between them: write "
+		     "[[%s]] (a link to its public page) or redact it (public.show_ids: true publishes ids)",
 		     c->internal_ids[lk->index]);
 		for (size_t i = 0; i < lk->nsrc; i++)
 			if (strcmp(lk->src[i].file, pm->path) || lk->src[i].line != pm->id_loc.line)
@@ -921,20 +955,24 @@ static void report_leak(const struct leak *lk, const struct scan *sc, const char
 		buf_release(&where);
 		return;
 	}
-	struct loc loc = lk->kind == K_DENY ? deny_loc(c, lk->index) : c->site.redact[lk->index].loc;
+	struct loc loc =
+		lk->kind == K_DENY ? deny_loc(c, lk->index) : c->site.redact[lk->index].loc;
 	if (lk->nsrc) {
 		loc = lk->src[0];
 		first = 1;
 	}
 	if (lk->kind == K_DENY)
-		error(&loc, "\"%s\" (public.deny) is in the output: %s", c->site.deny[lk->index], w);
+		error(&loc, "\"%s\" (public.deny) is in the output: %s", c->site.deny[lk->index],
+		      w);
 	else
-		error(&loc, "redact pattern %zu ('%s') still matches \"%s\" in the output: %s", lk->index + 1,
-		      c->site.redact[lk->index].pattern, lk->text, w);
+		error(&loc, "redact pattern %zu ('%s') still matches \"%s\" in the output: %s",
+		      lk->index + 1, c->site.redact[lk->index].pattern, lk->text, w);
 	if (!lk->nsrc)
-		note(&loc, "no published source has it: it comes from the theme, static/ or a hook");
+		note(&loc,
+		     "no published source has it: it comes from the theme, static/ or a hook");
 	for (size_t i = first; i < lk->nsrc; i++)
-		note(&lk->src[i], "\"%s\" is here too", lk->kind == K_DENY ? c->site.deny[lk->index] : lk->text);
+		note(&lk->src[i], "\"%s\" is here too",
+		     lk->kind == K_DENY ? c->site.deny[lk->index] : lk->text);
 	buf_release(&where);
 }
 
@@ -957,8 +995,9 @@ static void compile_patterns(struct scan *sc)
 	for (size_t i = 0; i < s->nredact; i++) {
 		int code;
 		PCRE2_SIZE off;
-		pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->redact[i].pattern, PCRE2_ZERO_TERMINATED,
-					       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+		pcre2_code *re =
+			pcre2_compile((PCRE2_SPTR)s->redact[i].pattern, PCRE2_ZERO_TERMINATED,
+				      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
 		if (!re) /* site_load refused it already */
 			BUG("redact pattern \"%s\" does not compile", s->redact[i].pattern);
 		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
@@ -1031,18 +1070,23 @@ int leak_check(const struct corpus *c, const char *tree, const char *shown, int 
 		if (sc.unreadable[i])
 			ret = -1;
 		if (sc.undecodable[i]) {
-			char *path = shown ? path_join(shown, sc.files[i].rel) : xstrdup(sc.files[i].rel);
+			char *path = shown ? path_join(shown, sc.files[i].rel)
+					   : xstrdup(sc.files[i].rel);
 			struct loc at = {path, 0, 0};
-			ret = error(&at, "the leak check cannot read this file (expected UTF-8, UTF-16 or Windows-1252 "
-				    "text, or an image, font or archive): a public build publishes nothing it cannot check");
+			ret = error(
+				&at,
+				"the leak check cannot read this file (expected UTF-8, UTF-16 or Windows-1252 "
+				"text, or an image, font or archive): a public build publishes nothing it cannot check");
 			free(path);
 		}
 		if (sc.found[i].unchecked) {
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(sc.found[i].rc, msg, sizeof(msg));
-			char *path = shown ? path_join(shown, sc.files[i].rel) : xstrdup(sc.files[i].rel);
-			ret = error(&c->site.redact[sc.found[i].rule].loc, "cannot check %s for redact pattern %d: %s",
-				    path, sc.found[i].rule + 1, (const char *)msg);
+			char *path = shown ? path_join(shown, sc.files[i].rel)
+					   : xstrdup(sc.files[i].rel);
+			ret = error(&c->site.redact[sc.found[i].rule].loc,
+				    "cannot check %s for redact pattern %d: %s", path,
+				    sc.found[i].rule + 1, (const char *)msg);
 			free(path);
 		}
 	}
@@ -1054,8 +1098,9 @@ int leak_check(const struct corpus *c, const char *tree, const char *shown, int 
 			report_leak(&l.v[i], &sc, shown);
 		if (l.n > MAX_LEAKS)
 			error(NULL, "%zu more leaks not shown", l.n - MAX_LEAKS);
-		error(NULL, "the public build leaks %zu internal string%s: the previous output is left as it was", l.n,
-		      l.n == 1 ? "" : "s");
+		error(NULL,
+		      "the public build leaks %zu internal string%s: the previous output is left as it was",
+		      l.n, l.n == 1 ? "" : "s");
 		ret = -1;
 	}
 	leaks_release(&l);

@@ -62,8 +62,8 @@
 
 #include "model/corpus.h"
 
-#define LEAK_FIELD_WORDS 2
-#define LEAK_FIELD_CHARS 10
+#define LEAK_FIELD_WORDS  2
+#define LEAK_FIELD_CHARS  10
 #define LEAK_PHRASE_WORDS 6
 #define LEAK_PHRASE_CHARS 30
 
@@ -87,7 +87,7 @@ void leak_note_prose(struct corpus *c);
 
 /* How leak_check looks for the title of a left-out postmortem. */
 enum leak_title {
-	LEAK_TITLE_NOT,      /* not at all */
+	LEAK_TITLE_NOT,	     /* not at all */
 	LEAK_TITLE_FIELD,    /* where it stands alone as a field */
 	LEAK_TITLE_ANYWHERE, /* there and as a phrase anywhere */
 };

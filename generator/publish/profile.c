@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char *const strip_field_names[NSTRIP_FIELDS] = {"owner", "authors", "action_items.owner",
-						       "action_items.ticket"};
+						      "action_items.ticket"};
 
 bool profile_strips(const struct site *s, const char *field)
 {
@@ -61,7 +61,8 @@ void profile_allow(struct corpus *c)
 	c->allow.owners = internal;
 	c->allow.front_matter = internal;
 	c->allow.sources = internal;
-	c->allow.taxonomies = true; /* redacted as tags are; one public.strip names has no pages (analyze/taxonomy.h) */
+	/* redacted as tags are; one public.strip names has no pages (analyze/taxonomy.h) */
+	c->allow.taxonomies = true;
 	const struct import_cfg *ic = c->site.import;
 	size_t ntax = ic ? ic->ntax : 0;
 	c->allow.taxonomy = xcalloc(ntax ? ntax : 1, sizeof(bool));

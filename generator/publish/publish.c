@@ -54,18 +54,23 @@ static void text_published(struct buf *b, const struct corpus *c)
 		char date[11];
 		when_date(&pm->date, date);
 		if (strcmp(source_id(c, i), pm->id)) /* published under its public id */
-			buf_addf(b, "  %s  %s as %s  %s  %s\n", pm->path, source_id(c, i), pm->id, date, pm->title);
+			buf_addf(b, "  %s  %s as %s  %s  %s\n", pm->path, source_id(c, i), pm->id,
+				 date, pm->title);
 		else
 			buf_addf(b, "  %s  %s  %s  %s\n", pm->path, pm->id, date, pm->title);
 	}
 	for (size_t i = 0; i < c->npages; i++)
-		buf_addf(b, "  %s  page /%s/  %s\n", c->pages[i].path, c->pages[i].slug, c->pages[i].title);
+		buf_addf(b, "  %s  page /%s/  %s\n", c->pages[i].path, c->pages[i].slug,
+			 c->pages[i].title);
 }
 
-static void text_left_out(struct buf *b, const struct corpus *c, const enum leak_title *mode, const char **why)
+static void text_left_out(struct buf *b, const struct corpus *c, const enum leak_title *mode,
+			  const char **why)
 {
-	buf_addf(b, "\nleft out (%zu): the build fails if one of their ids or titles is in the output\n",
-		 c->nhidden);
+	buf_addf(
+		b,
+		"\nleft out (%zu): the build fails if one of their ids or titles is in the output\n",
+		c->nhidden);
 	for (size_t i = 0; i < c->nhidden; i++) {
 		const struct hidden *h = &c->hidden[i];
 		buf_addf(b, "  %s:%d  %s  ", h->path, h->line, h->id);
@@ -125,7 +130,8 @@ static void add_rule(struct buf *b, int rule)
 		buf_addf(b, "rule %d", rule + 1);
 }
 
-static void text_redactions(struct buf *b, const struct site *s, const struct redaction *v, size_t n)
+static void text_redactions(struct buf *b, const struct site *s, const struct redaction *v,
+			    size_t n)
 {
 	buf_addf(b, "\nredactions (%zu):\n", n);
 	for (size_t i = 0; i < n; i++) {
@@ -141,8 +147,8 @@ static void text_redactions(struct buf *b, const struct site *s, const struct re
 		size_t used = 0;
 		for (size_t i = 0; i < n; i++)
 			used += v[i].rule == (int)k;
-		buf_addf(b, "  rule %zu at %s:%d: '%s' -> ", k + 1, s->path ? s->path : "site.yaml", s->redact[k].loc.line,
-			 s->redact[k].pattern);
+		buf_addf(b, "  rule %zu at %s:%d: '%s' -> ", k + 1, s->path ? s->path : "site.yaml",
+			 s->redact[k].loc.line, s->redact[k].pattern);
 		add_quoted(b, s->redact[k].replace);
 		buf_addf(b, ": %zu redaction%s\n", used, used == 1 ? "" : "s");
 	}
@@ -150,7 +156,8 @@ static void text_redactions(struct buf *b, const struct site *s, const struct re
 
 static void text_deny(struct buf *b, const struct site *s)
 {
-	buf_addf(b, "\ndenied (public.deny, %zu): the build fails if one is in the output\n", s->ndeny);
+	buf_addf(b, "\ndenied (public.deny, %zu): the build fails if one is in the output\n",
+		 s->ndeny);
 	for (size_t i = 0; i < s->ndeny; i++) {
 		buf_adds(b, "  ");
 		add_quoted(b, s->deny[i]);
@@ -177,7 +184,8 @@ static void json_published(struct buf *b, const struct corpus *c)
 	buf_adds(b, "],\n");
 }
 
-static void json_left_out(struct buf *b, const struct corpus *c, const enum leak_title *mode, const char **why)
+static void json_left_out(struct buf *b, const struct corpus *c, const enum leak_title *mode,
+			  const char **why)
 {
 	buf_adds(b, "\"left_out\": [");
 	for (size_t i = 0; i < c->nhidden; i++) {
@@ -189,7 +197,8 @@ static void json_left_out(struct buf *b, const struct corpus *c, const enum leak
 		buf_adds(b, ", \"path\": ");
 		buf_add_json_str(b, h->path);
 		static const char *const modes[] = {"no", "alone", "anywhere"};
-		buf_addf(b, ", \"line\": %d, \"title_checked\": \"%s\", \"because\": ", h->line, modes[mode[i]]);
+		buf_addf(b, ", \"line\": %d, \"title_checked\": \"%s\", \"because\": ", h->line,
+			 modes[mode[i]]);
 		buf_add_json_str(b, why[i]);
 		buf_addch(b, '}');
 	}
@@ -211,7 +220,8 @@ static void json_stripped(struct buf *b, const struct corpus *c)
 		struct buf fields = BUF_INIT;
 		for (size_t k = 0; k < NSTRIP_FIELDS; k++)
 			if (n[k])
-				buf_addf(&fields, "%s\"%s\": %zu", fields.len ? ", " : "", strip_field_names[k], n[k]);
+				buf_addf(&fields, "%s\"%s\": %zu", fields.len ? ", " : "",
+					 strip_field_names[k], n[k]);
 		if (fields.len) {
 			buf_adds(b, first ? "\n  {\"id\": " : ",\n  {\"id\": ");
 			buf_add_json_str(b, source_id(c, i));
@@ -253,7 +263,8 @@ static void json_redactions(struct buf *b, const struct redaction *v, size_t n)
 		if (v[i].rule >= 0)
 			buf_addf(b, ", \"rule\": %d}", v[i].rule + 1);
 		else
-			buf_addf(b, ", \"rule\": \"%s\"}", v[i].rule == REDACT_STRIP ? "public.strip" : "scripts/redact.lua");
+			buf_addf(b, ", \"rule\": \"%s\"}",
+				 v[i].rule == REDACT_STRIP ? "public.strip" : "scripts/redact.lua");
 	}
 	buf_adds(b, "],\n");
 }
@@ -268,7 +279,8 @@ static void json_deny(struct buf *b, const struct site *s)
 	buf_adds(b, "]}\n");
 }
 
-void publish_report(struct buf *out, const struct corpus *c, struct redactor *r, enum diag_format fmt)
+void publish_report(struct buf *out, const struct corpus *c, struct redactor *r,
+		    enum diag_format fmt)
 {
 	enum leak_title *mode = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*mode));
 	const char **why = xcalloc(c->nhidden ? c->nhidden : 1, sizeof(*why));
@@ -289,8 +301,9 @@ void publish_report(struct buf *out, const struct corpus *c, struct redactor *r,
 		json_redactions(out, log, nlog);
 		json_deny(out, &c->site);
 	} else {
-		buf_addf(out, "publish report for %s (public profile): %zu of %zu %s published\n", c->dir, c->npms,
-			 c->nsources, plural(c->nsources, "postmortem", "postmortems"));
+		buf_addf(out, "publish report for %s (public profile): %zu of %zu %s published\n",
+			 c->dir, c->npms, c->nsources,
+			 plural(c->nsources, "postmortem", "postmortems"));
 		text_published(out, c);
 		text_left_out(out, c, mode, why);
 		text_stripped(out, c);

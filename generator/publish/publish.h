@@ -16,8 +16,8 @@
 #ifndef AFTERMATH_PUBLISH_H
 #define AFTERMATH_PUBLISH_H
 
-#include "model/corpus.h"
 #include "base/diag.h"
+#include "model/corpus.h"
 #include "publish/redact.h"
 
 /*
@@ -25,6 +25,7 @@
  * JSON (fmt DIAG_JSON); r is the redactor that loaded it (NULL: none, so
  * no redactions or internal blocks are listed).
  */
-void publish_report(struct buf *out, const struct corpus *c, struct redactor *r, enum diag_format fmt);
+void publish_report(struct buf *out, const struct corpus *c, struct redactor *r,
+		    enum diag_format fmt);
 
 #endif

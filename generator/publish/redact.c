@@ -1,12 +1,12 @@
 /* redact: public.redact rules and scripts/redact.lua over published text (see redact.h). */
 #include "publish/redact.h"
 
-#include "publish/profile.h"
-#include "publish/tokdiff.h"
 #include "base/fsutil.h"
+#include "lua/sandbox.h"
 #include "model/internal.h"
 #include "model/slug.h"
-#include "lua/sandbox.h"
+#include "publish/profile.h"
+#include "publish/tokdiff.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <lauxlib.h>
@@ -19,7 +19,7 @@
 #include <time.h>
 
 /* PCRE2 gives up (an error, never a silent pass) after this much backtracking. */
-#define MATCH_LIMIT 10000000u
+#define MATCH_LIMIT  10000000u
 /*
  * PCRE2's limits hold for one match, and a pattern may match at every
  * character of a long text.  So a file (a postmortem or a page: all its
@@ -32,12 +32,12 @@
  * no backtracking) is bounded by FILE_MATCHES and by FILE_SECONDS of the
  * thread's CPU time.  Past any of them the file is an error naming the rule.
  */
-#define FILE_STEPS 10000000u
-#define CALL_STEPS 1000u
+#define FILE_STEPS   10000000u
+#define CALL_STEPS   1000u
 #define FILE_MATCHES 50000u
 #define FILE_SECONDS 5.0
 /* The heap PCRE2's interpreter may use for backtracking, in KiB. */
-#define HEAP_LIMIT (64u << 10)
+#define HEAP_LIMIT   (64u << 10)
 
 struct rule {
 	pcre2_code *re;
@@ -47,8 +47,8 @@ struct rule {
 struct slot {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx; /* its limits change from call to call */
-	size_t calls, matches;     /* in the file being redacted (budget_reset) */
-	double cpu0;               /* the thread's CPU time when that file began */
+	size_t calls, matches;	   /* in the file being redacted (budget_reset) */
+	double cpu0;		   /* the thread's CPU time when that file began */
 	lua_State *L;
 	bool tried, ok; /* the hook was loaded into L (ok: without error) */
 	struct redaction *log;
@@ -62,7 +62,7 @@ struct redactor {
 	struct rule *rules;
 	size_t nrules;
 	pcre2_match_context *mctx;
-	char *hook; /* scripts/redact.lua, or NULL */
+	char *hook;	   /* scripts/redact.lua, or NULL */
 	char **strip_keys; /* annotation keys public.strip removes ("owner", "ticket") */
 	size_t nstrip_keys;
 	struct slot *slots;
@@ -213,7 +213,8 @@ static struct loc place(const struct origin *o, const struct work *w, const stru
 	size_t nlen = c->oe - c->os, from = p0 + c->os;
 	const char *needle = w->orig + c->os;
 	const char *hit = NULL;
-	if (nlen && from < o->src_end) /* YAML quoting and escapes only ever make the source longer */
+	/* YAML quoting and escapes only ever make the source longer */
+	if (nlen && from < o->src_end)
 		hit = memmem(o->src + from, o->src_end - from, needle, nlen);
 	if (!hit && nlen && p0 < o->src_end)
 		hit = memmem(o->src + p0, o->src_end - p0, needle, nlen);
@@ -314,7 +315,8 @@ static void budget_reset(struct redactor *r, int worker)
 enum spent { SPENT_NONE, SPENT_STEPS, SPENT_MATCHES, SPENT_CPU };
 
 /* A file over its budget: a diagnostic naming the rule and the file. */
-static int over_budget(const struct rule *rule, const struct slot *sl, const struct origin *o, enum spent what)
+static int over_budget(const struct rule *rule, const struct slot *sl, const struct origin *o,
+		       enum spent what)
 {
 	char why[96];
 	if (what == SPENT_MATCHES)
@@ -323,7 +325,8 @@ static int over_budget(const struct rule *rule, const struct slot *sl, const str
 		snprintf(why, sizeof(why), "more than %.0f s of CPU time", FILE_SECONDS);
 	else
 		snprintf(why, sizeof(why), "the file's matching budget ran out");
-	error(&rule->src->loc, "redact pattern is too slow on %s%s%s: %s after %zu matches in the file "
+	error(&rule->src->loc,
+	      "redact pattern is too slow on %s%s%s: %s after %zu matches in the file "
 	      "(expected a pattern that does not scan or backtrack over the rest of the text at every match)",
 	      o->field, o->id ? " of " : "", o->id ? o->id : "", why, sl->matches);
 	note(&o->at, "the text it was matching starts here");
@@ -331,13 +334,18 @@ static int over_budget(const struct rule *rule, const struct slot *sl, const str
 }
 
 /* One pcre2_match call from pos, within the file's budget (see FILE_STEPS). */
-static int budget_match(const struct rule *rule, struct slot *sl, const char *s, size_t len, size_t pos)
+static int budget_match(const struct rule *rule, struct slot *sl, const char *s, size_t len,
+			size_t pos)
 {
 	size_t steps = FILE_STEPS / ++sl->calls;
-	pcre2_set_match_limit(sl->mctx, (uint32_t)(steps > MATCH_LIMIT ? MATCH_LIMIT : steps < CALL_STEPS ? CALL_STEPS : steps));
-	int rc = pcre2_match(rule->re, (PCRE2_SPTR)s, len, pos, PCRE2_NO_UTF_CHECK, sl->md, sl->mctx);
+	pcre2_set_match_limit(sl->mctx, (uint32_t)(steps > MATCH_LIMIT	? MATCH_LIMIT
+						   : steps < CALL_STEPS ? CALL_STEPS
+									: steps));
+	int rc = pcre2_match(rule->re, (PCRE2_SPTR)s, len, pos, PCRE2_NO_UTF_CHECK, sl->md,
+			     sl->mctx);
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has no such limit */
-		rc = pcre2_match(rule->re, (PCRE2_SPTR)s, len, pos, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, sl->md, sl->mctx);
+		rc = pcre2_match(rule->re, (PCRE2_SPTR)s, len, pos,
+				 PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, sl->md, sl->mctx);
 	return rc;
 }
 
@@ -351,7 +359,8 @@ static enum spent budget_spent(const struct slot *sl)
 	return SPENT_NONE;
 }
 
-static int rule_pass(struct redactor *r, struct slot *sl, size_t ri, struct work *w, const struct origin *o)
+static int rule_pass(struct redactor *r, struct slot *sl, size_t ri, struct work *w,
+		     const struct origin *o)
 {
 	const struct rule *rule = &r->rules[ri];
 	const char *s = w->cur.ptr ? w->cur.ptr : "";
@@ -431,8 +440,8 @@ static bool task_line(const char *p, const char *end)
 		return false;
 	while (p < end && blank(*p))
 		p++;
-	return end - p >= 3 && p[0] == '[' && (p[1] == ' ' || p[1] == 'x' || p[1] == 'X') && p[2] == ']' &&
-	       (end - p == 3 || blank(p[3]));
+	return end - p >= 3 && p[0] == '[' && (p[1] == ' ' || p[1] == 'x' || p[1] == 'X') &&
+	       p[2] == ']' && (end - p == 3 || blank(p[3]));
 }
 
 /* markdown.c's key comparison: case aside, '_' and ' ' as '-'. */
@@ -464,7 +473,8 @@ static bool strip_key(const struct redactor *r, const char *k, size_t len)
 }
 
 /* Cut the stripped keys from the annotation of the task line [ls, le) of w; false if none. */
-static bool strip_line(const struct redactor *r, struct work *w, struct rebuild *b, size_t *last, size_t ls, size_t le)
+static bool strip_line(const struct redactor *r, struct work *w, struct rebuild *b, size_t *last,
+		       size_t ls, size_t le)
 {
 	const char *s = w->cur.ptr;
 	size_t e = le, open = SIZE_MAX;
@@ -490,7 +500,8 @@ static bool strip_line(const struct redactor *r, struct work *w, struct rebuild 
 		while (z > a && blank(s[z - 1]))
 			z--;
 		if (colon && strip_key(r, s + ps, (size_t)(colon - (s + ps)))) {
-			add_change(w, map_start(w, a), map_end(w, z - 1), xstrndup(s + a, z - a), xstrdup(""), REDACT_STRIP);
+			add_change(w, map_start(w, a), map_end(w, z - 1), xstrndup(s + a, z - a),
+				   xstrdup(""), REDACT_STRIP);
 			removed++;
 		} else if (z > a) {
 			buf_addf(&kept, "%s%.*s", nkept++ ? ", " : "", (int)(z - a), s + a);
@@ -524,7 +535,8 @@ static void strip_pass(const struct redactor *r, struct work *w)
 	for (size_t ls = 0; ls < len;) {
 		const char *nl = memchr(w->cur.ptr + ls, '\n', len - ls);
 		size_t le = nl ? (size_t)(nl - w->cur.ptr) : len;
-		if (task_line(w->cur.ptr + ls, w->cur.ptr + le) && strip_line(r, w, &b, &last, ls, le))
+		if (task_line(w->cur.ptr + ls, w->cur.ptr + le) &&
+		    strip_line(r, w, &b, &last, ls, le))
 			changed = true;
 		ls = le + 1;
 	}
@@ -546,18 +558,21 @@ static void apply_hook_result(struct work *w, const char *nw, size_t nlen)
 	struct rebuild b = {BUF_INIT, NULL, NULL, 0};
 	size_t last = 0;
 	for (size_t i = 0; i < nh; i++) {
-		size_t a0 = tok_off(ta, na, h[i].a0, w->cur.len), a1 = tok_off(ta, na, h[i].a1, w->cur.len);
+		size_t a0 = tok_off(ta, na, h[i].a0, w->cur.len),
+		       a1 = tok_off(ta, na, h[i].a1, w->cur.len);
 		size_t b0 = tok_off(tb, nb, h[i].b0, nlen), b1 = tok_off(tb, nb, h[i].b1, nlen);
 		size_t os, oe;
 		if (a1 > a0) {
 			os = map_start(w, a0);
 			oe = map_end(w, a1 - 1);
 		} else {
-			os = oe = a0 < w->cur.len ? map_start(w, a0) : (a0 ? map_end(w, a0 - 1) : 0);
+			os = oe =
+				a0 < w->cur.len ? map_start(w, a0) : (a0 ? map_end(w, a0 - 1) : 0);
 		}
 		rebuild_copy(&b, w, last, a0);
 		rebuild_insert(&b, nw + b0, b1 - b0, os, oe);
-		add_change(w, os, oe, xstrndup(old + a0, a1 - a0), xstrndup(nw + b0, b1 - b0), REDACT_HOOK);
+		add_change(w, os, oe, xstrndup(old + a0, a1 - a0), xstrndup(nw + b0, b1 - b0),
+			   REDACT_HOOK);
 		last = a1;
 	}
 	rebuild_copy(&b, w, last, w->cur.len);
@@ -631,7 +646,8 @@ static int hook_pass(struct redactor *r, struct slot *sl, struct work *w, const 
 	const char *nw = type == LUA_TSTRING ? lua_tolstring(L, -1, &nlen) : NULL;
 	if (type != LUA_TNIL && type != LUA_TSTRING) {
 		struct loc loc = {r->hook, hook_line(L), 0};
-		ret = error(&loc, "redact() must return a text or nil (got a %s)", lua_typename(L, type));
+		ret = error(&loc, "redact() must return a text or nil (got a %s)",
+			    lua_typename(L, type));
 	} else if (nw && (utf8_valid(nw, nlen) != nlen || memchr(nw, '\0', nlen))) {
 		struct loc loc = {r->hook, hook_line(L), 0};
 		ret = error(&loc, "redact() returned text that is not valid UTF-8");
@@ -691,8 +707,8 @@ out:
 	return ret;
 }
 
-int redact_text(struct redactor *r, int worker, char **text, const char *field, const struct loc *at, bool verbatim,
-		const char *id, const char *rel)
+int redact_text(struct redactor *r, int worker, char **text, const char *field,
+		const struct loc *at, bool verbatim, const char *id, const char *rel)
 {
 	struct origin o = {field, id, rel, *at, verbatim, NULL, 0};
 	if (!o.at.line)
@@ -766,7 +782,8 @@ static int redact_body(struct redactor *r, int worker, char **text, const struct
 		add_block(sl, o, open, 0);
 	else
 		body_segment(&b, seg, p, seg_line);
-	if (b.ret == 0 && (b.out.len != strlen(*text) || memcmp(b.out.ptr ? b.out.ptr : "", *text, b.out.len))) {
+	if (b.ret == 0 &&
+	    (b.out.len != strlen(*text) || memcmp(b.out.ptr ? b.out.ptr : "", *text, b.out.len))) {
 		free(*text);
 		*text = buf_detach(&b.out, NULL);
 	}
@@ -800,7 +817,8 @@ static int fm_text(struct pmctx *x, char **text, const char *field, const struct
 	return r > 0;
 }
 
-static void fm_name(struct pmctx *x, char **name, char **slug, const char *field, const struct loc *at)
+static void fm_name(struct pmctx *x, char **name, char **slug, const char *field,
+		    const struct loc *at)
 {
 	if (fm_text(x, name, field, at) && slug) {
 		free(*slug);
@@ -813,13 +831,15 @@ static const struct loc *node_loc(const struct ynode *n)
 	return n ? &n->loc : NULL;
 }
 
-static const struct ynode *front(const struct redactor *r, const struct postmortem *pm, const char *ours)
+static const struct ynode *front(const struct redactor *r, const struct postmortem *pm,
+				 const char *ours)
 {
 	return ynode_get(pm->front, site_field(r->site, ours));
 }
 
 /* The front-matter mapping of action item a (found by its place). */
-static const struct ynode *action_node(const struct redactor *r, const struct postmortem *pm, const struct action_item *a)
+static const struct ynode *action_node(const struct redactor *r, const struct postmortem *pm,
+				       const struct action_item *a)
 {
 	const struct ynode *seq = front(r, pm, "action_items");
 	if (!seq || seq->type != YN_SEQ)
@@ -842,7 +862,8 @@ static void redact_actions(struct pmctx *x, struct postmortem *pm)
 		struct action_item *a = &pm->actions[i];
 		const struct ynode *n = action_node(x->r, pm, a);
 		fm_text(x, &a->title, "action_items.title", node_loc(ynode_get(n, "title")));
-		fm_name(x, &a->owner, &a->owner_slug, "action_items.owner", node_loc(ynode_get(n, "owner")));
+		fm_name(x, &a->owner, &a->owner_slug, "action_items.owner",
+			node_loc(ynode_get(n, "owner")));
 		fm_text(x, &a->ticket, "action_items.ticket", node_loc(ynode_get(n, "ticket")));
 		fm_text(x, &a->success_criteria, "action_items.success_criteria",
 			node_loc(ynode_get(n, "success_criteria")));
@@ -871,14 +892,17 @@ int redact_pm(struct redactor *r, int worker, struct postmortem *pm, const char 
 	redact_terms(&x, pm->services, pm->nservices, "services");
 	redact_terms(&x, pm->tags, pm->ntags, "tags");
 	for (size_t i = 0; i < pm->nfactors; i++)
-		fm_name(&x, &pm->factors[i].name, &pm->factors[i].slug, "factors", &pm->factors[i].loc);
-	for (size_t t = 0; pm->taxa && t < r->site->ntaxonomies; t++) /* site.yaml taxonomies: the field is the name */
+		fm_name(&x, &pm->factors[i].name, &pm->factors[i].slug, "factors",
+			&pm->factors[i].loc);
+	/* site.yaml taxonomies: the field is the name */
+	for (size_t t = 0; pm->taxa && t < r->site->ntaxonomies; t++)
 		redact_terms(&x, pm->taxa[t].v, pm->taxa[t].n, r->site->taxonomies[t]);
 	fm_text(&x, &pm->impact.description, "impact.description",
 		node_loc(ynode_get(front(r, pm, "impact"), "description")));
 	redact_actions(&x, pm);
 	if (pm->body) {
-		struct origin o = {"body", pm->id, pm->rel, {pm->path, pm->body_line > 0 ? pm->body_line : 1, 1}, true, NULL, 0};
+		struct loc at = {pm->path, pm->body_line > 0 ? pm->body_line : 1, 1};
+		struct origin o = {"body", pm->id, pm->rel, at, true, NULL, 0};
 		if (redact_body(r, worker, &pm->body, &o) < 0)
 			x.ret = -1;
 	}
@@ -901,7 +925,9 @@ int redact_page(struct redactor *r, int worker, struct page *pg, char **body, in
 	if (redact_with(r, worker, &pg->title, &o) < 0)
 		ret = -1;
 	if (body && *body) {
-		struct origin ob = {"page.body", NULL, pg->rel, {pg->path, body_line > 0 ? body_line : 1, 1}, true, NULL, 0};
+		struct origin ob = {
+			"page.body", NULL, pg->rel, {pg->path, body_line > 0 ? body_line : 1, 1},
+			true,	     NULL, 0};
 		if (redact_body(r, worker, body, &ob) < 0)
 			ret = -1;
 	}
@@ -909,7 +935,8 @@ int redact_page(struct redactor *r, int worker, struct page *pg, char **body, in
 	return ret;
 }
 
-static int site_text(struct redactor *r, const struct origin *base, char **text, const char *field, const struct loc *at)
+static int site_text(struct redactor *r, const struct origin *base, char **text, const char *field,
+		     const struct loc *at)
 {
 	struct origin o = *base;
 	o.field = field;
@@ -926,7 +953,8 @@ int redact_site(struct redactor *r, struct site *s)
 	int ret = 0;
 	budget_reset(r, 0);
 	if (site_text(r, &o, &s->title, "site.title", node_loc(ynode_get(s->front, "title"))) < 0 ||
-	    site_text(r, &o, &s->description, "site.description", node_loc(ynode_get(s->front, "description"))) < 0)
+	    site_text(r, &o, &s->description, "site.description",
+		      node_loc(ynode_get(s->front, "description"))) < 0)
 		ret = -1;
 	for (size_t i = 0; i < s->nservices; i++) {
 		struct service_info *sv = &s->services[i];
@@ -935,11 +963,13 @@ int redact_site(struct redactor *r, struct site *s)
 			free(sv->slug);
 			sv->slug = slugify(sv->name);
 		}
-		if (c < 0 || site_text(r, &o, &sv->description, "services.description", &sv->loc) < 0 ||
+		if (c < 0 ||
+		    site_text(r, &o, &sv->description, "services.description", &sv->loc) < 0 ||
 		    site_text(r, &o, &sv->team, "services.team", &sv->loc) < 0)
 			ret = -1;
 		for (size_t k = 0; k < sv->nlinks; k++)
-			if (site_text(r, &o, &sv->link_titles[k], "services.links.title", &sv->loc) < 0 ||
+			if (site_text(r, &o, &sv->link_titles[k], "services.links.title",
+				      &sv->loc) < 0 ||
 			    site_text(r, &o, &sv->link_urls[k], "services.links.url", &sv->loc) < 0)
 				ret = -1;
 	}
@@ -953,19 +983,23 @@ static pcre2_code *compile(const struct redact_rule *rule)
 {
 	int code;
 	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)rule->pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)rule->pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+				       &code, &off, NULL);
 	if (!re) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(code, msg, sizeof(msg));
-		error(&rule->loc, "invalid redact pattern: %s at offset %zu", (const char *)msg, (size_t)off);
+		error(&rule->loc, "invalid redact pattern: %s at offset %zu", (const char *)msg,
+		      (size_t)off);
 		return NULL;
 	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is missing */
+	/* falls back to the interpreter when JIT is missing */
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 
 /* Whether re has a non-empty match in s. */
-static bool matches(const pcre2_code *re, const char *s, size_t len, pcre2_match_data *md, pcre2_match_context *mctx)
+static bool matches(const pcre2_code *re, const char *s, size_t len, pcre2_match_data *md,
+		    pcre2_match_context *mctx)
 {
 	for (size_t pos = 0; pos <= len;) {
 		if (pcre2_match(re, (PCRE2_SPTR)s, len, pos, 0, md, mctx) < 0)
@@ -1000,9 +1034,11 @@ static int check_replacements(struct redactor *r)
 		for (size_t k = 0; k < r->nrules; k++) {
 			if (!matches(r->rules[k].re, buf_cstr(&w.cur), w.cur.len, md, r->mctx))
 				continue;
-			ret = error(&rule->loc, "the replacement \"%s\" is matched by redact pattern %zu ('%s'), so every "
-				    "public build would fail its leak check (pick a replacement no pattern matches)",
-				    rule->replace, k + 1, r->rules[k].src->pattern);
+			ret = error(
+				&rule->loc,
+				"the replacement \"%s\" is matched by redact pattern %zu ('%s'), so every "
+				"public build would fail its leak check (pick a replacement no pattern matches)",
+				rule->replace, k + 1, r->rules[k].src->pattern);
 			break;
 		}
 		for (size_t k = 0; k < w.nch; k++) {
@@ -1042,8 +1078,11 @@ static int check_strip(const struct site *s)
 		struct loc loc = {s->path, 0, 0};
 		if (list && list->type == YN_SEQ && i < list->n)
 			loc = list->items[i]->loc;
-		ret = error(&loc, "public.strip cannot remove \"%s\" (expected owner, authors, action_items.owner, "
-			    "action_items.ticket or a taxonomy's name); use a redact rule or an internal block", s->strip[i]);
+		ret = error(
+			&loc,
+			"public.strip cannot remove \"%s\" (expected owner, authors, action_items.owner, "
+			"action_items.ticket or a taxonomy's name); use a redact rule or an internal block",
+			s->strip[i]);
 	}
 	return ret;
 }
@@ -1069,7 +1108,9 @@ struct redactor *redactor_new(const struct site *s, const char *content_dir, int
 	uint32_t groups = 9;
 	for (size_t i = 0; i < r->nrules; i++) {
 		uint32_t n = 0;
-		if (r->rules[i].re && pcre2_pattern_info(r->rules[i].re, PCRE2_INFO_CAPTURECOUNT, &n) == 0 && n > groups)
+		if (r->rules[i].re &&
+		    pcre2_pattern_info(r->rules[i].re, PCRE2_INFO_CAPTURECOUNT, &n) == 0 &&
+		    n > groups)
 			groups = n;
 	}
 	for (int i = 0; i < r->nslots; i++) {

@@ -61,22 +61,22 @@ struct redactor;
 
 /* One change made to the text of a public build. */
 struct redaction {
-	char *file;      /* the source file ("content/postmortems/a.md", "content/site.yaml") */
-	int line, col;   /* where the replaced text started */
-	char *id;        /* the postmortem's id; NULL for pages and site.yaml */
-	char *field;     /* as passed to the hook: "title", "body", "action_items.title", ... */
-	char *before;    /* the text replaced ("" when the hook inserted text) */
-	char *after;     /* what replaced it */
-	int rule;        /* index into site.redact, REDACT_HOOK or REDACT_STRIP */
+	char *file;    /* the source file ("content/postmortems/a.md", "content/site.yaml") */
+	int line, col; /* where the replaced text started */
+	char *id;      /* the postmortem's id; NULL for pages and site.yaml */
+	char *field;   /* as passed to the hook: "title", "body", "action_items.title", ... */
+	char *before;  /* the text replaced ("" when the hook inserted text) */
+	char *after;   /* what replaced it */
+	int rule;      /* index into site.redact, REDACT_HOOK or REDACT_STRIP */
 };
 
-#define REDACT_HOOK (-1)  /* changed by scripts/redact.lua */
+#define REDACT_HOOK  (-1) /* changed by scripts/redact.lua */
 #define REDACT_STRIP (-2) /* an annotation's key cut by public.strip */
 
 /* An <!-- internal --> block removed from a body (lines of its markers). */
 struct internal_block {
 	char *file;
-	char *id;        /* NULL for pages */
+	char *id;	 /* NULL for pages */
 	int first, last; /* last is 0 when the block is never closed */
 };
 
@@ -124,8 +124,8 @@ int redact_site(struct redactor *r, struct site *s);
  * records are placed by offset), `id` and `rel` fill the hook's doc table.
  * Used by the functions above; exposed for tests and for other texts.
  */
-int redact_text(struct redactor *r, int worker, char **text, const char *field, const struct loc *at, bool verbatim,
-		const char *id, const char *rel);
+int redact_text(struct redactor *r, int worker, char **text, const char *field,
+		const struct loc *at, bool verbatim, const char *id, const char *rel);
 
 /*
  * Every redaction and internal block recorded so far, sorted by file,

@@ -70,7 +70,10 @@ bool fold(struct view *out, const char *s, size_t n, const uint32_t *map, enum f
 				fold_blank(out, &sp, mode, (char)c, off);
 			else {
 				sp = false;
-				view_add(out, (char)(mode == FOLD_MATCH && c >= 'A' && c <= 'Z' ? c + 32 : c), off);
+				view_add(out,
+					 (char)(mode == FOLD_MATCH && c >= 'A' && c <= 'Z' ? c + 32
+											   : c),
+					 off);
 			}
 			i++;
 			continue;
@@ -82,9 +85,7 @@ bool fold(struct view *out, const char *s, size_t n, const uint32_t *map, enum f
 			continue;
 		}
 		switch (textfold_cp(cp, &ascii)) {
-		case TEXTFOLD_DROP:
-			changed = true;
-			break;
+		case TEXTFOLD_DROP: changed = true; break;
 		case TEXTFOLD_SPACE:
 			changed |= cp != 0xA0; /* the one fold() always read as a blank */
 			fold_blank(out, &sp, mode, ' ', off);
@@ -93,7 +94,11 @@ bool fold(struct view *out, const char *s, size_t n, const uint32_t *map, enum f
 			changed = true;
 			sp = false;
 			for (const char *a = ascii; *a; a++)
-				view_add(out, (char)(mode == FOLD_MATCH && *a >= 'A' && *a <= 'Z' ? *a + 32 : *a), off);
+				view_add(out,
+					 (char)(mode == FOLD_MATCH && *a >= 'A' && *a <= 'Z'
+							? *a + 32
+							: *a),
+					 off);
 			break;
 		case TEXTFOLD_SELF:
 			sp = false;
@@ -176,18 +181,21 @@ static size_t entity(const char *s, size_t n, uint32_t *cp)
 	static const struct {
 		const char *name;
 		uint32_t cp;
-	} named[] = {{"amp;", '&'},        {"lt;", '<'},       {"gt;", '>'},         {"quot;", '"'},
-		     {"apos;", '\''},       {"nbsp;", ' '},     {"shy;", 0xAD},       {"zwj;", 0x200D},
-		     {"zwnj;", 0x200C},     {"ensp;", 0x2002},  {"emsp;", 0x2003},    {"thinsp;", 0x2009},
-		     {"hairsp;", 0x200A},   {"NoBreak;", 0x2060}, {"ZeroWidthSpace;", 0x200B}, {"colon;", ':'},
-		     {"hyphen;", 0x2010},   {"dash;", 0x2010},  {"lpar;", '('},       {"rpar;", ')'}};
+	} named[] = {{"amp;", '&'},	  {"lt;", '<'},		{"gt;", '>'},
+		     {"quot;", '"'},	  {"apos;", '\''},	{"nbsp;", ' '},
+		     {"shy;", 0xAD},	  {"zwj;", 0x200D},	{"zwnj;", 0x200C},
+		     {"ensp;", 0x2002},	  {"emsp;", 0x2003},	{"thinsp;", 0x2009},
+		     {"hairsp;", 0x200A}, {"NoBreak;", 0x2060}, {"ZeroWidthSpace;", 0x200B},
+		     {"colon;", ':'},	  {"hyphen;", 0x2010},	{"dash;", 0x2010},
+		     {"lpar;", '('},	  {"rpar;", ')'}};
 	if (n > 3 && s[1] == '#') {
 		size_t used = 0, start = (s[2] == 'x' || s[2] == 'X') ? 3 : 2;
 		long v = 0;
 		if (start == 3) {
 			v = hex(s + 3, n - 3, 1, 6, &used);
 		} else {
-			while (start + used < n && used < 7 && s[start + used] >= '0' && s[start + used] <= '9')
+			while (start + used < n && used < 7 && s[start + used] >= '0' &&
+			       s[start + used] <= '9')
 				v = v * 10 + (s[start + used++] - '0');
 			if (!used)
 				v = -1;
@@ -287,9 +295,10 @@ bool needs_decoding(const char *s, size_t n, bool csv)
 /* Tags that sit inside a word or phrase: removed without a trace, the others leave a BLOCK_MARK. */
 static bool inline_tag(const char *name, size_t len)
 {
-	static const char *const tags[] = {"a",    "abbr", "b",   "bdi", "bdo",  "cite",   "code", "data", "dfn",
-					   "em",   "i",    "kbd", "mark", "q",  "s",      "samp", "small", "span",
-					   "strong", "sub", "sup", "time", "u", "var",    "wbr"};
+	static const char *const tags[] = {
+		"a",	  "abbr", "b",	 "bdi",	 "bdo", "cite", "code", "data",	 "dfn",
+		"em",	  "i",	  "kbd", "mark", "q",	"s",	"samp", "small", "span",
+		"strong", "sub",  "sup", "time", "u",	"var",	"wbr"};
 	if (len > 6)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(tags); i++)
@@ -323,13 +332,15 @@ static size_t tag_attrs(struct view *attrs, const char *s, size_t n, size_t j)
 			j++;
 			continue;
 		}
-		while (j < n && !tag_blank(s[j]) && s[j] != '=' && s[j] != '>') /* the attribute's name */
+		/* the attribute's name */
+		while (j < n && !tag_blank(s[j]) && s[j] != '=' && s[j] != '>')
 			j++;
 		while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
 			j++;
 		if (j >= n || s[j] != '=')
 			continue;
-		for (j++; j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'); j++)
+		for (j++; j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r');
+		     j++)
 			;
 		size_t from = j, to;
 		if (j < n && (s[j] == '"' || s[j] == '\'')) {
@@ -373,7 +384,8 @@ void flatten(struct view *out, struct view *attrs, const char *s, size_t n)
 		}
 		if (j < n && s[j] == '/')
 			j++;
-		if (j >= n || !((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '!' || s[j] == '?')) {
+		if (j >= n || !((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+				s[j] == '!' || s[j] == '?')) {
 			view_add(out, s[i], (uint32_t)i); /* a '<' that starts no tag */
 			i++;
 			continue;
@@ -391,7 +403,6 @@ void flatten(struct view *out, struct view *attrs, const char *s, size_t n)
 	view_end(out);
 }
 
-
 /* ---- files that are not UTF-8: decoded, or known binaries, or refused ------------------- */
 
 /* Formats whose first bytes say they are not text: images, fonts, archives, media. */
@@ -401,18 +412,42 @@ static bool known_binary(const char *s, size_t n)
 		const char *magic;
 		size_t len, at;
 	} formats[] = {
-		{"\x89PNG\r\n\x1a\n", 8, 0}, {"\xff\xd8\xff", 3, 0}, {"GIF87a", 6, 0}, {"GIF89a", 6, 0},
-		{"RIFF", 4, 0},              {"\0\0\1\0", 4, 0},     {"\0\0\2\0", 4, 0}, {"wOFF", 4, 0},
-		{"wOF2", 4, 0},              {"\0\1\0\0", 4, 0},     {"OTTO", 4, 0},     {"true\0", 5, 0},
-		{"ttcf", 4, 0},              {"%PDF-", 5, 0},        {"PK\3\4", 4, 0},   {"\x1f\x8b", 2, 0},
-		{"ftyp", 4, 4},              {"OggS", 4, 0},         {"ID3", 3, 0},      {"fLaC", 4, 0},
-		{"\0asm", 4, 0},             {"\x28\xb5\x2f\xfd", 4, 0}, {"BZh", 3, 0}, {"\xfd" "7zXZ", 5, 0},
-		{"II*\0", 4, 0},             {"MM\0*", 4, 0},        {"\x1a\x45\xdf\xa3", 4, 0},
+		{"\x89PNG\r\n\x1a\n", 8, 0},
+		{"\xff\xd8\xff", 3, 0},
+		{"GIF87a", 6, 0},
+		{"GIF89a", 6, 0},
+		{"RIFF", 4, 0},
+		{"\0\0\1\0", 4, 0},
+		{"\0\0\2\0", 4, 0},
+		{"wOFF", 4, 0},
+		{"wOF2", 4, 0},
+		{"\0\1\0\0", 4, 0},
+		{"OTTO", 4, 0},
+		{"true\0", 5, 0},
+		{"ttcf", 4, 0},
+		{"%PDF-", 5, 0},
+		{"PK\3\4", 4, 0},
+		{"\x1f\x8b", 2, 0},
+		{"ftyp", 4, 4},
+		{"OggS", 4, 0},
+		{"ID3", 3, 0},
+		{"fLaC", 4, 0},
+		{"\0asm", 4, 0},
+		{"\x28\xb5\x2f\xfd", 4, 0},
+		{"BZh", 3, 0},
+		{"\xfd"
+		 "7zXZ",
+		 5, 0},
+		{"II*\0", 4, 0},
+		{"MM\0*", 4, 0},
+		{"\x1a\x45\xdf\xa3", 4, 0},
 	};
-	if (n >= 10 && !memcmp(s, "BM", 2) && !memcmp(s + 6, "\0\0\0\0", 4)) /* BMP: its reserved bytes are 0 */
+	/* BMP: its reserved bytes are 0 */
+	if (n >= 10 && !memcmp(s, "BM", 2) && !memcmp(s + 6, "\0\0\0\0", 4))
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
-		if (n >= formats[i].at + formats[i].len && !memcmp(s + formats[i].at, formats[i].magic, formats[i].len))
+		if (n >= formats[i].at + formats[i].len &&
+		    !memcmp(s + formats[i].at, formats[i].magic, formats[i].len))
 			return true;
 	return false;
 }
@@ -432,9 +467,11 @@ static void buf_add_utf8(struct buf *b, uint32_t cp)
 static bool from_utf16(struct buf *out, const unsigned char *s, size_t n, bool be)
 {
 	for (size_t i = 0; i + 1 < n; i += 2) {
-		uint32_t u = be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
+		uint32_t u =
+			be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
 		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
-			uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3]) : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
+			uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3])
+					 : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
 			if (lo < 0xDC00 || lo > 0xDFFF)
 				return false;
 			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
@@ -455,7 +492,8 @@ int utf16_guess(const unsigned char *s, size_t n)
 		return 0;
 	for (size_t i = 0; i < m; i++)
 		zeros[i % 2] += !s[i];
-	if (zeros[1] * 10 >= m / 2 * 4 && zeros[0] * 10 < m / 2) /* 40% of high bytes zero, under 10% of low */
+	/* 40% of high bytes zero, under 10% of low */
+	if (zeros[1] * 10 >= m / 2 * 4 && zeros[0] * 10 < m / 2)
 		return 1;
 	if (zeros[0] * 10 >= m / 2 * 4 && zeros[1] * 10 < m / 2)
 		return 2;
@@ -465,13 +503,15 @@ int utf16_guess(const unsigned char *s, size_t n)
 /* Windows-1252 (Latin-1 with its C1 printables) as UTF-8; false for bytes no text has (controls, holes). */
 static bool from_cp1252(struct buf *out, const unsigned char *s, size_t n)
 {
-	static const uint16_t c1[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-					0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-					0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-					0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+	static const uint16_t c1[32] = {0x20AC, 0,	0x201A, 0x0192, 0x201E, 0x2026, 0x2020,
+					0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
+					0x017D, 0,	0,	0x2018, 0x2019, 0x201C, 0x201D,
+					0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+					0x0153, 0,	0x017E, 0x0178};
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
-		if ((c < 0x20 && !blank(c)) || c == 0x7F || (c >= 0x80 && c < 0xA0 && !c1[c - 0x80]))
+		if ((c < 0x20 && !blank(c)) || c == 0x7F ||
+		    (c >= 0x80 && c < 0xA0 && !c1[c - 0x80]))
 			return false;
 		buf_add_utf8(out, c >= 0x80 && c < 0xA0 ? c1[c - 0x80] : c);
 	}

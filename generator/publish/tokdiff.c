@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* A hook's change is reported token by token up to this many edits, else as one span... */
-#define DIFF_MAX 400
+#define DIFF_MAX  400
 /* ...and up to edits times tokens this large, so a huge body costs no more than a small one. */
 #define DIFF_WORK 20000000L
 
@@ -17,7 +17,8 @@ struct seq {
 
 static bool word_byte(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '_' || c >= 0x80;
 }
 
 static struct tok *tokenize(const char *s, size_t len, size_t *n)
@@ -39,7 +40,8 @@ static struct tok *tokenize(const char *s, size_t len, size_t *n)
 
 static bool tok_eq(const struct seq *a, size_t i, const struct seq *b, size_t j)
 {
-	return a->t[i].len == b->t[j].len && !memcmp(a->s + a->t[i].off, b->s + b->t[j].off, a->t[i].len);
+	return a->t[i].len == b->t[j].len &&
+	       !memcmp(a->s + a->t[i].off, b->s + b->t[j].off, a->t[i].len);
 }
 
 static void push_hunk(struct hunk **h, size_t *n, size_t *alloc, struct hunk x)
@@ -56,7 +58,8 @@ static void push_hunk(struct hunk **h, size_t *n, size_t *alloc, struct hunk x)
 static bool myers(const struct seq *a, const struct seq *b, struct hunk **out, size_t *nout)
 {
 	long N = (long)a->n, M = (long)b->n, D = -1, off = DIFF_MAX + 1;
-	long dmax = DIFF_WORK / (N + M + 1) < DIFF_MAX ? DIFF_WORK / (N + M + 1) : DIFF_MAX; /* huge texts: less */
+	/* huge texts: less */
+	long dmax = DIFF_WORK / (N + M + 1) < DIFF_MAX ? DIFF_WORK / (N + M + 1) : DIFF_MAX;
 	size_t width = (size_t)(2 * off + 1), alloc = 0;
 	long *v = xcalloc(width, sizeof(long));
 	long **trace = xcalloc(DIFF_MAX + 1, sizeof(long *));
@@ -85,7 +88,8 @@ static bool myers(const struct seq *a, const struct seq *b, struct hunk **out, s
 		long k = x - y;
 		bool down = k == -d || (k != d && pv[off + k - 1] < pv[off + k + 1]);
 		long pk = down ? k + 1 : k - 1, px = pv[off + pk], py = px - pk;
-		long ex = down ? px : px + 1; /* the edit ends at (ex, ex - k), then a snake to (x, y) */
+		/* the edit ends at (ex, ex - k), then a snake to (x, y) */
+		long ex = down ? px : px + 1;
 		if (open && x > ex) {
 			push_hunk(out, nout, &alloc, cur);
 			open = false;

@@ -24,8 +24,8 @@ struct hunk {
  * them), and each text's tokens (*ta, *pna; *tb, *pnb).  The caller frees
  * the three arrays.
  */
-struct hunk *diff_texts(const char *as, size_t alen, const char *bs, size_t blen, struct tok **ta, size_t *pna,
-			struct tok **tb, size_t *pnb, size_t *nh);
+struct hunk *diff_texts(const char *as, size_t alen, const char *bs, size_t blen, struct tok **ta,
+			size_t *pna, struct tok **tb, size_t *pnb, size_t *nh);
 /* Byte offset of token i of t (n tokens) in a text of len bytes (len past the last). */
 size_t tok_off(const struct tok *t, size_t n, size_t i, size_t len);
 

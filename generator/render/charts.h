@@ -22,12 +22,12 @@ struct series {
  * Horizontal bars, one per label, values in 0..max (max <= 0: the largest
  * value).  `unit` is appended to value labels ("%").
  */
-void chart_hbars(struct buf *out, const char *title, const char *const *labels, const double *values, size_t n,
-		 double max, const char *unit);
+void chart_hbars(struct buf *out, const char *title, const char *const *labels,
+		 const double *values, size_t n, double max, const char *unit);
 
 /* The same, for durations in minutes: each value written as "9 min", "1 h 40 min", "2 d 6 h". */
-void chart_hbars_minutes(struct buf *out, const char *title, const char *const *labels, const double *minutes,
-			 size_t n);
+void chart_hbars_minutes(struct buf *out, const char *title, const char *const *labels,
+			 const double *minutes, size_t n);
 
 /*
  * Vertical grouped columns: one group per label, one column per series

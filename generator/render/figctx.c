@@ -129,7 +129,8 @@ static void push_priority_groups(lua_State *L, const struct render *r)
 		const struct counts *cnt = &r->f->priority[pris[p]];
 		if (pris[p] == PRI_NONE && !cnt->total)
 			continue;
-		push_group_row(L, pris[p] == PRI_NONE ? "no priority" : priority_name(pris[p]), NULL, cnt);
+		push_group_row(L, pris[p] == PRI_NONE ? "no priority" : priority_name(pris[p]),
+			       NULL, cnt);
 		append(L);
 	}
 }
@@ -142,7 +143,8 @@ static void set_svg(lua_State *L, const char *k, struct buf *svg)
 }
 
 /* A list of {name, count} rows, one per bucket, as t[key]. */
-static void push_buckets(lua_State *L, const char *key, const char *(*name)(size_t), const size_t *counts, size_t n)
+static void push_buckets(lua_State *L, const char *key, const char *(*name)(size_t),
+			 const size_t *counts, size_t n)
 {
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -186,8 +188,8 @@ static void bucket_chart(lua_State *L, struct buf *svg, const char *key, const c
 }
 
 /* Two series by month (insights' months) as columns, as t[key]. */
-static void month_chart(lua_State *L, struct buf *svg, const char *key, const char *title, const struct insights *in,
-			const struct series s[2])
+static void month_chart(lua_State *L, struct buf *svg, const char *key, const char *title,
+			const struct insights *in, const struct series s[2])
 {
 	const char **months = xmalloc((in->nmonths ? in->nmonths : 1) * sizeof(char *));
 	for (size_t i = 0; i < in->nmonths; i++)
@@ -213,12 +215,13 @@ static void action_charts(lua_State *L, const struct render *r)
 		values[m++] = rate * 100.0;
 	}
 	lua_createtable(L, 0, 3);
-	chart_hbars(&svg, "Action-item completion by service (percent done)", labels, values, m, 100, "%");
+	chart_hbars(&svg, "Action-item completion by service (percent done)", labels, values, m,
+		    100, "%");
 	set_svg(L, "completion", &svg);
 	struct series s[2] = {{"opened", in->opened_per_month}, {"closed", in->closed_per_month}};
 	month_chart(L, &svg, "months", "Action items opened and closed by month", in, s);
-	bucket_chart(L, &svg, "ageing", "Overdue action items by how late they are", insights_age_bucket_name,
-		     in->ageing, NAGE_BUCKETS);
+	bucket_chart(L, &svg, "ageing", "Overdue action items by how late they are",
+		     insights_age_bucket_name, in->ageing, NAGE_BUCKETS);
 	lua_setfield(L, -2, "charts");
 	free(labels);
 	free(values);
@@ -236,7 +239,8 @@ void set_followup_fields(lua_State *L, const struct render *r, size_t pm, size_t
 	unsigned char st = r->fu_state[r->item_base[pm] + k];
 	if (st == FU_SOON) {
 		set_bool(L, "due_soon", true);
-		set_int(L, "days_left", (long long)(when_day(&r->c->pms[pm].actions[k].due) - r->o->as_of_day));
+		set_int(L, "days_left",
+			(long long)(when_day(&r->c->pms[pm].actions[k].due) - r->o->as_of_day));
 	}
 	if (st != FU_ESCALATED)
 		return;
@@ -263,13 +267,15 @@ static bool has_service(const struct render *r, size_t pm, size_t service)
 }
 
 /* The items in state `want` (FU_SOON or FU_ESCALATED), of postmortems with `service` (SIZE_MAX: any), in followup order. */
-void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want, size_t service)
+void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want,
+			 size_t service)
 {
 	lua_newtable(L);
 	size_t listed = 0;
 	for (size_t i = 0; i < r->f->fu.nitems && listed < FOLLOWUP_LISTED; i++) {
 		const struct fu_item *it = &r->f->fu.items[i];
-		if (r->fu_state[r->item_base[it->pm] + it->item] != want || !has_service(r, it->pm, service))
+		if (r->fu_state[r->item_base[it->pm] + it->item] != want ||
+		    !has_service(r, it->pm, service))
 			continue;
 		push_listed_item(L, r, w, it->pm, it->item);
 		append(L);
@@ -314,7 +320,8 @@ static void push_policy(lua_State *L, const struct render *r)
 }
 
 /* Items of refs, each a listed item with its pm (at most FOLLOWUP_LISTED). */
-static void push_refs(lua_State *L, const struct render *r, struct worker *w, const struct fu_ref *v, size_t n)
+static void push_refs(lua_State *L, const struct render *r, struct worker *w,
+		      const struct fu_ref *v, size_t n)
 {
 	lua_createtable(L, (int)(n < FOLLOWUP_LISTED ? n : FOLLOWUP_LISTED), 0);
 	for (size_t i = 0; i < n && i < FOLLOWUP_LISTED; i++) {
@@ -401,7 +408,8 @@ void ctx_actions(lua_State *L, struct render *r, struct worker *w)
 		append(L);
 	}
 	lua_setfield(L, -2, "recently_closed");
-	push_month_rows(L, "months", in, "opened", in->opened_per_month, "closed", in->closed_per_month);
+	push_month_rows(L, "months", in, "opened", in->opened_per_month, "closed",
+			in->closed_per_month);
 	push_buckets(L, "ageing", insights_age_bucket_name, in->ageing, NAGE_BUCKETS);
 	action_charts(L, r);
 	lua_setfield(L, -2, "actions");
@@ -420,7 +428,8 @@ static void push_dist(lua_State *L, const char *k, const struct dist *d)
 	lua_setfield(L, -2, k);
 }
 
-static void push_duration_row(lua_State *L, const char *name, const char *url, const struct duration_row *row)
+static void push_duration_row(lua_State *L, const char *name, const char *url,
+			      const struct duration_row *row)
 {
 	lua_createtable(L, 0, 6);
 	set_str(L, "name", name);
@@ -436,8 +445,8 @@ static void metric_charts(lua_State *L, const struct render *r)
 	const struct insights *in = &r->f->in;
 	struct buf svg = BUF_INIT;
 	lua_createtable(L, 0, 3);
-	bucket_chart(L, &svg, "resolve_histogram", "Incidents by time to resolve", insights_resolve_bucket_name,
-		     in->resolve_hist, NRESOLVE_BUCKETS);
+	bucket_chart(L, &svg, "resolve_histogram", "Incidents by time to resolve",
+		     insights_resolve_bucket_name, in->resolve_hist, NRESOLVE_BUCKETS);
 	size_t ns = r->c->site.nseverities;
 	const char **sev = xmalloc(ns * sizeof(char *));
 	double *med = xmalloc(ns * sizeof(double));
@@ -447,7 +456,8 @@ static void metric_charts(lua_State *L, const struct render *r)
 	}
 	chart_hbars_minutes(&svg, "Median time to resolve by severity", sev, med, ns);
 	set_svg(L, "resolve_by_severity", &svg);
-	struct series s[2] = {{"incidents", in->incidents_per_month}, {"near-misses", in->near_misses_per_month}};
+	struct series s[2] = {{"incidents", in->incidents_per_month},
+			      {"near-misses", in->near_misses_per_month}};
 	month_chart(L, &svg, "per_month", "Incidents and near-misses per month", in, s);
 	lua_setfield(L, -2, "charts");
 	free(sev);
@@ -478,7 +488,8 @@ void ctx_metrics(lua_State *L, struct render *r)
 		append(L);
 	}
 	lua_setfield(L, -2, "by_service");
-	push_buckets(L, "resolve_histogram", insights_resolve_bucket_name, in->resolve_hist, NRESOLVE_BUCKETS);
+	push_buckets(L, "resolve_histogram", insights_resolve_bucket_name, in->resolve_hist,
+		     NRESOLVE_BUCKETS);
 	lua_createtable(L, 0, 5);
 	push_dist(L, "days", &in->timeliness);
 	set_int(L, "within3_pct", (long long)(in->within3 * 100.0 + 0.5));
@@ -527,7 +538,8 @@ void ctx_start(lua_State *L, struct render *r, struct worker *w, const char *roo
 		lua_createtable(L, 0, 2);
 		push_node_fresh(L, r, TERM_FACTOR, order[k]);
 		lua_setfield(L, -2, "factor");
-		push_summaries(L, r, w, nd->pms, nd->npms < START_INCIDENTS ? nd->npms : START_INCIDENTS);
+		push_summaries(L, r, w, nd->pms,
+			       nd->npms < START_INCIDENTS ? nd->npms : START_INCIDENTS);
 		lua_setfield(L, -2, "postmortems");
 		append(L);
 	}
@@ -551,7 +563,9 @@ void followup_prepare(struct render *r)
 	r->fu_state = xcalloc(total ? total : 1, 1);
 	for (size_t i = 0; i < r->f->fu.nitems; i++) {
 		const struct fu_item *it = &r->f->fu.items[i];
-		r->fu_state[r->item_base[it->pm] + it->item] = it->escalated ? FU_ESCALATED : it->overdue ? FU_OVERDUE : FU_SOON;
+		r->fu_state[r->item_base[it->pm] + it->item] = it->escalated ? FU_ESCALATED
+							       : it->overdue ? FU_OVERDUE
+									     : FU_SOON;
 	}
 }
 

@@ -28,7 +28,8 @@ void ctx_home(lua_State *L, struct render *r, struct worker *w)
 		order[i] = i;
 	for (size_t i = 1; i < nf; i++) { /* insertion sort: stable, small n */
 		size_t v = order[i], j = i;
-		while (j > 0 && g->nodes[TERM_FACTOR][order[j - 1]].npms < g->nodes[TERM_FACTOR][v].npms) {
+		while (j > 0 &&
+		       g->nodes[TERM_FACTOR][order[j - 1]].npms < g->nodes[TERM_FACTOR][v].npms) {
 			order[j] = order[j - 1];
 			j--;
 		}
@@ -83,18 +84,20 @@ static bool owned_by(const struct render *r, size_t pm, size_t k, size_t owner)
 }
 
 /* Overdue action items of the given postmortems, latest first (at most limit; 0: all). */
-void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			 size_t limit, size_t owner)
+void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms,
+		  size_t n, size_t limit, size_t owner)
 {
 	struct overdue_item *v = NULL;
 	size_t nv = 0, alloc = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct postmortem *pm = &r->c->pms[pms[i]];
 		for (size_t k = 0; k < pm->nactions; k++) {
-			if (!ai_overdue(&pm->actions[k], r->o->as_of_day) || !owned_by(r, pms[i], k, owner))
+			if (!ai_overdue(&pm->actions[k], r->o->as_of_day) ||
+			    !owned_by(r, pms[i], k, owner))
 				continue;
 			ALLOC_GROW(v, nv + 1, alloc);
-			v[nv++] = (struct overdue_item){pms[i], k, ai_days_overdue(&pm->actions[k], r->o->as_of_day)};
+			v[nv++] = (struct overdue_item){
+				pms[i], k, ai_days_overdue(&pm->actions[k], r->o->as_of_day)};
 		}
 	}
 	sort_array(v, nv, sizeof(*v), cmp_overdue);
@@ -113,8 +116,8 @@ void push_overdue(lua_State *L, const struct render *r, struct worker *w, const 
  * `owner` unless NULL), each with its `pm`: what is still to do.  Done and
  * won't-do items are counted, not listed, so a busy service's page stays small.
  */
-void push_items_of(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			  size_t owner)
+void push_items_of(lua_State *L, const struct render *r, struct worker *w, const size_t *pms,
+		   size_t n, size_t owner)
 {
 	lua_newtable(L);
 	size_t listed = 0;
@@ -122,7 +125,8 @@ void push_items_of(lua_State *L, const struct render *r, struct worker *w, const
 		const struct postmortem *pm = &r->c->pms[pms[i]];
 		for (size_t k = 0; k < pm->nactions && listed < NODE_LISTED; k++) {
 			enum ai_status st = pm->actions[k].status;
-			if ((st != AI_OPEN && st != AI_IN_PROGRESS) || !owned_by(r, pms[i], k, owner))
+			if ((st != AI_OPEN && st != AI_IN_PROGRESS) ||
+			    !owned_by(r, pms[i], k, owner))
 				continue;
 			push_listed_item(L, r, w, pms[i], k);
 			append(L);
@@ -140,8 +144,9 @@ static int date_part(const struct postmortem *pm, int which)
 
 void ctx_timeline(lua_State *L, struct render *r, struct worker *w)
 {
-	static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
-					     "August", "September", "October", "November", "December"};
+	static const char *const months[] = {"January",	  "February", "March",	  "April",
+					     "May",	  "June",     "July",	  "August",
+					     "September", "October",  "November", "December"};
 	const struct postmortem *pms = r->c->pms;
 	size_t n = r->c->npms, i = 0;
 	lua_newtable(L); /* years */
@@ -173,7 +178,10 @@ void ctx_timeline(lua_State *L, struct render *r, struct worker *w)
 		}
 		lua_setfield(L, -2, "months");
 		set_int(L, "count", (long long)(i - first));
-		set_int(L, "listed", (long long)(i < TIMELINE_LISTED ? i - first : first < TIMELINE_LISTED ? TIMELINE_LISTED - first : 0));
+		set_int(L, "listed",
+			(long long)(i < TIMELINE_LISTED	      ? i - first
+				    : first < TIMELINE_LISTED ? TIMELINE_LISTED - first
+							      : 0));
 		append(L);
 	}
 	lua_setfield(L, -2, "years");
@@ -196,8 +204,8 @@ static int cmp_tally(const void *va, const void *vb)
  * Push the nodes of kind k that the postmortems `pms` mention, with how many
  * of them mention each, most first (skipping node `self` of the same kind).
  */
-static void push_tally(lua_State *L, const struct render *r, enum term_kind k, const size_t *pms, size_t n,
-		       size_t self)
+static void push_tally(lua_State *L, const struct render *r, enum term_kind k, const size_t *pms,
+		       size_t n, size_t self)
 {
 	size_t nn = r->g->nnodes[k];
 	size_t *count = xcalloc(nn ? nn : 1, sizeof(size_t));
@@ -335,7 +343,8 @@ void push_team(lua_State *L, struct render *r, struct worker *w, size_t ti, bool
 		append(L);
 	}
 	lua_setfield(L, -2, "members");
-	for (size_t i = 0; i < nowners; i++) /* an owner's node counts: the items it owns (figures.h) */
+	/* an owner's node counts: the items it owns (figures.h) */
+	for (size_t i = 0; i < nowners; i++)
 		counts_merge(&total, &r->f->node[TERM_OWNER][owners[i]]);
 	push_counts(L, &total);
 	lua_setfield(L, -2, "actions");
@@ -434,17 +443,21 @@ static void push_matrix(lua_State *L, const struct render *r)
 {
 	const struct graph *g = r->g;
 	size_t *fo = nodes_by_count(r, TERM_FACTOR), *so = nodes_by_count(r, TERM_SERVICE);
-	size_t rows = 0, cols = g->nnodes[TERM_SERVICE] < MATRIX_COLS ? g->nnodes[TERM_SERVICE] : MATRIX_COLS;
-	while (rows < g->nnodes[TERM_FACTOR] && rows < MATRIX_ROWS && g->nodes[TERM_FACTOR][fo[rows]].recurring)
+	size_t rows = 0,
+	       cols = g->nnodes[TERM_SERVICE] < MATRIX_COLS ? g->nnodes[TERM_SERVICE] : MATRIX_COLS;
+	while (rows < g->nnodes[TERM_FACTOR] && rows < MATRIX_ROWS &&
+	       g->nodes[TERM_FACTOR][fo[rows]].recurring)
 		rows++;
-	size_t *col_of = xmalloc((g->nnodes[TERM_SERVICE] ? g->nnodes[TERM_SERVICE] : 1) * sizeof(size_t));
+	size_t *col_of =
+		xmalloc((g->nnodes[TERM_SERVICE] ? g->nnodes[TERM_SERVICE] : 1) * sizeof(size_t));
 	for (size_t i = 0; i < g->nnodes[TERM_SERVICE]; i++)
 		col_of[i] = SIZE_MAX;
 	for (size_t c = 0; c < cols; c++)
 		col_of[so[c]] = c;
 	size_t ncells = rows * cols;
 	double *v = xcalloc(ncells ? ncells : 1, sizeof(double));
-	const char **rl = xmalloc((rows ? rows : 1) * sizeof(char *)), **cl = xmalloc((cols ? cols : 1) * sizeof(char *));
+	const char **rl = xmalloc((rows ? rows : 1) * sizeof(char *)),
+		   **cl = xmalloc((cols ? cols : 1) * sizeof(char *));
 	for (size_t ri = 0; ri < rows; ri++) {
 		const struct node *f = &g->nodes[TERM_FACTOR][fo[ri]];
 		rl[ri] = f->name;
@@ -495,8 +508,8 @@ static void push_matrix(lua_State *L, const struct render *r)
 void ctx_factors(lua_State *L, struct render *r)
 {
 	push_matrix(L, r);
-	static const enum factor_category cats[] = {CAT_TECHNICAL, CAT_PROCESS, CAT_COMMUNICATION, CAT_EXTERNAL,
-						    CAT_NONE};
+	static const enum factor_category cats[] = {CAT_TECHNICAL, CAT_PROCESS, CAT_COMMUNICATION,
+						    CAT_EXTERNAL, CAT_NONE};
 	ctx_node_list(L, r, TERM_FACTOR, "factors");
 	lua_createtable(L, 5, 0);
 	for (size_t c = 0; c < ARRAY_SIZE(cats); c++) {
@@ -555,9 +568,11 @@ static void push_history_chart(lua_State *L, const struct render *r, const struc
 		lua_pushliteral(L, "");
 		return;
 	}
-	int first = date_part(&r->c->pms[nd->pms[nd->npms - 1]], 0), last = date_part(&r->c->pms[nd->pms[0]], 0);
-	size_t years = (size_t)(last - first + 1), ns = r->c->site.nseverities < 3 ? r->c->site.nseverities : 3;
-	char (*labels)[8] = xcalloc(years, sizeof(*labels));
+	int first = date_part(&r->c->pms[nd->pms[nd->npms - 1]], 0),
+	    last = date_part(&r->c->pms[nd->pms[0]], 0);
+	size_t years = (size_t)(last - first + 1),
+	       ns = r->c->site.nseverities < 3 ? r->c->site.nseverities : 3;
+	char(*labels)[8] = xcalloc(years, sizeof(*labels));
 	const char **lp = xcalloc(years, sizeof(char *));
 	double *v = xcalloc(years * 3, sizeof(double));
 	for (size_t y = 0; y < years; y++) {
@@ -573,8 +588,9 @@ static void push_history_chart(lua_State *L, const struct render *r, const struc
 	char *names[3];
 	struct series s[3];
 	for (size_t k = 0; k < ns; k++) {
-		names[k] = k + 1 < ns || ns == r->c->site.nseverities ? xstrdup(r->c->site.severities[k])
-								      : xstrfmt("%s and lower", r->c->site.severities[k]);
+		names[k] = k + 1 < ns || ns == r->c->site.nseverities
+				   ? xstrdup(r->c->site.severities[k])
+				   : xstrfmt("%s and lower", r->c->site.severities[k]);
 		s[k] = (struct series){names[k], v + k * years};
 	}
 	chart_columns(&svg, "Incidents per year by severity", lp, years, s, ns);
@@ -587,7 +603,8 @@ static void push_history_chart(lua_State *L, const struct render *r, const struc
 	buf_release(&svg);
 }
 
-void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term_kind k, size_t i, const char *field)
+void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term_kind k, size_t i,
+	      const char *field)
 {
 	const struct node *nd = &r->g->nodes[k][i];
 	push_node_common(L, r, k, i);
@@ -621,7 +638,10 @@ void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term_kind k
 	}
 	if (k == TERM_FACTOR) {
 		size_t total = 0;
-		lua_createtable(L, nd->nrecurrences < RECURRENCES_LISTED ? (int)nd->nrecurrences : RECURRENCES_LISTED, 0);
+		lua_createtable(L,
+				nd->nrecurrences < RECURRENCES_LISTED ? (int)nd->nrecurrences
+								      : RECURRENCES_LISTED,
+				0);
 		for (size_t j = 0; j < nd->nrecurrences; j++) {
 			const struct pm_links *l = &r->g->pm[nd->recurrences[j]];
 			for (size_t x = 0; x < l->nrecurred; x++) {

@@ -64,8 +64,8 @@ void push_node_fresh(lua_State *L, const struct render *r, enum term_kind k, siz
  */
 void push_node_ref(lua_State *L, const struct render *r, enum term_kind k, size_t i)
 {
-	static const char *const keys[] = {"aftermath.services", "aftermath.factors", "aftermath.tags",
-					   "aftermath.owners"};
+	static const char *const keys[] = {"aftermath.services", "aftermath.factors",
+					   "aftermath.tags", "aftermath.owners"};
 	if (lua_getfield(L, LUA_REGISTRYINDEX, keys[k]) != LUA_TTABLE) {
 		lua_pop(L, 1);
 		lua_createtable(L, (int)r->g->nnodes[k], 0);
@@ -81,7 +81,8 @@ void push_node_ref(lua_State *L, const struct render *r, enum term_kind k, size_
 	lua_remove(L, -2); /* the cache */
 }
 
-static void push_node_refs(lua_State *L, const struct render *r, enum term_kind k, const size_t *v, size_t n)
+static void push_node_refs(lua_State *L, const struct render *r, enum term_kind k, const size_t *v,
+			   size_t n)
 {
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -254,8 +255,8 @@ static void push_link(lua_State *L, const struct render *r, size_t i)
 }
 
 /* t[key]: the nodes of kind k in both a and b (a's order): what two postmortems share. */
-static void push_shared(lua_State *L, const struct render *r, enum term_kind k, const size_t *a, size_t na,
-			const size_t *b, size_t nb, const char *key)
+static void push_shared(lua_State *L, const struct render *r, enum term_kind k, const size_t *a,
+			size_t na, const size_t *b, size_t nb, const char *key)
 {
 	lua_newtable(L);
 	for (size_t i = 0; i < na; i++)
@@ -277,8 +278,10 @@ static void push_related(lua_State *L, const struct render *r, const struct pm_l
 		const struct pm_links *o = &r->g->pm[l->related[k].pm];
 		push_link(L, r, l->related[k].pm);
 		set_str(L, "why", why[l->related[k].why]);
-		push_shared(L, r, TERM_SERVICE, l->services, l->nservices, o->services, o->nservices, "shared_services");
-		push_shared(L, r, TERM_FACTOR, l->factors, l->nfactors, o->factors, o->nfactors, "shared_factors");
+		push_shared(L, r, TERM_SERVICE, l->services, l->nservices, o->services,
+			    o->nservices, "shared_services");
+		push_shared(L, r, TERM_FACTOR, l->factors, l->nfactors, o->factors, o->nfactors,
+			    "shared_factors");
 		append(L);
 	}
 }
@@ -329,7 +332,8 @@ static bool resolve_link(void *vctx, const char *id, const char **url, const cha
 void push_html(lua_State *L, const struct render *r, const char *html, const char *root)
 {
 	size_t len = html ? strlen(html) : 0;
-	if (!len || !memchr(html, WIKILINK_MARK, len)) { /* most bodies: no [[ID]] to resolve, no copy */
+	/* most bodies: no [[ID]] to resolve, no copy */
+	if (!len || !memchr(html, WIKILINK_MARK, len)) {
 		lua_pushlstring(L, len ? html : "", len);
 		return;
 	}
@@ -355,7 +359,8 @@ void push_toc(lua_State *L, const struct toc_entry *toc, size_t n)
 
 static int lazy_index(lua_State *L)
 {
-	static const char *const names[] = {[LAZY_PM_FIELDS] = "fields", [LAZY_NODE_OVERDUE] = "overdue"};
+	static const char *const names[] = {
+		[LAZY_PM_FIELDS] = "fields", [LAZY_NODE_OVERDUE] = "overdue"};
 	const struct render *r = lua_touserdata(L, lua_upvalueindex(1));
 	struct worker *w = lua_touserdata(L, lua_upvalueindex(2));
 	enum lazy_field what = (enum lazy_field)lua_tointeger(L, lua_upvalueindex(3));
@@ -367,7 +372,8 @@ static int lazy_index(lua_State *L)
 		push_front(L, &r->c->pms[i]);
 	} else {
 		const struct node *nd = &r->g->nodes[k][i];
-		push_overdue(L, r, w, nd->pms, nd->npms, NODE_LISTED, k == TERM_OWNER ? i : SIZE_MAX);
+		push_overdue(L, r, w, nd->pms, nd->npms, NODE_LISTED,
+			     k == TERM_OWNER ? i : SIZE_MAX);
 	}
 	lua_pushvalue(L, 2);
 	lua_pushvalue(L, -2);
@@ -376,8 +382,8 @@ static int lazy_index(lua_State *L)
 }
 
 /* Give the table on top the metatable that makes field `what` on demand. */
-void set_lazy(lua_State *L, const struct render *r, struct worker *w, enum lazy_field what, enum term_kind k,
-		     size_t i)
+void set_lazy(lua_State *L, const struct render *r, struct worker *w, enum lazy_field what,
+	      enum term_kind k, size_t i)
 {
 	lua_createtable(L, 0, 1);
 	lua_pushlightuserdata(L, (void *)r);
@@ -428,7 +434,8 @@ void push_pm_full(lua_State *L, const struct render *r, size_t i, const char *ro
 	}
 	lua_setfield(L, -2, "action_items");
 	set_bool(L, "actions_from_body", pm->actions_from_body);
-	if (pm->source || pm->impact_from_timeline || pm->actions_section.line) /* imported (fieldmap.h) */
+	/* imported (fieldmap.h) */
+	if (pm->source || pm->impact_from_timeline || pm->actions_section.line)
 		push_import_marks(L, pm);
 	if (r->g->ntax && pm->taxa)
 		push_pm_taxonomies(L, r, pm);
@@ -515,7 +522,8 @@ void worker_prepare(struct render *r, struct worker *w)
 	w->site_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_createtable(L, (int)r->c->npms, 0); /* filled by push_summary */
 	w->summaries_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	size_t nitems = r->c->npms ? r->item_base[r->c->npms - 1] + r->c->pms[r->c->npms - 1].nactions : 0;
+	size_t nitems =
+		r->c->npms ? r->item_base[r->c->npms - 1] + r->c->pms[r->c->npms - 1].nactions : 0;
 	lua_createtable(L, (int)nitems, 0); /* filled by push_listed_item */
 	w->items_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
@@ -528,7 +536,8 @@ const char *asset_path(const struct render_opts *o, const char *name)
 	return NULL;
 }
 
-void push_summaries(lua_State *L, const struct render *r, struct worker *w, const size_t *v, size_t n)
+void push_summaries(lua_State *L, const struct render *r, struct worker *w, const size_t *v,
+		    size_t n)
 {
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {

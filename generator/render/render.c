@@ -8,7 +8,8 @@ static void make_cards(struct render *r)
 	const struct corpus *c = r->c;
 	size_t total = 0;
 	for (size_t i = 0; i < c->npms; i++)
-		total += strlen(c->pms[i].id) + strlen(c->pms[i].title) + strlen(c->pms[i].slug) + sizeof("postmortems//") + 2;
+		total += strlen(c->pms[i].id) + strlen(c->pms[i].title) + strlen(c->pms[i].slug) +
+			 sizeof("postmortems//") + 2;
 	r->cards = xcalloc(c->npms ? c->npms : 1, sizeof(*r->cards));
 	char *p = r->card_text = xmalloc(total ? total : 1);
 	for (size_t i = 0; i < c->npms; i++) {
@@ -34,15 +35,31 @@ static void make_cards(struct render *r)
 
 /* ---- running the jobs ---------------------------------------------------- */
 
-static char *pm_url(const struct render *r, size_t i) { return xstrdup(r->cards[i].url); }
+static char *pm_url(const struct render *r, size_t i)
+{
+	return xstrdup(r->cards[i].url);
+}
 
-static const char *pm_title(const struct render *r, size_t i) { return r->c->pms[i].title; }
+static const char *pm_title(const struct render *r, size_t i)
+{
+	return r->c->pms[i].title;
+}
 
-static char *page_url(const struct render *r, size_t i) { return xstrfmt("%s/", r->c->pages[i].slug); }
+static char *page_url(const struct render *r, size_t i)
+{
+	return xstrfmt("%s/", r->c->pages[i].slug);
+}
 
-static const char *page_title(const struct render *r, size_t i) { return r->c->pages[i].title; }
+static const char *page_title(const struct render *r, size_t i)
+{
+	return r->c->pages[i].title;
+}
 
-static const char *site_title(const struct render *r, size_t i) { (void)i; return r->c->site.title; }
+static const char *site_title(const struct render *r, size_t i)
+{
+	(void)i;
+	return r->c->site.title;
+}
 
 static const char *start_title(const struct render *r, size_t i)
 {
@@ -50,27 +67,60 @@ static const char *start_title(const struct render *r, size_t i)
 	return start_page(r->c) ? start_page(r->c)->title : "Start here";
 }
 
-static char *node_url_of(const struct render *r, enum term_kind k, size_t i) { return node_url(k, &r->g->nodes[k][i]); }
+static char *node_url_of(const struct render *r, enum term_kind k, size_t i)
+{
+	return node_url(k, &r->g->nodes[k][i]);
+}
 
-static char *service_url(const struct render *r, size_t i) { return node_url_of(r, TERM_SERVICE, i); }
+static char *service_url(const struct render *r, size_t i)
+{
+	return node_url_of(r, TERM_SERVICE, i);
+}
 
-static char *factor_url(const struct render *r, size_t i) { return node_url_of(r, TERM_FACTOR, i); }
+static char *factor_url(const struct render *r, size_t i)
+{
+	return node_url_of(r, TERM_FACTOR, i);
+}
 
-static char *tag_url(const struct render *r, size_t i) { return node_url_of(r, TERM_TAG, i); }
+static char *tag_url(const struct render *r, size_t i)
+{
+	return node_url_of(r, TERM_TAG, i);
+}
 
-static char *owner_url(const struct render *r, size_t i) { return node_url_of(r, TERM_OWNER, i); }
+static char *owner_url(const struct render *r, size_t i)
+{
+	return node_url_of(r, TERM_OWNER, i);
+}
 
-static const char *service_title(const struct render *r, size_t i) { return r->g->nodes[TERM_SERVICE][i].name; }
+static const char *service_title(const struct render *r, size_t i)
+{
+	return r->g->nodes[TERM_SERVICE][i].name;
+}
 
-static const char *factor_title(const struct render *r, size_t i) { return r->g->nodes[TERM_FACTOR][i].name; }
+static const char *factor_title(const struct render *r, size_t i)
+{
+	return r->g->nodes[TERM_FACTOR][i].name;
+}
 
-static const char *tag_title(const struct render *r, size_t i) { return r->g->nodes[TERM_TAG][i].name; }
+static const char *tag_title(const struct render *r, size_t i)
+{
+	return r->g->nodes[TERM_TAG][i].name;
+}
 
-static const char *owner_title(const struct render *r, size_t i) { return r->g->nodes[TERM_OWNER][i].name; }
+static const char *owner_title(const struct render *r, size_t i)
+{
+	return r->g->nodes[TERM_OWNER][i].name;
+}
 
-static char *taxonomy_url(const struct render *r, size_t t) { return tax_url(&r->g->tax[t], NULL); }
+static char *taxonomy_url(const struct render *r, size_t t)
+{
+	return tax_url(&r->g->tax[t], NULL);
+}
 
-static const char *taxonomy_title(const struct render *r, size_t t) { return r->g->tax[t].t->title; }
+static const char *taxonomy_title(const struct render *r, size_t t)
+{
+	return r->g->tax[t].t->title;
+}
 
 static char *term_url(const struct render *r, size_t index)
 {
@@ -83,11 +133,18 @@ static const char *term_title(const struct render *r, size_t index)
 	return r->g->tax[TAX_OF(index)].terms[TERM_OF(index)].name;
 }
 
-static char *team_url_of(const struct render *r, size_t i) { return team_url(&r->c->site.links.teams[i]); }
+static char *team_url_of(const struct render *r, size_t i)
+{
+	return team_url(&r->c->site.links.teams[i]);
+}
 
-static const char *team_title(const struct render *r, size_t i) { return r->c->site.links.teams[i].name; }
+static const char *team_title(const struct render *r, size_t i)
+{
+	return r->c->site.links.teams[i].name;
+}
 
-static void pm_page_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+static void pm_page_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
+			const char *root)
 {
 	(void)w;
 	push_pm_full(L, r, i, root);
@@ -96,7 +153,8 @@ static void pm_page_ctx(lua_State *L, struct render *r, struct worker *w, size_t
 	r->bodies->pms[i].html = NULL;
 }
 
-static void extra_page_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+static void extra_page_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
+			   const char *root)
 {
 	(void)w;
 	const struct page *pg = &r->c->pages[i];
@@ -108,39 +166,119 @@ static void extra_page_ctx(lua_State *L, struct render *r, struct worker *w, siz
 
 #define UNUSED_INDEX (void)i, (void)root
 
-static void home_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_home(L, r, w); }
+static void home_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	UNUSED_INDEX;
+	ctx_home(L, r, w);
+}
 
-static void timeline_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_timeline(L, r, w); }
+static void timeline_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
+			 const char *root)
+{
+	UNUSED_INDEX;
+	ctx_timeline(L, r, w);
+}
 
-static void services_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_node_list(L, r, TERM_SERVICE, "services"); }
+static void services_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
+			 const char *root)
+{
+	UNUSED_INDEX;
+	(void)w;
+	ctx_node_list(L, r, TERM_SERVICE, "services");
+}
 
-static void tags_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_node_list(L, r, TERM_TAG, "tags"); }
+static void tags_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	UNUSED_INDEX;
+	(void)w;
+	ctx_node_list(L, r, TERM_TAG, "tags");
+}
 
-static void owners_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_node_list(L, r, TERM_OWNER, "owners"); }
+static void owners_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	UNUSED_INDEX;
+	(void)w;
+	ctx_node_list(L, r, TERM_OWNER, "owners");
+}
 
-static void factors_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_factors(L, r); }
+static void factors_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
+			const char *root)
+{
+	UNUSED_INDEX;
+	(void)w;
+	ctx_factors(L, r);
+}
 
-static void service_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_node(L, r, w, TERM_SERVICE, i, "service"); }
+static void service_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
+			const char *root)
+{
+	(void)root;
+	ctx_node(L, r, w, TERM_SERVICE, i, "service");
+}
 
-static void factor_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_node(L, r, w, TERM_FACTOR, i, "factor"); }
+static void factor_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	(void)root;
+	ctx_node(L, r, w, TERM_FACTOR, i, "factor");
+}
 
-static void tag_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_node(L, r, w, TERM_TAG, i, "tag"); }
+static void tag_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	(void)root;
+	ctx_node(L, r, w, TERM_TAG, i, "tag");
+}
 
-static void owner_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_node(L, r, w, TERM_OWNER, i, "owner"); }
+static void owner_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	(void)root;
+	ctx_node(L, r, w, TERM_OWNER, i, "owner");
+}
 
-static void actions_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_actions(L, r, w); }
+static void actions_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
+			const char *root)
+{
+	UNUSED_INDEX;
+	ctx_actions(L, r, w);
+}
 
-static void metrics_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; (void)w; ctx_metrics(L, r); }
+static void metrics_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
+			const char *root)
+{
+	UNUSED_INDEX;
+	(void)w;
+	ctx_metrics(L, r);
+}
 
-static void start_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)i; ctx_start(L, r, w, root); }
+static void start_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	(void)i;
+	ctx_start(L, r, w, root);
+}
 
-static void taxonomy_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)w, (void)root; ctx_taxonomy(L, r, i); }
+static void taxonomy_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
+			 const char *root)
+{
+	(void)w, (void)root;
+	ctx_taxonomy(L, r, i);
+}
 
-static void term_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { (void)root; ctx_tax_term(L, r, w, i); }
+static void term_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	(void)root;
+	ctx_tax_term(L, r, w, i);
+}
 
-static void review_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_review(L, r, w); }
+static void review_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	UNUSED_INDEX;
+	ctx_review(L, r, w);
+}
 
-static void teams_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root) { UNUSED_INDEX; ctx_teams(L, r, w); }
+static void teams_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
+{
+	UNUSED_INDEX;
+	ctx_teams(L, r, w);
+}
 
 static void team_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
 {
@@ -154,11 +292,16 @@ static void team_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
 static const struct page_kind_def page_kinds[] = {
 	[PG_HOME] = {"home", "home.html", "", NULL, NULL, site_title, home_ctx},
 	[PG_PM] = {"postmortem", "postmortem.html", NULL, NULL, pm_url, pm_title, pm_page_ctx},
-	[PG_TIMELINE] = {"timeline", "timeline.html", "timeline/", "Timeline", NULL, NULL, timeline_ctx},
-	[PG_POSTMORTEMS] = {"postmortems", "timeline.html", "postmortems/", "Postmortems", NULL, NULL, timeline_ctx},
-	[PG_SERVICES] = {"services", "services.html", "services/", "Services", NULL, NULL, services_ctx},
-	[PG_SERVICE] = {"service", "service.html", NULL, NULL, service_url, service_title, service_ctx},
-	[PG_FACTORS] = {"factors", "factors.html", "factors/", "Contributing factors", NULL, NULL, factors_ctx},
+	[PG_TIMELINE] = {"timeline", "timeline.html", "timeline/", "Timeline", NULL, NULL,
+			 timeline_ctx},
+	[PG_POSTMORTEMS] = {"postmortems", "timeline.html", "postmortems/", "Postmortems", NULL,
+			    NULL, timeline_ctx},
+	[PG_SERVICES] = {"services", "services.html", "services/", "Services", NULL, NULL,
+			 services_ctx},
+	[PG_SERVICE] = {"service", "service.html", NULL, NULL, service_url, service_title,
+			service_ctx},
+	[PG_FACTORS] = {"factors", "factors.html", "factors/", "Contributing factors", NULL, NULL,
+			factors_ctx},
 	[PG_FACTOR] = {"factor", "factor.html", NULL, NULL, factor_url, factor_title, factor_ctx},
 	[PG_TAGS] = {"tags", "tags.html", "tags/", "Tags", NULL, NULL, tags_ctx},
 	[PG_TAG] = {"tag", "tag.html", NULL, NULL, tag_url, tag_title, tag_ctx},
@@ -167,12 +310,17 @@ static const struct page_kind_def page_kinds[] = {
 	[PG_TEAMS] = {"teams", "teams.html", "teams/", "Teams", NULL, NULL, teams_ctx},
 	[PG_TEAM] = {"team", "team.html", NULL, NULL, team_url_of, team_title, team_ctx},
 	[PG_PAGE] = {"page", "page.html", NULL, NULL, page_url, page_title, extra_page_ctx},
-	[PG_ACTIONS] = {"actions", "actions.html", "actions/", "Action items", NULL, NULL, actions_ctx},
-	[PG_REVIEW] = {"review", "review.html", "actions/review/", "Review agenda", NULL, NULL, review_ctx},
-	[PG_METRICS] = {"metrics", "metrics.html", "metrics/", "Incident metrics", NULL, NULL, metrics_ctx},
+	[PG_ACTIONS] = {"actions", "actions.html", "actions/", "Action items", NULL, NULL,
+			actions_ctx},
+	[PG_REVIEW] = {"review", "review.html", "actions/review/", "Review agenda", NULL, NULL,
+		       review_ctx},
+	[PG_METRICS] = {"metrics", "metrics.html", "metrics/", "Incident metrics", NULL, NULL,
+			metrics_ctx},
 	[PG_START] = {"start", "start.html", "start/", NULL, NULL, start_title, start_ctx},
-	[PG_SEARCH] = {"search", "search.html", "search/", "Search", NULL, NULL, NULL}, /* search.js fills it */
-	[PG_TAXONOMY] = {"taxonomy", "taxonomy.html", NULL, NULL, taxonomy_url, taxonomy_title, taxonomy_ctx},
+	[PG_SEARCH] = {"search", "search.html", "search/", "Search", NULL, NULL,
+		       NULL}, /* search.js fills it */
+	[PG_TAXONOMY] = {"taxonomy", "taxonomy.html", NULL, NULL, taxonomy_url, taxonomy_title,
+			 taxonomy_ctx},
 	[PG_TAX_TERM] = {"term", "term.html", NULL, NULL, term_url, term_title, term_ctx},
 };
 
@@ -200,7 +348,8 @@ static char *root_of(const char *url)
 	return buf_detach(&b, NULL);
 }
 
-static void push_page(lua_State *L, const struct render *r, const struct page_job *j, const char *url)
+static void push_page(lua_State *L, const struct render *r, const struct page_job *j,
+		      const char *url)
 {
 	lua_createtable(L, 0, 6);
 	set_str(L, "kind", page_kinds[j->kind].name);
@@ -216,7 +365,9 @@ static void push_page(lua_State *L, const struct render *r, const struct page_jo
 	else
 		set_str(L, "description", r->c->site.description);
 	/* "Edit this page": internal builds only (the source path names the internal id). */
-	const char *rel = j->kind == PG_PM ? r->c->pms[j->index].rel : j->kind == PG_PAGE ? r->c->pages[j->index].rel : NULL;
+	const char *rel = j->kind == PG_PM     ? r->c->pms[j->index].rel
+			  : j->kind == PG_PAGE ? r->c->pages[j->index].rel
+					       : NULL;
 	struct buf edit = BUF_INIT;
 	if (r->c->allow.sources && site_edit_url(&r->c->site.links, rel, &edit))
 		set_str(L, "edit_url", buf_cstr(&edit));
@@ -242,7 +393,8 @@ static void render_one(void *ctx, size_t i, int worker)
 	struct worker *w = &r->w[worker];
 	const struct page_job *j = &r->jobs[i];
 	lua_State *L = tmpl_lua(w->t);
-	deadline_file(j->kind == PG_PM ? r->bodies->pms[j->index].path : page_kinds[j->kind].template);
+	deadline_file(j->kind == PG_PM ? r->bodies->pms[j->index].path
+				       : page_kinds[j->kind].template);
 	char *url = job_url(r, j);
 	char *root = root_of(url);
 	int top = lua_gettop(L);
@@ -255,7 +407,8 @@ static void render_one(void *ctx, size_t i, int worker)
 		goto out;
 	}
 	/* ctx: wrap the page's content in base.html */
-	if (tmpl_render_page(w->t, "base.html", buf_cstr(&w->content), w->content.len, &w->page) < 0) {
+	if (tmpl_render_page(w->t, "base.html", buf_cstr(&w->content), w->content.len, &w->page) <
+	    0) {
 		r->failed[i] = true;
 		goto out;
 	}
@@ -268,7 +421,8 @@ out:
 	lua_settop(L, top);
 	free(url);
 	free(root);
-	if (j->kind == PG_PM) { /* its page was the last reader of its front matter's text (pm.fields) */
+	/* its page was the last reader of its front matter's text (pm.fields) */
+	if (j->kind == PG_PM) {
 		free(r->bodies->pms[j->index].yaml);
 		r->bodies->pms[j->index].yaml = NULL;
 	}
@@ -325,7 +479,8 @@ static void plan_jobs(struct render *r)
 	if (has_teams(r))
 		add_job(r, &alloc, PG_TEAMS, 0);
 	for (size_t i = 0; i < r->c->npages; i++)
-		if (strcmp(r->c->pages[i].slug, "start")) /* pages/start.md is the intro of /start/ */
+		if (strcmp(r->c->pages[i].slug,
+			   "start")) /* pages/start.md is the intro of /start/ */
 			add_job(r, &alloc, PG_PAGE, i);
 }
 
@@ -355,10 +510,12 @@ static void print_template_timings(struct worker *w, int jobs)
 	}
 	sort_array(sum, n, sizeof(*sum), cmp_stat_self);
 	for (size_t i = 0; i < n && i < 8 && sum[i].calls; i++) {
-		fprintf(stderr, "timings:   template %s: %zu %s", sum[i].name, sum[i].calls, plural(sum[i].calls, "call", "calls"));
+		fprintf(stderr, "timings:   template %s: %zu %s", sum[i].name, sum[i].calls,
+			plural(sum[i].calls, "call", "calls"));
 		if (sum[i].cached)
 			fprintf(stderr, " (and %zu from include_cached)", sum[i].cached);
-		fprintf(stderr, ", %.3f s (%.3f s with its partials)\n", sum[i].self_seconds, sum[i].seconds);
+		fprintf(stderr, ", %.3f s (%.3f s with its partials)\n", sum[i].self_seconds,
+			sum[i].seconds);
 	}
 	free(sum);
 }
@@ -373,8 +530,8 @@ static void worker_release(void *ctx, size_t i, int worker)
 	buf_release(&w->page);
 }
 
-int render_site(struct corpus *c, const struct graph *g, const struct figures *f, struct render_opts *o,
-		struct output *out)
+int render_site(struct corpus *c, const struct graph *g, const struct figures *f,
+		struct render_opts *o, struct output *out)
 {
 	struct render r = {.c = c, .bodies = c, .g = g, .f = f, .o = o, .out = out};
 	int jobs = o->jobs < 1 ? 1 : o->jobs;
@@ -406,7 +563,8 @@ int render_site(struct corpus *c, const struct graph *g, const struct figures *f
 	if (o->timings)
 		print_template_timings(r.w, jobs);
 out:
-	parallel_for((size_t)jobs, jobs, worker_release, r.w); /* closing a Lua state takes a while */
+	/* closing a Lua state takes a while */
+	parallel_for((size_t)jobs, jobs, worker_release, r.w);
 	tmpl_cache_free(cache);
 	free(r.w);
 	free(r.jobs);
@@ -452,8 +610,10 @@ int render_assets(struct render_opts *o, struct output *out)
 			if (dot && slash && dot < slash)
 				dot = NULL;
 			size_t stem = dot ? (size_t)(dot - e[i].rel) : strlen(e[i].rel);
-			char *path = xstrfmt("assets/%.*s.%08llx%s", (int)stem, e[i].rel,
-					     (unsigned long long)(hash_fnv1a(data, len) & 0xffffffffULL), dot ? dot : "");
+			char *path =
+				xstrfmt("assets/%.*s.%08llx%s", (int)stem, e[i].rel,
+					(unsigned long long)(hash_fnv1a(data, len) & 0xffffffffULL),
+					dot ? dot : "");
 			if (output_write(out, path, data, len) < 0)
 				ret = -1;
 			add_asset(o, e[i].rel, path);

@@ -11,10 +11,10 @@
 #ifndef AFTERMATH_RENDER_H
 #define AFTERMATH_RENDER_H
 
-#include "load/corpus.h"
 #include "analyze/figures.h"
 #include "analyze/graph.h"
 #include "base/output.h"
+#include "load/corpus.h"
 #include "model/renderopts.h"
 
 /*
@@ -28,8 +28,8 @@ int render_assets(struct render_opts *opts, struct output *out);
  * postmortem's body HTML (freed, set to NULL) once its page has it: nothing
  * after rendering reads it, and a big site needs the memory.
  */
-int render_site(struct corpus *c, const struct graph *g, const struct figures *f, struct render_opts *opts,
-		struct output *out);
+int render_site(struct corpus *c, const struct graph *g, const struct figures *f,
+		struct render_opts *opts, struct output *out);
 
 void render_opts_release(struct render_opts *opts);
 

@@ -11,18 +11,18 @@
 
 #include "render/render.h"
 
-#include "render/charts.h"
-#include "base/deadline.h"
-#include "base/fsutil.h"
 #include "analyze/figures.h"
 #include "analyze/followup.h"
-#include "lua/luaglue.h"
-#include "load/markdown.h"
-#include "base/parallel.h"
 #include "analyze/stats.h"
 #include "analyze/taxonomy.h"
-#include "render/template.h"
+#include "base/deadline.h"
+#include "base/fsutil.h"
+#include "base/parallel.h"
+#include "load/markdown.h"
+#include "lua/luaglue.h"
 #include "model/slug.h"
+#include "render/charts.h"
+#include "render/template.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -30,11 +30,29 @@
 #include <string.h>
 
 enum page_kind {
-	PG_HOME, PG_PM, PG_TIMELINE, PG_SERVICES, PG_SERVICE, PG_FACTORS, PG_FACTOR, PG_TAG,
-	PG_OWNER, PG_PAGE, PG_ACTIONS, PG_METRICS, PG_START, PG_SEARCH,
-	PG_TAXONOMY, PG_TAX_TERM, /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
-	PG_REVIEW,                /* /actions/review/: internal builds */
-	PG_POSTMORTEMS, PG_TAGS, PG_OWNERS, PG_TEAMS, PG_TEAM /* the indexes of postmortems/, tags/, owners/; teams: */
+	PG_HOME,
+	PG_PM,
+	PG_TIMELINE,
+	PG_SERVICES,
+	PG_SERVICE,
+	PG_FACTORS,
+	PG_FACTOR,
+	PG_TAG,
+	PG_OWNER,
+	PG_PAGE,
+	PG_ACTIONS,
+	PG_METRICS,
+	PG_START,
+	PG_SEARCH,
+	PG_TAXONOMY,
+	PG_TAX_TERM, /* site.yaml taxonomies: index = taxonomy, or taxonomy << 32 | term */
+	PG_REVIEW,   /* /actions/review/: internal builds */
+	/* the indexes of postmortems/, tags/, owners/; teams: */
+	PG_POSTMORTEMS,
+	PG_TAGS,
+	PG_OWNERS,
+	PG_TEAMS,
+	PG_TEAM
 };
 
 /*
@@ -56,15 +74,16 @@ struct page_job {
 
 struct worker {
 	struct tmpl *t;
-	int site_ref;      /* registry: the `site` table */
+	int site_ref;	   /* registry: the `site` table */
 	int summaries_ref; /* registry: array of postmortem summaries */
-	int items_ref;     /* registry: array of listed action items, by item_base + k */
+	int items_ref;	   /* registry: array of listed action items, by item_base + k */
 	struct buf content, page;
 };
 
 struct render {
 	const struct corpus *c;
-	struct corpus *bodies; /* the same, for freeing a body and front matter once its page is done */
+	/* the same, for freeing a body and front matter once its page is done */
+	struct corpus *bodies;
 	const struct graph *g;
 	const struct render_opts *o;
 	struct output *out;
@@ -74,8 +93,8 @@ struct render {
 	size_t nlisting; /* jobs[0..nlisting): the pages that list many postmortems (plan_jobs) */
 	bool *failed;
 	const struct figures *f; /* every count and duration shown (analyze/figures.h) */
-	struct card *cards; /* by postmortem */
-	size_t *item_base;  /* by postmortem: the number of action items before its first */
+	struct card *cards;	 /* by postmortem */
+	size_t *item_base;	 /* by postmortem: the number of action items before its first */
 	char *card_text;
 	unsigned char *fu_state; /* by item_base + k: FU_NONE, FU_SOON, FU_OVERDUE, FU_ESCALATED */
 };
@@ -95,8 +114,12 @@ struct card {
 	char date[11];
 };
 
-enum { FU_NONE, FU_SOON, FU_OVERDUE, FU_ESCALATED }; /* an item's follow-up state (render.fu_state) */
-
+enum {
+	FU_NONE,
+	FU_SOON,
+	FU_OVERDUE,
+	FU_ESCALATED
+}; /* an item's follow-up state (render.fu_state) */
 
 /*
  * Fields made when a template first reads them, because the default theme
@@ -109,7 +132,7 @@ enum lazy_field { LAZY_PM_FIELDS, LAZY_NODE_OVERDUE };
 
 #define TAX_OF(index) ((index) >> 32)
 
-#define TERM_OF(index) ((index) & 0xffffffffu)
+#define TERM_OF(index) ((index)&0xffffffffu)
 
 /*
  * The page kinds, one row each: what a page of the kind is called in
@@ -126,7 +149,8 @@ struct page_kind_def {
 	char *(*item_url)(const struct render *r, size_t index);
 	const char *(*item_title)(const struct render *r, size_t index);
 	/* The page's own fields of the context table on top of L (NULL: none). */
-	void (*context)(lua_State *L, struct render *r, struct worker *w, size_t index, const char *root);
+	void (*context)(lua_State *L, struct render *r, struct worker *w, size_t index,
+			const char *root);
 };
 
 void set_when(lua_State *L, const char *k, const struct when *w, bool iso);
@@ -151,21 +175,21 @@ void push_listed_item(lua_State *L, const struct render *r, struct worker *w, si
 void push_html(lua_State *L, const struct render *r, const char *html, const char *root);
 void push_toc(lua_State *L, const struct toc_entry *toc, size_t n);
 /* Give the table on top the metatable that makes field `what` on demand. */
-void set_lazy(lua_State *L, const struct render *r, struct worker *w, enum lazy_field what, enum term_kind k,
-		     size_t i);
+void set_lazy(lua_State *L, const struct render *r, struct worker *w, enum lazy_field what,
+	      enum term_kind k, size_t i);
 void push_pm_full(lua_State *L, const struct render *r, size_t i, const char *root);
 void worker_prepare(struct render *r, struct worker *w);
 void ctx_home(lua_State *L, struct render *r, struct worker *w);
 /* Overdue action items of the given postmortems, latest first (at most limit; 0: all). */
-void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			 size_t limit, size_t owner);
+void push_overdue(lua_State *L, const struct render *r, struct worker *w, const size_t *pms,
+		  size_t n, size_t limit, size_t owner);
 /*
  * The open and in-progress action items of the given postmortems (owned by
  * `owner` unless NULL), each with its `pm`: what is still to do.  Done and
  * won't-do items are counted, not listed, so a busy service's page stays small.
  */
-void push_items_of(lua_State *L, const struct render *r, struct worker *w, const size_t *pms, size_t n,
-			  size_t owner);
+void push_items_of(lua_State *L, const struct render *r, struct worker *w, const size_t *pms,
+		   size_t n, size_t owner);
 void ctx_timeline(lua_State *L, struct render *r, struct worker *w);
 /*
  * Team t: {name, slug, url, count, actions, members = [{name, url, count,
@@ -176,7 +200,8 @@ void push_team(lua_State *L, struct render *r, struct worker *w, size_t ti, bool
 /* Node indices of kind k ordered by how many postmortems they have (then slug). */
 size_t *nodes_by_count(const struct render *r, enum term_kind k);
 void ctx_factors(lua_State *L, struct render *r);
-void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term_kind k, size_t i, const char *field);
+void ctx_node(lua_State *L, struct render *r, struct worker *w, enum term_kind k, size_t i,
+	      const char *field);
 void ctx_taxonomy(lua_State *L, const struct render *r, size_t t);
 void ctx_tax_term(lua_State *L, struct render *r, struct worker *w, size_t index);
 /* pm.taxonomies: [{name, title, singular, url, terms = [{name, url, count}]}], the taxonomies it has terms in. */
@@ -184,7 +209,8 @@ void push_pm_taxonomies(lua_State *L, const struct render *r, const struct postm
 /* An item's due_soon/days_left, escalated and (internal builds: people) escalated_to. */
 void set_followup_fields(lua_State *L, const struct render *r, size_t pm, size_t k);
 /* The items in state `want` (FU_SOON or FU_ESCALATED), of postmortems with `service` (SIZE_MAX: any), in followup order. */
-void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want, size_t service);
+void push_followup_items(lua_State *L, const struct render *r, struct worker *w, int want,
+			 size_t service);
 /* Write-ups still draft or in review, late by more than min_late days (negative: due within -min_late days too). */
 void push_writeups(lua_State *L, const struct render *r, struct worker *w, int64_t min_late);
 /* /actions/review/: the review meeting's agenda (followup_review in followup.h). */
@@ -200,7 +226,8 @@ void followup_prepare(struct render *r);
 /* pages/start.md, the introduction of /start/, or NULL. */
 const struct page *start_page(const struct corpus *c);
 const char *asset_path(const struct render_opts *o, const char *name);
-void push_summaries(lua_State *L, const struct render *r, struct worker *w, const size_t *v, size_t n);
+void push_summaries(lua_State *L, const struct render *r, struct worker *w, const size_t *v,
+		    size_t n);
 
 static inline char *node_url(enum term_kind k, const struct node *nd)
 {

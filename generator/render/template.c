@@ -36,9 +36,10 @@ struct tfile {
 	char *name;
 	char *path;
 	int ref; /* the compiled function, in the registry */
-	bool page_raw; /* names `content` only in {{{ content }}} (and never _ENV or __raw): see page_key */
+	/* names `content` only in {{{ content }}} (and never _ENV or __raw): see page_key */
+	bool page_raw;
 	size_t calls;
-	size_t cached;        /* include_cached() calls answered from the cache */
+	size_t cached;	      /* include_cached() calls answered from the cache */
 	uint64_t ns, self_ns; /* time in its renders, with and without its includes */
 };
 
@@ -46,23 +47,25 @@ struct tmpl {
 	lua_State *L;
 	struct tfile *files; /* sorted by name */
 	size_t nfiles;
-	struct buf *cur;     /* where __out, __esc, __raw, __inc and __incc append */
-	int depth;           /* include() nesting of the render in progress */
-	struct buf bufs[MAX_DEPTH + 1]; /* include() output, by depth (reused) */
+	struct buf *cur;		  /* where __out, __esc, __raw, __inc and __incc append */
+	int depth;			  /* include() nesting of the render in progress */
+	struct buf bufs[MAX_DEPTH + 1];	  /* include() output, by depth (reused) */
 	uint64_t child_ns[MAX_DEPTH + 2]; /* time in includes made at each depth, for self time */
-	struct buf scratch;  /* esc()'s result */
-	int env_mt;          /* metatable of a render's environment over a context with a metatable */
-	int env_fast_mt;     /* the same over a plain context (copied into the environment) */
-	int helpers;         /* helpers.lua's globals */
-	int ctxs;            /* ctxs[depth + 1]: the context at each depth */
-	int writers[5];      /* __out, __esc, __raw, __inc, __incc */
+	struct buf scratch;		  /* esc()'s result */
+	/* metatable of a render's environment over a context with a metatable */
+	int env_mt;
+	int env_fast_mt;	  /* the same over a plain context (copied into the environment) */
+	int helpers;		  /* helpers.lua's globals */
+	int ctxs;		  /* ctxs[depth + 1]: the context at each depth */
+	int writers[5];		  /* __out, __esc, __raw, __inc, __incc */
 	struct tmpl_cache *cache; /* include_cached()'s texts (maybe shared) */
 	bool own_cache;
-	struct buf key;      /* include_cached()'s full key */
-	const char *page;    /* tmpl_render_page()'s text (ctx.content), while it renders */
+	struct buf key;	  /* include_cached()'s full key */
+	const char *page; /* tmpl_render_page()'s text (ctx.content), while it renders */
 	size_t page_len;
-	size_t out_limit;    /* the most text one render may write (sandbox_output_limit() when made) */
-	size_t out_held;     /* text in the include buffers below the one being written */
+	/* the most text one render may write (sandbox_output_limit() when made) */
+	size_t out_limit;
+	size_t out_held; /* text in the include buffers below the one being written */
 };
 
 /* An include buffer that grew past this is freed after the render, not kept for the next. */
@@ -75,7 +78,6 @@ void tmpl_share_cache(struct tmpl *t, struct tmpl_cache *c)
 	t->cache = c;
 	t->own_cache = false;
 }
-
 
 /* ---- translating a template into Lua --------------------------------------- */
 
@@ -100,7 +102,7 @@ struct xlate {
 	const char *src;
 	struct buf *code;
 	int ahead;
-	int run;         /* pieces in the open run (0: none open) */
+	int run;	 /* pieces in the open run (0: none open) */
 	bool want_value; /* the run's next place is a value's */
 };
 
@@ -138,9 +140,9 @@ enum tag_kind { TAG_STMT, TAG_ESC, TAG_RAW };
 struct tag {
 	enum tag_kind kind;
 	const char *code, *code_end; /* the Lua inside the tag */
-	const char *next;            /* after the closing tag */
+	const char *next;	     /* after the closing tag */
 	bool trim_before, trim_after;
-	bool in_comment;             /* the code ends inside a -- comment */
+	bool in_comment; /* the code ends inside a -- comment */
 };
 
 /* The template has k newlines the code does not need. */
@@ -184,7 +186,8 @@ static void emit_text(struct xlate *x, const char *s, const char *end)
 			buf_adds(c, "\\n"); /* pays back a line the code is ahead */
 			x->ahead--;
 		} else if (*s == '\n') {
-			buf_adds(c, "\\\n"); /* backslash-newline: a newline in the string and in the code */
+			/* backslash-newline: a newline in the string and in the code */
+			buf_adds(c, "\\\n");
 		} else {
 			buf_addch(c, '\\');
 			buf_addch(c, *s == '\r' ? 'r' : *s);
@@ -328,7 +331,8 @@ static int unclosed(const struct xlate *x, const char *open, const char *opener,
 
 static int parse_tag(const struct xlate *x, const char *open, struct tag *tg)
 {
-	static const char *const openers[] = {"{%", "{{", "{{{"}, *const closers[] = {"%}", "}}", "}}}"};
+	static const char *const openers[] = {"{%", "{{", "{{{"}, *const closers[] = {"%}", "}}",
+										      "}}}"};
 	const char *comment;
 	memset(tg, 0, sizeof(*tg));
 	tg->kind = open[1] == '%' ? TAG_STMT : open[2] == '{' ? TAG_RAW : TAG_ESC;
@@ -354,7 +358,8 @@ static int parse_tag(const struct xlate *x, const char *open, struct tag *tg)
 
 static bool ident_char(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
 }
 
 /*
@@ -408,7 +413,9 @@ static bool whole_call(const char *code, const char *end, const char *fn, const 
  */
 static bool emit_include(struct xlate *x, const struct tag *tg)
 {
-	static const char *const fns[] = {"include", "include_cached"}, *const writers[] = {"__inc(", "__incc("};
+	static const char *const fns[] = {"include", "include_cached"}, *const writers[] = {
+										"__inc(",
+										"__incc("};
 	const char *paren;
 	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
 		if (!whole_call(tg->code, tg->code_end, fns[i], &paren))
@@ -466,7 +473,8 @@ static bool mentions(const char *code, const char *end, const char *word)
 {
 	size_t n = strlen(word);
 	for (const char *p = code; p + n <= end; p++)
-		if (!memcmp(p, word, n) && (p == code || !ident_char(p[-1])) && (p + n == end || !ident_char(p[n])))
+		if (!memcmp(p, word, n) && (p == code || !ident_char(p[-1])) &&
+		    (p + n == end || !ident_char(p[n])))
 			return true;
 	return false;
 }
@@ -511,7 +519,8 @@ static int translate(const char *path, const char *src, struct buf *code, bool *
 			return 0;
 		}
 		if (!writes_content(&tg) && (mentions(tg.code, tg.code_end, "content") ||
-					     mentions(tg.code, tg.code_end, "_ENV") || mentions(tg.code, tg.code_end, "__raw")))
+					     mentions(tg.code, tg.code_end, "_ENV") ||
+					     mentions(tg.code, tg.code_end, "__raw")))
 			*page_raw = false;
 		emit_tag(&x, &tg);
 		p = tg.next;
@@ -563,7 +572,8 @@ static struct buf *sink(lua_State *L)
 
 static void output_over(lua_State *L, const struct tmpl *t)
 {
-	luaL_error(L, "page output over the limit of %d MB (see --page-output)", (int)(t->out_limit >> 20));
+	luaL_error(L, "page output over the limit of %d MB (see --page-output)",
+		   (int)(t->out_limit >> 20));
 }
 
 /*
@@ -572,7 +582,8 @@ static void output_over(lua_State *L, const struct tmpl *t)
  * grows past t->out_limit: the append that would is an error at the
  * template's line, and b is left as it was.
  */
-static void out_add(lua_State *L, const struct tmpl *t, struct buf *b, const char *s, size_t len, bool html)
+static void out_add(lua_State *L, const struct tmpl *t, struct buf *b, const char *s, size_t len,
+		    bool html)
 {
 	size_t room = t->out_limit - (t->out_held < t->out_limit ? t->out_held : t->out_limit);
 	if (len > room || b->len > room - len)
@@ -614,17 +625,13 @@ static const char *insert_text(lua_State *L, int idx, size_t *len, char *num)
 {
 	switch (lua_type(L, idx)) {
 	case LUA_TNONE:
-	case LUA_TNIL:
-		*len = 0;
-		return "";
-	case LUA_TSTRING:
-		return lua_tolstring(L, idx, len);
+	case LUA_TNIL: *len = 0; return "";
+	case LUA_TSTRING: return lua_tolstring(L, idx, len);
 	case LUA_TNUMBER:
 		if (lua_isinteger(L, idx)) /* the common case, without snprintf */
 			return int_text(lua_tointeger(L, idx), num, len);
 		return luaL_tolstring(L, idx, len);
-	case LUA_TBOOLEAN:
-		return luaL_tolstring(L, idx, len);
+	case LUA_TBOOLEAN: return luaL_tolstring(L, idx, len);
 	default:
 		if (luaL_getmetafield(L, idx, "__tostring") == LUA_TNIL)
 			luaL_error(L, "cannot insert a %s (expected text)", luaL_typename(L, idx));
@@ -814,12 +821,15 @@ static void render_include(lua_State *L, struct tmpl *t, struct buf *b, int at)
 		lua_replace(L, ctx);
 	}
 	if (!lua_istable(L, ctx))
-		luaL_error(L, "the context of include(\"%s\") must be a table, not %s", name, luaL_typename(L, ctx));
+		luaL_error(L, "the context of include(\"%s\") must be a table, not %s", name,
+			   luaL_typename(L, ctx));
 	if (t->depth >= MAX_DEPTH)
-		luaL_error(L, "includes nested more than %d deep (does \"%s\" include itself?)", MAX_DEPTH, name);
+		luaL_error(L, "includes nested more than %d deep (does \"%s\" include itself?)",
+			   MAX_DEPTH, name);
 	push_call(L, t, f, ctx); /* name ctx ctxs fn E writers... */
 	struct buf *saved = t->cur;
-	size_t old = b->len, held = saved && saved != b ? saved->len : 0; /* the caller's text, while b grows */
+	/* the caller's text, while b grows */
+	size_t old = b->len, held = saved && saved != b ? saved->len : 0;
 	lua_pushvalue(L, ctx);
 	lua_rawseti(L, ctxs, t->depth + 2); /* preallocated: cannot fail */
 	t->depth++;
@@ -868,12 +878,17 @@ static void cache_key(lua_State *L, struct tmpl *t, const char *name)
 {
 	int kt = lua_type(L, 2);
 	if (kt != LUA_TSTRING && kt != LUA_TNUMBER)
-		luaL_error(L, "the key of include_cached(\"%s\", key, ctx) must be a string or a number, not %s", name,
-			   luaL_typename(L, 2));
+		luaL_error(
+			L,
+			"the key of include_cached(\"%s\", key, ctx) must be a string or a number, not %s",
+			name, luaL_typename(L, 2));
 	size_t klen;
 	const char *key = lua_tolstring(L, 2, &klen);
 	if (memchr(key, '\0', klen))
-		luaL_error(L, "the key of include_cached(\"%s\", key, ctx) must not contain a zero byte", name);
+		luaL_error(
+			L,
+			"the key of include_cached(\"%s\", key, ctx) must not contain a zero byte",
+			name);
 	buf_reset(&t->key);
 	buf_adds(&t->key, name);
 	buf_addch(&t->key, '\n');
@@ -909,7 +924,8 @@ static void include_cached_into(lua_State *L, struct tmpl *t, struct buf *b)
 	cache_key(L, t, name);
 	size_t old = b->len;
 	if (cache_get(t, name, b)) {
-		if (b->len > t->out_limit - (t->out_held < t->out_limit ? t->out_held : t->out_limit)) {
+		if (b->len >
+		    t->out_limit - (t->out_held < t->out_limit ? t->out_held : t->out_limit)) {
 			b->len = old;
 			b->ptr[old] = '\0';
 			output_over(L, t);
@@ -953,7 +969,8 @@ static int insert_call(lua_State *L)
 static void check_name(lua_State *L, const char *fn)
 {
 	if (!lua_isstring(L, 1))
-		luaL_error(L, "bad argument #1 to '%s' (string expected, got %s)", fn, luaL_typename(L, 1));
+		luaL_error(L, "bad argument #1 to '%s' (string expected, got %s)", fn,
+			   luaL_typename(L, 1));
 }
 
 /* Upvalues: the engine, the library's function, whether it is include_cached. */
@@ -1010,7 +1027,7 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 	if (!lua_istable(L, -1))
 		BUG("context of %s is a %s", name, luaL_typename(L, -1));
 	lua_pushcfunction(L, render_entry); /* ctx entry */
-	lua_insert(L, -2);                  /* entry ctx */
+	lua_insert(L, -2);		    /* entry ctx */
 	lua_pushlightuserdata(L, t);
 	lua_pushlightuserdata(L, (void *)f);
 	t->cur = out;
@@ -1033,10 +1050,12 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out)
 	return r;
 }
 
-int tmpl_render_page(struct tmpl *t, const char *name, const char *text, size_t len, struct buf *out)
+int tmpl_render_page(struct tmpl *t, const char *name, const char *text, size_t len,
+		     struct buf *out)
 {
 	lua_State *L = t->L;
-	if (lua_getmetatable(L, -1)) { /* env_index would hand page_key to any template: a string then */
+	/* env_index would hand page_key to any template: a string then */
+	if (lua_getmetatable(L, -1)) {
 		lua_pop(L, 1);
 		lua_pushlstring(L, text, len);
 	} else {
@@ -1056,7 +1075,8 @@ struct tmpl_stat *tmpl_stats(const struct tmpl *t, size_t *n)
 	struct tmpl_stat *v = xcalloc(t->nfiles ? t->nfiles : 1, sizeof(*v));
 	for (size_t i = 0; i < t->nfiles; i++)
 		v[i] = (struct tmpl_stat){t->files[i].name, t->files[i].calls, t->files[i].cached,
-					  (double)t->files[i].ns / 1e9, (double)t->files[i].self_ns / 1e9};
+					  (double)t->files[i].ns / 1e9,
+					  (double)t->files[i].self_ns / 1e9};
 	*n = t->nfiles;
 	return v;
 }
@@ -1142,7 +1162,9 @@ static int collect_files(struct tmpl *t, const char *const *dirs, size_t ndirs)
 			if (have && bsearch(&key, t->files, have, sizeof(*t->files), cmp_tfile))
 				continue; /* overridden by an earlier dir */
 			ALLOC_GROW(t->files, t->nfiles + 1, alloc);
-			t->files[t->nfiles++] = (struct tfile){.name = xstrdup(e[i].rel), .path = xstrdup(e[i].path), .ref = LUA_NOREF};
+			t->files[t->nfiles++] = (struct tfile){.name = xstrdup(e[i].rel),
+							       .path = xstrdup(e[i].path),
+							       .ref = LUA_NOREF};
 		}
 		fs_entries_free(e, n);
 		sort_array(t->files, t->nfiles, sizeof(*t->files), cmp_tfile);
@@ -1198,15 +1220,16 @@ static int run_helpers(struct tmpl *t, const char *path)
 	if (sandbox_load(L, path) < 0)
 		return -1;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, t->helpers); /* chunk H */
-	lua_setupvalue(L, -2, 1);                      /* _ENV = H */
-	lua_pushvalue(L, -1);                          /* chunk chunk */
+	lua_setupvalue(L, -2, 1);		       /* _ENV = H */
+	lua_pushvalue(L, -1);			       /* chunk chunk */
 	if (sandbox_call(L, 0, 0, path) < 0) {
 		lua_pop(L, 1);
 		return -1;
 	}
 	/* The chunk's functions share its _ENV: point it at a read-only view. */
 	lua_rawgeti(L, LUA_REGISTRYINDEX, t->helpers);
-	sandbox_make_readonly(L, "cannot assign global '", "' in a helper (helpers are shared by every page: use a local)");
+	sandbox_make_readonly(L, "cannot assign global '",
+			      "' in a helper (helpers are shared by every page: use a local)");
 	lua_setupvalue(L, -2, 1);
 	lua_pop(L, 1);
 	return 0;

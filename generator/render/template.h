@@ -37,8 +37,6 @@
 struct lua_State;
 struct tmpl;
 
-
-
 /*
  * Compile every *.html template and helpers.lua found in `dirs` (searched in
  * order: a file in dirs[0] overrides the same name in dirs[1]).  Returns the
@@ -69,7 +67,8 @@ int tmpl_render(struct tmpl *t, const char *name, struct buf *out);
  * reaches sees `content` as the string, as if it had been set.  The text must
  * not change until the call returns.
  */
-int tmpl_render_page(struct tmpl *t, const char *name, const char *text, size_t len, struct buf *out);
+int tmpl_render_page(struct tmpl *t, const char *name, const char *text, size_t len,
+		     struct buf *out);
 
 /*
  * include_cached()'s texts (textcache.h).  Each engine has its own; the
@@ -83,13 +82,12 @@ void tmpl_share_cache(struct tmpl *t, struct tmpl_cache *c);
 struct tmpl_stat {
 	const char *name; /* borrowed from the engine */
 	size_t calls;
-	size_t cached;       /* include_cached() answers from the cache (no render) */
-	double seconds;      /* inclusive: the partials it included too */
+	size_t cached;	     /* include_cached() answers from the cache (no render) */
+	double seconds;	     /* inclusive: the partials it included too */
 	double self_seconds; /* without them */
 };
 /* Every template of t, sorted by name; *n set.  The caller frees the array. */
 struct tmpl_stat *tmpl_stats(const struct tmpl *t, size_t *n);
-
 
 /* Set the output limit of an engine, in bytes (tests). */
 void tmpl_set_output_limit(struct tmpl *t, size_t bytes);

@@ -29,7 +29,8 @@ struct tmpl_cache {
 
 struct tmpl_cache *tmpl_cache_new(void)
 {
-	struct tmpl_cache *c = aligned_alloc(64, sizeof(*c)); /* stripes on cache lines of their own */
+	/* stripes on cache lines of their own */
+	struct tmpl_cache *c = aligned_alloc(64, sizeof(*c));
 	if (!c)
 		die("out of memory");
 	memset(c, 0, sizeof(*c));
@@ -82,7 +83,8 @@ bool textcache_get(struct tmpl_cache *c, const char *key, size_t keylen, struct 
 	return found;
 }
 
-void textcache_put(struct tmpl_cache *c, const char *key, size_t keylen, const char *text, size_t len)
+void textcache_put(struct tmpl_cache *c, const char *key, size_t keylen, const char *text,
+		   size_t len)
 {
 	uint64_t hash = hash_fnv1a(key, keylen);
 	struct cache_stripe *s = stripe_of(c, hash);
@@ -91,7 +93,8 @@ void textcache_put(struct tmpl_cache *c, const char *key, size_t keylen, const c
 		if (s->bytes + keylen + len > TMPL_CACHE_BYTES / CACHE_STRIPES)
 			cache_clear(s);
 		if (s->n == s->alloc)
-			s->texts = xrealloc(s->texts, (s->alloc = s->alloc ? s->alloc * 2 : 64) * sizeof(*s->texts));
+			s->texts = xrealloc(s->texts, (s->alloc = s->alloc ? s->alloc * 2 : 64) *
+							      sizeof(*s->texts));
 		s->texts[s->n] = (struct buf)BUF_INIT;
 		buf_add(&s->texts[s->n], text, len);
 		strmap_put_hashed(&s->index, key, hash, s->n++);

@@ -21,6 +21,7 @@ void tmpl_cache_free(struct tmpl_cache *c);
 /* Append the text cached under key[0..keylen) (NUL-terminated) to out: false when there is none. */
 bool textcache_get(struct tmpl_cache *c, const char *key, size_t keylen, struct buf *out);
 /* Cache text under key (unless another engine did meanwhile). */
-void textcache_put(struct tmpl_cache *c, const char *key, size_t keylen, const char *text, size_t len);
+void textcache_put(struct tmpl_cache *c, const char *key, size_t keylen, const char *text,
+		   size_t len);
 
 #endif

@@ -57,4 +57,3 @@ void search_add_docs(struct buf *b, const uint32_t *docs, size_t n, size_t ndocs
 	}
 	buf_release(&gaps);
 }
-

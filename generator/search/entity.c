@@ -23,8 +23,8 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void add(struct collect *cl, const char *key, unsigned kind, const char *name, const char *slug,
-		const size_t *docs, size_t n)
+static void add(struct collect *cl, const char *key, unsigned kind, const char *name,
+		const char *slug, const size_t *docs, size_t n)
 {
 	if (!*key)
 		return;
@@ -106,7 +106,8 @@ static void sort_unique(struct search_entities *es)
 	es->n = out;
 }
 
-void search_entities_collect(struct search_entities *es, const struct corpus *c, const struct graph *g, bool internal)
+void search_entities_collect(struct search_entities *es, const struct corpus *c,
+			     const struct graph *g, bool internal)
 {
 	struct collect cl = {.es = es, .ndocs = c->npms};
 	memset(es, 0, sizeof(*es));
@@ -121,7 +122,8 @@ void search_entities_collect(struct search_entities *es, const struct corpus *c,
 	for (size_t t = 0; t < g->ntax; t++)
 		for (size_t j = 0; j < g->tax[t].nterms; j++) {
 			const struct tax_term *tm = &g->tax[t].terms[j];
-			add(&cl, tm->slug, (unsigned)(KIND_TAX + t), tm->name, tm->slug, tm->pms, tm->npms);
+			add(&cl, tm->slug, (unsigned)(KIND_TAX + t), tm->name, tm->slug, tm->pms,
+			    tm->npms);
 		}
 	sort_unique(es);
 }

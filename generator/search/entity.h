@@ -25,8 +25,8 @@
 #include "load/corpus.h"
 
 struct search_entity {
-	char *key;   /* the slug a query must equal */
-	char *json;  /* the entity as written in a shard */
+	char *key;    /* the slug a query must equal */
+	char *json;   /* the entity as written in a shard */
 	size_t shard; /* set by the layout */
 };
 
@@ -36,7 +36,8 @@ struct search_entities {
 };
 
 /* Collect c's entities (graph g) into es; internal: owners and aliases too. */
-void search_entities_collect(struct search_entities *es, const struct corpus *c, const struct graph *g, bool internal);
+void search_entities_collect(struct search_entities *es, const struct corpus *c,
+			     const struct graph *g, bool internal);
 void search_entities_release(struct search_entities *es);
 
 /* Append the manifest's list of kinds: [["Service","services"],...], then g's taxonomies. */

@@ -11,8 +11,8 @@ struct facet {
 	const char *name, *label;
 	bool multi;
 	struct buf list; /* its values: [value,label,count],... */
-	size_t *vals;    /* every doc's value indices, doc after doc */
-	size_t *from;    /* doc i's are vals[from[i] .. from[i + 1]) */
+	size_t *vals;	 /* every doc's value indices, doc after doc */
+	size_t *from;	 /* doc i's are vals[from[i] .. from[i + 1]) */
 	size_t nvals, alloc;
 };
 
@@ -65,15 +65,20 @@ static void add_nodes(struct facets *fs, const struct graph *g, enum term_kind k
 		facet_value(f, g->nodes[k][i].slug, g->nodes[k][i].name, g->nodes[k][i].npms);
 	for (size_t d = 0; d < fs->ndocs; d++) {
 		const struct pm_links *l = &g->pm[d];
-		const size_t *v = k == TERM_SERVICE ? l->services : k == TERM_FACTOR ? l->factors : l->tags;
-		size_t n = k == TERM_SERVICE ? l->nservices : k == TERM_FACTOR ? l->nfactors : l->ntags;
+		const size_t *v = k == TERM_SERVICE  ? l->services
+				  : k == TERM_FACTOR ? l->factors
+						     : l->tags;
+		size_t n = k == TERM_SERVICE  ? l->nservices
+			   : k == TERM_FACTOR ? l->nfactors
+					      : l->ntags;
 		facet_doc(f, d, v, n);
 	}
 }
 
 /* A single facet of `nvalues` names whose doc values value_of() gives. */
-static void add_single(struct facets *fs, const struct corpus *c, const char *name, const char *label,
-		       const char *const *values, size_t nvalues, size_t (*value_of)(const struct postmortem *))
+static void add_single(struct facets *fs, const struct corpus *c, const char *name,
+		       const char *label, const char *const *values, size_t nvalues,
+		       size_t (*value_of)(const struct postmortem *))
 {
 	struct facet *f = facet_new(fs, name, label, false);
 	size_t *count = xcalloc(nvalues + 1, sizeof(size_t));
@@ -106,7 +111,7 @@ static size_t kind_of(const struct postmortem *pm)
 static void add_years(struct facets *fs, const struct corpus *c)
 {
 	struct facet *f = facet_new(fs, "year", "Year", false);
-	char (*years)[5] = xcalloc(fs->ndocs ? fs->ndocs : 1, sizeof(*years));
+	char(*years)[5] = xcalloc(fs->ndocs ? fs->ndocs : 1, sizeof(*years));
 	size_t *count = xcalloc(fs->ndocs + 1, sizeof(size_t)), n = 0;
 	for (size_t d = 0; d < fs->ndocs; d++) {
 		char date[11];
@@ -130,7 +135,8 @@ static void add_years(struct facets *fs, const struct corpus *c)
 static void add_owners(struct facets *fs, const struct graph *g)
 {
 	struct facet *f = facet_new(fs, "owner", "Owner", true);
-	size_t n = g->nnodes[TERM_OWNER], *count = xcalloc(n + 1, sizeof(size_t)), *at = xcalloc(n + 1, sizeof(size_t));
+	size_t n = g->nnodes[TERM_OWNER], *count = xcalloc(n + 1, sizeof(size_t)),
+	       *at = xcalloc(n + 1, sizeof(size_t));
 	for (size_t d = 0; d < fs->ndocs; d++)
 		if (g->pm[d].owner != SIZE_MAX)
 			count[g->pm[d].owner]++;
@@ -138,7 +144,8 @@ static void add_owners(struct facets *fs, const struct graph *g)
 		if (!count[i])
 			continue;
 		at[i] = k++;
-		facet_value(f, g->nodes[TERM_OWNER][i].slug, g->nodes[TERM_OWNER][i].name, count[i]);
+		facet_value(f, g->nodes[TERM_OWNER][i].slug, g->nodes[TERM_OWNER][i].name,
+			    count[i]);
 	}
 	for (size_t d = 0; d < fs->ndocs; d++) {
 		size_t o = g->pm[d].owner;
@@ -152,7 +159,8 @@ static void add_owners(struct facets *fs, const struct graph *g)
 static void add_taxonomy(struct facets *fs, const struct tax_index *x)
 {
 	struct facet *f = facet_new(fs, x->t->name, x->t->singular, true);
-	size_t *n = xcalloc(fs->ndocs + 1, sizeof(size_t)), *from = xcalloc(fs->ndocs + 1, sizeof(size_t));
+	size_t *n = xcalloc(fs->ndocs + 1, sizeof(size_t)),
+	       *from = xcalloc(fs->ndocs + 1, sizeof(size_t));
 	for (size_t j = 0; j < x->nterms; j++) {
 		facet_value(f, x->terms[j].slug, x->terms[j].name, x->terms[j].npms);
 		for (size_t k = 0; k < x->terms[j].npms; k++)
@@ -177,7 +185,8 @@ static void add_taxonomy(struct facets *fs, const struct tax_index *x)
 /* A taxonomy named like a facet or a parameter of the search page's URL (q, sort) or a key of the part has no filter. */
 static bool name_taken(const struct facets *fs, const char *name)
 {
-	if (!strcmp(name, "q") || !strcmp(name, "sort") || !strcmp(name, "fs") || !strcmp(name, "a"))
+	if (!strcmp(name, "q") || !strcmp(name, "sort") || !strcmp(name, "fs") ||
+	    !strcmp(name, "a"))
 		return true;
 	for (size_t i = 0; i < fs->n; i++)
 		if (!strcmp(fs->v[i].name, name))
@@ -226,8 +235,8 @@ void search_facets_write(struct buf *b, const struct corpus *c, const struct gra
 	add_nodes(&fs, g, TERM_SERVICE, "service", "Service");
 	add_nodes(&fs, g, TERM_FACTOR, "factor", "Factor");
 	add_nodes(&fs, g, TERM_TAG, "tag", "Tag");
-	add_single(&fs, c, "severity", "Severity", (const char *const *)c->site.severities, c->site.nseverities,
-		   severity_of);
+	add_single(&fs, c, "severity", "Severity", (const char *const *)c->site.severities,
+		   c->site.nseverities, severity_of);
 	add_single(&fs, c, "status", "Status", statuses, 3, status_of);
 	add_single(&fs, c, "kind", "Kind", kinds, 3, kind_of);
 	add_years(&fs, c);

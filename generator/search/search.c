@@ -32,8 +32,14 @@
 enum text_field { F_TITLE, F_SUMMARY, F_BODY, F_ITEMS, NFIELDS };
 /* Names (FL_TAG: tags and taxonomy terms; owners and authors in internal builds only). */
 enum flag {
-	FL_ID = 1, FL_SERVICE = 2, FL_FACTOR = 4, FL_TAG = 8,
-	FL_OWNER = 16, FL_AUTHOR = 32, FL_ITEM_OWNER = 64, FL_TICKET = 128
+	FL_ID = 1,
+	FL_SERVICE = 2,
+	FL_FACTOR = 4,
+	FL_TAG = 8,
+	FL_OWNER = 16,
+	FL_AUTHOR = 32,
+	FL_ITEM_OWNER = 64,
+	FL_TICKET = 128
 };
 /*
  * Where a term's excerpt is cut from, the greater winning: a person's name
@@ -46,40 +52,41 @@ enum place { P_NONE, P_ITEM, P_TEXT, P_ITEM_OWNER, P_AUTHOR, P_OWNER };
 /* BM25 per text field, then fields weighted: id, title, services, factors first. */
 static const double field_weight[NFIELDS] = {4.0, 1.5, 1.0, 1.5};
 static const double field_b[NFIELDS] = {0.5, 0.5, 0.75, 0.5};
-#define K1 1.2
-#define W_ID 8.0
-#define W_SERVICE 3.5
-#define W_FACTOR 3.0
-#define W_TAG 2.0
-#define W_OWNER 4.0
-#define W_AUTHOR 3.0
+#define K1	     1.2
+#define W_ID	     8.0
+#define W_SERVICE    3.5
+#define W_FACTOR     3.0
+#define W_TAG	     2.0
+#define W_OWNER	     4.0
+#define W_AUTHOR     3.0
 #define W_ITEM_OWNER 1.5
-#define W_TICKET 4.0
+#define W_TICKET     4.0
 
-#define PM_PER_FILE 50      /* at most one file per this many postmortems */
+#define PM_PER_FILE    50   /* at most one file per this many postmortems */
 #define MIN_FILE_BYTES 4096 /* gzipped: no point in splitting finer */
-#define EXCERPT_BYTES 180
-#define SUMMARY_BYTES 240
-#define TYPO_MIN 4          /* typo keys for stems of this many letters or more */
-#define READ_BATCH 512      /* documents read (in parallel) between merges */
+#define EXCERPT_BYTES  180
+#define SUMMARY_BYTES  240
+#define TYPO_MIN       4   /* typo keys for stems of this many letters or more */
+#define READ_BATCH     512 /* documents read (in parallel) between merges */
 
 /* ---- stage 1: read ------------------------------------------------------- */
 
 /* A term in one postmortem. */
 struct hit {
-	uint32_t term;    /* the reader's term id */
+	uint32_t term; /* the reader's term id */
 	uint16_t tf[NFIELDS];
 	uint8_t flags;
-	uint8_t place;    /* enum place */
-	bool in_summary;  /* P_TEXT: `at` is in the summary, else in the body */
-	uint32_t at;      /* P_TEXT: byte of the first match; P_AUTHOR: the author; P_ITEM*: the item */
+	uint8_t place;	 /* enum place */
+	bool in_summary; /* P_TEXT: `at` is in the summary, else in the body */
+	/* P_TEXT: byte of the first match; P_AUTHOR: the author; P_ITEM*: the item */
+	uint32_t at;
 };
 
 struct doc_hits {
 	struct hit *hits;
 	size_t nhits;
 	uint32_t len[NFIELDS]; /* terms per text field */
-	int worker;            /* whose term ids the hits use */
+	int worker;	       /* whose term ids the hits use */
 };
 
 /* A hash table of byte strings (open addressing, the hash kept). */
@@ -89,15 +96,15 @@ struct wtab {
 		char *key; /* NULL: empty */
 		size_t len;
 		size_t val;
-	} *slots;
+	} * slots;
 	size_t cap, n;
 };
 
 static struct wslot *wtab_slot(struct wtab *t, const char *key, size_t len, uint64_t hash)
 {
 	size_t i = (size_t)hash & (t->cap - 1);
-	while (t->slots[i].key &&
-	       (t->slots[i].hash != hash || t->slots[i].len != len || memcmp(t->slots[i].key, key, len)))
+	while (t->slots[i].key && (t->slots[i].hash != hash || t->slots[i].len != len ||
+				   memcmp(t->slots[i].key, key, len)))
 		i = (i + 1) & (t->cap - 1);
 	return &t->slots[i];
 }
@@ -118,7 +125,8 @@ static void wtab_put(struct wtab *t, const char *key, size_t len, uint64_t hash,
 		bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
 		for (size_t i = 0; i < t->cap; i++)
 			if (t->slots[i].key)
-				*wtab_slot(&bigger, t->slots[i].key, t->slots[i].len, t->slots[i].hash) = t->slots[i];
+				*wtab_slot(&bigger, t->slots[i].key, t->slots[i].len,
+					   t->slots[i].hash) = t->slots[i];
 		bigger.n = t->n;
 		free(t->slots);
 		*t = bigger;
@@ -142,15 +150,15 @@ static void wtab_release(struct wtab *t)
 
 /* One worker's caches: word -> term, and the hits of the doc being read. */
 struct reader {
-	struct wtab words;   /* lowercased word -> term id, or STOP */
-	struct wtab terms;   /* term -> term id */
-	char **term;         /* term id -> term */
+	struct wtab words; /* lowercased word -> term id, or STOP */
+	struct wtab terms; /* term -> term id */
+	char **term;	   /* term id -> term */
 	size_t nterms, alloc;
-	size_t *slot;        /* term id -> index in the doc's hits, valid when stamp matches */
+	size_t *slot; /* term id -> index in the doc's hits, valid when stamp matches */
 	size_t *stamp;
 	size_t slot_alloc;
-	size_t *global;      /* term id -> the index's term, SIZE_MAX until merged */
-	size_t nglobal;      /* entries in global (terms read since are not in it yet) */
+	size_t *global; /* term id -> the index's term, SIZE_MAX until merged */
+	size_t nglobal; /* entries in global (terms read since are not in it yet) */
 };
 #define STOP (SIZE_MAX - 1)
 
@@ -166,8 +174,9 @@ struct read_ctx {
 	struct shown shown;
 	struct reader *readers;
 	struct doc_hits *docs;
-	size_t base;   /* read_one's i counts from here (docs are read in batches) */
-	char **bodies; /* out: a body's text with [[ID]] as the page shows it; NULL: pm->text has none */
+	size_t base; /* read_one's i counts from here (docs are read in batches) */
+	/* out: a body's text with [[ID]] as the page shows it; NULL: pm->text has none */
+	char **bodies;
 	size_t (*lens)[2]; /* out: the lengths of the body as indexed and of the summary */
 };
 
@@ -215,7 +224,8 @@ static size_t reader_term(struct reader *r, struct token *t)
 }
 
 /* The doc's hit for term id, created when new. */
-static struct hit *doc_hit(struct reader *r, struct doc_hits *d, size_t *alloc, size_t id, size_t stamp)
+static struct hit *doc_hit(struct reader *r, struct doc_hits *d, size_t *alloc, size_t id,
+			   size_t stamp)
 {
 	if (id >= r->slot_alloc) {
 		size_t n = r->slot_alloc;
@@ -290,8 +300,8 @@ static void read_flagged(struct reading *rd, const char *text, uint8_t flag)
 	read_name(rd, text, flag, P_NONE, 0);
 }
 
-static void read_nodes(struct reading *rd, const struct graph *g, enum term_kind k, const size_t *v, size_t n,
-		       uint8_t flag)
+static void read_nodes(struct reading *rd, const struct graph *g, enum term_kind k, const size_t *v,
+		       size_t n, uint8_t flag)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct node *nd = &g->nodes[k][v[i]];
@@ -315,7 +325,8 @@ static void read_taxonomies(struct reading *rd, const struct graph *g, const str
  * person's name), then each action item's title, ticket (unless the public
  * build strips tickets) and owner (internal).
  */
-static void read_people_and_items(struct reading *rd, const struct shown *sh, const struct postmortem *pm)
+static void read_people_and_items(struct reading *rd, const struct shown *sh,
+				  const struct postmortem *pm)
 {
 	if (sh->people && pm->owner)
 		read_name(rd, pm->owner, FL_OWNER, P_OWNER, 0);
@@ -394,8 +405,9 @@ struct iterm {
 	size_t np, alloc;
 	uint32_t cards[SEARCH_CARDS]; /* indices into p, best first */
 	size_t ncards;
-	bool ticket_only; /* in tickets and nowhere else: in the shard's ticket table (see score_term) */
-	size_t size;      /* estimated bytes in a shard, gzipped (term_size) */
+	/* in tickets and nowhere else: in the shard's ticket table (see score_term) */
+	bool ticket_only;
+	size_t size; /* estimated bytes in a shard, gzipped (term_size) */
 	size_t shard;
 };
 
@@ -406,8 +418,10 @@ struct index {
 	struct search_entities ents;
 	size_t ndocs;
 	uint32_t (*len)[NFIELDS]; /* per doc */
-	char **bodies;            /* per doc: the body's text as indexed, when not pm->text (see read_one) */
-	size_t (*lens)[2];        /* per doc: that text's length and the summary's (excerpts are cut from them) */
+	/* per doc: the body's text as indexed, when not pm->text (see read_one) */
+	char **bodies;
+	/* per doc: that text's length and the summary's (excerpts are cut from them) */
+	size_t (*lens)[2];
 	double avg[NFIELDS];
 	struct iterm *terms; /* sorted by string once merged */
 	size_t nterms, alloc;
@@ -437,7 +451,8 @@ static size_t global_term(struct index *ix, struct strmap *map, struct reader *r
 	return k;
 }
 
-static void merge_doc(struct index *ix, struct strmap *map, struct reader *r, size_t doc, const struct doc_hits *d)
+static void merge_doc(struct index *ix, struct strmap *map, struct reader *r, size_t doc,
+		      const struct doc_hits *d)
 {
 	memcpy(ix->len[doc], d->len, sizeof(d->len));
 	for (size_t i = 0; i < d->nhits; i++) {
@@ -520,7 +535,8 @@ static uint8_t impact_level(const struct index *ix, const struct posting *p)
 	impact += (p->flags & FL_ID ? W_ID : 0) + (p->flags & FL_SERVICE ? W_SERVICE : 0) +
 		  (p->flags & FL_FACTOR ? W_FACTOR : 0) + (p->flags & FL_TAG ? W_TAG : 0) +
 		  (p->flags & FL_OWNER ? W_OWNER : 0) + (p->flags & FL_AUTHOR ? W_AUTHOR : 0) +
-		  (p->flags & FL_ITEM_OWNER ? W_ITEM_OWNER : 0) + (p->flags & FL_TICKET ? W_TICKET : 0);
+		  (p->flags & FL_ITEM_OWNER ? W_ITEM_OWNER : 0) +
+		  (p->flags & FL_TICKET ? W_TICKET : 0);
 	double level = floor(log(impact / SEARCH_LEVEL_BASE) / log(SEARCH_LEVEL_RATIO) + 0.5);
 	return (uint8_t)(level < 0 ? 0 : level > SEARCH_LEVELS - 1 ? SEARCH_LEVELS - 1 : level);
 }
@@ -726,24 +742,17 @@ static const char *card_excerpt(struct buf *b, const struct index *ix, const str
 	const char *body = ix->bodies[p->doc] ? ix->bodies[p->doc] : pm->text ? pm->text : "";
 	size_t body_len = ix->lens[p->doc][0], summary_len = ix->lens[p->doc][1];
 	switch ((enum place)p->place) {
-	case P_OWNER:
-		buf_adds(b, pm->owner);
-		return "owner";
-	case P_AUTHOR:
-		buf_adds(b, pm->authors[p->at].name);
-		return "author";
+	case P_OWNER: buf_adds(b, pm->owner); return "owner";
+	case P_AUTHOR: buf_adds(b, pm->authors[p->at].name); return "author";
 	case P_ITEM:
-	case P_ITEM_OWNER:
-		item_excerpt(b, ix, &pm->actions[p->at]);
-		return "item";
+	case P_ITEM_OWNER: item_excerpt(b, ix, &pm->actions[p->at]); return "item";
 	case P_TEXT:
 		if (p->in_summary)
 			search_excerpt(b, summary, summary_len, p->at, EXCERPT_BYTES);
 		else
 			search_excerpt(b, body, body_len, p->at, EXCERPT_BYTES);
 		return NULL;
-	case P_NONE:
-		break;
+	case P_NONE: break;
 	}
 	if (*summary)
 		search_excerpt(b, summary, summary_len, 0, SUMMARY_BYTES);
@@ -762,14 +771,15 @@ struct typo_key {
 };
 
 struct layout {
-	bool single;          /* every part in search/index.js */
+	bool single; /* every part in search/index.js */
 	size_t nterm_shards;
-	char **first_key;     /* of each term shard */
+	char **first_key; /* of each term shard */
 	struct typo_key *typos;
 	size_t ntypos;
 	size_t ndoc_shards, docs_per_shard;
-	char **enc;           /* each term's encoded postings */
-	size_t *term_from, *typo_from, *entity_from; /* each shard's first term, typo key and entity (nterm_shards + 1 each) */
+	char **enc; /* each term's encoded postings */
+	/* each shard's first term, typo key and entity (nterm_shards + 1 each) */
+	size_t *term_from, *typo_from, *entity_from;
 };
 
 static bool ascii_letters(const char *s)
@@ -924,7 +934,8 @@ static void set_shard(struct index *ix, struct layout *lo, int st, size_t i, siz
  */
 static void assign_shards(struct layout *lo, struct index *ix, size_t term_bytes)
 {
-	size_t want = lo->nterm_shards, left = term_bytes, target = term_bytes / (want ? want : 1) + 1;
+	size_t want = lo->nterm_shards, left = term_bytes,
+	       target = term_bytes / (want ? want : 1) + 1;
 	size_t shard = 0, bytes = 0, at[NSTREAMS] = {0};
 	const char *prev = NULL;
 	int st;
@@ -1096,15 +1107,16 @@ static const struct name_list *search_computed(const struct corpus *c)
 /* The shard's records and excerpts: each new one gets the next index. */
 struct shard_tables {
 	struct strmap excerpts;
-	struct buf x;        /* the "x" array's items */
+	struct buf x; /* the "x" array's items */
 	size_t nx;
-	size_t *rec_of_doc;  /* doc -> record index + 1, 0 when none yet */
-	size_t *rec_docs;    /* record index -> doc */
+	size_t *rec_of_doc; /* doc -> record index + 1, 0 when none yet */
+	size_t *rec_docs;   /* record index -> doc */
 	size_t nrec, rec_alloc;
 };
 
 /* The card's excerpt's index in the shard's "x": a string, or [label, string] (card_excerpt). */
-static size_t shard_excerpt(struct shard_tables *st, const struct index *ix, const struct posting *p)
+static size_t shard_excerpt(struct shard_tables *st, const struct index *ix,
+			    const struct posting *p)
 {
 	struct buf e = BUF_INIT, key = BUF_INIT;
 	const char *label = card_excerpt(&e, ix, p);
@@ -1150,7 +1162,8 @@ static size_t shard_record(struct shard_tables *st, size_t doc)
  * (each doc - previous - 1, from -1), every posting at level "kl"}.  An excerpt is a string, or [label, string]
  * for a card that shows the owner, an author or an action item.
  */
-static void write_term_shard(struct buf *b, const struct index *ix, const struct layout *lo, size_t shard)
+static void write_term_shard(struct buf *b, const struct index *ix, const struct layout *lo,
+			     size_t shard)
 {
 	struct shard_tables st = {.excerpts = STRMAP_INIT, .x = BUF_INIT};
 	struct buf t = BUF_INIT, n = BUF_INIT, p = BUF_INIT, cards = BUF_INIT, tickets = BUF_INIT;
@@ -1184,7 +1197,8 @@ static void write_term_shard(struct buf *b, const struct index *ix, const struct
 		}
 		buf_addch(&cards, '"');
 	}
-	static const char *const keys[] = {"{\"t\":[", "],\"n\":[", "],\"p\":[", "],\"c\":[", "],\"x\":["};
+	static const char *const keys[] = {"{\"t\":[", "],\"n\":[", "],\"p\":[", "],\"c\":[",
+					   "],\"x\":["};
 	const struct buf *parts[] = {&t, &n, &p, &cards, &st.x};
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) { /* no printf: these are the shard's bulk */
 		buf_adds(b, keys[i]);
@@ -1236,7 +1250,8 @@ static void write_doc_shard(struct buf *b, const struct index *ix, size_t from, 
 		const struct postmortem *pm = &ix->c->pms[i];
 		struct buf summary = BUF_INIT;
 		if (pm->summary)
-			search_excerpt(&summary, pm->summary, strlen(pm->summary), 0, SUMMARY_BYTES);
+			search_excerpt(&summary, pm->summary, strlen(pm->summary), 0,
+				       SUMMARY_BYTES);
 		buf_adds(b, i > from ? ",[" : "[");
 		add_record_fields(b, pm, buf_cstr(&summary), search_computed(ix->c));
 		buf_addch(b, ']');
@@ -1247,7 +1262,7 @@ static void write_doc_shard(struct buf *b, const struct index *ix, size_t from, 
 
 struct writer {
 	struct output *out;
-	struct buf files; /* the manifest's "files" members */
+	struct buf files;  /* the manifest's "files" members */
 	struct buf single; /* the parts of a single-file index */
 	bool single_file;
 	int ret;
@@ -1285,17 +1300,18 @@ static void emit_part(struct writer *w, const char *name, struct buf *part)
  * (entity.h), "files": part name -> file from the site root, for the
  * parts not in search/index.js}.
  */
-static void write_manifest(struct buf *b, const struct index *ix, const struct layout *lo, const struct buf *files)
+static void write_manifest(struct buf *b, const struct index *ix, const struct layout *lo,
+			   const struct buf *files)
 {
 	const struct site *s = &ix->c->site;
-	buf_addf(b, "{\"v\":2,\"n\":%zu,\"k\":%d,\"lb\":%g,\"lr\":%g,\"sev\":[", ix->ndocs, SEARCH_CARDS,
-		 SEARCH_LEVEL_BASE, SEARCH_LEVEL_RATIO);
+	buf_addf(b, "{\"v\":2,\"n\":%zu,\"k\":%d,\"lb\":%g,\"lr\":%g,\"sev\":[", ix->ndocs,
+		 SEARCH_CARDS, SEARCH_LEVEL_BASE, SEARCH_LEVEL_RATIO);
 	for (size_t i = 0; i < s->nseverities; i++) {
 		buf_adds(b, i ? "," : "");
 		search_add_json(b, s->severities[i]);
 	}
-	buf_addf(b, "],\"st\":[\"%s\",\"%s\",\"%s\"],\"ds\":%zu,\"tk\":[", statuses[0], statuses[1], statuses[2],
-		 lo->docs_per_shard);
+	buf_addf(b, "],\"st\":[\"%s\",\"%s\",\"%s\"],\"ds\":%zu,\"tk\":[", statuses[0], statuses[1],
+		 statuses[2], lo->docs_per_shard);
 	for (size_t i = 0; i < lo->nterm_shards; i++) {
 		buf_adds(b, i ? "," : "");
 		search_add_json(b, lo->first_key[i]);
@@ -1321,14 +1337,18 @@ static void write_part(void *vctx, size_t i, int worker)
 	} else if (i <= lo->nterm_shards) {
 		write_term_shard(&ctx->parts[i], ctx->ix, lo, i - 1);
 	} else {
-		size_t from = (i - 1 - lo->nterm_shards) * lo->docs_per_shard, to = from + lo->docs_per_shard;
-		write_doc_shard(&ctx->parts[i], ctx->ix, from, to < ctx->ix->ndocs ? to : ctx->ix->ndocs);
+		size_t from = (i - 1 - lo->nterm_shards) * lo->docs_per_shard,
+		       to = from + lo->docs_per_shard;
+		write_doc_shard(&ctx->parts[i], ctx->ix, from,
+				to < ctx->ix->ndocs ? to : ctx->ix->ndocs);
 	}
 }
 
-static int write_index(const struct index *ix, const struct layout *lo, struct output *out, int jobs)
+static int write_index(const struct index *ix, const struct layout *lo, struct output *out,
+		       int jobs)
 {
-	struct writer w = {.out = out, .files = BUF_INIT, .single = BUF_INIT, .single_file = lo->single};
+	struct writer w = {
+		.out = out, .files = BUF_INIT, .single = BUF_INIT, .single_file = lo->single};
 	size_t nparts = 1 + lo->nterm_shards + lo->ndoc_shards;
 	struct parts_ctx ctx = {.ix = ix, .lo = lo, .parts = xcalloc(nparts, sizeof(struct buf))};
 	parallel_for(nparts, jobs, write_part, &ctx);
@@ -1372,12 +1392,15 @@ static void index_release(struct index *ix)
 	search_entities_release(&ix->ents);
 }
 
-int search_write(const struct corpus *c, const struct graph *g, const struct render_opts *o, struct output *out)
+int search_write(const struct corpus *c, const struct graph *g, const struct render_opts *o,
+		 struct output *out)
 {
 	struct index ix = {.c = c, .g = g, .ndocs = c->npms};
 	struct layout lo = {0};
-	ix.shown.people = c->allow.owners; /* no person is searchable in a public build (publish/profile.h) */
-	ix.shown.tickets = true;           /* public.strip removed the tickets it names from the model */
+	/* no person is searchable in a public build (publish/profile.h) */
+	ix.shown.people = c->allow.owners;
+	/* public.strip removed the tickets it names from the model */
+	ix.shown.tickets = true;
 	search_entities_collect(&ix.ents, c, g, ix.shown.people);
 	index_read(&ix, o ? o->jobs : 1);
 	index_score(&ix, o ? o->jobs : 1);

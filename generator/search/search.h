@@ -37,18 +37,18 @@
 #ifndef AFTERMATH_SEARCH_H
 #define AFTERMATH_SEARCH_H
 
-#include "load/corpus.h"
 #include "analyze/graph.h"
 #include "base/output.h"
+#include "load/corpus.h"
 #include "model/renderopts.h"
 #include "search/encode.h"
 
 /* Impact quantization: level L stands for SEARCH_LEVEL_BASE * SEARCH_LEVEL_RATIO^L. */
-#define SEARCH_LEVELS 64
-#define SEARCH_LEVEL_BASE 0.2
+#define SEARCH_LEVELS	   64
+#define SEARCH_LEVEL_BASE  0.2
 #define SEARCH_LEVEL_RATIO 1.075
 /* Postmortems per term that carry an excerpt and their display fields. */
-#define SEARCH_CARDS 10
+#define SEARCH_CARDS	   10
 
 /*
  * Write the index of c (with its graph g) under search/ in out.  0, or -1

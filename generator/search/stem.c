@@ -14,8 +14,8 @@
 
 struct word {
 	char s[STEM_MAX + 2];
-	size_t n;       /* length */
-	size_t p1, p2;  /* start of R1 and R2 */
+	size_t n;      /* length */
+	size_t p1, p2; /* start of R1 and R2 */
 	bool y_found;
 };
 
@@ -79,15 +79,15 @@ static bool short_syllable(const struct word *w, size_t end)
 }
 
 static const char *const exceptions1[][2] = {
-	{"skis", "ski"},     {"skies", "sky"},   {"dying", "die"},   {"lying", "lie"},
-	{"tying", "tie"},    {"idly", "idl"},    {"gently", "gentl"}, {"ugly", "ugli"},
-	{"early", "earli"},  {"only", "onli"},   {"singly", "singl"}, {"sky", "sky"},
-	{"news", "news"},    {"howe", "howe"},   {"atlas", "atlas"}, {"cosmos", "cosmos"},
-	{"bias", "bias"},    {"andes", "andes"},
+	{"skis", "ski"},    {"skies", "sky"},	{"dying", "die"},    {"lying", "lie"},
+	{"tying", "tie"},   {"idly", "idl"},	{"gently", "gentl"}, {"ugly", "ugli"},
+	{"early", "earli"}, {"only", "onli"},	{"singly", "singl"}, {"sky", "sky"},
+	{"news", "news"},   {"howe", "howe"},	{"atlas", "atlas"},  {"cosmos", "cosmos"},
+	{"bias", "bias"},   {"andes", "andes"},
 };
 
-static const char *const exceptions2[] = {"inning", "outing", "canning", "herring", "earring",
-					  "proceed", "exceed", "succeed"};
+static const char *const exceptions2[] = {"inning",  "outing",	"canning", "herring",
+					  "earring", "proceed", "exceed",  "succeed"};
 
 static bool exception1(struct word *w)
 {
@@ -171,7 +171,8 @@ static void step_1b(struct word *w)
 	if (!vowel_before(w, at))
 		return;
 	replace(w, k, "");
-	static const char *const doubles[] = {"bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt", NULL};
+	static const char *const doubles[] = {"bb", "dd", "ff", "gg", "mm",
+					      "nn", "pp", "rr", "tt", NULL};
 	if (ends(w, "at") || ends(w, "bl") || ends(w, "iz"))
 		replace(w, 0, "e");
 	else if (longest(w, doubles))
@@ -205,12 +206,12 @@ static const struct rule *longest_rule(const struct word *w, const struct rule *
 static void step_2(struct word *w)
 {
 	static const struct rule rules[] = {
-		{"tional", "tion"}, {"enci", "ence"}, {"anci", "ance"}, {"abli", "able"},
-		{"entli", "ent"},   {"izer", "ize"},  {"ization", "ize"}, {"ational", "ate"},
-		{"ation", "ate"},   {"ator", "ate"},  {"alism", "al"},   {"aliti", "al"},
-		{"alli", "al"},     {"fulness", "ful"}, {"ousli", "ous"}, {"ousness", "ous"},
-		{"iveness", "ive"}, {"iviti", "ive"}, {"biliti", "ble"}, {"bli", "ble"},
-		{"ogi", NULL},      {"fulli", "ful"}, {"lessli", "less"}, {"li", NULL},
+		{"tional", "tion"}, {"enci", "ence"},	{"anci", "ance"},   {"abli", "able"},
+		{"entli", "ent"},   {"izer", "ize"},	{"ization", "ize"}, {"ational", "ate"},
+		{"ation", "ate"},   {"ator", "ate"},	{"alism", "al"},    {"aliti", "al"},
+		{"alli", "al"},	    {"fulness", "ful"}, {"ousli", "ous"},   {"ousness", "ous"},
+		{"iveness", "ive"}, {"iviti", "ive"},	{"biliti", "ble"},  {"bli", "ble"},
+		{"ogi", NULL},	    {"fulli", "ful"},	{"lessli", "less"}, {"li", NULL},
 		{NULL, NULL},
 	};
 	const struct rule *r = longest_rule(w, rules);
@@ -231,7 +232,7 @@ static void step_3(struct word *w)
 {
 	static const struct rule rules[] = {
 		{"tional", "tion"}, {"ational", "ate"}, {"alize", "al"}, {"icate", "ic"},
-		{"iciti", "ic"},    {"ical", "ic"},     {"ful", ""},     {"ness", ""},
+		{"iciti", "ic"},    {"ical", "ic"},	{"ful", ""},	 {"ness", ""},
 		{"ative", NULL},    {NULL, NULL},
 	};
 	const struct rule *r = longest_rule(w, rules);
@@ -248,8 +249,9 @@ static void step_3(struct word *w)
 
 static void step_4(struct word *w)
 {
-	static const char *const sfx[] = {"al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement",
-					  "ment", "ent", "ism", "ate", "iti", "ous", "ive", "ize", "ion", NULL};
+	static const char *const sfx[] = {"al",	 "ance",  "ence", "er",	 "ic",	"able", "ible",
+					  "ant", "ement", "ment", "ent", "ism", "ate",	"iti",
+					  "ous", "ive",	  "ize",  "ion", NULL};
 	const char *s = longest(w, sfx);
 	if (!s)
 		return;

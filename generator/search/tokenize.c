@@ -6,12 +6,11 @@
 #include <string.h>
 
 static const char *const stop_words[] = {
-	"an",    "and",  "are",  "as",   "at",    "be",    "been",  "but",  "by",   "for",
-	"from",  "had",  "has",  "have", "he",    "her",   "his",   "if",   "in",   "into",
-	"is",    "it",   "its",  "of",   "on",    "or",    "our",   "she",  "so",   "than",
-	"that",  "the",  "their", "them", "then", "there", "these", "they", "this", "those",
-	"to",    "was",  "we",   "were", "which", "who",   "will",  "with", "would", "you",
-	"your",
+	"an",	 "and",	 "are",	  "as",	   "at",    "be",   "been",  "but",  "by",   "for", "from",
+	"had",	 "has",	 "have",  "he",	   "her",   "his",  "if",    "in",   "into", "is",  "it",
+	"its",	 "of",	 "on",	  "or",	   "our",   "she",  "so",    "than", "that", "the", "their",
+	"them",	 "then", "there", "these", "they",  "this", "those", "to",   "was",  "we",  "were",
+	"which", "who",	 "will",  "with",  "would", "you",  "your",
 };
 
 bool tok_is_stop(const char *w, size_t len)
@@ -38,8 +37,8 @@ bool tok_is_word_cp(uint32_t cp)
 		return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
 	if (cp <= 0xbf || cp == 0xd7 || cp == 0xf7)
 		return false;
-	if ((cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0xfe00 && cp <= 0xfe0f))
+	if ((cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0xfe00 && cp <= 0xfe0f))
 		return false;
 	if (cp == 0xfeff || (cp >= 0xfff0 && cp <= 0xffff))
 		return false;
@@ -114,16 +113,15 @@ static bool is_apostrophe(uint32_t cp)
 
 /* ASCII: 0 for a separator, else the character lowercased (a table: the tokenizer's every byte). */
 static const unsigned char ascii_words[128] = {
-	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7',
-	['8'] = '8', ['9'] = '9',
-	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h',
-	['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p',
-	['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
-	['Y'] = 'y', ['Z'] = 'z',
-	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
-	['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p',
-	['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
-	['y'] = 'y', ['z'] = 'z',
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+	['7'] = '7', ['8'] = '8', ['9'] = '9', ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd',
+	['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k',
+	['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+	['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+	['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm',
+	['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
 };
 
 static unsigned char ascii_word(unsigned char c)

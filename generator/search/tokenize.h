@@ -22,11 +22,11 @@
 #define TOK_MAX_BYTES (TOK_MAX_CHARS * 4)
 
 struct token {
-	size_t start, end;             /* the word's bytes in the text, [start, end) */
-	char term[TOK_MAX_BYTES + 1];  /* the term, NUL-terminated */
-	size_t len;                    /* strlen(term) */
-	size_t chars;                  /* characters in the word (before the cut) */
-	bool stemmed;                  /* an ASCII-letter word (stemmed) */
+	size_t start, end;	      /* the word's bytes in the text, [start, end) */
+	char term[TOK_MAX_BYTES + 1]; /* the term, NUL-terminated */
+	size_t len;		      /* strlen(term) */
+	size_t chars;		      /* characters in the word (before the cut) */
+	bool stemmed;		      /* an ASCII-letter word (stemmed) */
 };
 
 /*

@@ -26,7 +26,7 @@ struct fast {
 	int line0;
 	size_t nodes;
 	const char *cur, *eol; /* the current line (cur == end: no more) */
-	int lineno;            /* of cur, from 0 */
+	int lineno;	       /* of cur, from 0 */
 	struct arena *mem;
 	struct child *stack;
 	size_t nstack, stack_alloc;
@@ -65,7 +65,8 @@ static bool plain_text(const char *text, size_t len)
 /* Where p (on the current line) is, in characters as libyaml and every diagnostic count (diag.h). */
 static struct loc loc_at(const struct fast *f, const char *p)
 {
-	return (struct loc){f->file, f->line0 + f->lineno, diag_column(f->cur, (size_t)(p - f->cur))};
+	return (struct loc){f->file, f->line0 + f->lineno,
+			    diag_column(f->cur, (size_t)(p - f->cur))};
 }
 
 static void set_line(struct fast *f, const char *start)
@@ -105,7 +106,8 @@ static int next_content(struct fast *f, bool skip_current)
 
 static bool key_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-';
 }
 
 /* The length of a key at p ("name" of "name: ..."), or 0 when p does not start one. */
@@ -129,7 +131,8 @@ static struct ynode *node_at(const struct fast *f, enum ynode_type t, const char
 	return ynode_new(f->mem, t, loc_at(f, at));
 }
 
-static struct ynode *scalar_new(const struct fast *f, const char *at, const char *text, size_t len, bool plain)
+static struct ynode *scalar_new(const struct fast *f, const char *at, const char *text, size_t len,
+				bool plain)
 {
 	struct ynode *n = node_at(f, YN_SCALAR, at);
 	n->scalar = arena_strndup(f->mem, text, len);
@@ -137,7 +140,8 @@ static struct ynode *scalar_new(const struct fast *f, const char *at, const char
 	return n;
 }
 
-static void push(struct fast *f, struct ynode *node, const char *key, size_t klen, struct loc key_loc)
+static void push(struct fast *f, struct ynode *node, const char *key, size_t klen,
+		 struct loc key_loc)
 {
 	ALLOC_GROW(f->stack, f->nstack + 1, f->stack_alloc);
 	f->stack[f->nstack++] = (struct child){node, key, klen, key_loc};
@@ -391,7 +395,8 @@ decline:
 	return NULL; /* the arena goes with the whole tree */
 }
 
-int yaml_fast_parse(const char *file, const char *text, size_t len, int first_line, struct ynode **out)
+int yaml_fast_parse(const char *file, const char *text, size_t len, int first_line,
+		    struct ynode **out)
 {
 	*out = NULL;
 	if (!plain_text(text, len))

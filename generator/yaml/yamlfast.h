@@ -24,6 +24,7 @@
  * would.  0 with the root mapping in *out, or 1 (nothing reported, *out
  * NULL) when the text is outside the subset.
  */
-int yaml_fast_parse(const char *file, const char *text, size_t len, int first_line, struct ynode **out);
+int yaml_fast_parse(const char *file, const char *text, size_t len, int first_line,
+		    struct ynode **out);
 
 #endif

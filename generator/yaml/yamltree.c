@@ -29,8 +29,8 @@ static struct loc mark_loc(const struct builder *b, yaml_mark_t m)
 }
 
 /* Arrays items, keys, key_locs (keys and key_locs when a mapping) of count nodes, copied into the arena. */
-static void set_children(struct arena *a, struct ynode *n, struct ynode *const *items, char *const *keys,
-			const struct loc *key_locs, size_t count)
+static void set_children(struct arena *a, struct ynode *n, struct ynode *const *items,
+			 char *const *keys, const struct loc *key_locs, size_t count)
 {
 	n->n = count;
 	n->items = arena_memdup(a, items, count * sizeof(*items));
@@ -73,7 +73,8 @@ static int next_event(struct builder *b, yaml_event_t *ev)
 	struct loc loc = mark_loc(b, m);
 	if (b->parser.problem_offset == 0 && m.line == 0 && m.column == 0)
 		loc = mark_loc(b, b->parser.context_mark);
-	return error(&loc, "invalid YAML: %s%s%s", b->parser.problem ? b->parser.problem : "syntax error",
+	return error(&loc, "invalid YAML: %s%s%s",
+		     b->parser.problem ? b->parser.problem : "syntax error",
 		     b->parser.context ? " " : "", b->parser.context ? b->parser.context : "");
 }
 
@@ -81,7 +82,9 @@ static int count_node(struct builder *b, const struct loc *loc, size_t add)
 {
 	b->nodes += add;
 	if (b->nodes > YAML_MAX_NODES)
-		return error(loc, "YAML document too large (more than %d nodes after expanding aliases)", YAML_MAX_NODES);
+		return error(loc,
+			     "YAML document too large (more than %d nodes after expanding aliases)",
+			     YAML_MAX_NODES);
 	return 0;
 }
 
@@ -151,11 +154,13 @@ static int parse_map(struct builder *b, struct ynode *n, int depth)
 			error(&kloc, "keys must be plain text (got a list or mapping as a key)");
 			return children_done(b, n, &c, -1);
 		}
-		char *key = arena_strndup(b->mem, (const char *)ev.data.scalar.value, ev.data.scalar.length);
+		char *key = arena_strndup(b->mem, (const char *)ev.data.scalar.value,
+					  ev.data.scalar.length);
 		yaml_event_delete(&ev);
 		for (size_t i = 0; i < c.n; i++) {
 			if (!strcmp(c.keys[i], key)) {
-				error(&kloc, "duplicate key \"%s\" (first at line %d)", key, c.key_locs[i].line);
+				error(&kloc, "duplicate key \"%s\" (first at line %d)", key,
+				      c.key_locs[i].line);
 				return children_done(b, n, &c, -1);
 			}
 		}
@@ -204,7 +209,8 @@ static int parse_node(struct builder *b, yaml_event_t *ev, int depth, struct yno
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		n = ynode_new(b->mem, YN_SCALAR, loc);
-		n->scalar = arena_strndup(b->mem, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+		n->scalar = arena_strndup(b->mem, (const char *)ev->data.scalar.value,
+					  ev->data.scalar.length);
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 		remember_anchor(b, ev->data.scalar.anchor, n);
 		break;
@@ -220,8 +226,7 @@ static int parse_node(struct builder *b, yaml_event_t *ev, int depth, struct yno
 		if (r == 0)
 			remember_anchor(b, ev->data.mapping_start.anchor, n);
 		break;
-	default:
-		return error(&loc, "invalid YAML: unexpected event");
+	default: return error(&loc, "invalid YAML: unexpected event");
 	}
 	if (r < 0)
 		return -1; /* n is freed with the arena */
@@ -236,7 +241,8 @@ int yaml_parse(const char *file, const char *text, size_t len, int first_line, s
 	return yaml_parse_libyaml(file, text, len, first_line, out);
 }
 
-int yaml_parse_libyaml(const char *file, const char *text, size_t len, int first_line, struct ynode **out)
+int yaml_parse_libyaml(const char *file, const char *text, size_t len, int first_line,
+		       struct ynode **out)
 {
 	struct builder b = {.file = file, .line0 = first_line, .mem = ynode_arena(len)};
 	yaml_event_t ev;

@@ -21,6 +21,7 @@
  */
 int yaml_parse(const char *file, const char *text, size_t len, int first_line, struct ynode **out);
 /* The same with libyaml alone (tests compare yamlfast with it). */
-int yaml_parse_libyaml(const char *file, const char *text, size_t len, int first_line, struct ynode **out);
+int yaml_parse_libyaml(const char *file, const char *text, size_t len, int first_line,
+		       struct ynode **out);
 
 #endif

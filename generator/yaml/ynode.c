@@ -12,7 +12,6 @@ struct ynode *ynode_new(struct arena *a, enum ynode_type t, struct loc loc)
 	return n;
 }
 
-
 struct arena *ynode_arena(size_t len)
 {
 	return arena_new(len * 4 + 1024);
@@ -65,7 +64,8 @@ static void *pack_block(struct packing *p, const void *from, size_t n, bool *fre
 		*fresh = !p->from[k];
 	if (!p->from[k]) {
 		p->from[k] = from;
-		p->to[k] = n ? arena_memdup(p->a, from, n) : arena_strndup(p->a, from, strlen(from));
+		p->to[k] =
+			n ? arena_memdup(p->a, from, n) : arena_strndup(p->a, from, strlen(from));
 		p->n++;
 	}
 	return p->to[k];
@@ -129,7 +129,8 @@ bool ynode_is_null(const struct ynode *n)
 	if (!n || n->type != YN_SCALAR || !n->plain)
 		return false;
 	const char *s = n->scalar;
-	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	       !strcmp(s, "NULL");
 }
 
 const char *ynode_kind(const struct ynode *n)

@@ -16,11 +16,11 @@ enum ynode_type { YN_SCALAR, YN_SEQ, YN_MAP };
 
 struct ynode {
 	enum ynode_type type;
-	struct loc loc;    /* where the node starts */
-	char *scalar;      /* YN_SCALAR: its text (never NULL) */
-	bool plain;        /* YN_SCALAR: written without quotes (so `null`, `~`, `` are null) */
+	struct loc loc;	      /* where the node starts */
+	char *scalar;	      /* YN_SCALAR: its text (never NULL) */
+	bool plain;	      /* YN_SCALAR: written without quotes (so `null`, `~`, `` are null) */
 	struct ynode **items; /* YN_SEQ: elements; YN_MAP: values */
-	char **keys;       /* YN_MAP: keys, parallel to items */
+	char **keys;	      /* YN_MAP: keys, parallel to items */
 	struct loc *key_locs;
 	size_t n;
 	struct arena *arena; /* the root's: where the whole tree is (NULL below the root) */

@@ -30,7 +30,8 @@ static void setup(void)
 	out = path_join(dir, "out");
 	char *pm = path_join(dir, "pm-2.md"), *hidden = path_join(dir, "pm-1.md");
 	static const char pm_md[] = "---\nid: PM-2\nowner: Lee Park\n---\nBody.\n",
-			  hidden_md[] = "---\nid: PM-1\ntitle: Tom & Jerry's database outage\n---\n";
+			  hidden_md[] =
+				  "---\nid: PM-1\ntitle: Tom & Jerry's database outage\n---\n";
 	fs_write(pm, pm_md, sizeof(pm_md) - 1);
 	fs_write(hidden, hidden_md, sizeof(hidden_md) - 1);
 	c.profile = PROFILE_PUBLIC;
@@ -49,7 +50,8 @@ static void setup(void)
 	c.pms[0].title = xstrdup("Checkout slow after deploy");
 	c.pms[0].owner = xstrdup("Lee Park");
 	c.hidden = xcalloc(1, sizeof(*c.hidden));
-	c.hidden[c.nhidden++] = (struct hidden){xstrdup("PM-1"), xstrdup("Tom & Jerry's database outage"), hidden, 2};
+	c.hidden[c.nhidden++] = (struct hidden){
+		xstrdup("PM-1"), xstrdup("Tom & Jerry's database outage"), hidden, 2};
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -42,7 +42,8 @@ static const char code[] =
 	"return table.concat(out, ' ')\n";
 
 /* Run `code` with the input's arguments; the result (malloc'd) or NULL when the sandbox ran out of budget. */
-static char *run(lua_State *L, bool sandboxed, const char *fn, const char *p, size_t lp, const char *s, size_t ls, int init)
+static char *run(lua_State *L, bool sandboxed, const char *fn, const char *p, size_t lp,
+		 const char *s, size_t ls, int init)
 {
 	if (luaL_loadstring(L, code) != LUA_OK)
 		abort();

@@ -26,8 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pm.body_line = 1;
 	static const struct md_limits small = {1 << 20, 3, 4, 30, 2, 2};
 	static const char *const keys[] = {"owner", "ticket"};
-	struct md_opts opts = {.allow_html = size % 3 == 0, .strip_internal = size % 2 == 0,
-			       .limits = size % 5 < 2 ? &small : NULL, .strip_keys = keys,
+	struct md_opts opts = {.allow_html = size % 3 == 0,
+			       .strip_internal = size % 2 == 0,
+			       .limits = size % 5 < 2 ? &small : NULL,
+			       .strip_keys = keys,
 			       .nstrip_keys = size % 4 ? 2 : 0};
 	if (size % 7 == 0) /* the screen alone, on the bytes as they came (no NUL, any byte) */
 		md_screen((const char *)data, size, &small, "fuzz.md", 0);

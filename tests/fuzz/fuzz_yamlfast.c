@@ -25,7 +25,8 @@ static bool same(const struct ynode *a, const struct ynode *b)
 	if (a->type == YN_SCALAR)
 		return !strcmp(a->scalar, b->scalar) && a->plain == b->plain;
 	for (size_t i = 0; i < a->n; i++) {
-		if (a->type == YN_MAP && (strcmp(a->keys[i], b->keys[i]) || !same_loc(a->key_locs[i], b->key_locs[i])))
+		if (a->type == YN_MAP &&
+		    (strcmp(a->keys[i], b->keys[i]) || !same_loc(a->key_locs[i], b->key_locs[i])))
 			return false;
 		if (!same(a->items[i], b->items[i]))
 			return false;
@@ -37,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ynode *fast = NULL, *slow = NULL;
 	if (yaml_fast_parse("fuzz", (const char *)data, size, 2, &fast) == 0) {
-		if (yaml_parse_libyaml("fuzz", (const char *)data, size, 2, &slow) < 0 || !same(fast, slow))
+		if (yaml_parse_libyaml("fuzz", (const char *)data, size, 2, &slow) < 0 ||
+		    !same(fast, slow))
 			abort();
 	}
 	ynode_free(fast);

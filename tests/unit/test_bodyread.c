@@ -1,6 +1,6 @@
 /* Unit tests for bodyread: dates and durations as people write them, labels, sections, tables. */
-#include "load/bodyread.h"
 #include "harness.h"
+#include "load/bodyread.h"
 
 #include <stdlib.h>
 
@@ -26,8 +26,9 @@ static void test_loose_date(void)
 		CHECK(loose_date(cases[i].in, out) > 0);
 		CHECK_STR(out, cases[i].want);
 	}
-	static const char *const bad[] = {"", "next week", "2021-13-01", "2021-02-30", "12345-01-01", "June 2021",
-					  "99 Foo 2021", "2021-06-22x"};
+	static const char *const bad[] = {
+		"",	     "next week",   "2021-13-01", "2021-02-30", "12345-01-01",
+		"June 2021", "99 Foo 2021", "2021-06-22x"};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		CHECK_INT(loose_date(bad[i], out), 0);
 }
@@ -98,19 +99,20 @@ static void test_labels(void)
 static void test_action_table(void)
 {
 	struct body_info bi;
-	struct arena *a = scan(&bi,
-			       "## Action items\n"
-			       "\n"
-			       "| # | Task | Assignee | Due date | Priority | Ticket | Type |\n"
-			       "|:-:|------|----------|---------:|----------|--------|------|\n"
-			       "| 1 | **Add alert** | Lee | 2024-02-20 | P0 | [OPS-1](https://t/1) | prevent |\n"
-			       "| 2 | Write runbook | - | TBD | | | |\n"
-			       "| 3 |  | Ghost | | | | |\n"
-			       "| 4 | Pipe \\| inside | n/a | soon | urgent | | |\n"
-			       "\n"
-			       "## Next\n"
-			       "| Action | Owner |\n|---|---|\n| not read | x |\n",
-			       true);
+	struct arena *a = scan(
+		&bi,
+		"## Action items\n"
+		"\n"
+		"| # | Task | Assignee | Due date | Priority | Ticket | Type |\n"
+		"|:-:|------|----------|---------:|----------|--------|------|\n"
+		"| 1 | **Add alert** | Lee | 2024-02-20 | P0 | [OPS-1](https://t/1) | prevent |\n"
+		"| 2 | Write runbook | - | TBD | | | |\n"
+		"| 3 |  | Ghost | | | | |\n"
+		"| 4 | Pipe \\| inside | n/a | soon | urgent | | |\n"
+		"\n"
+		"## Next\n"
+		"| Action | Owner |\n|---|---|\n| not read | x |\n",
+		true);
 	CHECK_INT(bi.action_loc.line, 10);
 	CHECK(bi.actions != NULL);
 	CHECK_INT(bi.actions->n, 3);
@@ -191,8 +193,10 @@ static void test_timeline(void)
 	CHECK_INT(bi.timeline[TL_RESOLVED]->loc.line, 16);
 	body_info_release(&bi);
 	arena_free(a);
-	a = scan(&bi, "## Timeline\n| When | What |\n|--|--|\n| 08:21 | no date: not read |\n| 2021-06-22 08:21 | start |\n",
-		 false);
+	a = scan(
+		&bi,
+		"## Timeline\n| When | What |\n|--|--|\n| 08:21 | no date: not read |\n| 2021-06-22 08:21 | start |\n",
+		false);
 	CHECK_STR(bi.timeline[TL_STARTED]->scalar, "2021-06-22T08:21:00Z");
 	CHECK(bi.timeline[TL_DETECTED] == NULL);
 	body_info_release(&bi);
@@ -202,27 +206,29 @@ static void test_timeline(void)
 static void test_factors(void)
 {
 	struct body_info bi;
-	struct arena *a = scan(&bi,
-			       "## Contributing Factors\n"
-			       "\n"
-			       "- **Config drift**: the ingress configuration was not validated in CI\n"
-			       "- __Retry storms.__ Clients retried without backoff\n"
-			       "- No canary - changes reached every cluster at once\n"
-			       "- Cache size \xe2\x80\x94 changed by hand\n"
-			       "- Memory limits\n"
-			       "  - set two years ago\n"
-			       "- *Missing alert*\n"
-			       "- [Load test gap](https://wiki.example/x)\n"
-			       "- Nobody noticed the queue growing for an hour\n"
-			       "- The rule allowed zero consumers.\n"
-			       "- A very long lead in with far too many words: then the rest\n"
-			       "- **A bold sentence that goes on and on and on**: text\n"
-			       "\n"
-			       "## Next\n"
-			       "- Not a factor\n",
-			       false);
-	static const char *const want[] = {"Config drift", "Retry storms", "No canary", "Cache size", "Memory limits",
-					   "Missing alert", "Load test gap"};
+	struct arena *a =
+		scan(&bi,
+		     "## Contributing Factors\n"
+		     "\n"
+		     "- **Config drift**: the ingress configuration was not validated in CI\n"
+		     "- __Retry storms.__ Clients retried without backoff\n"
+		     "- No canary - changes reached every cluster at once\n"
+		     "- Cache size \xe2\x80\x94 changed by hand\n"
+		     "- Memory limits\n"
+		     "  - set two years ago\n"
+		     "- *Missing alert*\n"
+		     "- [Load test gap](https://wiki.example/x)\n"
+		     "- Nobody noticed the queue growing for an hour\n"
+		     "- The rule allowed zero consumers.\n"
+		     "- A very long lead in with far too many words: then the rest\n"
+		     "- **A bold sentence that goes on and on and on**: text\n"
+		     "\n"
+		     "## Next\n"
+		     "- Not a factor\n",
+		     false);
+	static const char *const want[] = {"Config drift", "Retry storms",  "No canary",
+					   "Cache size",   "Memory limits", "Missing alert",
+					   "Load test gap"};
 	CHECK(bi.factors != NULL);
 	CHECK_INT(bi.factors->n, ARRAY_SIZE(want));
 	for (size_t i = 0; i < ARRAY_SIZE(want) && i < bi.factors->n; i++)
@@ -234,7 +240,8 @@ static void test_factors(void)
 	CHECK_INT(bi.sentence_loc.line, 20);
 	body_info_release(&bi);
 	arena_free(a);
-	a = scan(&bi, "## Root causes\n- Config drift\n## Contributing factors\n- Second section\n", false);
+	a = scan(&bi, "## Root causes\n- Config drift\n## Contributing factors\n- Second section\n",
+		 false);
 	CHECK_INT(bi.factors->n, 1); /* the first section only */
 	body_info_release(&bi);
 	arena_free(a);
@@ -247,8 +254,9 @@ static void test_factors(void)
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_loose_date), TEST(test_loose_duration), TEST(test_labels),
-		TEST(test_action_table), TEST(test_action_lists), TEST(test_timeline), TEST(test_factors),
+		TEST(test_loose_date),	 TEST(test_loose_duration), TEST(test_labels),
+		TEST(test_action_table), TEST(test_action_lists),   TEST(test_timeline),
+		TEST(test_factors),
 	};
 	return harness_run("bodyread", cases, ARRAY_SIZE(cases));
 }

@@ -49,7 +49,8 @@ static void test_folding(void)
 	CHECK(strlen(got) == 77 && !strcmp(got + 75, "\r\n")); /* 75 octets: not folded */
 	free(got);
 	got = line(s76);
-	CHECK(strlen(got) == 81 && !memcmp(got + 75, "\r\n a\r\n", 6)); /* the 76th goes on a continuation line */
+	/* the 76th goes on a continuation line */
+	CHECK(strlen(got) == 81 && !memcmp(got + 75, "\r\n a\r\n", 6));
 	free(got);
 	/* 74 ASCII then "é" (2 octets): the é moves whole to the next line. */
 	char mixed[80];

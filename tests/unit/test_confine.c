@@ -156,10 +156,8 @@ static void test_no_roots_reads_anything(void)
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_reads_inside_refuses_outside),
-		TEST(test_allow_outside_keeps_proc_out),
-		TEST(test_walk_skips_links_out),
-		TEST(test_fifo_is_refused_without_waiting),
+		TEST(test_reads_inside_refuses_outside), TEST(test_allow_outside_keeps_proc_out),
+		TEST(test_walk_skips_links_out),	 TEST(test_fifo_is_refused_without_waiting),
 		TEST(test_no_roots_reads_anything),
 	};
 	if (!mkdtemp(tmp))

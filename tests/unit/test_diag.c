@@ -61,10 +61,18 @@ static void test_gitlab_report(void)
 	diag_add(DIAG_WARNING, &a, "blame-language", "\"who\" \\ looks for a person");
 	error(&none, "whole-build problem");
 	char *one = flushed(DIAG_GITLAB);
-	CHECK(strstr(one, "{\"description\": \"whole-build problem\", \"check_name\": \"aftermath\", \"fingerprint\": \"") != NULL);
-	CHECK(strstr(one, "\"severity\": \"major\", \"location\": {\"path\": \".\", \"lines\": {\"begin\": 1}}}") != NULL);
-	CHECK(strstr(one, "{\"description\": \"\\\"who\\\" \\\\ looks for a person\", \"check_name\": \"blame-language\"") != NULL);
-	CHECK(strstr(one, "\"severity\": \"minor\", \"location\": {\"path\": \"postmortems/a.md\", \"lines\": {\"begin\": 5}}}") != NULL);
+	CHECK(strstr(one,
+		     "{\"description\": \"whole-build problem\", \"check_name\": \"aftermath\", \"fingerprint\": \"") !=
+	      NULL);
+	CHECK(strstr(one,
+		     "\"severity\": \"major\", \"location\": {\"path\": \".\", \"lines\": {\"begin\": 1}}}") !=
+	      NULL);
+	CHECK(strstr(one,
+		     "{\"description\": \"\\\"who\\\" \\\\ looks for a person\", \"check_name\": \"blame-language\"") !=
+	      NULL);
+	CHECK(strstr(one,
+		     "\"severity\": \"minor\", \"location\": {\"path\": \"postmortems/a.md\", \"lines\": {\"begin\": 5}}}") !=
+	      NULL);
 	/* the same findings give the same fingerprints; another line, another */
 	diag_add(DIAG_WARNING, &a, "blame-language", "\"who\" \\ looks for a person");
 	error(&none, "whole-build problem");
@@ -73,7 +81,8 @@ static void test_gitlab_report(void)
 	a.line = 6;
 	diag_add(DIAG_WARNING, &a, "blame-language", "\"who\" \\ looks for a person");
 	char *moved = flushed(DIAG_GITLAB);
-	const char *f1 = strstr(strstr(one, "blame-language"), "fingerprint"), *f2 = strstr(moved, "fingerprint");
+	const char *f1 = strstr(strstr(one, "blame-language"), "fingerprint"),
+		   *f2 = strstr(moved, "fingerprint");
 	CHECK(f1 && f2 && strncmp(f1, f2, 50) != 0);
 	free(one);
 	free(again);
@@ -83,7 +92,8 @@ static void test_gitlab_report(void)
 static bool has_control(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 && *p != '\n') || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
 			return true;
 	return false;
 }
@@ -92,13 +102,17 @@ static void test_controls_shown_escaped(void)
 {
 	struct loc loc = {"pm\x1b[2J.md", 3, 4};
 	error(&loc, "unknown severity \"%s\"", "SEV\x1b[31m9\x07");
-	warning(&loc, "title \"%s\"", "a\nb.md:1:1: error: forged\r\t\x7f\xc2\x9b" "2J\xff");
+	warning(&loc, "title \"%s\"",
+		"a\nb.md:1:1: error: forged\r\t\x7f\xc2\x9b"
+		"2J\xff");
 	for (int fmt = DIAG_TEXT; fmt <= DIAG_GITLAB; fmt++) {
 		error(&loc, "id \"%s\"", "PM-\x1b]0;title\x07");
 		char *out = flushed((enum diag_format)fmt);
 		CHECK(!has_control(out));
 		/* JSON escapes the backslash once more */
-		CHECK(strstr(out, fmt == DIAG_JSON || fmt == DIAG_GITLAB ? "PM-\\\\x1b]0;title\\\\x07" : "PM-\\x1b]0;title\\x07") != NULL);
+		CHECK(strstr(out, fmt == DIAG_JSON || fmt == DIAG_GITLAB
+					  ? "PM-\\\\x1b]0;title\\\\x07"
+					  : "PM-\\x1b]0;title\\x07") != NULL);
 		free(out);
 	}
 }
@@ -107,10 +121,14 @@ static void test_text_format(void)
 {
 	struct loc loc = {"pm.md", 3, 4};
 	error(&loc, "unknown severity \"%s\"", "SEV\x1b[31m9");
-	warning(&loc, "title \"%s\"", "a\nb.md:1:1: error: forged\r\t\x7f\xc2\x9b" "2J\xff é");
+	warning(&loc, "title \"%s\"",
+		"a\nb.md:1:1: error: forged\r\t\x7f\xc2\x9b"
+		"2J\xff é");
 	char *out = flushed(DIAG_TEXT);
-	CHECK_STR(out, "pm.md:3:4: error: unknown severity \"SEV\\x1b[31m9\"\n"
-		       "pm.md:3:4: warning: title \"a\\nb.md:1:1: error: forged\\r\\t\\x7f\\u009b2J\\xff é\"\n");
+	CHECK_STR(
+		out,
+		"pm.md:3:4: error: unknown severity \"SEV\\x1b[31m9\"\n"
+		"pm.md:3:4: warning: title \"a\\nb.md:1:1: error: forged\\r\\t\\x7f\\u009b2J\\xff é\"\n");
 	free(out);
 }
 

@@ -33,7 +33,8 @@ static char *summary_of(const char *summary)
 	one_pm(&c, summary);
 	struct buf b = BUF_INIT;
 	feeds_atom(&b, &c, "https://kb.example/");
-	const char *s = strstr(buf_cstr(&b), "<summary>"), *e = s ? strstr(s, "</summary>\n</entry>") : NULL;
+	const char *s = strstr(buf_cstr(&b), "<summary>"),
+		   *e = s ? strstr(s, "</summary>\n</entry>") : NULL;
 	char *out = s && e ? xstrndup(s + 9, (size_t)(e - s - 9)) : xstrdup("(none)");
 	buf_release(&b);
 	corpus_release(&c);
@@ -73,11 +74,14 @@ static void test_every_control_character(void)
 /* Bug class: the noncharacters U+FFFE and U+FFFF kept, or their neighbours dropped. */
 static void test_noncharacters(void)
 {
-	char *got = summary_of("a\xef\xbf\xbe" "b\xef\xbf\xbf" "c");
+	char *got = summary_of("a\xef\xbf\xbe"
+			       "b\xef\xbf\xbf"
+			       "c");
 	CHECK_STR(got, "abc");
 	free(got);
 	/* U+FFFD, U+FFBE, U+EFBE, U+FEFF and text right after a dropped one stay */
-	got = summary_of("\xef\xbf\xbd\xef\xbe\xbe\xee\xbe\xbe\xef\xbb\xbf\x01<\x02\x03x\xef\xbf\xbe\xef\xbf\xbf");
+	got = summary_of(
+		"\xef\xbf\xbd\xef\xbe\xbe\xee\xbe\xbe\xef\xbb\xbf\x01<\x02\x03x\xef\xbf\xbe\xef\xbf\xbf");
 	CHECK_STR(got, "\xef\xbf\xbd\xef\xbe\xbe\xee\xbe\xbe\xef\xbb\xbf&lt;x");
 	free(got);
 	got = summary_of("\x1f\x1f\x1f");

@@ -1,6 +1,6 @@
 /* Unit tests for fieldmap: site.yaml fields:/defaults:/import:/taxonomies: and the fields of one postmortem. */
-#include "load/fieldmap.h"
 #include "harness.h"
+#include "load/fieldmap.h"
 #include "model/siteconfig.h"
 
 #include <stdio.h>
@@ -28,7 +28,8 @@ static int site_from(struct site *s, const char *yaml)
 }
 
 /* The fields of a postmortem with front matter `front` (NULL: none) and body `body`. */
-static struct ynode *apply(const struct site *s, const char *front, const char *body, struct explain *ex)
+static struct ynode *apply(const struct site *s, const char *front, const char *body,
+			   struct explain *ex)
 {
 	static struct postmortem pm;
 	static struct ynode *tree;
@@ -37,8 +38,10 @@ static struct ynode *apply(const struct site *s, const char *front, const char *
 	tree = NULL;
 	if (front)
 		CHECK(yaml_parse("pm.md", front, strlen(front), 2, &tree) == 0);
-	pm = (struct postmortem){.path = (char *)"pm.md", .rel = (char *)"postmortems/PM-9 - File title.md",
-				 .body = (char *)body, .body_line = 5};
+	pm = (struct postmortem){.path = (char *)"pm.md",
+				 .rel = (char *)"postmortems/PM-9 - File title.md",
+				 .body = (char *)body,
+				 .body_line = 5};
 	fieldmap_apply(&res, s, &pm, tree, ex);
 	return res.root;
 }
@@ -61,18 +64,23 @@ static const char *get(const struct ynode *root, const char *key)
 static void test_fallbacks_split_dotted_defaults(void)
 {
 	struct site s;
-	CHECK_INT(site_from(&s, "fields:\n  id: uuid\n  date: [start_time, Date]\n  services: {from: product, split: ','}\n"
-				"  impact.resolved: end_time\n  tags: [keywords, Category]\ndefaults: {status: complete}\n"),
-		  0);
-	struct ynode *r = apply(&s, "uuid: u-1\nstart_time: ''\nDate: 2024-01-02\nproduct: ' a , b,,c '\nend_time: 2024-01-02T10:00:00Z\nkeywords: []\n",
-				"Category: kube\n", NULL);
+	CHECK_INT(
+		site_from(
+			&s,
+			"fields:\n  id: uuid\n  date: [start_time, Date]\n  services: {from: product, split: ','}\n"
+			"  impact.resolved: end_time\n  tags: [keywords, Category]\ndefaults: {status: complete}\n"),
+		0);
+	struct ynode *r = apply(
+		&s,
+		"uuid: u-1\nstart_time: ''\nDate: 2024-01-02\nproduct: ' a , b,,c '\nend_time: 2024-01-02T10:00:00Z\nkeywords: []\n",
+		"Category: kube\n", NULL);
 	CHECK_STR(get(r, "id"), "u-1");
 	CHECK_STR(get(r, "date"), "2024-01-02"); /* start_time is empty: the next name */
 	CHECK_STR(get(r, "services"), "a|b|c");
 	CHECK_STR(get(ynode_get(r, "impact"), "resolved"), "2024-01-02T10:00:00Z");
 	CHECK_STR(get(r, "status"), "complete");
 	CHECK_STR(get(r, "tags"), "(none)"); /* no import:, so the body's Category is not read */
-	CHECK_INT(diag_count(DIAG_NOTE), 2);  /* start_time, keywords */
+	CHECK_INT(diag_count(DIAG_NOTE), 2); /* start_time, keywords */
 	diag_clear();
 	ynode_free(r);
 	site_release(&s);
@@ -82,8 +90,15 @@ static void test_body_and_file_name(void)
 {
 	struct site s;
 	struct explain ex = {0};
-	CHECK_INT(site_from(&s, "fields: {tags: [keywords, Category]}\nimport: {front_matter: optional}\n"), 0);
-	struct ynode *r = apply(&s, NULL, "Date: June 22, 2021\n- Status: Done\n- Severity: Sev 2\n\n## Stats\n- Category: Kube, DNS\n", &ex);
+	CHECK_INT(
+		site_from(
+			&s,
+			"fields: {tags: [keywords, Category]}\nimport: {front_matter: optional}\n"),
+		0);
+	struct ynode *r = apply(
+		&s, NULL,
+		"Date: June 22, 2021\n- Status: Done\n- Severity: Sev 2\n\n## Stats\n- Category: Kube, DNS\n",
+		&ex);
 	CHECK_STR(get(r, "id"), "PM-9");
 	CHECK_STR(get(r, "title"), "File title");
 	CHECK_STR(get(r, "date"), "2021-06-22");
@@ -122,7 +137,8 @@ static void test_site_errors(void)
 	} cases[] = {
 		{"fields: {nope: x}\n", "unknown field \"nope\" in fields"},
 		{"fields: {company: x}\n", "unknown field \"company\" in fields"},
-		{"fields: {id: {from: [a, '']}}\n", "fields.id must be a field name (got an empty value)"},
+		{"fields: {id: {from: [a, '']}}\n",
+		 "fields.id must be a field name (got an empty value)"},
 		{"defaults: {impact.ended: x}\n", "unknown field \"impact.ended\" in defaults"},
 		{"taxonomies: {title: {}}\n", "taxonomy name \"title\" is taken"},
 		{"import: {read_body: 1}\n", "import.read_body must be true or false (got \"1\")"},
@@ -140,7 +156,9 @@ static void test_site_errors(void)
 	}
 	/* A taxonomy declared after the fields: that map onto it. */
 	struct site s;
-	CHECK_INT(site_from(&s, "fields: {company: org}\ntaxonomies: {company: {title: Companies}}\n"), 0);
+	CHECK_INT(site_from(&s,
+			    "fields: {company: org}\ntaxonomies: {company: {title: Companies}}\n"),
+		  0);
 	CHECK_STR(s.import->tax[0].singular, "Companies");
 	site_release(&s);
 }
@@ -148,9 +166,12 @@ static void test_site_errors(void)
 static void test_defaults_tree_and_computed(void)
 {
 	struct site s;
-	CHECK_INT(site_from(&s, "defaults:\n  status: complete\n  impact.started: 2024-01-01\n  impact.resolved: 2024-01-02\n  tags: ''\n"
-				"computed:\n  search: [a, b]\n  public: c\n"),
-		  0);
+	CHECK_INT(
+		site_from(
+			&s,
+			"defaults:\n  status: complete\n  impact.started: 2024-01-01\n  impact.resolved: 2024-01-02\n  tags: ''\n"
+			"computed:\n  search: [a, b]\n  public: c\n"),
+		0);
 	struct ynode *d = fieldmap_defaults(&s);
 	CHECK(d != NULL);
 	CHECK_STR(get(d, "status"), "complete");

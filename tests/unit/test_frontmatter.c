@@ -4,9 +4,9 @@
  * line prints them, must equal tests/frontmatter/NAME.expect line for line
  * (an empty .expect: the file is valid).  One bad file per rule.
  */
-#include "load/frontmatter.h"
 #include "base/fsutil.h"
 #include "harness.h"
+#include "load/frontmatter.h"
 #include "load/markdown.h"
 
 #include <stdlib.h>
@@ -55,7 +55,8 @@ static void run_case(const struct fs_entry *e)
 	}
 	if (strcmp(buf_cstr(&got), want)) {
 		harness_failed++;
-		fprintf(stderr, "%s: diagnostics differ\n--- want\n%s--- got\n%s---\n", e->path, want, buf_cstr(&got));
+		fprintf(stderr, "%s: diagnostics differ\n--- want\n%s--- got\n%s---\n", e->path,
+			want, buf_cstr(&got));
 	} else {
 		harness_passed++;
 	}
@@ -116,8 +117,8 @@ static void test_full_file(void)
 	char iso[21];
 	when_iso(&pm.impact.started, iso);
 	CHECK_STR(iso, "2024-03-14T14:05:00Z");
-	static const char *const round[] = {"1999-12-31T23:59:59Z", "1969-07-20T20:17:40Z", "2024-02-29T00:00:07Z",
-					    "2024-03-14"};
+	static const char *const round[] = {"1999-12-31T23:59:59Z", "1969-07-20T20:17:40Z",
+					    "2024-02-29T00:00:07Z", "2024-03-14"};
 	for (size_t i = 0; i < ARRAY_SIZE(round); i++) {
 		when_parse(&z, round[i]);
 		when_iso(&z, iso);
@@ -135,8 +136,8 @@ static void test_full_file(void)
 	CHECK_INT(pm.actions[0].status, AI_DONE);
 	CHECK_INT(pm.actions[0].priority, PRI_MUST);
 	CHECK_STR(pm.actions[0].ticket, "OPS-1234");
-	CHECK_INT(pm.actions[1].status, AI_WONT_DO); /* written "won't do" */
-	CHECK_STR(pm.actions[1].ticket, "4321");     /* a number is kept as text */
+	CHECK_INT(pm.actions[1].status, AI_WONT_DO);   /* written "won't do" */
+	CHECK_STR(pm.actions[1].ticket, "4321");       /* a number is kept as text */
 	CHECK(ynode_get(pm.front, "runbook") != NULL); /* unknown keys are kept */
 	CHECK_INT(pm.body_line, 51);
 	diag_clear();
@@ -150,7 +151,8 @@ static void test_field_mapping(void)
 {
 	struct site site;
 	struct postmortem pm = {0};
-	static const char text[] = "---\nuuid: ABC-1\ntitle: T\nstart_time: 2024-01-02\nproduct: [web]\n---\nbody\n";
+	static const char text[] =
+		"---\nuuid: ABC-1\ntitle: T\nstart_time: 2024-01-02\nproduct: [web]\n---\nbody\n";
 	site_init(&site);
 	site.fields = xcalloc(3, sizeof(*site.fields));
 	site.fields[0] = (struct field_map){xstrdup("id"), xstrdup("uuid"), {0}};
@@ -174,16 +176,32 @@ static void test_spellings(void)
 	static const struct {
 		const char *s;
 		int want; /* -1: refused */
-	} statuses[] = {
-		{"open", AI_OPEN},       {"TODO", AI_OPEN},        {"new", AI_OPEN},         {"in progress", AI_IN_PROGRESS},
-		{"in_progress", AI_IN_PROGRESS}, {"Doing", AI_IN_PROGRESS}, {"started", AI_IN_PROGRESS}, {"done", AI_DONE},
-		{"closed", AI_DONE},     {"fixed", AI_DONE},       {"completed", AI_DONE},   {"Resolved", AI_DONE},
-		{"wont-do", AI_WONT_DO}, {"won't do", AI_WONT_DO}, {"wontfix", AI_WONT_DO},  {"cancelled", AI_WONT_DO},
-		{"finished", -1},        {"", -1},                 {"open-ish", -1},
-	}, priorities[] = {
-		{"must", PRI_MUST}, {"SHOULD", PRI_SHOULD}, {"nice", PRI_NICE}, {"p0", PRI_MUST},
-		{"P1", PRI_SHOULD}, {"p2", PRI_NICE},       {"p3", -1},         {"high", -1},
-	};
+	} statuses[] =
+		{
+			{"open", AI_OPEN},
+			{"TODO", AI_OPEN},
+			{"new", AI_OPEN},
+			{"in progress", AI_IN_PROGRESS},
+			{"in_progress", AI_IN_PROGRESS},
+			{"Doing", AI_IN_PROGRESS},
+			{"started", AI_IN_PROGRESS},
+			{"done", AI_DONE},
+			{"closed", AI_DONE},
+			{"fixed", AI_DONE},
+			{"completed", AI_DONE},
+			{"Resolved", AI_DONE},
+			{"wont-do", AI_WONT_DO},
+			{"won't do", AI_WONT_DO},
+			{"wontfix", AI_WONT_DO},
+			{"cancelled", AI_WONT_DO},
+			{"finished", -1},
+			{"", -1},
+			{"open-ish", -1},
+		},
+	  priorities[] = {
+		  {"must", PRI_MUST}, {"SHOULD", PRI_SHOULD}, {"nice", PRI_NICE}, {"p0", PRI_MUST},
+		  {"P1", PRI_SHOULD}, {"p2", PRI_NICE},	      {"p3", -1},	  {"high", -1},
+	  };
 	for (size_t i = 0; i < ARRAY_SIZE(statuses); i++) {
 		enum ai_status st = AI_OPEN;
 		bool ok = ai_status_parse(statuses[i].s, &st);

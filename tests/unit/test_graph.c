@@ -15,7 +15,8 @@ static void term(struct term **v, size_t *n, const char *name)
 static void factor(struct postmortem *pm, const char *name, enum factor_category cat)
 {
 	pm->factors = xrealloc(pm->factors, (pm->nfactors + 1) * sizeof(*pm->factors));
-	pm->factors[pm->nfactors++] = (struct factor){xstrdup(name), slugify(name), cat, {"x.md", 1, 1}};
+	pm->factors[pm->nfactors++] =
+		(struct factor){xstrdup(name), slugify(name), cat, {"x.md", 1, 1}};
 }
 
 static void done_item(struct postmortem *pm, const char *closed)
@@ -87,7 +88,7 @@ static void test_tie_goes_to_first_naming(void)
 	struct corpus c;
 	struct graph g;
 	corpus_new(&c, 2);
-	factor(&c.pms[0], "Connection-Pool  Exhaustion", CAT_NONE); /* newer */
+	factor(&c.pms[0], "Connection-Pool  Exhaustion", CAT_NONE);	/* newer */
 	factor(&c.pms[1], "connection pool exhaustion", CAT_TECHNICAL); /* older */
 	graph_link(&g, &c, 1);
 	const struct node *f = node(&g, TERM_FACTOR, "connection-pool-exhaustion");
@@ -104,7 +105,7 @@ static void test_recurred_after_fix(void)
 	struct graph g;
 	corpus_new(&c, 3); /* P3 (March), P2 (February), P1 (January) */
 	factor(&c.pms[2], "retry storm", CAT_NONE);
-	done_item(&c.pms[2], "2024-01-20"); /* P1 fixed it in January */
+	done_item(&c.pms[2], "2024-01-20");	    /* P1 fixed it in January */
 	factor(&c.pms[0], "retry storm", CAT_NONE); /* P3 in March: recurred */
 	factor(&c.pms[1], "disk full", CAT_NONE);
 	done_item(&c.pms[1], "2024-04-01"); /* closed after P3: not a fix for it */
@@ -133,7 +134,8 @@ static void test_related_backlinks_and_dangling(void)
 	size_t n;
 	const struct diag *d = diag_list(&n);
 	CHECK_INT(n, 1);
-	CHECK_STR(n ? d[0].msg : "", "unknown postmortem \"P404\" in related (no postmortem has this id)");
+	CHECK_STR(n ? d[0].msg : "",
+		  "unknown postmortem \"P404\" in related (no postmortem has this id)");
 	diag_clear();
 	CHECK_INT(g.pm[0].nrelated, 1);
 	CHECK(g.pm[0].related[0].pm == 2 && g.pm[0].related[0].why == REL_EXPLICIT);
@@ -156,7 +158,8 @@ static void test_similar_prefers_rare_shared_terms(void)
 	graph_link(&g, &c, 2);
 	CHECK(g.pm[0].nrelated >= 1);
 	CHECK(g.pm[0].nrelated <= GRAPH_SIMILAR);
-	CHECK(g.pm[0].nrelated && g.pm[0].related[0].pm == 5 && g.pm[0].related[0].why == REL_SIMILAR);
+	CHECK(g.pm[0].nrelated && g.pm[0].related[0].pm == 5 &&
+	      g.pm[0].related[0].why == REL_SIMILAR);
 	graph_release(&g);
 	corpus_release(&c);
 }
@@ -193,7 +196,8 @@ static void test_similar_rare_term_first_within_the_budget(void)
 	factor(&c.pms[n - 1], "clock skew", CAT_NONE);
 	graph_link(&g, &c, 2);
 	CHECK(g.pm[0].nrelated >= 1);
-	CHECK(g.pm[0].nrelated && g.pm[0].related[0].pm == n - 1 && g.pm[0].related[0].why == REL_SIMILAR);
+	CHECK(g.pm[0].nrelated && g.pm[0].related[0].pm == n - 1 &&
+	      g.pm[0].related[0].why == REL_SIMILAR);
 	graph_release(&g);
 	corpus_release(&c);
 }
@@ -281,10 +285,15 @@ static void test_similar_ties_and_order(void)
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_slugs_aliases_and_names), TEST(test_tie_goes_to_first_naming), TEST(test_recurred_after_fix),
-		TEST(test_related_backlinks_and_dangling), TEST(test_similar_prefers_rare_shared_terms),
+		TEST(test_slugs_aliases_and_names),
+		TEST(test_tie_goes_to_first_naming),
+		TEST(test_recurred_after_fix),
+		TEST(test_related_backlinks_and_dangling),
+		TEST(test_similar_prefers_rare_shared_terms),
 		TEST(test_similar_rare_term_first_within_the_budget),
-		TEST(test_category_majority), TEST(test_recurrences_newest_first), TEST(test_similar_ties_and_order),
+		TEST(test_category_majority),
+		TEST(test_recurrences_newest_first),
+		TEST(test_similar_ties_and_order),
 	};
 	return harness_run("graph", cases, ARRAY_SIZE(cases));
 }

@@ -17,7 +17,8 @@
 /* ---- the case file ---------------------------------------------------------- */
 
 enum section { S_HTML, S_TEXT, S_TOC, S_LINKS, S_ACTIONS, S_DIAG, NSECTIONS };
-static const char *const section_names[NSECTIONS] = {"html", "text", "toc", "links", "actions", "diag"};
+static const char *const section_names[NSECTIONS] = {"html",  "text",	 "toc",
+						     "links", "actions", "diag"};
 
 struct md_case {
 	char *name;
@@ -73,8 +74,8 @@ static void show_actions(struct buf *out, const struct postmortem *pm)
 		if (a->due.set)
 			when_date(&a->due, due);
 		buf_addf(out, "%s | %s | %s | %s | %s | %s | %d:%d\n", ai_status_name(a->status),
-			 or_dash(priority_name(a->priority)), or_dash(a->owner), or_dash(due), or_dash(a->ticket),
-			 a->title, a->loc.line, a->loc.col);
+			 or_dash(priority_name(a->priority)), or_dash(a->owner), or_dash(due),
+			 or_dash(a->ticket), a->title, a->loc.line, a->loc.col);
 	}
 }
 
@@ -84,7 +85,8 @@ static void show_diags(struct buf *out)
 	size_t n;
 	const struct diag *d = diag_list(&n);
 	for (size_t i = 0; i < n; i++)
-		buf_addf(out, "%s:%d:%d: %s: %s\n", d[i].file, d[i].line, d[i].col, level[d[i].level], d[i].msg);
+		buf_addf(out, "%s:%d:%d: %s: %s\n", d[i].file, d[i].line, d[i].col,
+			 level[d[i].level], d[i].msg);
 }
 
 static void compare(const struct md_case *c, enum section s, const char *got)
@@ -97,8 +99,8 @@ static void compare(const struct md_case *c, enum section s, const char *got)
 		return;
 	}
 	harness_failed++;
-	fprintf(stderr, "%s:%d: case \"%s\": %s differs\n--- want\n%s--- got\n%s---\n", CASES_FILE, c->line, c->name,
-		section_names[s], want, got);
+	fprintf(stderr, "%s:%d: case \"%s\": %s differs\n--- want\n%s--- got\n%s---\n", CASES_FILE,
+		c->line, c->name, section_names[s], want, got);
 }
 
 static void run_page(const struct md_case *c, struct buf got[NSECTIONS], int *ret)
@@ -144,9 +146,11 @@ static void run_case(const struct md_case *c)
 		compare(c, (enum section)s, buf_cstr(&got[s]));
 		buf_release(&got[s]);
 	}
-	if (ret != (strstr(buf_cstr(&c->want[S_DIAG]), ": error: ") ? -1 : 0)) { /* warnings return 0 */
+	/* warnings return 0 */
+	if (ret != (strstr(buf_cstr(&c->want[S_DIAG]), ": error: ") ? -1 : 0)) {
 		harness_failed++;
-		fprintf(stderr, "%s:%d: case \"%s\": returned %d\n", CASES_FILE, c->line, c->name, ret);
+		fprintf(stderr, "%s:%d: case \"%s\": returned %d\n", CASES_FILE, c->line, c->name,
+			ret);
 	}
 }
 
@@ -268,17 +272,18 @@ static struct postmortem parse(const char *body, struct md_opts opts)
 
 static void test_link_resolve(void)
 {
-	struct postmortem pm =
-		parse("See [[PM-1]], [[PM-404]], [[A&amp;B &lt;x&gt;]] and [[&lt;b&gt;\"q\"&lt;/b&gt;]].\n",
-		      (struct md_opts){0});
+	struct postmortem pm = parse(
+		"See [[PM-1]], [[PM-404]], [[A&amp;B &lt;x&gt;]] and [[&lt;b&gt;\"q\"&lt;/b&gt;]].\n",
+		(struct md_opts){0});
 	struct resolver_log log = {BUF_INIT};
 	struct buf out = BUF_INIT;
 	buf_adds(&out, "kept:");
 	link_resolve(&out, pm.html, resolver, &log);
-	CHECK_STR(buf_cstr(&out),
-		  "kept:<p>See <a class=\"wikilink\" href=\"../pm-1/?a=1&amp;b=&quot;2&quot;\">"
-		  "Pool &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;co&#39;</a>, [[PM-404]], "
-		  "<a class=\"wikilink\" href=\"../a-b-x/\">A&amp;B</a> and [[&lt;b&gt;&quot;q&quot;&lt;/b&gt;]].</p>\n");
+	CHECK_STR(
+		buf_cstr(&out),
+		"kept:<p>See <a class=\"wikilink\" href=\"../pm-1/?a=1&amp;b=&quot;2&quot;\">"
+		"Pool &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;co&#39;</a>, [[PM-404]], "
+		"<a class=\"wikilink\" href=\"../a-b-x/\">A&amp;B</a> and [[&lt;b&gt;&quot;q&quot;&lt;/b&gt;]].</p>\n");
 	CHECK_STR(buf_cstr(&log.ids), "PM-1\nPM-404\nA&B <x>\n<b>\"q\"</b>\n");
 	CHECK_INT(pm.nwikilinks, 4);
 	CHECK_STR(pm.nwikilinks == 4 ? pm.wikilinks[3].id : "", "<b>\"q\"</b>");
@@ -290,12 +295,14 @@ static void test_link_resolve(void)
 /* Wiki-link bug class: an id with an apostrophe or a quote asked for still escaped (O&#39;Brien: never found). */
 static void test_link_resolve_quotes_in_ids(void)
 {
-	struct postmortem pm = parse("See [[O'Brien's \"lab\"]] and [[a &amp;lt; b]].\n", (struct md_opts){0});
+	struct postmortem pm =
+		parse("See [[O'Brien's \"lab\"]] and [[a &amp;lt; b]].\n", (struct md_opts){0});
 	struct resolver_log log = {BUF_INIT};
 	struct buf out = BUF_INIT;
 	link_resolve(&out, pm.html, resolver, &log);
 	CHECK_STR(buf_cstr(&log.ids), "O'Brien's \"lab\"\na &lt; b\n");
-	CHECK_STR(buf_cstr(&out), "<p>See [[O&#39;Brien&#39;s &quot;lab&quot;]] and [[a &amp;lt; b]].</p>\n");
+	CHECK_STR(buf_cstr(&out),
+		  "<p>See [[O&#39;Brien&#39;s &quot;lab&quot;]] and [[a &amp;lt; b]].</p>\n");
 	buf_release(&out);
 	buf_release(&log.ids);
 	pm_release(&pm);
@@ -310,8 +317,12 @@ static void test_link_resolve_without_markers(void)
 	buf_reset(&out);
 	link_resolve(&out, "", resolver, &log);
 	CHECK_STR(buf_cstr(&out), "");
-	link_resolve(&out, "a\x1a" "b", resolver, &log); /* a lone mark is left alone */
-	CHECK_STR(buf_cstr(&out), "a\x1a" "b");
+	link_resolve(&out,
+		     "a\x1a"
+		     "b",
+		     resolver, &log); /* a lone mark is left alone */
+	CHECK_STR(buf_cstr(&out), "a\x1a"
+				  "b");
 	CHECK_STR(buf_cstr(&log.ids), "");
 	buf_release(&out);
 	buf_release(&log.ids);
@@ -348,9 +359,15 @@ static void test_short_and_long_bodies(void)
 	struct postmortem big = parse(buf_cstr(&body), (struct md_opts){.limits = &lim});
 	CHECK(small.html && big.html);
 	if (small.html && big.html) {
-		CHECK(strstr(big.html, "<h1 id=\"title\">Title<a class=\"anchor\" href=\"#title\" aria-label=\"Link to this section\">#</a></h1>") != NULL);
-		CHECK(strstr(small.html, "<h2 id=\"root-cause\">Root cause<a class=\"anchor\" href=\"#root-cause\" aria-label=\"Link to this section\">#</a></h2>") != NULL);
-		CHECK(strstr(big.html, "<h2 id=\"root-cause\">Root cause<a class=\"anchor\" href=\"#root-cause\" aria-label=\"Link to this section\">#</a></h2>") != NULL);
+		CHECK(strstr(big.html,
+			     "<h1 id=\"title\">Title<a class=\"anchor\" href=\"#title\" aria-label=\"Link to this section\">#</a></h1>") !=
+		      NULL);
+		CHECK(strstr(small.html,
+			     "<h2 id=\"root-cause\">Root cause<a class=\"anchor\" href=\"#root-cause\" aria-label=\"Link to this section\">#</a></h2>") !=
+		      NULL);
+		CHECK(strstr(big.html,
+			     "<h2 id=\"root-cause\">Root cause<a class=\"anchor\" href=\"#root-cause\" aria-label=\"Link to this section\">#</a></h2>") !=
+		      NULL);
 		CHECK_INT(occurrences(big.html, "<h2 id=\"root-cause-"), n - 1);
 		CHECK_INT(occurrences(small.html, "<table>"), 1);
 		CHECK_INT(occurrences(big.html, "<table>"), n);
@@ -368,10 +385,11 @@ static void test_short_and_long_bodies(void)
 
 /* ---- action items -------------------------------------------------------------- */
 
-static const char *const actions_body = "## Action items\n\n"
-					"- [x] Add an alert (owner: Lee Park, due: 2025-02-01, closed: 2025-01-30, "
-					"priority: must, ticket: OPS-1)\n"
-					"- [ ] Second\n";
+static const char *const actions_body =
+	"## Action items\n\n"
+	"- [x] Add an alert (owner: Lee Park, due: 2025-02-01, closed: 2025-01-30, "
+	"priority: must, ticket: OPS-1)\n"
+	"- [ ] Second\n";
 
 /* public.strip: the annotation keys go from the parsed item, however the source spells them. */
 static void test_strip_annotation_keys(void)
@@ -380,19 +398,26 @@ static void test_strip_annotation_keys(void)
 	static const struct {
 		const char *body, *html, *stripped;
 	} cases[] = {
-		{"- [ ] Add an alert (owner: Lee Park, due: 2025-02-01)\n", "Add an alert (due: 2025-02-01)", "Lee Park"},
-		{"- [ ] Add an alert (due: 2025-02-01, owner:\n  Lee Park)\n", "Add an alert (due: 2025-02-01)", "Lee Park"},
-		{"- [ ] Add an alert (owner&#58; Lee Park, due: 2025-02-01)\n", "Add an alert (due: 2025-02-01)", "Lee Park"},
+		{"- [ ] Add an alert (owner: Lee Park, due: 2025-02-01)\n",
+		 "Add an alert (due: 2025-02-01)", "Lee Park"},
+		{"- [ ] Add an alert (due: 2025-02-01, owner:\n  Lee Park)\n",
+		 "Add an alert (due: 2025-02-01)", "Lee Park"},
+		{"- [ ] Add an alert (owner&#58; Lee Park, due: 2025-02-01)\n",
+		 "Add an alert (due: 2025-02-01)", "Lee Park"},
 		{"- [ ] Add an alert (owner\\: Lee Park)\n", "Add an alert</li>", "Lee Park"},
-		{"- [ ] Add an *alert* (*owner*: Lee Park, ticket: OPS-1)\n", "Add an <em>alert</em></li>", "Lee Park"},
+		{"- [ ] Add an *alert* (*owner*: Lee Park, ticket: OPS-1)\n",
+		 "Add an <em>alert</em></li>", "Lee Park"},
 		{"- [ ] Add an alert (owner: **Lee\n  Park**)\n", "Add an alert</li>", "Lee Park"},
-		{"- [x] Add an alert (Owner: Lee Park, priority: must)\n", "Add an alert (priority: must)", "Lee Park"},
+		{"- [x] Add an alert (Owner: Lee Park, priority: must)\n",
+		 "Add an alert (priority: must)", "Lee Park"},
 		{"Some prose.\n\n- [ ] Elsewhere (ticket: OPS-9)\n", "Elsewhere</li>", "OPS-9"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct md_opts opts = {.strip_internal = true, .strip_keys = keys, .nstrip_keys = 2};
+		struct md_opts opts = {
+			.strip_internal = true, .strip_keys = keys, .nstrip_keys = 2};
 		struct postmortem pm = parse(cases[i].body, opts);
-		bool html = pm.html && strstr(pm.html, cases[i].html) && !strstr(pm.html, "Lee") && !strstr(pm.html, "OPS");
+		bool html = pm.html && strstr(pm.html, cases[i].html) && !strstr(pm.html, "Lee") &&
+			    !strstr(pm.html, "OPS");
 		if (!html)
 			fprintf(stderr, "case %zu: %s\n", i, pm.html ? pm.html : "(null)");
 		CHECK(html);
@@ -404,7 +429,8 @@ static void test_strip_annotation_keys(void)
 	}
 	struct postmortem pm = parse("- [ ] Keep this (due: 2025-02-01)\n- [ ] And (owner ) this\n",
 				     (struct md_opts){.strip_keys = keys, .nstrip_keys = 2});
-	CHECK(pm.html && strstr(pm.html, "Keep this (due: 2025-02-01)") && strstr(pm.html, "And (owner ) this"));
+	CHECK(pm.html && strstr(pm.html, "Keep this (due: 2025-02-01)") &&
+	      strstr(pm.html, "And (owner ) this"));
 	CHECK_INT(pm.nstripped, 0);
 	pm_release(&pm);
 }
@@ -431,7 +457,8 @@ static void test_action_item_fields(void)
 		CHECK_STR(a->loc.file, "pm.md");
 		CHECK_INT(a->loc.line, 12);
 		CHECK_INT(a->loc.col, 1);
-		CHECK(pm.actions[1].owner == NULL && pm.actions[1].ticket == NULL && !pm.actions[1].due.set);
+		CHECK(pm.actions[1].owner == NULL && pm.actions[1].ticket == NULL &&
+		      !pm.actions[1].due.set);
 		CHECK_INT(pm.actions[1].priority, PRI_NONE);
 	}
 	pm_release(&pm);
@@ -488,7 +515,7 @@ static const char *const thread_bodies[] = {
 };
 
 #define THREADS 4
-#define ROUNDS 50
+#define ROUNDS	50
 
 struct thread_job {
 	char **want; /* the single-threaded result for each body */
@@ -498,7 +525,8 @@ struct thread_job {
 static char *render_body(const char *body)
 {
 	struct postmortem pm = parse(body, (struct md_opts){.strip_internal = true});
-	char *out = xstrfmt("%s--\n%s--\n%zu %zu %zu", pm.html, pm.text, pm.ntoc, pm.nwikilinks, pm.nactions);
+	char *out = xstrfmt("%s--\n%s--\n%zu %zu %zu", pm.html, pm.text, pm.ntoc, pm.nwikilinks,
+			    pm.nactions);
 	pm_release(&pm);
 	return out;
 }
@@ -599,7 +627,8 @@ static void test_pathological(void)
 		{"a|", "", "\n|-|\n", 20000, "pm.md:10:1: error: table header has 20000 cells"},
 		{"www.a_", "", "", 20000, "pm.md:10:97: error: more than 16 autolinks"},
 		{"a@a.", "", "", 30000, "pm.md:10:66: error: more than 16 autolinks"},
-		{"> ", "", "a\nb\nb\n", 20000, "pm.md:10:40001: error: block quotes and lists nested 20000 deep"},
+		{"> ", "", "a\nb\nb\n", 20000,
+		 "pm.md:10:40001: error: block quotes and lists nested 20000 deep"},
 		{"|\n", "|a|b|c|d|e|f|g|h|i|j|\n|-|-|-|-|-|-|-|-|-|-|\n", "", 20000,
 		 "pm.md:10011:1: error: tables have more than 100000 cells"},
 		{"- ", "", "a\n", 40, "pm.md:10:81: error: block quotes and lists nested 40 deep"},
@@ -615,10 +644,12 @@ static void test_pathological(void)
 		const struct diag *d = diag_list(&n);
 		struct buf got = BUF_INIT;
 		if (n)
-			buf_addf(&got, "%s:%d:%d: error: %s", d[0].file, d[0].line, d[0].col, d[0].msg);
+			buf_addf(&got, "%s:%d:%d: error: %s", d[0].file, d[0].line, d[0].col,
+				 d[0].msg);
 		CHECK(n == 1 && !strncmp(buf_cstr(&got), cases[i].diag, strlen(cases[i].diag)));
 		if (n != 1 || strncmp(buf_cstr(&got), cases[i].diag, strlen(cases[i].diag)))
-			fprintf(stderr, "  got \"%s\", want \"%s...\"\n", buf_cstr(&got), cases[i].diag);
+			fprintf(stderr, "  got \"%s\", want \"%s...\"\n", buf_cstr(&got),
+				cases[i].diag);
 		CHECK_STR(pm.html, "");
 		buf_release(&got);
 		buf_release(&b);

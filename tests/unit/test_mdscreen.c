@@ -3,13 +3,16 @@
  * against (small ones, so that bodies stay short) and the diagnostic it must
  * produce ("" for none).  Bodies are built from "PIECE*N" repeats.
  */
-#include "harness.h"
 #include "base/diag.h"
+#include "harness.h"
 #include "model/mdscreen.h"
 
 #include <stdlib.h>
 
-#define SMALL {1 << 20, 4, 6, 40, 3, 2}
+#define SMALL                           \
+	{                               \
+		1 << 20, 4, 6, 40, 3, 2 \
+	}
 
 struct screen_case {
 	const char *name;
@@ -38,34 +41,54 @@ static char *expand(const char *s)
 }
 
 static const struct screen_case cases[] = {
-	{"plain prose", "# Title\n\nSome *text* with [a link](https://x.com) and ![an image](a.png).\n", ""},
+	{"plain prose",
+	 "# Title\n\nSome *text* with [a link](https://x.com) and ![an image](a.png).\n", ""},
 	{"nesting at the limit", "> > - - text\n", ""},
-	{"nesting over the limit", "> > - - > text\n", "pm.md:1:11: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
-	{"nesting by indentation", "- a\n  - b\n    - c\n      - d\n        - e\n", "pm.md:5:11: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
-	{"nesting behind a tab", "\t\t> text\n", "pm.md:1:5: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
-	{"nesting with ordered items", "1. 2) 3. 4) 5. x\n", "pm.md:1:16: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
-	{"nesting after a lone CR", "x\r> > > > > y\n", "pm.md:1:13: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
+	{"nesting over the limit", "> > - - > text\n",
+	 "pm.md:1:11: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
+	{"nesting by indentation", "- a\n  - b\n    - c\n      - d\n        - e\n",
+	 "pm.md:5:11: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
+	{"nesting behind a tab", "\t\t> text\n",
+	 "pm.md:1:5: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
+	{"nesting with ordered items", "1. 2) 3. 4) 5. x\n",
+	 "pm.md:1:16: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
+	{"nesting after a lone CR", "x\r> > > > > y\n",
+	 "pm.md:1:13: error: block quotes and lists nested 5 deep (expected at most 4: markdown.max_nesting)"},
 	{"a thematic break is not deep", "- - -\n\n* * *\n", ""},
-	{"footnote definitions nest", "[^a]: [^b]: > [^c]: - [^d]: [^e]: x\n", "pm.md:1:35: error: block quotes and lists nested 7 deep (expected at most 4: markdown.max_nesting)"},
-	{"a vertical tab is not a blank line to cmark-gfm", "|a|\n|-|\n\v\n{x|*8}\n", "pm.md:4:1: error: table row has 8 cells (expected at most 6: markdown.max_table_columns)"},
-	{"nor between images", "![[]()![[]()\n\f\n![[]()![[]()\n", "pm.md:3:7: error: more than 3 images (\"![\") in one paragraph (expected at most 3: markdown.max_images)"},
+	{"footnote definitions nest", "[^a]: [^b]: > [^c]: - [^d]: [^e]: x\n",
+	 "pm.md:1:35: error: block quotes and lists nested 7 deep (expected at most 4: markdown.max_nesting)"},
+	{"a vertical tab is not a blank line to cmark-gfm", "|a|\n|-|\n\v\n{x|*8}\n",
+	 "pm.md:4:1: error: table row has 8 cells (expected at most 6: markdown.max_table_columns)"},
+	{"nor between images", "![[]()![[]()\n\f\n![[]()![[]()\n",
+	 "pm.md:3:7: error: more than 3 images (\"![\") in one paragraph (expected at most 3: markdown.max_images)"},
 	{"table at the limit", "|a|b|c|d|e|f|\n|-|-|-|-|-|-|\n|1|2|3|4|5|6|\n", ""},
-	{"table with too many columns", "a|b|c|d|e|f|g\n-|-|-|-|-|-|-\n", "pm.md:2:1: error: table has 7 columns (expected at most 6: markdown.max_table_columns)"},
-	{"table header too wide", "|{a|*9}\n|-|\n", "pm.md:1:1: error: table header has 9 cells (expected at most 6: markdown.max_table_columns)"},
-	{"table row too wide", "|a|\n|-|\n|1|\n{x|*8}\n", "pm.md:4:1: error: table row has 8 cells (expected at most 6: markdown.max_table_columns)"},
-	{"table in a block quote", "> |a|\n> |-|\n> {x|*8}\n", "pm.md:3:3: error: table row has 8 cells (expected at most 6: markdown.max_table_columns)"},
-	{"short rows count as full ones", "|a|b|c|d|e|\n|-|-|-|-|-|\n{|\n*9}", "pm.md:10:1: error: tables have more than 40 cells in this file, counting the cells cmark-gfm adds to short rows (expected at most 40: markdown.max_table_cells)"},
-	{"cells of all the tables add up", "{|a|b|c|d|\n|-|-|-|-|\n|1|2|3|4|\n\n*6}", "pm.md:22:1: error: tables have more than 40 cells in this file, counting the cells cmark-gfm adds to short rows (expected at most 40: markdown.max_table_cells)"},
+	{"table with too many columns", "a|b|c|d|e|f|g\n-|-|-|-|-|-|-\n",
+	 "pm.md:2:1: error: table has 7 columns (expected at most 6: markdown.max_table_columns)"},
+	{"table header too wide", "|{a|*9}\n|-|\n",
+	 "pm.md:1:1: error: table header has 9 cells (expected at most 6: markdown.max_table_columns)"},
+	{"table row too wide", "|a|\n|-|\n|1|\n{x|*8}\n",
+	 "pm.md:4:1: error: table row has 8 cells (expected at most 6: markdown.max_table_columns)"},
+	{"table in a block quote", "> |a|\n> |-|\n> {x|*8}\n",
+	 "pm.md:3:3: error: table row has 8 cells (expected at most 6: markdown.max_table_columns)"},
+	{"short rows count as full ones", "|a|b|c|d|e|\n|-|-|-|-|-|\n{|\n*9}",
+	 "pm.md:10:1: error: tables have more than 40 cells in this file, counting the cells cmark-gfm adds to short rows (expected at most 40: markdown.max_table_cells)"},
+	{"cells of all the tables add up", "{|a|b|c|d|\n|-|-|-|-|\n|1|2|3|4|\n\n*6}",
+	 "pm.md:22:1: error: tables have more than 40 cells in this file, counting the cells cmark-gfm adds to short rows (expected at most 40: markdown.max_table_cells)"},
 	{"pipes outside tables are text", "{a|*50}\n", ""},
-	{"delimiter row without pipes", "a\n-\v\nb{|*9}\n", "pm.md:3:1: error: table row has 9 cells (expected at most 6: markdown.max_table_columns)"},
+	{"delimiter row without pipes", "a\n-\v\nb{|*9}\n",
+	 "pm.md:3:1: error: table row has 9 cells (expected at most 6: markdown.max_table_columns)"},
 	{"images at the limit", "![a](b) ![c](d) ![e](f)\n\n![a](b) ![c](d) ![e](f)\n", ""},
-	{"images over the limit", "![[]()![[]()\n![[]()![[]()\n", "pm.md:2:7: error: more than 3 images (\"![\") in one paragraph (expected at most 3: markdown.max_images)"},
+	{"images over the limit", "![[]()![[]()\n![[]()![[]()\n",
+	 "pm.md:2:7: error: more than 3 images (\"![\") in one paragraph (expected at most 3: markdown.max_images)"},
 	{"a blank line ends the paragraph", "![[]()![[]()\n \t\n![[]()![[]()\n", ""},
 	{"autolinks in separate words", "www.a.com www.b.com a@b.c https://x.y\n", ""},
-	{"www in one word", "www.a_www.b_www.c_\n", "pm.md:1:13: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
-	{"emails in one word", "x\na@a.a@a.www.a\n", "pm.md:2:9: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
+	{"www in one word", "www.a_www.b_www.c_\n",
+	 "pm.md:1:13: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
+	{"emails in one word", "x\na@a.a@a.www.a\n",
+	 "pm.md:2:9: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
 	{"cmark-gfm takes \"www.\" in lower case only", "WWW.a_WWW.b_Www.c_\n", ""},
-	{"entities in one word", "a&#64;b&commat;c://d\n", "pm.md:1:17: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
+	{"entities in one word", "a&#64;b&commat;c://d\n",
+	 "pm.md:1:17: error: more than 2 autolinks (\"www.\", \"://\", \"@\", \"&#\") in one word (expected at most 2: markdown.max_autolinks)"},
 };
 
 static void test_cases(void)
@@ -78,7 +101,8 @@ static void test_cases(void)
 		const struct diag *d = diag_list(&n);
 		struct buf got = BUF_INIT;
 		if (n)
-			buf_addf(&got, "%s:%d:%d: error: %s", d[0].file, d[0].line, d[0].col, d[0].msg);
+			buf_addf(&got, "%s:%d:%d: error: %s", d[0].file, d[0].line, d[0].col,
+				 d[0].msg);
 		if (strcmp(buf_cstr(&got), cases[i].diag))
 			fprintf(stderr, "case \"%s\":\n", cases[i].name);
 		CHECK_STR(buf_cstr(&got), cases[i].diag);
@@ -99,7 +123,8 @@ static void test_size(void)
 	size_t n;
 	const struct diag *d = diag_list(&n);
 	CHECK_INT(n, 1);
-	CHECK_STR(n ? d[0].msg : "", "Markdown body too large (11 bytes; expected at most 10: markdown.max_size)");
+	CHECK_STR(n ? d[0].msg : "",
+		  "Markdown body too large (11 bytes; expected at most 10: markdown.max_size)");
 	CHECK_INT(n ? d[0].line : 0, 5);
 	diag_clear();
 }
@@ -120,10 +145,11 @@ static void test_line_offset(void)
 /* The defaults let through what a long postmortem writes. */
 static void test_defaults_allow_prose(void)
 {
-	char *body = expand("{## Section\n\nA paragraph with **bold**, _emphasis_, `code`, a [link](https://example.com/a?b=c&d=e) "
-			    "and user@example.com, www.example.com.\n\n- a\n  - b\n    - c\n\n"
-			    "| a | b | c |\n|---|:-:|--:|\n| 1 | 2 | 3 |\n\n```\n[[1,2],[3,4]] | x | y |\n```\n\n"
-			    "![one](1.png) ![two](2.png)\n\n> quote\n> > nested\n\n*200}");
+	char *body = expand(
+		"{## Section\n\nA paragraph with **bold**, _emphasis_, `code`, a [link](https://example.com/a?b=c&d=e) "
+		"and user@example.com, www.example.com.\n\n- a\n  - b\n    - c\n\n"
+		"| a | b | c |\n|---|:-:|--:|\n| 1 | 2 | 3 |\n\n```\n[[1,2],[3,4]] | x | y |\n```\n\n"
+		"![one](1.png) ![two](2.png)\n\n> quote\n> > nested\n\n*200}");
 	CHECK_INT(md_screen(body, strlen(body), &md_limits_default, "pm.md", 0), 0);
 	CHECK_INT(diag_count(DIAG_ERROR), 0);
 	diag_clear();

@@ -21,7 +21,8 @@ static void load(struct corpus *c, const char *site_yaml)
 static const char tpl_dir[] = "layouts"; /* the theme, from the repository's root */
 
 /* Scaffold with o, parse the file back into *pm (0), or the return of newpm_create. */
-static int scaffold(const char *site_yaml, const struct newpm_opts *o, struct postmortem *pm, char **text)
+static int scaffold(const char *site_yaml, const struct newpm_opts *o, struct postmortem *pm,
+		    char **text)
 {
 	struct corpus c;
 	const char *dirs[] = {tpl_dir};
@@ -54,7 +55,8 @@ static void test_default_severity(void)
 	load(&c, "severities: [P1, P2, P3]\ndefaults: {severity: p2}\n");
 	CHECK_STR(newpm_default_severity(&c.site), "P2");
 	corpus_release(&c);
-	load(&c, "severities: [P1, P2, P3]\ndefaults: {severity: P9}\n"); /* not one of them: the least severe */
+	/* not one of them: the least severe */
+	load(&c, "severities: [P1, P2, P3]\ndefaults: {severity: P9}\n");
 	CHECK_STR(newpm_default_severity(&c.site), "P3");
 	corpus_release(&c);
 }
@@ -79,8 +81,11 @@ static void test_hostile_values_read_back(void)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		const char *services[] = {names[i].given};
-		struct newpm_opts o = {.title = names[i].given, .date = "2025-01-02", .owner = names[i].given,
-				       .services = services, .nservices = strchr(names[i].given, ',') ? 0 : 1};
+		struct newpm_opts o = {.title = names[i].given,
+				       .date = "2025-01-02",
+				       .owner = names[i].given,
+				       .services = services,
+				       .nservices = strchr(names[i].given, ',') ? 0 : 1};
 		struct postmortem pm;
 		char *text = NULL;
 		int ret = scaffold("title: T\n", &o, &pm, &text);
@@ -124,7 +129,8 @@ static void test_site_checks(void)
 	static const char reg[] = "severities: [high, low]\naliases: {payments-db: [PaymentsDB]}\n"
 				  "services:\n  checkout-api: {}\n  payments-db: {}\n";
 	const char *ok[] = {"Checkout API, paymentsdb", "checkout-api"};
-	struct newpm_opts o = {.date = "2025-01-04", .severity = "HIGH", .services = ok, .nservices = 2};
+	struct newpm_opts o = {
+		.date = "2025-01-04", .severity = "HIGH", .services = ok, .nservices = 2};
 	struct postmortem pm;
 	char *text = NULL;
 	CHECK_INT(scaffold(reg, &o, &pm, &text), 0);
@@ -139,7 +145,8 @@ static void test_site_checks(void)
 	pm_release(&pm);
 	free(text);
 	const char *bad[] = {"cart"};
-	struct newpm_opts b = {.date = "2025-01-04", .severity = "SEV1", .services = bad, .nservices = 1};
+	struct newpm_opts b = {
+		.date = "2025-01-04", .severity = "SEV1", .services = bad, .nservices = 1};
 	diag_clear();
 	CHECK_INT(scaffold(reg, &b, &pm, &text), -2);
 	CHECK_INT(diag_count(DIAG_ERROR), 2);

@@ -2,8 +2,8 @@
 #include "base/confine.h"
 #include "base/diag.h"
 #include "base/fsutil.h"
-#include "harness.h"
 #include "base/output.h"
+#include "harness.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -87,7 +87,8 @@ static void test_swap_and_abort(void)
 	output_write(&o, "stale.html", "old", 3);
 	CHECK(output_commit(&o) == 0);
 	CHECK_INT(entries_named("aftermath-tmp"), 0);
-	char *a = at("out/a/index.html"), *stale = at("out/stale.html"), *marker = at("out/" OUTPUT_MARKER);
+	char *a = at("out/a/index.html"), *stale = at("out/stale.html"),
+	     *marker = at("out/" OUTPUT_MARKER);
 	CHECK(fs_read(a, &data, &len) == 0 && !strcmp(data, "one"));
 	free(data);
 	CHECK(fs_exists(marker));
@@ -135,8 +136,8 @@ static void test_write_paths(void)
 	CHECK(output_open(&o, out, content, 2) == 0);
 	CHECK(output_write(&o, "top.html", "t", 1) == 0);
 	CHECK(output_write(&o, "x/index.html", "1", 1) == 0);
-	CHECK(output_write(&o, "x/y.html", "2", 1) == 0);       /* a directory that exists */
-	CHECK(output_write(&o, "p/q/r/s.html", "3", 1) == 0);   /* three that do not */
+	CHECK(output_write(&o, "x/y.html", "2", 1) == 0);	/* a directory that exists */
+	CHECK(output_write(&o, "p/q/r/s.html", "3", 1) == 0);	/* three that do not */
 	CHECK(output_write(&o, "top.html/z.html", "4", 1) < 0); /* below a file */
 	char *want = xstrfmt("%s/top.html/z.html", o.tmp);
 	size_t n;
@@ -146,8 +147,10 @@ static void test_write_paths(void)
 	CHECK(has_error("cannot write file: Not a directory"));
 	diag_clear();
 	CHECK(output_commit(&o) == 0);
-	static const char *const files[][2] = {{"paths/x/index.html", "1"}, {"paths/x/y.html", "2"},
-						{"paths/p/q/r/s.html", "3"}, {"paths/top.html", "t"}};
+	static const char *const files[][2] = {{"paths/x/index.html", "1"},
+					       {"paths/x/y.html", "2"},
+					       {"paths/p/q/r/s.html", "3"},
+					       {"paths/top.html", "t"}};
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char *f = at(files[i][0]);
 		CHECK(fs_read(f, &data, &len) == 0 && !strcmp(data, files[i][1]));
@@ -210,8 +213,11 @@ static void test_stale_temporary_marker_and_copy(void)
 	char *data;
 	size_t len;
 	CHECK(fs_read(mark, &data, &len) == 0);
-	CHECK_INT(len, strlen("This directory is written by aftermath and replaced on every build.\n"));
-	CHECK(len && !strcmp(data, "This directory is written by aftermath and replaced on every build.\n"));
+	CHECK_INT(len,
+		  strlen("This directory is written by aftermath and replaced on every build.\n"));
+	CHECK(len &&
+	      !strcmp(data,
+		      "This directory is written by aftermath and replaced on every build.\n"));
 	free(data);
 	CHECK(fs_read(copied, &data, &len) == 0 && len == 3 && !strcmp(data, "bee"));
 	free(data);
@@ -353,7 +359,7 @@ static void test_remove_tree(void)
 	CHECK(symlink(keepdir, link) == 0);
 	CHECK(fs_remove_tree_jobs(tree, 2) == 0);
 	CHECK(!fs_exists(tree));
-	CHECK(fs_exists(keep)); /* the link's target survives */
+	CHECK(fs_exists(keep));			  /* the link's target survives */
 	CHECK(fs_remove_tree_jobs(tree, 2) == 0); /* a missing tree is not an error */
 	/* A plain file is removed too. */
 	CHECK(fs_remove_tree_jobs(keep, 2) == 0 && !fs_exists(keep));

@@ -18,13 +18,18 @@ static void pm_with_people(struct postmortem *pm)
 	pm->owner = xstrdup("Priya Natarajan");
 	pm->owner_slug = xstrdup("priya-natarajan");
 	pm->authors = xcalloc(2, sizeof(*pm->authors));
-	pm->authors[0] = (struct term){.name = xstrdup("Tom Ruiz"), .slug = xstrdup("tom-ruiz"), .loc = {"pm-1.md", 7, 3}};
-	pm->authors[1] = (struct term){.name = xstrdup("Al Li"), .slug = xstrdup("al-li"), .loc = {"pm-1.md", 8, 3}};
+	pm->authors[0] = (struct term){
+		.name = xstrdup("Tom Ruiz"), .slug = xstrdup("tom-ruiz"), .loc = {"pm-1.md", 7, 3}};
+	pm->authors[1] = (struct term){
+		.name = xstrdup("Al Li"), .slug = xstrdup("al-li"), .loc = {"pm-1.md", 8, 3}};
 	pm->nauthors = 2;
 	pm->actions = xcalloc(2, sizeof(*pm->actions));
-	pm->actions[0] = (struct action_item){.title = xstrdup("Alert on pool use"), .owner = xstrdup("Lee Park"),
-					      .ticket = xstrdup("OPS-1251"), .loc = {"pm-1.md", 12, 3}};
-	pm->actions[1] = (struct action_item){.title = xstrdup("Size the pool"), .ticket = xstrdup("OPS-77"),
+	pm->actions[0] = (struct action_item){.title = xstrdup("Alert on pool use"),
+					      .owner = xstrdup("Lee Park"),
+					      .ticket = xstrdup("OPS-1251"),
+					      .loc = {"pm-1.md", 12, 3}};
+	pm->actions[1] = (struct action_item){.title = xstrdup("Size the pool"),
+					      .ticket = xstrdup("OPS-77"),
 					      .loc = {"pm-1.md", 13, 3}};
 	pm->nactions = 2;
 }
@@ -57,7 +62,8 @@ static void release(struct corpus *c)
 
 static void test_public_strips_every_named_field(void)
 {
-	static const char *const all[] = {"owner", "authors", "action_items.owner", "action_items.ticket"};
+	static const char *const all[] = {"owner", "authors", "action_items.owner",
+					  "action_items.ticket"};
 	struct corpus c;
 	corpus_of(&c, PROFILE_PUBLIC, all, 4);
 	profile_strip(&c);
@@ -68,7 +74,8 @@ static void test_public_strips_every_named_field(void)
 	CHECK_INT(pm->nauthors, 0);
 	CHECK(pm->actions[0].owner == NULL && pm->actions[0].ticket == NULL);
 	CHECK(pm->actions[1].ticket == NULL);
-	CHECK_STR(pm->actions[0].title, "Alert on pool use"); /* only what public.strip names goes */
+	/* only what public.strip names goes */
+	CHECK_STR(pm->actions[0].title, "Alert on pool use");
 	/* every value recorded once, by field, with where it was written */
 	CHECK_INT(c.nstripped, 6);
 	CHECK_STR(c.stripped[0].text, "Priya Natarajan");
@@ -106,7 +113,8 @@ static void test_public_keeps_what_strip_does_not_name(void)
 
 static void test_internal_is_left_alone(void)
 {
-	static const char *const all[] = {"owner", "authors", "action_items.owner", "action_items.ticket"};
+	static const char *const all[] = {"owner", "authors", "action_items.owner",
+					  "action_items.ticket"};
 	struct corpus c;
 	corpus_of(&c, PROFILE_INTERNAL, all, 4); /* public.strip is for public builds only */
 	profile_strip(&c);

@@ -3,11 +3,11 @@
  * should, every change is recorded at the source's line and column, internal
  * blocks are left to the Markdown stage, and bad rules or hooks are errors.
  */
-#include "load/frontmatter.h"
 #include "base/fsutil.h"
-#include "harness.h"
-#include "load/markdown.h"
 #include "base/parallel.h"
+#include "harness.h"
+#include "load/frontmatter.h"
+#include "load/markdown.h"
 #include "publish/redact.h"
 
 #include <stdlib.h>
@@ -55,7 +55,8 @@ static int load_pm(struct postmortem *pm, const struct site *s, const char *rel,
 static char *describe(const struct redaction *r)
 {
 	const char *f = str_starts(r->file, dir) ? r->file + strlen(dir) + 1 : r->file;
-	return xstrfmt("%s:%d:%d: %s: %s -> %s (%d)", f, r->line, r->col, r->field, r->before, r->after, r->rule);
+	return xstrfmt("%s:%d:%d: %s: %s -> %s (%d)", f, r->line, r->col, r->field, r->before,
+		       r->after, r->rule);
 }
 
 static void check_log(struct redactor *r, const char *const *want, size_t nwant)
@@ -141,8 +142,10 @@ static void test_rules_fields_and_locations(void)
 	CHECK_STR(pm.impact.description, "first line\nthen [internal address] went away\n");
 	CHECK_STR(pm.actions[0].title, "Page [name] on [internal address]");
 	CHECK_STR(pm.actions[0].owner, "[name]");
-	CHECK_STR(pm.body, "## Summary\n\nWe saw [internal address] and *[name]* paged [internal host].\n"
-			   "<!-- internal -->\nKept for markdown to drop: 10.8.8.8\n<!-- /internal -->\n[name] wrote it.\n");
+	CHECK_STR(
+		pm.body,
+		"## Summary\n\nWe saw [internal address] and *[name]* paged [internal host].\n"
+		"<!-- internal -->\nKept for markdown to drop: 10.8.8.8\n<!-- /internal -->\n[name] wrote it.\n");
 	static const char *const want[] = {
 		"postmortems/pm-1.md:3:18: title: db-7.corp.example.com -> [internal host] (1)",
 		"postmortems/pm-1.md:5:8: owner: Tom Ruiz -> [name] (2)",
@@ -236,12 +239,13 @@ static void test_replacement_groups_that_did_not_match(void)
 static void test_ten_groups_zero_workers_and_rule_order(void)
 {
 	struct site s;
-	site_with(&s,
-		  "public:\n  redact:\n"
-		  "    - pattern: '(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)'\n      replace: '[$1${10}${11}]'\n"
-		  "    - pattern: 'secret'\n      replace: 'X'\n"
-		  "    - pattern: 'X'\n      replace: 'Y'\n",
-		  NULL);
+	site_with(
+		&s,
+		"public:\n  redact:\n"
+		"    - pattern: '(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)'\n      replace: '[$1${10}${11}]'\n"
+		"    - pattern: 'secret'\n      replace: 'X'\n"
+		"    - pattern: 'X'\n      replace: 'Y'\n",
+		NULL);
 	struct redactor *r = redactor_new(&s, dir, 0);
 	char *t = xstrdup("abcdefghijk and a secret");
 	struct loc at = {"f.md", 3, 5};
@@ -262,7 +266,8 @@ static void test_ten_groups_zero_workers_and_rule_order(void)
 static void test_diff_of_a_deleted_repeat(void)
 {
 	struct site s;
-	site_with(&s, "title: T\n", "function redact(text) return (text:gsub('very very', 'very')) end\n");
+	site_with(&s, "title: T\n",
+		  "function redact(text) return (text:gsub('very very', 'very')) end\n");
 	struct redactor *r = redactor_new(&s, dir, 1);
 	char *t = xstrdup("a very very long day");
 	struct loc at = {"f.md", 1, 1};
@@ -289,7 +294,9 @@ static void test_runaway_pattern_is_an_error(void)
 	struct loc at = {"f.md", 2, 3};
 	CHECK(redact_text(r, 0, &t, "summary", &at, false, "PM-7", NULL) < 0);
 	char *d0 = diag_text(0), *d1 = diag_text(1);
-	CHECK_STR(d0, "site.yaml:3:16: error: redact pattern failed on summary of PM-7: match limit exceeded");
+	CHECK_STR(
+		d0,
+		"site.yaml:3:16: error: redact pattern failed on summary of PM-7: match limit exceeded");
 	CHECK_STR(d1, "f.md:2:3: note: the text that made it fail starts here");
 	free(d0);
 	free(d1);
@@ -306,7 +313,8 @@ static void test_runaway_pattern_is_an_error(void)
 static void test_budget_over_many_matches(void)
 {
 	struct site s;
-	site_with(&s, "public:\n  redact:\n    - pattern: 'q(?=(?:q|b)*$)'\n      replace: x\n", NULL);
+	site_with(&s, "public:\n  redact:\n    - pattern: 'q(?=(?:q|b)*$)'\n      replace: x\n",
+		  NULL);
 	struct redactor *r = redactor_new(&s, dir, 1);
 	char *t = xmalloc(40001);
 	memset(t, 'q', 40000);
@@ -314,8 +322,10 @@ static void test_budget_over_many_matches(void)
 	struct loc at = {"f.md", 9, 1};
 	CHECK(redact_text(r, 0, &t, "body", &at, true, "PM-7", NULL) < 0);
 	char *d0 = diag_text(0), *d1 = diag_text(1);
-	CHECK(str_starts(d0, "site.yaml:3:16: error: redact pattern is too slow on body of PM-7: the file's matching "
-			     "budget ran out after "));
+	CHECK(str_starts(
+		d0,
+		"site.yaml:3:16: error: redact pattern is too slow on body of PM-7: the file's matching "
+		"budget ran out after "));
 	CHECK_STR(d1, "f.md:9:1: note: the text it was matching starts here");
 	free(d0);
 	free(d1);
@@ -337,8 +347,10 @@ static void test_match_cap_and_fresh_budgets(void)
 	t[60000] = '\0';
 	CHECK(redact_text(r, 0, &t, "body", &at, true, "PM-7", NULL) < 0);
 	char *d0 = diag_text(0);
-	CHECK(str_starts(d0, "site.yaml:3:16: error: redact pattern is too slow on body of PM-7: more than 50000 "
-			     "matches after 50001 matches"));
+	CHECK(str_starts(
+		d0,
+		"site.yaml:3:16: error: redact pattern is too slow on body of PM-7: more than 50000 "
+		"matches after 50001 matches"));
 	free(d0);
 	diag_clear();
 	for (int i = 0; i < 3; i++) { /* 3 x 40,000 matches: each text is within its own budget */
@@ -373,20 +385,24 @@ static void test_no_rules_no_change(void)
 	cleanup(&s);
 }
 
-static const char hook[] = "-- customers are named in many ways\n"
-			   "function redact(text, field, doc)\n"
-			   "  if field == 'tags' then return nil end\n"
-			   "  if field == 'title' and doc.id == 'PM-1' then text = text .. ' (public)' end\n"
-			   "  return (text:gsub('Acme Corp', '[customer]'):gsub('Globex', 'a retailer'))\n"
-			   "end\n";
+static const char hook[] =
+	"-- customers are named in many ways\n"
+	"function redact(text, field, doc)\n"
+	"  if field == 'tags' then return nil end\n"
+	"  if field == 'title' and doc.id == 'PM-1' then text = text .. ' (public)' end\n"
+	"  return (text:gsub('Acme Corp', '[customer]'):gsub('Globex', 'a retailer'))\n"
+	"end\n";
 
 static void test_hook_changes_are_diffed(void)
 {
 	struct site s;
 	struct postmortem pm;
-	const char *text = "---\nid: PM-1\ntitle: Acme Corp down\ndate: 2024-01-01\ntags: [Globex]\n---\n"
-			   "First Acme Corp, then Globex and 10.1.1.1.\n\nAgain: Acme Corp.\n";
-	site_with(&s, "public:\n  redact:\n    - pattern: '10\\.1\\.1\\.1'\n      replace: '[ip]'\n", hook);
+	const char *text =
+		"---\nid: PM-1\ntitle: Acme Corp down\ndate: 2024-01-01\ntags: [Globex]\n---\n"
+		"First Acme Corp, then Globex and 10.1.1.1.\n\nAgain: Acme Corp.\n";
+	site_with(&s,
+		  "public:\n  redact:\n    - pattern: '10\\.1\\.1\\.1'\n      replace: '[ip]'\n",
+		  hook);
 	CHECK(load_pm(&pm, &s, "pm.md", text) == 0);
 	struct redactor *r = redactor_new(&s, dir, 1);
 	CHECK(r != NULL);
@@ -413,13 +429,17 @@ static void test_hook_errors(void)
 	struct site s;
 	struct postmortem pm;
 	const char *text = "---\nid: PM-9\ntitle: T\ndate: 2024-01-01\n---\nbody\n";
-	site_with(&s, "title: T\n", "function redact(text, field)\n  if field == 'body' then return {} end\n  return text\nend\n");
+	site_with(
+		&s, "title: T\n",
+		"function redact(text, field)\n  if field == 'body' then return {} end\n  return text\nend\n");
 	CHECK(load_pm(&pm, &s, "pm.md", text) == 0);
 	struct redactor *r = redactor_new(&s, dir, 1);
 	CHECK(redact_pm(r, 0, &pm, NULL, 0) < 0);
 	char *d0 = diag_text(0), *d1 = diag_text(1);
 	CHECK_STR(d0, "pm.md:6:1: note: while redacting body of PM-9");
-	CHECK_STR(d1, "scripts/redact.lua:1:0: error: redact() must return a text or nil (got a table)");
+	CHECK_STR(
+		d1,
+		"scripts/redact.lua:1:0: error: redact() must return a text or nil (got a table)");
 	free(d0);
 	free(d1);
 	redactor_free(r);
@@ -430,7 +450,8 @@ static void test_hook_errors(void)
 	CHECK(load_pm(&pm, &s, "pm.md", text) == 0);
 	r = redactor_new(&s, dir, 1);
 	CHECK(redact_pm(r, 0, &pm, NULL, 0) < 0);
-	CHECK_STR(pm.title, "T"); /* a failed postmortem is not published; its text stays as it was */
+	/* a failed postmortem is not published; its text stays as it was */
+	CHECK_STR(pm.title, "T");
 	d0 = diag_text(0);
 	CHECK(strstr(d0, "note: while redacting title of PM-9") != NULL);
 	free(d0);
@@ -444,7 +465,9 @@ static void test_hook_errors(void)
 	site_with(&s, "title: T\n", "local function redact(text) return text end\n");
 	CHECK(redactor_new(&s, dir, 1) == NULL);
 	d0 = diag_text(0);
-	CHECK_STR(d0, "scripts/redact.lua:0:0: error: scripts/redact.lua defines no function redact(text, field, doc)");
+	CHECK_STR(
+		d0,
+		"scripts/redact.lua:0:0: error: scripts/redact.lua defines no function redact(text, field, doc)");
 	free(d0);
 	cleanup(&s);
 
@@ -465,8 +488,10 @@ static void test_replacement_that_would_leak(void)
 		  NULL);
 	CHECK(redactor_new(&s, dir, 1) == NULL);
 	char *d = diag_text(0);
-	CHECK_STR(d, "site.yaml:3:16: error: the replacement \"[secret]\" is matched by redact pattern 1 ('secret'), so "
-		     "every public build would fail its leak check (pick a replacement no pattern matches)");
+	CHECK_STR(
+		d,
+		"site.yaml:3:16: error: the replacement \"[secret]\" is matched by redact pattern 1 ('secret'), so "
+		"every public build would fail its leak check (pick a replacement no pattern matches)");
 	free(d);
 	cleanup(&s);
 
@@ -474,8 +499,10 @@ static void test_replacement_that_would_leak(void)
 	site_with(&s, "public:\n  strip: [owner, summary]\n", NULL);
 	CHECK(redactor_new(&s, dir, 1) == NULL);
 	d = diag_text(0);
-	CHECK_STR(d, "site.yaml:2:18: error: public.strip cannot remove \"summary\" (expected owner, authors, "
-		     "action_items.owner, action_items.ticket or a taxonomy's name); use a redact rule or an internal block");
+	CHECK_STR(
+		d,
+		"site.yaml:2:18: error: public.strip cannot remove \"summary\" (expected owner, authors, "
+		"action_items.owner, action_items.ticket or a taxonomy's name); use a redact rule or an internal block");
 	free(d);
 	cleanup(&s);
 
@@ -552,7 +579,8 @@ static void test_diff_of_a_rewrite(void)
 	size_t n;
 	const struct redaction *log = redactor_log(r, &n);
 	CHECK_INT(n, 1);
-	CHECK(n && !strncmp(log[0].before, "word0 word1", 11) && !strncmp(log[0].after, "x x x", 5));
+	CHECK(n && !strncmp(log[0].before, "word0 word1", 11) &&
+	      !strncmp(log[0].after, "x x x", 5));
 	free(t);
 	redactor_free(r);
 	cleanup(&s);
@@ -575,14 +603,16 @@ static void test_internal_markers_match_markdown(void)
 			   "E 10.0.0.5\n"
 			   "<!-- / internal -->\n"
 			   "F 10.0.0.6\n";
-	site_with(&s, "public:\n  redact:\n    - pattern: '10\\.0\\.0\\.\\d'\n      replace: '[ip]'\n", NULL);
+	site_with(&s,
+		  "public:\n  redact:\n    - pattern: '10\\.0\\.0\\.\\d'\n      replace: '[ip]'\n",
+		  NULL);
 	CHECK(load_pm(&pm, &s, "pm.md", text) == 0);
 	struct redactor *r = redactor_new(&s, dir, 1);
 	CHECK(redact_pm(r, 0, &pm, NULL, 0) == 0);
 	struct md_opts opts = {.strip_internal = true};
 	CHECK(markdown_parse(&pm, &opts) == 0);
-	CHECK(!strstr(pm.html, "10.0.0."));   /* what markdown keeps was redacted... */
-	CHECK(!strstr(pm.html, "B "));        /* ...and what it drops was left alone */
+	CHECK(!strstr(pm.html, "10.0.0.")); /* what markdown keeps was redacted... */
+	CHECK(!strstr(pm.html, "B "));	    /* ...and what it drops was left alone */
 	CHECK(!strstr(pm.html, "E "));
 	CHECK(strstr(pm.html, "C [ip]") && strstr(pm.html, "D [ip]") && strstr(pm.html, "F [ip]"));
 	size_t n;
@@ -626,7 +656,8 @@ static void test_strip_reaches_body_annotations(void)
 	struct md_opts opts = {.strip_internal = true};
 	CHECK(markdown_parse(&pm, &opts) == 0);
 	CHECK_INT(pm.nactions, 2);
-	CHECK(pm.nactions == 2 && !pm.actions[0].owner && !pm.actions[0].ticket && pm.actions[0].due.set);
+	CHECK(pm.nactions == 2 && !pm.actions[0].owner && !pm.actions[0].ticket &&
+	      pm.actions[0].due.set);
 	CHECK(!strstr(pm.html, "Park") && !strstr(pm.html, "OPS-") && !strstr(pm.text, "Diaz"));
 	redactor_free(r);
 	pm_release(&pm);
@@ -704,14 +735,24 @@ static void test_workers_share_nothing(void)
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_rules_fields_and_locations), TEST(test_replacement_groups), TEST(test_replacement_groups_that_did_not_match),
-		TEST(test_ten_groups_zero_workers_and_rule_order), TEST(test_diff_of_a_deleted_repeat),
+		TEST(test_rules_fields_and_locations),
+		TEST(test_replacement_groups),
+		TEST(test_replacement_groups_that_did_not_match),
+		TEST(test_ten_groups_zero_workers_and_rule_order),
+		TEST(test_diff_of_a_deleted_repeat),
 		TEST(test_no_rules_no_change),
-		TEST(test_hook_changes_are_diffed),   TEST(test_hook_errors),         TEST(test_replacement_that_would_leak),
-		TEST(test_pages_and_site),            TEST(test_diff_of_a_rewrite),
-		TEST(test_internal_markers_match_markdown), TEST(test_workers_share_nothing),
-		TEST(test_strip_reaches_body_annotations), TEST(test_strip_only_task_lines), TEST(test_runaway_pattern_is_an_error),
-		TEST(test_budget_over_many_matches), TEST(test_match_cap_and_fresh_budgets),
+		TEST(test_hook_changes_are_diffed),
+		TEST(test_hook_errors),
+		TEST(test_replacement_that_would_leak),
+		TEST(test_pages_and_site),
+		TEST(test_diff_of_a_rewrite),
+		TEST(test_internal_markers_match_markdown),
+		TEST(test_workers_share_nothing),
+		TEST(test_strip_reaches_body_annotations),
+		TEST(test_strip_only_task_lines),
+		TEST(test_runaway_pattern_is_an_error),
+		TEST(test_budget_over_many_matches),
+		TEST(test_match_cap_and_fresh_budgets),
 	};
 	int ret = harness_run("redact", cases, ARRAY_SIZE(cases));
 	free(dir);

@@ -52,7 +52,8 @@ static void test_urls_checked(void)
 	check("<a href=\"&#106;avascript:alert(1)\">a</a>", "<a>a</a>", 1);
 	check("<img src=\"data:image/svg+xml,<svg onload=alert(1)>\">", "<img />", 1);
 	check("<blockquote cite=\"vbscript:x\">q</blockquote>", "<blockquote>q</blockquote>", 1);
-	check("<a href=\"https://ok.example/?a=1&amp;b=2\">a</a>", "<a href=\"https://ok.example/?a=1&amp;b=2\">a</a>", 0);
+	check("<a href=\"https://ok.example/?a=1&amp;b=2\">a</a>",
+	      "<a href=\"https://ok.example/?a=1&amp;b=2\">a</a>", 0);
 }
 
 static void test_dangerous_elements_dropped(void)
@@ -70,7 +71,8 @@ static void test_dangerous_elements_dropped(void)
 
 static void test_unwrapped_elements_keep_text(void)
 {
-	check("<form action=\"https://evil.example/\"><button formaction=x>go</button></form>", "go", 2);
+	check("<form action=\"https://evil.example/\"><button formaction=x>go</button></form>",
+	      "go", 2);
 	check("<font color=red>red</font> <center>c</center>", "red c", 2);
 	check("<x-widget onclick=y>w</x-widget>", "w", 1);
 }
@@ -86,8 +88,10 @@ static void test_comments_dropped_and_markup_balanced(void)
 /* The wiki-link mark (a control byte gumbo would replace) comes back, in text only. */
 static void test_kept_byte(void)
 {
-	check("<p>see \x1aPM-1\x1a and \x1aO&#39;Brien\x1a</p>", "<p>see \x1aPM-1\x1a and \x1aO'Brien\x1a</p>", 0);
-	check("<p>\xee\x80\x80 \x1aPM-1\x1a</p>", "<p>\xee\x80\x80 \x1aPM-1\x1a</p>", 0); /* the first stand-in is taken */
+	check("<p>see \x1aPM-1\x1a and \x1aO&#39;Brien\x1a</p>",
+	      "<p>see \x1aPM-1\x1a and \x1aO'Brien\x1a</p>", 0);
+	/* the first stand-in is taken */
+	check("<p>\xee\x80\x80 \x1aPM-1\x1a</p>", "<p>\xee\x80\x80 \x1aPM-1\x1a</p>", 0);
 }
 
 /* Nesting a browser would build a million deep: no recursion to overflow. */

@@ -7,15 +7,15 @@
  * for tests/search/people, what an internal and a public build hold of its
  * people, action items and taxonomy.
  */
-#include "load/corpus.h"
+#include "analyze/graph.h"
 #include "base/confine.h"
 #include "base/fsutil.h"
-#include "analyze/graph.h"
-#include "harness.h"
-#include "publish/profile.h"
 #include "base/output.h"
-#include "search/search.h"
+#include "harness.h"
+#include "load/corpus.h"
 #include "model/slug.h"
+#include "publish/profile.h"
+#include "search/search.h"
 #include "search/tokenize.h"
 
 #include <stdlib.h>
@@ -51,7 +51,8 @@ static void test_tokenize_vectors(void)
 		*tab = '\0';
 		char *got = terms_of(line);
 		if (strcmp(got, tab + 1))
-			fprintf(stderr, "%s: terms of \"%s\" are \"%s\", want \"%s\"\n", VECTORS, line, got, tab + 1);
+			fprintf(stderr, "%s: terms of \"%s\" are \"%s\", want \"%s\"\n", VECTORS,
+				line, got, tab + 1);
 		CHECK_STR(got, tab + 1);
 		free(got);
 		cases++;
@@ -77,7 +78,8 @@ static void test_word_offsets(void)
 		n++;
 	}
 	CHECK_INT(n, 3);
-	CHECK(tok_is_stop("the", 3) && tok_is_stop("your", 4) && !tok_is_stop("pool", 4) && !tok_is_stop("th", 2));
+	CHECK(tok_is_stop("the", 3) && tok_is_stop("your", 4) && !tok_is_stop("pool", 4) &&
+	      !tok_is_stop("th", 2));
 }
 
 static void check_excerpt(const char *text, const char *match, size_t max, const char *want)
@@ -90,13 +92,17 @@ static void check_excerpt(const char *text, const char *match, size_t max, const
 
 static void test_excerpts(void)
 {
-	check_excerpt("First one here. The pool ran dry at noon. Third one.", "pool", 180, "The pool ran dry at noon.");
+	check_excerpt("First one here. The pool ran dry at noon. Third one.", "pool", 180,
+		      "The pool ran dry at noon.");
 	check_excerpt("## Summary\nThe pool   ran\tdry.", "pool", 180, "The pool ran dry.");
 	check_excerpt("The pool ran dry", "pool", 180, "The pool ran dry");
-	check_excerpt("one two three four five six seven eight nine ten pool eleven twelve thirteen fourteen fifteen", "pool",
-		      40, "\xe2\x80\xa6nine ten pool eleven twelve thirteen\xe2\x80\xa6");
+	check_excerpt(
+		"one two three four five six seven eight nine ten pool eleven twelve thirteen fourteen fifteen",
+		"pool", 40, "\xe2\x80\xa6nine ten pool eleven twelve thirteen\xe2\x80\xa6");
 	/* never inside a UTF-8 character */
-	check_excerpt("Größe überschritten für die Größe des Pools heute", "Pools", 20, "\xe2\x80\xa6" "des Pools heute");
+	check_excerpt("Größe überschritten für die Größe des Pools heute", "Pools", 20,
+		      "\xe2\x80\xa6"
+		      "des Pools heute");
 }
 
 static void check_varint(uint64_t v, const char *want)
@@ -132,7 +138,8 @@ static char *build(struct corpus *c, const char *name, int jobs)
 }
 
 /* Every file below dir/search as "name size" lines, and their bytes concatenated. */
-static void list_files(const char *dir, struct buf *names, struct buf *bytes, size_t *nfiles, size_t *total)
+static void list_files(const char *dir, struct buf *names, struct buf *bytes, size_t *nfiles,
+		       size_t *total)
 {
 	struct fs_entry *e;
 	size_t n;
@@ -201,39 +208,49 @@ static void test_fixture_index(void)
 	CHECK(str_starts(buf_cstr(&n1), "index.js ") && files == 1);
 	CHECK(b1.len == b2.len && !memcmp(b1.ptr, b2.ptr, b1.len));
 	const char *js = buf_cstr(&b1);
-	CHECK(str_starts(js, "aftermath.load({\"m\":{\"v\":2,\"n\":8,\"k\":10,\"lb\":0.2,\"lr\":1.075,"
-			     "\"sev\":[\"SEV1\",\"SEV2\",\"SEV3\",\"SEV4\"],\"st\":[\"draft\",\"in-review\",\"complete\"],"
-			     "\"ds\":8,\"tk\":[\"\"],\"kl\":41,\"ek\":[[\"Service\",\"services\"],[\"Factor\",\"factors\"],"
-			     "[\"Tag\",\"tags\"],[\"Owner\",\"owners\"]],\"files\":{}},\"f\":{\"fs\":[[\"service\",\"Service\",1],"
-			     "[\"factor\",\"Factor\",1],[\"tag\",\"Tag\",1],[\"severity\",\"Severity\",0],[\"status\",\"Status\",0],"
-			     "[\"kind\",\"Kind\",0],[\"year\",\"Year\",0],[\"owner\",\"Owner\",1]],"
-			     "\"service\":[[\"checkout-api\",\"checkout-api\",2],"));
+	CHECK(str_starts(
+		js,
+		"aftermath.load({\"m\":{\"v\":2,\"n\":8,\"k\":10,\"lb\":0.2,\"lr\":1.075,"
+		"\"sev\":[\"SEV1\",\"SEV2\",\"SEV3\",\"SEV4\"],\"st\":[\"draft\",\"in-review\",\"complete\"],"
+		"\"ds\":8,\"tk\":[\"\"],\"kl\":41,\"ek\":[[\"Service\",\"services\"],[\"Factor\",\"factors\"],"
+		"[\"Tag\",\"tags\"],[\"Owner\",\"owners\"]],\"files\":{}},\"f\":{\"fs\":[[\"service\",\"Service\",1],"
+		"[\"factor\",\"Factor\",1],[\"tag\",\"Tag\",1],[\"severity\",\"Severity\",0],[\"status\",\"Status\",0],"
+		"[\"kind\",\"Kind\",0],[\"year\",\"Year\",0],[\"owner\",\"Owner\",1]],"
+		"\"service\":[[\"checkout-api\",\"checkout-api\",2],"));
 	CHECK(str_ends(js, "]}});\n"));
 	/* newest first: SR-008 is doc 0; SR-001 is doc 2, SEV2 (1), complete (2) */
-	CHECK(strstr(js, "[\"SR-008\",\"Search index rebuild stalled\",\"2026-01-15\",3,2,") != NULL);
-	CHECK(strstr(js, "[2,\"SR-001\",\"Video transcoder backlog after a bad deployment\",\"2025-03-04\",1,2]") != NULL);
+	CHECK(strstr(js, "[\"SR-008\",\"Search index rebuild stalled\",\"2026-01-15\",3,2,") !=
+	      NULL);
+	CHECK(strstr(js,
+		     "[2,\"SR-001\",\"Video transcoder backlog after a bad deployment\",\"2025-03-04\",1,2]") !=
+	      NULL);
 	/* terms are stems; markup from content is escaped for the script */
 	CHECK(strstr(js, "\"transcod\"") && strstr(js, "\"deploy\"") && strstr(js, "\"größe\""));
 	/* strings are JSON: quotes and backslashes escaped, markup kept as text (search.js escapes it) */
 	CHECK(strstr(js, "\"Escaping <img src=x onerror=alert(1)> in titles\"") != NULL);
-	CHECK(strstr(js, "\"A summary with <script>alert(\\\"x\\\")</script> & <b>markup</b>\"") != NULL);
+	CHECK(strstr(js, "\"A summary with <script>alert(\\\"x\\\")</script> & <b>markup</b>\"") !=
+	      NULL);
 	/* typo keys: "transcod" without its first, second and third letter */
 	CHECK(strstr(js, "\"ranscod\",\"transcod\"") && strstr(js, "\"tanscod\",\"transcod\"") &&
 	      strstr(js, "\"trnscod\",\"transcod\""));
 	/* Table bug class: the index's parts in the order search.js reads them, every status facet counted */
-	const char *parts[] = {"\"t\":[", "],\"n\":[", "],\"p\":[", "],\"c\":[", "],\"x\":[", "],\"r\":[", "],\"y\":[", "],\"e\":["};
+	const char *parts[] = {"\"t\":[",   "],\"n\":[", "],\"p\":[", "],\"c\":[",
+			       "],\"x\":[", "],\"r\":[", "],\"y\":[", "],\"e\":["};
 	const char *at = js;
 	for (size_t i = 0; i < ARRAY_SIZE(parts) && at; i++)
 		if ((at = strstr(at, parts[i])) == NULL)
 			fprintf(stderr, "index part %s missing or out of order\n", parts[i]);
 	CHECK(at != NULL);
-	CHECK(strstr(js, "\"status\":[[\"draft\",\"draft\",1],[\"in-review\",\"in-review\",1],[\"complete\",\"complete\",6]]"));
+	CHECK(strstr(
+		js,
+		"\"status\":[[\"draft\",\"draft\",1],[\"in-review\",\"in-review\",1],[\"complete\",\"complete\",6]]"));
 	/* Ranking bug class (field weights, impact levels): the postings of a few
 	 * terms, documents and levels, pinned from the index that passes the
 	 * browser's ranking tests (test_search.mjs FIXTURE); a change here changes
 	 * which postmortem a query puts first. */
-	static const char *const postings[][2] = {{"transcod", "g21rM"}, {"deploy", "bC1mLg"}, {"pool", "g1s"},
-						   {"checkout", "g14qq"}, {"runbook", "g3f"}, {"video", "g2o"}};
+	static const char *const postings[][2] = {{"transcod", "g21rM"}, {"deploy", "bC1mLg"},
+						  {"pool", "g1s"},	 {"checkout", "g14qq"},
+						  {"runbook", "g3f"},	 {"video", "g2o"}};
 	for (size_t i = 0; i < ARRAY_SIZE(postings); i++) {
 		long k = term_index(js, postings[i][0]);
 		char *got = nth_string(js, "],\"p\":[", k);
@@ -246,12 +263,20 @@ static void test_fixture_index(void)
 	 * a count and indices, severity, status, kind, year, then the owners' count), pinned like
 	 * the postings above: SR-008 (doc 0) is search-api, missing dashboard, monitoring, SEV4,
 	 * complete, near-miss, 2026, no owner. */
-	CHECK(strstr(js, "\"a\":\"1313143210010214210120101510225120101216110202014121022020161810220201017132103011151630030\"}") != NULL);
-	CHECK(strstr(js, "\"kind\":[[\"incident\",\"incident\",7],[\"near-miss\",\"near-miss\",1],[\"drill\",\"drill\",0]]"));
+	CHECK(strstr(js,
+		     "\"a\":\"1313143210010214210120101510225120101216110202014121022020161810220201017132103011151630030\"}") !=
+	      NULL);
+	CHECK(strstr(
+		js,
+		"\"kind\":[[\"incident\",\"incident\",7],[\"near-miss\",\"near-miss\",1],[\"drill\",\"drill\",0]]"));
 	/* the named things, each with its postmortems (docs 1 and 4 are SR-003 and SR-004) */
-	CHECK(strstr(js, "\"e\":[[\"capacity\",2,\"capacity\",\"bo0\"],[\"checkout-api\",0,\"checkout-api\",\"g14\"],"));
+	CHECK(strstr(
+		js,
+		"\"e\":[[\"capacity\",2,\"capacity\",\"bo0\"],[\"checkout-api\",0,\"checkout-api\",\"g14\"],"));
 	/* a postmortem's card excerpt is the sentence around the term */
-	CHECK(strstr(js, "\"We were deploying a fix to the failover script when the zeppelin alarm finally cleared.\""));
+	CHECK(strstr(
+		js,
+		"\"We were deploying a fix to the failover script when the zeppelin alarm finally cleared.\""));
 	buf_release(&n1);
 	buf_release(&b1);
 	buf_release(&n2);
@@ -271,9 +296,11 @@ static void add_term(struct term **v, size_t *n, const char *name)
 /* n postmortems with words from a small vocabulary, a rare word in one of 40. */
 static void corpus_synthetic(struct corpus *c, size_t n)
 {
-	static const char *const words[] = {"replica", "cluster", "deployed", "rollout", "dashboard", "pager",
-					    "queue", "consumer", "latency", "timeout", "retries", "migration"};
-	static const char *const services[] = {"checkout-api", "payments-db", "search-api", "video-transcoder"};
+	static const char *const words[] = {"replica",	 "cluster", "deployed", "rollout",
+					    "dashboard", "pager",   "queue",	"consumer",
+					    "latency",	 "timeout", "retries",	"migration"};
+	static const char *const services[] = {"checkout-api", "payments-db", "search-api",
+					       "video-transcoder"};
 	memset(c, 0, sizeof(*c));
 	site_init(&c->site);
 	profile_allow(c); /* an internal build's: owners and items are searchable */
@@ -287,11 +314,14 @@ static void corpus_synthetic(struct corpus *c, size_t n)
 		pm->id = xstrfmt("PM-%05zu", n - i);
 		pm->slug = slugify(pm->id);
 		pm->path = xstrdup("x.md");
-		pm->title = xstrfmt("%s %s after %s", services[i % 4], words[i % 12], words[(i / 12) % 12]);
-		pm->summary = xstrfmt("The %s was %s for %zu minutes.", services[(i + 1) % 4], words[(i * 7) % 12], i % 90);
+		pm->title = xstrfmt("%s %s after %s", services[i % 4], words[i % 12],
+				    words[(i / 12) % 12]);
+		pm->summary = xstrfmt("The %s was %s for %zu minutes.", services[(i + 1) % 4],
+				      words[(i * 7) % 12], i % 90);
 		for (int s = 0; s < 40; s++) {
 			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
-			buf_addf(&body, "The %s %s the %s. ", words[(r >> 33) % 12], words[(r >> 41) % 12], words[(r >> 49) % 12]);
+			buf_addf(&body, "The %s %s the %s. ", words[(r >> 33) % 12],
+				 words[(r >> 41) % 12], words[(r >> 49) % 12]);
 		}
 		if (i % 40 == 3)
 			buf_adds(&body, "The zeppelin alarm sounded.");
@@ -332,14 +362,15 @@ static void test_sharded_index(void)
 	}
 	CHECK_INT(dfiles, 4);
 	CHECK_INT(tfiles, 18);
-	fprintf(stderr, "search: 1200 postmortems: %zu files, %zu bytes (%zu a postmortem)\n", files, total, total / 1200);
+	fprintf(stderr, "search: 1200 postmortems: %zu files, %zu bytes (%zu a postmortem)\n",
+		files, total, total / 1200);
 	/* the manifest names the other parts by hashed file names */
 	char *index = xstrfmt("%s/search/index.js", out1), *data;
 	size_t len;
 	CHECK(fs_read(index, &data, &len) == 0);
 	CHECK(str_starts(data, "aftermath.load({\"m\":{\"v\":2,\"n\":1200,"));
-	CHECK(strstr(data, "\"tk\":[\"\",") && strstr(data, "\"f\":\"search/f.") && strstr(data, "\"t0\":\"search/t0.") &&
-	      strstr(data, "\"d0\":\"search/d0."));
+	CHECK(strstr(data, "\"tk\":[\"\",") && strstr(data, "\"f\":\"search/f.") &&
+	      strstr(data, "\"t0\":\"search/t0.") && strstr(data, "\"d0\":\"search/d0."));
 	CHECK(!strstr(data, "\"t\":["));
 	free(data);
 	free(index);
@@ -377,18 +408,27 @@ static char *people_index(enum profile p, const char *name)
  */
 static void test_people_index(void)
 {
-	char *js = people_index(PROFILE_INTERNAL, "people"), *pub = people_index(PROFILE_PUBLIC, "people-public");
-	CHECK(strstr(js, "[\"owner\",\"Odalys Fenn\"]") && strstr(js, "[\"author\",\"Odalys Fenn\"]"));
-	CHECK(strstr(js, "[\"item\",\"Reconcile refund totals against the payments provider every night \xc2\xb7 LED-81 \xc2\xb7 Bex Marlowe\"]"));
+	char *js = people_index(PROFILE_INTERNAL, "people"),
+	     *pub = people_index(PROFILE_PUBLIC, "people-public");
+	CHECK(strstr(js, "[\"owner\",\"Odalys Fenn\"]") &&
+	      strstr(js, "[\"author\",\"Odalys Fenn\"]"));
+	CHECK(strstr(
+		js,
+		"[\"item\",\"Reconcile refund totals against the payments provider every night \xc2\xb7 LED-81 \xc2\xb7 Bex Marlowe\"]"));
 	/* hostile names stay as written, JSON-escaped: search.js escapes them for the page */
-	CHECK(strstr(js, "[\"owner\",\"Zora \\\"Zed\\\" Quill<script>alert(\\\"owner\\\")</script>\"]"));
+	CHECK(strstr(
+		js, "[\"owner\",\"Zora \\\"Zed\\\" Quill<script>alert(\\\"owner\\\")</script>\"]"));
 	CHECK(strstr(js, "Alert on quarantine depth\\u2028before it \\\\ fills\\u2029again"));
 	/* an owner is named without postings (the name's words find them); a taxonomy term with them */
-	CHECK(strstr(js, "[\"odalys-fenn\",3,\"Odalys Fenn\",\"\"]") && strstr(js, "[\"acme\",4,\"Acme\",\"b3\"]"));
-	CHECK(strstr(js, "[\"Company\",\"company\"]]") && strstr(js, "\"company\":[[\"acme\",\"Acme\",2],[\"initech\",\"Initech\",2]]"));
+	CHECK(strstr(js, "[\"odalys-fenn\",3,\"Odalys Fenn\",\"\"]") &&
+	      strstr(js, "[\"acme\",4,\"Acme\",\"b3\"]"));
+	CHECK(strstr(js, "[\"Company\",\"company\"]]") &&
+	      strstr(js, "\"company\":[[\"acme\",\"Acme\",2],[\"initech\",\"Initech\",2]]"));
 	/* a term only in tickets ("4242" of SEC-4242, "sec") is in the ticket table with its docs (PP-001 is doc 0) */
-	CHECK(strstr(js, "\"k\":\"4242 0 77 0 81 1 led 00 sec 0\"") && term_index(js, "4242") < 0 && term_index(js, "ledger") >= 0);
-	static const char *const names[] = {"odalys", "marlowe", "quill", "zora", "fenn", "\"owner\",\"Owner\""};
+	CHECK(strstr(js, "\"k\":\"4242 0 77 0 81 1 led 00 sec 0\"") && term_index(js, "4242") < 0 &&
+	      term_index(js, "ledger") >= 0);
+	static const char *const names[] = {"odalys", "marlowe", "quill",
+					    "zora",   "fenn",	 "\"owner\",\"Owner\""};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (strcasestr(pub, names[i]))
 			fprintf(stderr, "public index holds %s\n", names[i]);
@@ -397,7 +437,9 @@ static void test_people_index(void)
 	/* a taxonomy public.strip does not name is published, and so searchable (issue 19) */
 	CHECK(strstr(pub, "\"company\":[[\"acme\",\"Acme\",2],[\"initech\",\"Initech\",2]]"));
 	/* the items' titles and tickets are published (this site strips nothing) */
-	CHECK(strstr(pub, "[\"item\",\"Reconcile refund totals against the payments provider every night \xc2\xb7 LED-81\"]"));
+	CHECK(strstr(
+		pub,
+		"[\"item\",\"Reconcile refund totals against the payments provider every night \xc2\xb7 LED-81\"]"));
 	free(js);
 	free(pub);
 }
@@ -405,8 +447,8 @@ static void test_people_index(void)
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_tokenize_vectors), TEST(test_word_offsets), TEST(test_excerpts),
-		TEST(test_varints),          TEST(test_fixture_index), TEST(test_sharded_index),
+		TEST(test_tokenize_vectors), TEST(test_word_offsets),  TEST(test_excerpts),
+		TEST(test_varints),	     TEST(test_fixture_index), TEST(test_sharded_index),
 		TEST(test_people_index),
 	};
 	if (!mkdtemp(tmp))

@@ -1,14 +1,14 @@
 /* Unit tests for devserver.c: which Host names it answers, how request paths are cleaned, redirects. */
-#include "harness.h"
 #include "cmd/devserver.h"
+#include "harness.h"
 
 #include <stdlib.h>
 
 static void test_loopback_hosts_allowed(void)
 {
 	static const char *const ok[] = {
-		"localhost", "localhost:8080", "LOCALHOST", "LocalHost:1", "127.0.0.1",
-		"127.0.0.1:65535", "[::1]", "[::1]:8080",
+		"localhost", "localhost:8080",	"LOCALHOST", "LocalHost:1",
+		"127.0.0.1", "127.0.0.1:65535", "[::1]",     "[::1]:8080",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
 		if (!serve_host_allowed(ok[i]))
@@ -20,10 +20,27 @@ static void test_loopback_hosts_allowed(void)
 static void test_other_hosts_refused(void)
 {
 	static const char *const bad[] = {
-		"evil.com", "evil.com:8080", "localhost.evil.com", "localhost.", "127.0.0.1.nip.io",
-		"localhost:8080.evil.com", "localhost:8080@evil.com", "localhost:", "localhost:x",
-		"localhost:123456", "localhost:80:80", "127.0.0.2", "127.1", "0x7f000001", "[::2]", "::1",
-		"[::1]x", " localhost", "localhost ", "", "localhost\r\nX: y",
+		"evil.com",
+		"evil.com:8080",
+		"localhost.evil.com",
+		"localhost.",
+		"127.0.0.1.nip.io",
+		"localhost:8080.evil.com",
+		"localhost:8080@evil.com",
+		"localhost:",
+		"localhost:x",
+		"localhost:123456",
+		"localhost:80:80",
+		"127.0.0.2",
+		"127.1",
+		"0x7f000001",
+		"[::2]",
+		"::1",
+		"[::1]x",
+		" localhost",
+		"localhost ",
+		"",
+		"localhost\r\nX: y",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (serve_host_allowed(bad[i]))

@@ -10,7 +10,8 @@ static int read_key(struct site_links *l, const char *yaml)
 {
 	struct ynode *tree = NULL;
 	int ret = -2;
-	if (yaml_parse("site.yaml", yaml, strlen(yaml), 1, &tree) == 0 && tree && tree->type == YN_MAP && tree->n == 1)
+	if (yaml_parse("site.yaml", yaml, strlen(yaml), 1, &tree) == 0 && tree &&
+	    tree->type == YN_MAP && tree->n == 1)
 		ret = site_links_key(l, tree->keys[0], tree->items[0]);
 	ynode_free(tree);
 	return ret;
@@ -65,7 +66,11 @@ static void test_edit_urls(void)
 static void test_teams(void)
 {
 	struct site_links l = {0};
-	CHECK_INT(read_key(&l, "teams:\n  Payments: [Priya Natarajan, Tom Ruiz]\n  Data Platform: Lee Park\n"), 0);
+	CHECK_INT(
+		read_key(
+			&l,
+			"teams:\n  Payments: [Priya Natarajan, Tom Ruiz]\n  Data Platform: Lee Park\n"),
+		0);
 	CHECK_INT(l.nteams, 2);
 	CHECK_STR(l.teams[1].slug, "data-platform");
 	CHECK_INT(l.teams[1].nmembers, 1);
@@ -90,7 +95,8 @@ static void test_errors(void)
 		 "\"https://jira.example.com/browse/{}\")",
 		 1, 10, -1},
 		{"tickets: {a: b}\n",
-		 "tickets must be a URL template such as \"https://jira.example.com/browse/{}\" (got a mapping)", 1, 10, -1},
+		 "tickets must be a URL template such as \"https://jira.example.com/browse/{}\" (got a mapping)",
+		 1, 10, -1},
 		{"edit_url: \"https://x/edit/{}\"\n",
 		 "edit_url \"https://x/edit/{}\" must hold {path} exactly once (it holds it 0 times; expected a template "
 		 "such as \"https://github.com/org/kb/edit/main/{path}\")",
@@ -99,17 +105,26 @@ static void test_errors(void)
 		 "edit_url \"java\\x09script://x/{path}\" must be an http or https URL (expected a template such as "
 		 "\"https://github.com/org/kb/edit/main/{path}\")",
 		 1, 11, -1},
-		{"teams: x\n", "teams must be a mapping from a team's name to its members (got a text value)", 1, 8, -1},
-		{"teams:\n  A: {b: c}\n", "team \"A\" must be a list of its members' names (got a mapping)", 2, 6, -1},
-		{"teams:\n  A: [x, {b: c}]\n", "a member of team \"A\" must be a person's name (got a mapping)", 2, 10, -1},
-		{"teams:\n  A: [x, \"\"]\n", "a member of team \"A\" must be a person's name (got an empty text)", 2, 10, -1},
+		{"teams: x\n",
+		 "teams must be a mapping from a team's name to its members (got a text value)", 1,
+		 8, -1},
+		{"teams:\n  A: {b: c}\n",
+		 "team \"A\" must be a list of its members' names (got a mapping)", 2, 6, -1},
+		{"teams:\n  A: [x, {b: c}]\n",
+		 "a member of team \"A\" must be a person's name (got a mapping)", 2, 10, -1},
+		{"teams:\n  A: [x, \"\"]\n",
+		 "a member of team \"A\" must be a person's name (got an empty text)", 2, 10, -1},
 		{"teams:\n  A B: [x]\n  a-b: [y]\n",
-		 "team \"a-b\" is the same team as \"A B\" at line 2 (team names are matched by slug)", 3, 3, -1},
-		{"teams:\n  \"--\": [x]\n", "team \"--\" needs a letter or digit in its name (its page is /teams/<name>/)", 2, 3,
-		 -1},
-		{"teams:\n  A: [Lee Park, lee  park]\n", "\"lee  park\" is listed twice in team \"A\" (names are matched by slug)",
-		 2, 17, 0},
-		{"teams:\n  A: []\n", "team \"A\" has no members (expected a list of names)", 2, 6, 0},
+		 "team \"a-b\" is the same team as \"A B\" at line 2 (team names are matched by slug)",
+		 3, 3, -1},
+		{"teams:\n  \"--\": [x]\n",
+		 "team \"--\" needs a letter or digit in its name (its page is /teams/<name>/)", 2,
+		 3, -1},
+		{"teams:\n  A: [Lee Park, lee  park]\n",
+		 "\"lee  park\" is listed twice in team \"A\" (names are matched by slug)", 2, 17,
+		 0},
+		{"teams:\n  A: []\n", "team \"A\" has no members (expected a list of names)", 2, 6,
+		 0},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct site_links l = {0};

@@ -1,7 +1,7 @@
 /* Unit tests for stats.c and api.c's percentiles: the brief's definitions. */
+#include "analyze/stats.h"
 #include "emit/api.h"
 #include "harness.h"
-#include "analyze/stats.h"
 
 static struct action_item item(enum ai_status st, const char *due)
 {
@@ -38,8 +38,9 @@ static void test_counts_and_rate(void)
 {
 	struct counts c = {0};
 	int64_t asof = day("2026-11-23");
-	struct action_item v[] = {item(AI_DONE, NULL), item(AI_DONE, NULL), item(AI_OPEN, "2026-01-01"),
-				  item(AI_IN_PROGRESS, NULL), item(AI_WONT_DO, NULL)};
+	struct action_item v[] = {item(AI_DONE, NULL), item(AI_DONE, NULL),
+				  item(AI_OPEN, "2026-01-01"), item(AI_IN_PROGRESS, NULL),
+				  item(AI_WONT_DO, NULL)};
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
 		counts_add(&c, &v[i], asof);
 	CHECK_INT(c.total, 5);
@@ -53,8 +54,9 @@ static void test_counts_and_rate(void)
 	CHECK(rate == 0.5); /* 2 / (5 - 1) */
 	struct buf b = BUF_INIT;
 	counts_json(&b, &c);
-	CHECK_STR(buf_cstr(&b),
-		  "{\"total\": 5, \"done\": 2, \"open\": 1, \"in_progress\": 1, \"wont_do\": 1, \"overdue\": 1, \"completion_rate\": 0.5}");
+	CHECK_STR(
+		buf_cstr(&b),
+		"{\"total\": 5, \"done\": 2, \"open\": 1, \"in_progress\": 1, \"wont_do\": 1, \"overdue\": 1, \"completion_rate\": 0.5}");
 	buf_release(&b);
 }
 
@@ -223,10 +225,16 @@ static void test_model_names(void)
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_overdue_boundary), TEST(test_counts_and_rate), TEST(test_rate_rounding_and_null),
-		TEST(test_percentiles),      TEST(test_durations),
-		TEST(test_days_overdue_zero_when_not_late), TEST(test_duration_unit_boundaries),
-		TEST(test_duration_needs_both_ends), TEST(test_when_parse_calendar_boundaries), TEST(test_model_names),
+		TEST(test_overdue_boundary),
+		TEST(test_counts_and_rate),
+		TEST(test_rate_rounding_and_null),
+		TEST(test_percentiles),
+		TEST(test_durations),
+		TEST(test_days_overdue_zero_when_not_late),
+		TEST(test_duration_unit_boundaries),
+		TEST(test_duration_needs_both_ends),
+		TEST(test_when_parse_calendar_boundaries),
+		TEST(test_model_names),
 	};
 	return harness_run("stats", cases, ARRAY_SIZE(cases));
 }

@@ -40,7 +40,8 @@ static void test_vectors(void)
 		cases++;
 		if (strcmp(buf, stem)) {
 			if (wrong++ < 20)
-				fprintf(stderr, "%s: stem(%s) is %s, want %s\n", VECTORS, word, buf, stem);
+				fprintf(stderr, "%s: stem(%s) is %s, want %s\n", VECTORS, word, buf,
+					stem);
 		}
 	}
 	fclose(f);
@@ -62,8 +63,8 @@ static void test_left_alone(void)
 {
 	check_stem("", "");
 	check_stem("go", "go");
-	check_stem("news", "news");     /* an exception */
-	check_stem("ab3c", "ab3c");     /* not all letters */
+	check_stem("news", "news");	    /* an exception */
+	check_stem("ab3c", "ab3c");	    /* not all letters */
 	check_stem("Deployed", "Deployed"); /* not lowercase */
 	check_stem("café", "café");
 	/* longer than STEM_MAX */

@@ -17,7 +17,8 @@
 
 static const char *const theme[] = {"tests/templates/default"};
 static const char *const site[] = {"tests/templates/site", "tests/templates/default"};
-static const char *const helpers_site[] = {"tests/templates/helpers-site", "tests/templates/default"};
+static const char *const helpers_site[] = {"tests/templates/helpers-site",
+					   "tests/templates/default"};
 
 /* All diagnostics as `aftermath` prints them, one per line; clears them. */
 static char *diagnostics(void)
@@ -72,9 +73,10 @@ struct output_case {
 	const char *name, *ctx, *want;
 };
 
-#define THEME theme, 1
+#define THEME	  theme, 1
 #define RUNS_LINE RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10 RUNS_10
-#define RUNS_10 "a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7"
+#define RUNS_10 \
+	"a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7a&amp;b,7"
 #define SITE site, 2
 
 static const struct output_case outputs[] = {
@@ -102,16 +104,20 @@ static const struct output_case outputs[] = {
 	{THEME, "order.html", "{type = 'ctx type', plural = 'ctx plural'}",
 	 "ctx type|ctx plural|helper rawlen|1|007\n"},
 	/* A context with a metatable is asked through it, in the same order. */
-	{THEME, "order.html", "setmetatable({}, {__index = {type = 'meta type', plural = 'meta plural'}})",
+	{THEME, "order.html",
+	 "setmetatable({}, {__index = {type = 'meta type', plural = 'meta plural'}})",
 	 "meta type|meta plural|helper rawlen|1|007\n"},
-	{THEME, "order.html", "setmetatable({type = 'own type', plural = 'own plural'}, {__index = {}})",
+	{THEME, "order.html",
+	 "setmetatable({type = 'own type', plural = 'own plural'}, {__index = {}})",
 	 "own type|own plural|helper rawlen|1|007\n"},
 	{THEME, "helpers.html", "{}", "HI! 2 pages\n"},
 	{helpers_site, 2, "helpers.html", "{}", "site: hi no plural\n"},
-	{THEME, "absent.html", "{}", "nil nil nil nil nil nil nil nil nil nil nil function false\n"},
+	{THEME, "absent.html", "{}",
+	 "nil nil nil nil nil nil nil nil nil nil nil function false\n"},
 	{THEME, "sandbox.html", "{}", "nil nil nil nil nil nil function\n"},
 	{THEME, "pcall-include.html", "{}",
-	 "<p>false: " D "partials/bad.html:2: attempt to index a nil value (global &#39;item&#39;)</p>\n"},
+	 "<p>false: " D
+	 "partials/bad.html:2: attempt to index a nil value (global &#39;item&#39;)</p>\n"},
 	/* {{{ include(...) }}} renders straight into the output: the same text, a
 	 * failed partial leaves none of its text, a context's own include is called. */
 	{THEME, "include-direct.html", "{name = 'World'}",
@@ -174,16 +180,19 @@ static void test_outputs(void)
 static void test_page(void)
 {
 	struct tmpl *t = tmpl_open(site, 2);
-	char *s = render(t, "page.html", "{title = '<a href=\"x\">&\\'', items = {'a', 'b'}, n = 3, flag = true}");
-	CHECK_STR(s, "<h1>&lt;a href=&quot;x&quot;&gt;&amp;&#39;</h1>\n<li>raw &lt;b&gt;</li>\n\n1=a;2=b;\n"
-		     "&lt;A HREF=&quot;X&quot;&gt;&amp;&#39;!||3|true\n");
+	char *s = render(t, "page.html",
+			 "{title = '<a href=\"x\">&\\'', items = {'a', 'b'}, n = 3, flag = true}");
+	CHECK_STR(
+		s,
+		"<h1>&lt;a href=&quot;x&quot;&gt;&amp;&#39;</h1>\n<li>raw &lt;b&gt;</li>\n\n1=a;2=b;\n"
+		"&lt;A HREF=&quot;X&quot;&gt;&amp;&#39;!||3|true\n");
 	free(s);
 	tmpl_free(t);
 }
 
 /* ---- errors: a template, its context and the exact diagnostics --------------- */
 
-#define BUDGET_100 "time budget of 100 ms exceeded (endless loop?)\n"
+#define BUDGET_100  "time budget of 100 ms exceeded (endless loop?)\n"
 #define MEMORY_NOTE " (what the scripts of a Lua state hold, for the whole build; see --lua-memory)"
 
 struct error_case {
@@ -192,49 +201,82 @@ struct error_case {
 };
 
 static const struct error_case errors[] = {
-	{"insert-table.html", "{list = {}}", D "insert-table.html:1: error: cannot insert a table (expected text)\n", 0},
+	{"insert-table.html", "{list = {}}",
+	 D "insert-table.html:1: error: cannot insert a table (expected text)\n", 0},
 	/* a value in a run: the line it is on */
-	{"runs-error.html", "{s = 'x', t = {}}", D "runs-error.html:2: error: cannot insert a table (expected text)\n", 0},
-	{"table.html", "{items = {}}", D "table.html:1: error: cannot insert a table (expected text)\n", 0},
-	{"insert-function.html", "{}", D "insert-function.html:1: error: cannot insert a function (expected text)\n", 0},
-	{"runtime.html", "{}", D "runtime.html:3: error: attempt to index a nil value (global 'pm')\n", 0},
-	{"runtime-error.html", "{}", D "runtime-error.html:3: error: attempt to index a nil value (global 'pm')\n", 0},
-	{"lines.html", "{a = {}, b = 'y'}", D "lines.html:9: error: attempt to index a nil value (field 'b')\n", 0},
-	{"os-execute.html", "{}", D "os-execute.html:1: error: attempt to call a nil value (field 'execute')\n", 0},
-	{"forever.html", "{}", D "forever.html:2: error: time budget of 100 ms exceeded (endless loop?)\n", 100},
-	{"rep-loop.html", "{}", D "rep-loop.html:2: error: time budget of 200 ms exceeded (endless loop?)\n", 200},
+	{"runs-error.html", "{s = 'x', t = {}}",
+	 D "runs-error.html:2: error: cannot insert a table (expected text)\n", 0},
+	{"table.html", "{items = {}}",
+	 D "table.html:1: error: cannot insert a table (expected text)\n", 0},
+	{"insert-function.html", "{}",
+	 D "insert-function.html:1: error: cannot insert a function (expected text)\n", 0},
+	{"runtime.html", "{}",
+	 D "runtime.html:3: error: attempt to index a nil value (global 'pm')\n", 0},
+	{"runtime-error.html", "{}",
+	 D "runtime-error.html:3: error: attempt to index a nil value (global 'pm')\n", 0},
+	{"lines.html", "{a = {}, b = 'y'}",
+	 D "lines.html:9: error: attempt to index a nil value (field 'b')\n", 0},
+	{"os-execute.html", "{}",
+	 D "os-execute.html:1: error: attempt to call a nil value (field 'execute')\n", 0},
+	{"forever.html", "{}",
+	 D "forever.html:2: error: time budget of 100 ms exceeded (endless loop?)\n", 100},
+	{"rep-loop.html", "{}",
+	 D "rep-loop.html:2: error: time budget of 200 ms exceeded (endless loop?)\n", 200},
 	/* the state may hold 256 MB here (test_errors); a long budget: sanitizers are slow */
-	{"mem.html", "{}", D "mem.html:1: error: string.rep would make more than 256 MB (the limit of a string)\n", 60000},
-	{"mem-grow.html", "{}", D "mem-grow.html:1: error: memory limit of 256 MB exceeded" MEMORY_NOTE "\n", 60000},
+	{"mem.html", "{}",
+	 D "mem.html:1: error: string.rep would make more than 256 MB (the limit of a string)\n",
+	 60000},
+	{"mem-grow.html", "{}",
+	 D "mem-grow.html:1: error: memory limit of 256 MB exceeded" MEMORY_NOTE "\n", 60000},
 	{"readonly.html", "{}",
-	 D "readonly.html:1: error: cannot assign string.upper (the standard library is read-only)\n", 0},
-	{"readonly-g.html", "{}", D "readonly-g.html:1: error: cannot assign _G.x (the standard library is read-only)\n", 0},
+	 D
+	 "readonly.html:1: error: cannot assign string.upper (the standard library is read-only)\n",
+	 0},
+	{"readonly-g.html", "{}",
+	 D "readonly-g.html:1: error: cannot assign _G.x (the standard library is read-only)\n", 0},
 	{"bump.html", "{}",
-	 D "helpers.lua:5: error: cannot assign global 'counter' in a helper (helpers are shared by every page: use a "
-	   "local)\n" D "helpers.lua:5: note: called from " D "bump.html:1\n", 0},
+	 D
+	 "helpers.lua:5: error: cannot assign global 'counter' in a helper (helpers are shared by every page: use a "
+	 "local)\n" D "helpers.lua:5: note: called from " D "bump.html:1\n",
+	 0},
 	{"partial-error.html", "{}",
 	 D "partials/bad.html:2: error: attempt to index a nil value (global 'item')\n" D
-	   "partials/bad.html:2: note: called from " D "partial-error.html:2\n", 0},
+	   "partials/bad.html:2: note: called from " D "partial-error.html:2\n",
+	 0},
 	{"helper-error.html", "{}",
 	 D "helpers.lua:11: error: attempt to index a nil value (local 'x')\n" D
-	   "helpers.lua:11: note: called from " D "helper-error.html:1\n", 0},
+	   "helpers.lua:11: note: called from " D "helper-error.html:1\n",
+	 0},
 	{"recurse.html", "{}",
-	 D "recurse.html:1: error: includes nested more than 32 deep (does \"recurse\" include itself?)\n", 0},
-	{"include-missing.html", "{}", D "include-missing.html:1: error: no template \"nope\" to include\n", 0},
+	 D
+	 "recurse.html:1: error: includes nested more than 32 deep (does \"recurse\" include itself?)\n",
+	 0},
+	{"include-missing.html", "{}",
+	 D "include-missing.html:1: error: no template \"nope\" to include\n", 0},
 	{"include-badctx.html", "{}",
-	 D "include-badctx.html:1: error: the context of include(\"partials/greeting\") must be a table, not number\n", 0},
+	 D
+	 "include-badctx.html:1: error: the context of include(\"partials/greeting\") must be a table, not number\n",
+	 0},
 	{"include-noarg.html", "{}",
-	 D "include-noarg.html:1: error: bad argument #1 to 'include' (string expected, got no value)\n", 0},
-	{"include-lines.html", "{}", D "include-lines.html:2: error: attempt to index a nil value (global 'nope')\n", 0},
+	 D
+	 "include-noarg.html:1: error: bad argument #1 to 'include' (string expected, got no value)\n",
+	 0},
+	{"include-lines.html", "{}",
+	 D "include-lines.html:2: error: attempt to index a nil value (global 'nope')\n", 0},
 	{"cached-badkey.html", "{}",
-	 D "cached-badkey.html:1: error: the key of include_cached(\"partials/cached-item\", key, ctx) must be a string or "
-	   "a number, not table\n", 0},
+	 D
+	 "cached-badkey.html:1: error: the key of include_cached(\"partials/cached-item\", key, ctx) must be a string or "
+	 "a number, not table\n",
+	 0},
 	{"cached-error.html", "{}",
 	 D "partials/bad.html:2: error: attempt to index a nil value (global 'item')\n" D
-	   "partials/bad.html:2: note: called from " D "cached-error.html:2\n", 0},
+	   "partials/bad.html:2: note: called from " D "cached-error.html:2\n",
+	 0},
 	{"overflow.html", "{}", D "overflow.html:1: error: stack overflow\n", 60000},
-	{"error-object.html", "{}", D "error-object.html:1: error: (error object is a table value)\n", 0},
-	{"nope.html", "{}", "aftermath: error: no template \"nope.html\" in the layout directories\n", 0},
+	{"error-object.html", "{}",
+	 D "error-object.html:1: error: (error object is a table value)\n", 0},
+	{"nope.html", "{}",
+	 "aftermath: error: no template \"nope.html\" in the layout directories\n", 0},
 	/*
 	 * Issue 17: C work the instruction hook never saw ends at the budget, at
 	 * the template's line (each ran for hours or days before).
@@ -248,14 +290,22 @@ static const struct error_case errors[] = {
 	{"sec-xpcall.html", "{}", D "sec-xpcall.html:1: error: " BUDGET_100, 100},
 	{"sec-xpcall-error.html", "{}", D "sec-xpcall-error.html:2: error: " BUDGET_100, 100},
 	{"sec-move.html", "{}",
-	 D "sec-move.html:1: error: table.move of more than 16777216 elements is not allowed in the sandbox\n", 0},
+	 D
+	 "sec-move.html:1: error: table.move of more than 16777216 elements is not allowed in the sandbox\n",
+	 0},
 	{"sec-remove.html", "{}",
-	 D "sec-remove.html:2: error: table.remove of more than 16777216 elements is not allowed in the sandbox\n", 0},
+	 D
+	 "sec-remove.html:2: error: table.remove of more than 16777216 elements is not allowed in the sandbox\n",
+	 0},
 	/* a finalizer runs inside the collector: no hook, no error, maybe after the render */
-	{"sec-gc.html", "{}", D "sec-gc.html:1: error: a __gc metamethod (finalizer) is not allowed in the sandbox\n", 0},
+	{"sec-gc.html", "{}",
+	 D "sec-gc.html:1: error: a __gc metamethod (finalizer) is not allowed in the sandbox\n",
+	 0},
 	/* pairs(string) handed out the real table: a page could replace string.format for the next */
 	{"sec-pairs.html", "{}",
-	 D "sec-pairs.html:1: error: cannot assign string.format (the standard library is read-only)\n", 0},
+	 D
+	 "sec-pairs.html:1: error: cannot assign string.format (the standard library is read-only)\n",
+	 0},
 };
 
 static void test_errors(void)
@@ -292,12 +342,14 @@ static void test_include_cached(void)
 	CHECK(t != NULL);
 	if (!t)
 		return;
-	char *got = render(t, "cached.html",
-			   "{items = {{key = 'a', name = 'one'}, {key = 'b', name = 'two'}, {key = 'a', name = 'changed'},"
-			   " {key = 1, name = 'n'}, {key = 1, name = 'm'}}}");
+	char *got = render(
+		t, "cached.html",
+		"{items = {{key = 'a', name = 'one'}, {key = 'b', name = 'two'}, {key = 'a', name = 'changed'},"
+		" {key = 1, name = 'n'}, {key = 1, name = 'm'}}}");
 	CHECK_STR(got, "[one][two][one][n][n]\n");
 	free(got);
-	got = render(t, "cached.html", "{items = {{key = 'a', name = 'later'}, {key = 'c', name = 'new'}}}");
+	got = render(t, "cached.html",
+		     "{items = {{key = 'a', name = 'later'}, {key = 'c', name = 'new'}}}");
 	CHECK_STR(got, "[one][new]\n"); /* the cache outlives a render */
 	free(got);
 	for (int i = 0; i < 2; i++) { /* an error is reported every time */
@@ -329,7 +381,8 @@ static void test_include_cached(void)
 	 * call gets the inner text, never the outer.
 	 */
 	t = tmpl_open(theme, 1);
-	char *nest = render(t, "cached-nested.html", "{items = {{key = 'a', name = 'one'}, {key = 'a', name = 'two'}}}");
+	char *nest = render(t, "cached-nested.html",
+			    "{items = {{key = 'a', name = 'one'}, {key = 'a', name = 'two'}}}");
 	CHECK_STR(nest, "<one|[one-in]>;<one|[one-in]>;[one-in]\n");
 	free(nest);
 	tmpl_free(t);
@@ -374,7 +427,8 @@ static void test_render_page(void)
 		{"page-writer.html", "{}", "[string]a<b>c\n"},
 		{"page-field.html", "{page = {content = 'field'}}", "page.content=field a<b>c\n"},
 		/* a context with a metatable gets the string */
-		{"page-wrap.html", "setmetatable({ctx_given = {content = 'given'}}, {__index = {}})",
+		{"page-wrap.html",
+		 "setmetatable({ctx_given = {content = 'given'}}, {__index = {}})",
 		 "<main>a<b>c</main>a<b>c\n[5:A&lt;B&gt;C]|(a<b>c)|(given)\n"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -427,7 +481,8 @@ static void test_self_time_of_a_partial_after_a_sibling(void)
 	struct tmpl_stat *st = tmpl_stats(t, &n);
 	int seen = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(st[i].name, "partials/stat-d.html") || !strcmp(st[i].name, "partials/stat-c.html")) {
+		if (!strcmp(st[i].name, "partials/stat-d.html") ||
+		    !strcmp(st[i].name, "partials/stat-c.html")) {
 			seen++;
 			CHECK_INT(st[i].calls, 1);
 			CHECK(st[i].self_seconds == st[i].seconds);
@@ -458,33 +513,37 @@ static void test_compile_errors(void)
 	static const char *const broken[] = {"tests/templates/broken"};
 	struct tmpl *t = tmpl_open(broken, 1);
 	CHECK(t == NULL);
-	check_diagnostics("tests/templates/broken/bad.html:3: error: unexpected symbol near ')'\n"
-			  "tests/templates/broken/missing-end.html:3: error: 'end' expected (to close 'for' at line 1) "
-			  "near <eof>\n"
-			  /* Message bug class: the names the translation made up ('__raw', '__inc') shown to the user */
-			  "tests/templates/broken/near-include-cached.html:1: error: <eof> expected near 'include_cached'\n"
-			  "tests/templates/broken/near-include.html:1: error: <eof> expected near 'include'\n"
-			  "tests/templates/broken/near-raw.html:1: error: <eof> expected near '{{{'\n"
-			  /* Location bug class: a NUL byte's column counted from the start of the file */
-			  "tests/templates/broken/nul.html:2:3: error: NUL byte in template\n"
-			  "tests/templates/broken/return.html:1: error: <eof> expected near template text\n"
-			  "tests/templates/broken/syntax.html:7: error: ')' expected near '}'\n"
-			  "tests/templates/broken/unclosed-expr.html:2:6: error: unclosed {{ (expected }})\n"
-			  "tests/templates/broken/unclosed-stmt.html:1:1: error: unclosed {% (expected %})\n"
-			  "tests/templates/broken/unclosed.html:1:4: error: unclosed {{ (expected }})\n");
+	check_diagnostics(
+		"tests/templates/broken/bad.html:3: error: unexpected symbol near ')'\n"
+		"tests/templates/broken/missing-end.html:3: error: 'end' expected (to close 'for' at line 1) "
+		"near <eof>\n"
+		/* Message bug class: the names the translation made up ('__raw', '__inc') shown to the user */
+		"tests/templates/broken/near-include-cached.html:1: error: <eof> expected near 'include_cached'\n"
+		"tests/templates/broken/near-include.html:1: error: <eof> expected near 'include'\n"
+		"tests/templates/broken/near-raw.html:1: error: <eof> expected near '{{{'\n"
+		/* Location bug class: a NUL byte's column counted from the start of the file */
+		"tests/templates/broken/nul.html:2:3: error: NUL byte in template\n"
+		"tests/templates/broken/return.html:1: error: <eof> expected near template text\n"
+		"tests/templates/broken/syntax.html:7: error: ')' expected near '}'\n"
+		"tests/templates/broken/unclosed-expr.html:2:6: error: unclosed {{ (expected }})\n"
+		"tests/templates/broken/unclosed-stmt.html:1:1: error: unclosed {% (expected %})\n"
+		"tests/templates/broken/unclosed.html:1:4: error: unclosed {{ (expected }})\n");
 }
 
 static void test_helpers_errors(void)
 {
-	static const char *const dirs[] = {"tests/templates/broken-helpers", "tests/templates/default"};
+	static const char *const dirs[] = {"tests/templates/broken-helpers",
+					   "tests/templates/default"};
 	struct tmpl *t = tmpl_open(dirs, 2);
 	CHECK(t == NULL);
-	check_diagnostics("tests/templates/broken-helpers/helpers.lua:2: error: <name> or '...' expected near 'return'\n");
+	check_diagnostics(
+		"tests/templates/broken-helpers/helpers.lua:2: error: <name> or '...' expected near 'return'\n");
 }
 
 static void test_missing_dir_is_skipped(void)
 {
-	static const char *const dirs[] = {"tests/templates/no-such-dir", "tests/templates/default"};
+	static const char *const dirs[] = {"tests/templates/no-such-dir",
+					   "tests/templates/default"};
 	struct tmpl *t = tmpl_open(dirs, 2);
 	CHECK(t != NULL);
 	check_diagnostics("");
@@ -545,7 +604,8 @@ static void test_memory_across_renders(void)
 	}
 	CHECK(ok > 10);
 	CHECK(ok < 40);
-	check_diagnostics(D "helpers.lua:17: error: memory limit of 32 MB exceeded" MEMORY_NOTE "\n");
+	check_diagnostics(D "helpers.lua:17: error: memory limit of 32 MB exceeded" MEMORY_NOTE
+			    "\n");
 	tmpl_free(t);
 }
 
@@ -554,16 +614,20 @@ static void test_output_limit(void)
 {
 	struct tmpl *t = tmpl_open(theme, 1);
 	tmpl_set_output_limit(t, (size_t)1 << 20);
-	static const char *const names[] = {"sec-output.html", "sec-output-raw.html", "sec-output-include.html",
-					    "sec-output-nested.html"};
+	static const char *const names[] = {"sec-output.html", "sec-output-raw.html",
+					    "sec-output-include.html", "sec-output-nested.html"};
 	static const char *const want[] = {
-		D "sec-output.html:1: error: page output over the limit of 1 MB (see --page-output)\n",
-		D "sec-output-raw.html:2: error: page output over the limit of 1 MB (see --page-output)\n",
-		D "partials/sec-big.html:2: error: page output over the limit of 1 MB (see --page-output)\n" D
-		  "partials/sec-big.html:2: note: called from " D "sec-output-include.html:1\n",
+		D
+		"sec-output.html:1: error: page output over the limit of 1 MB (see --page-output)\n",
+		D
+		"sec-output-raw.html:2: error: page output over the limit of 1 MB (see --page-output)\n",
+		D
+		"partials/sec-big.html:2: error: page output over the limit of 1 MB (see --page-output)\n" D
+		"partials/sec-big.html:2: note: called from " D "sec-output-include.html:1\n",
 		/* the page's text and a partial's, held at once, count together */
-		D "partials/sec-half.html:1: error: page output over the limit of 1 MB (see --page-output)\n" D
-		  "partials/sec-half.html:1: note: called from " D "sec-output-nested.html:1\n",
+		D
+		"partials/sec-half.html:1: error: page output over the limit of 1 MB (see --page-output)\n" D
+		"partials/sec-half.html:1: note: called from " D "sec-output-nested.html:1\n",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char *s = render(t, names[i], "{}");
@@ -606,7 +670,8 @@ static void test_endless_loop_fails_fast(void)
 	sandbox_set_budget(tmpl_lua(t), SANDBOX_BUDGET_MS);
 	s = render(t, "forever.html", "{}");
 	CHECK(s == NULL);
-	check_diagnostics(D "forever.html:2: error: time budget of 1000 ms exceeded (endless loop?)\n");
+	check_diagnostics(
+		D "forever.html:2: error: time budget of 1000 ms exceeded (endless loop?)\n");
 	/* a render after that has its whole budget again */
 	s = render(t, "override.html", "{}");
 	CHECK_STR(s, "default override\n");
@@ -619,10 +684,12 @@ static void test_budget_beats_pcall(void)
 {
 	lua_State *L = sandbox_new();
 	sandbox_set_budget(L, 50);
-	CHECK_INT(luaL_loadstring(L, "while true do pcall(function() while true do end end) end"), LUA_OK);
+	CHECK_INT(luaL_loadstring(L, "while true do pcall(function() while true do end end) end"),
+		  LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 0, "pcall"), -1);
-	check_diagnostics("[string \"while true do pcall(function() while true do ...\"]:1: error: time budget of 50 ms "
-			  "exceeded (endless loop?)\n");
+	check_diagnostics(
+		"[string \"while true do pcall(function() while true do ...\"]:1: error: time budget of 50 ms "
+		"exceeded (endless loop?)\n");
 	sandbox_free(L);
 }
 
@@ -654,7 +721,8 @@ static void test_budget_polling(void)
 	sandbox_set_budget(L, 50);
 	CHECK_INT(luaL_loadstring(L, "local n = 0\nwhile true do n = n + 1 end"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 0, "loop"), -1);
-	check_diagnostics("[string \"local n = 0...\"]:2: error: time budget of 50 ms exceeded (endless loop?)\n");
+	check_diagnostics(
+		"[string \"local n = 0...\"]:2: error: time budget of 50 ms exceeded (endless loop?)\n");
 	CHECK_INT(luaL_loadstring(L, "return 1 + 1"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 1, "sum"), 0);
 	CHECK_INT((int)lua_tointeger(L, -1), 2);
@@ -689,7 +757,8 @@ static void test_budget_on_threads(void)
 		CHECK_INT(pthread_create(&th, NULL, render_loop, &lt), 0);
 		pthread_join(th, NULL);
 		CHECK_INT(lt.result, -1);
-		check_diagnostics(D "loop.html:2: error: time budget of 100 ms exceeded (endless loop?)\n");
+		check_diagnostics(
+			D "loop.html:2: error: time budget of 100 ms exceeded (endless loop?)\n");
 	}
 	tmpl_free(t);
 }
@@ -714,27 +783,33 @@ static void test_sandbox_call(void)
 	CHECK_INT(lua_gettop(L), 0);
 
 	CHECK_INT(sandbox_load(L, "tests/templates/scripts/syntax.lua"), -1);
-	check_diagnostics("tests/templates/scripts/syntax.lua:2: error: unexpected symbol near '='\n");
+	check_diagnostics(
+		"tests/templates/scripts/syntax.lua:2: error: unexpected symbol near '='\n");
 	CHECK_INT(lua_gettop(L), 0);
 
 	sandbox_set_budget(L, 50);
 	CHECK_INT(luaL_loadstring(L, "local n = 0\nwhile true do n = n + 1 end"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 0, "loop"), -1);
-	check_diagnostics("[string \"local n = 0...\"]:2: error: time budget of 50 ms exceeded (endless loop?)\n");
+	check_diagnostics(
+		"[string \"local n = 0...\"]:2: error: time budget of 50 ms exceeded (endless loop?)\n");
 
 	CHECK_INT(luaL_loadstring(L, "return string.rep('x', 2^30)"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 1, "rep"), -1);
-	check_diagnostics("[string \"return string.rep('x', 2^30)\"]:1: error: string.rep would make more than 256 MB "
-			  "(the limit of a string)\n");
+	check_diagnostics(
+		"[string \"return string.rep('x', 2^30)\"]:1: error: string.rep would make more than 256 MB "
+		"(the limit of a string)\n");
 	sandbox_set_memory(L, (size_t)16 << 20);
 	CHECK_INT(luaL_loadstring(L, "local t = {}\nfor i = 1, 1e8 do t[i] = i end"), LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, 0, "fill"), -1);
-	check_diagnostics("[string \"local t = {}...\"]:2: error: memory limit of 16 MB exceeded" MEMORY_NOTE "\n");
+	check_diagnostics(
+		"[string \"local t = {}...\"]:2: error: memory limit of 16 MB exceeded" MEMORY_NOTE
+		"\n");
 	sandbox_set_memory(L, (size_t)SANDBOX_MEMORY_MB << 20);
 
 	sandbox_set_budget(L, SANDBOX_BUDGET_MS);
-	CHECK_INT(luaL_loadstring(L, "return io, require, loadfile, dofile, load, os.execute, string.dump, "
-				     "debug, package, collectgarbage"),
+	CHECK_INT(luaL_loadstring(
+			  L, "return io, require, loadfile, dofile, load, os.execute, string.dump, "
+			     "debug, package, collectgarbage"),
 		  LUA_OK);
 	CHECK_INT(sandbox_call(L, 0, LUA_MULTRET, "absent"), 0);
 	CHECK_INT(lua_gettop(L), 10);
@@ -770,7 +845,8 @@ static void *spin_call(void *arg)
 static void test_backstop(void)
 {
 #if defined(__SANITIZE_THREAD__)
-	return; /* TSan builds poll the clock instead of arming a timer, and the backstop is the timer's */
+	/* TSan builds poll the clock instead of arming a timer, and the backstop is the timer's */
+	return;
 #elif defined(__has_feature)
 #if __has_feature(thread_sanitizer)
 	return;
@@ -781,7 +857,7 @@ static void test_backstop(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		dup2(fds[1], STDERR_FILENO);
-		alarm(30); /* a broken backstop fails the test instead of hanging it */
+		alarm(30);    /* a broken backstop fails the test instead of hanging it */
 		pthread_t th; /* a thread of the child's own: this one's timer id is the parent's */
 		pthread_create(&th, NULL, spin_call, NULL);
 		pthread_join(th, NULL);
@@ -798,8 +874,10 @@ static void test_backstop(void)
 	int status = 0;
 	waitpid(pid, &status, 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-	CHECK_STR(text, "aftermath: error: spin.lua: a script's C work ran far past its time budget and could not be "
-			"stopped; the build ends here\n");
+	CHECK_STR(
+		text,
+		"aftermath: error: spin.lua: a script's C work ran far past its time budget and could not be "
+		"stopped; the build ends here\n");
 }
 
 /* Lua shortens long chunk names; diagnostics still give the whole path. */
@@ -807,7 +885,8 @@ static void test_long_paths(void)
 {
 	char tmp[] = "/tmp/aftermath-test-template-XXXXXX";
 	CHECK(mkdtemp(tmp) != NULL);
-	char *dir = xstrfmt("%s/a-directory-name-long-enough-to-pass-lua-idsize/and-then-some/layouts", tmp);
+	char *dir = xstrfmt(
+		"%s/a-directory-name-long-enough-to-pass-lua-idsize/and-then-some/layouts", tmp);
 	char *page = path_join(dir, "page.html"), *part = path_join(dir, "partials/part.html");
 	fs_write(page, "<p>\n{{{ include(\"partials/part\") }}}\n", 37);
 	fs_write(part, "x\ny\n{{ nothing.here }}\n", 23);
@@ -866,8 +945,9 @@ static void test_threads(void)
 		pthread_join(th[i], NULL);
 	for (int i = 0; i < 2; i++) {
 		CHECK(!w[i].differ);
-		CHECK_STR(w[i].first, "Hello, thread!\nHello, Ann &amp; Bob!\n<div>Hello, thread!</div>\n"
-				      "[Hello, thread!]\nHello, thread!\n");
+		CHECK_STR(w[i].first,
+			  "Hello, thread!\nHello, Ann &amp; Bob!\n<div>Hello, thread!</div>\n"
+			  "[Hello, thread!]\nHello, thread!\n");
 		free(w[i].first);
 	}
 }

@@ -1,8 +1,8 @@
 /* Unit tests for util.c (UTF-8 validation, the string helpers hot paths use), strmap.c and parallel.c. */
-#include "harness.h"
 #include "base/parallel.h"
 #include "base/strmap.h"
 #include "base/util.h"
+#include "harness.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,15 +18,16 @@ static void test_utf8_valid(void)
 	} cases[] = {
 		{"", 0},
 		{"plain ASCII text, longer than eight bytes", 41},
-		{"0123456789abc\xff tail", 13},            /* after the 8-byte ASCII steps */
-		{"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 ok", 17}, /* 2-, 3- and 4-byte characters */
-		{"abcdefgh\xc3\xa9", 10},                  /* a character ending the text */
-		{"ab\xc0\xaf", 2},                         /* overlong */
-		{"ab\xe0\x80\xaf", 2},                     /* overlong, 3 bytes */
-		{"ab\xed\xa0\x80", 2},                     /* a UTF-16 surrogate */
-		{"ab\xf4\x90\x80\x80", 2},                 /* above U+10FFFF */
-		{"abc\xe2\x82", 3},                        /* cut short at the end */
-		{"abcdefghijklmnop\xe2\x28\xa1", 16},      /* a bad continuation byte */
+		{"0123456789abc\xff tail", 13}, /* after the 8-byte ASCII steps */
+		/* 2-, 3- and 4-byte characters */
+		{"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 ok", 17},
+		{"abcdefgh\xc3\xa9", 10},	      /* a character ending the text */
+		{"ab\xc0\xaf", 2},		      /* overlong */
+		{"ab\xe0\x80\xaf", 2},		      /* overlong, 3 bytes */
+		{"ab\xed\xa0\x80", 2},		      /* a UTF-16 surrogate */
+		{"ab\xf4\x90\x80\x80", 2},	      /* above U+10FFFF */
+		{"abc\xe2\x82", 3},		      /* cut short at the end */
+		{"abcdefghijklmnop\xe2\x28\xa1", 16}, /* a bad continuation byte */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		size_t got = utf8_valid(cases[i].s, strlen(cases[i].s));
@@ -51,7 +52,11 @@ static void test_buf_add_uint(void)
 	static const struct {
 		uint64_t v;
 		const char *want;
-	} cases[] = {{0, "0"}, {7, "7"}, {10, "10"}, {1234567890, "1234567890"}, {UINT64_MAX, "18446744073709551615"}};
+	} cases[] = {{0, "0"},
+		     {7, "7"},
+		     {10, "10"},
+		     {1234567890, "1234567890"},
+		     {UINT64_MAX, "18446744073709551615"}};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct buf b = BUF_INIT;
 		buf_adds(&b, "n=");
@@ -89,7 +94,8 @@ static void test_strmap(void)
 	bool all = true;
 	for (size_t i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "partials/pm-item\nPM-2024-%05zu\n../../", i);
-		all &= strmap_get(&m, key) == i && strmap_get_hashed(&m, key, hash_fnv1a(key, strlen(key))) == i;
+		all &= strmap_get(&m, key) == i &&
+		       strmap_get_hashed(&m, key, hash_fnv1a(key, strlen(key))) == i;
 	}
 	CHECK(all);
 	strmap_put(&m, "partials/pm-item\nPM-2024-00042\n../../", 99);
@@ -147,10 +153,10 @@ static void test_arena(void)
 struct split_run {
 	size_t split, n;
 	atomic_int *runs;      /* by item: how many times it ran */
-	int *worker;           /* by item: who ran it */
+	int *worker;	       /* by item: who ran it */
 	atomic_size_t started; /* items begun so far, of the second kind */
 	size_t *second_before; /* by item: second-kind items begun before it */
-	size_t *order;         /* by start: the item */
+	size_t *order;	       /* by start: the item */
 	atomic_size_t nstarted;
 };
 
@@ -171,7 +177,8 @@ static void test_parallel_split(void)
 	static const struct {
 		size_t split, n;
 		int jobs;
-	} cases[] = {{0, 100, 2}, {5, 1000, 2}, {500, 1000, 3}, {1000, 1000, 2}, {2000, 10, 4}, {3, 0, 2}, {7, 20, 1}};
+	} cases[] = {{0, 100, 2},   {5, 1000, 2}, {500, 1000, 3}, {1000, 1000, 2},
+		     {2000, 10, 4}, {3, 0, 2},	  {7, 20, 1}};
 	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 		size_t n = cases[c].n, split = cases[c].split < n ? cases[c].split : n;
 		struct split_run s = {.split = split, .n = n};
@@ -187,7 +194,8 @@ static void test_parallel_split(void)
 			/* a first-kind item elsewhere: every second-kind item had been taken (and all but
 			 * those other workers had just taken had begun) */
 			if (i < split && s.worker[i] != 0)
-				owned &= s.second_before[i] + (size_t)cases[c].jobs - 2 >= n - split;
+				owned &=
+					s.second_before[i] + (size_t)cases[c].jobs - 2 >= n - split;
 			if (cases[c].jobs == 1)
 				in_order &= s.order[i] == i;
 		}
@@ -232,7 +240,8 @@ static void test_buf_add_visible(void)
 {
 	struct buf b = BUF_INIT;
 	buf_add_visible(&b, "a\x1b[31mb\x07\x7f\xc2\x9b\xc2\xa0\xff\xe2\x82 é\tx\ry\nz", false);
-	CHECK_STR(buf_cstr(&b), "a\\x1b[31mb\\x07\\x7f\\u009b\xc2\xa0\\xff\\xe2\\x82 é\\tx\\ry\\nz");
+	CHECK_STR(buf_cstr(&b),
+		  "a\\x1b[31mb\\x07\\x7f\\u009b\xc2\xa0\\xff\\xe2\\x82 é\\tx\\ry\\nz");
 	buf_reset(&b);
 	buf_add_visible(&b, "line 1\nline\x1b 2\n", true);
 	CHECK_STR(buf_cstr(&b), "line 1\nline\\x1b 2\n");
@@ -248,7 +257,10 @@ static const char *html_of(int c, char one[2])
 	case '>': return "&gt;";
 	case '"': return "&quot;";
 	case '\'': return "&#39;";
-	default: one[0] = (char)c; one[1] = '\0'; return one;
+	default:
+		one[0] = (char)c;
+		one[1] = '\0';
+		return one;
 	}
 }
 

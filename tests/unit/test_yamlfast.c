@@ -21,11 +21,12 @@ static char *tree_diff(const struct ynode *a, const struct ynode *b, const char 
 	if (a->type != b->type)
 		return xstrfmt("%s: type %d != %d", path, a->type, b->type);
 	if (a->loc.line != b->loc.line || a->loc.col != b->loc.col)
-		return xstrfmt("%s: at %d:%d != %d:%d", path, a->loc.line, a->loc.col, b->loc.line, b->loc.col);
+		return xstrfmt("%s: at %d:%d != %d:%d", path, a->loc.line, a->loc.col, b->loc.line,
+			       b->loc.col);
 	if (a->type == YN_SCALAR) {
 		if (strcmp(a->scalar, b->scalar) || a->plain != b->plain)
-			return xstrfmt("%s: \"%s\" (plain %d) != \"%s\" (plain %d)", path, a->scalar, a->plain, b->scalar,
-				       b->plain);
+			return xstrfmt("%s: \"%s\" (plain %d) != \"%s\" (plain %d)", path,
+				       a->scalar, a->plain, b->scalar, b->plain);
 		return NULL;
 	}
 	if (a->n != b->n)
@@ -34,10 +35,13 @@ static char *tree_diff(const struct ynode *a, const struct ynode *b, const char 
 		char *sub;
 		if (a->type == YN_MAP) {
 			if (strcmp(a->keys[i], b->keys[i]))
-				return xstrfmt("%s: key \"%s\" != \"%s\"", path, a->keys[i], b->keys[i]);
-			if (a->key_locs[i].line != b->key_locs[i].line || a->key_locs[i].col != b->key_locs[i].col)
-				return xstrfmt("%s.%s: key at %d:%d != %d:%d", path, a->keys[i], a->key_locs[i].line,
-					       a->key_locs[i].col, b->key_locs[i].line, b->key_locs[i].col);
+				return xstrfmt("%s: key \"%s\" != \"%s\"", path, a->keys[i],
+					       b->keys[i]);
+			if (a->key_locs[i].line != b->key_locs[i].line ||
+			    a->key_locs[i].col != b->key_locs[i].col)
+				return xstrfmt("%s.%s: key at %d:%d != %d:%d", path, a->keys[i],
+					       a->key_locs[i].line, a->key_locs[i].col,
+					       b->key_locs[i].line, b->key_locs[i].col);
 			sub = xstrfmt("%s.%s", path, a->keys[i]);
 		} else {
 			sub = xstrfmt("%s[%zu]", path, i);
@@ -102,26 +106,26 @@ static const char *const declined[] = {
 	"# only a comment\n",
 	"  indented: root\n",
 	"- a list\n",
-	"a: 1\na: 2\n",             /* duplicate */
-	"a:\tb\n",                 /* tab */
-	"a: b\r\n",                /* CR */
-	"a: &x 1\nb: *x\n",        /* anchor, alias */
-	"a: !!str 1\n",            /* tag */
-	"a: |\n  text\n",          /* block scalar */
+	"a: 1\na: 2\n",	    /* duplicate */
+	"a:\tb\n",	    /* tab */
+	"a: b\r\n",	    /* CR */
+	"a: &x 1\nb: *x\n", /* anchor, alias */
+	"a: !!str 1\n",	    /* tag */
+	"a: |\n  text\n",   /* block scalar */
 	"a: >\n  text\n",
-	"a: long\n  continued\n",  /* multi-line plain */
+	"a: long\n  continued\n", /* multi-line plain */
 	"a: \"multi\n  line\"\n",
-	"a: \"esc\\n\"\n",         /* escape */
-	"a: {b: 1}\n",             /* flow mapping */
-	"a: [b, [c]]\n",           /* nested flow */
-	"a: [b,\n c]\n",           /* multi-line flow */
+	"a: \"esc\\n\"\n", /* escape */
+	"a: {b: 1}\n",	   /* flow mapping */
+	"a: [b, [c]]\n",   /* nested flow */
+	"a: [b,\n c]\n",   /* multi-line flow */
 	"a: [b, ]\n",
 	"a: [b: c]\n",
-	"a:\n",                    /* empty value */
+	"a:\n", /* empty value */
 	"a:\nb: 1\n",
-	"a: b: c\n",               /* libyaml: an error */
+	"a: b: c\n", /* libyaml: an error */
 	"title: Don't panic: it's fine\n",
-	"n: -5\n",                 /* an indicator first: declined, though plain */
+	"n: -5\n", /* an indicator first: declined, though plain */
 	"a: b:\n",
 	"a:b\n",
 	"a : b\n",
@@ -129,12 +133,12 @@ static const char *const declined[] = {
 	"a: 1\n---\nb: 2\n",
 	"a: 1\n...\n",
 	"a: \x01\n",
-	"a: \xc2\x85\n",           /* NEL */
-	"a: \xe2\x80\xa8\n",       /* line separator */
-	"a: \xef\xbb\xbf\n",       /* BOM */
-	"a: \xff\n",               /* not UTF-8 */
-	"a: \xc0\xaf\n",           /* overlong */
-	"a:\n  b: 1\n c: 2\n",      /* bad dedent */
+	"a: \xc2\x85\n",       /* NEL */
+	"a: \xe2\x80\xa8\n",   /* line separator */
+	"a: \xef\xbb\xbf\n",   /* BOM */
+	"a: \xff\n",	       /* not UTF-8 */
+	"a: \xc0\xaf\n",       /* overlong */
+	"a:\n  b: 1\n c: 2\n", /* bad dedent */
 	"a:\n  - x\n  y: 1\n",
 	"-a: 1\n",
 	"a: -\n",
@@ -246,11 +250,12 @@ static void test_content(void)
 	/* the sample postmortems are the block YAML it is for */
 	CHECK(sample.files >= 10);
 	if (sample.accepted != sample.files)
-		fprintf(stderr, "sample content: %zu of %zu front matters taken\n", sample.accepted, sample.files);
+		fprintf(stderr, "sample content: %zu of %zu front matters taken\n", sample.accepted,
+			sample.files);
 	CHECK(sample.accepted == sample.files);
 	CHECK(fixtures.accepted > 0);
-	fprintf(stderr, "yamlfast: took %zu of %zu sample and %zu of %zu fixture front matters\n", sample.accepted,
-		sample.files, fixtures.accepted, fixtures.files);
+	fprintf(stderr, "yamlfast: took %zu of %zu sample and %zu of %zu fixture front matters\n",
+		sample.accepted, sample.files, fixtures.accepted, fixtures.files);
 }
 
 /*
@@ -259,7 +264,8 @@ static void test_content(void)
  * thousands of aliases is packed once (copied for each it would be 400 MB here).
  */
 /* Parse text twice, pack one tree and check it against the other; the packed tree, *parsed its parse's bytes. */
-static struct ynode *parse_and_pack(const char *file, const char *text, size_t len, int line, size_t *parsed)
+static struct ynode *parse_and_pack(const char *file, const char *text, size_t len, int line,
+				    size_t *parsed)
 {
 	struct ynode *tree = NULL, *again = NULL, *packed = NULL;
 	CHECK_INT(yaml_parse(file, text, len, line, &tree), 0);
@@ -291,8 +297,10 @@ static void test_pack(void)
 	struct ynode *packed = parse_and_pack("pack.yaml", buf_cstr(&doc), doc.len, 1, &parsed);
 	if (packed) {
 		CHECK(arena_used(packed->arena) <= parsed);
-		CHECK(arena_used(packed->arena) < 400000); /* the long scalar once, not 2,001 times */
-		const struct ynode *a = ynode_get(packed, "a"), *b = ynode_get(packed, "b"), *n = ynode_get(packed, "n");
+		/* the long scalar once, not 2,001 times */
+		CHECK(arena_used(packed->arena) < 400000);
+		const struct ynode *a = ynode_get(packed, "a"), *b = ynode_get(packed, "b"),
+				   *n = ynode_get(packed, "n");
 		CHECK(a && b && b->n == 2000 && b->items[1999]->scalar == a->scalar);
 		CHECK(n && n->n == 3 && n->items[2]->keys == ynode_get(packed, "m")->keys);
 		CHECK_STR(ynode_get(n->items[1], "k2")->scalar, "w");
@@ -301,7 +309,8 @@ static void test_pack(void)
 	struct ynode *none = NULL;
 	CHECK(ynode_pack(none) == NULL);
 	/* the block YAML of front matter (yamlfast's tree) packs to what it used */
-	const char *fm = "id: PM-1\ntitle: 'It''s down'\nservices: [api, db]\nimpact:\n  started: x\n";
+	const char *fm =
+		"id: PM-1\ntitle: 'It''s down'\nservices: [api, db]\nimpact:\n  started: x\n";
 	packed = parse_and_pack("fm.yaml", fm, strlen(fm), 2, &parsed);
 	if (packed)
 		CHECK_INT(arena_used(packed->arena), parsed);
@@ -312,11 +321,8 @@ static void test_pack(void)
 int main(void)
 {
 	static const struct harness_case cases[] = {
-		TEST(test_accepted),
-		TEST(test_declined),
-		TEST(test_limits),
-		TEST(test_content),
-		TEST(test_pack),
+		TEST(test_accepted), TEST(test_declined), TEST(test_limits),
+		TEST(test_content),  TEST(test_pack),
 	};
 	return harness_run("yamlfast", cases, ARRAY_SIZE(cases));
 }
