@@ -32,7 +32,6 @@ void figures_compute(struct figures *f, const struct corpus *c, const struct gra
 		     int64_t as_of_day)
 {
 	memset(f, 0, sizeof(*f));
-	f->as_of_day = as_of_day;
 	f->pm = xcalloc(c->npms ? c->npms : 1, sizeof(*f->pm));
 	f->severity = xcalloc(c->site.nseverities ? c->site.nseverities : 1, sizeof(*f->severity));
 	for (size_t i = 0; i < c->npms; i++) {

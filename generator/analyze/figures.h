@@ -21,7 +21,6 @@
 #include "analyze/stats.h"
 
 struct figures {
-	int64_t as_of_day;
 	struct counts total;
 	struct counts *pm;		      /* [c->npms], in corpus order */
 	struct counts *node[NTERM_KINDS];     /* [g->nnodes[k]] */

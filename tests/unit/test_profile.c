@@ -7,6 +7,7 @@
  * flags say what a public build may show.
  */
 #include "harness.h"
+#include "model/importcfg.h"
 #include "publish/profile.h"
 
 #include <stdlib.h>
@@ -141,6 +142,25 @@ static void test_strips_names_the_fields(void)
 	site_release(&s);
 }
 
+/* Taxonomies: an internal build shows every one; a public build each but those public.strip names. */
+static void test_taxonomies_shown(void)
+{
+	static const char *const strip[] = {"customer"};
+	struct taxonomy tax[3] = {{.name = "customer"}, {.name = "region"}, {.name = "vendor"}};
+	struct import_cfg ic = {.tax = tax, .ntax = 3};
+	struct corpus c;
+	for (int p = 0; p < 2; p++) {
+		corpus_of(&c, p ? PROFILE_PUBLIC : PROFILE_INTERNAL, strip, 1);
+		c.site.import = &ic;
+		profile_release(&c); /* drop corpus_of's flags: allow again with the taxonomies */
+		profile_allow(&c);
+		CHECK(c.allow.taxonomy[0] == !p); /* "customer": internal only */
+		CHECK(c.allow.taxonomy[1] && c.allow.taxonomy[2]);
+		c.site.import = NULL;
+		release(&c);
+	}
+}
+
 int main(void)
 {
 	static const struct harness_case cases[] = {
@@ -148,6 +168,7 @@ int main(void)
 		TEST(test_public_keeps_what_strip_does_not_name),
 		TEST(test_internal_is_left_alone),
 		TEST(test_strips_names_the_fields),
+		TEST(test_taxonomies_shown),
 	};
 	return harness_run("profile", cases, ARRAY_SIZE(cases));
 }
