@@ -84,6 +84,13 @@ struct feed {
 	const char *base_url;
 	char stamp[17]; /* DTSTAMP: the as-of date at midnight UTC */
 	struct buf tmp;
+	/*
+	 * Each listed item's VEVENT is written once, into all.ics; the owner and
+	 * service calendars copy it from there: item j (item_base[pm] + k) is
+	 * all.ptr[ev_start[j]..ev_end[j]).
+	 */
+	const struct buf *all;
+	size_t *item_base, *ev_start, *ev_end;
 };
 
 static void begin_calendar(struct buf *b, struct feed *f, const char *name)
@@ -167,8 +174,11 @@ static int write_nodes(struct feed *f, enum term_kind k, const char *what, const
 			const size_t *owner = f->g->pm[nd->pms[p]].ai_owner;
 			for (size_t a = 0; a < pm->nactions; a++)
 				if (listed(&pm->actions[a]) &&
-				    (k != TERM_OWNER || (owner && owner[a] == i)))
-					add_event(&b, f, nd->pms[p], a);
+				    (k != TERM_OWNER || (owner && owner[a] == i))) {
+					size_t j = f->item_base[nd->pms[p]] + a;
+					buf_add(&b, f->all->ptr + f->ev_start[j],
+						f->ev_end[j] - f->ev_start[j]);
+				}
 		}
 		char *path = xstrfmt("actions/calendar/%s/%s.ics", dir, nd->slug);
 		ret |= finish(&b, out, path);
@@ -190,15 +200,31 @@ int calendar_write(const struct corpus *c, const struct graph *g, const struct r
 	memcpy(f.stamp + 6, o->as_of + 8, 2);
 	memcpy(f.stamp + 8, "T000000Z", 9);
 	struct buf all = BUF_INIT;
+	size_t nitems = 0;
+	f.item_base = xmalloc((c->npms ? c->npms : 1) * sizeof(size_t));
+	for (size_t i = 0; i < c->npms; i++) {
+		f.item_base[i] = nitems;
+		nitems += c->pms[i].nactions;
+	}
+	f.ev_start = xcalloc(nitems ? nitems : 1, sizeof(size_t));
+	f.ev_end = xcalloc(nitems ? nitems : 1, sizeof(size_t));
+	f.all = &all;
 	begin_calendar(&all, &f, "action items");
 	for (size_t i = 0; i < c->npms; i++)
 		for (size_t k = 0; k < c->pms[i].nactions; k++)
-			if (listed(&c->pms[i].actions[k]))
+			if (listed(&c->pms[i].actions[k])) {
+				f.ev_start[f.item_base[i] + k] = all.len;
 				add_event(&all, &f, i, k);
-	int ret = finish(&all, out, "actions/calendar/all.ics");
-	buf_release(&all);
+				f.ev_end[f.item_base[i] + k] = all.len;
+			}
+	buf_adds(&all, "END:VCALENDAR\r\n");
+	int ret = output_write(out, "actions/calendar/all.ics", all.ptr, all.len);
 	ret |= write_nodes(&f, TERM_OWNER, "owner", "owner", out);
 	ret |= write_nodes(&f, TERM_SERVICE, "service", "service", out);
+	buf_release(&all);
+	free(f.item_base);
+	free(f.ev_start);
+	free(f.ev_end);
 	buf_release(&f.tmp);
 	return ret;
 }
