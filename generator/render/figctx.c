@@ -521,13 +521,7 @@ void ctx_start(lua_State *L, struct render *r, struct worker *w, const char *roo
 		push_toc(L, intro->toc, intro->ntoc);
 		lua_setfield(L, -2, "toc");
 	}
-	lua_newtable(L);
-	for (size_t i = 0; i < r->c->npms; i++) {
-		if (!r->c->pms[i].featured)
-			continue;
-		push_summary(L, r, w, i);
-		append(L);
-	}
+	push_featured(L, r, w);
 	lua_setfield(L, -2, "featured");
 	size_t *order = nodes_by_count(r, TERM_FACTOR);
 	lua_newtable(L);

@@ -12,13 +12,7 @@ void ctx_home(lua_State *L, struct render *r, struct worker *w)
 		append(L);
 	}
 	lua_setfield(L, -2, "recent");
-	lua_newtable(L);
-	for (size_t i = 0; i < r->c->npms; i++) {
-		if (!r->c->pms[i].featured)
-			continue;
-		push_summary(L, r, w, i);
-		append(L);
-	}
+	push_featured(L, r, w);
 	lua_setfield(L, -2, "featured");
 	/* Most recurring factors: by count, then slug. */
 	const struct graph *g = r->g;

@@ -545,3 +545,14 @@ void push_summaries(lua_State *L, const struct render *r, struct worker *w, cons
 		append(L);
 	}
 }
+
+void push_featured(lua_State *L, const struct render *r, struct worker *w)
+{
+	lua_newtable(L);
+	for (size_t i = 0; i < r->c->npms; i++) {
+		if (!r->c->pms[i].featured)
+			continue;
+		push_summary(L, r, w, i);
+		append(L);
+	}
+}

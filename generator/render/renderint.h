@@ -228,6 +228,8 @@ const struct page *start_page(const struct corpus *c);
 const char *asset_path(const struct render_opts *o, const char *name);
 void push_summaries(lua_State *L, const struct render *r, struct worker *w, const size_t *v,
 		    size_t n);
+/* The summaries of the postmortems marked featured (newest first), as a list on L. */
+void push_featured(lua_State *L, const struct render *r, struct worker *w);
 
 static inline char *node_url(enum term_kind k, const struct node *nd)
 {
