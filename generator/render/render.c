@@ -72,46 +72,6 @@ static char *node_url_of(const struct render *r, enum term_kind k, size_t i)
 	return node_url(k, &r->g->nodes[k][i]);
 }
 
-static char *service_url(const struct render *r, size_t i)
-{
-	return node_url_of(r, TERM_SERVICE, i);
-}
-
-static char *factor_url(const struct render *r, size_t i)
-{
-	return node_url_of(r, TERM_FACTOR, i);
-}
-
-static char *tag_url(const struct render *r, size_t i)
-{
-	return node_url_of(r, TERM_TAG, i);
-}
-
-static char *owner_url(const struct render *r, size_t i)
-{
-	return node_url_of(r, TERM_OWNER, i);
-}
-
-static const char *service_title(const struct render *r, size_t i)
-{
-	return r->g->nodes[TERM_SERVICE][i].name;
-}
-
-static const char *factor_title(const struct render *r, size_t i)
-{
-	return r->g->nodes[TERM_FACTOR][i].name;
-}
-
-static const char *tag_title(const struct render *r, size_t i)
-{
-	return r->g->nodes[TERM_TAG][i].name;
-}
-
-static const char *owner_title(const struct render *r, size_t i)
-{
-	return r->g->nodes[TERM_OWNER][i].name;
-}
-
 static char *taxonomy_url(const struct render *r, size_t t)
 {
 	return tax_url(&r->g->tax[t], NULL);
@@ -179,59 +139,12 @@ static void timeline_ctx(lua_State *L, struct render *r, struct worker *w, size_
 	ctx_timeline(L, r, w);
 }
 
-static void services_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
-			 const char *root)
-{
-	UNUSED_INDEX;
-	(void)w;
-	ctx_node_list(L, r, TERM_SERVICE, "services");
-}
-
-static void tags_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
-{
-	UNUSED_INDEX;
-	(void)w;
-	ctx_node_list(L, r, TERM_TAG, "tags");
-}
-
-static void owners_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
-{
-	UNUSED_INDEX;
-	(void)w;
-	ctx_node_list(L, r, TERM_OWNER, "owners");
-}
-
 static void factors_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
 			const char *root)
 {
 	UNUSED_INDEX;
 	(void)w;
 	ctx_factors(L, r);
-}
-
-static void service_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
-			const char *root)
-{
-	(void)root;
-	ctx_node(L, r, w, TERM_SERVICE, i, "service");
-}
-
-static void factor_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
-{
-	(void)root;
-	ctx_node(L, r, w, TERM_FACTOR, i, "factor");
-}
-
-static void tag_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
-{
-	(void)root;
-	ctx_node(L, r, w, TERM_TAG, i, "tag");
-}
-
-static void owner_ctx(lua_State *L, struct render *r, struct worker *w, size_t i, const char *root)
-{
-	(void)root;
-	ctx_node(L, r, w, TERM_OWNER, i, "owner");
 }
 
 static void actions_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
@@ -289,6 +202,33 @@ static void team_ctx(lua_State *L, struct render *r, struct worker *w, size_t i,
 
 #undef UNUSED_INDEX
 
+/*
+ * The page kinds, one row each: what a page of the kind is called in
+ * templates (page.kind), its template, its URL from the root ("" for home)
+ * and its title, fixed or its item's (the item is the job's index: a
+ * postmortem, a node, a taxonomy, a team...), and how its context is made.
+ * plan_jobs() decides which pages a build has.
+ */
+struct page_kind_def {
+	const char *name;
+	const char *template;
+	const char *url;   /* NULL: item_url */
+	const char *title; /* NULL: item_title */
+	char *(*item_url)(const struct render *r, size_t index);
+	const char *(*item_title)(const struct render *r, size_t index);
+	/* The page's own fields of the context table on top of L (NULL: none, or a node kind's). */
+	void (*context)(lua_State *L, struct render *r, struct worker *w, size_t index,
+			const char *root);
+	/*
+	 * A service, factor, tag or owner page (node_list false: the item is the
+	 * node) or the index of them all (node_list true): its term kind + 1, 0
+	 * otherwise.  Its URL, title and context are the node's, the context under
+	 * `name` ("service", "services").
+	 */
+	int node;
+	bool node_list;
+};
+
 static const struct page_kind_def page_kinds[] = {
 	[PG_HOME] = {"home", "home.html", "", NULL, NULL, site_title, home_ctx},
 	[PG_PM] = {"postmortem", "postmortem.html", NULL, NULL, pm_url, pm_title, pm_page_ctx},
@@ -296,17 +236,17 @@ static const struct page_kind_def page_kinds[] = {
 			 timeline_ctx},
 	[PG_POSTMORTEMS] = {"postmortems", "timeline.html", "postmortems/", "Postmortems", NULL,
 			    NULL, timeline_ctx},
-	[PG_SERVICES] = {"services", "services.html", "services/", "Services", NULL, NULL,
-			 services_ctx},
-	[PG_SERVICE] = {"service", "service.html", NULL, NULL, service_url, service_title,
-			service_ctx},
+	[PG_SERVICES] = {"services", "services.html", "services/", "Services",
+			 .node = TERM_SERVICE + 1, .node_list = true},
+	[PG_SERVICE] = {"service", "service.html", .node = TERM_SERVICE + 1},
 	[PG_FACTORS] = {"factors", "factors.html", "factors/", "Contributing factors", NULL, NULL,
 			factors_ctx},
-	[PG_FACTOR] = {"factor", "factor.html", NULL, NULL, factor_url, factor_title, factor_ctx},
-	[PG_TAGS] = {"tags", "tags.html", "tags/", "Tags", NULL, NULL, tags_ctx},
-	[PG_TAG] = {"tag", "tag.html", NULL, NULL, tag_url, tag_title, tag_ctx},
-	[PG_OWNERS] = {"owners", "owners.html", "owners/", "Owners", NULL, NULL, owners_ctx},
-	[PG_OWNER] = {"owner", "owner.html", NULL, NULL, owner_url, owner_title, owner_ctx},
+	[PG_FACTOR] = {"factor", "factor.html", .node = TERM_FACTOR + 1},
+	[PG_TAGS] = {"tags", "tags.html", "tags/", "Tags", .node = TERM_TAG + 1, .node_list = true},
+	[PG_TAG] = {"tag", "tag.html", .node = TERM_TAG + 1},
+	[PG_OWNERS] = {"owners", "owners.html", "owners/", "Owners", .node = TERM_OWNER + 1,
+		       .node_list = true},
+	[PG_OWNER] = {"owner", "owner.html", .node = TERM_OWNER + 1},
 	[PG_TEAMS] = {"teams", "teams.html", "teams/", "Teams", NULL, NULL, teams_ctx},
 	[PG_TEAM] = {"team", "team.html", NULL, NULL, team_url_of, team_title, team_ctx},
 	[PG_PAGE] = {"page", "page.html", NULL, NULL, page_url, page_title, extra_page_ctx},
@@ -328,13 +268,18 @@ static const struct page_kind_def page_kinds[] = {
 static char *job_url(const struct render *r, const struct page_job *j)
 {
 	const struct page_kind_def *k = &page_kinds[j->kind];
-	return k->url ? xstrdup(k->url) : k->item_url(r, j->index);
+	if (k->url)
+		return xstrdup(k->url);
+	return k->node ? node_url_of(r, (enum term_kind)(k->node - 1), j->index)
+		       : k->item_url(r, j->index);
 }
 
 static const char *job_title(const struct render *r, const struct page_job *j)
 {
 	const struct page_kind_def *k = &page_kinds[j->kind];
-	return k->title ? k->title : k->item_title(r, j->index);
+	if (k->title)
+		return k->title;
+	return k->node ? r->g->nodes[k->node - 1][j->index].name : k->item_title(r, j->index);
 }
 
 static char *root_of(const char *url)
@@ -383,8 +328,13 @@ static void push_context(lua_State *L, struct render *r, struct worker *w, const
 	lua_setfield(L, -2, "site");
 	push_page(L, r, j, url);
 	lua_setfield(L, -2, "page");
-	if (page_kinds[j->kind].context)
-		page_kinds[j->kind].context(L, r, w, j->index, root);
+	const struct page_kind_def *k = &page_kinds[j->kind];
+	if (k->node && k->node_list)
+		ctx_node_list(L, r, (enum term_kind)(k->node - 1), k->name);
+	else if (k->node)
+		ctx_node(L, r, w, (enum term_kind)(k->node - 1), j->index, k->name);
+	else if (k->context)
+		k->context(L, r, w, j->index, root);
 }
 
 static void render_one(void *ctx, size_t i, int worker)

@@ -134,25 +134,6 @@ enum lazy_field { LAZY_PM_FIELDS, LAZY_NODE_OVERDUE };
 
 #define TERM_OF(index) ((index)&0xffffffffu)
 
-/*
- * The page kinds, one row each: what a page of the kind is called in
- * templates (page.kind), its template, its URL from the root ("" for home)
- * and its title, fixed or its item's (the item is the job's index: a
- * postmortem, a node, a taxonomy, a team...), and how its context is made.
- * plan_jobs() decides which pages a build has.
- */
-struct page_kind_def {
-	const char *name;
-	const char *template;
-	const char *url;   /* NULL: item_url */
-	const char *title; /* NULL: item_title */
-	char *(*item_url)(const struct render *r, size_t index);
-	const char *(*item_title)(const struct render *r, size_t index);
-	/* The page's own fields of the context table on top of L (NULL: none). */
-	void (*context)(lua_State *L, struct render *r, struct worker *w, size_t index,
-			const char *root);
-};
-
 void set_when(lua_State *L, const char *k, const struct when *w, bool iso);
 void push_counts(lua_State *L, const struct counts *c);
 /* A new table {name, slug, url, count[, category, recurring]} for node i of kind k. */
